@@ -1,0 +1,5 @@
+"""`python -m invdesk` is the same as the `invdesk` command."""
+
+from invdesk.app import main
+
+main()

@@ -1,0 +1,19 @@
+"""Entry point: `invdesk` opens the desktop app; `invdesk COMMAND` runs the command line."""
+
+from __future__ import annotations
+
+
+def launch_gui(db_url: str | None, demo: bool) -> int:
+    from invdesk.ui.launch import launch
+
+    return launch(db_url, demo=demo)
+
+
+def main() -> None:
+    from invdesk.cli.main import cli
+
+    cli(prog_name="invdesk", obj=launch_gui)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+"""Administration: schema upgrades, demo data and the integrity check."""
+
+from __future__ import annotations
+
+import click
+
+from invdesk.cli.context import CliContext, pass_cli
+from invdesk.cli.output import emit_json
+from invdesk.services import database, verify
+
+
+@click.group("db")
+def db_group() -> None:
+    """Database administration."""
+
+
+@db_group.command("upgrade")
+@pass_cli
+def db_upgrade(ctx: CliContext) -> None:
+    """Create or upgrade the database schema to this version of invdesk."""
+    db = ctx.database(check_schema=False)
+    revision = database.upgrade_database(db, ctx.actor())
+    click.echo(f"{database.describe(db)} is at schema revision {revision}.")
+
+
+@click.command("demo")
+@pass_cli
+def demo_cmd(ctx: CliContext) -> None:
+    """Load the demo data set (warehouses, products, months of history) into an empty database."""
+    from invdesk.services import demo
+
+    summary = demo.load_demo(ctx.database(), ctx.actor())
+    click.echo(
+        f"Loaded {summary.warehouses} warehouses, {summary.products} products and "
+        f"{summary.movements:,} ledger rows."
+    )
+
+
+@click.command("verify")
+@click.option("--json", "as_json", is_flag=True, help="Print the differences as JSON.")
+@pass_cli
+def verify_cmd(ctx: CliContext, as_json: bool) -> None:
+    """Recompute every stock level from the ledger; exit 1 if any counter disagrees."""
+    problems = verify.verify(ctx.database(), ctx.actor())
+    if as_json:
+        emit_json({"ok": not problems, "differences": problems})
+    elif not problems:
+        click.echo("All stock levels agree with the ledger.")
+    else:
+        for problem in problems:
+            click.echo(problem.describe())
+        click.echo(f"{len(problems)} stock level(s) disagree with the ledger.", err=True)
+    if problems:
+        raise SystemExit(1)
+
+
+COMMANDS = [db_group, demo_cmd, verify_cmd]

@@ -1,0 +1,246 @@
+"""Catalog commands: products (with barcodes) and warehouses."""
+
+from __future__ import annotations
+
+import click
+
+from invdesk.cli.context import CliContext, pass_cli
+from invdesk.cli.output import emit_json, emit_table
+from invdesk.domain.barcodes import parse_barcode_spec
+from invdesk.domain.catalog import CreateProduct, EditProduct, EditWarehouse, ProductView
+from invdesk.services import catalog, warehouses
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+
+
+@click.group("product")
+def product_group() -> None:
+    """Add, list, show and edit products."""
+
+
+@product_group.command("add")
+@click.argument("sku")
+@click.argument("name")
+@click.option("--category", required=True, help="Category name, e.g. Tools.")
+@click.option("--unit", default="each", show_default=True, help="Unit of measure.")
+@click.option("--price", default="0", help="Selling price, e.g. 12.50.")
+@click.option("--cost", default="0", help="Standard unit cost, e.g. 7.20.")
+@click.option(
+    "--barcode",
+    "barcodes",
+    multiple=True,
+    metavar="CODE[:PACK]",
+    help="A barcode; CODE:12 marks a case of 12 units. Repeatable.",
+)
+@json_option
+@pass_cli
+def product_add(
+    ctx: CliContext,
+    sku: str,
+    name: str,
+    category: str,
+    unit: str,
+    price: str,
+    cost: str,
+    barcodes: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """Add a product."""
+    specs = tuple(parse_barcode_spec(spec) for spec in barcodes)
+    product = catalog.create_product(
+        ctx.database(),
+        CreateProduct(sku, name, category, unit=unit, price=price, cost=cost, barcodes=specs),
+        ctx.actor(),
+    )
+    _show(product, as_json)
+
+
+@product_group.command("list")
+@click.option("--search", help="Part of a SKU or name, or a whole barcode.")
+@click.option("--category", help="Only this category.")
+@click.option("--inactive", is_flag=True, help="Include inactive products.")
+@click.option("--limit", default=200, show_default=True, type=click.IntRange(1, 100_000))
+@json_option
+@pass_cli
+def product_list(
+    ctx: CliContext,
+    search: str | None,
+    category: str | None,
+    inactive: bool,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """List products, ordered by SKU."""
+    products = catalog.list_products(
+        ctx.database(),
+        ctx.actor(),
+        search=search,
+        category=category,
+        include_inactive=inactive,
+        limit=limit,
+    )
+    if as_json:
+        emit_json(products)
+        return
+    emit_table(
+        ["SKU", "Name", "Category", "Unit", "Price", "Cost", "Active"],
+        [
+            [p.sku, p.name, p.category, p.unit, p.price, p.cost, "yes" if p.active else "no"]
+            for p in products
+        ],
+        empty="No products.",
+    )
+
+
+@product_group.command("show")
+@click.argument("sku")
+@json_option
+@pass_cli
+def product_show(ctx: CliContext, sku: str, as_json: bool) -> None:
+    """Show one product (by SKU or barcode)."""
+    _show(catalog.get_product(ctx.database(), sku, ctx.actor()), as_json)
+
+
+@product_group.command("edit")
+@click.argument("sku")
+@click.option("--sku", "new_sku", help="A new SKU.")
+@click.option("--name")
+@click.option("--category")
+@click.option("--unit")
+@click.option("--price")
+@click.option("--cost")
+@click.option("--active/--inactive", default=None, help="Reactivate or deactivate.")
+@click.option("--add-barcode", "add_barcodes", multiple=True, metavar="CODE[:PACK]")
+@click.option("--remove-barcode", "remove_barcodes", multiple=True, metavar="CODE")
+@click.option(
+    "--expected-version",
+    type=int,
+    help="Refuse the edit if the product's version is no longer this.",
+)
+@json_option
+@pass_cli
+def product_edit(
+    ctx: CliContext,
+    sku: str,
+    new_sku: str | None,
+    name: str | None,
+    category: str | None,
+    unit: str | None,
+    price: str | None,
+    cost: str | None,
+    active: bool | None,
+    add_barcodes: tuple[str, ...],
+    remove_barcodes: tuple[str, ...],
+    expected_version: int | None,
+    as_json: bool,
+) -> None:
+    """Change a product's fields or barcodes."""
+    db, actor = ctx.database(), ctx.actor()
+    specs = [parse_barcode_spec(spec) for spec in add_barcodes]
+    product = catalog.edit_product(
+        db,
+        EditProduct(
+            sku=sku,
+            expected_version=expected_version,
+            new_sku=new_sku,
+            name=name,
+            category=category,
+            unit=unit,
+            price=price,
+            cost=cost,
+            active=active,
+        ),
+        actor,
+    )
+    for code, pack in specs:
+        product = catalog.add_barcode(db, product.sku, code, pack, actor)
+    for code in remove_barcodes:
+        product = catalog.remove_barcode(db, code, actor)
+    _show(product, as_json)
+
+
+def _show(product: ProductView, as_json: bool) -> None:
+    if as_json:
+        emit_json(product)
+        return
+    click.echo(f"{product.sku}  {product.name}")
+    click.echo(
+        f"  category {product.category}, unit {product.unit}, price {product.price}, "
+        f"cost {product.cost}, {'active' if product.active else 'inactive'}, "
+        f"version {product.version}"
+    )
+    for barcode in product.barcodes:
+        pack = f" (case of {barcode.pack_qty})" if barcode.pack_qty > 1 else ""
+        click.echo(f"  barcode {barcode.code}{pack}")
+
+
+@click.group("warehouse")
+def warehouse_group() -> None:
+    """Add, list and edit warehouses."""
+
+
+@warehouse_group.command("add")
+@click.argument("code")
+@click.argument("name")
+@click.option("--address")
+@json_option
+@pass_cli
+def warehouse_add(
+    ctx: CliContext, code: str, name: str, address: str | None, as_json: bool
+) -> None:
+    """Add a warehouse with a short CODE (stored in capitals)."""
+    w = warehouses.create_warehouse(ctx.database(), code, name, ctx.actor(), address=address)
+    if as_json:
+        emit_json(w)
+    else:
+        click.echo(f"Added warehouse {w.code} ({w.name}).")
+
+
+@warehouse_group.command("list")
+@json_option
+@pass_cli
+def warehouse_list(ctx: CliContext, as_json: bool) -> None:
+    """List warehouses."""
+    rows = warehouses.list_warehouses(ctx.database(), ctx.actor())
+    if as_json:
+        emit_json(rows)
+        return
+    emit_table(
+        ["Code", "Name", "Address", "Active"],
+        [[w.code, w.name, w.address, "yes" if w.active else "no"] for w in rows],
+        empty="No warehouses.",
+    )
+
+
+@warehouse_group.command("edit")
+@click.argument("code")
+@click.option("--name")
+@click.option("--address")
+@click.option("--active/--inactive", default=None)
+@click.option("--expected-version", type=int)
+@json_option
+@pass_cli
+def warehouse_edit(
+    ctx: CliContext,
+    code: str,
+    name: str | None,
+    address: str | None,
+    active: bool | None,
+    expected_version: int | None,
+    as_json: bool,
+) -> None:
+    """Change a warehouse's name, address or active flag."""
+    w = warehouses.edit_warehouse(
+        ctx.database(),
+        EditWarehouse(
+            code=code, expected_version=expected_version, name=name, address=address, active=active
+        ),
+        ctx.actor(),
+    )
+    if as_json:
+        emit_json(w)
+    else:
+        click.echo(f"Warehouse {w.code}: {w.name}, {'active' if w.active else 'inactive'}.")
+
+
+COMMANDS = [product_group, warehouse_group]

@@ -1,0 +1,186 @@
+"""Engines and transactions: SQLite pragmas and BEGIN IMMEDIATE, PostgreSQL timeouts, bounded retries."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from invdesk.db.sqlite_location import check_local
+from invdesk.domain.errors import DatabaseUnavailable
+
+T = TypeVar("T")
+
+# PostgreSQL: a frozen PC holding a stock row is cut off after this long idle in a transaction,
+# and a clerk waiting on a lock gives up (and retries) after lock_timeout. Seconds, not minutes.
+PG_LOCK_TIMEOUT_MS = 3000
+PG_IDLE_IN_TX_TIMEOUT_MS = 5000
+SQLITE_BUSY_TIMEOUT_MS = 10000
+MAX_ATTEMPTS = 6
+# SQLSTATEs worth another try: serialization failure, deadlock, lock timeout, admin shutdown.
+RETRYABLE_SQLSTATES = frozenset({"40001", "40P01", "55P03", "57P01", "25P03", "08006", "08003"})
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _sqlite_path(url: str) -> Path | None:
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def _install_sqlite_hooks(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let us emit BEGIN ourselves: the driver's implicit BEGIN is DEFERRED, which deadlocks
+        # two writers upgrading their read locks at the same time.
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        read_only = conn.get_execution_options().get("invdesk_read_only", False)
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine for a database URL, with invdesk's per-dialect settings."""
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        path = _sqlite_path(url)
+        if path is not None:
+            check_local(path.parent if not path.exists() else path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, **kwargs)
+        _install_sqlite_hooks(engine)
+        return engine
+    if backend == "postgresql":
+        if parsed.get_driver_name() in ("", "psycopg2"):
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        options = (
+            f"-c lock_timeout={PG_LOCK_TIMEOUT_MS} "
+            f"-c idle_in_transaction_session_timeout={PG_IDLE_IN_TX_TIMEOUT_MS}"
+        )
+        connect_args = {"options": options, "connect_timeout": 10, "application_name": "invdesk"}
+        connect_args.update(kwargs.pop("connect_args", {}))
+        return create_engine(parsed, connect_args=connect_args, pool_pre_ping=True, **kwargs)
+    raise DatabaseUnavailable(
+        f"Unsupported database “{backend}”: use a sqlite:/// file or a postgresql:// server."
+    )
+
+
+def is_retryable(error: DBAPIError) -> bool:
+    if error.connection_invalidated:
+        return True
+    sqlstate = getattr(error.orig, "sqlstate", None)
+    if sqlstate in RETRYABLE_SQLSTATES:
+        return True
+    if isinstance(error, OperationalError):
+        text = str(error.orig).lower()
+        return "database is locked" in text or "server closed the connection" in text
+    return False
+
+
+@dataclass(frozen=True)
+class AfterCommit:
+    """Returned by work whose changes must persist although the caller gets `error` (an expiry)."""
+
+    error: Exception
+
+
+@dataclass
+class Database:
+    """An open database: engine, its dialect, a clock, and the transaction runner every service uses."""
+
+    engine: Engine
+    clock: Callable[[], datetime] = field(default=_utcnow)
+    max_attempts: int = MAX_ATTEMPTS
+
+    @classmethod
+    def open(cls, url: str, **kwargs: Any) -> Database:
+        return cls(make_engine(url, **kwargs))
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read-only transaction (never blocks SQLite writers)."""
+        with self._connect(read_only=True) as conn, conn.begin():
+            yield conn
+
+    def run(self, work: Callable[[Connection], T | AfterCommit]) -> T:
+        """Run `work` in one write transaction; retry serialization failures and lost connections.
+
+        `work` must be safe to run again: stock operations are, because their request id makes a
+        retry of a transaction that did commit return the first result.
+        """
+        for attempt in range(1, self.max_attempts + 1):
+            try:
+                with self._connect(read_only=False) as conn, conn.begin():
+                    result = work(conn)
+            except DBAPIError as error:
+                if attempt < self.max_attempts and is_retryable(error):
+                    time.sleep(min(0.5, 0.01 * 2**attempt) * (0.5 + random.random()))
+                    continue
+                raise translate(error) from error
+            if isinstance(result, AfterCommit):
+                raise result.error
+            return result
+        raise AssertionError("unreachable")
+
+    @contextmanager
+    def _connect(self, *, read_only: bool) -> Iterator[Connection]:
+        try:
+            conn = self.engine.connect()
+        except DBAPIError as error:
+            raise translate(error) from error
+        try:
+            if read_only:
+                conn = conn.execution_options(invdesk_read_only=True)
+            yield conn
+        finally:
+            conn.close()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def translate(error: DBAPIError) -> Exception:
+    """Environment failures become a DatabaseUnavailable with a hint; anything else stays a bug."""
+    if isinstance(error, OperationalError) or error.connection_invalidated:
+        text = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        if "locked" in text.lower():
+            hint = "Another program holds the database busy; try again in a moment."
+        elif "lock timeout" in text.lower():
+            hint = "Another PC holds this stock record; try again in a moment."
+        else:
+            hint = "Check that the database server is running and reachable, then try again."
+        return DatabaseUnavailable(f"The database could not be used ({text}). {hint}")
+    return error

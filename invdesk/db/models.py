@@ -1,0 +1,199 @@
+"""SQLAlchemy typed models: the schema of DESIGN.md section 2 with its constraints and indexes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import cast
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    Table,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from invdesk.db.types import (
+    BigId,
+    IntPK,
+    Money,
+    MoneyCol,
+    Str16,
+    Str64,
+    Str200,
+    Timestamp,
+    UTCDateTime,
+)
+from invdesk.domain.stock import MovementKind, ReservationStatus
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def _in(column: str, values: type[MovementKind] | type[ReservationStatus]) -> str:
+    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Category(Base):
+    __tablename__ = "category"
+
+    id: Mapped[IntPK]
+    name: Mapped[Str64] = mapped_column(unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Product(Base):
+    __tablename__ = "product"
+
+    id: Mapped[IntPK]
+    sku: Mapped[Str64] = mapped_column(unique=True)
+    name: Mapped[Str200] = mapped_column(index=True)
+    category_id: Mapped[int] = mapped_column(BigId, ForeignKey("category.id"), index=True)
+    unit: Mapped[Str16] = mapped_column(default="each")
+    price: Mapped[MoneyCol]
+    cost: Mapped[MoneyCol]
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[Timestamp]
+    updated_at: Mapped[Timestamp]
+
+    category: Mapped[Category] = relationship(lazy="joined")
+    barcodes: Mapped[list[Barcode]] = relationship(
+        back_populates="product", cascade="all, delete-orphan", order_by="Barcode.id"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Barcode(Base):
+    __tablename__ = "barcode"
+
+    id: Mapped[IntPK]
+    code: Mapped[Str64] = mapped_column(unique=True)
+    product_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("product.id", ondelete="CASCADE"), index=True
+    )
+    pack_qty: Mapped[int] = mapped_column(default=1)
+
+    product: Mapped[Product] = relationship(back_populates="barcodes")
+
+    __table_args__ = (CheckConstraint("pack_qty >= 1", name="pack_qty_positive"),)
+
+
+class Warehouse(Base):
+    __tablename__ = "warehouse"
+
+    id: Mapped[IntPK]
+    code: Mapped[Str16] = mapped_column(unique=True)
+    name: Mapped[Str200]
+    address: Mapped[str | None] = mapped_column(String(500))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class StockLevel(Base):
+    __tablename__ = "stock_level"
+
+    product_id: Mapped[int] = mapped_column(BigId, ForeignKey("product.id"), primary_key=True)
+    warehouse_id: Mapped[int] = mapped_column(BigId, ForeignKey("warehouse.id"), primary_key=True)
+    on_hand: Mapped[int] = mapped_column(BigInteger, default=0)
+    reserved: Mapped[int] = mapped_column(BigInteger, default=0)
+    avg_cost: Mapped[MoneyCol]
+
+    __table_args__ = (
+        CheckConstraint("on_hand >= 0", name="on_hand_not_negative"),
+        CheckConstraint("reserved >= 0 AND reserved <= on_hand", name="reserved_within_on_hand"),
+        Index("ix_stock_level_warehouse", "warehouse_id", "product_id"),
+    )
+
+
+class StockRequest(Base):
+    """One row per request id: makes a retried or double-submitted operation apply once."""
+
+    __tablename__ = "stock_request"
+
+    request_id: Mapped[Str64] = mapped_column(primary_key=True)
+    kind: Mapped[Str16]
+    fingerprint: Mapped[Str64]
+    user: Mapped[Str64]
+    at: Mapped[Timestamp]
+
+
+class Movement(Base):
+    """The append-only ledger. Never updated or deleted; corrections are new rows."""
+
+    __tablename__ = "movement"
+
+    id: Mapped[IntPK]
+    kind: Mapped[Str16]
+    product_id: Mapped[int] = mapped_column(BigId, ForeignKey("product.id"))
+    warehouse_id: Mapped[int] = mapped_column(BigId, ForeignKey("warehouse.id"))
+    qty: Mapped[int] = mapped_column(BigInteger)
+    reserved_delta: Mapped[int] = mapped_column(BigInteger, default=0)
+    units: Mapped[int] = mapped_column(BigInteger)
+    balance_after: Mapped[int] = mapped_column(BigInteger)
+    unit_cost: Mapped[Decimal | None] = mapped_column(Money())
+    reference: Mapped[str | None] = mapped_column(String(100))
+    reason: Mapped[str | None] = mapped_column(String(500))
+    user: Mapped[Str64]
+    at: Mapped[Timestamp]
+    request_id: Mapped[Str64] = mapped_column(ForeignKey("stock_request.request_id"), index=True)
+    transfer_id: Mapped[str | None] = mapped_column(String(36))
+    reservation_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("reservation.id"))
+
+    __table_args__ = (
+        CheckConstraint(_in("kind", MovementKind), name="kind_known"),
+        CheckConstraint("balance_after >= 0", name="balance_not_negative"),
+        Index("ix_movement_product_warehouse", "product_id", "warehouse_id", "id"),
+        Index("ix_movement_warehouse_id", "warehouse_id", "id"),
+        Index("ix_movement_at", "at"),
+    )
+
+
+class Reservation(Base):
+    """A soft hold on available stock: active until committed, released or expired."""
+
+    __tablename__ = "reservation"
+
+    id: Mapped[IntPK]
+    product_id: Mapped[int] = mapped_column(BigId, ForeignKey("product.id"))
+    warehouse_id: Mapped[int] = mapped_column(BigId, ForeignKey("warehouse.id"))
+    qty: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[Str16] = mapped_column(default=ReservationStatus.ACTIVE.value)
+    reference: Mapped[str | None] = mapped_column(String(100))
+    user: Mapped[Str64]
+    created_at: Mapped[Timestamp]
+    expires_at: Mapped[Timestamp]
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    request_id: Mapped[Str64] = mapped_column(ForeignKey("stock_request.request_id"), unique=True)
+
+    __table_args__ = (
+        CheckConstraint("qty > 0", name="qty_positive"),
+        CheckConstraint(_in("status", ReservationStatus), name="status_known"),
+        Index("ix_reservation_open", "product_id", "warehouse_id", "status"),
+        Index("ix_reservation_status_expires", "status", "expires_at"),
+    )
+
+
+def table_of(model: type[Base]) -> Table:
+    """A model's Core table, typed as one (for the Core statements of the hot path)."""
+    return cast(Table, model.__table__)

@@ -1,0 +1,89 @@
+"""Catalog commands and views: categories, products with barcodes, warehouses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+DEFAULT_CATEGORIES = ("Electronics", "Food", "Clothing", "Tools", "Office", "Other")
+SKU_MAX = 64
+NAME_MAX = 200
+UNIT_MAX = 16
+CATEGORY_MAX = 64
+WAREHOUSE_CODE_MAX = 16
+ADDRESS_MAX = 500
+REFERENCE_MAX = 100
+REASON_MAX = 500
+
+
+@dataclass(frozen=True)
+class BarcodeView:
+    code: str
+    pack_qty: int
+
+
+@dataclass(frozen=True)
+class ProductView:
+    id: int
+    sku: str
+    name: str
+    category: str
+    unit: str
+    price: Decimal
+    cost: Decimal
+    active: bool
+    version: int
+    barcodes: tuple[BarcodeView, ...] = ()
+
+
+@dataclass(frozen=True)
+class CreateProduct:
+    sku: str
+    name: str
+    category: str
+    unit: str = "each"
+    price: object = "0"
+    cost: object = "0"
+    barcodes: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class EditProduct:
+    """Changes to a product; None leaves a field as it is. `expected_version` guards against stale edits."""
+
+    sku: str
+    expected_version: int | None = None
+    new_sku: str | None = None
+    name: str | None = None
+    category: str | None = None
+    unit: str | None = None
+    price: object = None
+    cost: object = None
+    active: bool | None = None
+
+
+@dataclass(frozen=True)
+class WarehouseView:
+    id: int
+    code: str
+    name: str
+    address: str | None
+    active: bool
+    version: int
+
+
+@dataclass(frozen=True)
+class EditWarehouse:
+    code: str
+    expected_version: int | None = None
+    name: str | None = None
+    address: str | None = None
+    active: bool | None = None
+
+
+@dataclass(frozen=True)
+class CategoryView:
+    id: int
+    name: str
+    version: int
+    active: bool = True

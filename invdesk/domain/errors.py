@@ -1,0 +1,61 @@
+"""The one error hierarchy: every message is written for the clerk who will read it."""
+
+from __future__ import annotations
+
+
+class InvdeskError(Exception):
+    """A known failure with a message for people. `field` names the input at fault, if any."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class ValidationError(InvdeskError):
+    """Input that cannot be accepted as given."""
+
+    exit_code = 2
+
+
+class InsufficientStock(InvdeskError):
+    """Fewer units available than asked for."""
+
+    exit_code = 3
+
+    def __init__(
+        self, message: str, *, available: int, requested: int, field: str | None = "qty"
+    ) -> None:
+        super().__init__(message, field=field)
+        self.available = available
+        self.requested = requested
+
+
+class NotFound(InvdeskError):
+    """A SKU, barcode, warehouse, reservation... that does not exist."""
+
+    exit_code = 4
+
+
+class Conflict(InvdeskError):
+    """Someone else changed the record since it was read, or it already exists."""
+
+    exit_code = 5
+
+
+class DuplicateRequest(Conflict):
+    """A request id that was already used for a different operation."""
+
+
+class PermissionDenied(InvdeskError):
+    """The user's role does not allow this."""
+
+    exit_code = 6
+
+
+class DatabaseUnavailable(InvdeskError):
+    """The database cannot be reached or used; the message says what to do."""
+
+    exit_code = 7

@@ -1,0 +1,166 @@
+"""Stock vocabulary: movement kinds, reservation states, commands and the results services return."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+
+class MovementKind(enum.StrEnum):
+    RECEIVE = "receive"
+    ISSUE = "issue"
+    TRANSFER_OUT = "transfer_out"
+    TRANSFER_IN = "transfer_in"
+    RETURN = "return"
+    RETURN_DAMAGED = "return_damaged"
+    ADJUST = "adjust"
+    RESERVE = "reserve"
+    RELEASE = "release"
+    EXPIRE = "expire"
+
+
+class ReservationStatus(enum.StrEnum):
+    ACTIVE = "active"
+    COMMITTED = "committed"
+    RELEASED = "released"
+    EXPIRED = "expired"
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a stock document: a SKU or barcode and a quantity (of the barcode's packs)."""
+
+    product: str
+    qty: object
+    unit_cost: object = None
+
+
+@dataclass(frozen=True)
+class ReceiveStock:
+    warehouse: str
+    lines: tuple[Line, ...]
+    reference: str | None = None
+    request_id: str | None = None
+
+
+@dataclass(frozen=True)
+class IssueStock:
+    warehouse: str
+    lines: tuple[Line, ...]
+    reference: str | None = None
+    reason: str | None = None
+    request_id: str | None = None
+
+
+@dataclass(frozen=True)
+class TransferStock:
+    source: str
+    destination: str
+    lines: tuple[Line, ...]
+    reference: str | None = None
+    request_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ReturnStock:
+    warehouse: str
+    lines: tuple[Line, ...]
+    damaged: bool = False
+    reason: str | None = None
+    reference: str | None = None
+    request_id: str | None = None
+
+
+@dataclass(frozen=True)
+class AdjustStock:
+    """A stock count: `counted` is what is on the shelf; the ledger records the difference."""
+
+    product: str
+    warehouse: str
+    counted: object
+    reason: str | None = None
+    reference: str | None = None
+    request_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ReserveStock:
+    product: str
+    warehouse: str
+    qty: object
+    ttl_seconds: object = 3600
+    reference: str | None = None
+    request_id: str | None = None
+
+
+@dataclass(frozen=True)
+class MovementView:
+    id: int
+    kind: MovementKind
+    sku: str
+    product_name: str
+    warehouse: str
+    qty: int
+    reserved_delta: int
+    units: int
+    balance_after: int
+    unit_cost: Decimal | None
+    reference: str | None
+    reason: str | None
+    user: str
+    at: datetime
+    request_id: str
+    transfer_id: str | None
+    reservation_id: int | None
+
+
+@dataclass(frozen=True)
+class StockResult:
+    """What a stock operation did: its ledger rows. `replayed` is True for a repeated request id."""
+
+    request_id: str
+    movements: tuple[MovementView, ...]
+    replayed: bool = False
+
+
+@dataclass(frozen=True)
+class StockLevelView:
+    sku: str
+    product_name: str
+    warehouse: str
+    on_hand: int
+    reserved: int
+    avg_cost: Decimal
+    unit: str = "each"
+
+    @property
+    def available(self) -> int:
+        return self.on_hand - self.reserved
+
+
+@dataclass(frozen=True)
+class ReservationView:
+    id: int
+    sku: str
+    warehouse: str
+    qty: int
+    status: ReservationStatus
+    reference: str | None
+    user: str
+    created_at: datetime
+    expires_at: datetime
+    closed_at: datetime | None = None
+    replayed: bool = field(default=False, compare=False)
+
+
+@dataclass(frozen=True)
+class LedgerFilter:
+    product: str | None = None
+    warehouse: str | None = None
+    kinds: tuple[MovementKind, ...] = ()
+    since: datetime | None = None
+    until: datetime | None = None
+    limit: int = 1000
+    before_id: int | None = None

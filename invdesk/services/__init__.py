@@ -1,0 +1,1 @@
+"""invdesk.services package."""

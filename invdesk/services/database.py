@@ -1,0 +1,40 @@
+"""Opening a database for a front end: connect, check the schema, upgrade a local SQLite file."""
+
+from __future__ import annotations
+
+from invdesk.db import migrate
+from invdesk.db.engine import Database
+from invdesk.domain.security import Actor, Permission, require
+
+__all__ = ["Database", "describe", "open_database", "upgrade_database"]
+
+
+def open_database(url: str, *, check_schema: bool = True) -> Database:
+    """An open database whose schema this program can use; SQLite files are upgraded in place.
+
+    Raises DatabaseUnavailable with a clear hint for an unreachable server, a schema that needs
+    `invdesk db upgrade`, or one made by a newer invdesk.
+    """
+    db = Database.open(url)
+    if check_schema:
+        try:
+            migrate.ensure_current(db)
+        except Exception:
+            db.dispose()
+            raise
+    return db
+
+
+def upgrade_database(db: Database, actor: Actor) -> str:
+    """Bring the schema to this program's head revision; returns that revision."""
+    require(actor, Permission.ADMIN)
+    migrate.upgrade(db)
+    return migrate.head_revision()
+
+
+def describe(db: Database) -> str:
+    """A short text for the status bar: the SQLite path, or the server host and database."""
+    url = db.engine.url
+    if db.dialect == "sqlite":
+        return f"SQLite {url.database}"
+    return f"PostgreSQL {url.host or 'localhost'}:{url.port or 5432}/{url.database}"

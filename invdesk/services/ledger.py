@@ -1,0 +1,129 @@
+"""Writing and reading the append-only ledger (the movement table)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import Connection, Select, insert, select
+
+from invdesk.db.models import Movement, Product, Warehouse, table_of
+from invdesk.domain.security import Actor
+from invdesk.domain.stock import MovementKind, MovementView
+from invdesk.domain.validation import from_minor
+from invdesk.services.lookup import ProductRef, WarehouseRef
+
+movement_t = table_of(Movement)
+_product = table_of(Product)
+_warehouse = table_of(Warehouse)
+
+
+@dataclass(frozen=True)
+class Op:
+    """One stock operation in progress: its transaction, who, when, and its request id."""
+
+    conn: Connection
+    actor: Actor
+    at: datetime
+    request_id: str
+
+
+def record(
+    op: Op,
+    kind: MovementKind,
+    product: ProductRef,
+    warehouse: WarehouseRef,
+    *,
+    qty: int,
+    units: int,
+    balance_after: int,
+    reserved_delta: int = 0,
+    unit_cost_minor: int | None = None,
+    reference: str | None = None,
+    reason: str | None = None,
+    transfer_id: str | None = None,
+    reservation_id: int | None = None,
+) -> MovementView:
+    """Append one ledger row in the operation's transaction and return it as a view."""
+    unit_cost = None if unit_cost_minor is None else from_minor(unit_cost_minor)
+    values = dict(
+        kind=kind.value,
+        product_id=product.id,
+        warehouse_id=warehouse.id,
+        qty=qty,
+        reserved_delta=reserved_delta,
+        units=units,
+        balance_after=balance_after,
+        unit_cost=unit_cost,
+        reference=reference,
+        reason=reason,
+        user=op.actor.username,
+        at=op.at,
+        request_id=op.request_id,
+        transfer_id=transfer_id,
+        reservation_id=reservation_id,
+    )
+    new_id = op.conn.execute(insert(movement_t).values(**values).returning(movement_t.c.id))
+    return MovementView(
+        id=new_id.scalar_one(),
+        kind=kind,
+        sku=product.sku,
+        product_name=product.name,
+        warehouse=warehouse.code,
+        qty=qty,
+        reserved_delta=reserved_delta,
+        units=units,
+        balance_after=balance_after,
+        unit_cost=unit_cost,
+        reference=reference,
+        reason=reason,
+        user=op.actor.username,
+        at=op.at,
+        request_id=op.request_id,
+        transfer_id=transfer_id,
+        reservation_id=reservation_id,
+    )
+
+
+def select_views() -> Select[tuple[object, ...]]:
+    m = movement_t.c
+    return (
+        select(
+            m.id,
+            m.kind,
+            _product.c.sku,
+            _product.c.name.label("product_name"),
+            _warehouse.c.code.label("warehouse"),
+            m.qty,
+            m.reserved_delta,
+            m.units,
+            m.balance_after,
+            m.unit_cost,
+            m.reference,
+            m.reason,
+            m.user,
+            m.at,
+            m.request_id,
+            m.transfer_id,
+            m.reservation_id,
+        )
+        .join(_product, _product.c.id == m.product_id)
+        .join(_warehouse, _warehouse.c.id == m.warehouse_id)
+    )
+
+
+def to_view(row: object) -> MovementView:
+    data = row._mapping  # type: ignore[attr-defined]
+    fields = dict(data)
+    fields["kind"] = MovementKind(fields["kind"])
+    cost = fields["unit_cost"]
+    fields["unit_cost"] = None if cost is None else Decimal(cost)
+    return MovementView(**fields)
+
+
+def for_request(conn: Connection, request_id: str) -> tuple[MovementView, ...]:
+    rows = conn.execute(
+        select_views().where(movement_t.c.request_id == request_id).order_by(movement_t.c.id)
+    )
+    return tuple(to_view(row) for row in rows)

@@ -1,0 +1,59 @@
+"""A frozen PC (SIGSTOP while it holds a stock row) blocks other clerks for seconds, not forever."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+from invdesk.domain.stock import IssueStock, Line
+from invdesk.services import stock
+from tests import support
+
+FREEZE = textwrap.dedent("""
+    import os, signal, sys
+    from sqlalchemy import text
+    from invdesk.db.engine import Database
+    db = Database.open(sys.argv[1])
+    conn = db.engine.connect()
+    conn.begin()
+    conn.execute(text("UPDATE stock_level SET on_hand = on_hand"))
+    print("locked", flush=True)
+    os.kill(os.getpid(), signal.SIGSTOP)
+""")
+
+
+def test_a_frozen_client_holding_a_row_lock_delays_others_only_seconds(pg_url):
+    from invdesk.db.engine import Database
+    from tests.fixtures.databases import _empty
+
+    db = Database.open(pg_url)
+    _empty(db)
+    support.warehouse(db)
+    support.product(db)
+    support.stocked(db, qty=10)
+    frozen = subprocess.Popen(
+        [sys.executable, "-c", FREEZE, pg_url], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert frozen.stdout is not None and frozen.stdout.readline().strip() == "locked"
+        started = time.monotonic()
+        stock.issue(db, IssueStock("MAIN", (Line("SKU-1", 1),)), support.ACTOR)
+        waited = time.monotonic() - started
+    finally:
+        os.kill(frozen.pid, signal.SIGKILL)
+        frozen.wait()
+        if frozen.stdout is not None:
+            frozen.stdout.close()
+        db.dispose()
+    # The server ends the frozen session after idle_in_transaction_session_timeout (5 s);
+    # the clerk's lock_timeout (3 s) and retry carry the issue through right after.
+    assert 2 < waited < 15
+    db = Database.open(pg_url)
+    try:
+        assert support.on_hand(db, "SKU-1") == (9, 0)
+    finally:
+        db.dispose()

@@ -1,0 +1,98 @@
+"""Retried and double-submitted operations apply once; a reused id with another payload is refused."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import psycopg
+import pytest
+
+from invdesk.domain.errors import DuplicateRequest
+from invdesk.domain.stock import IssueStock, Line, ReceiveStock, ReserveStock, TransferStock
+from invdesk.services import reservations, stock, verify
+from tests import support
+
+
+@pytest.fixture
+def shelf(db):
+    support.warehouse(db)
+    support.warehouse(db, "SHOP")
+    support.product(db)
+    support.stocked(db, qty=10)
+    return db
+
+
+def test_the_same_receive_twice_writes_one_ledger_row(shelf):
+    cmd = ReceiveStock("MAIN", (Line("SKU-1", 5, "2.00"),), request_id="po-7-line-1")
+    first = stock.receive(shelf, cmd, support.ACTOR)
+    rows = support.ledger_count(shelf)
+    again = stock.receive(shelf, cmd, support.ACTOR)
+    assert again.replayed and not first.replayed
+    assert again.movements == first.movements
+    assert support.ledger_count(shelf) == rows
+    assert support.on_hand(shelf, "SKU-1") == (15, 0)
+
+
+def test_a_reused_request_id_with_another_payload_is_refused_and_changes_nothing(shelf):
+    stock.issue(shelf, IssueStock("MAIN", (Line("SKU-1", 1),), request_id="r-1"), support.ACTOR)
+    rows = support.ledger_count(shelf)
+    with pytest.raises(DuplicateRequest) as caught:
+        stock.issue(shelf, IssueStock("MAIN", (Line("SKU-1", 2),), request_id="r-1"), support.ACTOR)
+    assert "already used" in caught.value.message
+    assert caught.value.exit_code == 5
+    with pytest.raises(DuplicateRequest):
+        stock.transfer(
+            shelf,
+            TransferStock("MAIN", "SHOP", (Line("SKU-1", 1),), request_id="r-1"),
+            support.ACTOR,
+        )
+    assert support.ledger_count(shelf) == rows
+    assert support.on_hand(shelf, "SKU-1") == (9, 0)
+
+
+def test_a_replayed_reservation_returns_the_same_hold(shelf):
+    cmd = ReserveStock("SKU-1", "MAIN", 3, request_id="cart-42")
+    first = reservations.reserve(shelf, cmd, support.ACTOR)
+    again = reservations.reserve(shelf, cmd, support.ACTOR)
+    assert again.id == first.id and again.replayed
+    assert support.on_hand(shelf, "SKU-1") == (10, 3)
+
+
+def test_a_retried_commit_applies_once(shelf):
+    hold = reservations.reserve(shelf, ReserveStock("SKU-1", "MAIN", 3), support.ACTOR)
+    first = reservations.commit(shelf, hold.id, support.ACTOR, request_id="pick-1")
+    again = reservations.commit(shelf, hold.id, support.ACTOR, request_id="pick-1")
+    assert again.replayed and again.movements == first.movements
+    assert support.on_hand(shelf, "SKU-1") == (7, 0)
+
+
+def _lose_the_first_acknowledgement(db, monkeypatch):
+    """After the server commits, make the client see the connection drop, once."""
+    dialect = db.engine.dialect
+    real_commit = dialect.do_commit
+    lost = []
+
+    def commit_then_drop(dbapi_connection):
+        real_commit(dbapi_connection)
+        if not lost:
+            lost.append(True)
+            if db.dialect == "postgresql":
+                raise psycopg.OperationalError("server closed the connection unexpectedly")
+            raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(dialect, "do_commit", commit_then_drop)
+    return lost
+
+
+def test_a_lost_acknowledgement_is_retried_and_applies_once(shelf, monkeypatch):
+    rows = support.ledger_count(shelf)
+    lost = _lose_the_first_acknowledgement(shelf, monkeypatch)
+    result = stock.issue(
+        shelf, IssueStock("MAIN", (Line("SKU-1", 4),), request_id="sale-9"), support.ACTOR
+    )
+    assert lost == [True]
+    assert result.replayed  # the retry found the committed first attempt
+    assert len(result.movements) == 1 and result.movements[0].qty == -4
+    assert support.ledger_count(shelf) == rows + 1
+    assert support.on_hand(shelf, "SKU-1") == (6, 0)
+    assert verify.verify(shelf, support.ACTOR) == []

@@ -1,0 +1,67 @@
+"""Code that runs inside worker processes of the race tests (importable by spawned children)."""
+
+from __future__ import annotations
+
+from invdesk.db.engine import Database
+from invdesk.domain.errors import InsufficientStock
+from invdesk.domain.security import Actor
+from invdesk.domain.stock import IssueStock, Line, ReserveStock, TransferStock
+from invdesk.services import reservations, stock
+
+_db: Database | None = None
+
+
+def _database(url: str) -> Database:
+    global _db
+    if _db is None:
+        _db = Database.open(url)
+    return _db
+
+
+def issue_one(url: str, sku: str, wh: str, worker: int) -> str:
+    try:
+        stock.issue(_database(url), IssueStock(wh, (Line(sku, 1),)), Actor(f"clerk{worker}"))
+    except InsufficientStock:
+        return "short"
+    return "ok"
+
+
+def reserve_one(url: str, sku: str, wh: str, worker: int) -> str:
+    try:
+        reservations.reserve(_database(url), ReserveStock(sku, wh, 1), Actor(f"clerk{worker}"))
+    except InsufficientStock:
+        return "short"
+    return "ok"
+
+
+def transfer_lines(url: str, source: str, destination: str, skus: list[str], worker: int) -> str:
+    lines = tuple(Line(sku, 1) for sku in skus)
+    try:
+        stock.transfer(
+            _database(url), TransferStock(source, destination, lines), Actor(f"clerk{worker}")
+        )
+    except InsufficientStock:
+        return "short"
+    return "ok"
+
+
+def issue_with_request(url: str, sku: str, wh: str, request_id: str) -> tuple[int, ...]:
+    result = stock.issue(
+        _database(url), IssueStock(wh, (Line(sku, 1),), request_id=request_id), Actor("clerk")
+    )
+    return tuple(m.id for m in result.movements)
+
+
+def total_on_hand(url: str, sku: str) -> int:
+    from sqlalchemy import func, select
+
+    from invdesk.db.models import Product, StockLevel
+
+    with _database(url).read() as conn:
+        return int(
+            conn.execute(
+                select(func.coalesce(func.sum(StockLevel.on_hand), 0))
+                .join(Product, Product.id == StockLevel.product_id)
+                .where(Product.sku == sku)
+            ).scalar_one()
+        )
