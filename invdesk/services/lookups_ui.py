@@ -11,6 +11,7 @@ from invdesk.db.engine import Database
 from invdesk.db.models import StockLevel, table_of
 from invdesk.domain.barcodes import MAX_BARCODE_LEN
 from invdesk.domain.catalog import WarehouseView
+from invdesk.domain.errors import NotFound
 from invdesk.domain.security import Actor, Permission, require
 from invdesk.domain.validation import clean_text
 from invdesk.services import warehouses
@@ -82,9 +83,7 @@ def stock_figures(
             .outerjoin(level_t, (s.product_id == product_t.c.id) & (s.warehouse_id == wh.id))
             .where(product_t.c.sku.in_(wanted))
         )
-        return {
-            r.sku: StockFigure(r.sku, wh.code, r.on_hand or 0, r.reserved or 0) for r in rows
-        }
+        return {r.sku: StockFigure(r.sku, wh.code, r.on_hand or 0, r.reserved or 0) for r in rows}
 
 
 def stock_figure(db: Database, actor: Actor, code: str, warehouse: str) -> StockFigure:
@@ -113,3 +112,12 @@ def active_warehouses(db: Database, actor: Actor) -> list[WarehouseView]:
     """Warehouses a stock document can name, ordered by code."""
     return warehouses.list_warehouses(db, actor, include_inactive=False)
 
+
+def product_sku(db: Database, actor: Actor, product_id: int) -> str:
+    """The current SKU of a product by id, so an editor can reload a product renamed meanwhile."""
+    require(actor, Permission.VIEW)
+    with db.read() as conn:
+        sku = conn.execute(select(product_t.c.sku).where(product_t.c.id == product_id)).scalar()
+    if sku is None:
+        raise NotFound("This product no longer exists.", field="sku")
+    return str(sku)

@@ -1,0 +1,237 @@
+"""The stock count dialog: what is on the shelf, with on hand and the difference shown live."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from invdesk.domain.catalog import REASON_MAX, REFERENCE_MAX
+from invdesk.domain.errors import InvdeskError, ValidationError
+from invdesk.domain.security import Actor
+from invdesk.domain.stock import AdjustStock, StockResult
+from invdesk.domain.validation import parse_count
+from invdesk.services import lookups_ui, stock
+from invdesk.services.database import Database
+from invdesk.services.lookups_ui import ScannedCode, StockFigure
+from invdesk.ui.dialogs.document import FieldForm
+from invdesk.ui.dialogs.stock_dialogs import NO_WAREHOUSE
+from invdesk.ui.dialogs.widgets import (
+    ERROR_COLOR,
+    OK_COLOR,
+    ErrorLabel,
+    ScanField,
+    WarehouseCombo,
+    regex_validator,
+)
+
+
+class AdjustDialog(QDialog):
+    """Type (or scan) a product, pick the warehouse, enter the count; Post records the difference."""
+
+    posted = Signal(object)
+
+    def __init__(
+        self,
+        db: Database,
+        actor: Actor,
+        parent: QWidget | None = None,
+        *,
+        warehouse: str | None = None,
+        lines: Sequence[tuple[str, int]] = (),
+    ) -> None:
+        super().__init__(parent)
+        self._db, self._actor = db, actor
+        self.request_id = str(uuid.uuid4())
+        self.result: StockResult | None = None
+        self.item: ScannedCode | None = None
+        self.figure: StockFigure | None = None
+        self._product_problem: str | None = "Scan or type the product counted."
+        self._service_error: tuple[str | None, str] | None = None
+        self.setWindowTitle("Stock count")
+        self.setMinimumWidth(520)
+
+        outer = QVBoxLayout(self)
+        layout = QFormLayout()
+        layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.form = FieldForm(layout)
+        self.product = ScanField(self)
+        self.form.add("&Product:", self.product, "product")
+        self.product_name = QLabel("—", self)
+        layout.addRow("", self.product_name)
+        self.warehouse = WarehouseCombo(self)
+        try:
+            choices = lookups_ui.active_warehouses(db, actor)
+        except InvdeskError:
+            choices = []
+        self.warehouse.fill(choices, warehouse)
+        self.form.add("&Warehouse:", self.warehouse, "warehouse")
+        self.on_hand = QLabel("—", self)
+        layout.addRow("On hand now:", self.on_hand)
+        self.counted = QLineEdit(self)
+        self.counted.setValidator(regex_validator(r"\d{0,10}", self.counted))
+        self.counted.setPlaceholderText("Units on the shelf")
+        self.form.add("&Counted:", self.counted, "counted")
+        self.difference = QLabel("—", self)
+        layout.addRow("Difference:", self.difference)
+        self.reason = QLineEdit(self)
+        self.reason.setMaxLength(REASON_MAX)
+        self.reason.setPlaceholderText("Stock count")
+        self.form.add("Re&ason:", self.reason, "reason")
+        self.reference = QLineEdit(self)
+        self.reference.setMaxLength(REFERENCE_MAX)
+        self.reference.setPlaceholderText("Count sheet (optional)")
+        self.form.add("&Reference:", self.reference, "reference")
+        outer.addLayout(layout)
+        self.error = ErrorLabel(self)
+        outer.addWidget(self.error)
+        self.buttons = QDialogButtonBox(self)
+        self.post_button = self.buttons.addButton(
+            "&Record count", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.post_button.setDefault(True)
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        outer.addWidget(self.buttons)
+
+        self.product.code_entered.connect(self.set_product)
+        self.product.textEdited.connect(self._product_edited)
+        self.warehouse.currentIndexChanged.connect(self._refresh_figure)
+        self.counted.textChanged.connect(self._changed)
+        self.reason.textChanged.connect(self._changed)
+        self.reference.textChanged.connect(self._changed)
+        self.buttons.accepted.connect(self.post)
+        self.buttons.rejected.connect(self.reject)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, activated=self.post)
+        if lines:
+            code, qty = lines[0]
+            self.set_product(code)
+            self.counted.setText(str(qty))
+        self._changed()
+        (self.counted if self.item else self.product).setFocus()
+
+    def handle_scan(self, code: str) -> bool:
+        """A scan picks the product to count."""
+        self.set_product(code.strip())
+        return True
+
+    def set_product(self, code: str) -> bool:
+        self.product.setText(code)
+        try:
+            self.item = lookups_ui.resolve_code(self._db, self._actor, code)
+        except InvdeskError as error:
+            self.item = None
+            self._product_problem = error.message
+            self.product_name.setText("—")
+            self.product.flash("unknown")
+            self._refresh_figure()
+            return False
+        self._product_problem = None
+        self.product_name.setText(
+            f"{self.item.name} ({self.item.sku}), counted in {self.item.unit}"
+        )
+        self.product.flash("ok")
+        self._refresh_figure()
+        self.counted.setFocus()
+        self.counted.selectAll()
+        return True
+
+    def _product_edited(self, _text: str) -> None:
+        if self.item is not None:
+            self.item = None
+            self._product_problem = "Press Enter to look the product up."
+            self.product_name.setText("—")
+            self._refresh_figure()
+
+    def _refresh_figure(self, *_args: Any) -> None:
+        self.figure = None
+        code = self.warehouse.code()
+        if self.item is not None and code:
+            try:
+                self.figure = lookups_ui.stock_figure(self._db, self._actor, self.item.sku, code)
+            except InvdeskError as error:
+                self.error.show_message(error.message)
+        if self.figure is None:
+            self.on_hand.setText("—")
+        else:
+            reserved = f", {self.figure.reserved:,} reserved" if self.figure.reserved else ""
+            self.on_hand.setText(
+                f"{self.figure.on_hand:,} {self.item.unit if self.item else ''}{reserved}"
+            )
+        self._changed()
+
+    def counted_value(self) -> int | None:
+        try:
+            return parse_count(self.counted.text()) if self.counted.text().strip() else None
+        except ValidationError:
+            return None
+
+    def _changed(self, *_args: Any) -> None:
+        self._service_error = None
+        self.error.show_message(None)
+        self.revalidate()
+
+    def revalidate(self) -> None:
+        problems: dict[str, str] = {}
+        if self._product_problem and (self.product.text().strip() or self.item is not None):
+            problems["product"] = self._product_problem
+        if not self.warehouse.code():
+            problems["warehouse"] = NO_WAREHOUSE
+        counted = self.counted_value()
+        if self.counted.text().strip() and counted is None:
+            problems["counted"] = "Enter a whole number of units, 0 or more."
+        if self._service_error and self._service_error[0] in self.form.widgets:
+            problems[self._service_error[0] or ""] = self._service_error[1]
+        self.form.show(problems)
+        if counted is not None and self.figure is not None:
+            diff = counted - self.figure.on_hand
+            color = OK_COLOR if diff >= 0 else ERROR_COLOR
+            word = "no change" if diff == 0 else ("found" if diff > 0 else "missing")
+            self.difference.setText(f"<b style='color:{color}'>{diff:+,}</b> ({word})")
+        else:
+            self.difference.setText("—")
+        ready = self.item is not None and counted is not None and not problems
+        self.post_button.setEnabled(ready and self.figure is not None)
+
+    def can_post(self) -> bool:
+        return self.post_button.isEnabled()
+
+    def command(self) -> AdjustStock:
+        assert self.item is not None
+        return AdjustStock(
+            self.item.sku,  # the SKU, so the count is in units even if a case barcode was scanned
+            self.warehouse.code() or "",
+            self.counted_value(),
+            reason=self.reason.text().strip() or None,
+            reference=self.reference.text().strip() or None,
+            request_id=self.request_id,
+        )
+
+    def post(self) -> None:
+        if self.result is not None or not self.can_post():
+            return
+        try:
+            result = stock.adjust(self._db, self.command(), self._actor)
+        except InvdeskError as error:
+            self._service_error = (error.field, error.message)
+            if error.field in self.form.widgets:
+                self.revalidate()
+                self.form.widgets[error.field].setFocus()
+            else:
+                self.error.show_message(error.message)
+            return
+        self.result = result
+        self.posted.emit(result)
+        self.accept()

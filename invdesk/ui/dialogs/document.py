@@ -1,0 +1,350 @@
+"""The frame of a multi-line stock dialog: header fields, scan field, line table, errors, posting."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from invdesk.domain.errors import InvdeskError, NotFound
+from invdesk.domain.security import Actor, Permission
+from invdesk.domain.stock import StockResult
+from invdesk.domain.validation import MAX_QTY
+from invdesk.services import lookups_ui
+from invdesk.services.database import Database
+from invdesk.ui.dialogs.lines import CellDelegate, Column, LineModel
+from invdesk.ui.dialogs.widgets import ErrorLabel, ScanField, StatusLine, mark_invalid
+
+LINE_FIELDS = frozenset({"product", "qty", "unit_cost", "lines", "counted"})
+
+
+class FieldForm:
+    """A QFormLayout whose rows carry a red message under the input, keyed by service field name."""
+
+    def __init__(self, layout: QFormLayout) -> None:
+        self.layout = layout
+        self.widgets: dict[str, QWidget] = {}
+        self.labels: dict[str, ErrorLabel] = {}
+
+    def add(self, label: str, widget: QWidget, field: str) -> None:
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(widget)
+        error = ErrorLabel(box)
+        column.addWidget(error)
+        self.layout.addRow(label, box)
+        self.widgets[field], self.labels[field] = widget, error
+
+    def show(self, messages: dict[str, str]) -> None:
+        for field, label in self.labels.items():
+            label.show_message(messages.get(field))
+            mark_invalid(self.widgets[field], field in messages)
+
+
+class StockDocumentDialog(QDialog):
+    """Base of the receive, issue, transfer and return dialogs; subclasses add header fields."""
+
+    posted = Signal(object)
+
+    title = "Stock document"
+    post_text = "&Post"
+    columns: Sequence[Column] = (Column.CODE, Column.PRODUCT, Column.QTY, Column.UNITS)
+
+    def __init__(
+        self,
+        db: Database,
+        actor: Actor,
+        parent: QWidget | None = None,
+        *,
+        warehouse: str | None = None,
+        lines: Sequence[tuple[str, int]] = (),
+    ) -> None:
+        super().__init__(parent)
+        self._db, self._actor = db, actor
+        self.request_id = str(uuid.uuid4())  # one per opening: a double click or retry posts once
+        self.result: StockResult | None = None
+        self._service_error: tuple[str | None, str] | None = None
+        self._posting = False
+        self.setWindowTitle(self.title)
+        self.setMinimumWidth(760)
+
+        outer = QVBoxLayout(self)
+        outer.setSpacing(10)
+        form_layout = QFormLayout()
+        form_layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.form = FieldForm(form_layout)
+        self.build_header(self.form, warehouse)
+        outer.addLayout(form_layout)
+
+        scan_row = QHBoxLayout()
+        self.scan = ScanField(self)
+        self.scan_qty = QSpinBox(self)
+        self.scan_qty.setRange(1, MAX_QTY)
+        self.scan_qty.setPrefix("× ")
+        self.scan_qty.setToolTip("How many of the next code to add (scans add one each)")
+        self.add_button = QPushButton("&Add line", self)
+        self.add_button.setAutoDefault(False)
+        scan_label = QLabel("&Scan:", self)
+        scan_label.setBuddy(self.scan)
+        scan_row.addWidget(scan_label)
+        scan_row.addWidget(self.scan, 1)
+        scan_row.addWidget(self.scan_qty)
+        scan_row.addWidget(self.add_button)
+        outer.addLayout(scan_row)
+        status_row = QHBoxLayout()
+        self.status = StatusLine(self)
+        self.new_product_button = QPushButton("New product with this code…", self)
+        self.new_product_button.setAutoDefault(False)
+        self.new_product_button.hide()
+        status_row.addWidget(self.status, 1)
+        status_row.addWidget(self.new_product_button)
+        outer.addLayout(status_row)
+
+        self.model = LineModel(list(self.columns), self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setItemDelegate(CellDelegate(list(self.columns), self.table))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        for i, column in enumerate(self.columns):
+            if column == Column.PRODUCT:
+                header.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch)
+            else:
+                self.table.setColumnWidth(i, 150 if column == Column.CODE else 96)
+        self.table.setMinimumHeight(200)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table, like every other field
+        outer.addWidget(self.table, 1)
+        self.lines_error = ErrorLabel(self)
+        outer.addWidget(self.lines_error)
+        self.error = ErrorLabel(self)
+        outer.addWidget(self.error)
+
+        self.buttons = QDialogButtonBox(self)
+        self.post_button = self.buttons.addButton(
+            self.post_text, QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.post_button.setDefault(True)
+        self.post_button.setToolTip("Post the document (Enter or Ctrl+Enter)")
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.summary = QLabel(self)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.summary, 1)
+        bottom.addWidget(self.buttons)
+        outer.addLayout(bottom)
+
+        self.scan.code_entered.connect(self._typed_code)
+        self.add_button.clicked.connect(lambda: self._typed_code(self.scan.text().strip()))
+        self.new_product_button.clicked.connect(self._new_product_for_code)
+        self.buttons.accepted.connect(self.post)
+        self.buttons.rejected.connect(self.reject)
+        self.model.lines_changed.connect(self._changed)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, activated=self.post)
+        delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table)
+        delete.setContext(Qt.ShortcutContext.WidgetShortcut)
+        delete.activated.connect(self.remove_selected_lines)
+        self._unknown_code: str | None = None
+
+        for code, qty in lines:
+            self.add_code(code, qty)
+        self.status.say("", True)
+        self.scan.setFocus()
+        self._changed()
+
+    # Subclass hooks -----------------------------------------------------------------------------
+    def build_header(self, form: FieldForm, warehouse: str | None) -> None:
+        raise NotImplementedError
+
+    def header_problems(self) -> dict[str, str]:
+        """Live checks of the header fields: field name -> message."""
+        return {}
+
+    def command(self) -> Any:
+        raise NotImplementedError
+
+    def service(self) -> Callable[[Database, Any, Actor], StockResult]:
+        raise NotImplementedError
+
+    def stock_warehouse(self) -> str | None:
+        """Where the Available column reads stock from (issue and transfer source)."""
+        return None
+
+    # Scanning -----------------------------------------------------------------------------------
+    def handle_scan(self, code: str) -> bool:
+        """A scan routed here by the app-wide detector: one more of that code. Always consumed."""
+        self.add_code(code.strip(), 1)
+        return True
+
+    def add_code(self, code: str, qty: int = 1) -> bool:
+        """Add `qty` of a SKU or barcode as a line (or onto its line); False for an unknown code."""
+        self.new_product_button.hide()
+        try:
+            item = lookups_ui.resolve_code(self._db, self._actor, code)
+        except InvdeskError as error:
+            unknown = isinstance(error, NotFound)
+            self._unknown_code = code if unknown else None
+            message = f"Unknown code “{code}”: nothing added." if unknown else error.message
+            self.status.say(message, ok=False)
+            self.scan.flash("unknown")
+            self.new_product_button.setVisible(
+                unknown and self._actor.can(Permission.CATALOG) and bool(code)
+            )
+            return False
+        row = self.model.add(item, qty)
+        self.table.setCurrentIndex(self.model.index(row, list(self.columns).index(Column.QTY)))
+        self.table.scrollTo(self.model.index(row, 0))
+        pack = f" (case of {item.pack_qty})" if item.pack_qty > 1 else ""
+        self.status.say(f"Added {qty} × {item.code}{pack}: {item.name}", ok=True)
+        self.scan.flash("ok")
+        self.refresh_available()
+        return True
+
+    def _typed_code(self, code: str) -> None:
+        if not code:
+            return
+        if self.add_code(code, self.scan_qty.value()):
+            self.scan.clear()
+            self.scan_qty.setValue(1)
+        else:
+            self.scan.selectAll()
+        self.scan.setFocus()
+
+    def _new_product_for_code(self) -> None:
+        from invdesk.ui.dialogs.product_editor import ProductEditor
+
+        code = self._unknown_code
+        if not code:
+            return
+        editor = ProductEditor(self._db, self._actor, self, barcode=code)
+        if editor.exec() == QDialog.DialogCode.Accepted:
+            self.add_code(code, 1)
+
+    def remove_selected_lines(self) -> None:
+        rows = [index.row() for index in self.table.selectionModel().selectedRows()]
+        if not rows and self.table.currentIndex().isValid():
+            rows = [self.table.currentIndex().row()]
+        self.model.remove_rows(rows)
+
+    def refresh_available(self) -> None:
+        warehouse = self.stock_warehouse()
+        if Column.AVAILABLE not in self.columns or not warehouse or not self.model.lines:
+            return
+        try:
+            figures = lookups_ui.stock_figures(
+                self._db, self._actor, [line.item.sku for line in self.model.lines], warehouse
+            )
+        except InvdeskError:
+            figures = {}
+        self.model.set_available({sku: f.available for sku, f in figures.items()})
+
+    # Validation and posting ---------------------------------------------------------------------
+    def _changed(self, *_args: Any) -> None:
+        """Any edit: drop a stale service error, re-check everything, enable Post if all is well."""
+        self._service_error = None
+        self.model.mark_error(None, None)
+        self.error.show_message(None)
+        self.revalidate()
+
+    def revalidate(self) -> None:
+        header = self.header_problems()
+        problems = self.model.problems()
+        field_messages = dict(header)
+        if self._service_error and self._service_error[0] in self.form.widgets:
+            field, message = self._service_error
+            field_messages[field or ""] = message
+        self.form.show(field_messages)
+        if problems:
+            row, message = problems[0]
+            self.lines_error.show_message(f"Line {row + 1}: {message}")
+        elif not (self._service_error and self._service_error[0] in LINE_FIELDS):
+            self.lines_error.show_message(None)
+        units = sum((line.qty or 0) * line.item.pack_qty for line in self.model.lines)
+        count = len(self.model.lines)
+        self.summary.setText(
+            f"{count} line{'s' if count != 1 else ''}, {units:,} units" if count else "No lines yet"
+        )
+        self.post_button.setEnabled(bool(self.model.lines) and not header and not problems)
+
+    def can_post(self) -> bool:
+        return self.post_button.isEnabled()
+
+    def post(self) -> None:
+        """Post the document in one transaction; a service error stays in the dialog, at its field."""
+        if self._posting or self.result is not None or not self.can_post():
+            return
+        self._posting = True
+        try:
+            result = self.service()(self._db, self.command(), self._actor)
+        except InvdeskError as error:
+            self.show_error(error)
+            return
+        finally:
+            self._posting = False
+        self.result = result
+        self.posted.emit(result)
+        self.accept()
+
+    def show_error(self, error: InvdeskError) -> None:
+        field = error.field
+        self._service_error = (field, error.message)
+        if field in self.form.widgets:
+            self.revalidate()
+            self.form.widgets[field].setFocus()
+            return
+        if field in LINE_FIELDS and self.model.lines:
+            row = self.row_named_by(error.message)
+            self.model.mark_error(row, error.message)
+            prefix = f"Line {row + 1}: " if row is not None and "line" not in error.message else ""
+            self.lines_error.show_message(prefix + error.message)
+            if row is not None:
+                self.table.selectRow(row)
+                self.table.setFocus()
+            return
+        self.error.show_message(error.message)
+
+    def row_named_by(self, message: str) -> int | None:
+        """The line a service message is about: 'on line N', else the line whose SKU or code it names."""
+        found = re.search(r"\bline (\d+)\b", message)
+        if found and 0 < int(found.group(1)) <= len(self.model.lines):
+            return int(found.group(1)) - 1
+        best: tuple[int, int] | None = None
+        for row, line in enumerate(self.model.lines):
+            for token in (line.item.sku, line.item.code):
+                named = re.search(rf"(?<![\w-]){re.escape(token)}(?![\w-])", message)
+                if named and (best is None or len(token) > best[0]):
+                    best = (len(token), row)
+        if best is not None:
+            return best[1]
+        return 0 if len(self.model.lines) == 1 else None
+
+    def current_index(self) -> QModelIndex:
+        return self.table.currentIndex()

@@ -1,0 +1,80 @@
+"""Filled-in examples of every dialog, for the screenshots command and the README."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog
+
+from invdesk.domain.catalog import ProductView
+from invdesk.domain.security import Actor
+from invdesk.services import catalog, lookups_ui
+from invdesk.services.database import Database
+from invdesk.ui.dialogs.adjust import AdjustDialog
+from invdesk.ui.dialogs.lines import Column
+from invdesk.ui.dialogs.product_editor import ProductEditor
+from invdesk.ui.dialogs.stock_dialogs import (
+    IssueDialog,
+    ReceiveDialog,
+    ReturnDialog,
+    TransferDialog,
+)
+from invdesk.ui.dialogs.warehouse_editor import WarehouseEditor
+
+
+def _codes(products: list[ProductView]) -> list[str]:
+    """A scanned-looking code per product: a case barcode if it has one, else a barcode, else SKU."""
+    codes = []
+    for p in products:
+        cases = [b.code for b in p.barcodes if b.pack_qty > 1]
+        units = [b.code for b in p.barcodes if b.pack_qty == 1]
+        codes.append((cases or units or [p.sku])[0])
+    return codes
+
+
+def dialog_shots(db: Database, actor: Actor) -> list[tuple[str, QDialog]]:
+    """(file stem, dialog) pairs: each dialog filled in from the data in `db` (the demo data set).
+
+    The caller shows, grabs and closes them. With no warehouses or products the dialogs are empty.
+    """
+    warehouses = [w.code for w in lookups_ui.active_warehouses(db, actor)]
+    products = catalog.list_products(db, actor, limit=40)
+    with_barcodes = [p for p in products if p.barcodes] or products
+    first = warehouses[0] if warehouses else None
+    second = warehouses[1] if len(warehouses) > 1 else None
+    codes = _codes(with_barcodes[:4])
+    shots: list[tuple[str, QDialog]] = []
+
+    receive = ReceiveDialog(
+        db, actor, warehouse=first, lines=[(c, 2 + i) for i, c in enumerate(codes[:3])]
+    )
+    receive.reference.setText("PO-1042")
+    cost = list(receive.columns).index(Column.COST)
+    for row in range(receive.model.rowCount()):
+        receive.model.setData(receive.model.index(row, cost), f"{3.05 + row:.2f}")
+    shots.append(("dialog-receive", receive))
+
+    issue = IssueDialog(db, actor, warehouse=first, lines=[(p.sku, 1) for p in products[:2]])
+    issue.reference.setText("ORDER-77")
+    shots.append(("dialog-issue", issue))
+
+    transfer = TransferDialog(
+        db, actor, source=first, destination=second, lines=[(p.sku, 4) for p in products[2:4]]
+    )
+    transfer.reference.setText("Restock the shop")
+    shots.append(("dialog-transfer", transfer))
+
+    ret = ReturnDialog(db, actor, warehouse=first, lines=[(p.sku, 1) for p in products[4:5]])
+    ret.damaged.setChecked(True)
+    if ret.reason is not None:
+        ret.reason.setText("Cracked housing")
+    ret.reference.setText("RMA-311")
+    shots.append(("dialog-return", ret))
+
+    adjust = AdjustDialog(db, actor, warehouse=first, lines=[(p.sku, 7) for p in products[:1]])
+    adjust.reason.setText("Cycle count, aisle 4")
+    shots.append(("dialog-adjust", adjust))
+
+    if with_barcodes:
+        shots.append(("dialog-product", ProductEditor(db, actor, sku=with_barcodes[0].sku)))
+    if first is not None:
+        shots.append(("dialog-warehouse", WarehouseEditor(db, actor, code=first)))
+    return shots

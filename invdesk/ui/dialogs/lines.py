@@ -1,0 +1,258 @@
+"""The lines of a stock document as a small editable table: code, product, quantity, cost."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QLineEdit, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+
+from invdesk.domain.errors import ValidationError
+from invdesk.domain.stock import Line
+from invdesk.domain.validation import parse_money, parse_quantity
+from invdesk.services.lookups_ui import ScannedCode
+from invdesk.ui.dialogs.widgets import MONEY_PATTERN, regex_validator
+
+Index = QModelIndex | QPersistentModelIndex
+_ERROR_BG = QColor("#fdecea")
+_ERROR_FG = QColor("#b3261e")
+_WARN_FG = QColor("#a15c00")
+
+
+class Column(enum.IntEnum):
+    CODE = 0
+    PRODUCT = 1
+    QTY = 2
+    UNITS = 3
+    AVAILABLE = 4
+    COST = 5
+
+
+HEADERS = {
+    Column.CODE: "SKU / barcode",
+    Column.PRODUCT: "Product",
+    Column.QTY: "Qty",
+    Column.UNITS: "Units",
+    Column.AVAILABLE: "Available",
+    Column.COST: "Unit cost",
+}
+_RIGHT = {Column.QTY, Column.UNITS, Column.AVAILABLE, Column.COST}
+
+
+@dataclass
+class LineItem:
+    """One line as the dialog holds it: the code as scanned, so a case barcode stays a case."""
+
+    item: ScannedCode
+    qty_text: str = "1"
+    cost_text: str = ""
+    available: int | None = None
+    error: str | None = None  # set by a service error that named this line
+
+    @property
+    def qty(self) -> int | None:
+        try:
+            return parse_quantity(self.qty_text)
+        except ValidationError:
+            return None
+
+    def problem(self, with_cost: bool) -> str | None:
+        """Why the line cannot be posted as it stands, checked with the domain's own rules."""
+        try:
+            parse_quantity(self.qty_text, label="Quantity")
+            if with_cost and self.cost_text.strip():
+                parse_money(self.cost_text.replace(",", "."), label="Unit cost")
+        except ValidationError as error:
+            return error.message
+        return None
+
+    def to_line(self, with_cost: bool) -> Line:
+        cost = self.cost_text.strip().replace(",", ".") if with_cost else ""
+        return Line(
+            self.item.code, self.qty if self.qty is not None else self.qty_text, cost or None
+        )
+
+
+class LineModel(QAbstractTableModel):
+    """Lines of one document. Scanning a code already listed adds to that line's quantity."""
+
+    lines_changed = Signal()
+
+    def __init__(self, columns: list[Column], parent: Any = None) -> None:
+        super().__init__(parent)
+        self.columns = columns
+        self.lines: list[LineItem] = []
+        self.with_cost = Column.COST in columns
+
+    # Qt overrides -------------------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.lines)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return HEADERS[self.columns[section]]
+        return str(section + 1)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if index.isValid() and self.columns[index.column()] in (Column.QTY, Column.COST):
+            return base | Qt.ItemFlag.ItemIsEditable
+        return base
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.lines):
+            return None
+        line, column = self.lines[index.row()], self.columns[index.column()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return self._text(line, column, role == Qt.ItemDataRole.EditRole)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in _RIGHT:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.BackgroundRole and (line.error or self._bad(line, column)):
+            return QBrush(_ERROR_BG)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if self._bad(line, column):
+                return QBrush(_ERROR_FG)
+            if column == Column.AVAILABLE and self._short(line):
+                return QBrush(_WARN_FG)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if line.error:
+                return line.error
+            if self._bad(line, column):
+                return line.problem(self.with_cost)
+            if column == Column.AVAILABLE and self._short(line):
+                return "Less available than this line asks for."
+        return None
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or not index.isValid():
+            return False
+        line, column = self.lines[index.row()], self.columns[index.column()]
+        if column == Column.QTY:
+            line.qty_text = str(value).strip()
+        elif column == Column.COST:
+            line.cost_text = str(value).strip()
+        else:
+            return False
+        line.error = None
+        self._row_changed(index.row())
+        return True
+
+    # Document operations ------------------------------------------------------------------------
+    def add(self, item: ScannedCode, qty: int = 1) -> int:
+        """Add `qty` scans of a code: a new line, or more on the line that has that code."""
+        for row, line in enumerate(self.lines):
+            if line.item.code == item.code:
+                line.qty_text = str((line.qty or 0) + qty)
+                line.error = None
+                self._row_changed(row)
+                return row
+        row = len(self.lines)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self.lines.append(LineItem(item, str(qty)))
+        self.endInsertRows()
+        self.lines_changed.emit()
+        return row
+
+    def remove_rows(self, rows: list[int]) -> None:
+        for row in sorted(set(rows), reverse=True):
+            if 0 <= row < len(self.lines):
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self.lines[row]
+                self.endRemoveRows()
+        self.lines_changed.emit()
+
+    def set_available(self, figures: dict[str, int]) -> None:
+        for line in self.lines:
+            line.available = figures.get(line.item.sku)
+        if self.lines and Column.AVAILABLE in self.columns:
+            col = self.columns.index(Column.AVAILABLE)
+            self.dataChanged.emit(self.index(0, col), self.index(len(self.lines) - 1, col))
+
+    def mark_error(self, row: int | None, message: str | None) -> None:
+        """Show a service error on one line (or clear every line's error with row None)."""
+        for i, line in enumerate(self.lines):
+            line.error = message if i == row else None
+        if self.lines:
+            last = self.index(len(self.lines) - 1, len(self.columns) - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
+
+    def problems(self) -> list[tuple[int, str]]:
+        """(row, message) for every line that cannot be posted as typed."""
+        found = []
+        for row, line in enumerate(self.lines):
+            problem = line.problem(self.with_cost)
+            if problem:
+                found.append((row, problem))
+        return found
+
+    def to_lines(self) -> tuple[Line, ...]:
+        return tuple(line.to_line(self.with_cost) for line in self.lines)
+
+    # helpers ------------------------------------------------------------------------------------
+    def _row_changed(self, row: int) -> None:
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
+        self.lines_changed.emit()
+
+    def _short(self, line: LineItem) -> bool:
+        qty = line.qty
+        return (
+            line.available is not None
+            and qty is not None
+            and qty * line.item.pack_qty > line.available
+        )
+
+    def _bad(self, line: LineItem, column: Column) -> bool:
+        if column == Column.QTY:
+            return line.qty is None
+        if column == Column.COST and line.cost_text.strip():
+            return line.problem(True) is not None and line.qty is not None
+        return False
+
+    @staticmethod
+    def _text(line: LineItem, column: Column, editing: bool) -> str:
+        item = line.item
+        if column == Column.CODE:
+            return item.code
+        if column == Column.PRODUCT:
+            name = item.name if item.code == item.sku else f"{item.name} ({item.sku})"
+            return name if item.active else f"{name} — inactive"
+        if column == Column.QTY:
+            return line.qty_text
+        if column == Column.UNITS:
+            qty = line.qty
+            if qty is None:
+                return ""
+            units = f"{qty * item.pack_qty:,} {item.unit}"
+            return units if item.pack_qty == 1 else f"{units} ({qty} × {item.pack_qty})"
+        if column == Column.AVAILABLE:
+            return "" if line.available is None else f"{line.available:,}"
+        if column == Column.COST:
+            return line.cost_text
+        return ""
+
+
+class CellDelegate(QStyledItemDelegate):
+    """Editors for the quantity (digits only) and unit cost (an amount) cells."""
+
+    def __init__(self, columns: list[Column], parent: Any = None) -> None:
+        super().__init__(parent)
+        self._columns = columns
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
+        editor = QLineEdit(parent)
+        if self._columns[index.column()] == Column.QTY:
+            editor.setValidator(regex_validator(r"\d{0,7}", editor))
+        else:
+            editor.setValidator(regex_validator(MONEY_PATTERN, editor))
+        editor.setAlignment(Qt.AlignmentFlag.AlignRight)
+        return editor

@@ -1,0 +1,376 @@
+"""The product editor: fields, barcodes with pack sizes, and 'changed by someone else' handling."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from invdesk.domain.barcodes import MAX_PACK_QTY, normalize_barcode
+from invdesk.domain.catalog import (
+    NAME_MAX,
+    SKU_MAX,
+    UNIT_MAX,
+    CreateProduct,
+    EditProduct,
+    ProductView,
+)
+from invdesk.domain.errors import Conflict, InvdeskError, ValidationError
+from invdesk.domain.security import Actor
+from invdesk.domain.validation import parse_money
+from invdesk.services import catalog, lookups_ui, product_barcodes
+from invdesk.services.database import Database
+from invdesk.ui.dialogs.document import FieldForm
+from invdesk.ui.dialogs.widgets import MONEY_PATTERN, ConflictBar, ErrorLabel, regex_validator
+
+
+def money_text(amount: Decimal) -> str:
+    """12.5000 as 12.50; more decimals only when the amount has them."""
+    return f"{amount:.2f}" if amount == round(amount, 2) else f"{amount.normalize():f}"
+
+
+UNITS = ("each", "box", "pack", "pair", "kg", "g", "l", "ml", "m")
+
+
+class ProductEditor(QDialog):
+    """New product (sku None) or an existing one; `barcode` pre-fills a code to attach."""
+
+    saved = Signal(object)
+
+    def __init__(
+        self,
+        db: Database,
+        actor: Actor,
+        parent: QWidget | None = None,
+        *,
+        sku: str | None = None,
+        barcode: str | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._db, self._actor = db, actor
+        self.product: ProductView | None = None
+        self.result: ProductView | None = None
+        self._service_error: tuple[str | None, str] | None = None
+        self.setMinimumWidth(560)
+
+        outer = QVBoxLayout(self)
+        self.conflict = ConflictBar(self)
+        outer.addWidget(self.conflict)
+        layout = QFormLayout()
+        layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.form = FieldForm(layout)
+        self.sku = QLineEdit(self)
+        self.sku.setMaxLength(SKU_MAX)
+        self.sku.setValidator(regex_validator(r"\S*", self.sku))
+        self.sku.setPlaceholderText("e.g. CAB-001")
+        self.form.add("&SKU:", self.sku, "sku")
+        self.name = QLineEdit(self)
+        self.name.setMaxLength(NAME_MAX)
+        self.form.add("&Name:", self.name, "name")
+        self.category = QComboBox(self)
+        self.form.add("Ca&tegory:", self.category, "category")
+        self.unit = QComboBox(self)
+        self.unit.setEditable(True)
+        self.unit.addItems(UNITS)
+        self.unit.lineEdit().setMaxLength(UNIT_MAX)
+        self.form.add("&Unit:", self.unit, "unit")
+        self.price = self._money_field()
+        self.form.add("&Price:", self.price, "price")
+        self.cost = self._money_field()
+        self.form.add("C&ost:", self.cost, "cost")
+        self.active = QCheckBox("Active (can be received and sold)", self)
+        self.active.setChecked(True)
+        self.form.add("", self.active, "active")
+        self.form.add("&Barcodes:", self._barcode_box(), "barcode")
+        outer.addLayout(layout)
+        self.error = ErrorLabel(self)
+        outer.addWidget(self.error)
+        self.buttons = QDialogButtonBox(self)
+        self.save_button = self.buttons.addButton("&Save", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save_button.setDefault(True)
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        outer.addWidget(self.buttons)
+
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        self.conflict.reload_requested.connect(self.reload)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, activated=self.save)
+        for widget in (self.sku, self.name, self.price, self.cost):
+            widget.textChanged.connect(self._changed)
+        self.unit.currentTextChanged.connect(self._changed)
+        self.category.currentIndexChanged.connect(self._changed)
+        self.active.toggled.connect(self._changed)
+
+        self._load_categories()
+        if sku is not None:
+            self.product = catalog.get_product(db, sku, actor)
+            self._fill(self.product)
+        else:
+            self.setWindowTitle("New product")
+            self.active.setEnabled(False)
+            self.price.setText("0.00")
+            self.cost.setText("0.00")
+        if barcode:
+            self.barcode_code.setText(barcode)
+            self.add_barcode()
+        self._changed()
+        (self.name if sku is not None else self.sku).setFocus()
+
+    # Building -----------------------------------------------------------------------------------
+    def _money_field(self) -> QLineEdit:
+        field = QLineEdit(self)
+        field.setValidator(regex_validator(MONEY_PATTERN, field))
+        field.setAlignment(Qt.AlignmentFlag.AlignRight)
+        field.setMaximumWidth(160)
+        return field
+
+    def _barcode_box(self) -> QWidget:
+        box = QWidget(self)
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.barcodes = QTableWidget(0, 2, box)
+        self.barcodes.setHorizontalHeaderLabels(["Barcode", "Units per scan"])
+        self.barcodes.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.barcodes.setColumnWidth(1, 120)
+        self.barcodes.verticalHeader().hide()
+        self.barcodes.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.barcodes.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.barcodes.setTabKeyNavigation(False)
+        self.barcodes.setMinimumHeight(110)
+        self.barcodes.setMaximumHeight(150)
+        column.addWidget(self.barcodes)
+        row = QHBoxLayout()
+        self.barcode_code = QLineEdit(box)
+        self.barcode_code.setMaxLength(64)
+        self.barcode_code.setPlaceholderText("Scan or type a barcode")
+        self.barcode_pack = QSpinBox(box)
+        self.barcode_pack.setRange(1, MAX_PACK_QTY)
+        self.barcode_pack.setPrefix("× ")
+        self.barcode_pack.setToolTip("Units one scan stands for: 12 for a case of twelve")
+        self.add_barcode_button = QPushButton("Add &barcode", box)
+        self.remove_barcode_button = QPushButton("Remo&ve", box)
+        for button in (self.add_barcode_button, self.remove_barcode_button):
+            button.setAutoDefault(False)
+        row.addWidget(self.barcode_code, 1)
+        row.addWidget(self.barcode_pack)
+        row.addWidget(self.add_barcode_button)
+        row.addWidget(self.remove_barcode_button)
+        column.addLayout(row)
+        self.add_barcode_button.clicked.connect(self.add_barcode)
+        self.remove_barcode_button.clicked.connect(self.remove_selected_barcodes)
+        self.barcode_code.returnPressed.connect(self.add_barcode)
+        delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.barcodes)
+        delete.setContext(Qt.ShortcutContext.WidgetShortcut)
+        delete.activated.connect(self.remove_selected_barcodes)
+        return box
+
+    def _load_categories(self) -> None:
+        try:
+            names = [c.name for c in catalog.list_categories(self._db, self._actor)]
+        except InvdeskError as error:
+            names = []
+            self.error.show_message(error.message)
+        self.category.clear()
+        self.category.addItems(names)
+
+    def _fill(self, product: ProductView) -> None:
+        self.setWindowTitle(f"Product {product.sku}")
+        self.sku.setText(product.sku)
+        self.name.setText(product.name)
+        if self.category.findText(product.category) < 0:
+            self.category.addItem(product.category)  # a retired category still shows
+        self.category.setCurrentText(product.category)
+        self.unit.setCurrentText(product.unit)
+        self.price.setText(money_text(product.price))
+        self.cost.setText(money_text(product.cost))
+        self.active.setChecked(product.active)
+        self.barcodes.setRowCount(0)
+        for b in product.barcodes:
+            self._append_barcode(b.code, b.pack_qty)
+
+    # Barcodes -----------------------------------------------------------------------------------
+    def handle_scan(self, code: str) -> bool:
+        """A scan while the editor is open goes into the barcode field."""
+        self.barcode_code.setText(code.strip())
+        self.barcode_code.setFocus()
+        return True
+
+    def barcode_list(self) -> tuple[tuple[str, int], ...]:
+        return tuple(
+            (self.barcodes.item(r, 0).text(), int(self.barcodes.item(r, 1).text()))
+            for r in range(self.barcodes.rowCount())
+        )
+
+    def add_barcode(self) -> bool:
+        """Check the typed code (format, check digit, not someone else's) and list it."""
+        try:
+            code = normalize_barcode(self.barcode_code.text())
+            if code in {c for c, _ in self.barcode_list()}:
+                raise ValidationError(f"{code} is already listed.", field="barcode")
+            owner = lookups_ui.barcode_owner(self._db, self._actor, code)
+            mine = self.product.sku if self.product else None
+            if owner is not None and owner != mine:
+                raise ValidationError(f"{code} already belongs to {owner}.", field="barcode")
+        except InvdeskError as error:
+            self._service_error = ("barcode", error.message)
+            self.revalidate()
+            return False
+        self._append_barcode(code, self.barcode_pack.value())
+        self.barcode_code.clear()
+        self.barcode_pack.setValue(1)
+        self._changed()
+        return True
+
+    def _append_barcode(self, code: str, pack: int) -> None:
+        row = self.barcodes.rowCount()
+        self.barcodes.insertRow(row)
+        self.barcodes.setItem(row, 0, QTableWidgetItem(code))
+        pack_item = QTableWidgetItem(str(pack))
+        pack_item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.barcodes.setItem(row, 1, pack_item)
+
+    def remove_selected_barcodes(self) -> None:
+        rows = sorted({i.row() for i in self.barcodes.selectedIndexes()}, reverse=True)
+        for row in rows:
+            self.barcodes.removeRow(row)
+        self._changed()
+
+    # Validation and saving ----------------------------------------------------------------------
+    def _changed(self, *_args: Any) -> None:
+        self._service_error = None
+        self.error.show_message(None)
+        self.revalidate()
+
+    def problems(self) -> dict[str, str]:
+        found: dict[str, str] = {}
+        if not self.sku.text().strip():
+            found["sku"] = "Enter a SKU."
+        if not self.name.text().strip():
+            found["name"] = "Enter a name."
+        if not self.category.currentText():
+            found["category"] = "Choose a category."
+        if not self.unit.currentText().strip():
+            found["unit"] = "Enter a unit, e.g. each."
+        for field, widget in (("price", self.price), ("cost", self.cost)):
+            try:
+                parse_money(widget.text().replace(",", "."), label=field.title(), field=field)
+            except ValidationError as error:
+                found[field] = error.message
+        return found
+
+    def revalidate(self) -> None:
+        found = self.problems()
+        messages = dict(found)
+        if self._service_error and self._service_error[0] in self.form.widgets:
+            messages[self._service_error[0] or ""] = self._service_error[1]
+        self.form.show(messages)
+        self.save_button.setEnabled(not found)
+
+    def can_save(self) -> bool:
+        return self.save_button.isEnabled()
+
+    def save(self) -> None:
+        if not self.can_save() or self.result is not None:
+            return
+        try:
+            view = self._save_new() if self.product is None else self._save_edit(self.product)
+        except Conflict as error:
+            if error.field is None:
+                self.conflict.show_conflict(f"Product {self.product.sku if self.product else ''}")
+                self.save_button.setEnabled(False)
+                return
+            self._show_error(error)
+            return
+        except InvdeskError as error:
+            self._show_error(error)
+            return
+        self.result = view
+        self.saved.emit(view)
+        self.accept()
+
+    def _money(self, widget: QLineEdit) -> str:
+        return widget.text().strip().replace(",", ".")
+
+    def _save_new(self) -> ProductView:
+        return catalog.create_product(
+            self._db,
+            CreateProduct(
+                sku=self.sku.text().strip(),
+                name=self.name.text().strip(),
+                category=self.category.currentText(),
+                unit=self.unit.currentText().strip(),
+                price=self._money(self.price),
+                cost=self._money(self.cost),
+                barcodes=self.barcode_list(),
+            ),
+            self._actor,
+        )
+
+    def _save_edit(self, before: ProductView) -> ProductView:
+        # Barcodes were checked as they were added, so the second step is not expected to fail;
+        # if it does, the product holds its new fields and the editor keeps its newer version.
+        view = catalog.edit_product(
+            self._db,
+            EditProduct(
+                sku=before.sku,
+                expected_version=before.version,
+                new_sku=self.sku.text().strip(),
+                name=self.name.text().strip(),
+                category=self.category.currentText(),
+                unit=self.unit.currentText().strip(),
+                price=self._money(self.price),
+                cost=self._money(self.cost),
+                active=self.active.isChecked(),
+            ),
+            self._actor,
+        )
+        self.product = view
+        wanted = self.barcode_list()
+        if wanted != tuple((b.code, b.pack_qty) for b in view.barcodes):
+            view = product_barcodes.replace_barcodes(
+                self._db, view.sku, wanted, self._actor, expected_version=view.version
+            )
+            self.product = view
+        return view
+
+    def _show_error(self, error: InvdeskError) -> None:
+        self._service_error = (error.field, error.message)
+        if error.field in self.form.widgets:
+            self.revalidate()
+            self.form.widgets[error.field].setFocus()
+        else:
+            self.error.show_message(error.message)
+
+    def reload(self) -> None:
+        """Read the product again (someone else's changes), dropping this editor's edits."""
+        if self.product is None:
+            return
+        try:
+            sku = lookups_ui.product_sku(self._db, self._actor, self.product.id)
+            self.product = catalog.get_product(self._db, sku, self._actor)
+        except InvdeskError as error:
+            self.error.show_message(error.message)
+            return
+        self._fill(self.product)
+        self.conflict.hide()
+        self._changed()

@@ -1,0 +1,229 @@
+"""Receive, issue, transfer and return: multi-line stock documents posted in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLineEdit, QRadioButton, QWidget
+
+from invdesk.domain.catalog import REASON_MAX, REFERENCE_MAX
+from invdesk.domain.errors import InvdeskError
+from invdesk.domain.security import Actor
+from invdesk.domain.stock import IssueStock, ReceiveStock, ReturnStock, StockResult, TransferStock
+from invdesk.services import lookups_ui, stock
+from invdesk.services.database import Database
+from invdesk.ui.dialogs.document import FieldForm, StockDocumentDialog
+from invdesk.ui.dialogs.lines import Column
+from invdesk.ui.dialogs.widgets import WarehouseCombo
+
+NO_WAREHOUSE = "No active warehouse: add one under Warehouses first."
+
+
+class _SingleWarehouseDialog(StockDocumentDialog):
+    """A document on one warehouse, with a reference and (where the service takes one) a reason."""
+
+    has_reason = False
+    reference_hint = "e.g. PO-1042 (optional)"
+
+    def build_header(self, form: FieldForm, warehouse: str | None) -> None:
+        self.warehouse = WarehouseCombo(self)
+        self.warehouse.fill(self._warehouses(), warehouse)
+        form.add("&Warehouse:", self.warehouse, "warehouse")
+        self.build_extra(form)
+        self.reference = _text_field(self, REFERENCE_MAX, self.reference_hint)
+        form.add("&Reference:", self.reference, "reference")
+        self.reason: QLineEdit | None = None
+        if self.has_reason:
+            self.reason = _text_field(self, REASON_MAX, "Why (optional)")
+            form.add("Re&ason:", self.reason, "reason")
+            self.reason.textChanged.connect(self._changed)
+        self.warehouse.currentIndexChanged.connect(self._warehouse_changed)
+        self.reference.textChanged.connect(self._changed)
+
+    def build_extra(self, form: FieldForm) -> None:
+        """Rows between the warehouse and the reference (the return kind)."""
+
+    def _warehouses(self) -> list[Any]:
+        try:
+            return lookups_ui.active_warehouses(self._db, self._actor)
+        except InvdeskError:
+            return []
+
+    def _warehouse_changed(self, *_args: Any) -> None:
+        self.refresh_available()
+        self._changed()
+
+    def header_problems(self) -> dict[str, str]:
+        return {} if self.warehouse.code() else {"warehouse": NO_WAREHOUSE}
+
+    def stock_warehouse(self) -> str | None:
+        return self.warehouse.code()
+
+    def _reason(self) -> str | None:
+        return self.reason.text().strip() or None if self.reason is not None else None
+
+
+class ReceiveDialog(_SingleWarehouseDialog):
+    """Goods in: a delivery scanned line by line, with an optional unit cost per line."""
+
+    title = "Receive stock"
+    post_text = "&Receive"
+    columns = (Column.CODE, Column.PRODUCT, Column.QTY, Column.UNITS, Column.COST)
+    reference_hint = "Purchase order or delivery note, e.g. PO-1042"
+
+    def command(self) -> ReceiveStock:
+        return ReceiveStock(
+            self.warehouse.code() or "",
+            self.model.to_lines(),
+            reference=self.reference.text().strip() or None,
+            request_id=self.request_id,
+        )
+
+    def service(self) -> Callable[[Database, Any, Actor], StockResult]:
+        return stock.receive
+
+
+class IssueDialog(_SingleWarehouseDialog):
+    """Goods out for a sale or consumption; the Available column warns before the service refuses."""
+
+    title = "Issue stock"
+    post_text = "&Issue"
+    has_reason = True
+    columns = (Column.CODE, Column.PRODUCT, Column.QTY, Column.UNITS, Column.AVAILABLE)
+    reference_hint = "Order or job number, e.g. ORDER-77"
+
+    def command(self) -> IssueStock:
+        return IssueStock(
+            self.warehouse.code() or "",
+            self.model.to_lines(),
+            reference=self.reference.text().strip() or None,
+            reason=self._reason(),
+            request_id=self.request_id,
+        )
+
+    def service(self) -> Callable[[Database, Any, Actor], StockResult]:
+        return stock.issue
+
+
+class ReturnDialog(_SingleWarehouseDialog):
+    """A customer return: back into stock, or recorded as damaged without restocking."""
+
+    title = "Return stock"
+    post_text = "&Record return"
+    has_reason = True
+    reference_hint = "Order or RMA number"
+
+    def build_extra(self, form: FieldForm) -> None:
+        box = QWidget(self)
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.restock = QRadioButton("Back to &stock", box)
+        self.damaged = QRadioButton("&Damaged (not restocked)", box)
+        self.restock.setChecked(True)
+        group = QButtonGroup(box)
+        group.addButton(self.restock)
+        group.addButton(self.damaged)
+        row.addWidget(self.restock)
+        row.addWidget(self.damaged)
+        row.addStretch(1)
+        form.add("Condition:", box, "damaged")
+        self.damaged.toggled.connect(self._changed)
+
+    def header_problems(self) -> dict[str, str]:
+        problems = super().header_problems()
+        if self.damaged.isChecked() and self.reason is not None and not self.reason.text().strip():
+            problems["reason"] = "Say what is wrong with damaged goods."
+        return problems
+
+    def command(self) -> ReturnStock:
+        return ReturnStock(
+            self.warehouse.code() or "",
+            self.model.to_lines(),
+            damaged=self.damaged.isChecked(),
+            reason=self._reason(),
+            reference=self.reference.text().strip() or None,
+            request_id=self.request_id,
+        )
+
+    def service(self) -> Callable[[Database, Any, Actor], StockResult]:
+        return stock.return_stock
+
+
+class TransferDialog(StockDocumentDialog):
+    """Stock moved between two warehouses: out of one and into the other, atomically."""
+
+    title = "Transfer stock"
+    post_text = "&Transfer"
+    columns = (Column.CODE, Column.PRODUCT, Column.QTY, Column.UNITS, Column.AVAILABLE)
+
+    def __init__(
+        self,
+        db: Database,
+        actor: Actor,
+        parent: QWidget | None = None,
+        *,
+        warehouse: str | None = None,
+        lines: Sequence[tuple[str, int]] = (),
+        source: str | None = None,
+        destination: str | None = None,
+    ) -> None:
+        self._initial = (source or warehouse, destination)
+        super().__init__(db, actor, parent, warehouse=source or warehouse, lines=lines)
+
+    def build_header(self, form: FieldForm, warehouse: str | None) -> None:
+        try:
+            choices = lookups_ui.active_warehouses(self._db, self._actor)
+        except InvdeskError:
+            choices = []
+        source, destination = self._initial
+        self.source = WarehouseCombo(self)
+        self.source.fill(choices, source)
+        self.destination = WarehouseCombo(self)
+        if destination is None:
+            others = [w.code for w in choices if w.code != self.source.code()]
+            destination = others[0] if others else None
+        self.destination.fill(choices, destination)
+        form.add("&From:", self.source, "source")
+        form.add("T&o:", self.destination, "destination")
+        self.reference = _text_field(self, REFERENCE_MAX, "Transfer note (optional)")
+        form.add("&Reference:", self.reference, "reference")
+        self.source.currentIndexChanged.connect(self._source_changed)
+        self.destination.currentIndexChanged.connect(self._changed)
+        self.reference.textChanged.connect(self._changed)
+
+    def _source_changed(self, *_args: Any) -> None:
+        self.refresh_available()
+        self._changed()
+
+    def header_problems(self) -> dict[str, str]:
+        source, destination = self.source.code(), self.destination.code()
+        if not source:
+            return {"source": NO_WAREHOUSE}
+        if not destination:
+            return {"destination": "Choose where the goods go."}
+        if source == destination:
+            return {"destination": "Choose a different warehouse from the one goods leave."}
+        return {}
+
+    def stock_warehouse(self) -> str | None:
+        return self.source.code()
+
+    def command(self) -> TransferStock:
+        return TransferStock(
+            self.source.code() or "",
+            self.destination.code() or "",
+            self.model.to_lines(),
+            reference=self.reference.text().strip() or None,
+            request_id=self.request_id,
+        )
+
+    def service(self) -> Callable[[Database, Any, Actor], StockResult]:
+        return stock.transfer
+
+
+def _text_field(parent: QWidget, max_len: int, hint: str) -> QLineEdit:
+    field = QLineEdit(parent)
+    field.setMaxLength(max_len)
+    field.setPlaceholderText(hint)
+    return field

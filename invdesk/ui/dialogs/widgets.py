@@ -1,0 +1,170 @@
+"""Small widgets the dialogs share: the scan field, error labels, validators, flashes, a conflict bar."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRegularExpression, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
+
+from invdesk.domain.catalog import WarehouseView
+
+ERROR_COLOR = "#b3261e"
+OK_COLOR = "#1e7d32"
+FLASH_MS = 700
+MONEY_PATTERN = r"\d{0,7}([.,]\d{0,4})?"
+INVALID_STYLE = "border: 1px solid #b3261e; border-radius: 3px; background: #fdecea;"
+
+_FLASH_STYLES = {
+    "ok": "background: #dff3e3; border: 1px solid #1e7d32; border-radius: 3px;",
+    "unknown": "background: #fdecea; border: 1px solid #b3261e; border-radius: 3px;",
+}
+
+
+def regex_validator(pattern: str, parent: QWidget) -> QRegularExpressionValidator:
+    return QRegularExpressionValidator(QRegularExpression(pattern), parent)
+
+
+def mark_invalid(widget: QWidget, invalid: bool) -> None:
+    """A red frame on an input at fault; the style sheet goes back to the theme's when fixed."""
+    if widget.property("invalid") == invalid:
+        return
+    widget.setProperty("invalid", invalid)
+    widget.setStyleSheet(INVALID_STYLE if invalid else "")
+
+
+class ErrorLabel(QLabel):
+    """A red message under an input, hidden while empty."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setStyleSheet(f"color: {ERROR_COLOR};")
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hide()
+
+    def show_message(self, message: str | None) -> None:
+        self.setText(message or "")
+        self.setVisible(bool(message))
+
+
+class ScanField(QLineEdit):
+    """Where a scanner types (or a clerk types a code); Enter enters the code instead of posting."""
+
+    code_entered = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText("Scan or type a SKU / barcode, then Enter")
+        self.setClearButtonEnabled(True)
+        self.setMaxLength(64)
+        self._reset = QTimer(self)
+        self._reset.setSingleShot(True)
+        self._reset.timeout.connect(self._unflash)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers() & (
+            Qt.KeyboardModifier.ControlModifier
+        ):
+            event.accept()  # do not let the dialog's default button see it
+            code = self.text().strip()
+            if code:
+                self.code_entered.emit(code)
+            return
+        super().keyPressEvent(event)
+
+    def flash(self, state: str) -> None:
+        """Green for a good scan, red for an unknown code; back to normal shortly after."""
+        self.setProperty("scan_state", state)
+        self.setStyleSheet(_FLASH_STYLES[state])
+        self._reset.start(FLASH_MS)
+
+    def _unflash(self) -> None:
+        self.setProperty("scan_state", "")
+        self.setStyleSheet("")
+
+
+class StatusLine(QLabel):
+    """One line under the scan field: what the last scan did, in green or red."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setMinimumHeight(self.fontMetrics().height() + 4)
+
+    def say(self, message: str, ok: bool) -> None:
+        self.setStyleSheet(f"color: {OK_COLOR if ok else ERROR_COLOR};")
+        self.setText(message)
+
+
+class WarehouseCombo(QComboBox):
+    """Active warehouses by code and name; `code()` is the chosen code or None."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMinimumContentsLength(22)
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+
+    def fill(self, warehouses: list[WarehouseView], selected: str | None) -> None:
+        self.blockSignals(True)
+        self.clear()
+        for wh in warehouses:
+            self.addItem(f"{wh.code} · {wh.name}", wh.code)
+        if selected is not None:
+            index = self.findData(selected.strip().upper())
+            if (
+                index < 0
+            ):  # an inactive or unknown code asked for: keep it visible, let the service say
+                self.addItem(selected.strip().upper(), selected.strip().upper())
+                index = self.count() - 1
+            self.setCurrentIndex(index)
+        else:
+            self.setCurrentIndex(0 if self.count() else -1)
+        self.blockSignals(False)
+        self.currentIndexChanged.emit(self.currentIndex())
+
+    def code(self) -> str | None:
+        data = self.currentData()
+        return str(data) if data else None
+
+    def set_code(self, code: str) -> None:
+        index = self.findData(code.strip().upper())
+        if index >= 0:
+            self.setCurrentIndex(index)
+
+
+class ConflictBar(QFrame):
+    """'Changed by someone else' with a Reload button, shown when a save met a newer version."""
+
+    reload_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("conflictBar")
+        self.setStyleSheet(
+            "#conflictBar { background: #fff4e5; border: 1px solid #e0a040; border-radius: 4px; }"
+        )
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 6, 6)
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        self.reload_button = QPushButton("&Reload", self)
+        self.reload_button.setAutoDefault(False)
+        self.reload_button.clicked.connect(self.reload_requested)
+        layout.addWidget(self.message, 1)
+        layout.addWidget(self.reload_button)
+        self.hide()
+
+    def show_conflict(self, what: str) -> None:
+        self.message.setText(
+            f"<b>{what} was changed by someone else.</b> Reload to see their changes, "
+            "then make yours again."
+        )
+        self.show()
