@@ -1,0 +1,159 @@
+"""Product and warehouse editors: validation as you type, duplicates, stale edits and reload."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from invdesk.domain.catalog import EditProduct, EditWarehouse
+from invdesk.services import catalog, warehouses
+from invdesk.ui.dialogs import ProductEditor, WarehouseEditor
+from tests.ui.dialogs.shop import ADMIN, CASE_EAN, CLERK, UNIT_EAN, shown
+
+
+def _product(qtbot, db, **kwargs):
+    editor = ProductEditor(db, ADMIN, **kwargs)
+    qtbot.addWidget(editor)
+    editor.show()
+    return editor
+
+
+def _warehouse(qtbot, db, **kwargs):
+    editor = WarehouseEditor(db, ADMIN, **kwargs)
+    qtbot.addWidget(editor)
+    editor.show()
+    return editor
+
+
+def test_a_new_product_is_saved_with_its_barcodes(qtbot, shop):
+    editor = _product(qtbot, shop)
+    assert not editor.can_save()  # no SKU or name yet
+    editor.sku.setText("TAPE-9")
+    editor.name.setText("Packing tape")
+    editor.category.setCurrentText("Office")
+    editor.price.setText("3,50")
+    editor.barcode_code.setText("96385074")
+    assert editor.add_barcode()
+    editor.barcode_code.setText("10012345000017")
+    editor.barcode_pack.setValue(6)
+    assert editor.add_barcode()
+    with qtbot.waitSignal(editor.saved) as blocker:
+        editor.save()
+    view = blocker.args[0]
+    assert (view.sku, view.category, view.price) == ("TAPE-9", "Office", Decimal("3.5"))
+    assert {(b.code, b.pack_qty) for b in view.barcodes} == {
+        ("96385074", 1),
+        ("10012345000017", 6),
+    }
+
+
+def test_a_bad_price_keeps_save_disabled(qtbot, shop):
+    editor = _product(qtbot, shop, sku="CAB-1")
+    assert editor.can_save()
+    editor.price.setText("1.23456")
+    assert not editor.can_save()
+    assert "decimal places" in editor.form.labels["price"].text()
+
+
+def test_a_duplicate_sku_is_shown_at_the_sku(qtbot, shop):
+    editor = _product(qtbot, shop)
+    editor.sku.setText("SKU-2")
+    editor.name.setText("Another")
+    editor.save()
+    assert editor.result is None and editor.isVisible()
+    assert "SKU-2 already exists" in editor.form.labels["sku"].text()
+    assert editor.sku.property("invalid")
+    editor.sku.setText("SKU-9")  # typing clears the stale message
+    assert not shown(editor.form.labels["sku"])
+
+
+def test_a_bad_check_digit_or_someone_elses_barcode_is_refused_at_the_list(qtbot, shop):
+    editor = _product(qtbot, shop, sku="SKU-2")
+    editor.barcode_code.setText("4006381333932")
+    assert not editor.add_barcode()
+    assert "check digit should be 1" in editor.form.labels["barcode"].text()
+    editor.barcode_code.setText(UNIT_EAN)
+    assert not editor.add_barcode()
+    assert "already belongs to CAB-1" in editor.form.labels["barcode"].text()
+    assert editor.barcodes.rowCount() == 0
+
+
+def test_barcodes_are_added_and_removed_on_save(qtbot, shop):
+    editor = _product(qtbot, shop, sku="CAB-1")
+    assert editor.barcodes.rowCount() == 2
+    editor.barcodes.selectRow(1)
+    editor.remove_selected_barcodes()
+    editor.handle_scan("96385074")
+    assert editor.barcode_code.text() == "96385074"
+    assert editor.add_barcode()
+    with qtbot.waitSignal(editor.saved):
+        editor.save()
+    view = catalog.get_product(shop, "CAB-1", ADMIN)
+    assert {b.code for b in view.barcodes} == {UNIT_EAN, "96385074"}
+    assert CASE_EAN not in {b.code for b in view.barcodes}
+
+
+def test_an_unknown_scanned_code_is_prefilled_for_a_new_product(qtbot, shop):
+    editor = _product(qtbot, shop, barcode="96385074")
+    assert editor.barcode_list() == (("96385074", 1),)
+    assert editor.windowTitle() == "New product"
+
+
+def test_a_stale_product_edit_offers_a_reload(qtbot, shop):
+    editor = _product(qtbot, shop, sku="CAB-1")
+    catalog.edit_product(shop, EditProduct("CAB-1", name="Renamed elsewhere"), ADMIN)
+    editor.name.setText("My name")
+    editor.save()
+    assert editor.result is None and editor.isVisible()
+    assert shown(editor.conflict)
+    assert "changed by someone else" in editor.conflict.message.text()
+    assert not editor.can_save()
+    editor.conflict.reload_button.click()
+    assert not shown(editor.conflict)
+    assert editor.name.text() == "Renamed elsewhere"
+    editor.name.setText("My name")
+    with qtbot.waitSignal(editor.saved):
+        editor.save()
+    assert catalog.get_product(shop, "CAB-1", ADMIN).name == "My name"
+
+
+def test_a_clerk_may_not_save_a_product(qtbot, shop):
+    editor = ProductEditor(shop, CLERK, sku="CAB-1")
+    qtbot.addWidget(editor)
+    editor.name.setText("Clerk's name")
+    editor.save()
+    assert "not allowed" in editor.error.text() and editor.result is None
+
+
+def test_a_new_warehouse_is_saved_in_capitals(qtbot, shop):
+    editor = _warehouse(qtbot, shop)
+    assert not editor.can_save()
+    editor.code.setText("north")
+    editor.name.setText("North depot")
+    editor.address.setPlainText("3 Quay Street")
+    with qtbot.waitSignal(editor.saved) as blocker:
+        editor.save()
+    assert blocker.args[0].code == "NORTH" and blocker.args[0].address == "3 Quay Street"
+
+
+def test_a_duplicate_warehouse_code_is_shown_at_the_code(qtbot, shop):
+    editor = _warehouse(qtbot, shop)
+    editor.code.setText("MAIN")
+    editor.name.setText("Again")
+    editor.save()
+    assert "already exists" in editor.form.labels["code"].text()
+    assert editor.result is None
+
+
+def test_a_stale_warehouse_edit_offers_a_reload(qtbot, shop):
+    editor = _warehouse(qtbot, shop, code="SHOP")
+    assert editor.code.isReadOnly()
+    warehouses.edit_warehouse(shop, EditWarehouse("SHOP", name="Shop floor 2"), ADMIN)
+    editor.active.setChecked(False)
+    editor.save()
+    assert shown(editor.conflict)
+    editor.reload()
+    assert editor.name.text() == "Shop floor 2" and editor.active.isChecked()
+    editor.active.setChecked(False)
+    with qtbot.waitSignal(editor.saved) as blocker:
+        editor.save()
+    assert not blocker.args[0].active
