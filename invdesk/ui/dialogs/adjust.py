@@ -32,6 +32,7 @@ from invdesk.ui.dialogs.widgets import (
     ERROR_COLOR,
     OK_COLOR,
     ErrorLabel,
+    Heading,
     ScanField,
     WarehouseCombo,
     regex_validator,
@@ -64,6 +65,13 @@ class AdjustDialog(QDialog):
         self.setMinimumWidth(520)
 
         outer = QVBoxLayout(self)
+        outer.addWidget(
+            Heading(
+                "Stock count",
+                "Scan the product, type what is on the shelf, check the difference.",
+                self,
+            )
+        )
         layout = QFormLayout()
         layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         self.form = FieldForm(layout)

@@ -31,7 +31,7 @@ from invdesk.domain.validation import MAX_QTY
 from invdesk.services import lookups_ui
 from invdesk.services.database import Database
 from invdesk.ui.dialogs.lines import CellDelegate, Column, LineModel
-from invdesk.ui.dialogs.widgets import ErrorLabel, ScanField, StatusLine, mark_invalid
+from invdesk.ui.dialogs.widgets import ErrorLabel, Heading, ScanField, StatusLine, mark_invalid
 
 LINE_FIELDS = frozenset({"product", "qty", "unit_cost", "lines", "counted"})
 
@@ -67,6 +67,7 @@ class StockDocumentDialog(QDialog):
     posted = Signal(object)
 
     title = "Stock document"
+    hint = "Scan or type each product; every scan adds one (a case barcode adds a case)."
     post_text = "&Post"
     columns: Sequence[Column] = (Column.CODE, Column.PRODUCT, Column.QTY, Column.UNITS)
 
@@ -90,6 +91,8 @@ class StockDocumentDialog(QDialog):
 
         outer = QVBoxLayout(self)
         outer.setSpacing(10)
+        self.heading = Heading(self.title, self.hint, self)
+        outer.addWidget(self.heading)
         form_layout = QFormLayout()
         form_layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         self.form = FieldForm(form_layout)
@@ -175,8 +178,8 @@ class StockDocumentDialog(QDialog):
         self._unknown_code: str | None = None
 
         for code, qty in lines:
-            self.add_code(code, qty)
-        self.status.say("", True)
+            self.add_code(code, qty, quiet=True)
+        self.status.hint("Each scan adds one; Enter here adds the code, Ctrl+Enter posts.")
         self.scan.setFocus()
         self._changed()
 
@@ -204,8 +207,11 @@ class StockDocumentDialog(QDialog):
         self.add_code(code.strip(), 1)
         return True
 
-    def add_code(self, code: str, qty: int = 1) -> bool:
-        """Add `qty` of a SKU or barcode as a line (or onto its line); False for an unknown code."""
+    def add_code(self, code: str, qty: int = 1, *, quiet: bool = False) -> bool:
+        """Add `qty` of a SKU or barcode as a line (or onto its line); False for an unknown code.
+
+        `quiet` (lines handed to the constructor) skips the green flash and message.
+        """
         self.new_product_button.hide()
         try:
             item = lookups_ui.resolve_code(self._db, self._actor, code)
@@ -222,10 +228,12 @@ class StockDocumentDialog(QDialog):
         row = self.model.add(item, qty)
         self.table.setCurrentIndex(self.model.index(row, list(self.columns).index(Column.QTY)))
         self.table.scrollTo(self.model.index(row, 0))
+        self.refresh_available()
+        if quiet:
+            return True
         pack = f" (case of {item.pack_qty})" if item.pack_qty > 1 else ""
         self.status.say(f"Added {qty} × {item.code}{pack}: {item.name}", ok=True)
         self.scan.flash("ok")
-        self.refresh_available()
         return True
 
     def _typed_code(self, code: str) -> None:
@@ -290,7 +298,9 @@ class StockDocumentDialog(QDialog):
         units = sum((line.qty or 0) * line.item.pack_qty for line in self.model.lines)
         count = len(self.model.lines)
         self.summary.setText(
-            f"{count} line{'s' if count != 1 else ''}, {units:,} units" if count else "No lines yet"
+            f"{count} line{'s' if count != 1 else ''}, {units:,} unit{'s' if units != 1 else ''}"
+            if count
+            else "No lines yet"
         )
         self.post_button.setEnabled(bool(self.model.lines) and not header and not problems)
 

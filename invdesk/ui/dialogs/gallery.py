@@ -20,14 +20,17 @@ from invdesk.ui.dialogs.stock_dialogs import (
 from invdesk.ui.dialogs.warehouse_editor import WarehouseEditor
 
 
-def _codes(products: list[ProductView]) -> list[str]:
-    """A scanned-looking code per product: a case barcode if it has one, else a barcode, else SKU."""
-    codes = []
+def _delivery(products: list[ProductView]) -> list[str]:
+    """Three scanned-looking codes: a case barcode first if any product has one, then unit codes."""
+    cases = [(p.sku, b.code) for p in products for b in p.barcodes if b.pack_qty > 1]
+    picked: list[tuple[str, str]] = cases[:1]
     for p in products:
-        cases = [b.code for b in p.barcodes if b.pack_qty > 1]
-        units = [b.code for b in p.barcodes if b.pack_qty == 1]
-        codes.append((cases or units or [p.sku])[0])
-    return codes
+        if len(picked) == 3:
+            break
+        if p.sku not in {sku for sku, _ in picked}:
+            units = [b.code for b in p.barcodes if b.pack_qty == 1]
+            picked.append((p.sku, (units or [p.sku])[0]))
+    return [code for _, code in picked]
 
 
 def dialog_shots(db: Database, actor: Actor) -> list[tuple[str, QDialog]]:
@@ -36,11 +39,11 @@ def dialog_shots(db: Database, actor: Actor) -> list[tuple[str, QDialog]]:
     The caller shows, grabs and closes them. With no warehouses or products the dialogs are empty.
     """
     warehouses = [w.code for w in lookups_ui.active_warehouses(db, actor)]
-    products = catalog.list_products(db, actor, limit=40)
+    products = catalog.list_products(db, actor, limit=200)
     with_barcodes = [p for p in products if p.barcodes] or products
     first = warehouses[0] if warehouses else None
     second = warehouses[1] if len(warehouses) > 1 else None
-    codes = _codes(with_barcodes[:4])
+    codes = _delivery(products)
     shots: list[tuple[str, QDialog]] = []
 
     receive = ReceiveDialog(
@@ -74,7 +77,9 @@ def dialog_shots(db: Database, actor: Actor) -> list[tuple[str, QDialog]]:
     shots.append(("dialog-adjust", adjust))
 
     if with_barcodes:
-        shots.append(("dialog-product", ProductEditor(db, actor, sku=with_barcodes[0].sku)))
+        cased = [p for p in with_barcodes if any(b.pack_qty > 1 for b in p.barcodes)]
+        showcase = (cased or with_barcodes)[0]
+        shots.append(("dialog-product", ProductEditor(db, actor, sku=showcase.sku)))
     if first is not None:
         shots.append(("dialog-warehouse", WarehouseEditor(db, actor, code=first)))
     return shots

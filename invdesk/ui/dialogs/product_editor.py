@@ -40,7 +40,13 @@ from invdesk.domain.validation import parse_money
 from invdesk.services import catalog, lookups_ui, product_barcodes
 from invdesk.services.database import Database
 from invdesk.ui.dialogs.document import FieldForm
-from invdesk.ui.dialogs.widgets import MONEY_PATTERN, ConflictBar, ErrorLabel, regex_validator
+from invdesk.ui.dialogs.widgets import (
+    MONEY_PATTERN,
+    ConflictBar,
+    ErrorLabel,
+    Heading,
+    regex_validator,
+)
 
 
 def money_text(amount: Decimal) -> str:
@@ -73,6 +79,12 @@ class ProductEditor(QDialog):
         self.setMinimumWidth(560)
 
         outer = QVBoxLayout(self)
+        self.heading = Heading(
+            "New product",
+            "Barcodes: a unit code, and case codes that stand for several units.",
+            self,
+        )
+        outer.addWidget(self.heading)
         self.conflict = ConflictBar(self)
         outer.addWidget(self.conflict)
         layout = QFormLayout()
@@ -87,9 +99,11 @@ class ProductEditor(QDialog):
         self.name.setMaxLength(NAME_MAX)
         self.form.add("&Name:", self.name, "name")
         self.category = QComboBox(self)
+        self.category.setMinimumWidth(200)
         self.form.add("Ca&tegory:", self.category, "category")
         self.unit = QComboBox(self)
         self.unit.setEditable(True)
+        self.unit.setMinimumWidth(120)
         self.unit.addItems(UNITS)
         self.unit.lineEdit().setMaxLength(UNIT_MAX)
         self.form.add("&Unit:", self.unit, "unit")
@@ -195,6 +209,7 @@ class ProductEditor(QDialog):
 
     def _fill(self, product: ProductView) -> None:
         self.setWindowTitle(f"Product {product.sku}")
+        self.heading.set_title(f"{product.sku} · {product.name}")
         self.sku.setText(product.sku)
         self.name.setText(product.name)
         if self.category.findText(product.category) < 0:

@@ -68,6 +68,7 @@ class ReceiveDialog(_SingleWarehouseDialog):
     """Goods in: a delivery scanned line by line, with an optional unit cost per line."""
 
     title = "Receive stock"
+    hint = "Scan the delivery item by item; each scan adds one, a case barcode a whole case."
     post_text = "&Receive"
     columns = (Column.CODE, Column.PRODUCT, Column.QTY, Column.UNITS, Column.COST)
     reference_hint = "Purchase order or delivery note, e.g. PO-1042"
@@ -88,6 +89,7 @@ class IssueDialog(_SingleWarehouseDialog):
     """Goods out for a sale or consumption; the Available column warns before the service refuses."""
 
     title = "Issue stock"
+    hint = "Scan what leaves the warehouse; Available shows what is there to take."
     post_text = "&Issue"
     has_reason = True
     columns = (Column.CODE, Column.PRODUCT, Column.QTY, Column.UNITS, Column.AVAILABLE)
@@ -110,6 +112,7 @@ class ReturnDialog(_SingleWarehouseDialog):
     """A customer return: back into stock, or recorded as damaged without restocking."""
 
     title = "Return stock"
+    hint = "Goods back from a customer: into stock, or recorded as damaged."
     post_text = "&Record return"
     has_reason = True
     reference_hint = "Order or RMA number"
@@ -154,6 +157,7 @@ class TransferDialog(StockDocumentDialog):
     """Stock moved between two warehouses: out of one and into the other, atomically."""
 
     title = "Transfer stock"
+    hint = "Goods leave one warehouse and arrive in the other in one step."
     post_text = "&Transfer"
     columns = (Column.CODE, Column.PRODUCT, Column.QTY, Column.UNITS, Column.AVAILABLE)
 

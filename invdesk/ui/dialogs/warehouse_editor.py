@@ -29,7 +29,7 @@ from invdesk.domain.security import Actor
 from invdesk.services import warehouses
 from invdesk.services.database import Database
 from invdesk.ui.dialogs.document import FieldForm
-from invdesk.ui.dialogs.widgets import ConflictBar, ErrorLabel, regex_validator
+from invdesk.ui.dialogs.widgets import ConflictBar, ErrorLabel, Heading, regex_validator
 
 
 class WarehouseEditor(QDialog):
@@ -48,6 +48,10 @@ class WarehouseEditor(QDialog):
         self.setMinimumWidth(480)
 
         outer = QVBoxLayout(self)
+        self.heading = Heading(
+            "New warehouse", "Stock is kept per warehouse; its code is how clerks name it.", self
+        )
+        outer.addWidget(self.heading)
         self.conflict = ConflictBar(self)
         outer.addWidget(self.conflict)
         layout = QFormLayout()
@@ -91,6 +95,8 @@ class WarehouseEditor(QDialog):
             self.warehouse = warehouses.get_warehouse(db, code, actor)
             self._fill(self.warehouse)
             self.code.setReadOnly(True)
+            self.code.setToolTip("A warehouse keeps its code; its history refers to it.")
+            self.code.setStyleSheet("background: palette(window);")
             self.name.setFocus()
         else:
             self.setWindowTitle("New warehouse")
@@ -103,6 +109,7 @@ class WarehouseEditor(QDialog):
 
     def _fill(self, warehouse: WarehouseView) -> None:
         self.setWindowTitle(f"Warehouse {warehouse.code}")
+        self.heading.set_title(f"Warehouse {warehouse.code}")
         self.code.setText(warehouse.code)
         self.name.setText(warehouse.name)
         self.address.setPlainText(warehouse.address or "")

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -18,6 +19,7 @@ from invdesk.domain.catalog import WarehouseView
 
 ERROR_COLOR = "#b3261e"
 OK_COLOR = "#1e7d32"
+MUTED_COLOR = "#5f6368"
 FLASH_MS = 700
 MONEY_PATTERN = r"\d{0,7}([.,]\d{0,4})?"
 INVALID_STYLE = "border: 1px solid #b3261e; border-radius: 3px; background: #fdecea;"
@@ -33,11 +35,36 @@ def regex_validator(pattern: str, parent: QWidget) -> QRegularExpressionValidato
 
 
 def mark_invalid(widget: QWidget, invalid: bool) -> None:
-    """A red frame on an input at fault; the style sheet goes back to the theme's when fixed."""
-    if widget.property("invalid") == invalid:
+    """A red frame on an input at fault; its own style sheet comes back when it is fixed."""
+    if bool(widget.property("invalid")) == invalid:
         return
+    if invalid:
+        widget.setProperty("base_style", widget.styleSheet())
     widget.setProperty("invalid", invalid)
-    widget.setStyleSheet(INVALID_STYLE if invalid else "")
+    widget.setStyleSheet(INVALID_STYLE if invalid else str(widget.property("base_style") or ""))
+
+
+class Heading(QWidget):
+    """The dialog's title in large type and one line on how to use it (screenshots show no frame)."""
+
+    def __init__(self, title: str, hint: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 4)
+        column.setSpacing(2)
+        self.title = QLabel(title, self)
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.hint = QLabel(hint, self)
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet(f"color: {MUTED_COLOR};")
+        column.addWidget(self.title)
+        column.addWidget(self.hint)
+
+    def set_title(self, title: str) -> None:
+        self.title.setText(title)
 
 
 class ErrorLabel(QLabel):
@@ -101,6 +128,10 @@ class StatusLine(QLabel):
 
     def say(self, message: str, ok: bool) -> None:
         self.setStyleSheet(f"color: {OK_COLOR if ok else ERROR_COLOR};")
+        self.setText(message)
+
+    def hint(self, message: str) -> None:
+        self.setStyleSheet(f"color: {MUTED_COLOR};")
         self.setText(message)
 
 
