@@ -125,7 +125,7 @@ class AdjustDialog(QDialog):
             QShortcut(QKeySequence(keys), self, activated=self.post)
         if lines:
             code, qty = lines[0]
-            self.set_product(code)
+            self.set_product(code, quiet=True)
             self.counted.setText(str(qty))
         self._changed()
         (self.counted if self.item else self.product).setFocus()
@@ -135,7 +135,8 @@ class AdjustDialog(QDialog):
         self.set_product(code.strip())
         return True
 
-    def set_product(self, code: str) -> bool:
+    def set_product(self, code: str, *, quiet: bool = False) -> bool:
+        """Look up the product to count; red flash and a message at the field if unknown."""
         self.product.setText(code)
         try:
             self.item = lookups_ui.resolve_code(self._db, self._actor, code)
@@ -150,7 +151,8 @@ class AdjustDialog(QDialog):
         self.product_name.setText(
             f"{self.item.name} ({self.item.sku}), counted in {self.item.unit}"
         )
-        self.product.flash("ok")
+        if not quiet:
+            self.product.flash("ok")
         self._refresh_figure()
         self.counted.setFocus()
         self.counted.selectAll()

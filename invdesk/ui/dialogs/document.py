@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -336,7 +336,13 @@ class StockDocumentDialog(QDialog):
             prefix = f"Line {row + 1}: " if row is not None and "line" not in error.message else ""
             self.lines_error.show_message(prefix + error.message)
             if row is not None:
-                self.table.selectRow(row)
+                # Current but not selected, so the red line is not hidden under the selection.
+                self.table.clearSelection()
+                index = self.model.index(row, list(self.columns).index(Column.QTY))
+                self.table.selectionModel().setCurrentIndex(
+                    index, QItemSelectionModel.SelectionFlag.NoUpdate
+                )
+                self.table.scrollTo(index)
                 self.table.setFocus()
             return
         self.error.show_message(error.message)

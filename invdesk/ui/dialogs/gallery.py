@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QDialog
 
 from invdesk.domain.catalog import ProductView
 from invdesk.domain.security import Actor
-from invdesk.services import catalog, lookups_ui
+from invdesk.services import catalog, lookups_ui, queries
 from invdesk.services.database import Database
 from invdesk.ui.dialogs.adjust import AdjustDialog
 from invdesk.ui.dialogs.lines import Column
@@ -44,6 +44,11 @@ def dialog_shots(db: Database, actor: Actor) -> list[tuple[str, QDialog]]:
     first = warehouses[0] if warehouses else None
     second = warehouses[1] if len(warehouses) > 1 else None
     codes = _delivery(products)
+    stocked = [
+        level.sku
+        for level in (queries.stock_levels(db, actor, warehouse=first, limit=200) if first else [])
+        if level.available >= 10
+    ] or [p.sku for p in products]
     shots: list[tuple[str, QDialog]] = []
 
     receive = ReceiveDialog(
@@ -55,12 +60,12 @@ def dialog_shots(db: Database, actor: Actor) -> list[tuple[str, QDialog]]:
         receive.model.setData(receive.model.index(row, cost), f"{3.05 + row:.2f}")
     shots.append(("dialog-receive", receive))
 
-    issue = IssueDialog(db, actor, warehouse=first, lines=[(p.sku, 1) for p in products[:2]])
+    issue = IssueDialog(db, actor, warehouse=first, lines=[(sku, 2) for sku in stocked[:2]])
     issue.reference.setText("ORDER-77")
     shots.append(("dialog-issue", issue))
 
     transfer = TransferDialog(
-        db, actor, source=first, destination=second, lines=[(p.sku, 4) for p in products[2:4]]
+        db, actor, source=first, destination=second, lines=[(sku, 4) for sku in stocked[2:4]]
     )
     transfer.reference.setText("Restock the shop")
     shots.append(("dialog-transfer", transfer))
@@ -72,7 +77,7 @@ def dialog_shots(db: Database, actor: Actor) -> list[tuple[str, QDialog]]:
     ret.reference.setText("RMA-311")
     shots.append(("dialog-return", ret))
 
-    adjust = AdjustDialog(db, actor, warehouse=first, lines=[(p.sku, 7) for p in products[:1]])
+    adjust = AdjustDialog(db, actor, warehouse=first, lines=[(sku, 7) for sku in stocked[4:5]])
     adjust.reason.setText("Cycle count, aisle 4")
     shots.append(("dialog-adjust", adjust))
 

@@ -8,7 +8,14 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QLineEdit, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLineEdit,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
 
 from invdesk.domain.errors import ValidationError
 from invdesk.domain.stock import Line
@@ -119,8 +126,10 @@ class LineModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.BackgroundRole and (line.error or self._bad(line, column)):
             return QBrush(_ERROR_BG)
+        if role == Qt.ItemDataRole.DecorationRole and column == Column.CODE and line.error:
+            return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         if role == Qt.ItemDataRole.ForegroundRole:
-            if self._bad(line, column):
+            if line.error or self._bad(line, column):
                 return QBrush(_ERROR_FG)
             if column == Column.AVAILABLE and self._short(line):
                 return QBrush(_WARN_FG)

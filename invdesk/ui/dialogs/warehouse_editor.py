@@ -136,7 +136,7 @@ class WarehouseEditor(QDialog):
         if self._service_error and self._service_error[0] in self.form.widgets:
             messages[self._service_error[0] or ""] = self._service_error[1]
         self.form.show(messages)
-        self.save_button.setEnabled(not found)
+        self.save_button.setEnabled(not found and self.conflict.isHidden())
 
     def can_save(self) -> bool:
         return self.save_button.isEnabled()

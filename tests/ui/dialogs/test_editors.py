@@ -107,6 +107,8 @@ def test_a_stale_product_edit_offers_a_reload(qtbot, shop):
     assert shown(editor.conflict)
     assert "changed by someone else" in editor.conflict.message.text()
     assert not editor.can_save()
+    editor.name.setText("My name, again")
+    assert not editor.can_save()  # only a reload leads on
     editor.conflict.reload_button.click()
     assert not shown(editor.conflict)
     assert editor.name.text() == "Renamed elsewhere"
