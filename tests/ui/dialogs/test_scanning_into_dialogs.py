@@ -162,3 +162,33 @@ def test_scan_three_items_post_and_see_stock_and_ledger(qtbot, shop):
         ("SKU-2", 2, "PO-77"),
         ("SKU-3", 1, "PO-77"),
     ]
+
+
+def test_typing_a_quantity_into_the_line_then_enter_does_not_post(qtbot, shop):
+    dialog = _receive(qtbot, shop)
+    _scan_keys(qtbot, dialog, "SKU-2")
+    dialog.table.setFocus()
+    qtbot.waitUntil(dialog.table.hasFocus)
+    assert dialog.table.currentIndex().column() == list(dialog.columns).index(Column.QTY)
+    qtbot.keyClicks(dialog.table, "7")  # any key starts editing the quantity cell
+    editor = QApplication.focusWidget()
+    assert editor is not dialog.table
+    qtbot.keyClicks(editor, "5")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: _cell(dialog, 0, Column.QTY) == "75")  # the delegate commits queued
+    assert dialog.isVisible() and dialog.result is None
+    qtbot.waitUntil(dialog.table.hasFocus)
+    with qtbot.waitSignal(dialog.posted):
+        qtbot.keyClick(dialog.table, Qt.Key.Key_Return)  # the next Enter posts
+    assert support.on_hand(shop, "SKU-2") == (75, 0)
+
+
+def test_a_unit_line_and_a_case_line_of_one_product_stay_apart(qtbot, shop):
+    dialog = IssueDialog(shop, CLERK, warehouse="MAIN", lines=[(UNIT_EAN, 1), (CASE_EAN, 1)])
+    qtbot.addWidget(dialog)
+    assert dialog.model.rowCount() == 2
+    assert dialog.summary.text() == "2 lines, 13 units"
+    dialog.post()  # 13 units asked, 10 there
+    assert "Not enough CAB-1" in dialog.lines_error.text()
+    assert any(line.error for line in dialog.model.lines)
+    assert support.on_hand(shop, "CAB-1") == (10, 0)
