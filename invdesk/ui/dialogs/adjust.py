@@ -26,12 +26,12 @@ from invdesk.domain.validation import parse_count
 from invdesk.services import lookups_ui, stock
 from invdesk.services.database import Database
 from invdesk.services.lookups_ui import ScannedCode, StockFigure
-from invdesk.ui.dialogs.document import FieldForm
 from invdesk.ui.dialogs.stock_dialogs import NO_WAREHOUSE
 from invdesk.ui.dialogs.widgets import (
     ERROR_COLOR,
     OK_COLOR,
     ErrorLabel,
+    FieldForm,
     Heading,
     ScanField,
     WarehouseCombo,

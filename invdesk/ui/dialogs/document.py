@@ -31,34 +31,9 @@ from invdesk.domain.validation import MAX_QTY
 from invdesk.services import lookups_ui
 from invdesk.services.database import Database
 from invdesk.ui.dialogs.lines import CellDelegate, Column, LineModel
-from invdesk.ui.dialogs.widgets import ErrorLabel, Heading, ScanField, StatusLine, mark_invalid
+from invdesk.ui.dialogs.widgets import ErrorLabel, FieldForm, Heading, ScanField, StatusLine
 
 LINE_FIELDS = frozenset({"product", "qty", "unit_cost", "lines", "counted"})
-
-
-class FieldForm:
-    """A QFormLayout whose rows carry a red message under the input, keyed by service field name."""
-
-    def __init__(self, layout: QFormLayout) -> None:
-        self.layout = layout
-        self.widgets: dict[str, QWidget] = {}
-        self.labels: dict[str, ErrorLabel] = {}
-
-    def add(self, label: str, widget: QWidget, field: str) -> None:
-        box = QWidget()
-        column = QVBoxLayout(box)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        column.addWidget(widget)
-        error = ErrorLabel(box)
-        column.addWidget(error)
-        self.layout.addRow(label, box)
-        self.widgets[field], self.labels[field] = widget, error
-
-    def show(self, messages: dict[str, str]) -> None:
-        for field, label in self.labels.items():
-            label.show_message(messages.get(field))
-            mark_invalid(self.widgets[field], field in messages)
 
 
 class StockDocumentDialog(QDialog):

@@ -8,24 +8,16 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
-    QHeaderView,
     QLineEdit,
-    QPushButton,
-    QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from invdesk.domain.barcodes import MAX_PACK_QTY, normalize_barcode
 from invdesk.domain.catalog import (
     NAME_MAX,
     SKU_MAX,
@@ -39,11 +31,12 @@ from invdesk.domain.security import Actor
 from invdesk.domain.validation import parse_money
 from invdesk.services import catalog, lookups_ui, product_barcodes
 from invdesk.services.database import Database
-from invdesk.ui.dialogs.document import FieldForm
+from invdesk.ui.dialogs.barcode_list import BarcodeList
 from invdesk.ui.dialogs.widgets import (
     MONEY_PATTERN,
     ConflictBar,
     ErrorLabel,
+    FieldForm,
     Heading,
     regex_validator,
 )
@@ -114,7 +107,11 @@ class ProductEditor(QDialog):
         self.active = QCheckBox("Active (can be received and sold)", self)
         self.active.setChecked(True)
         self.form.add("", self.active, "active")
-        self.form.add("&Barcodes:", self._barcode_box(), "barcode")
+        self.barcode_box = BarcodeList(self._barcode_owner, self._own_sku, self)
+        self.barcodes = self.barcode_box.table
+        self.barcode_code = self.barcode_box.code
+        self.barcode_pack = self.barcode_box.pack
+        self.form.add("&Barcodes:", self.barcode_box, "barcode")
         outer.addLayout(layout)
         self.error = ErrorLabel(self)
         outer.addWidget(self.error)
@@ -134,6 +131,8 @@ class ProductEditor(QDialog):
         self.unit.currentTextChanged.connect(self._changed)
         self.category.currentIndexChanged.connect(self._changed)
         self.active.toggled.connect(self._changed)
+        self.barcode_box.changed.connect(self._changed)
+        self.barcode_box.refused.connect(self._barcode_refused)
 
         self._load_categories()
         if sku is not None:
@@ -158,45 +157,11 @@ class ProductEditor(QDialog):
         field.setMaximumWidth(160)
         return field
 
-    def _barcode_box(self) -> QWidget:
-        box = QWidget(self)
-        column = QVBoxLayout(box)
-        column.setContentsMargins(0, 0, 0, 0)
-        self.barcodes = QTableWidget(0, 2, box)
-        self.barcodes.setHorizontalHeaderLabels(["Barcode", "Units per scan"])
-        self.barcodes.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.barcodes.setColumnWidth(1, 120)
-        self.barcodes.verticalHeader().hide()
-        self.barcodes.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.barcodes.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.barcodes.setTabKeyNavigation(False)
-        self.barcodes.setMinimumHeight(110)
-        self.barcodes.setMaximumHeight(150)
-        column.addWidget(self.barcodes)
-        row = QHBoxLayout()
-        self.barcode_code = QLineEdit(box)
-        self.barcode_code.setMaxLength(64)
-        self.barcode_code.setPlaceholderText("Scan or type a barcode")
-        self.barcode_pack = QSpinBox(box)
-        self.barcode_pack.setRange(1, MAX_PACK_QTY)
-        self.barcode_pack.setPrefix("× ")
-        self.barcode_pack.setToolTip("Units one scan stands for: 12 for a case of twelve")
-        self.add_barcode_button = QPushButton("Add &barcode", box)
-        self.remove_barcode_button = QPushButton("Remo&ve", box)
-        for button in (self.add_barcode_button, self.remove_barcode_button):
-            button.setAutoDefault(False)
-        row.addWidget(self.barcode_code, 1)
-        row.addWidget(self.barcode_pack)
-        row.addWidget(self.add_barcode_button)
-        row.addWidget(self.remove_barcode_button)
-        column.addLayout(row)
-        self.add_barcode_button.clicked.connect(self.add_barcode)
-        self.remove_barcode_button.clicked.connect(self.remove_selected_barcodes)
-        self.barcode_code.returnPressed.connect(self.add_barcode)
-        delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.barcodes)
-        delete.setContext(Qt.ShortcutContext.WidgetShortcut)
-        delete.activated.connect(self.remove_selected_barcodes)
-        return box
+    def _barcode_owner(self, code: str) -> str | None:
+        return lookups_ui.barcode_owner(self._db, self._actor, code)
+
+    def _own_sku(self) -> str | None:
+        return self.product.sku if self.product else None
 
     def _load_categories(self) -> None:
         try:
@@ -219,9 +184,7 @@ class ProductEditor(QDialog):
         self.price.setText(money_text(product.price))
         self.cost.setText(money_text(product.cost))
         self.active.setChecked(product.active)
-        self.barcodes.setRowCount(0)
-        for b in product.barcodes:
-            self._append_barcode(b.code, b.pack_qty)
+        self.barcode_box.set_codes(tuple((b.code, b.pack_qty) for b in product.barcodes))
 
     # Barcodes -----------------------------------------------------------------------------------
     def handle_scan(self, code: str) -> bool:
@@ -231,44 +194,18 @@ class ProductEditor(QDialog):
         return True
 
     def barcode_list(self) -> tuple[tuple[str, int], ...]:
-        return tuple(
-            (self.barcodes.item(r, 0).text(), int(self.barcodes.item(r, 1).text()))
-            for r in range(self.barcodes.rowCount())
-        )
+        return self.barcode_box.codes()
 
     def add_barcode(self) -> bool:
-        """Check the typed code (format, check digit, not someone else's) and list it."""
-        try:
-            code = normalize_barcode(self.barcode_code.text())
-            if code in {c for c, _ in self.barcode_list()}:
-                raise ValidationError(f"{code} is already listed.", field="barcode")
-            owner = lookups_ui.barcode_owner(self._db, self._actor, code)
-            mine = self.product.sku if self.product else None
-            if owner is not None and owner != mine:
-                raise ValidationError(f"{code} already belongs to {owner}.", field="barcode")
-        except InvdeskError as error:
-            self._service_error = ("barcode", error.message)
-            self.revalidate()
-            return False
-        self._append_barcode(code, self.barcode_pack.value())
-        self.barcode_code.clear()
-        self.barcode_pack.setValue(1)
-        self._changed()
-        return True
-
-    def _append_barcode(self, code: str, pack: int) -> None:
-        row = self.barcodes.rowCount()
-        self.barcodes.insertRow(row)
-        self.barcodes.setItem(row, 0, QTableWidgetItem(code))
-        pack_item = QTableWidgetItem(str(pack))
-        pack_item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.barcodes.setItem(row, 1, pack_item)
+        """List the code typed in the barcode field (checked as it is added)."""
+        return self.barcode_box.add()
 
     def remove_selected_barcodes(self) -> None:
-        rows = sorted({i.row() for i in self.barcodes.selectedIndexes()}, reverse=True)
-        for row in rows:
-            self.barcodes.removeRow(row)
-        self._changed()
+        self.barcode_box.remove_selected()
+
+    def _barcode_refused(self, message: str) -> None:
+        self._service_error = ("barcode", message)
+        self.revalidate()
 
     # Validation and saving ----------------------------------------------------------------------
     def _changed(self, *_args: Any) -> None:

@@ -13,9 +13,9 @@ from invdesk.domain.security import Actor
 from invdesk.domain.stock import IssueStock, ReceiveStock, ReturnStock, StockResult, TransferStock
 from invdesk.services import lookups_ui, stock
 from invdesk.services.database import Database
-from invdesk.ui.dialogs.document import FieldForm, StockDocumentDialog
+from invdesk.ui.dialogs.document import StockDocumentDialog
 from invdesk.ui.dialogs.lines import Column
-from invdesk.ui.dialogs.widgets import WarehouseCombo
+from invdesk.ui.dialogs.widgets import FieldForm, WarehouseCombo
 
 NO_WAREHOUSE = "No active warehouse: add one under Warehouses first."
 

@@ -28,8 +28,7 @@ from invdesk.domain.errors import Conflict, InvdeskError
 from invdesk.domain.security import Actor
 from invdesk.services import warehouses
 from invdesk.services.database import Database
-from invdesk.ui.dialogs.document import FieldForm
-from invdesk.ui.dialogs.widgets import ConflictBar, ErrorLabel, Heading, regex_validator
+from invdesk.ui.dialogs.widgets import ConflictBar, ErrorLabel, FieldForm, Heading, regex_validator
 
 
 class WarehouseEditor(QDialog):

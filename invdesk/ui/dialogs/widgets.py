@@ -6,6 +6,7 @@ from PySide6.QtCore import QRegularExpression, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QComboBox,
+    QFormLayout,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -80,6 +81,31 @@ class ErrorLabel(QLabel):
     def show_message(self, message: str | None) -> None:
         self.setText(message or "")
         self.setVisible(bool(message))
+
+
+class FieldForm:
+    """A QFormLayout whose rows carry a red message under the input, keyed by service field name."""
+
+    def __init__(self, layout: QFormLayout) -> None:
+        self.layout = layout
+        self.widgets: dict[str, QWidget] = {}
+        self.labels: dict[str, ErrorLabel] = {}
+
+    def add(self, label: str, widget: QWidget, field: str) -> None:
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(widget)
+        error = ErrorLabel(box)
+        column.addWidget(error)
+        self.layout.addRow(label, box)
+        self.widgets[field], self.labels[field] = widget, error
+
+    def show(self, messages: dict[str, str]) -> None:
+        for field, label in self.labels.items():
+            label.show_message(messages.get(field))
+            mark_invalid(self.widgets[field], field in messages)
 
 
 class ScanField(QLineEdit):
