@@ -56,7 +56,7 @@ class AdjustDialog(QDialog):
         super().__init__(parent)
         self._db, self._actor = db, actor
         self.request_id = str(uuid.uuid4())
-        self.result: StockResult | None = None
+        self.posted_result: StockResult | None = None
         self.item: ScannedCode | None = None
         self.figure: StockFigure | None = None
         self._product_problem: str | None = "Scan or type the product counted."
@@ -230,7 +230,7 @@ class AdjustDialog(QDialog):
         )
 
     def post(self) -> None:
-        if self.result is not None or not self.can_post():
+        if self.posted_result is not None or not self.can_post():
             return
         try:
             result = stock.adjust(self._db, self.command(), self._actor)
@@ -242,6 +242,6 @@ class AdjustDialog(QDialog):
             else:
                 self.error.show_message(error.message)
             return
-        self.result = result
+        self.posted_result = result
         self.posted.emit(result)
         self.accept()

@@ -58,7 +58,7 @@ class StockDocumentDialog(QDialog):
         super().__init__(parent)
         self._db, self._actor = db, actor
         self.request_id = str(uuid.uuid4())  # one per opening: a double click or retry posts once
-        self.result: StockResult | None = None
+        self.posted_result: StockResult | None = None
         self._service_error: tuple[str | None, str] | None = None
         self._posting = False
         self.setWindowTitle(self.title)
@@ -91,7 +91,10 @@ class StockDocumentDialog(QDialog):
         outer.addLayout(scan_row)
         status_row = QHBoxLayout()
         self.status = StatusLine(self)
-        self.new_product_button = QPushButton("New product with this code…", self)
+        self.new_product_button = QPushButton("Attach this code…", self)
+        self.new_product_button.setToolTip(
+            "Attach the unknown code to a product, or create a new product with it"
+        )
         self.new_product_button.setAutoDefault(False)
         self.new_product_button.hide()
         status_row.addWidget(self.status, 1)
@@ -222,14 +225,15 @@ class StockDocumentDialog(QDialog):
         self.scan.setFocus()
 
     def _new_product_for_code(self) -> None:
-        from invdesk.ui.dialogs.product_editor import ProductEditor
+        from invdesk.ui.dialogs.attach_barcode import AttachBarcodeDialog
 
         code = self._unknown_code
         if not code:
             return
-        editor = ProductEditor(self._db, self._actor, self, barcode=code)
-        if editor.exec() == QDialog.DialogCode.Accepted:
+        attach = AttachBarcodeDialog(self._db, self._actor, self, code=code)
+        if attach.exec() == QDialog.DialogCode.Accepted:
             self.add_code(code, 1)
+        self.scan.setFocus()
 
     def remove_selected_lines(self) -> None:
         rows = [index.row() for index in self.table.selectionModel().selectedRows()]
@@ -284,7 +288,7 @@ class StockDocumentDialog(QDialog):
 
     def post(self) -> None:
         """Post the document in one transaction; a service error stays in the dialog, at its field."""
-        if self._posting or self.result is not None or not self.can_post():
+        if self._posting or self.posted_result is not None or not self.can_post():
             return
         self._posting = True
         try:
@@ -294,7 +298,7 @@ class StockDocumentDialog(QDialog):
             return
         finally:
             self._posting = False
-        self.result = result
+        self.posted_result = result
         self.posted.emit(result)
         self.accept()
 

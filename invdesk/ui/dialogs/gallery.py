@@ -9,6 +9,7 @@ from invdesk.domain.security import Actor
 from invdesk.services import catalog, lookups_ui, queries
 from invdesk.services.database import Database
 from invdesk.ui.dialogs.adjust import AdjustDialog
+from invdesk.ui.dialogs.attach_barcode import AttachBarcodeDialog
 from invdesk.ui.dialogs.lines import Column
 from invdesk.ui.dialogs.product_editor import ProductEditor
 from invdesk.ui.dialogs.stock_dialogs import (
@@ -87,4 +88,9 @@ def dialog_shots(db: Database, actor: Actor) -> list[tuple[str, QDialog]]:
         shots.append(("dialog-product", ProductEditor(db, actor, sku=showcase.sku)))
     if first is not None:
         shots.append(("dialog-warehouse", WarehouseEditor(db, actor, code=first)))
+    attach = AttachBarcodeDialog(db, actor, code="96385074")
+    if products:
+        attach.product.setText(products[0].sku)
+        attach.pack.setValue(6)
+    shots.append(("dialog-attach-barcode", attach))
     return shots

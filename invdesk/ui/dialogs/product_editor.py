@@ -67,7 +67,7 @@ class ProductEditor(QDialog):
         super().__init__(parent)
         self._db, self._actor = db, actor
         self.product: ProductView | None = None
-        self.result: ProductView | None = None
+        self.saved_view: ProductView | None = None
         self._service_error: tuple[str | None, str] | None = None
         self.setMinimumWidth(560)
 
@@ -242,7 +242,7 @@ class ProductEditor(QDialog):
         return self.save_button.isEnabled()
 
     def save(self) -> None:
-        if not self.can_save() or self.result is not None:
+        if not self.can_save() or self.saved_view is not None:
             return
         try:
             view = self._save_new() if self.product is None else self._save_edit(self.product)
@@ -256,7 +256,7 @@ class ProductEditor(QDialog):
         except InvdeskError as error:
             self._show_error(error)
             return
-        self.result = view
+        self.saved_view = view
         self.saved.emit(view)
         self.accept()
 

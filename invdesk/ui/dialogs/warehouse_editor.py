@@ -42,7 +42,7 @@ class WarehouseEditor(QDialog):
         super().__init__(parent)
         self._db, self._actor = db, actor
         self.warehouse: WarehouseView | None = None
-        self.result: WarehouseView | None = None
+        self.saved_view: WarehouseView | None = None
         self._service_error: tuple[str | None, str] | None = None
         self.setMinimumWidth(480)
 
@@ -141,7 +141,7 @@ class WarehouseEditor(QDialog):
         return self.save_button.isEnabled()
 
     def save(self) -> None:
-        if not self.can_save() or self.result is not None:
+        if not self.can_save() or self.saved_view is not None:
             return
         address = self.address.toPlainText().strip()
         try:
@@ -173,7 +173,7 @@ class WarehouseEditor(QDialog):
             else:
                 self.error.show_message(error.message)
             return
-        self.result = view
+        self.saved_view = view
         self.saved.emit(view)
         self.accept()
 

@@ -66,6 +66,6 @@ def test_a_count_below_the_reserved_units_is_refused_at_the_count(qtbot, shop):
     assert "6 reserved" in dialog.on_hand.text()
     before = support.ledger_count(shop)
     dialog.post()
-    assert dialog.result is None and dialog.isVisible()
+    assert dialog.posted_result is None and dialog.isVisible()
     assert "reserved" in dialog.form.labels["counted"].text()
     assert support.ledger_count(shop) == before

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from invdesk.domain.catalog import EditProduct, EditWarehouse
 from invdesk.services import catalog, warehouses
-from invdesk.ui.dialogs import ProductEditor, WarehouseEditor
+from invdesk.ui.dialogs import AttachBarcodeDialog, ProductEditor, WarehouseEditor
 from tests.ui.dialogs.shop import ADMIN, CASE_EAN, CLERK, UNIT_EAN, shown
 
 
@@ -59,7 +59,7 @@ def test_a_duplicate_sku_is_shown_at_the_sku(qtbot, shop):
     editor.sku.setText("SKU-2")
     editor.name.setText("Another")
     editor.save()
-    assert editor.result is None and editor.isVisible()
+    assert editor.saved_view is None and editor.isVisible()
     assert "SKU-2 already exists" in editor.form.labels["sku"].text()
     assert editor.sku.property("invalid")
     editor.sku.setText("SKU-9")  # typing clears the stale message
@@ -103,7 +103,7 @@ def test_a_stale_product_edit_offers_a_reload(qtbot, shop):
     catalog.edit_product(shop, EditProduct("CAB-1", name="Renamed elsewhere"), ADMIN)
     editor.name.setText("My name")
     editor.save()
-    assert editor.result is None and editor.isVisible()
+    assert editor.saved_view is None and editor.isVisible()
     assert shown(editor.conflict)
     assert "changed by someone else" in editor.conflict.message.text()
     assert not editor.can_save()
@@ -123,7 +123,7 @@ def test_a_clerk_may_not_save_a_product(qtbot, shop):
     qtbot.addWidget(editor)
     editor.name.setText("Clerk's name")
     editor.save()
-    assert "not allowed" in editor.error.text() and editor.result is None
+    assert "not allowed" in editor.error.text() and editor.saved_view is None
 
 
 def test_a_new_warehouse_is_saved_in_capitals(qtbot, shop):
@@ -143,7 +143,7 @@ def test_a_duplicate_warehouse_code_is_shown_at_the_code(qtbot, shop):
     editor.name.setText("Again")
     editor.save()
     assert "already exists" in editor.form.labels["code"].text()
-    assert editor.result is None
+    assert editor.saved_view is None
 
 
 def test_a_stale_warehouse_edit_offers_a_reload(qtbot, shop):
@@ -159,3 +159,25 @@ def test_a_stale_warehouse_edit_offers_a_reload(qtbot, shop):
     with qtbot.waitSignal(editor.saved) as blocker:
         editor.save()
     assert not blocker.args[0].active
+
+
+def test_an_unknown_code_is_attached_to_an_existing_product(qtbot, shop):
+    dialog = AttachBarcodeDialog(shop, ADMIN, code="96385074")
+    qtbot.addWidget(dialog)
+    assert not dialog.attach_button.isEnabled()
+    dialog.handle_scan("NOPE")
+    assert "NOPE" in dialog.form.labels["sku"].text()
+    dialog.product.setText("SKU-2")
+    assert dialog.product_name.text() == "Product SKU-2 (SKU-2)"
+    dialog.pack.setValue(6)
+    with qtbot.waitSignal(dialog.saved) as blocker:
+        dialog.attach()
+    assert ("96385074", 6) in {(b.code, b.pack_qty) for b in blocker.args[0].barcodes}
+
+
+def test_attaching_needs_the_catalog_permission(qtbot, shop):
+    dialog = AttachBarcodeDialog(shop, CLERK, code="96385074")
+    qtbot.addWidget(dialog)
+    dialog.product.setText("SKU-2")
+    dialog.attach()
+    assert "not allowed" in dialog.error.text() and dialog.saved_view is None

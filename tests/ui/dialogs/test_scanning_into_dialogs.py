@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialog
 
 from invdesk.domain.stock import LedgerFilter, MovementKind
 from invdesk.services import queries
-from invdesk.ui.dialogs import IssueDialog, ReceiveDialog
+from invdesk.ui.dialogs import AttachBarcodeDialog, IssueDialog, ReceiveDialog
 from invdesk.ui.dialogs.lines import Column
 from tests import support
 from tests.ui.dialogs.shop import ADMIN, CASE_EAN, CLERK, UNIT_EAN, shown
@@ -176,7 +176,7 @@ def test_typing_a_quantity_into_the_line_then_enter_does_not_post(qtbot, shop):
     qtbot.keyClicks(editor, "5")
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: _cell(dialog, 0, Column.QTY) == "75")  # the delegate commits queued
-    assert dialog.isVisible() and dialog.result is None
+    assert dialog.isVisible() and dialog.posted_result is None
     qtbot.waitUntil(dialog.table.hasFocus)
     with qtbot.waitSignal(dialog.posted):
         qtbot.keyClick(dialog.table, Qt.Key.Key_Return)  # the next Enter posts
@@ -192,3 +192,20 @@ def test_a_unit_line_and_a_case_line_of_one_product_stay_apart(qtbot, shop):
     assert "Not enough CAB-1" in dialog.lines_error.text()
     assert any(line.error for line in dialog.model.lines)
     assert support.on_hand(shop, "CAB-1") == (10, 0)
+
+
+def test_an_unknown_scan_can_be_attached_and_then_counts_as_a_line(qtbot, shop, monkeypatch):
+    def attach_to_sku_2(self):
+        self.product.setText("SKU-2")
+        self.attach()
+        return QDialog.DialogCode.Accepted if self.saved_view else QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(AttachBarcodeDialog, "exec", attach_to_sku_2)
+    dialog = _receive(qtbot, shop, actor=ADMIN)
+    dialog.handle_scan("96385074")
+    assert dialog.model.rowCount() == 0 and shown(dialog.new_product_button)
+    dialog.new_product_button.click()
+    assert [(line.item.code, line.item.sku) for line in dialog.model.lines] == [
+        ("96385074", "SKU-2")
+    ]
+    assert not shown(dialog.new_product_button)

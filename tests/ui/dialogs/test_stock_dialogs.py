@@ -82,7 +82,7 @@ def test_issue_short_of_stock_marks_the_line_and_posts_nothing(qtbot, any_shop):
     assert dialog.model.data(dialog.model.index(1, available)) == "0"
     before = support.ledger_count(any_shop)
     dialog.post()
-    assert dialog.isVisible() and dialog.result is None
+    assert dialog.isVisible() and dialog.posted_result is None
     assert support.ledger_count(any_shop) == before
     assert support.on_hand(any_shop, "CAB-1") == (10, 0)
     assert "Line 2" in dialog.lines_error.text()
@@ -104,7 +104,7 @@ def test_a_service_error_on_the_warehouse_shows_next_to_it(qtbot, shop):
     label = dialog.form.labels["warehouse"]
     assert shown(label) and "inactive" in label.text()
     assert dialog.form.widgets["warehouse"].property("invalid")
-    assert dialog.result is None
+    assert dialog.posted_result is None
 
 
 def test_posting_twice_writes_the_ledger_once(qtbot, shop):
