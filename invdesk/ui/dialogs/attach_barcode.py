@@ -58,6 +58,7 @@ class AttachBarcodeDialog(QDialog):
         self.pack.setRange(1, MAX_PACK_QTY)
         self.pack.setPrefix("× ")
         self.pack.setToolTip("Units one scan stands for: 12 for a case of twelve")
+        self.pack.setMaximumWidth(140)
         self.form.add("&Units per scan:", self.pack, "barcode")
         outer.addLayout(layout)
         self.error = ErrorLabel(self)
