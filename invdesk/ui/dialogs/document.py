@@ -11,6 +11,7 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -291,12 +292,15 @@ class StockDocumentDialog(QDialog):
         if self._posting or self.posted_result is not None or not self.can_post():
             return
         self._posting = True
+        # One short transaction; under lock contention on PostgreSQL it may wait a few seconds.
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             result = self.service()(self._db, self.command(), self._actor)
         except InvdeskError as error:
             self.show_error(error)
             return
         finally:
+            QApplication.restoreOverrideCursor()
             self._posting = False
         self.posted_result = result
         self.posted.emit(result)

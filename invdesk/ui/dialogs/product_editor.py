@@ -27,7 +27,7 @@ from invdesk.domain.catalog import (
     ProductView,
 )
 from invdesk.domain.errors import Conflict, InvdeskError, ValidationError
-from invdesk.domain.security import Actor
+from invdesk.domain.security import Actor, Permission
 from invdesk.domain.validation import parse_money
 from invdesk.services import catalog, lookups_ui, product_barcodes
 from invdesk.services.database import Database
@@ -146,6 +146,8 @@ class ProductEditor(QDialog):
         if barcode:
             self.barcode_code.setText(barcode)
             self.add_barcode()
+        if not actor.can(Permission.CATALOG):
+            self._read_only()
         self._changed()
         (self.name if sku is not None else self.sku).setFocus()
 
@@ -156,6 +158,15 @@ class ProductEditor(QDialog):
         field.setAlignment(Qt.AlignmentFlag.AlignRight)
         field.setMaximumWidth(160)
         return field
+
+    def _read_only(self) -> None:
+        """A clerk may look but not change: inputs locked, Save hidden, and why."""
+        for field in (self.sku, self.name, self.price, self.cost):
+            field.setReadOnly(True)
+        for widget in (self.category, self.unit, self.active, self.barcode_box):
+            widget.setEnabled(False)
+        self.save_button.hide()
+        self.heading.hint.setText("Only managers and admins can change products.")
 
     def _barcode_owner(self, code: str) -> str | None:
         return lookups_ui.barcode_owner(self._db, self._actor, code)
@@ -242,7 +253,7 @@ class ProductEditor(QDialog):
         return self.save_button.isEnabled()
 
     def save(self) -> None:
-        if not self.can_save() or self.saved_view is not None:
+        if not self.can_save() or self.saved_view is not None or self.save_button.isHidden():
             return
         try:
             view = self._save_new() if self.product is None else self._save_edit(self.product)

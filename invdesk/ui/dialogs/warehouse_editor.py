@@ -25,7 +25,7 @@ from invdesk.domain.catalog import (
     WarehouseView,
 )
 from invdesk.domain.errors import Conflict, InvdeskError
-from invdesk.domain.security import Actor
+from invdesk.domain.security import Actor, Permission
 from invdesk.services import warehouses
 from invdesk.services.database import Database
 from invdesk.ui.dialogs.widgets import ConflictBar, ErrorLabel, FieldForm, Heading, regex_validator
@@ -101,6 +101,13 @@ class WarehouseEditor(QDialog):
             self.setWindowTitle("New warehouse")
             self.active.setEnabled(False)
             self.code.setFocus()
+        if not actor.can(Permission.CATALOG):
+            for field in (self.code, self.name):
+                field.setReadOnly(True)
+            self.address.setReadOnly(True)
+            self.active.setEnabled(False)
+            self.save_button.hide()
+            self.heading.hint.setText("Only managers and admins can change warehouses.")
         self._changed()
 
     def handle_scan(self, code: str) -> bool:
@@ -141,7 +148,7 @@ class WarehouseEditor(QDialog):
         return self.save_button.isEnabled()
 
     def save(self) -> None:
-        if not self.can_save() or self.saved_view is not None:
+        if not self.can_save() or self.saved_view is not None or self.save_button.isHidden():
             return
         address = self.address.toPlainText().strip()
         try:

@@ -118,12 +118,16 @@ def test_a_stale_product_edit_offers_a_reload(qtbot, shop):
     assert catalog.get_product(shop, "CAB-1", ADMIN).name == "My name"
 
 
-def test_a_clerk_may_not_save_a_product(qtbot, shop):
+def test_a_clerk_sees_a_product_read_only(qtbot, shop):
     editor = ProductEditor(shop, CLERK, sku="CAB-1")
     qtbot.addWidget(editor)
-    editor.name.setText("Clerk's name")
+    assert editor.name.isReadOnly() and editor.save_button.isHidden()
+    assert "Only managers" in editor.heading.hint.text()
     editor.save()
-    assert "not allowed" in editor.error.text() and editor.saved_view is None
+    assert editor.saved_view is None
+    warehouse = WarehouseEditor(shop, CLERK, code="MAIN")
+    qtbot.addWidget(warehouse)
+    assert warehouse.name.isReadOnly() and warehouse.save_button.isHidden()
 
 
 def test_a_new_warehouse_is_saved_in_capitals(qtbot, shop):
