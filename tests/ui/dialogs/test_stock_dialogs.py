@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from invdesk.domain.catalog import EditWarehouse
 from invdesk.domain.errors import DatabaseUnavailable
 from invdesk.domain.stock import LedgerFilter, MovementKind
-from invdesk.services import queries, stock, warehouses
+from invdesk.services import catalog, queries, stock, warehouses
 from invdesk.ui.dialogs import IssueDialog, ReceiveDialog, ReturnDialog, TransferDialog
 from invdesk.ui.dialogs.lines import Column
 from tests import support
@@ -144,9 +144,9 @@ def test_a_retry_after_a_lost_answer_posts_once(qtbot, shop, monkeypatch):
     assert support.on_hand(shop, "SKU-3") == (7, 0)
 
 
-def test_transfer_moves_every_line_between_warehouses(qtbot, shop):
+def test_transfer_moves_every_line_between_warehouses(qtbot, any_shop):
     dialog = _open(
-        qtbot, TransferDialog, shop, source="MAIN", destination="SHOP", lines=[(CASE_EAN, 0)]
+        qtbot, TransferDialog, any_shop, source="MAIN", destination="SHOP", lines=[(CASE_EAN, 0)]
     )
     assert not dialog.can_post()  # a zero quantity
     _set_qty(dialog, 0, "1")
@@ -161,8 +161,8 @@ def test_transfer_moves_every_line_between_warehouses(qtbot, shop):
         dialog.post()
     kinds = [m.kind for m in blocker.args[0].movements]
     assert kinds == [MovementKind.TRANSFER_OUT, MovementKind.TRANSFER_IN]
-    assert support.on_hand(shop, "CAB-1", "MAIN") == (6, 0)
-    assert support.on_hand(shop, "CAB-1", "SHOP") == (4, 0)
+    assert support.on_hand(any_shop, "CAB-1", "MAIN") == (6, 0)
+    assert support.on_hand(any_shop, "CAB-1", "SHOP") == (4, 0)
 
 
 def test_transfer_to_the_same_warehouse_is_refused_at_the_destination(qtbot, shop):
@@ -194,3 +194,23 @@ def test_a_return_to_stock_adds_it_back(qtbot, shop):
     assert support.on_hand(shop, "CAB-1") == (12, 0)
     rows = queries.history(shop, CLERK, LedgerFilter(product="CAB-1"))
     assert rows[0].kind == MovementKind.RETURN and rows[0].user == "clara"
+
+
+def test_available_follows_the_chosen_warehouse(qtbot, shop):
+    dialog = _open(qtbot, IssueDialog, shop, warehouse="MAIN", lines=[("CAB-1", 12)])
+    available = list(dialog.columns).index(Column.AVAILABLE)
+    index = dialog.model.index(0, available)
+    assert dialog.model.data(index) == "10"
+    assert dialog.model.data(index, Qt.ItemDataRole.ToolTipRole)  # 12 asked, 10 there: a warning
+    dialog.warehouse.set_code("SHOP")
+    assert dialog.model.data(index) == "0"
+
+
+def test_an_inactive_product_is_refused_at_its_line(qtbot, shop):
+    catalog.set_product_active(shop, "SKU-3", False, ADMIN)
+    dialog = _open(qtbot, ReceiveDialog, shop, warehouse="MAIN", lines=[("SKU-2", 1)])
+    dialog.add_code("SKU-3", 1)
+    assert "inactive" in dialog.model.data(dialog.model.index(1, 1))
+    dialog.post()
+    assert "Line 2" in dialog.lines_error.text() and "inactive" in dialog.lines_error.text()
+    assert dialog.model.lines[1].error and dialog.posted_result is None
