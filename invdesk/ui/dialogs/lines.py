@@ -111,8 +111,10 @@ class LineModel(QAbstractTableModel):
         return str(section + 1)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if index.isValid() and self.columns[index.column()] in (Column.QTY, Column.COST):
+        if self.columns[index.column()] in (Column.QTY, Column.COST):
             return base | Qt.ItemFlag.ItemIsEditable
         return base
 

@@ -209,3 +209,12 @@ def test_an_unknown_scan_can_be_attached_and_then_counts_as_a_line(qtbot, shop, 
         ("96385074", "SKU-2")
     ]
     assert not shown(dialog.new_product_button)
+
+
+def test_the_line_model_passes_the_qt_model_checks(qtbot, qtmodeltester, shop):
+    dialog = _receive(qtbot, shop, lines=[("SKU-2", 1), (CASE_EAN, 2)])
+    qtmodeltester.check(dialog.model, force_py=True)
+    dialog.model.mark_error(1, "Not enough CAB-1")
+    cost = list(dialog.columns).index(Column.COST)
+    dialog.model.setData(dialog.model.index(0, cost), "1.23456")
+    qtmodeltester.check(dialog.model, force_py=True)
