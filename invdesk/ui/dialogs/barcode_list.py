@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from invdesk.domain.barcodes import MAX_BARCODE_LEN, MAX_PACK_QTY, normalize_barcode
 from invdesk.domain.errors import InvdeskError, ValidationError
+from invdesk.ui.dialogs.widgets import regex_validator
 
 
 class BarcodeList(QWidget):
@@ -60,6 +61,9 @@ class BarcodeList(QWidget):
         self.code = QLineEdit(self)
         self.code.setMaxLength(MAX_BARCODE_LEN)
         self.code.setPlaceholderText("Scan or type a barcode")
+        self.code.setValidator(
+            regex_validator(r"\S*", self.code)
+        )  # no spaces; digits checked on Add
         self.pack = QSpinBox(self)
         self.pack.setRange(1, MAX_PACK_QTY)
         self.pack.setPrefix("× ")

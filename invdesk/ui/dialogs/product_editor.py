@@ -199,9 +199,9 @@ class ProductEditor(QDialog):
 
     # Barcodes -----------------------------------------------------------------------------------
     def handle_scan(self, code: str) -> bool:
-        """A scan while the editor is open goes into the barcode field."""
+        """A scan while the editor is open lists that barcode (with the pack size chosen beside it)."""
         self.barcode_code.setText(code.strip())
-        self.barcode_code.setFocus()
+        self.add_barcode()
         return True
 
     def barcode_list(self) -> tuple[tuple[str, int], ...]:
