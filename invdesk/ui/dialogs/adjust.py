@@ -33,9 +33,11 @@ from invdesk.ui.dialogs.widgets import (
     ErrorLabel,
     FieldForm,
     Heading,
+    Runner,
     ScanField,
     WarehouseCombo,
     regex_validator,
+    run_now,
 )
 
 
@@ -61,6 +63,8 @@ class AdjustDialog(QDialog):
         self.figure: StockFigure | None = None
         self._product_problem: str | None = "Scan or type the product counted."
         self._service_error: tuple[str | None, str] | None = None
+        self._posting = False
+        self.runner: Runner = run_now  # the main window may pass its background helper instead
         self.setWindowTitle("Stock count")
         self.setMinimumWidth(520)
 
@@ -230,18 +234,25 @@ class AdjustDialog(QDialog):
         )
 
     def post(self) -> None:
-        if self.posted_result is not None or not self.can_post():
+        """Record the count (one transaction); a refusal shows at its field, nothing posted."""
+        if self._posting or self.posted_result is not None or not self.can_post():
             return
-        try:
-            result = stock.adjust(self._db, self.command(), self._actor)
-        except InvdeskError as error:
-            self._service_error = (error.field, error.message)
-            if error.field in self.form.widgets:
-                self.revalidate()
-                self.form.widgets[error.field].setFocus()
-            else:
-                self.error.show_message(error.message)
-            return
+        self._posting = True
+        self.post_button.setEnabled(False)
+        command = self.command()
+        self.runner(lambda: stock.adjust(self._db, command, self._actor), self._done, self._failed)
+
+    def _done(self, result: StockResult) -> None:
+        self._posting = False
         self.posted_result = result
         self.posted.emit(result)
         self.accept()
+
+    def _failed(self, error: InvdeskError) -> None:
+        self._posting = False
+        self._service_error = (error.field, error.message)
+        self.revalidate()
+        if error.field in self.form.widgets:
+            self.form.widgets[error.field].setFocus()
+        else:
+            self.error.show_message(error.message)

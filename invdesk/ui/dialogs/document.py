@@ -32,7 +32,15 @@ from invdesk.domain.validation import MAX_QTY
 from invdesk.services import lookups_ui
 from invdesk.services.database import Database
 from invdesk.ui.dialogs.lines import CellDelegate, Column, LineModel
-from invdesk.ui.dialogs.widgets import ErrorLabel, FieldForm, Heading, ScanField, StatusLine
+from invdesk.ui.dialogs.widgets import (
+    ErrorLabel,
+    FieldForm,
+    Heading,
+    Runner,
+    ScanField,
+    StatusLine,
+    run_now,
+)
 
 LINE_FIELDS = frozenset({"product", "qty", "unit_cost", "lines", "counted"})
 
@@ -62,6 +70,7 @@ class StockDocumentDialog(QDialog):
         self.posted_result: StockResult | None = None
         self._service_error: tuple[str | None, str] | None = None
         self._posting = False
+        self.runner: Runner = run_now  # the main window may pass its background helper instead
         self.setWindowTitle(self.title)
         self.setMinimumWidth(760)
 
@@ -292,19 +301,26 @@ class StockDocumentDialog(QDialog):
         if self._posting or self.posted_result is not None or not self.can_post():
             return
         self._posting = True
+        self.post_button.setEnabled(False)
         # One short transaction; under lock contention on PostgreSQL it may wait a few seconds.
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            result = self.service()(self._db, self.command(), self._actor)
-        except InvdeskError as error:
-            self.show_error(error)
-            return
-        finally:
-            QApplication.restoreOverrideCursor()
-            self._posting = False
+        command = self.command()
+        self.runner(
+            lambda: self.service()(self._db, command, self._actor), self._succeeded, self._failed
+        )
+
+    def _succeeded(self, result: StockResult) -> None:
+        QApplication.restoreOverrideCursor()
+        self._posting = False
         self.posted_result = result
         self.posted.emit(result)
         self.accept()
+
+    def _failed(self, error: InvdeskError) -> None:
+        QApplication.restoreOverrideCursor()
+        self._posting = False
+        self.revalidate()
+        self.show_error(error)
 
     def show_error(self, error: InvdeskError) -> None:
         field = error.field

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from PySide6.QtCore import QRegularExpression, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator
 from PySide6.QtWidgets import (
@@ -17,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from invdesk.domain.catalog import WarehouseView
+from invdesk.domain.errors import InvdeskError
 
 ERROR_COLOR = "#b3261e"
 OK_COLOR = "#1e7d32"
@@ -29,6 +33,24 @@ _FLASH_STYLES = {
     "ok": "background: #dff3e3; border: 1px solid #1e7d32; border-radius: 3px;",
     "unknown": "background: #fdecea; border: 1px solid #b3261e; border-radius: 3px;",
 }
+
+
+Runner = Callable[[Callable[[], Any], Callable[[Any], None], Callable[[InvdeskError], None]], None]
+"""How a dialog runs its post: run(work, on_success, on_failure). The main window may hand the
+dialogs its background helper; the default runs the (short) transaction at once."""
+
+
+def run_now(
+    work: Callable[[], Any],
+    on_success: Callable[[Any], None],
+    on_failure: Callable[[InvdeskError], None],
+) -> None:
+    try:
+        result = work()
+    except InvdeskError as error:
+        on_failure(error)
+        return
+    on_success(result)
 
 
 def regex_validator(pattern: str, parent: QWidget) -> QRegularExpressionValidator:

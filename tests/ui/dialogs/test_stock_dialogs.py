@@ -214,3 +214,18 @@ def test_an_inactive_product_is_refused_at_its_line(qtbot, shop):
     dialog.post()
     assert "Line 2" in dialog.lines_error.text() and "inactive" in dialog.lines_error.text()
     assert dialog.model.lines[1].error and dialog.posted_result is None
+
+
+def test_a_background_runner_posts_once_and_blocks_clicks_while_it_works(qtbot, shop):
+    """The main window may run posts off the GUI thread; a second click meanwhile does nothing."""
+    pending = []
+    dialog = _open(qtbot, ReceiveDialog, shop, warehouse="MAIN", lines=[("SKU-2", 3)])
+    dialog.runner = lambda work, ok, failed: pending.append((work, ok, failed))
+    dialog.post()
+    assert not dialog.can_post()
+    dialog.post()
+    assert len(pending) == 1
+    work, ok, _failed = pending[0]
+    with qtbot.waitSignal(dialog.posted):
+        ok(work())
+    assert support.on_hand(shop, "SKU-2") == (3, 0)
