@@ -156,6 +156,7 @@ class ProductEditor(QDialog):
         field = QLineEdit(self)
         field.setValidator(regex_validator(MONEY_PATTERN, field))
         field.setAlignment(Qt.AlignmentFlag.AlignRight)
+        field.setMinimumWidth(140)
         field.setMaximumWidth(160)
         return field
 

@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import QRegularExpression, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QFormLayout,
     QFrame,
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -85,6 +87,7 @@ class Heading(QWidget):
         self.hint.setStyleSheet(f"color: {MUTED_COLOR};")
         column.addWidget(self.title)
         column.addWidget(self.hint)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
 
     def set_title(self, title: str) -> None:
         self.title.setText(title)
@@ -115,10 +118,13 @@ class FieldForm:
 
     def add(self, label: str, widget: QWidget, field: str) -> None:
         box = QWidget()
+        # The row takes the form's width, so a message under a narrow input is not squeezed.
+        box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         column = QVBoxLayout(box)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
-        column.addWidget(widget)
+        narrow = isinstance(widget, QComboBox) or widget.maximumWidth() < 1000
+        column.addWidget(widget, 0, Qt.AlignmentFlag.AlignLeft if narrow else Qt.AlignmentFlag(0))
         error = ErrorLabel(box)
         column.addWidget(error)
         self.layout.addRow(label, box)
@@ -159,6 +165,8 @@ class ScanField(QLineEdit):
         """Green for a good scan, red for an unknown code; back to normal shortly after."""
         self.setProperty("scan_state", state)
         self.setStyleSheet(_FLASH_STYLES[state])
+        if state == "unknown":
+            QApplication.beep()  # heard by a clerk looking at the goods, not the screen
         self._reset.start(FLASH_MS)
 
     def _unflash(self) -> None:
