@@ -18,8 +18,10 @@ audit_t = table_of(AuditEntry)
 _movement = table_of(Movement)
 _product = table_of(Product)
 _warehouse = table_of(Warehouse)
-# Never copied into the trail, whatever the entity.
-_SECRET_FIELDS = frozenset({"password_hash", "version", "failed_logins", "locked_until"})
+# Never copied into the trail: secrets, and bookkeeping the audit row itself already says.
+_SKIPPED_FIELDS = frozenset(
+    {"password_hash", "version", "failed_logins", "locked_until", "updated_at", "last_login_at"}
+)
 DETAILS_MAX = 2000
 
 
@@ -34,7 +36,7 @@ def changes_of(obj: object) -> dict[str, list[Any]]:
     state = inspect(obj)
     found: dict[str, list[Any]] = {}
     for attr in state.attrs:
-        if attr.key in _SECRET_FIELDS or attr.key.endswith("_id") or attr.key == "barcodes":
+        if attr.key in _SKIPPED_FIELDS or attr.key.endswith("_id") or attr.key == "barcodes":
             continue
         history = attr.history
         if history.has_changes():
