@@ -52,6 +52,7 @@ Call = Callable[[Database, Actor, Any], object]
 # Public functions taking a `db` that need no actor, and why.
 NO_LOGIN = {
     "catalog.edit_session": "runs another service's work; that service checks",
+    "connection.create_tables": "only on an empty database, where no account can exist yet",
     "database.describe": "a label for the status bar",
     "users.has_users": "decides whether a login is needed at all",
     "users.login": "is the login",
