@@ -6,7 +6,7 @@ import click
 
 from invdesk.cli.context import CliContext, pass_cli
 from invdesk.cli.output import emit_json, emit_table
-from invdesk.domain.audit import AuditFilter
+from invdesk.domain.audit import AuditFilter, describe_details
 from invdesk.domain.security import Role
 from invdesk.domain.validation import parse_since
 from invdesk.services import audit, users
@@ -118,7 +118,10 @@ def audit_cmd(
         return
     emit_table(
         ["WHEN", "USER", "ACTION", "WHAT", "DETAILS"],
-        [(r.at, r.user, r.action, f"{r.entity} {r.key}", r.details or "") for r in rows],
+        [
+            (r.at, r.user, r.action, f"{r.entity} {r.key}", describe_details(r.details))
+            for r in rows
+        ],
         empty="Nothing recorded for this selection.",
     )
 

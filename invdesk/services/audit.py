@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, insert, inspect, select
@@ -26,6 +27,8 @@ DETAILS_MAX = 2000
 
 
 def _text(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")  # 9.9000 -> "9.9"
     if hasattr(value, "name") and not isinstance(value, str | int | float | bool):
         return value.name  # a related record (a product's category)
     return value if isinstance(value, str | int | float | bool | None) else str(value)

@@ -196,6 +196,10 @@ class ConnectionDialog(QDialog):
     def show_error(self, text: str) -> None:
         self.error.setText(text)
         self.error.setVisible(True)
+        # A wrapped label does not grow its window by itself: make room for every line.
+        width = max(self.error.width(), self.width() - 40, 400)
+        self.error.setMinimumHeight(self.error.heightForWidth(width))
+        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
 
     def try_connect(self) -> None:
         """Test the connection in the background; accept the dialog when it works."""

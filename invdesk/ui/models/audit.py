@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from invdesk.domain.audit import AuditRow
+from invdesk.domain.audit import AuditRow, describe_details
 
 
 class Column(enum.IntEnum):
@@ -59,7 +59,7 @@ class AuditModel(QAbstractTableModel):
         if role == RowRole:
             return row
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == Column.DETAILS:
-            return row.details
+            return describe_details(row.details)
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         column = Column(index.column())
@@ -71,4 +71,4 @@ class AuditModel(QAbstractTableModel):
             return row.action
         if column is Column.WHAT:
             return f"{row.entity} {row.key}"
-        return row.details or ""
+        return describe_details(row.details)
