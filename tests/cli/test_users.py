@@ -161,3 +161,13 @@ def test_restore_refuses_a_file_that_is_not_a_backup(stocked, tmp_path):
     junk.write_text("not a database")
     line = assert_one_line_error(stocked("db", "restore", str(junk), "--yes"), 2)
     assert "not an intact invdesk database" in line
+
+
+def test_no_password_is_in_the_database_files_or_the_config(with_users, tmp_path):
+    with_users("stock", env=as_user("ann", "a wrong guess 1"))  # a failed login leaves no trace
+    with_users("stock", env=as_user("ann", ANN_PW))
+    files = [p for p in tmp_path.iterdir() if p.is_file()]
+    assert any(p.name == "x.db" for p in files)
+    blob = b"".join(p.read_bytes() for p in files)
+    for secret in (BOSS_PW, ANN_PW, "a wrong guess 1"):
+        assert secret.encode() not in blob
