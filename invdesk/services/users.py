@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, inspect, select, text
+from sqlalchemy import Connection, func, inspect, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from invdesk.db.engine import AfterCommit, Database, translate
-from invdesk.db.models import User
+from invdesk.db.engine import Database, translate
+from invdesk.db.models import User, table_of
 from invdesk.domain.errors import Conflict, NotFound, ValidationError
 from invdesk.domain.security import Actor, Permission, Role, require
 from invdesk.domain.users import (
@@ -28,6 +28,7 @@ from invdesk.services.catalog import edit_session
 # argon2id with the library's defaults (RFC 9106 low-memory profile: 3 passes over 64 MiB).
 _hasher = PasswordHasher()
 _dummy_hash: str | None = None
+_user_t = table_of(User)
 _BOOTSTRAP_LOCK = 7_160_301  # pg advisory lock id: one first-admin bootstrap at a time
 
 
@@ -147,55 +148,59 @@ def login(db: Database, username: str, password: str) -> Actor:
     FREE_ATTEMPTS failures in a row an account is locked for a while, doubling with each failure,
     and no password is checked until the lock ends; a success resets the count.
     """
+    global _dummy_hash
     try:
         name = clean_username(username)
     except ValidationError:
         raise LoginFailed("Wrong user name or password.", field="username") from None
     refused = LoginFailed("Wrong user name or password.", field="password")
-
-    def work(session: Session) -> Actor | AfterCommit:
-        now = db.now()
-        user = session.scalar(select(User).where(User.username == name))
-        if user is None:
-            global _dummy_hash
-            _dummy_hash = _dummy_hash or _hash("not a password")
-            _verify(_dummy_hash, password)  # same time as a real check
-            return AfterCommit(refused)
-        if user.locked_until is not None and user.locked_until > now:
-            wait = int((user.locked_until - now).total_seconds()) + 1
-            return AfterCommit(
-                LoginFailed(
-                    f"Too many failed logins for {name}: try again in {wait} seconds, "
-                    "or ask an administrator to reset the password.",
-                    field="password",
-                )
+    u = _user_t.c
+    with db.read() as conn:
+        user = conn.execute(
+            select(u.id, u.username, u.password_hash, u.role, u.active, u.locked_until).where(
+                u.username == name
             )
-        if not _verify(user.password_hash, password) or not user.active:
-            user.failed_logins += 1
-            lock = lock_after(user.failed_logins)
-            user.locked_until = now + lock if lock else None
-            if not user.active and _verify(user.password_hash, password):
-                refused_inactive = LoginFailed(
-                    f"The account {name} is deactivated; ask an administrator.", field="username"
-                )
-                return AfterCommit(refused_inactive)
-            return AfterCommit(refused)
-        if _hasher.check_needs_rehash(user.password_hash):
-            user.password_hash = _hash(password)
-        user.failed_logins = 0
-        user.locked_until = None
-        user.last_login_at = now
-        return Actor(user.username, Role(user.role))
+        ).first()
+    now = db.now()
+    if user is None:
+        _dummy_hash = _dummy_hash or _hash("not a password")
+        _verify(_dummy_hash, password)  # take as long as a real check
+        raise refused
+    if user.locked_until is not None and user.locked_until > now:
+        wait = int((user.locked_until - now).total_seconds()) + 1
+        raise LoginFailed(
+            f"Too many failed logins for {name}: try again in {wait} seconds, "
+            "or ask an administrator to reset the password.",
+            field="password",
+        )
+    # The slow hash check runs outside any transaction (a SQLite write lock would stall others).
+    correct = _verify(user.password_hash, password)
+    if not correct or not user.active:
+        db.run(lambda conn: _count_failure(conn, user.id, now))
+        if correct:
+            raise LoginFailed(
+                f"The account {name} is deactivated; ask an administrator.", field="username"
+            )
+        raise refused
+    values: dict[str, object] = {"failed_logins": 0, "locked_until": None, "last_login_at": now}
+    if _hasher.check_needs_rehash(user.password_hash):
+        values["password_hash"] = _hash(password)
+    db.run(lambda conn: conn.execute(update(_user_t).where(u.id == user.id).values(**values)))
+    return Actor(user.username, Role(user.role))
 
-    return _edit(db, work)
 
-
-def _edit[T](db: Database, work: Callable[[Session], T | AfterCommit]) -> T:
-    # db.run commits an AfterCommit result (the failure count) and then raises its error.
-    result: T | AfterCommit = edit_session(db, work)
-    if isinstance(result, AfterCommit):
-        raise result.error
-    return result
+def _count_failure(conn: Connection, user_id: int, now: datetime) -> None:
+    # One statement, so concurrent failures on several PCs all count.
+    u = _user_t.c
+    failures = conn.execute(
+        update(_user_t)
+        .where(u.id == user_id)
+        .values(failed_logins=u.failed_logins + 1)
+        .returning(u.failed_logins)
+    ).scalar_one()
+    lock = lock_after(failures)
+    if lock is not None:
+        conn.execute(update(_user_t).where(u.id == user_id).values(locked_until=now + lock))
 
 
 def list_users(db: Database, actor: Actor, include_inactive: bool = True) -> list[UserView]:
