@@ -13,6 +13,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from invdesk.db import migrate
 from invdesk.db.engine import Database
 from invdesk.domain.errors import DatabaseUnavailable
+from invdesk.domain.security import Actor, Role
 
 
 class ConnectionProblem(DatabaseUnavailable):
@@ -115,6 +116,21 @@ def _check(db: Database, url: str) -> None:
         "an administrator runs `invdesk --db URL --user ADMIN db upgrade` once, then every PC "
         "can connect.",
     )
+
+
+def upgrade_schema(db: Database, username: str | None = None, password: str | None = None) -> str:
+    """Upgrade an older schema from the connection dialog: as an admin who logs in here, or
+    without login while the database has no accounts (as `invdesk db upgrade` would allow).
+
+    Raises LoginFailed, PermissionDenied (not an admin) or DatabaseUnavailable (newer schema).
+    """
+    from invdesk.services import database, users
+
+    if users.has_users(db):
+        actor = users.login(db, username or "", password or "")
+    else:
+        actor = Actor("setup", Role.ADMIN)
+    return database.upgrade_database(db, actor)
 
 
 def create_tables(db: Database) -> str:

@@ -7,7 +7,7 @@ keyring when the user ticks "Remember", and is asked again at the next start oth
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from urllib.parse import quote, unquote, urlencode, urlsplit
 
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -31,7 +32,8 @@ from PySide6.QtWidgets import (
 )
 
 from invdesk import config, credentials
-from invdesk.services import connection
+from invdesk.domain.errors import InvdeskError
+from invdesk.services import connection, users
 from invdesk.services.database import Database
 
 SSL_MODES = ("prefer", "disable", "allow", "require", "verify-ca", "verify-full")
@@ -136,6 +138,9 @@ class ConnectionDialog(QDialog):
         self.create_tables = QPushButton("Create the tables now")
         self.create_tables.setVisible(False)
         self.create_tables.clicked.connect(self._create_tables)
+        self.upgrade = QPushButton("Upgrade it now (administrator)…")
+        self.upgrade.setVisible(False)
+        self.upgrade.clicked.connect(self._upgrade)
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -152,6 +157,7 @@ class ConnectionDialog(QDialog):
         layout.addWidget(self.server_box)
         layout.addWidget(self.error)
         layout.addWidget(self.create_tables, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.upgrade, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.buttons)
         self.local.toggled.connect(self._sync)
         self.resize(560, self.sizeHint().height())
@@ -233,6 +239,7 @@ class ConnectionDialog(QDialog):
             self.problem = result
             self.show_error(result.message)
             self.create_tables.setVisible(result.kind == "empty")
+            self.upgrade.setVisible(result.kind == "behind")
             if result.kind == "auth":
                 self.password.setFocus()
                 self.password.selectAll()
@@ -267,6 +274,38 @@ class ConnectionDialog(QDialog):
         self.create_tables.setVisible(False)
         self.try_connect()
 
+    def _upgrade(
+        self, *, credentials_for: Callable[[], tuple[str, str] | None] | None = None
+    ) -> None:
+        """Upgrade an older schema here: an admin logs in (no login while it has no accounts)."""
+        url = self.chosen_url()
+        password = self._pending_password
+        try:
+            db = Database.open(credentials.with_password(url, password) if password else url)
+            try:
+                login = None
+                if users.has_users(db):
+                    login = (credentials_for or self._ask_admin)()
+                    if login is None:
+                        return
+                connection.upgrade_schema(db, *(login or (None, None)))
+            finally:
+                db.dispose()
+        except InvdeskError as error:
+            self.show_error(error.message)
+            return
+        self.upgrade.setVisible(False)
+        self.try_connect()
+
+    def _ask_admin(self) -> tuple[str, str] | None:
+        name, ok = QInputDialog.getText(self, "Upgrade the database", "Administrator user name:")
+        if not ok or not name:
+            return None
+        password, ok = QInputDialog.getText(
+            self, "Upgrade the database", f"Password of {name}:", QLineEdit.EchoMode.Password
+        )
+        return (name, password) if ok else None
+
     def _busy(self, busy: bool) -> None:
         self.connect_button.setEnabled(not busy)
         for widget in (self.local_box, self.server_box, self.local, self.server):
@@ -278,6 +317,7 @@ class ConnectionDialog(QDialog):
         self.local_box.setEnabled(self.local.isChecked())
         self.server_box.setEnabled(self.server.isChecked())
         self.create_tables.setVisible(False)
+        self.upgrade.setVisible(False)
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getSaveFileName(

@@ -53,6 +53,7 @@ Call = Callable[[Database, Actor, Any], object]
 NO_LOGIN = {
     "catalog.edit_session": "runs another service's work; that service checks",
     "connection.create_tables": "only on an empty database, where no account can exist yet",
+    "connection.upgrade_schema": "logs an admin in itself (no login only while no account exists)",
     "database.describe": "a label for the status bar",
     "users.has_users": "decides whether a login is needed at all",
     "users.login": "is the login",

@@ -134,6 +134,34 @@ def test_an_empty_server_database_offers_to_create_the_tables(qtbot, env, pg_dat
 
 
 @pytest.mark.postgres
+def test_an_older_schema_is_upgraded_from_the_dialog(qtbot, env, pg_database_factory):
+    from alembic import command
+
+    url = pg_database_factory()
+    db = Database.open(url)
+    config = migrate.alembic_config()
+    with db.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+    db.dispose()
+    dialog = _dialog(qtbot, env)
+    _server(dialog, url)
+
+    _connect(qtbot, dialog)
+    assert dialog.problem is not None and dialog.problem.kind == "behind"
+    assert "invdesk --db URL --user ADMIN db upgrade" in dialog.error.text()
+    assert dialog.upgrade.isVisible()
+
+    with qtbot.waitSignal(dialog.attempt_finished, timeout=20_000):
+        dialog.upgrade.click()  # no accounts yet: no login asked
+    try:
+        assert dialog.database is not None
+        assert migrate.schema_state(dialog.database) == "current"
+    finally:
+        _close(dialog)
+
+
+@pytest.mark.postgres
 def test_an_unknown_database_name_is_explained(qtbot, env, pg_server_url):
     dialog = _dialog(qtbot, env)
     _server(dialog, pg_server_url)
