@@ -110,6 +110,7 @@ def _new_user(
             active=True,
             created_at=now,
             failed_logins=0,
+            last_login_at=now if first else None,  # the first admin is logged in at once
         )
         session.add(user)
         session.flush()
