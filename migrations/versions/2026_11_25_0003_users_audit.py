@@ -1,4 +1,4 @@
-"""Users (with login rate limiting), the edit audit table, and an append-only guard on the ledger.
+"""Users (with login rate limiting), the edit audit table, and append-only guards on both trails.
 
 Revision ID: 0003
 Revises: 0001
@@ -15,23 +15,37 @@ down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# The ledger is append-only: the database itself refuses to change or delete a movement row, so
-# neither a bug nor a hand-typed statement through the application's role can rewrite history.
-PG_GUARD = """
-CREATE FUNCTION invdesk_movement_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+# The ledger and the audit trail are append-only: the database itself refuses to change or delete
+# their rows, so neither a bug nor a hand-typed statement through the application's role can
+# rewrite history.
+APPEND_ONLY = ("movement", "audit_entry")
+PG_FUNCTION = """
+CREATE FUNCTION invdesk_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    RAISE EXCEPTION 'The stock ledger is append-only: % of movement rows is not allowed', TG_OP
+    RAISE EXCEPTION '% is append-only: % of its rows is not allowed', TG_TABLE_NAME, TG_OP
         USING ERRCODE = 'insufficient_privilege';
 END
-$$;
-CREATE TRIGGER movement_append_only BEFORE UPDATE OR DELETE ON movement
-    FOR EACH ROW EXECUTE FUNCTION invdesk_movement_append_only();
+$$
 """
-SQLITE_GUARDS = [
-    f"""CREATE TRIGGER movement_no_{op_name.lower()} BEFORE {op_name} ON movement
-        BEGIN SELECT RAISE(ABORT, 'The stock ledger is append-only'); END"""
-    for op_name in ("UPDATE", "DELETE")
-]
+
+
+def _guard(table: str, dialect: str) -> list[str]:
+    if dialect == "postgresql":
+        return [
+            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION invdesk_append_only()"
+        ]
+    return [
+        f"CREATE TRIGGER {table}_no_{op_name.lower()} BEFORE {op_name} ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
+        for op_name in ("UPDATE", "DELETE")
+    ]
+
+
+def _unguard(table: str, dialect: str) -> list[str]:
+    if dialect == "postgresql":
+        return [f"DROP TRIGGER {table}_append_only ON {table}"]
+    return [f"DROP TRIGGER {table}_no_{op_name}" for op_name in ("update", "delete")]
 
 
 def upgrade() -> None:
@@ -81,20 +95,21 @@ def upgrade() -> None:
         batch_op.create_index("ix_audit_entry_at", ["at"], unique=False)
         batch_op.create_index("ix_audit_entry_user_at", ["user", "at"], unique=False)
 
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute(PG_GUARD)
-    else:
-        for statement in SQLITE_GUARDS:
+    dialect = op.get_bind().dialect.name
+    if dialect == "postgresql":
+        op.execute(PG_FUNCTION)
+    for table in APPEND_ONLY:
+        for statement in _guard(table, dialect):
             op.execute(statement)
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute("DROP TRIGGER movement_append_only ON movement")
-        op.execute("DROP FUNCTION invdesk_movement_append_only()")
-    else:
-        op.execute("DROP TRIGGER movement_no_update")
-        op.execute("DROP TRIGGER movement_no_delete")
+    dialect = op.get_bind().dialect.name
+    for table in APPEND_ONLY:
+        for statement in _unguard(table, dialect):
+            op.execute(statement)
+    if dialect == "postgresql":
+        op.execute("DROP FUNCTION invdesk_append_only()")
 
     with op.batch_alter_table("audit_entry", schema=None) as batch_op:
         batch_op.drop_index("ix_audit_entry_user_at")
