@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, insert, inspect, select
+from sqlalchemy import Connection, event, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from invdesk.db.engine import Database
@@ -24,6 +24,7 @@ _SKIPPED_FIELDS = frozenset(
     {"password_hash", "version", "failed_logins", "locked_until", "updated_at", "last_login_at"}
 )
 DETAILS_MAX = 2000
+_TRACKED = "invdesk_audit_changes"
 
 
 def _text(value: Any) -> Any:
@@ -76,11 +77,31 @@ def record(
     )
 
 
+def _merge(into: dict[str, list[Any]], changes: dict[str, list[Any]]) -> None:
+    for name, (old, new) in changes.items():
+        into[name] = [into[name][0] if name in into else old, new]
+
+
+def track(session: Session) -> None:
+    """Keep the changes that autoflush writes mid-edit, so `record_edit` still sees them."""
+    pending: dict[int, dict[str, list[Any]]] = {}
+    session.info[_TRACKED] = pending
+
+    def collect(session: Session, *_: object) -> None:
+        for obj in session.dirty:
+            _merge(pending.setdefault(id(obj), {}), changes_of(obj))
+
+    event.listen(session, "before_flush", collect)
+
+
 def record_edit(
     session: Session, actor: Actor, at: datetime, entity: str, key: str, obj: object
 ) -> None:
     """Audit an ORM edit by the fields it changed; an edit that changed nothing is not recorded."""
-    changed = changes_of(obj)
+    changed: dict[str, list[Any]] = {}
+    _merge(changed, session.info.get(_TRACKED, {}).pop(id(obj), {}))
+    _merge(changed, changes_of(obj))
+    changed = {name: values for name, values in changed.items() if values[0] != values[1]}
     if changed:
         record(session.connection(), actor, at, "edit", entity, key, changed)
 

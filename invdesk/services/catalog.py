@@ -66,6 +66,7 @@ def edit_session[T](db: Database, work: Callable[[Session], T]) -> T:
 @contextmanager
 def _session(conn: Connection) -> Iterator[Session]:
     session = Session(bind=conn, expire_on_commit=False, autoflush=True)
+    audit.track(session)
     try:
         yield session
     finally:
