@@ -10,6 +10,12 @@ def launch_gui(db_url: str | None, demo: bool) -> int:
 
 
 def main() -> None:
+    import sys
+
+    if sys.argv[1:] == ["--gui-check"]:  # packaging smoke test: does Qt load in this build?
+        from invdesk.ui.selfcheck import gui_check
+
+        sys.exit(gui_check())
     from invdesk.cli.main import cli
 
     cli(prog_name="invdesk", obj=launch_gui)

@@ -1,12 +1,17 @@
-"""Where the database is: --db flag, then INVDESK_DATABASE_URL, then the config file, then local SQLite."""
+"""Where the database is: --db flag, then INVDESK_DATABASE_URL, then the config file, then local SQLite.
+
+The config file never holds a password: the connection dialog keeps it in the system keyring.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 import platformdirs
 
@@ -55,3 +60,55 @@ def resolve_database(
     if isinstance(section, dict) and isinstance(section.get("url"), str) and section["url"]:
         return DatabaseChoice(section["url"], "config file")
     return DatabaseChoice(default_database_url(), "default")
+
+
+def without_password(url: str) -> str:
+    """The URL with any password removed (user, host, port, database and options kept)."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    user = parts.username or ""
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = f"{quote(unquote(user), safe='')}@{host}" if user else host
+    if parts.port is not None:
+        netloc += f":{parts.port}"
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid TOML basic string
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    raise ValueError(f"Cannot write {type(value).__name__} to the config file.")
+
+
+def write_config(path: Path, config: Mapping[str, object]) -> None:
+    """Write settings as TOML: top-level scalars, then one [table] per section."""
+    lines = [f"{k} = {_toml_value(v)}" for k, v in config.items() if not isinstance(v, dict)]
+    for name, section in config.items():
+        if isinstance(section, dict):
+            lines += ["", f"[{name}]"]
+            lines += [f"{k} = {_toml_value(v)}" for k, v in section.items()]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text("\n".join(lines).lstrip("\n") + "\n", encoding="utf-8")
+    os.replace(partial, path)
+
+
+def save_database_url(url: str, env: Mapping[str, str] = os.environ) -> Path:
+    """Remember the chosen database in the config file, never with its password; returns the file."""
+    path = config_path(env)
+    config = dict(read_config(path))
+    section = config.get("database")
+    section = dict(section) if isinstance(section, dict) else {}
+    section["url"] = without_password(url)
+    config["database"] = section
+    write_config(path, config)
+    return path

@@ -6,7 +6,7 @@ import click
 
 from invdesk.cli.context import CliContext, pass_cli
 from invdesk.cli.output import emit_json
-from invdesk.services import database, verify
+from invdesk.services import backup, database, verify
 
 
 @click.group("db")
@@ -21,6 +21,41 @@ def db_upgrade(ctx: CliContext) -> None:
     db = ctx.database(check_schema=False)
     revision = database.upgrade_database(db, ctx.actor())
     click.echo(f"{database.describe(db)} is at schema revision {revision}.")
+
+
+@db_group.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--overwrite", is_flag=True, help="Replace FILE if it exists.")
+@pass_cli
+def db_backup(ctx: CliContext, file: str, overwrite: bool) -> None:
+    """Copy the local SQLite database to FILE (safe while invdesk is in use).
+
+    For a PostgreSQL server use pg_dump on the server.
+    """
+    info = backup.backup(ctx.database(), file, ctx.actor(), overwrite=overwrite)
+    click.echo(f"Backed up to {info.path} ({info.size_bytes:,} bytes).")
+
+
+@db_group.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_cli
+def db_restore(ctx: CliContext, file: str, yes: bool) -> None:
+    """Replace the local SQLite database with the backup FILE (asks first).
+
+    Everything recorded since that backup is lost.
+    """
+    db, actor = ctx.database(), ctx.actor()
+    info = backup.check_backup(file)
+    if not yes:
+        click.confirm(
+            f"Replace {database.describe(db)} with {info.path}? "
+            "Everything recorded since that backup is lost",
+            abort=True,
+            err=True,
+        )
+    backup.restore(db, file, actor)
+    click.echo(f"Restored {info.path}.")
 
 
 @click.command("demo")

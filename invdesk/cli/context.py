@@ -3,33 +3,73 @@
 from __future__ import annotations
 
 import getpass
+import os
 from dataclasses import dataclass, field
 
 import click
 
 from invdesk.config import resolve_database
+from invdesk.credentials import url_with_saved_password
 from invdesk.db.engine import Database
 from invdesk.domain.security import Actor, Role
+from invdesk.domain.users import LoginRequired
+from invdesk.services import users
 from invdesk.services.database import open_database
+
+ENV_PASSWORD = "INVDESK_PASSWORD"
+ENV_NEW_PASSWORD = "INVDESK_NEW_PASSWORD"
+
+
+def os_user() -> str:
+    try:
+        name = getpass.getuser()
+    except OSError:
+        name = "cli"
+    return name[:64]
 
 
 @dataclass
 class CliContext:
     db_flag: str | None
+    user_flag: str | None = None
     _db: Database | None = field(default=None, init=False)
+    _actor: Actor | None = field(default=None, init=False)
+    login_password: str | None = field(default=None, init=False, repr=False)
 
     def database(self, *, check_schema: bool = True) -> Database:
         if self._db is None:
-            self._db = open_database(resolve_database(self.db_flag).url, check_schema=check_schema)
+            url = url_with_saved_password(resolve_database(self.db_flag).url)
+            self._db = open_database(url, check_schema=check_schema)
         return self._db
 
     def actor(self) -> Actor:
-        # Until user accounts exist, the command line acts as the logged-in OS user.
-        try:
-            name = getpass.getuser()
-        except OSError:
-            name = "cli"
-        return Actor(name[:64], Role.ADMIN)
+        """The logged-in user (--user NAME); the OS user as admin only while no account exists."""
+        if self._actor is None:
+            self._actor = self._log_in()
+        return self._actor
+
+    def _log_in(self) -> Actor:
+        db = self.database()
+        if self.user_flag:
+            password = os.environ.get(ENV_PASSWORD)
+            if password is None:
+                password = click.prompt(f"Password for {self.user_flag}", hide_input=True, err=True)
+            self.login_password = password
+            return users.login(db, self.user_flag, password)
+        if users.has_users(db):
+            raise LoginRequired(
+                "This database has user accounts: log in with --user NAME "
+                f"(the password comes from {ENV_PASSWORD} or a prompt)."
+            )
+        # No accounts yet: the command line acts as the OS user, as an admin, until the first
+        # admin account is created (`invdesk user add NAME --role admin`).
+        return Actor(os_user(), Role.ADMIN)
+
+    def new_password(self, prompt: str) -> str:
+        password = os.environ.get(ENV_NEW_PASSWORD)
+        if password is None:
+            password = click.prompt(prompt, hide_input=True, confirmation_prompt=True, err=True)
+        return password
 
     def close(self) -> None:
         if self._db is not None:

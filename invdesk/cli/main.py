@@ -40,17 +40,25 @@ class InvdeskGroup(click.Group):
     help="Database URL (sqlite:///file.db or postgresql://user@host/db). "
     "Default: INVDESK_DATABASE_URL, the config file, then a local SQLite file.",
 )
+@click.option(
+    "--user",
+    "user",
+    metavar="NAME",
+    envvar="INVDESK_USER",
+    help="Log in as this user (password from INVDESK_PASSWORD or a prompt). "
+    "Needed once the database has user accounts.",
+)
 @click.option("--demo", is_flag=True, help="Open the app and load the demo data set.")
 @click.version_option(__version__, prog_name="invdesk")
 @click.pass_context
-def cli(ctx: click.Context, db_url: str | None, demo: bool) -> None:
+def cli(ctx: click.Context, db_url: str | None, user: str | None, demo: bool) -> None:
     """invdesk: inventory for warehouses and small businesses.
 
     Run without a command to open the desktop app.
     """
     # app.main hands in the GUI launcher, so this package never imports the GUI itself.
     launch_gui = ctx.obj if callable(ctx.obj) else None
-    ctx.obj = CliContext(db_url)
+    ctx.obj = CliContext(db_url, user)
     if ctx.invoked_subcommand is None:
         if launch_gui is None:
             raise click.UsageError("Name a command (see --help).")
@@ -58,9 +66,9 @@ def cli(ctx: click.Context, db_url: str | None, demo: bool) -> None:
 
 
 def register() -> None:
-    from invdesk.cli import admin_cmds, catalog_cmds, stock_cmds
+    from invdesk.cli import admin_cmds, catalog_cmds, stock_cmds, user_cmds
 
-    for module in (admin_cmds, catalog_cmds, stock_cmds):
+    for module in (admin_cmds, catalog_cmds, stock_cmds, user_cmds):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -45,7 +45,11 @@ def current_revision(db: Database) -> str | None:
 
 def schema_state(db: Database) -> str:
     """'current', 'empty', 'behind' or 'newer' compared with this program's migrations."""
-    revision = current_revision(db)
+    return revision_state(current_revision(db))
+
+
+def revision_state(revision: str | None) -> str:
+    """'current', 'empty', 'behind' or 'newer': where a schema revision stands against ours."""
     if revision is None:
         return "empty"
     script = ScriptDirectory.from_config(alembic_config())

@@ -197,3 +197,50 @@ class Reservation(Base):
 def table_of(model: type[Base]) -> Table:
     """A model's Core table, typed as one (for the Core statements of the hot path)."""
     return cast(Table, model.__table__)
+
+
+class User(Base):
+    """A person who logs in. Only a slow salted hash of the password is kept (argon2id)."""
+
+    __tablename__ = "app_user"
+
+    id: Mapped[IntPK]
+    username: Mapped[Str64] = mapped_column(unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Str16]
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[Timestamp]
+    # Login rate limiting: failures since the last success, and no attempt is checked before
+    # locked_until (the lock doubles with every further failure).
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        CheckConstraint("role IN ('clerk', 'manager', 'admin')", name="role_known"),
+        CheckConstraint("failed_logins >= 0", name="failed_logins_not_negative"),
+    )
+    __mapper_args__ = {"version_id_col": version}
+
+
+class AuditEntry(Base):
+    """Who edited what and when: products, categories, warehouses, policies and users.
+
+    Stock changes are audited by the ledger itself (movement.user, movement.at).
+    """
+
+    __tablename__ = "audit_entry"
+
+    id: Mapped[IntPK]
+    at: Mapped[Timestamp]
+    user: Mapped[Str64]
+    action: Mapped[Str16]
+    entity: Mapped[Str16]
+    entity_key: Mapped[Str200]
+    details: Mapped[str | None] = mapped_column(String(2000))
+
+    __table_args__ = (
+        Index("ix_audit_entry_at", "at"),
+        Index("ix_audit_entry_user_at", "user", "at"),
+    )

@@ -28,6 +28,7 @@ from invdesk.domain.catalog import (
 from invdesk.domain.errors import Conflict, NotFound, ValidationError
 from invdesk.domain.security import Actor, Permission, require
 from invdesk.domain.validation import parse_money, required_text
+from invdesk.services import audit
 
 T = TypeVar("T")
 
@@ -65,6 +66,7 @@ def edit_session[T](db: Database, work: Callable[[Session], T]) -> T:
 @contextmanager
 def _session(conn: Connection) -> Iterator[Session]:
     session = Session(bind=conn, expire_on_commit=False, autoflush=True)
+    audit.track(session)
     try:
         yield session
     finally:
@@ -162,6 +164,7 @@ def create_product(db: Database, cmd: CreateProduct, actor: Actor) -> ProductVie
         )
         session.add(product)
         session.flush()
+        audit.record(session.connection(), actor, now, "create", "product", sku, {"name": name})
         return product_view(product)
 
     return edit_session(db, work)
@@ -208,6 +211,7 @@ def edit_product(db: Database, cmd: EditProduct, actor: Actor) -> ProductView:
             product.active = cmd.active
         if session.is_modified(product):
             product.updated_at = db.now()
+        audit.record_edit(session, actor, db.now(), "product", product.sku, product)
         session.flush()
         return product_view(product)
 
@@ -233,6 +237,10 @@ def add_barcode(db: Database, sku: str, code: str, pack_qty: int, actor: Actor) 
         _check_barcodes_free(session, [clean])
         product.barcodes.append(Barcode(code=clean, pack_qty=pack))
         product.updated_at = db.now()
+        audit.record(
+            session.connection(), actor, product.updated_at, "add barcode", "product",
+            product.sku, {"barcode": clean, "pack_qty": pack},
+        )  # fmt: skip
         session.flush()
         return product_view(product)
 
@@ -250,6 +258,10 @@ def remove_barcode(db: Database, code: str, actor: Actor) -> ProductView:
         product = barcode.product
         product.barcodes.remove(barcode)
         product.updated_at = db.now()
+        audit.record(
+            session.connection(), actor, product.updated_at, "remove barcode", "product",
+            product.sku, {"barcode": clean},
+        )  # fmt: skip
         session.flush()
         return product_view(product)
 
@@ -319,6 +331,7 @@ def create_category(db: Database, name: str, actor: Actor) -> CategoryView:
         category = Category(name=text)
         session.add(category)
         session.flush()
+        audit.record(session.connection(), actor, db.now(), "create", "category", text)
         return _category_view(category)
 
     return edit_session(db, work)
@@ -333,7 +346,9 @@ def rename_category(
     def work(session: Session) -> CategoryView:
         category = category_by_name(session, name)
         check_version(category.version, expected_version, f"Category {category.name}")
+        old_name = category.name
         category.name = text
+        audit.record_edit(session, actor, db.now(), "category", old_name, category)
         session.flush()
         return _category_view(category)
 
@@ -350,6 +365,7 @@ def set_category_active(
         category = category_by_name(session, name)
         check_version(category.version, expected_version, f"Category {category.name}")
         category.active = active
+        audit.record_edit(session, actor, db.now(), "category", category.name, category)
         session.flush()
         return _category_view(category)
 

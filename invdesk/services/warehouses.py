@@ -11,6 +11,7 @@ from invdesk.domain.catalog import ADDRESS_MAX, NAME_MAX, EditWarehouse, Warehou
 from invdesk.domain.errors import Conflict, NotFound, ValidationError
 from invdesk.domain.security import Actor, Permission, require
 from invdesk.domain.validation import clean_text, required_text
+from invdesk.services import audit
 from invdesk.services.catalog import check_version, edit_session
 from invdesk.services.lookup import warehouse_code
 
@@ -48,6 +49,10 @@ def create_warehouse(
         warehouse = Warehouse(code=clean_code, name=clean_name, address=clean_address, active=True)
         session.add(warehouse)
         session.flush()
+        audit.record(
+            session.connection(), actor, db.now(), "create", "warehouse", clean_code,
+            {"name": clean_name},
+        )  # fmt: skip
         return _view(warehouse)
 
     return edit_session(db, work)
@@ -68,6 +73,7 @@ def edit_warehouse(db: Database, cmd: EditWarehouse, actor: Actor) -> WarehouseV
             )
         if cmd.active is not None:
             warehouse.active = cmd.active
+        audit.record_edit(session, actor, db.now(), "warehouse", warehouse.code, warehouse)
         session.flush()
         return _view(warehouse)
 

@@ -1,0 +1,127 @@
+"""Backups of a local SQLite database with SQLite's online backup API, and restoring one."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from invdesk.db import migrate
+from invdesk.db.engine import Database
+from invdesk.domain.errors import Conflict, NotFound, ValidationError
+from invdesk.domain.security import Actor, Permission, require
+
+PG_HINT = (
+    "This is a PostgreSQL server: back it up on the server with pg_dump "
+    "(e.g. pg_dump -Fc invdesk > invdesk.dump) and restore with pg_restore."
+)
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: str
+    size_bytes: int
+    revision: str | None
+
+
+def _require_sqlite(db: Database) -> None:
+    if db.dialect != "sqlite":
+        raise ValidationError(PG_HINT)
+
+
+def _live(db: Database) -> tuple[object, sqlite3.Connection]:
+    raw = db.engine.raw_connection()
+    driver = raw.driver_connection
+    assert isinstance(driver, sqlite3.Connection)
+    return raw, driver
+
+
+def _revision(conn: sqlite3.Connection) -> str | None:
+    try:
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.DatabaseError:
+        return None
+    return None if row is None else str(row[0])
+
+
+def backup(
+    db: Database, target: str | Path, actor: Actor, *, overwrite: bool = False
+) -> BackupInfo:
+    """Copy the open SQLite database to `target` as one self-contained file.
+
+    The copy is a consistent snapshot even while other windows or processes keep working (SQLite's
+    online backup API). Admins only. Raises ValidationError (PostgreSQL), Conflict (file exists).
+    """
+    require(actor, Permission.ADMIN)
+    _require_sqlite(db)
+    path = Path(target).expanduser().resolve()
+    if path.exists() and not overwrite:
+        raise Conflict(f"{path} already exists; choose another name.", field="file")
+    if not path.parent.is_dir():
+        raise NotFound(f"The folder {path.parent} does not exist.", field="file")
+    partial = path.with_name(path.name + ".partial")
+    partial.unlink(missing_ok=True)
+    raw, live = _live(db)
+    try:
+        copy = sqlite3.connect(partial)
+        try:
+            live.backup(copy)
+            # One file, no -wal beside it: the copy can be mailed or put on a stick as it is.
+            copy.execute("PRAGMA journal_mode = DELETE")
+            revision = _revision(copy)
+        finally:
+            copy.close()
+    finally:
+        raw.close()  # type: ignore[attr-defined]
+    os.replace(partial, path)
+    return BackupInfo(str(path), path.stat().st_size, revision)
+
+
+def check_backup(source: str | Path) -> BackupInfo:
+    """A backup file's revision, after checking it is an intact invdesk database this program can use."""
+    path = Path(source).expanduser().resolve()
+    if not path.is_file():
+        raise NotFound(f"There is no file {path}.", field="file")
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error as error:
+        raise ValidationError(f"{path} cannot be opened: {error}.", field="file") from None
+    try:
+        try:
+            ok = conn.execute("PRAGMA integrity_check").fetchone()
+        except sqlite3.DatabaseError:
+            ok = None
+        revision = _revision(conn)
+    finally:
+        conn.close()
+    if ok is None or ok[0] != "ok" or revision is None:
+        raise ValidationError(f"{path} is not an intact invdesk database.", field="file")
+    if migrate.revision_state(revision) == "newer":
+        raise ValidationError(
+            f"{path} was made by a newer version of invdesk; install that version to restore it.",
+            field="file",
+        )
+    return BackupInfo(str(path), path.stat().st_size, revision)
+
+
+def restore(db: Database, source: str | Path, actor: Actor) -> BackupInfo:
+    """Replace the open SQLite database's contents with a backup, then upgrade it if it is older.
+
+    Everything recorded since the backup is lost: front ends ask for confirmation first. Admins only.
+    """
+    require(actor, Permission.ADMIN)
+    _require_sqlite(db)
+    info = check_backup(source)
+    raw, live = _live(db)
+    try:
+        backup_conn = sqlite3.connect(f"file:{info.path}?mode=ro", uri=True)
+        try:
+            backup_conn.backup(live)
+        finally:
+            backup_conn.close()
+    finally:
+        raw.close()  # type: ignore[attr-defined]
+    db.engine.dispose()  # no pooled connection keeps a view of the old file
+    migrate.ensure_current(db)
+    return info

@@ -1,0 +1,146 @@
+"""Connecting a front end to a database, with each way it can fail named and explained.
+
+Kinds of problem: "invalid" (the address), "unreachable" (server down or blocked), "auth" (user or
+password refused), "no_database", "tls", "empty" (no tables yet), "behind" (needs `db upgrade`),
+"newer" (made by a newer invdesk).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
+
+from invdesk.db import migrate
+from invdesk.db.engine import Database
+from invdesk.domain.errors import DatabaseUnavailable
+from invdesk.domain.security import Actor, Role
+
+
+class ConnectionProblem(DatabaseUnavailable):
+    """Why a database cannot be used, as `kind`, with a message that says what to do."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+def _where(url: str) -> str:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return f"the file {parsed.database}"
+    return f"{parsed.host or 'localhost'}:{parsed.port or 5432}"
+
+
+def classify(error: DBAPIError, url: str) -> ConnectionProblem:
+    """Turn a driver's connection failure into a named problem with a way forward."""
+    orig = error.orig
+    sqlstate = getattr(orig, "sqlstate", None)
+    text = (str(orig) if orig is not None else str(error)).strip()
+    first = text.splitlines()[0] if text else "no details"
+    low = text.lower()
+    parsed = make_url(url)
+    if sqlstate in ("28P01", "28000") or "password" in low:
+        return ConnectionProblem(
+            "auth",
+            f"The server refused user “{parsed.username}” with this password. Check the user "
+            "name and password (an administrator can reset them on the server).",
+        )
+    if sqlstate == "3D000" or ("database" in low and "does not exist" in low):
+        return ConnectionProblem(
+            "no_database",
+            f"The server has no database “{parsed.database}”. Correct the name, or ask the "
+            "administrator to create it (see “Connecting to a shared PostgreSQL server” in README).",
+        )
+    if "ssl" in low or "tls" in low or "certificate" in low:
+        return ConnectionProblem(
+            "tls",
+            f"The secure (TLS) connection to {_where(url)} failed ({first}). Choose another TLS "
+            "mode, or ask the administrator for the server's certificate settings.",
+        )
+    return ConnectionProblem(
+        "unreachable",
+        f"The database server at {_where(url)} does not answer ({first}). Check that PostgreSQL "
+        "is running there and that this PC can reach it (network, VPN, firewall), then try again.",
+    )
+
+
+def connect(url: str) -> Database:
+    """An open database ready to use. A local SQLite file is created or upgraded as needed.
+
+    Raises ConnectionProblem; nothing is left open when it does.
+    """
+    try:
+        db = Database.open(url)
+    except (ArgumentError, ValueError) as error:
+        raise ConnectionProblem("invalid", f"This is not a database address: {error}") from None
+    except DatabaseUnavailable as error:
+        raise ConnectionProblem("invalid", error.message) from None
+    try:
+        _check(db, url)
+    except BaseException:
+        db.dispose()
+        raise
+    return db
+
+
+def _check(db: Database, url: str) -> None:
+    try:
+        with db.engine.connect():
+            pass
+    except DBAPIError as error:
+        raise classify(error, url) from None
+    try:
+        state = migrate.schema_state(db)
+    except DatabaseUnavailable as error:
+        raise ConnectionProblem("unreachable", error.message) from None
+    if state == "current":
+        return
+    if state == "newer":
+        raise ConnectionProblem(
+            "newer",
+            "This database was upgraded by a newer version of invdesk. Install that version (or "
+            "newer) on this PC; this one cannot use it safely.",
+        )
+    if db.dialect == "sqlite":
+        migrate.upgrade(db)
+        return
+    if state == "empty":
+        raise ConnectionProblem(
+            "empty",
+            f"The database “{db.engine.url.database}” on {_where(url)} has no invdesk tables yet. "
+            "Create them now, or have an administrator run `invdesk db upgrade` against it.",
+        )
+    raise ConnectionProblem(
+        "behind",
+        f"The database on {_where(url)} was made by an older invdesk and must be upgraded first: "
+        "an administrator runs `invdesk --db URL --user ADMIN db upgrade` once, then every PC "
+        "can connect.",
+    )
+
+
+def upgrade_schema(db: Database, username: str | None = None, password: str | None = None) -> str:
+    """Upgrade an older schema from the connection dialog: as an admin who logs in here, or
+    without login while the database has no accounts (as `invdesk db upgrade` would allow).
+
+    Raises LoginFailed, PermissionDenied (not an admin) or DatabaseUnavailable (newer schema).
+    """
+    from invdesk.services import database, users
+
+    if users.has_users(db):
+        actor = users.login(db, username or "", password or "")
+    else:
+        actor = Actor("setup", Role.ADMIN)
+    return database.upgrade_database(db, actor)
+
+
+def create_tables(db: Database) -> str:
+    """Create the schema of an empty database (no accounts can exist yet, so no login is needed).
+
+    Refused with ConnectionProblem once the database has tables: then `db upgrade` as an admin.
+    """
+    if migrate.schema_state(db) != "empty":
+        raise ConnectionProblem(
+            "behind", "This database already has tables: an administrator upgrades it instead."
+        )
+    migrate.upgrade(db)
+    return migrate.head_revision()

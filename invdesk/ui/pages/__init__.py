@@ -1,0 +1,1 @@
+"""invdesk.ui.pages package."""

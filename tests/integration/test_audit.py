@@ -1,0 +1,76 @@
+"""Edits are audited in the same transaction, with every changed field, and read back merged."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from invdesk.domain.audit import AuditFilter
+from invdesk.domain.catalog import CreateProduct, EditProduct, EditWarehouse
+from invdesk.domain.errors import Conflict
+from invdesk.domain.security import Actor, Role
+from invdesk.services import audit, catalog, warehouses
+from tests import support
+
+BOB = Actor("bob", Role.MANAGER)
+
+
+def _edits(db):
+    return [
+        (r.user, r.action, r.entity, r.key, json.loads(r.details) if r.details else None)
+        for r in audit.list_audit(db, BOB, AuditFilter())
+        if r.source == "edit"
+    ]
+
+
+def test_a_product_edit_records_every_changed_field(db):
+    catalog.create_product(db, CreateProduct("A-1", "Anvil", "Tools", price="5"), BOB)
+
+    catalog.edit_product(
+        db, EditProduct("A-1", new_sku="A-2", category="Food", price="7.5", active=False), BOB
+    )
+
+    assert _edits(db)[0] == (
+        "bob",
+        "edit",
+        "product",
+        "A-2",
+        {
+            "active": [True, False],
+            "category": ["Tools", "Food"],
+            "price": ["5", "7.5"],
+            "sku": ["A-1", "A-2"],
+        },
+    )
+
+
+def test_an_edit_that_changes_nothing_is_not_recorded(db):
+    catalog.create_product(db, CreateProduct("A-1", "Anvil", "Tools"), BOB)
+
+    catalog.edit_product(db, EditProduct("A-1", name="Anvil"), BOB)
+
+    assert [e[1] for e in _edits(db)] == ["create"]
+
+
+def test_a_refused_edit_leaves_no_audit_row(db):
+    support.warehouse(db, "MAIN")
+    view = warehouses.get_warehouse(db, "MAIN", BOB)
+
+    with pytest.raises(Conflict):
+        warehouses.edit_warehouse(
+            db, EditWarehouse("MAIN", expected_version=view.version + 1, name="X"), BOB
+        )
+
+    assert [e[1] for e in _edits(db)] == ["create"]
+
+
+def test_warehouse_and_category_edits_are_recorded(db):
+    support.warehouse(db, "MAIN")
+    warehouses.edit_warehouse(db, EditWarehouse("MAIN", address="1 Dock Road"), BOB)
+    catalog.rename_category(db, "Other", "Misc", BOB)
+
+    assert _edits(db)[:2] == [
+        ("bob", "edit", "category", "Other", {"name": ["Other", "Misc"]}),
+        ("bob", "edit", "warehouse", "MAIN", {"address": [None, "1 Dock Road"]}),
+    ]

@@ -1,0 +1,70 @@
+"""The login dialog: first start creates the admin account; later starts log in."""
+
+from __future__ import annotations
+
+import pytest
+
+from invdesk.domain.security import Actor, Role
+from invdesk.services import users
+from invdesk.services.database import open_database
+from invdesk.ui.login_dialog import LoginDialog
+
+PASSWORD = "admin password 1"
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = open_database(f"sqlite:///{tmp_path}/shop.db")
+    yield database
+    database.dispose()
+
+
+def _dialog(qtbot, db):
+    dialog = LoginDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def test_the_first_start_creates_the_admin_account(qtbot, db):
+    dialog = _dialog(qtbot, db)
+    assert dialog.first_start and "create the admin account" in dialog.windowTitle()
+    dialog.username.setText("boss")
+    dialog.password.setText(PASSWORD)
+    dialog.repeat.setText(PASSWORD + "x")
+
+    dialog.submit()
+    assert "differ" in dialog.error.text() and dialog.actor is None
+
+    dialog.password.setText(PASSWORD)
+    dialog.repeat.setText(PASSWORD)
+    dialog.submit()
+    assert dialog.actor == Actor("boss", Role.ADMIN)
+    assert users.login(db, "boss", PASSWORD).role is Role.ADMIN
+
+
+def test_later_starts_log_in_and_show_why_a_login_failed(qtbot, db):
+    users.create_first_admin(db, "boss", PASSWORD)
+    dialog = _dialog(qtbot, db)
+    assert not dialog.first_start
+    dialog.username.setText("boss")
+    dialog.password.setText("wrong one")
+
+    dialog.submit()
+    assert dialog.error.text() == "Wrong user name or password."
+    assert dialog.password.text() == ""
+
+    dialog.password.setText(PASSWORD)
+    dialog.submit()
+    assert dialog.actor == Actor("boss", Role.ADMIN)
+
+
+def test_the_dialogs_render(qtbot, db, tmp_path):
+    first = _dialog(qtbot, db)
+    assert first.grab().save(str(tmp_path / "first.png"))
+    users.create_first_admin(db, "boss", PASSWORD)
+    login = _dialog(qtbot, db)
+    login.username.setText("boss")
+    login.password.setText("nope nope")
+    login.submit()
+    assert login.grab().save(str(tmp_path / "login.png"))

@@ -1,0 +1,71 @@
+"""Role-based hiding in the GUI, and how the app finds its database at start."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import pytest
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDialog, QPushButton, QWidget
+
+from invdesk.domain.security import Actor, Permission, Role
+from invdesk.ui import launch
+from invdesk.ui.roles import restrict
+
+
+def test_a_clerk_gets_catalog_controls_disabled_with_a_reason(qtbot):
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    button, action = QPushButton("Edit product", parent), QAction("New product", parent)
+
+    allowed = restrict([button, action], Actor("ann", Role.CLERK), Permission.CATALOG)
+
+    assert not allowed and not button.isEnabled() and not action.isEnabled()
+    assert "Your role (clerk) does not allow editing products" in button.toolTip()
+    assert restrict(button, Actor("bob", Role.MANAGER), Permission.CATALOG, hide=True)
+
+
+class FakeDialog:
+    """Stands in for ConnectionDialog: records how it was opened, then 'connects' or is cancelled."""
+
+    opened: ClassVar[list[dict[str, object]]] = []
+    answer = QDialog.DialogCode.Rejected
+
+    def __init__(self, **kwargs: object) -> None:
+        FakeDialog.opened.append(kwargs)
+        self.database = None
+
+    def exec(self) -> QDialog.DialogCode:
+        return FakeDialog.answer
+
+
+@pytest.fixture
+def fake_dialog(monkeypatch):
+    FakeDialog.opened = []
+    monkeypatch.setattr(launch, "ConnectionDialog", FakeDialog)
+    return FakeDialog
+
+
+def test_the_first_run_asks_where_the_database_is(fake_dialog, tmp_path):
+    env = {"INVDESK_CONFIG": str(tmp_path / "none.toml")}
+
+    assert launch.open_at_start(None, env) is None
+
+    assert len(fake_dialog.opened) == 1 and fake_dialog.opened[0]["message"] is None
+
+
+def test_a_working_saved_connection_opens_without_asking(fake_dialog, tmp_path):
+    db = launch.open_at_start(f"sqlite:///{tmp_path}/shop.db", {})
+    try:
+        assert db is not None and fake_dialog.opened == []
+    finally:
+        assert db is not None
+        db.dispose()
+
+
+def test_a_failing_connection_opens_the_dialog_with_the_reason(fake_dialog):
+    assert launch.open_at_start("postgresql://invdesk@127.0.0.1:1/invdesk", {}) is None
+
+    (opened,) = fake_dialog.opened
+    assert "does not answer" in str(opened["message"])
+    assert opened["save"] is False  # a --db flag is for this run only
