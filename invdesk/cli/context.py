@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 from dataclasses import dataclass, field
+from typing import Any
 
 import click
 
@@ -16,6 +17,8 @@ from invdesk.services.database import open_database
 @dataclass
 class CliContext:
     db_flag: str | None
+    gui: Any = None
+    """The desktop app's hooks (launch, screenshots) when started from invdesk.app."""
     _db: Database | None = field(default=None, init=False)
 
     def database(self, *, check_schema: bool = True) -> Database:

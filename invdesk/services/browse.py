@@ -312,3 +312,12 @@ def dashboard(db: Database, actor: Actor, recent: int = 12) -> DashboardSummary:
     return DashboardSummary(
         products, warehouses, units, from_minor(value), today, holds, out, tuple(latest), now
     )
+
+
+def is_empty(db: Database, actor: Actor) -> bool:
+    """True for a database without products or warehouses (a first run: offer the demo data)."""
+    require(actor, Permission.VIEW)
+    with db.read() as conn:
+        has_product = conn.execute(select(_p.id).limit(1)).first() is not None
+        has_warehouse = conn.execute(select(_w.id).limit(1)).first() is not None
+    return not (has_product or has_warehouse)
