@@ -24,7 +24,7 @@ class WarehousesPage(Page):
         self.table = make_table(self.model, self)
         set_widths(
             self.table,
-            {WarehouseColumn.CODE: 80, WarehouseColumn.NAME: 200, WarehouseColumn.ADDRESS: 220,
+            {WarehouseColumn.CODE: 70, WarehouseColumn.NAME: 180, WarehouseColumn.ADDRESS: 200,
              WarehouseColumn.PRODUCTS: 130, WarehouseColumn.UNITS: 110,
              WarehouseColumn.RESERVED: 90, WarehouseColumn.VALUE: 120},
         )  # fmt: skip
