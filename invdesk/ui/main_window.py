@@ -163,13 +163,16 @@ class MainWindow(QMainWindow):
         self.busy.setMaximumHeight(14)
         self.busy.setTextVisible(False)
         self.busy.hide()
-        background.default().busy_changed.connect(lambda n: self.busy.setVisible(n > 0))
+        background.default().busy_changed.connect(self._busy_changed)
         self.database_label = QLabel(database.describe(self.db), self)
         self.database_label.setObjectName("databaseLabel")
         self.user_label = QLabel(f"{self.actor.username} ({self.actor.role})", self)
         status.addPermanentWidget(self.busy)
         status.addPermanentWidget(self.database_label)
         status.addPermanentWidget(self.user_label)
+
+    def _busy_changed(self, running: int) -> None:
+        self.busy.setVisible(running > 0)
 
     # Pages --------------------------------------------------------------------------------------
 

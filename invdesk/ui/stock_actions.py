@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import sys
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,15 @@ if TYPE_CHECKING:
     from invdesk.ui.main_window import MainWindow
 
 DIALOGS = "invdesk.ui.dialogs"
+
+
+def dialogs_available() -> bool:
+    if DIALOGS in sys.modules:
+        return True
+    try:
+        return importlib.util.find_spec(DIALOGS) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 class StockActions:
@@ -133,7 +143,7 @@ class StockActions:
         assert isinstance(products, ProductsPage)
         self.window.show_page(self.window.pages.index(products))
         products.show_product(match.sku, match.active)
-        if importlib.util.find_spec(DIALOGS) is not None:
+        if dialogs_available():
             self.edit_product(sku=match.sku)
 
     def _offer_attach(self, code: str) -> None:
