@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from invdesk.domain.errors import InvdeskError
@@ -53,12 +53,21 @@ class _Job(QRunnable):
             self._relay.succeeded.emit(result)
 
 
+_shown: set[QMessageBox] = set()
+
+
+def keep_open(box: QMessageBox) -> None:
+    """Open a message box without blocking; hold it until closed (a parentless one has no owner)."""
+    _shown.add(box)
+    box.finished.connect(lambda _result: _shown.discard(box))
+    box.open()
+
+
 def show_error(parent: QWidget | None, error: BaseException, title: str = "invdesk") -> None:
     """A known error as a message box (non-blocking); a bug as the crash dialog."""
     if isinstance(error, InvdeskError):
         box = QMessageBox(QMessageBox.Icon.Warning, title, error.message, parent=parent)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
+        keep_open(box)
         return
     from invdesk.ui.crash import show_crash
 

@@ -46,7 +46,9 @@ def show_crash(
         f"to your support contact.\nLog file: {log_path()}"
     )
     box.setDetailedText(text)
-    box.open()
+    from invdesk.ui.background import keep_open
+
+    keep_open(box)
     return box
 
 

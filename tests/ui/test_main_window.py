@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import types
+from typing import ClassVar
 
 import pytest
 from PySide6.QtCore import Qt, Signal
@@ -26,7 +27,7 @@ class FakeDialog(QDialog):
 
     posted = Signal(object)
     saved = Signal(object)
-    made: list[FakeDialog] = []
+    made: ClassVar[list[FakeDialog]] = []
 
     def __init__(self, db, actor, parent=None, **kwargs):
         super().__init__(parent)
