@@ -51,8 +51,10 @@ class PagedTableModel(QAbstractTableModel):
         generation = self._generation
 
         def work() -> tuple[int, Page[Any]]:
-            total = self.count()
-            return total, self.fetch(PageRequest(limit=self.page_size))
+            first = self.fetch(PageRequest(limit=self.page_size))
+            # A short first page is the whole result (most searches): no count query needed.
+            total = len(first.rows) if len(first.rows) < self.page_size else self.count()
+            return total, first
 
         def apply(result: tuple[int, Page[Any]]) -> None:
             if generation != self._generation:
