@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from PySide6.QtCore import QAbstractItemModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -23,8 +25,13 @@ ROW_HEIGHT = 28
 SEARCH_DELAY_MS = 250
 
 
-def make_table(model: QAbstractItemModel, parent: QWidget, *, sortable: bool = False) -> QTableView:
-    """A table for big models: fixed row height, sorting done by the model (in SQL)."""
+def make_table(
+    model: QAbstractItemModel, parent: QWidget, *, sortable: Collection[int] = ()
+) -> QTableView:
+    """A table for big models: fixed row height; the `sortable` columns sort in the model (SQL).
+
+    Double-click and Enter on a row emit `activated`.
+    """
     table = QTableView(parent)
     table.setModel(model)
     table.setAlternatingRowColors(True)
@@ -46,6 +53,17 @@ def make_table(model: QAbstractItemModel, parent: QWidget, *, sortable: bool = F
     if sortable:
         table.setSortingEnabled(True)
         horizontal.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        shown = [0, Qt.SortOrder.AscendingOrder]
+
+        def keep_to_sortable(column: int, order: Qt.SortOrder) -> None:
+            if column in sortable:
+                shown[:] = [column, order]
+            else:  # the model ignores it: put the indicator back where the rows are sorted
+                horizontal.blockSignals(True)
+                horizontal.setSortIndicator(shown[0], shown[1])
+                horizontal.blockSignals(False)
+
+        horizontal.sortIndicatorChanged.connect(keep_to_sortable)
     return table
 
 

@@ -189,7 +189,7 @@ def test_an_unknown_code_says_so_and_offers_to_attach_it(qtbot, window, dialogs)
 
 def test_double_click_opens_the_warehouse_editor(qtbot, window, dialogs):
     page = goto(qtbot, window, WarehousesPage)
-    page.table.doubleClicked.emit(page.model.index(1, 0))
+    page.table.activated.emit(page.model.index(1, 0))
     (editor,) = dialogs
     assert type(editor).__name__ == "WarehouseEditor" and editor.kwargs == {"code": "SHOP"}
 
@@ -198,3 +198,28 @@ def test_without_the_dialogs_package_the_action_says_so(qtbot, window, monkeypat
     monkeypatch.setitem(sys.modules, DIALOGS, None)  # import fails as if it were not installed
     window.stock_actions["adjust"].trigger()
     assert "not part of this build" in window.actions_.prompt.text()
+
+
+def test_clicking_a_header_sorts_in_sql_and_unsortable_columns_keep_the_order(qtbot, window):
+    from invdesk.ui.models.products import Column
+
+    products = goto(qtbot, window, ProductsPage)
+    header = products.table.horizontalHeader()
+
+    header.setSortIndicator(Column.SKU, Qt.SortOrder.DescendingOrder)
+    loaded(qtbot, window)
+    assert products.model.row_at(0).sku == SKUS[-1]
+
+    header.setSortIndicator(Column.CATEGORY, Qt.SortOrder.AscendingOrder)
+    assert header.sortIndicatorSection() == Column.SKU
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+
+
+def test_typing_in_the_search_box_filters_after_a_pause(qtbot, window):
+    products = goto(qtbot, window, ProductsPage)
+    qtbot.keyClicks(products.search, "p-02")  # machine-fast: held by the scan detector...
+    qtbot.waitUntil(lambda: products.search.text() == "p-02")  # ...and replayed, no Enter
+    products.search.apply_now()  # what the debounce timer does after the pause
+    loaded(qtbot, window)
+    assert products.model.rowCount() == 4
+    assert products.status.text() == "4 products"

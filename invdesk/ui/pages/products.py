@@ -11,7 +11,7 @@ from invdesk.domain.security import Actor
 from invdesk.services import catalog
 from invdesk.services.database import Database
 from invdesk.ui import background
-from invdesk.ui.models.products import Column, ProductTableModel
+from invdesk.ui.models.products import SORTS, Column, ProductTableModel
 from invdesk.ui.widgets import Page, SearchBox, make_table, set_widths
 
 ALL = "All categories"
@@ -31,7 +31,7 @@ class ProductsPage(Page):
         for widget in (self.search, self.category, self.inactive):
             self.filters.addWidget(widget)
         self.filters.addStretch(1)
-        self.table = make_table(self.model, self, sortable=True)
+        self.table = make_table(self.model, self, sortable=SORTS)
         set_widths(
             self.table,
             {Column.SKU: 95, Column.NAME: 260, Column.CATEGORY: 105, Column.BARCODE: 130,
@@ -41,7 +41,7 @@ class ProductsPage(Page):
         self.search.search_changed.connect(self._apply)
         self.category.currentIndexChanged.connect(lambda _i: self._apply())
         self.inactive.toggled.connect(lambda _on: self._apply())
-        self.table.doubleClicked.connect(self._open)
+        self.table.activated.connect(self._open)
         self.model.loaded.connect(lambda n: self.status.setText(f"{n:,} products"))
         self._load_categories()
 

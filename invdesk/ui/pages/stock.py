@@ -11,7 +11,7 @@ from invdesk.domain.security import Actor
 from invdesk.services import warehouses
 from invdesk.services.database import Database
 from invdesk.ui import background
-from invdesk.ui.models.stock_levels import Column, StockLevelModel
+from invdesk.ui.models.stock_levels import SORTS, Column, StockLevelModel
 from invdesk.ui.widgets import Page, SearchBox, make_table, set_widths
 
 ALL = "All warehouses"
@@ -34,7 +34,7 @@ class StockPage(Page):
             self.filters.addWidget(widget)
         self.filters.addStretch(1)
         self.filters.addWidget(legend)
-        self.table = make_table(self.model, self, sortable=True)
+        self.table = make_table(self.model, self, sortable=SORTS)
         set_widths(
             self.table,
             {Column.SKU: 110, Column.NAME: 300, Column.WAREHOUSE: 100, Column.ON_HAND: 90,
@@ -44,7 +44,7 @@ class StockPage(Page):
         self.search.search_changed.connect(self._apply)
         self.warehouse.currentIndexChanged.connect(lambda _i: self._apply())
         self.empty.toggled.connect(lambda _on: self._apply())
-        self.table.doubleClicked.connect(self._open)
+        self.table.activated.connect(self._open)
         self.model.loaded.connect(lambda n: self.status.setText(f"{n:,} stock rows"))
         self._load_warehouses()
 

@@ -29,7 +29,7 @@ class WarehousesPage(Page):
              WarehouseColumn.RESERVED: 90, WarehouseColumn.VALUE: 120},
         )  # fmt: skip
         self.body.addWidget(self.table)
-        self.table.doubleClicked.connect(self._open)
+        self.table.activated.connect(self._open)
 
     def refresh(self) -> None:
         background.default().run(
