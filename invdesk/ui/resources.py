@@ -42,4 +42,7 @@ def icon(name: str, *, on_dark: bool = False) -> QIcon:
 
 def stylesheet() -> str:
     path = resources_dir() / "style.qss"
-    return path.read_text(encoding="utf-8") if path.exists() else ""
+    if not path.exists():
+        return ""
+    icons = (resources_dir() / "icons").as_posix()
+    return path.read_text(encoding="utf-8").replace("@ICONS@", icons)

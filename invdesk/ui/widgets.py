@@ -71,7 +71,7 @@ def set_widths(table: QTableView, widths: dict[int, int]) -> None:
     """Starting column widths, never narrower than the column's title."""
     header = table.horizontalHeader()
     for column, width in widths.items():
-        table.setColumnWidth(column, max(width, header.sectionSizeHint(column) + 12))
+        table.setColumnWidth(column, max(width, header.sectionSizeHint(column) + 4))
 
 
 class SearchBox(QLineEdit):

@@ -39,7 +39,7 @@ HEADERS = {
     Column.SKU: "SKU",
     Column.NAME: "Product",
     Column.WAREHOUSE: "Warehouse",
-    Column.QTY: "Quantity",
+    Column.QTY: "Qty",
     Column.BALANCE: "Balance",
     Column.UNIT_COST: "Unit cost",
     Column.REFERENCE: "Reference / reason",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -46,32 +47,47 @@ class PagedTableModel(QAbstractTableModel):
         raise NotImplementedError
 
     def reload(self) -> None:
-        """Count and read the first page again (off the GUI thread when a Background is given)."""
+        """Read the first page again, then count the rows (both off the GUI thread if a Background
+        is given). The first page shows as soon as it is read; the count, which grows with the
+        table, follows and extends the rows the view can scroll to."""
         self._generation += 1
         generation = self._generation
 
-        def work() -> tuple[int, Page[Any]]:
-            first = self.fetch(PageRequest(limit=self.page_size))
-            # A short first page is the whole result (most searches): no count query needed.
-            total = len(first.rows) if len(first.rows) < self.page_size else self.count()
-            return total, first
+        def work() -> Page[Any]:
+            return self.fetch(PageRequest(limit=self.page_size))
 
-        def apply(result: tuple[int, Page[Any]]) -> None:
+        def show(first: Page[Any]) -> None:
             if generation != self._generation:
                 return  # a newer query replaced this one while it ran
             self.beginResetModel()
-            self._total, first = result
-            self._pages = OrderedDict({0: first})
+            self._total, self._pages = len(first.rows), OrderedDict({0: first})
             self.endResetModel()
+            if self._total < self.page_size:
+                self.loaded.emit(self._total)  # a short first page is the whole result
+            else:
+                self._run(self.count, counted)
+
+        def counted(total: int) -> None:
+            if generation != self._generation:
+                return
+            if total > self._total:
+                self.beginInsertRows(QModelIndex(), self._total, total - 1)
+                self._total = total
+                self.endInsertRows()
             self.loaded.emit(self._total)
 
-        if self._background is None:
-            try:
-                apply(work())
-            except Exception as error:
-                self._fail(error)
+        self._run(work, show)
+
+    def _run(self, work: Callable[[], Any], then: Callable[[Any], None]) -> None:
+        if self._background is not None:
+            self._background.run(work, then, self._fail)
+            return
+        try:
+            result = work()
+        except Exception as error:
+            self._fail(error)
         else:
-            self._background.run(work, apply, self._fail)
+            then(result)
 
     def _fail(self, error: BaseException) -> None:
         self.beginResetModel()

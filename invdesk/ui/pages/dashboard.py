@@ -48,7 +48,7 @@ class DashboardPage(Page):
         set_widths(
             self.table,
             {Column.AT: 125, Column.KIND: 130, Column.SKU: 85, Column.NAME: 210,
-             Column.WAREHOUSE: 80, Column.QTY: 90, Column.BALANCE: 70, Column.UNIT_COST: 75,
+             Column.WAREHOUSE: 80, Column.QTY: 80, Column.BALANCE: 70, Column.UNIT_COST: 75,
              Column.REFERENCE: 110},
         )  # fmt: skip
         self.body.addWidget(self.table, 1)

@@ -29,7 +29,7 @@ class MovementsPage(Page):
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(db, actor, parent)
         self.model = MovementModel(db, actor, self, background.default())
-        self.product = SearchBox("Product SKU or barcode…", self)
+        self.product = SearchBox("SKU or barcode…", self)
         self.product.setMinimumWidth(200)
         self.warehouse = QComboBox(self)
         self.kind = QComboBox(self)
@@ -55,7 +55,7 @@ class MovementsPage(Page):
         set_widths(
             self.table,
             {Column.AT: 125, Column.KIND: 130, Column.SKU: 85, Column.NAME: 210,
-             Column.WAREHOUSE: 80, Column.QTY: 90, Column.BALANCE: 70, Column.UNIT_COST: 75,
+             Column.WAREHOUSE: 80, Column.QTY: 80, Column.BALANCE: 70, Column.UNIT_COST: 75,
              Column.REFERENCE: 110},
         )  # fmt: skip
         self.body.addWidget(self.table)

@@ -27,7 +27,7 @@ class _Placeholder(Page):
         text.setObjectName("placeholderText")
         text.setWordWrap(True)
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        text.setMaximumWidth(560)
+        text.setFixedWidth(560)
         self.body.addStretch(1)
         self.body.addWidget(picture)
         self.body.addWidget(badge, 0, Qt.AlignmentFlag.AlignCenter)
