@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Signal
@@ -150,7 +151,7 @@ class MainWindow(QMainWindow):
                 self.pages[number].TITLE,
                 self.pages[number].ICON,
                 f"Ctrl+{number + 1}",
-                lambda n=number: self.sidebar.setCurrentRow(n),
+                partial(self.sidebar.setCurrentRow, number),
             )
         self.addToolBar(bar)
         self.toolbar = bar

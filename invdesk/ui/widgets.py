@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -53,7 +54,7 @@ def make_table(
     if sortable:
         table.setSortingEnabled(True)
         horizontal.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
-        shown = [0, Qt.SortOrder.AscendingOrder]
+        shown: list[Any] = [0, Qt.SortOrder.AscendingOrder]
 
         def keep_to_sortable(column: int, order: Qt.SortOrder) -> None:
             if column in sortable:

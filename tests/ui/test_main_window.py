@@ -223,3 +223,23 @@ def test_typing_in_the_search_box_filters_after_a_pause(qtbot, window):
     loaded(qtbot, window)
     assert products.model.rowCount() == 4
     assert products.status.text() == "4 products"
+
+
+def test_the_movements_page_filters_by_kind_warehouse_and_dates(qtbot, window):
+    from invdesk.ui.pages.movements import MovementsPage
+
+    page = goto(qtbot, window, MovementsPage)
+    assert page.model.rowCount() == 11
+    page.warehouse.setCurrentIndex(page.warehouse.findData("SHOP"))
+    loaded(qtbot, window)
+    assert page.model.rowCount() == 1
+
+    page.warehouse.setCurrentIndex(0)
+    page.dated.setChecked(True)
+    loaded(qtbot, window)
+    assert page.model.rowCount() == 11  # the last 30 days
+    page.until.setDate(page.until.date().addDays(-1))
+    page.since.setDate(page.until.date().addDays(-5))
+    loaded(qtbot, window)
+    assert page.model.rowCount() == 0
+    assert "0 movements" in page.status.text()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QLabel, QTableView, QWidget
@@ -18,7 +18,7 @@ from invdesk.ui.widgets import Page, SearchBox, make_table, set_widths
 
 
 def _local_midnight_utc(day: QDate) -> datetime:
-    local = datetime.combine(day.toPython(), time()).astimezone()
+    local = datetime.combine(date(day.year(), day.month(), day.day()), time()).astimezone()
     return local.astimezone(UTC)
 
 
