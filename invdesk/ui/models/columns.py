@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -31,9 +31,20 @@ def when(value: datetime | None) -> str:
     return "" if value is None else value.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
-def header(headers: dict[Any, str], section: int, orientation: Qt.Orientation, role: int) -> Any:
-    if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+def header(
+    headers: dict[Any, str],
+    section: int,
+    orientation: Qt.Orientation,
+    role: int,
+    numeric: Collection[int] = (),
+) -> Any:
+    """A column title; titles of number columns sit right, over their figures."""
+    if orientation != Qt.Orientation.Horizontal:
+        return None
+    if role == Qt.ItemDataRole.DisplayRole:
         return headers.get(section)
+    if role == Qt.ItemDataRole.TextAlignmentRole:
+        return RIGHT if section in numeric else LEFT
     return None
 
 
@@ -70,7 +81,7 @@ class ListTableModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        return header(self._headers, section, orientation, role)
+        return header(self._headers, section, orientation, role, self._numeric)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         row = self.row_at(index.row()) if index.isValid() else None

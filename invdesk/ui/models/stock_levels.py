@@ -109,7 +109,7 @@ class StockLevelModel(PagedTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        return header(HEADERS, section, orientation, role)
+        return header(HEADERS, section, orientation, role, _NUMERIC)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         row = self.row_at(index.row()) if index.isValid() else None
