@@ -146,6 +146,7 @@ class MainWindow(QMainWindow):
         self.scan_field.returnPressed.connect(self._scan_field_entered)
         bar.addWidget(self.scan_field)
         self._action("Scan field", "scan", "F2", self.focus_scan_field)
+        self._action("Find", "search", "Ctrl+F", self.focus_search)
         for number in range(len(self.pages)):
             self._action(
                 self.pages[number].TITLE,
@@ -207,6 +208,13 @@ class MainWindow(QMainWindow):
     def focus_scan_field(self) -> None:
         self.scan_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.scan_field.selectAll()
+
+    def focus_search(self) -> None:
+        """Ctrl+F: the current page's search box, if it has one."""
+        search = getattr(self.current_page(), "search", None)
+        if isinstance(search, QLineEdit):
+            search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            search.selectAll()
 
     def _scan_field_entered(self) -> None:
         code = self.scan_field.text().strip()
