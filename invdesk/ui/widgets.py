@@ -18,8 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from invdesk.domain.errors import InvdeskError
 from invdesk.domain.security import Actor
 from invdesk.services.database import Database
+from invdesk.ui import background
 from invdesk.ui.resources import icon
 
 ROW_HEIGHT = 28
@@ -136,6 +138,14 @@ class Page(QWidget):
 
     def refresh(self) -> None:
         """Read the page's data again."""
+
+    def show_failure(self, error: object) -> None:
+        """A failed read: a known error in the page's status line, a bug in the crash dialog."""
+        if isinstance(error, InvdeskError):
+            self.status.setText(error.message)
+        elif isinstance(error, BaseException):
+            self.status.setText("Could not read the data.")
+            background.show_error(self, error)
 
     def tables(self) -> dict[str, QTableView]:
         """Tables whose column widths are remembered, by a stable name."""

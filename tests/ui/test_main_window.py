@@ -82,8 +82,9 @@ def test_each_page_shows_the_database(qtbot, window):
     stock = goto(qtbot, window, StockPage)
     assert stock.model.rowCount() == 11
     warehouses = goto(qtbot, window, WarehousesPage)
-    assert [r.code for r in warehouses.model._rows] == ["MAIN", "SHOP"]
-    assert warehouses.model._rows[0].units == sum(n * 10 for n in range(1, 11))
+    rows = [warehouses.model.row_at(r) for r in range(warehouses.model.rowCount())]
+    assert [r.code for r in rows] == ["MAIN", "SHOP"]
+    assert rows[0].units == sum(n * 10 for n in range(1, 11))
     for number in range(len(window.pages)):
         window.show_page(number)
         loaded(qtbot, window)

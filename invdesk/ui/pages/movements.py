@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QLabel, QTableView, QWidget
 
-from invdesk.domain.errors import InvdeskError
 from invdesk.domain.security import Actor
 from invdesk.domain.stock import LedgerFilter, MovementKind
 from invdesk.services import warehouses
@@ -66,7 +65,7 @@ class MovementsPage(Page):
             edit.dateChanged.connect(lambda _d: self.apply())
         self.dated.toggled.connect(lambda _on: self.apply())
         self.model.loaded.connect(self._loaded)
-        self.model.failed.connect(self._failed)
+        self.model.failed.connect(self.show_failure)
         self._load_warehouses()
 
     def _load_warehouses(self) -> None:
@@ -99,10 +98,6 @@ class MovementsPage(Page):
     def _loaded(self, count: int) -> None:
         more = "+" if self.model.canFetchMore() else ""
         self.status.setText(f"{count:,}{more} movements, newest first")
-
-    def _failed(self, error: object) -> None:
-        message = error.message if isinstance(error, InvdeskError) else str(error)
-        self.status.setText(message)
 
     def refresh(self) -> None:
         self._load_warehouses()

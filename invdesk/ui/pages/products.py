@@ -42,6 +42,7 @@ class ProductsPage(Page):
         self.category.currentIndexChanged.connect(lambda _i: self._apply())
         self.inactive.toggled.connect(lambda _on: self._apply())
         self.table.activated.connect(self._open)
+        self.model.failed.connect(self.show_failure)
         self.model.loaded.connect(lambda n: self.status.setText(f"{n:,} products"))
         self._load_categories()
 

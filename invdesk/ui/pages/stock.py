@@ -45,6 +45,7 @@ class StockPage(Page):
         self.warehouse.currentIndexChanged.connect(lambda _i: self._apply())
         self.empty.toggled.connect(lambda _on: self._apply())
         self.table.activated.connect(self._open)
+        self.model.failed.connect(self.show_failure)
         self.model.loaded.connect(lambda n: self.status.setText(f"{n:,} stock rows"))
         self._load_warehouses()
 
