@@ -52,7 +52,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("invdesk")
         self.setWindowIcon(icon("invdesk"))
         self.resize(1280, 800)
-        self.pages: list[Page] = []
+        self.page_classes: list[type[Page]] = list(PAGES)
+        self._pages: dict[int, Page] = {}
         self._stale: set[int] = set()
         self._build_pages()
         self.actions_ = StockActions(self)
@@ -67,21 +68,17 @@ class MainWindow(QMainWindow):
     # Layout -------------------------------------------------------------------------------------
 
     def _build_pages(self) -> None:
+        """The side bar and a stack of empty slots; a page is built when first shown."""
         self.sidebar = QListWidget(self)
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setIconSize(QSize(20, 20))
         self.sidebar.setFixedWidth(190)
         self.stack = QStackedWidget(self)
-        for number, page_class in enumerate(PAGES):
-            page = page_class(self.db, self.actor, self.stack)
-            page.open_product.connect(lambda sku: self.actions_.edit_product(sku=sku))
-            page.open_warehouse.connect(lambda code: self.actions_.edit_warehouse(code=code))
-            self.pages.append(page)
-            self.stack.addWidget(page)
-            item = QListWidgetItem(icon(page.ICON, on_dark=True), page.TITLE)
-            item.setToolTip(f"{page.TITLE} (Ctrl+{number + 1})")
+        for number, page_class in enumerate(self.page_classes):
+            self.stack.addWidget(QWidget(self.stack))
+            item = QListWidgetItem(icon(page_class.ICON, on_dark=True), page_class.TITLE)
+            item.setToolTip(f"{page_class.TITLE} (Ctrl+{number + 1})")
             self.sidebar.addItem(item)
-            self._stale.add(number)
         self.sidebar.currentRowChanged.connect(self.show_page)
         central = QWidget(self)
         layout = QHBoxLayout(central)
@@ -90,6 +87,26 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.sidebar)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
+
+    def _page_at(self, number: int) -> Page:
+        page = self._pages.get(number)
+        if page is None:
+            page = self.page_classes[number](self.db, self.actor, self.stack)
+            page.open_product.connect(lambda sku: self.actions_.edit_product(sku=sku))
+            page.open_warehouse.connect(lambda code: self.actions_.edit_warehouse(code=code))
+            for name, table in page.tables().items():
+                state = self.settings.value(f"tables/{name}")
+                if isinstance(state, QByteArray):
+                    table.horizontalHeader().restoreState(state)
+            placeholder = self.stack.widget(number)
+            current = self.stack.currentIndex()
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+            self.stack.insertWidget(number, page)
+            self.stack.setCurrentIndex(current)
+            self._pages[number] = page
+            self._stale.add(number)
+        return page
 
     def _action(
         self, text: str, name: str, shortcut: str, slot: Callable[[], Any], tip: str = ""
@@ -147,10 +164,10 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.scan_field)
         self._action("Scan field", "scan", "F2", self.focus_scan_field)
         self._action("Find", "search", "Ctrl+F", self.focus_search)
-        for number in range(len(self.pages)):
+        for number, page_class in enumerate(self.page_classes):
             self._action(
-                self.pages[number].TITLE,
-                self.pages[number].ICON,
+                page_class.TITLE,
+                page_class.ICON,
                 f"Ctrl+{number + 1}",
                 partial(self.sidebar.setCurrentRow, number),
             )
@@ -178,26 +195,37 @@ class MainWindow(QMainWindow):
 
     # Pages --------------------------------------------------------------------------------------
 
+    @property
+    def pages(self) -> list[Page]:
+        """The pages built so far (a page is built when first shown or asked for)."""
+        return [self._pages[n] for n in sorted(self._pages)]
+
     def current_page(self) -> Page:
-        return self.pages[self.stack.currentIndex()]
+        return self._page_at(self.stack.currentIndex())
 
     def page(self, page_class: type[Page]) -> Page:
-        return next(p for p in self.pages if isinstance(p, page_class))
+        return self._page_at(self.page_classes.index(page_class))
+
+    def open_page(self, page_class: type[Page]) -> Page:
+        number = self.page_classes.index(page_class)
+        self.show_page(number)
+        return self._page_at(number)
 
     def show_page(self, number: int) -> None:
-        if not 0 <= number < len(self.pages):
+        if not 0 <= number < len(self.page_classes):
             return
         if self.sidebar.currentRow() != number:
             self.sidebar.setCurrentRow(number)  # comes back here through the signal
             return
+        page = self._page_at(number)
         self.stack.setCurrentIndex(number)
         if number in self._stale:
             self._stale.discard(number)
-            self.pages[number].refresh()
+            page.refresh()
 
     def refresh(self) -> None:
         """F5: read the current page again; the others when next shown."""
-        self._stale = set(range(len(self.pages)))
+        self._stale = set(self._pages)
         self.show_page(self.stack.currentIndex())
 
     def _on_data_changed(self, _what: str) -> None:
@@ -255,17 +283,12 @@ class MainWindow(QMainWindow):
         geometry = s.value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
-        for page in self.pages:
-            for name, table in page.tables().items():
-                state = s.value(f"tables/{name}")
-                if isinstance(state, QByteArray):
-                    table.horizontalHeader().restoreState(state)
         last = s.value("window/page", 0)
         try:
             number = int(str(last))
         except ValueError:
             number = 0
-        self.show_page(number if 0 <= number < len(self.pages) else 0)
+        self.show_page(number if 0 <= number < len(self.page_classes) else 0)
 
     def save_settings(self) -> None:
         s = self.settings

@@ -42,18 +42,16 @@ def _page(number: int) -> Factory:
 
 
 def _search_products(window: MainWindow) -> QWidget:
-    page = window.page(ProductsPage)
+    page = window.open_page(ProductsPage)
     assert isinstance(page, ProductsPage)
-    window.show_page(window.pages.index(page))
     page.search.setText("usb")
     page.search.apply_now()
     return window
 
 
 def _stock_of_shop(window: MainWindow) -> QWidget:
-    page = window.page(StockPage)
+    page = window.open_page(StockPage)
     assert isinstance(page, StockPage)
-    window.show_page(window.pages.index(page))
     page.select_warehouse("SHOP")
     return window
 

@@ -139,9 +139,8 @@ class StockActions:
         self.window.flash(True, f"{match.sku} · {match.name}{pack}")
         from invdesk.ui.pages.products import ProductsPage
 
-        products = self.window.page(ProductsPage)
+        products = self.window.open_page(ProductsPage)
         assert isinstance(products, ProductsPage)
-        self.window.show_page(self.window.pages.index(products))
         products.show_product(match.sku, match.active)
         if dialogs_available():
             self.edit_product(sku=match.sku)
