@@ -51,6 +51,8 @@ class DashboardPage(Page):
              Column.WAREHOUSE: 80, Column.QTY: 80, Column.BALANCE: 70, Column.UNIT_COST: 75,
              Column.REFERENCE: 110},
         )  # fmt: skip
+        for column in (Column.UNIT_COST, Column.USER):  # the Movements page has them
+            self.table.hideColumn(column)
         self.body.addWidget(self.table, 1)
 
     def refresh(self) -> None:

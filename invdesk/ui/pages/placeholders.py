@@ -28,6 +28,8 @@ class _Placeholder(Page):
         text.setWordWrap(True)
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         text.setFixedWidth(560)
+        text.ensurePolished()
+        text.setMinimumHeight(text.heightForWidth(560) + 8)
         self.body.addStretch(1)
         self.body.addWidget(picture)
         self.body.addWidget(badge, 0, Qt.AlignmentFlag.AlignCenter)

@@ -37,7 +37,7 @@ class StockPage(Page):
         self.table = make_table(self.model, self, sortable=SORTS)
         set_widths(
             self.table,
-            {Column.SKU: 110, Column.NAME: 300, Column.WAREHOUSE: 100, Column.ON_HAND: 90,
+            {Column.SKU: 100, Column.NAME: 250, Column.WAREHOUSE: 90, Column.ON_HAND: 90,
              Column.RESERVED: 90, Column.AVAILABLE: 90, Column.REORDER_POINT: 110},
         )  # fmt: skip
         self.body.addWidget(self.table)
