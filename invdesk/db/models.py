@@ -91,7 +91,6 @@ class Product(Base):
             "ix_product_name_key", "name_key", postgresql_ops={"name_key": "varchar_pattern_ops"}
         ),
         Index("ix_product_name_id", "name", "id"),
-        Index("ix_product_active", "active"),
     )
 
 

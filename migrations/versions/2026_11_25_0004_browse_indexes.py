@@ -1,5 +1,4 @@
-"""Browse indexes: lower-cased SKU and name for prefix search, name order, barcode prefixes,
-and active (counting the catalogue).
+"""Browse indexes: lower-cased SKU and name for prefix search, name order, barcode prefixes.
 
 Revision ID: 0004
 Revises: 0001
@@ -50,7 +49,6 @@ def upgrade() -> None:
             "ix_product_name_key", ["name_key"], postgresql_ops={"name_key": PATTERN}
         )
         batch_op.create_index("ix_product_name_id", ["name", "id"])
-        batch_op.create_index("ix_product_active", ["active"])
     with op.batch_alter_table("barcode") as batch_op:
         batch_op.create_index("ix_barcode_code_prefix", ["code"], postgresql_ops={"code": PATTERN})
 
@@ -59,7 +57,6 @@ def downgrade() -> None:
     with op.batch_alter_table("barcode") as batch_op:
         batch_op.drop_index("ix_barcode_code_prefix")
     with op.batch_alter_table("product") as batch_op:
-        batch_op.drop_index("ix_product_active")
         batch_op.drop_index("ix_product_name_id")
         batch_op.drop_index("ix_product_name_key")
         batch_op.drop_index("ix_product_sku_key")

@@ -121,3 +121,33 @@ def test_warehouse_totals_dashboard_and_code_look_up(catalogue):
     with pytest.raises(NotFound):
         browse.find_product(catalogue, ACTOR, "BC9999")
     assert not browse.is_empty(catalogue, ACTOR)
+
+
+@pytest.mark.parametrize("sort", list(ProductSort)[:2])
+def test_sqlite_reads_a_page_in_index_order_without_sorting_the_table(tmp_path, sort):
+    from sqlalchemy import event
+
+    from invdesk.services.database import open_database
+
+    db = open_database(f"sqlite:///{tmp_path}/plan.db")
+    try:
+        statements = []
+        event.listen(
+            db.engine,
+            "before_cursor_execute",
+            lambda conn, cursor, sql, params, context, many: statements.append((sql, params)),
+        )
+        browse.product_page(db, ACTOR, ProductQuery(sort=sort), PageRequest(limit=100))
+        browse.product_page(
+            db, ACTOR, ProductQuery(sort=sort), PageRequest(limit=100, from_end=True)
+        )
+        pages = [(sql, p) for sql, p in statements if "FROM product" in sql]
+        with db.engine.connect() as conn:
+            plans = [conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, p).all() for sql, p in pages]
+    finally:
+        db.dispose()
+    assert len(plans) == 2
+    for plan in plans:
+        steps = " / ".join(row[-1] for row in plan)
+        assert "USING INDEX" in steps.split(" / ")[0], steps
+        assert "TEMP B-TREE FOR ORDER BY" not in steps, steps
