@@ -36,7 +36,7 @@ HEADERS = {
     Column.ON_HAND: "On hand",
     Column.RESERVED: "Reserved",
     Column.AVAILABLE: "Available",
-    Column.REORDER_POINT: "Reorder point",
+    Column.REORDER_POINT: "Reorder at",
     Column.AVG_COST: "Avg cost",
 }
 SORTS = {

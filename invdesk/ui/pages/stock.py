@@ -37,8 +37,8 @@ class StockPage(Page):
         self.table = make_table(self.model, self, sortable=SORTS)
         set_widths(
             self.table,
-            {Column.SKU: 100, Column.NAME: 250, Column.WAREHOUSE: 90, Column.ON_HAND: 90,
-             Column.RESERVED: 90, Column.AVAILABLE: 90, Column.REORDER_POINT: 110},
+            {Column.SKU: 100, Column.NAME: 220, Column.WAREHOUSE: 90, Column.ON_HAND: 90,
+             Column.RESERVED: 90, Column.AVAILABLE: 90, Column.REORDER_POINT: 90},
         )  # fmt: skip
         self.body.addWidget(self.table)
         self.search.search_changed.connect(self._apply)
