@@ -146,6 +146,8 @@ class StockActions:
             self.edit_product(sku=match.sku)
 
     def _offer_attach(self, code: str) -> None:
+        if self.prompt is not None and shiboken6.isValid(self.prompt):
+            self.prompt.close()  # a newer scan replaces the question about an older one
         box = QMessageBox(QMessageBox.Icon.Warning, "Unknown code", "", parent=self.window)
         box.setText(f"No product has the SKU or barcode “{code}”.")
         box.setInformativeText("Attach this barcode to a product, or close to scan again.")

@@ -244,3 +244,12 @@ def test_the_movements_page_filters_by_kind_warehouse_and_dates(qtbot, window):
     loaded(qtbot, window)
     assert page.model.rowCount() == 0
     assert "0 movements" in page.status.text()
+
+
+def test_a_second_unknown_scan_replaces_the_first_question(qtbot, window):
+    window.scanner.scanned.emit("UNKNOWN-1")
+    first = window.actions_.prompt
+    window.scanner.scanned.emit("UNKNOWN-2")
+
+    assert not first.isVisible()
+    assert "UNKNOWN-2" in window.actions_.prompt.text()
