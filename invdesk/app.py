@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+
+class Gui:
+    """What the command line may ask of the desktop app, handed in so `cli` never imports Qt."""
+
+    def __call__(self, db_url: str | None, demo: bool) -> int:
+        from invdesk.ui.launch import launch
+
+        return launch(db_url, demo=demo)
+
+    @staticmethod
+    def screenshots(directory: str) -> list[Path]:
+        from invdesk.ui.screenshots import render
+
+        return render(directory)
+
 
 def launch_gui(db_url: str | None, demo: bool) -> int:
-    from invdesk.ui.launch import launch
-
-    return launch(db_url, demo=demo)
+    return Gui()(db_url, demo)
 
 
 def main() -> None:
@@ -18,7 +33,7 @@ def main() -> None:
         sys.exit(gui_check())
     from invdesk.cli.main import cli
 
-    cli(prog_name="invdesk", obj=launch_gui)
+    cli(prog_name="invdesk", obj=Gui())
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import os
 from dataclasses import dataclass, field
+from typing import Any
 
 import click
 
@@ -32,6 +33,8 @@ def os_user() -> str:
 class CliContext:
     db_flag: str | None
     user_flag: str | None = None
+    gui: Any = None
+    """The desktop app's hooks (launch, screenshots) when started from invdesk.app."""
     _db: Database | None = field(default=None, init=False)
     _actor: Actor | None = field(default=None, init=False)
     login_password: str | None = field(default=None, init=False, repr=False)

@@ -58,11 +58,23 @@ def cli(ctx: click.Context, db_url: str | None, user: str | None, demo: bool) ->
     """
     # app.main hands in the GUI launcher, so this package never imports the GUI itself.
     launch_gui = ctx.obj if callable(ctx.obj) else None
-    ctx.obj = CliContext(db_url, user)
+    ctx.obj = CliContext(db_url, user, gui=launch_gui)
     if ctx.invoked_subcommand is None:
         if launch_gui is None:
             raise click.UsageError("Name a command (see --help).")
         sys.exit(launch_gui(db_url, demo))
+
+
+@cli.command("screenshots")
+@click.argument("directory", type=click.Path(file_okay=False))
+@click.pass_obj
+def screenshots(obj: CliContext, directory: str) -> None:
+    """Render every page of the demo data to PNG files in DIRECTORY (offscreen)."""
+    render = getattr(obj.gui, "screenshots", None)
+    if render is None:
+        raise click.UsageError("Screenshots need the desktop app (run the installed invdesk).")
+    for path in render(directory):
+        click.echo(str(path))
 
 
 def register() -> None:

@@ -10,6 +10,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Computed,
     ForeignKey,
     Index,
     MetaData,
@@ -73,6 +74,9 @@ class Product(Base):
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[Timestamp]
     updated_at: Mapped[Timestamp]
+    # Lower-cased copies kept by the database, indexed for case-insensitive prefix search.
+    sku_key: Mapped[str] = mapped_column(String(64), Computed("lower(sku)", persisted=True))
+    name_key: Mapped[str] = mapped_column(String(200), Computed("lower(name)", persisted=True))
 
     category: Mapped[Category] = relationship(lazy="joined")
     barcodes: Mapped[list[Barcode]] = relationship(
@@ -80,6 +84,14 @@ class Product(Base):
     )
 
     __mapper_args__ = {"version_id_col": version}
+    # *_pattern_ops let PostgreSQL answer LIKE 'abc%' from the index whatever the collation.
+    __table_args__ = (
+        Index("ix_product_sku_key", "sku_key", postgresql_ops={"sku_key": "varchar_pattern_ops"}),
+        Index(
+            "ix_product_name_key", "name_key", postgresql_ops={"name_key": "varchar_pattern_ops"}
+        ),
+        Index("ix_product_name_id", "name", "id"),
+    )
 
 
 class Barcode(Base):
@@ -94,7 +106,10 @@ class Barcode(Base):
 
     product: Mapped[Product] = relationship(back_populates="barcodes")
 
-    __table_args__ = (CheckConstraint("pack_qty >= 1", name="pack_qty_positive"),)
+    __table_args__ = (
+        CheckConstraint("pack_qty >= 1", name="pack_qty_positive"),
+        Index("ix_barcode_code_prefix", "code", postgresql_ops={"code": "varchar_pattern_ops"}),
+    )
 
 
 class Warehouse(Base):

@@ -1,4 +1,4 @@
-"""Starting the desktop app: connect (asking where on first run or failure), log in, main window."""
+"""Starting the desktop app: choose and open the database, log in, show the main window."""
 
 from __future__ import annotations
 
@@ -6,17 +6,30 @@ import os
 import sys
 from collections.abc import Mapping
 
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QStyleFactory
 
 from invdesk.config import config_path, resolve_database
 from invdesk.credentials import url_with_saved_password
-from invdesk.domain.errors import InvdeskError
 from invdesk.services import connection
-from invdesk.services import demo as demo_data
 from invdesk.services.database import Database
+from invdesk.ui import crash, first_run
 from invdesk.ui.connection_dialog import ConnectionDialog
 from invdesk.ui.login_dialog import LoginDialog
 from invdesk.ui.main_window import MainWindow
+from invdesk.ui.resources import stylesheet
+
+
+def make_app(*, offscreen: bool = False) -> QApplication:
+    """The QApplication with invdesk's names, style and stylesheet (made once)."""
+    if offscreen:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app.setApplicationName("invdesk")
+    app.setOrganizationName("invdesk")
+    app.setStyle(QStyleFactory.create("Fusion"))
+    app.setStyleSheet(stylesheet())
+    return app
 
 
 def open_at_start(db_url: str | None, env: Mapping[str, str] = os.environ) -> Database | None:
@@ -24,9 +37,9 @@ def open_at_start(db_url: str | None, env: Mapping[str, str] = os.environ) -> Da
     stays until a connection works (or is cancelled), showing what went wrong and what to do.
     """
     choice = resolve_database(db_url, env)
-    first_run = choice.source == "default" and not config_path(env).exists()
+    first_start = choice.source == "default" and not config_path(env).exists()
     message = None
-    if not first_run:
+    if not first_start:
         try:
             return connection.connect(url_with_saved_password(choice.url))
         except connection.ConnectionProblem as problem:
@@ -44,9 +57,9 @@ def open_at_start(db_url: str | None, env: Mapping[str, str] = os.environ) -> Da
 
 
 def launch(db_url: str | None, *, demo: bool = False) -> int:
-    app = QApplication.instance() or QApplication(sys.argv)
-    app.setApplicationName("invdesk")
-    app.setOrganizationName("invdesk")
+    app = make_app()
+    crash.setup_logging()
+    crash.install_excepthook()
     db = open_at_start(db_url)
     if db is None:
         return 0
@@ -54,14 +67,12 @@ def launch(db_url: str | None, *, demo: bool = False) -> int:
         login = LoginDialog(db)
         if login.exec() != QDialog.DialogCode.Accepted or login.actor is None:
             return 0
-        actor = login.actor
-        if demo:
-            try:
-                demo_data.load_demo(db, actor)
-            except InvdeskError as error:
-                QMessageBox.warning(None, "invdesk: demo data", error.message)
-        window = MainWindow(db, actor)
+        window = MainWindow(db, login.actor)
         window.show()
+        if demo:
+            first_run.load_demo(window)
+        else:
+            first_run.offer_demo(window)
         return app.exec()
     finally:
         db.dispose()

@@ -1,13 +1,21 @@
-"""Stock levels as a Qt table: rows are StockLevelView DTOs fetched by a service."""
+"""Stock per product and warehouse as a paged table; rows at or below reorder point stand out."""
 
 from __future__ import annotations
 
 import enum
+from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QColor
 
-from invdesk.domain.stock import StockLevelView
+from invdesk.domain.browse import Page, PageRequest, StockQuery, StockRow, StockSort
+from invdesk.domain.security import Actor
+from invdesk.services import browse
+from invdesk.services.database import Database
+from invdesk.ui.background import Background
+from invdesk.ui.models.columns import LEFT, RIGHT, Index, header, money, qty
+from invdesk.ui.models.paged import ROW_ROLE, PagedTableModel
 
 
 class Column(enum.IntEnum):
@@ -17,6 +25,8 @@ class Column(enum.IntEnum):
     ON_HAND = 3
     RESERVED = 4
     AVAILABLE = 5
+    REORDER_POINT = 6
+    AVG_COST = 7
 
 
 HEADERS = {
@@ -26,23 +36,72 @@ HEADERS = {
     Column.ON_HAND: "On hand",
     Column.RESERVED: "Reserved",
     Column.AVAILABLE: "Available",
+    Column.REORDER_POINT: "Reorder at",
+    Column.AVG_COST: "Avg cost",
 }
-_NUMERIC = {Column.ON_HAND, Column.RESERVED, Column.AVAILABLE}
-Index = QModelIndex | QPersistentModelIndex
+SORTS = {
+    Column.SKU: StockSort.SKU,
+    Column.NAME: StockSort.NAME,
+    Column.WAREHOUSE: StockSort.WAREHOUSE,
+    Column.ON_HAND: StockSort.ON_HAND,
+    Column.RESERVED: StockSort.RESERVED,
+    Column.AVAILABLE: StockSort.AVAILABLE,
+}
+_NUMERIC = {
+    Column.ON_HAND,
+    Column.RESERVED,
+    Column.AVAILABLE,
+    Column.REORDER_POINT,
+    Column.AVG_COST,
+}
+LOW = QColor("#fff1d6")
+EMPTY = QColor("#c0392b")
 
 
-class StockLevelModel(QAbstractTableModel):
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[StockLevelView] = []
+def _display(row: StockRow, column: Column) -> str:
+    match column:
+        case Column.SKU:
+            return row.sku
+        case Column.NAME:
+            return row.name
+        case Column.WAREHOUSE:
+            return row.warehouse
+        case Column.ON_HAND:
+            return qty(row.on_hand)
+        case Column.RESERVED:
+            return qty(row.reserved)
+        case Column.AVAILABLE:
+            return qty(row.available)
+        case Column.REORDER_POINT:
+            return qty(row.reorder_point)
+        case Column.AVG_COST:
+            return money(row.avg_cost)
 
-    def set_rows(self, rows: list[StockLevelView]) -> None:
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+class StockLevelModel(PagedTableModel):
+    def __init__(
+        self, db: Database, actor: Actor, parent: Any = None, background: Background | None = None
+    ) -> None:
+        super().__init__(parent, background)
+        self._db, self._actor = db, actor
+        self.query = StockQuery()
+
+    def set_query(self, query: StockQuery) -> None:
+        if query != self.query:
+            self.query = query
+            self.reload()
+
+    def count(self) -> int:
+        return browse.count_stock(self._db, self._actor, self.query)
+
+    def fetch(self, request: PageRequest) -> Page[StockRow]:
+        return browse.stock_page(self._db, self._actor, self.query, request)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        by = SORTS.get(Column(column))
+        if by is not None:
+            descending = order == Qt.SortOrder.DescendingOrder
+            self.set_query(replace(self.query, sort=by, descending=descending))
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(Column)
@@ -50,23 +109,21 @@ class StockLevelModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[Column(section)]
-        return None
+        return header(HEADERS, section, orientation, role, _NUMERIC)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        row = self.row_at(index.row()) if index.isValid() else None
+        if row is None:
             return None
-        row, column = self._rows[index.row()], Column(index.column())
+        column = Column(index.column())
         if role == Qt.ItemDataRole.DisplayRole:
-            return {
-                Column.SKU: row.sku,
-                Column.NAME: row.product_name,
-                Column.WAREHOUSE: row.warehouse,
-                Column.ON_HAND: f"{row.on_hand:,}",
-                Column.RESERVED: f"{row.reserved:,}",
-                Column.AVAILABLE: f"{row.available:,}",
-            }[column]
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in _NUMERIC:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return _display(row, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return RIGHT if column in _NUMERIC else LEFT
+        if role == Qt.ItemDataRole.BackgroundRole and row.needs_reorder:
+            return LOW
+        if role == Qt.ItemDataRole.ForegroundRole and column == Column.AVAILABLE:
+            return EMPTY if row.available <= 0 else None
+        if role == ROW_ROLE:
+            return row
         return None

@@ -1,1 +1,25 @@
-"""invdesk.ui.pages package."""
+"""The pages of the main window, in side-bar order. Swap a class here to replace a page."""
+
+from __future__ import annotations
+
+from invdesk.ui.pages.dashboard import DashboardPage
+from invdesk.ui.pages.movements import MovementsPage
+from invdesk.ui.pages.placeholders import AlertsPage, ReportsPage
+from invdesk.ui.pages.products import ProductsPage
+from invdesk.ui.pages.reservations import ReservationsPage
+from invdesk.ui.pages.stock import StockPage
+from invdesk.ui.pages.warehouses import WarehousesPage
+from invdesk.ui.widgets import Page
+
+PAGES: list[type[Page]] = [
+    DashboardPage,
+    ProductsPage,
+    StockPage,
+    WarehousesPage,
+    MovementsPage,
+    ReservationsPage,
+    AlertsPage,
+    ReportsPage,
+]
+
+__all__ = ["PAGES", "Page"]

@@ -1,0 +1,142 @@
+"""A table model over a sorted SQL result of any size: a row count and pages fetched on demand.
+
+Only the pages the view shows are held (a small cache). A page next to a cached one is read by
+keyset (rows after its last key); any other page by an offset from the nearer end, so both the
+first and the last page of a million rows take one short query.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+
+from invdesk.domain.browse import Page, PageRequest
+from invdesk.ui.background import Background
+
+log = logging.getLogger(__name__)
+Index = QModelIndex | QPersistentModelIndex
+PAGE_SIZE = 100
+CACHED_PAGES = 40
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+"""data(index, ROW_ROLE) is the row's DTO."""
+
+
+class PagedTableModel(QAbstractTableModel):
+    loaded = Signal(int)
+    """Emitted with the row count after each reload."""
+    failed = Signal(object)
+
+    page_size = PAGE_SIZE
+
+    def __init__(self, parent: Any = None, background: Background | None = None) -> None:
+        super().__init__(parent)
+        self._background = background
+        self._total = 0
+        self._pages: OrderedDict[int, Page[Any]] = OrderedDict()
+        self._generation = 0
+
+    # Subclasses: what to count and fetch for the current query.
+    def count(self) -> int:
+        raise NotImplementedError
+
+    def fetch(self, request: PageRequest) -> Page[Any]:
+        raise NotImplementedError
+
+    def reload(self) -> None:
+        """Read the first page again, then count the rows (both off the GUI thread if a Background
+        is given). The first page shows as soon as it is read; the count, which grows with the
+        table, follows and extends the rows the view can scroll to."""
+        self._generation += 1
+        generation = self._generation
+
+        def work() -> Page[Any]:
+            return self.fetch(PageRequest(limit=self.page_size))
+
+        def show(first: Page[Any]) -> None:
+            if generation != self._generation:
+                return  # a newer query replaced this one while it ran
+            self.beginResetModel()
+            self._total, self._pages = len(first.rows), OrderedDict({0: first})
+            self.endResetModel()
+            if self._total < self.page_size:
+                self.loaded.emit(self._total)  # a short first page is the whole result
+            else:
+                self._run(self.count, counted)
+
+        def counted(total: int) -> None:
+            if generation != self._generation:
+                return
+            if total > self._total:
+                self.beginInsertRows(QModelIndex(), self._total, total - 1)
+                self._total = total
+                self.endInsertRows()
+            self.loaded.emit(self._total)
+
+        self._run(work, show)
+
+    def _run(self, work: Callable[[], Any], then: Callable[[Any], None]) -> None:
+        if self._background is not None:
+            self._background.run(work, then, self._fail)
+            return
+        try:
+            result = work()
+        except Exception as error:
+            self._fail(error)
+        else:
+            then(result)
+
+    def _fail(self, error: BaseException) -> None:
+        self.beginResetModel()
+        self._total, self._pages = 0, OrderedDict()
+        self.endResetModel()
+        self.failed.emit(error)
+
+    def row_at(self, row: int) -> Any:
+        """The DTO at `row`, reading its page if needed; None outside the rows or on an error."""
+        if not 0 <= row < self._total:
+            return None
+        number, offset = divmod(row, self.page_size)
+        page = self._page(number)
+        if page is None or offset >= len(page.rows):
+            return None
+        return page.rows[offset]
+
+    def _page(self, number: int) -> Page[Any] | None:
+        page = self._pages.get(number)
+        if page is not None:
+            self._pages.move_to_end(number)
+            return page
+        try:
+            page = self.fetch(self._request(number))
+        except Exception as error:  # data() must never raise
+            log.warning("reading page %s failed: %s", number, error)
+            self.failed.emit(error)
+            return None
+        self._pages[number] = page
+        while len(self._pages) > CACHED_PAGES:
+            self._pages.popitem(last=False)
+        return page
+
+    def _request(self, number: int) -> PageRequest:
+        size = self.page_size
+        start = number * size
+        rows = min(size, self._total - start)
+        before, after = self._pages.get(number - 1), self._pages.get(number + 1)
+        if before is not None and len(before.keys) == size:
+            return PageRequest(limit=rows, after=before.keys[-1])
+        if after is not None and after.keys:
+            return PageRequest(limit=rows, before=after.keys[0])
+        if start <= self._total // 2:
+            return PageRequest(limit=rows, offset=start)
+        return PageRequest(limit=rows, offset=self._total - start - rows, from_end=True)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self._total
+
+    @property
+    def cached_pages(self) -> list[int]:
+        return list(self._pages)

@@ -1,0 +1,117 @@
+"""The product catalogue as a paged table: search, category, inactive products, SQL sorting."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from invdesk.domain.browse import Page, PageRequest, ProductQuery, ProductRow, ProductSort
+from invdesk.domain.security import Actor
+from invdesk.services import browse
+from invdesk.services.database import Database
+from invdesk.ui.background import Background
+from invdesk.ui.models.columns import LEFT, RIGHT, Index, header, money, qty
+from invdesk.ui.models.paged import ROW_ROLE, PagedTableModel
+
+
+class Column(enum.IntEnum):
+    SKU = 0
+    NAME = 1
+    CATEGORY = 2
+    BARCODE = 3
+    UNIT = 4
+    PRICE = 5
+    COST = 6
+    ON_HAND = 7
+
+
+HEADERS = {
+    Column.SKU: "SKU",
+    Column.NAME: "Name",
+    Column.CATEGORY: "Category",
+    Column.BARCODE: "Barcode",
+    Column.UNIT: "Unit",
+    Column.PRICE: "Price",
+    Column.COST: "Cost",
+    Column.ON_HAND: "On hand",
+}
+SORTS = {
+    Column.SKU: ProductSort.SKU,
+    Column.NAME: ProductSort.NAME,
+    Column.PRICE: ProductSort.PRICE,
+}
+_NUMERIC = {Column.PRICE, Column.COST, Column.ON_HAND}
+_INACTIVE = QColor("#8a94a0")
+
+
+def _display(row: ProductRow, column: Column) -> str:
+    match column:
+        case Column.SKU:
+            return row.sku
+        case Column.NAME:
+            return row.name if row.active else f"{row.name} (inactive)"
+        case Column.CATEGORY:
+            return row.category
+        case Column.BARCODE:
+            return row.barcode or ""
+        case Column.UNIT:
+            return row.unit
+        case Column.PRICE:
+            return money(row.price)
+        case Column.COST:
+            return money(row.cost)
+        case Column.ON_HAND:
+            return qty(row.on_hand)
+
+
+class ProductTableModel(PagedTableModel):
+    def __init__(
+        self, db: Database, actor: Actor, parent: Any = None, background: Background | None = None
+    ) -> None:
+        super().__init__(parent, background)
+        self._db, self._actor = db, actor
+        self.query = ProductQuery()
+
+    def set_query(self, query: ProductQuery) -> None:
+        if query != self.query:
+            self.query = query
+            self.reload()
+
+    def count(self) -> int:
+        return browse.count_products(self._db, self._actor, self.query)
+
+    def fetch(self, request: PageRequest) -> Page[ProductRow]:
+        return browse.product_page(self._db, self._actor, self.query, request)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        by = SORTS.get(Column(column))
+        if by is not None:
+            descending = order == Qt.SortOrder.DescendingOrder
+            self.set_query(replace(self.query, sort=by, descending=descending))
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        return header(HEADERS, section, orientation, role, _NUMERIC)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        row = self.row_at(index.row()) if index.isValid() else None
+        if row is None:
+            return None
+        column = Column(index.column())
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _display(row, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return RIGHT if column in _NUMERIC else LEFT
+        if role == Qt.ItemDataRole.ForegroundRole and not row.active:
+            return _INACTIVE
+        if role == ROW_ROLE:
+            return row
+        return None

@@ -1,0 +1,102 @@
+"""Products: the catalogue, searched by SKU, name or barcode, paged and sorted in SQL."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import QCheckBox, QComboBox, QTableView, QWidget
+
+from invdesk.domain.security import Actor
+from invdesk.services import catalog
+from invdesk.services.database import Database
+from invdesk.ui import background
+from invdesk.ui.models.products import SORTS, Column, ProductTableModel
+from invdesk.ui.widgets import Page, SearchBox, make_table, set_widths
+
+ALL = "All categories"
+
+
+class ProductsPage(Page):
+    TITLE = "Products"
+    ICON = "products"
+
+    def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(db, actor, parent)
+        self.model = ProductTableModel(db, actor, self, background.default())
+        self.search = SearchBox("Search SKU, name or barcode…", self)
+        self.category = QComboBox(self)
+        self.category.setMinimumWidth(170)
+        self.inactive = QCheckBox("Show inactive", self)
+        for widget in (self.search, self.category, self.inactive):
+            self.filters.addWidget(widget)
+        self.filters.addStretch(1)
+        self.table = make_table(self.model, self, sortable=SORTS)
+        set_widths(
+            self.table,
+            {Column.SKU: 95, Column.NAME: 260, Column.CATEGORY: 105, Column.BARCODE: 130,
+             Column.UNIT: 55, Column.PRICE: 80, Column.COST: 80},
+        )  # fmt: skip
+        self.body.addWidget(self.table)
+        self.search.search_changed.connect(self._apply)
+        self.category.currentIndexChanged.connect(lambda _i: self._apply())
+        self.inactive.toggled.connect(lambda _on: self._apply())
+        self.table.activated.connect(self._open)
+        self.model.failed.connect(self.show_failure)
+        self.model.loaded.connect(lambda n: self.status.setText(f"{n:,} products"))
+        self._load_categories()
+
+    def _load_categories(self) -> None:
+        current = self.category.currentText()
+        self.category.blockSignals(True)
+        self.category.clear()
+        self.category.addItem(ALL)
+        self.category.addItems([c.name for c in catalog.list_categories(self.db, self.actor)])
+        self.category.setCurrentText(current or ALL)
+        self.category.blockSignals(False)
+
+    def _apply(self, *_args: object) -> bool:
+        category = self.category.currentText()
+        before = self.model.query
+        self.model.set_query(
+            replace(
+                self.model.query,
+                search=self.search.text().strip(),
+                category=None if category in ("", ALL) else category,
+                include_inactive=self.inactive.isChecked(),
+            )
+        )
+        return self.model.query != before
+
+    def _open(self, index: QModelIndex) -> None:
+        row = self.model.row_at(index.row())
+        if row is not None:
+            self.open_product.emit(row.sku)
+
+    def refresh(self) -> None:
+        self._load_categories()
+        self.model.reload()
+
+    def tables(self) -> dict[str, QTableView]:
+        return {"products": self.table}
+
+    def show_product(self, sku: str, active: bool = True) -> None:
+        """Filter the list down to one SKU (a scan or look-up) and select it."""
+        if not active:
+            self.inactive.setChecked(True)
+        self.search.blockSignals(True)
+        self.search.setText(sku)
+        self.search.blockSignals(False)
+        if self._apply():
+            self.model.loaded.connect(self._select_first, Qt.ConnectionType.SingleShotConnection)
+        else:
+            self._select_first(self.model.rowCount())
+
+    def _select_first(self, count: int) -> None:
+        if count:
+            self.table.selectRow(0)
+
+    def selected_sku(self) -> str | None:
+        rows = self.table.selectionModel().selectedRows()
+        row = self.model.row_at(rows[0].row()) if rows else None
+        return row.sku if row is not None else None

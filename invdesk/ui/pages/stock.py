@@ -1,0 +1,95 @@
+"""Stock: on hand, reserved and available per product and warehouse, with reorder highlights."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import QModelIndex
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QTableView, QWidget
+
+from invdesk.domain.security import Actor
+from invdesk.services import warehouses
+from invdesk.services.database import Database
+from invdesk.ui import background
+from invdesk.ui.models.stock_levels import SORTS, Column, StockLevelModel
+from invdesk.ui.widgets import Page, SearchBox, make_table, set_widths
+
+ALL = "All warehouses"
+
+
+class StockPage(Page):
+    TITLE = "Stock"
+    ICON = "stock"
+
+    def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(db, actor, parent)
+        self.model = StockLevelModel(db, actor, self, background.default())
+        self.search = SearchBox("Search SKU or name…", self)
+        self.warehouse = QComboBox(self)
+        self.warehouse.setMinimumWidth(200)
+        self.empty = QCheckBox("Show empty", self)
+        legend = QLabel("Highlighted rows are at or below their reorder point", self)
+        legend.setObjectName("legend")
+        for widget in (self.search, self.warehouse, self.empty):
+            self.filters.addWidget(widget)
+        self.filters.addStretch(1)
+        self.filters.addWidget(legend)
+        self.table = make_table(self.model, self, sortable=SORTS)
+        set_widths(
+            self.table,
+            {Column.SKU: 100, Column.NAME: 220, Column.WAREHOUSE: 90, Column.ON_HAND: 90,
+             Column.RESERVED: 90, Column.AVAILABLE: 90, Column.REORDER_POINT: 90},
+        )  # fmt: skip
+        self.body.addWidget(self.table)
+        self.search.search_changed.connect(self._apply)
+        self.warehouse.currentIndexChanged.connect(lambda _i: self._apply())
+        self.empty.toggled.connect(lambda _on: self._apply())
+        self.table.activated.connect(self._open)
+        self.model.failed.connect(self.show_failure)
+        self.model.loaded.connect(lambda n: self.status.setText(f"{n:,} stock rows"))
+        self._load_warehouses()
+
+    def _load_warehouses(self) -> None:
+        current = self.warehouse.currentData()
+        self.warehouse.blockSignals(True)
+        self.warehouse.clear()
+        self.warehouse.addItem(ALL, None)
+        for w in warehouses.list_warehouses(self.db, self.actor):
+            self.warehouse.addItem(f"{w.code} · {w.name}", w.code)
+        found = self.warehouse.findData(current)
+        self.warehouse.setCurrentIndex(max(0, found))
+        self.warehouse.blockSignals(False)
+
+    def select_warehouse(self, code: str | None) -> None:
+        self.warehouse.setCurrentIndex(max(0, self.warehouse.findData(code)))
+
+    def _apply(self, *_args: object) -> None:
+        self.model.set_query(
+            replace(
+                self.model.query,
+                search=self.search.text().strip(),
+                warehouse=self.warehouse.currentData(),
+                include_empty=self.empty.isChecked(),
+            )
+        )
+
+    def _open(self, index: QModelIndex) -> None:
+        row = self.model.row_at(index.row())
+        if row is not None:
+            self.open_product.emit(row.sku)
+
+    def current_warehouse(self) -> str | None:
+        code = self.warehouse.currentData()
+        return code if isinstance(code, str) else None
+
+    def refresh(self) -> None:
+        self._load_warehouses()
+        self.model.reload()
+
+    def tables(self) -> dict[str, QTableView]:
+        return {"stock": self.table}
+
+    def selected_sku(self) -> str | None:
+        rows = self.table.selectionModel().selectedRows()
+        row = self.model.row_at(rows[0].row()) if rows else None
+        return row.sku if row is not None else None

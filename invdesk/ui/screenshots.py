@@ -1,0 +1,108 @@
+"""`invdesk screenshots DIR`: every page (and later every dialog) of the demo data, offscreen.
+
+SHOTS is the one list of what is shot: a name and a factory that prepares the window and returns
+the widget to grab. Add a dialog by adding a factory that opens it and returns it.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QWidget
+
+from invdesk.domain.security import Actor, Role
+from invdesk.services import demo
+from invdesk.services.database import open_database
+from invdesk.ui import background
+from invdesk.ui.main_window import MainWindow
+from invdesk.ui.pages import PAGES
+from invdesk.ui.pages.products import ProductsPage
+from invdesk.ui.pages.stock import StockPage
+
+SIZE = (1280, 800)
+Factory = Callable[[MainWindow], QWidget]
+
+
+def settle() -> None:
+    """Let background reads finish and their results reach the widgets."""
+    for _ in range(3):
+        background.default().wait()
+        QApplication.processEvents()
+
+
+def _page(number: int) -> Factory:
+    def show(window: MainWindow) -> QWidget:
+        window.show_page(number)
+        return window
+
+    return show
+
+
+def _search_products(window: MainWindow) -> QWidget:
+    page = window.open_page(ProductsPage)
+    assert isinstance(page, ProductsPage)
+    page.search.setText("usb")
+    page.search.apply_now()
+    return window
+
+
+def _stock_of_shop(window: MainWindow) -> QWidget:
+    page = window.open_page(StockPage)
+    assert isinstance(page, StockPage)
+    page.select_warehouse("SHOP")
+    return window
+
+
+def _unknown_scan(window: MainWindow) -> QWidget:
+    window.show_page(0)
+    window.handle_scan("4006381333900")
+    settle()
+    prompt = window.actions_.prompt
+    assert prompt is not None
+    return prompt
+
+
+SHOTS: dict[str, Factory] = {
+    **{page.__name__.removesuffix("Page").lower(): _page(n) for n, page in enumerate(PAGES)},
+    "products-search": _search_products,
+    "stock-shop": _stock_of_shop,
+    "scan-unknown": _unknown_scan,
+}
+
+
+def render(directory: str | Path, names: list[str] | None = None) -> list[Path]:
+    """Render the shots of a fresh demo database (a temporary SQLite file) to PNG files."""
+    from invdesk.ui.launch import make_app
+
+    make_app(offscreen=True)
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        db = open_database(f"sqlite:///{tmp}/demo.db")
+        try:
+            actor = Actor("clerk.anna", Role.MANAGER)
+            demo.load_demo(db, actor)
+            settings = QSettings(f"{tmp}/settings.ini", QSettings.Format.IniFormat)
+            window = MainWindow(db, actor, settings=settings)
+            window.resize(*SIZE)
+            window.show()
+            settle()
+            for name, factory in SHOTS.items():
+                if names and name not in names:
+                    continue
+                widget = factory(window)
+                settle()
+                path = out / f"{name}.png"
+                widget.grab().save(str(path))
+                written.append(path)
+                if widget is not window:
+                    widget.close()
+            window.close()
+            settle()
+        finally:
+            db.dispose()
+    return written

@@ -1,0 +1,53 @@
+"""UI fixtures: a small stocked SQLite database, a main window with private settings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from invdesk.domain.security import Actor, Role
+from invdesk.services.database import Database, open_database
+from invdesk.ui import background
+from invdesk.ui.main_window import MainWindow
+from tests import support
+
+CLERK = Actor("clerk", Role.MANAGER)
+SKUS = [f"P-{n:03d}" for n in range(1, 24)]  # 23 products: several pages of 5
+
+
+@pytest.fixture
+def empty_db(tmp_path) -> Iterator[Database]:
+    db = open_database(f"sqlite:///{tmp_path}/shop.db")
+    yield db
+    background.default().wait()
+    db.dispose()
+
+
+@pytest.fixture
+def shop_db(empty_db: Database) -> Database:
+    """MAIN and SHOP; 23 products (P-001 has barcode 4006381333931 and a case of 12); stock."""
+    support.warehouse(empty_db, "MAIN")
+    support.warehouse(empty_db, "SHOP")
+    for n, sku in enumerate(SKUS, start=1):
+        barcodes = (("4006381333931", 1), ("14006381333938", 12)) if n == 1 else ()
+        support.product(empty_db, sku, barcodes=barcodes, category="Tools" if n % 2 else "Office")
+        if n <= 10:
+            support.stocked(empty_db, sku, qty=n * 10)
+    support.stocked(empty_db, "P-002", qty=5, wh="SHOP")
+    return empty_db
+
+
+@pytest.fixture
+def settings(tmp_path) -> QSettings:
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def window(qtbot, shop_db: Database, settings: QSettings) -> Iterator[MainWindow]:
+    win = MainWindow(shop_db, CLERK, settings=settings)
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    background.default().wait()
