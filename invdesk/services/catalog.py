@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-from sqlalchemy import Connection, func, or_, select
+from sqlalchemy import Connection, func, or_, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -24,6 +24,7 @@ from invdesk.domain.catalog import (
     CreateProduct,
     EditProduct,
     ProductView,
+    category_key,
 )
 from invdesk.domain.errors import Conflict, NotFound, ValidationError
 from invdesk.domain.security import Actor, Permission, require
@@ -76,11 +77,32 @@ def check_version(current: int, expected: int | None, what: str) -> None:
         raise Conflict(f"{what} was changed by someone else. Reload it and try again.")
 
 
+def _category_named(session: Session, name: str) -> Category | None:
+    """The category whose name matches ignoring case, accents' case included ('écrous' = 'Écrous').
+
+    Matched in Python: SQLite's lower() folds only ASCII, and the category list is short.
+    """
+    key = category_key(name)
+    for category in session.scalars(select(Category).order_by(Category.id)):
+        if category_key(category.name) == key:
+            return category
+    return None
+
+
+def _lock_category_names(session: Session) -> None:
+    """Serialise category creates and renames, so two PCs cannot add 'Tools' and 'tools' at once.
+
+    SQLite writers are already serialised by BEGIN IMMEDIATE; PostgreSQL takes a transaction lock.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext('invdesk.category_names'))"))
+
+
 def category_by_name(session: Session, name: object) -> Category:
-    text = required_text(name, label="Category", field="category", max_len=CATEGORY_MAX)
-    found = session.scalar(select(Category).where(func.lower(Category.name) == text.lower()))
+    label = required_text(name, label="Category", field="category", max_len=CATEGORY_MAX)
+    found = _category_named(session, label)
     if found is None:
-        raise NotFound(f"There is no category “{text}”.", field="category")
+        raise NotFound(f"There is no category “{label}”.", field="category")
     return found
 
 
@@ -95,13 +117,13 @@ def active_category(session: Session, name: object) -> Category:
 
 
 def product_by_code(session: Session, code: object) -> Product:
-    text = required_text(code, label="SKU or barcode", field="sku", max_len=SKU_MAX)
+    typed = required_text(code, label="SKU or barcode", field="sku", max_len=SKU_MAX)
     stmt = select(Product).options(selectinload(Product.barcodes))
-    found = session.scalar(stmt.where(Product.sku == text))
+    found = session.scalar(stmt.where(Product.sku == typed))
     if found is None:
-        found = session.scalar(stmt.join(Barcode).where(Barcode.code == text))
+        found = session.scalar(stmt.join(Barcode).where(Barcode.code == typed))
     if found is None:
-        raise NotFound(f"No product has the SKU or barcode “{text}”.", field="sku")
+        raise NotFound(f"No product has the SKU or barcode “{typed}”.", field="sku")
     return found
 
 
@@ -128,12 +150,28 @@ def _pack(value: object) -> int:
     return value
 
 
+def _clean_sku(value: object) -> str:
+    sku = required_text(value, label="SKU", field="sku", max_len=SKU_MAX)
+    if any(ch.isspace() for ch in sku):
+        raise ValidationError("A SKU cannot contain spaces.", field="sku")
+    return sku
+
+
+def _check_sku_free(session: Session, sku: str, product_id: int | None = None) -> None:
+    """A SKU must not be another product's SKU or barcode: a scan would find the wrong product."""
+    if session.scalar(select(Product.id).where(Product.sku == sku)) is not None:
+        raise Conflict(f"A product with SKU {sku} already exists.", field="sku")
+    owner = session.execute(
+        select(Product.id, Product.sku).join(Barcode).where(Barcode.code == sku)
+    ).first()
+    if owner is not None and owner.id != product_id:
+        raise Conflict(f"{sku} is already a barcode of product {owner.sku}.", field="sku")
+
+
 def create_product(db: Database, cmd: CreateProduct, actor: Actor) -> ProductView:
     """Add a product with its barcodes. Raises ValidationError, NotFound (category), Conflict."""
     require(actor, Permission.CATALOG)
-    sku = required_text(cmd.sku, label="SKU", field="sku", max_len=SKU_MAX)
-    if any(ch.isspace() for ch in sku):
-        raise ValidationError("A SKU cannot contain spaces.", field="sku")
+    sku = _clean_sku(cmd.sku)
     name = required_text(cmd.name, label="Name", field="name", max_len=NAME_MAX)
     unit = required_text(cmd.unit, label="Unit", field="unit", max_len=UNIT_MAX)
     price = parse_money(cmd.price, label="Price", field="price")
@@ -144,8 +182,7 @@ def create_product(db: Database, cmd: CreateProduct, actor: Actor) -> ProductVie
 
     def work(session: Session) -> ProductView:
         category = active_category(session, cmd.category)
-        if session.scalar(select(Product.id).where(Product.sku == sku)) is not None:
-            raise Conflict(f"A product with SKU {sku} already exists.", field="sku")
+        _check_sku_free(session, sku)
         _check_barcodes_free(session, [code for code, _ in barcodes])
         now = db.now()
         product = Product(
@@ -188,11 +225,9 @@ def edit_product(db: Database, cmd: EditProduct, actor: Actor) -> ProductView:
         product = product_by_code(session, cmd.sku)
         check_version(product.version, cmd.expected_version, f"Product {product.sku}")
         if cmd.new_sku is not None:
-            new_sku = required_text(cmd.new_sku, label="SKU", field="sku", max_len=SKU_MAX)
-            if new_sku != product.sku and session.scalar(
-                select(Product.id).where(Product.sku == new_sku)
-            ):
-                raise Conflict(f"A product with SKU {new_sku} already exists.", field="sku")
+            new_sku = _clean_sku(cmd.new_sku)
+            if new_sku != product.sku:
+                _check_sku_free(session, new_sku, product.id)
             product.sku = new_sku
         if cmd.name is not None:
             product.name = required_text(cmd.name, label="Name", field="name", max_len=NAME_MAX)
@@ -280,11 +315,11 @@ def list_products(
         stmt = stmt.where(Product.active.is_(True))
     if search:
         term = search.strip()
-        pattern = f"%{term.lower()}%"
+        # autoescape: '_' and '%' typed by a clerk are literal characters, not LIKE wildcards.
         stmt = stmt.where(
             or_(
-                func.lower(Product.sku).like(pattern),
-                func.lower(Product.name).like(pattern),
+                func.lower(Product.sku).contains(term.lower(), autoescape=True),
+                func.lower(Product.name).contains(term.lower(), autoescape=True),
                 Product.id.in_(select(Barcode.product_id).where(Barcode.code == term)),
             )
         )
@@ -311,12 +346,13 @@ def list_categories(
 
 def create_category(db: Database, name: str, actor: Actor) -> CategoryView:
     require(actor, Permission.CATALOG)
-    text = required_text(name, label="Category", field="category", max_len=CATEGORY_MAX)
+    label = required_text(name, label="Category", field="category", max_len=CATEGORY_MAX)
 
     def work(session: Session) -> CategoryView:
-        if session.scalar(select(Category.id).where(func.lower(Category.name) == text.lower())):
-            raise Conflict(f"A category named {text} already exists.", field="category")
-        category = Category(name=text)
+        _lock_category_names(session)
+        if _category_named(session, label) is not None:
+            raise Conflict(f"A category named {label} already exists.", field="category")
+        category = Category(name=label)
         session.add(category)
         session.flush()
         return _category_view(category)
@@ -328,12 +364,16 @@ def rename_category(
     db: Database, name: str, new_name: str, actor: Actor, expected_version: int | None = None
 ) -> CategoryView:
     require(actor, Permission.CATALOG)
-    text = required_text(new_name, label="Category", field="category", max_len=CATEGORY_MAX)
+    label = required_text(new_name, label="Category", field="category", max_len=CATEGORY_MAX)
 
     def work(session: Session) -> CategoryView:
+        _lock_category_names(session)
         category = category_by_name(session, name)
         check_version(category.version, expected_version, f"Category {category.name}")
-        category.name = text
+        clash = _category_named(session, label)
+        if clash is not None and clash.id != category.id:
+            raise Conflict(f"A category named {clash.name} already exists.", field="category")
+        category.name = label
         session.flush()
         return _category_view(category)
 

@@ -49,12 +49,6 @@ def test_a_negative_quantity_exits_2_and_changes_nothing(stocked, after_script):
     assert stocked.snapshot() == after_script
 
 
-@pytest.mark.xfail(
-    reason="BUG: click reads a negative QTY/COUNTED argument such as -1 as an option, so "
-    "`invdesk issue SKU WH -1` prints a usage block ending “No such option '-1'” instead of "
-    "the one-line quantity error",
-    strict=True,
-)
 def test_a_negative_quantity_gets_the_one_line_quantity_error(stocked):
     line = assert_one_line_error(stocked("issue", "CAB-001", "MAIN", "-1"), 2)
 
@@ -244,12 +238,6 @@ def test_duplicates_and_stale_edits_exit_5_and_change_nothing(
     assert stocked.snapshot(catalog=True) == catalog_after_script
 
 
-@pytest.mark.xfail(
-    reason="BUG: product add accepts a SKU equal to another product's barcode (only barcodes "
-    "are checked against SKUs, not the reverse); lookups try SKUs first, so the existing "
-    "barcode then silently resolves to the new product",
-    strict=True,
-)
 def test_a_sku_that_is_already_another_products_barcode_is_refused(stocked, catalog_after_script):
     result = stocked("product", "add", "4006381333931", "Impostor", "--category", "Tools")
 
@@ -257,11 +245,6 @@ def test_a_sku_that_is_already_another_products_barcode_is_refused(stocked, cata
     assert stocked.snapshot(catalog=True) == catalog_after_script
 
 
-@pytest.mark.xfail(
-    reason="BUG: consequence of the SKU/barcode clash above: after `product add 4006381333931 "
-    "...`, receiving by CAB-001's barcode books the units on the new product",
-    strict=True,
-)
 def test_scanning_a_barcode_keeps_finding_its_own_product(stocked):
     stocked("product", "add", "4006381333931", "Impostor", "--category", "Tools")
 
@@ -270,21 +253,11 @@ def test_scanning_a_barcode_keeps_finding_its_own_product(stocked):
     assert stocked.levels()[("CAB-001", "MAIN")] == (119, 0, 119)
 
 
-@pytest.mark.xfail(
-    reason="BUG: product edit --sku skips the no-spaces rule that product add enforces, so a "
-    "SKU with a space can be created by renaming",
-    strict=True,
-)
 def test_renaming_a_product_to_a_sku_with_a_space_is_refused(stocked, catalog_after_script):
     assert_one_line_error(stocked("product", "edit", "TAPE-01", "--sku", "TAPE 01"), 2)
     assert stocked.snapshot(catalog=True) == catalog_after_script
 
 
-@pytest.mark.xfail(
-    reason="BUG: parse_barcode_spec trusts str.isdigit(), so a pack size of Unicode digits "
-    "like '²' crashes `product add` with a ValueError traceback (exit 1)",
-    strict=True,
-)
 def test_a_pack_size_in_unicode_digits_is_refused_with_exit_2(stocked, catalog_after_script):
     result = stocked("product", "add", "NEW-1", "Name", "--category", "Tools", "--barcode", "X:²")
 

@@ -678,11 +678,6 @@ TEXT_CASES = [
         ValidationError,
         ("90 days",),
         "ttl",
-        marks=pytest.mark.xfail(
-            reason="BUG: the TTL is parsed as a quantity capped at 1,000,000 s (11.6 days), "
-            "so the 90-day limit is never reached",
-            strict=True,
-        ),
     ),
 ]
 
@@ -1203,10 +1198,6 @@ def test_an_expired_hold_refused_twice_is_released_only_once(changed_world):
     assert len(expiries) == 1
 
 
-@pytest.mark.xfail(
-    reason="BUG: edit_product accepts a new SKU containing spaces (create_product refuses one)",
-    strict=True,
-)
 def test_editing_a_sku_to_one_with_spaces_is_refused_and_changes_nothing(changed_world):
     db, _, before = changed_world
 

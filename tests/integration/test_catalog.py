@@ -106,11 +106,6 @@ def test_a_barcode_equal_to_another_products_sku_is_a_conflict(db, how):
     assert catalog.get_product(db, "ABC-123", ACTOR).sku == "ABC-123"
 
 
-@pytest.mark.xfail(
-    reason="BUG: create_product does not check a new SKU against existing barcodes, so the "
-    "scanned code silently starts meaning the new product",
-    strict=True,
-)
 def test_a_sku_equal_to_another_products_barcode_is_a_conflict(db):
     _create(db, barcodes=(("CASE-7", 12),))
 
@@ -149,15 +144,7 @@ def test_category_lookup_ignores_letter_case(db):
     assert found == {name: ["P-0", "P-1", "P-2"] for name in typed}
 
 
-def test_category_lookup_ignores_case_of_accented_letters(db, request):
-    if db.dialect == "sqlite":
-        request.applymarker(
-            pytest.mark.xfail(
-                reason="BUG: on SQLite, func.lower() folds only ASCII, so 'écrous' does not find "
-                "the category 'Écrous' (PostgreSQL finds it)",
-                strict=True,
-            )
-        )
+def test_category_lookup_ignores_case_of_accented_letters(db):
     catalog.create_category(db, "Écrous", ACTOR)
 
     assert _create(db, category="écrous").category == "Écrous"
@@ -165,17 +152,7 @@ def test_category_lookup_ignores_case_of_accented_letters(db, request):
 
 @pytest.mark.parametrize(
     "new_name",
-    [
-        "Tools",
-        pytest.param(
-            "tools",
-            marks=pytest.mark.xfail(
-                reason="BUG: rename_category does not check names case-insensitively (as "
-                "create_category does), so 'Tools' and 'tools' can both exist",
-                strict=True,
-            ),
-        ),
-    ],
+    ["Tools", "tools", "TOOLS", " tOoLs "],
 )
 def test_renaming_a_category_to_an_existing_name_is_a_conflict(db, new_name):
     before = catalog.list_categories(db, ACTOR)
@@ -283,11 +260,6 @@ def test_list_products_searches_sku_and_name_fragments_and_exact_barcodes(shelf)
     assert found == SEARCHES
 
 
-@pytest.mark.xfail(
-    reason="BUG: list_products passes the search text to LIKE unescaped, so '_' and '%' act as "
-    "wildcards ('M_' also matches 'MX1')",
-    strict=True,
-)
 def test_list_products_search_treats_underscore_literally(db):
     _create(db, "M_1", "Underscored")
     _create(db, "MX1", "Lettered")
