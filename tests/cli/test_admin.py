@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlite3
 from contextlib import closing
 
-import pytest
 from click.testing import CliRunner
 
 from invdesk.cli.main import cli
