@@ -25,17 +25,12 @@ def clerks(db: Database, count: int = 16) -> Iterator[Executor]:
             list(pool.map(_warm, [str(db.engine.url)] * count))
             yield pool
     else:
-        workers._db = Database.open(
-            str(db.engine.url.render_as_string(hide_password=False)),
-            pool_size=count + 2,
-            max_overflow=4,
-        )
+        workers.use(Database.open(url_of(db), pool_size=count + 2, max_overflow=4))
         try:
             with ThreadPoolExecutor(count) as pool:
                 yield pool
         finally:
-            workers._db.dispose()
-            workers._db = None
+            workers.close()
 
 
 def _warm(url: str) -> None:

@@ -69,7 +69,7 @@ def test_opposite_transfers_conserve_totals_and_never_deadlock(db):
 
     def watch() -> None:
         while not stop.is_set():
-            readings.append(workers.total_on_hand(url, "P2"))
+            readings.append(workers.total_on_hand(db, "P2"))
 
     calls = []
     for i in range(96):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.util
+
 from invdesk.db.engine import Database
 from invdesk.domain.errors import InsufficientStock
 from invdesk.domain.security import Actor
@@ -12,10 +15,29 @@ _db: Database | None = None
 
 
 def _database(url: str) -> Database:
+    """This worker's database, opened on first use. A worker process closes it when it exits
+    (multiprocessing ends workers with os._exit, which skips atexit and garbage collection)."""
     global _db
     if _db is None:
         _db = Database.open(url)
+        if multiprocessing.parent_process() is not None:
+            multiprocessing.util.Finalize(None, close, exitpriority=10)
     return _db
+
+
+def use(db: Database) -> None:
+    """Let the worker functions run on `db` in this process (threads on PostgreSQL)."""
+    global _db
+    close()
+    _db = db
+
+
+def close() -> None:
+    """Dispose of the worker database: an engine dropped unclosed leaks its SQLite connections."""
+    global _db
+    if _db is not None:
+        _db.dispose()
+        _db = None
 
 
 def issue_one(url: str, sku: str, wh: str, worker: int) -> str:
@@ -52,12 +74,13 @@ def issue_with_request(url: str, sku: str, wh: str, request_id: str) -> tuple[in
     return tuple(m.id for m in result.movements)
 
 
-def total_on_hand(url: str, sku: str) -> int:
+def total_on_hand(db: Database, sku: str) -> int:
+    """One product's on hand summed over every warehouse, read in one statement."""
     from sqlalchemy import func, select
 
     from invdesk.db.models import Product, StockLevel
 
-    with _database(url).read() as conn:
+    with db.read() as conn:
         return int(
             conn.execute(
                 select(func.coalesce(func.sum(StockLevel.on_hand), 0))
