@@ -162,10 +162,20 @@ def _check_sku_free(session: Session, sku: str, product_id: int | None = None) -
     if session.scalar(select(Product.id).where(Product.sku == sku)) is not None:
         raise Conflict(f"A product with SKU {sku} already exists.", field="sku")
     owner = session.execute(
-        select(Product.id, Product.sku).join(Barcode).where(Barcode.code == sku)
+        select(Product.id, Product.sku, Barcode.pack_qty).join(Barcode).where(Barcode.code == sku)
     ).first()
     if owner is not None and owner.id != product_id:
         raise Conflict(f"{sku} is already a barcode of product {owner.sku}.", field="sku")
+    if owner is not None and owner.pack_qty != 1:
+        _refuse_case_barcode_as_sku(sku, owner.pack_qty)
+
+
+def _refuse_case_barcode_as_sku(sku: str, pack_qty: int) -> None:
+    # Look-ups try SKUs first, so the case would count as one unit instead of its pack.
+    raise ValidationError(
+        f"{sku} is this product's barcode for a case of {pack_qty}; it cannot be its SKU too.",
+        field="sku",
+    )
 
 
 def create_product(db: Database, cmd: CreateProduct, actor: Actor) -> ProductView:
@@ -179,6 +189,9 @@ def create_product(db: Database, cmd: CreateProduct, actor: Actor) -> ProductVie
     barcodes = [(normalize_barcode(code), _pack(pack)) for code, pack in cmd.barcodes]
     if len({code for code, _ in barcodes}) != len(barcodes):
         raise ValidationError("The same barcode is listed twice.", field="barcode")
+    for code, pack in barcodes:
+        if code == sku and pack != 1:
+            _refuse_case_barcode_as_sku(sku, pack)
 
     def work(session: Session) -> ProductView:
         category = active_category(session, cmd.category)

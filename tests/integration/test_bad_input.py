@@ -444,6 +444,14 @@ UNKNOWN_CASES = [
         ("reservation number", "at least 1"),
         "reservation",
     ),
+    case(
+        # Reservation ids grow past MAX_QTY (1,000,000); one beyond it must still be looked up.
+        "commit-unknown-reservation-past-a-million",
+        lambda db, w: reservations.commit(db, 10**12, ACTOR),
+        NotFound,
+        ("no reservation number 1000000000000",),
+        "reservation",
+    ),
 ]
 
 SAME_PLACE = ("two different warehouses", "MAIN")
@@ -679,6 +687,20 @@ TEXT_CASES = [
         ("90 days",),
         "ttl",
     ),
+    case(
+        "reserve-ttl-fractional",
+        reserve(ttl_seconds="1.5"),
+        ValidationError,
+        ("time to live", "whole number"),
+        "ttl",
+    ),
+    case(
+        "adjust-by-case-barcode-past-on-hand-ceiling",
+        adjust(10**9, sku=CASE_EAN13),
+        ValidationError,
+        ("12 units of SKU-1", "too large"),
+        "counted",
+    ),
 ]
 
 GTIN_CASES = [
@@ -810,6 +832,34 @@ CONFLICT_CASES = [
         None,
     ),
     case("duplicate-sku", new_product(sku="SKU-2"), Conflict, ("already exists",), "sku"),
+    case(
+        "new-sku-is-another-products-barcode",
+        new_product(sku=UNIT_EAN13),
+        Conflict,
+        (UNIT_EAN13, "already a barcode", "SKU-1"),
+        "sku",
+    ),
+    case(
+        "edited-sku-is-another-products-barcode",
+        edit_product(sku="SKU-2", new_sku=CASE_EAN13),
+        Conflict,
+        (CASE_EAN13, "already a barcode", "SKU-1"),
+        "sku",
+    ),
+    case(
+        "edited-sku-is-another-products-sku",
+        edit_product(sku="SKU-2", new_sku="SKU-1"),
+        Conflict,
+        ("SKU-1", "already exists"),
+        "sku",
+    ),
+    case(
+        "category-renamed-to-another-in-other-case",
+        lambda db, w: catalog.rename_category(db, "Food", "TOOLS", ACTOR),
+        Conflict,
+        ("Tools", "already exists"),
+        "category",
+    ),
     case(
         "barcode-of-another-product",
         add_barcode(UNIT_EAN13),
