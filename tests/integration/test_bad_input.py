@@ -153,18 +153,16 @@ def shared_world(
 
         def new_url() -> str:
             url = f"sqlite:///{folder}/world-{next(counter)}.db"
-            database = Database.open(url)
-            migrate.upgrade(database)
-            database.dispose()
+            with Database.open(url) as database:
+                migrate.upgrade(database)
             return url
 
     else:
         pg_url: str = request.getfixturevalue("pg_url")
 
         def new_url() -> str:
-            database = Database.open(pg_url)
-            empty_database(database)
-            database.dispose()
+            with Database.open(pg_url) as database:
+                empty_database(database)
             return pg_url
 
     holder = SharedWorld(new_url)
