@@ -98,6 +98,17 @@ def _lock_category_names(session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(hashtext('invdesk.category_names'))"))
 
 
+def _lock_codes(session: Session, codes: list[str]) -> None:
+    """Serialise claims of the same SKU or barcode text: a unique key covers SKUs and barcodes
+    separately, not one against the other, so two PCs could otherwise make one code both."""
+    if session.get_bind().dialect.name == "postgresql":
+        for code in sorted(set(codes)):  # one order everywhere: no deadlock between two claims
+            session.execute(
+                text("SELECT pg_advisory_xact_lock(hashtext('invdesk.code:' || :code))"),
+                {"code": code},
+            )
+
+
 def category_by_name(session: Session, name: object) -> Category:
     label = required_text(name, label="Category", field="category", max_len=CATEGORY_MAX)
     found = _category_named(session, label)
@@ -195,6 +206,7 @@ def create_product(db: Database, cmd: CreateProduct, actor: Actor) -> ProductVie
 
     def work(session: Session) -> ProductView:
         category = active_category(session, cmd.category)
+        _lock_codes(session, [sku, *(code for code, _ in barcodes)])
         _check_sku_free(session, sku)
         _check_barcodes_free(session, [code for code, _ in barcodes])
         now = db.now()
@@ -240,6 +252,7 @@ def edit_product(db: Database, cmd: EditProduct, actor: Actor) -> ProductView:
         if cmd.new_sku is not None:
             new_sku = _clean_sku(cmd.new_sku)
             if new_sku != product.sku:
+                _lock_codes(session, [new_sku])
                 _check_sku_free(session, new_sku, product.id)
             product.sku = new_sku
         if cmd.name is not None:
@@ -278,6 +291,7 @@ def add_barcode(db: Database, sku: str, code: str, pack_qty: int, actor: Actor) 
 
     def work(session: Session) -> ProductView:
         product = product_by_code(session, sku)
+        _lock_codes(session, [clean])
         _check_barcodes_free(session, [clean])
         product.barcodes.append(Barcode(code=clean, pack_qty=pack))
         product.updated_at = db.now()
