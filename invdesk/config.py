@@ -15,6 +15,8 @@ from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 import platformdirs
 
+from invdesk.domain.errors import ValidationError
+
 APP_NAME = "invdesk"
 ENV_URL = "INVDESK_DATABASE_URL"
 ENV_CONFIG = "INVDESK_CONFIG"
@@ -38,14 +40,24 @@ def default_database_url() -> str:
     return f"sqlite:///{data_dir / 'invdesk.db'}"
 
 
+class ConfigError(ValidationError, ValueError):
+    """The config file cannot be used; front ends show the message (the CLI exits 2)."""
+
+
 def read_config(path: Path) -> dict[str, object]:
     if not path.exists():
         return {}
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as error:
-        raise ValueError(f"The config file {path} is not valid TOML: {error}") from error
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ConfigError(
+            f"The config file {path} is not valid TOML: {error}. Correct or remove it."
+        ) from error
+    except OSError as error:
+        raise ConfigError(
+            f"The config file {path} cannot be read: {error.strerror or error}."
+        ) from error
 
 
 def resolve_database(

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from invdesk.cli.context import CliContext, pass_cli
+from invdesk.cli.negatives import NumberArgsCommand
 from invdesk.cli.output import emit_json, emit_table
 from invdesk.domain.stock import (
     AdjustStock,
@@ -52,7 +53,7 @@ def _report(result: StockResult, as_json: bool) -> None:
         )
 
 
-@click.command("receive", epilog=SKU_HELP)
+@click.command("receive", cls=NumberArgsCommand, epilog=SKU_HELP)
 @click.argument("sku")
 @click.argument("warehouse")
 @click.argument("qty")
@@ -74,7 +75,7 @@ def receive_cmd(
     _report(stock.receive(ctx.database(), cmd, ctx.actor()), as_json)
 
 
-@click.command("issue", epilog=SKU_HELP)
+@click.command("issue", cls=NumberArgsCommand, epilog=SKU_HELP)
 @click.argument("sku")
 @click.argument("warehouse")
 @click.argument("qty")
@@ -96,7 +97,7 @@ def issue_cmd(
     _report(stock.issue(ctx.database(), cmd, ctx.actor()), as_json)
 
 
-@click.command("transfer", epilog=SKU_HELP)
+@click.command("transfer", cls=NumberArgsCommand, epilog=SKU_HELP)
 @click.argument("sku")
 @click.argument("source", metavar="FROM")
 @click.argument("destination", metavar="TO")
@@ -118,7 +119,7 @@ def transfer_cmd(
     _report(stock.transfer(ctx.database(), cmd, ctx.actor()), as_json)
 
 
-@click.command("return", epilog=SKU_HELP)
+@click.command("return", cls=NumberArgsCommand, epilog=SKU_HELP)
 @click.argument("sku")
 @click.argument("warehouse")
 @click.argument("qty")
@@ -142,7 +143,7 @@ def return_cmd(
     _report(stock.return_stock(ctx.database(), cmd, ctx.actor()), as_json)
 
 
-@click.command("adjust", epilog=SKU_HELP)
+@click.command("adjust", cls=NumberArgsCommand, epilog=SKU_HELP)
 @click.argument("sku")
 @click.argument("warehouse")
 @click.argument("counted")
@@ -164,7 +165,7 @@ def adjust_cmd(
     _report(stock.adjust(ctx.database(), cmd, ctx.actor()), as_json)
 
 
-@click.command("reserve", epilog=SKU_HELP)
+@click.command("reserve", cls=NumberArgsCommand, epilog=SKU_HELP)
 @click.argument("sku")
 @click.argument("warehouse")
 @click.argument("qty")
@@ -196,7 +197,7 @@ def reserve_cmd(
 
 
 def _finish_command(name: str, action: Callable[..., StockResult], doc: str) -> click.Command:
-    @click.command(name, help=doc)
+    @click.command(name, cls=NumberArgsCommand, help=doc)
     @click.argument("reservation_id", metavar="ID")
     @click.option("--request-id", help="Idempotency key: the same id again applies once.")
     @click.option("--json", "as_json", is_flag=True)

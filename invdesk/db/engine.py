@@ -169,7 +169,14 @@ class Database:
             conn.close()
 
     def dispose(self) -> None:
+        """Close every pooled connection; call it when done (or use the Database as a context)."""
         self.engine.dispose()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.dispose()
 
 
 def translate(error: DBAPIError) -> Exception:

@@ -45,7 +45,9 @@ def normalize_barcode(value: object, *, field: str = "barcode") -> str:
 def parse_barcode_spec(spec: str) -> tuple[str, int]:
     """`CODE` or `CODE:PACK` (a case barcode that stands for PACK units)."""
     code, pack = spec.rsplit(":", 1) if ":" in spec else (spec, "1")
-    if not pack.strip().isdigit() or not 1 <= int(pack) <= MAX_PACK_QTY:
+    pack = pack.strip()
+    # isdigit() alone is true for '²' and other Unicode digits that int() refuses.
+    if not (pack.isascii() and pack.isdigit()) or not 1 <= int(pack) <= MAX_PACK_QTY:
         raise ValidationError(
             f"Pack size in “{spec}” must be a whole number from 1 to {MAX_PACK_QTY:,}.",
             field="barcode",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -14,6 +15,11 @@ WAREHOUSE_CODE_MAX = 16
 ADDRESS_MAX = 500
 REFERENCE_MAX = 100
 REASON_MAX = 500
+
+
+def category_key(name: str) -> str:
+    """What two category names must share to be the same: case-folded ('Écrous' = 'écrous')."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name.strip()).casefold())
 
 
 @dataclass(frozen=True)

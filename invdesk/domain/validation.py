@@ -41,6 +41,21 @@ def _whole_number(value: object, label: str, field: str) -> int:
     raise ValidationError(f"{label} must be a whole number.", field=field)
 
 
+def parse_whole_number(
+    value: object, *, label: str, field: str, minimum: int = 1, maximum: int | None = None
+) -> int:
+    """A whole number within [minimum, maximum], for counts that are not stock quantities
+    (seconds, record numbers): parse_quantity's MAX_QTY would be the wrong bound for them."""
+    number = _whole_number(value, label, field)
+    if number < minimum:
+        raise ValidationError(
+            f"{label} must be at least {minimum:,} (got {number:,}).", field=field
+        )
+    if maximum is not None and number > maximum:
+        raise ValidationError(f"{label} {number:,} is too large: at most {maximum:,}.", field=field)
+    return number
+
+
 def parse_quantity(value: object, *, label: str = "Quantity", field: str = "qty") -> int:
     """A positive whole number of units, at most MAX_QTY."""
     qty = _whole_number(value, label, field)
@@ -84,6 +99,11 @@ def parse_money(value: object, *, label: str = "Amount", field: str = "amount") 
     return amount.quantize(_MONEY_STEP)
 
 
+def _is_control(ch: str) -> bool:
+    """C0 controls, DEL and the C1 controls (U+0080-U+009F, e.g. CSI U+009B, a terminal escape)."""
+    return ord(ch) < 32 or 0x7F <= ord(ch) <= 0x9F
+
+
 def clean_text(
     value: object, *, label: str, field: str, max_len: int, required: bool = True
 ) -> str | None:
@@ -97,7 +117,7 @@ def clean_text(
         raise ValidationError(
             f"{label} is too long: {len(text)} characters, at most {max_len}.", field=field
         )
-    if any(ord(ch) < 32 for ch in text):
+    if any(_is_control(ch) for ch in text):
         raise ValidationError(f"{label} contains control characters.", field=field)
     return text
 

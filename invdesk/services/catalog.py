@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-from sqlalchemy import Connection, func, or_, select
+from sqlalchemy import Connection, func, or_, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -24,6 +24,7 @@ from invdesk.domain.catalog import (
     CreateProduct,
     EditProduct,
     ProductView,
+    category_key,
 )
 from invdesk.domain.errors import Conflict, NotFound, ValidationError
 from invdesk.domain.security import Actor, Permission, require
@@ -78,11 +79,43 @@ def check_version(current: int, expected: int | None, what: str) -> None:
         raise Conflict(f"{what} was changed by someone else. Reload it and try again.")
 
 
+def _category_named(session: Session, name: str) -> Category | None:
+    """The category whose name matches ignoring case, accents' case included ('écrous' = 'Écrous').
+
+    Matched in Python: SQLite's lower() folds only ASCII, and the category list is short.
+    """
+    key = category_key(name)
+    for category in session.scalars(select(Category).order_by(Category.id)):
+        if category_key(category.name) == key:
+            return category
+    return None
+
+
+def _lock_category_names(session: Session) -> None:
+    """Serialise category creates and renames, so two PCs cannot add 'Tools' and 'tools' at once.
+
+    SQLite writers are already serialised by BEGIN IMMEDIATE; PostgreSQL takes a transaction lock.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext('invdesk.category_names'))"))
+
+
+def _lock_codes(session: Session, codes: list[str]) -> None:
+    """Serialise claims of the same SKU or barcode text: a unique key covers SKUs and barcodes
+    separately, not one against the other, so two PCs could otherwise make one code both."""
+    if session.get_bind().dialect.name == "postgresql":
+        for code in sorted(set(codes)):  # one order everywhere: no deadlock between two claims
+            session.execute(
+                text("SELECT pg_advisory_xact_lock(hashtext('invdesk.code:' || :code))"),
+                {"code": code},
+            )
+
+
 def category_by_name(session: Session, name: object) -> Category:
-    text = required_text(name, label="Category", field="category", max_len=CATEGORY_MAX)
-    found = session.scalar(select(Category).where(func.lower(Category.name) == text.lower()))
+    label = required_text(name, label="Category", field="category", max_len=CATEGORY_MAX)
+    found = _category_named(session, label)
     if found is None:
-        raise NotFound(f"There is no category “{text}”.", field="category")
+        raise NotFound(f"There is no category “{label}”.", field="category")
     return found
 
 
@@ -97,13 +130,13 @@ def active_category(session: Session, name: object) -> Category:
 
 
 def product_by_code(session: Session, code: object) -> Product:
-    text = required_text(code, label="SKU or barcode", field="sku", max_len=SKU_MAX)
+    typed = required_text(code, label="SKU or barcode", field="sku", max_len=SKU_MAX)
     stmt = select(Product).options(selectinload(Product.barcodes))
-    found = session.scalar(stmt.where(Product.sku == text))
+    found = session.scalar(stmt.where(Product.sku == typed))
     if found is None:
-        found = session.scalar(stmt.join(Barcode).where(Barcode.code == text))
+        found = session.scalar(stmt.join(Barcode).where(Barcode.code == typed))
     if found is None:
-        raise NotFound(f"No product has the SKU or barcode “{text}”.", field="sku")
+        raise NotFound(f"No product has the SKU or barcode “{typed}”.", field="sku")
     return found
 
 
@@ -130,12 +163,38 @@ def _pack(value: object) -> int:
     return value
 
 
+def _clean_sku(value: object) -> str:
+    sku = required_text(value, label="SKU", field="sku", max_len=SKU_MAX)
+    if any(ch.isspace() for ch in sku):
+        raise ValidationError("A SKU cannot contain spaces.", field="sku")
+    return sku
+
+
+def _check_sku_free(session: Session, sku: str, product_id: int | None = None) -> None:
+    """A SKU must not be another product's SKU or barcode: a scan would find the wrong product."""
+    if session.scalar(select(Product.id).where(Product.sku == sku)) is not None:
+        raise Conflict(f"A product with SKU {sku} already exists.", field="sku")
+    owner = session.execute(
+        select(Product.id, Product.sku, Barcode.pack_qty).join(Barcode).where(Barcode.code == sku)
+    ).first()
+    if owner is not None and owner.id != product_id:
+        raise Conflict(f"{sku} is already a barcode of product {owner.sku}.", field="sku")
+    if owner is not None and owner.pack_qty != 1:
+        _refuse_case_barcode_as_sku(sku, owner.pack_qty)
+
+
+def _refuse_case_barcode_as_sku(sku: str, pack_qty: int) -> None:
+    # Look-ups try SKUs first, so the case would count as one unit instead of its pack.
+    raise ValidationError(
+        f"{sku} is this product's barcode for a case of {pack_qty}; it cannot be its SKU too.",
+        field="sku",
+    )
+
+
 def create_product(db: Database, cmd: CreateProduct, actor: Actor) -> ProductView:
     """Add a product with its barcodes. Raises ValidationError, NotFound (category), Conflict."""
     require(actor, Permission.CATALOG)
-    sku = required_text(cmd.sku, label="SKU", field="sku", max_len=SKU_MAX)
-    if any(ch.isspace() for ch in sku):
-        raise ValidationError("A SKU cannot contain spaces.", field="sku")
+    sku = _clean_sku(cmd.sku)
     name = required_text(cmd.name, label="Name", field="name", max_len=NAME_MAX)
     unit = required_text(cmd.unit, label="Unit", field="unit", max_len=UNIT_MAX)
     price = parse_money(cmd.price, label="Price", field="price")
@@ -143,11 +202,14 @@ def create_product(db: Database, cmd: CreateProduct, actor: Actor) -> ProductVie
     barcodes = [(normalize_barcode(code), _pack(pack)) for code, pack in cmd.barcodes]
     if len({code for code, _ in barcodes}) != len(barcodes):
         raise ValidationError("The same barcode is listed twice.", field="barcode")
+    for code, pack in barcodes:
+        if code == sku and pack != 1:
+            _refuse_case_barcode_as_sku(sku, pack)
 
     def work(session: Session) -> ProductView:
         category = active_category(session, cmd.category)
-        if session.scalar(select(Product.id).where(Product.sku == sku)) is not None:
-            raise Conflict(f"A product with SKU {sku} already exists.", field="sku")
+        _lock_codes(session, [sku, *(code for code, _ in barcodes)])
+        _check_sku_free(session, sku)
         _check_barcodes_free(session, [code for code, _ in barcodes])
         now = db.now()
         product = Product(
@@ -191,11 +253,10 @@ def edit_product(db: Database, cmd: EditProduct, actor: Actor) -> ProductView:
         product = product_by_code(session, cmd.sku)
         check_version(product.version, cmd.expected_version, f"Product {product.sku}")
         if cmd.new_sku is not None:
-            new_sku = required_text(cmd.new_sku, label="SKU", field="sku", max_len=SKU_MAX)
-            if new_sku != product.sku and session.scalar(
-                select(Product.id).where(Product.sku == new_sku)
-            ):
-                raise Conflict(f"A product with SKU {new_sku} already exists.", field="sku")
+            new_sku = _clean_sku(cmd.new_sku)
+            if new_sku != product.sku:
+                _lock_codes(session, [new_sku])
+                _check_sku_free(session, new_sku, product.id)
             product.sku = new_sku
         if cmd.name is not None:
             product.name = required_text(cmd.name, label="Name", field="name", max_len=NAME_MAX)
@@ -234,6 +295,7 @@ def add_barcode(db: Database, sku: str, code: str, pack_qty: int, actor: Actor) 
 
     def work(session: Session) -> ProductView:
         product = product_by_code(session, sku)
+        _lock_codes(session, [clean])
         _check_barcodes_free(session, [clean])
         product.barcodes.append(Barcode(code=clean, pack_qty=pack))
         product.updated_at = db.now()
@@ -292,11 +354,11 @@ def list_products(
         stmt = stmt.where(Product.active.is_(True))
     if search:
         term = search.strip()
-        pattern = f"%{term.lower()}%"
+        # autoescape: '_' and '%' typed by a clerk are literal characters, not LIKE wildcards.
         stmt = stmt.where(
             or_(
-                func.lower(Product.sku).like(pattern),
-                func.lower(Product.name).like(pattern),
+                func.lower(Product.sku).contains(term.lower(), autoescape=True),
+                func.lower(Product.name).contains(term.lower(), autoescape=True),
                 Product.id.in_(select(Barcode.product_id).where(Barcode.code == term)),
             )
         )
@@ -323,15 +385,16 @@ def list_categories(
 
 def create_category(db: Database, name: str, actor: Actor) -> CategoryView:
     require(actor, Permission.CATALOG)
-    text = required_text(name, label="Category", field="category", max_len=CATEGORY_MAX)
+    label = required_text(name, label="Category", field="category", max_len=CATEGORY_MAX)
 
     def work(session: Session) -> CategoryView:
-        if session.scalar(select(Category.id).where(func.lower(Category.name) == text.lower())):
-            raise Conflict(f"A category named {text} already exists.", field="category")
-        category = Category(name=text)
+        _lock_category_names(session)
+        if _category_named(session, label) is not None:
+            raise Conflict(f"A category named {label} already exists.", field="category")
+        category = Category(name=label)
         session.add(category)
         session.flush()
-        audit.record(session.connection(), actor, db.now(), "create", "category", text)
+        audit.record(session.connection(), actor, db.now(), "create", "category", label)
         return _category_view(category)
 
     return edit_session(db, work)
@@ -341,13 +404,17 @@ def rename_category(
     db: Database, name: str, new_name: str, actor: Actor, expected_version: int | None = None
 ) -> CategoryView:
     require(actor, Permission.CATALOG)
-    text = required_text(new_name, label="Category", field="category", max_len=CATEGORY_MAX)
+    label = required_text(new_name, label="Category", field="category", max_len=CATEGORY_MAX)
 
     def work(session: Session) -> CategoryView:
+        _lock_category_names(session)
         category = category_by_name(session, name)
         check_version(category.version, expected_version, f"Category {category.name}")
+        clash = _category_named(session, label)
+        if clash is not None and clash.id != category.id:
+            raise Conflict(f"A category named {clash.name} already exists.", field="category")
         old_name = category.name
-        category.name = text
+        category.name = label
         audit.record_edit(session, actor, db.now(), "category", old_name, category)
         session.flush()
         return _category_view(category)

@@ -19,7 +19,7 @@ from invdesk.domain.stock import (
     ReserveStock,
     StockResult,
 )
-from invdesk.domain.validation import parse_quantity
+from invdesk.domain.validation import parse_quantity, parse_whole_number
 from invdesk.services import counters, ledger
 from invdesk.services.lookup import (
     ProductRef,
@@ -39,6 +39,7 @@ from invdesk.services.requests import claim, fingerprint, unclaim
 reservation_t = table_of(Reservation)
 _r = reservation_t.c
 MAX_TTL_SECONDS = 90 * 24 * 3600
+MAX_RESERVATION_ID = 2**63 - 1  # a BIGINT; never MAX_QTY, which bounds quantities, not ids
 
 
 def _refs(conn: Connection, row: Any) -> tuple[ProductRef, WarehouseRef]:
@@ -148,7 +149,7 @@ def reserve(db: Database, cmd: ReserveStock, actor: Actor) -> ReservationView:
     """Hold qty of available stock for ttl_seconds. Raises InsufficientStock when it is not there."""
     require(actor, Permission.STOCK)
     qty = parse_quantity(cmd.qty)
-    ttl = int(parse_quantity(cmd.ttl_seconds, label="Time to live (seconds)", field="ttl"))
+    ttl = parse_whole_number(cmd.ttl_seconds, label="Time to live (seconds)", field="ttl")
     if ttl > MAX_TTL_SECONDS:
         raise ValidationError("A reservation can be held for at most 90 days.", field="ttl")
     code = warehouse_code(cmd.warehouse)
@@ -217,7 +218,12 @@ def reserve(db: Database, cmd: ReserveStock, actor: Actor) -> ReservationView:
 def _finish(
     db: Database, actor: Actor, reservation_id: object, request_id: str | None, *, commit: bool
 ) -> StockResult:
-    number = parse_quantity(reservation_id, label="Reservation number", field="reservation")
+    number = parse_whole_number(
+        reservation_id,
+        label="Reservation number",
+        field="reservation",
+        maximum=MAX_RESERVATION_ID,
+    )
     kind = "commit" if commit else "release"
 
     def apply(op: ledger.Op) -> tuple[MovementView, ...] | AfterCommit:

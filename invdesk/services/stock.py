@@ -284,18 +284,26 @@ def adjust(db: Database, cmd: AdjustStock, actor: Actor) -> StockResult:
     def apply(op: ledger.Op) -> tuple[MovementView, ...]:
         warehouse = warehouse_ref(op.conn, code)
         product = product_ref(op.conn, product_code)
+        # Counting by a case barcode counts cases, like every other stock command.
+        counted_units = counted * product.pack_qty
+        if counted_units > MAX_ON_HAND:
+            raise ValidationError(
+                f"{counted:,} × {product.pack_qty} units of {product.sku} is too large: "
+                f"at most {MAX_ON_HAND:,} units on hand.",
+                field="counted",
+            )
         counters.ensure(op.conn, product.id, warehouse.id, _standard_cost_minor(op.conn, product))
         expire_due(op, product, warehouse)
         before = counters.lock(op.conn, product.id, warehouse.id)
         assert before is not None
-        if counted < before.reserved:
+        if counted_units < before.reserved:
             raise ValidationError(
-                f"{counted:,} counted is below the {before.reserved:,} units of {product.sku} "
+                f"{counted_units:,} counted is below the {before.reserved:,} units of {product.sku} "
                 f"reserved in {warehouse.code}; release those reservations first.",
                 field="counted",
             )
-        after = counters.set_on_hand(op.conn, product.id, warehouse.id, counted)
-        diff = counted - before.on_hand
+        after = counters.set_on_hand(op.conn, product.id, warehouse.id, counted_units)
+        diff = counted_units - before.on_hand
         return (
             ledger.record(
                 op,

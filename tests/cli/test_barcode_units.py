@@ -25,12 +25,6 @@ def test_a_case_barcode_moves_its_pack_size_in_units(stocked, args, main_after, 
     assert levels[("CAB-001", "SHOP")] == shop_after
 
 
-@pytest.mark.xfail(
-    reason="BUG: adjust ignores the pack size of a case barcode: `adjust 14006381333938 MAIN 10` "
-    "(ten cases of 12) sets on hand to 10 units, although the help says a case barcode counts "
-    "its pack size (receive, issue, transfer, return and reserve all do)",
-    strict=True,
-)
 def test_counting_by_case_barcode_counts_cases(stocked):
     stocked.ok("adjust", "14006381333938", "MAIN", "10")
 

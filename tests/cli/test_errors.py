@@ -49,16 +49,47 @@ def test_a_negative_quantity_exits_2_and_changes_nothing(stocked, after_script):
     assert stocked.snapshot() == after_script
 
 
-@pytest.mark.xfail(
-    reason="BUG: click reads a negative QTY/COUNTED argument such as -1 as an option, so "
-    "`invdesk issue SKU WH -1` prints a usage block ending “No such option '-1'” instead of "
-    "the one-line quantity error",
-    strict=True,
-)
 def test_a_negative_quantity_gets_the_one_line_quantity_error(stocked):
     line = assert_one_line_error(stocked("issue", "CAB-001", "MAIN", "-1"), 2)
 
     assert "Quantity" in line
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["receive", "CAB-001", "MAIN", "-3", "--ref", "PO-1"], "Quantity must be at least 1 (got -3)."),
+        (["receive", "--cost", "1.00", "CAB-001", "MAIN", "-3"], "Quantity must be at least 1 (got -3)."),
+        (["transfer", "CAB-001", "MAIN", "SHOP", "-2"], "Quantity must be at least 1 (got -2)."),
+        (["return", "CAB-001", "MAIN", "-1", "--damaged"], "Quantity must be at least 1 (got -1)."),
+        (["reserve", "CAB-001", "MAIN", "-1", "--ttl", "60"], "Quantity must be at least 1 (got -1)."),
+        (["adjust", "CAB-001", "MAIN", "-5", "--reason", "count"],
+         "Counted quantity cannot be negative (got -5)."),
+        (["issue", "CAB-001", "MAIN", "-1.5"], "Quantity must be a whole number, not -1.5."),
+        (["issue", "CAB-001", "MAIN", "-0"], "Quantity must be at least 1 (got 0)."),
+        (["release", "-7"], "Reservation number must be at least 1 (got -7)."),
+    ],
+)  # fmt: skip
+def test_a_negative_number_argument_is_refused_by_its_own_rule(
+    stocked, after_script, args, message
+):
+    assert assert_one_line_error(stocked(*args), 2) == f"Error: {message}"
+    assert stocked.snapshot() == after_script
+
+
+def test_an_unknown_option_is_still_refused_next_to_a_negative_number(stocked, after_script):
+    result = stocked("issue", "CAB-001", "MAIN", "-1", "--bogus")
+
+    assert result.exit_code == 2
+    assert "No such option '--bogus'" in result.stderr
+    assert stocked.snapshot() == after_script
+
+
+def test_an_option_value_that_looks_negative_stays_the_options_value(stocked, after_script):
+    line = assert_one_line_error(stocked("receive", "CAB-001", "MAIN", "1", "--cost", "-1"), 2)
+
+    assert line == "Error: Unit cost cannot be negative."
+    assert stocked.snapshot() == after_script
 
 
 def test_a_quantity_message_quotes_what_was_typed(stocked):
@@ -117,6 +148,14 @@ def test_invalid_stock_input_exits_2_and_changes_nothing(stocked, after_script, 
         (
             ["product", "add", "NEW-1", "Name", "--category", "Tools", "--barcode", "036000291453"],
             "not a valid UPC-A: its check digit should be 2",
+        ),
+        (
+            ["product", "add", "NEW-1", "Name", "--category", "Tools", "--barcode", "96385075"],
+            "96385075 is not a valid EAN-8: its check digit should be 4.",
+        ),
+        (
+            ["product", "edit", "CAB-001", "--add-barcode", "4006381333932"],
+            "4006381333932 is not a valid EAN-13: its check digit should be 1.",
         ),
         (
             ["product", "add", "NEW-1", "Name", "--category", "Tools", "--barcode", "X:0"],
@@ -235,6 +274,22 @@ def test_unknown_sku_barcode_warehouse_or_reservation_exits_4_and_changes_nothin
             ["product", "edit", "CAB-001", "--name", "x", "--expected-version", "7"],
             "Product CAB-001 was changed by someone else. Reload it and try again.",
         ),
+        (
+            ["warehouse", "edit", "SHOP", "--name", "x", "--expected-version", "7"],
+            "Warehouse SHOP was changed by someone else. Reload it and try again.",
+        ),
+        (
+            ["product", "edit", "TAPE-01", "--sku", "CAB-001"],
+            "A product with SKU CAB-001 already exists.",
+        ),
+        (
+            ["product", "edit", "TAPE-01", "--sku", "14006381333938"],
+            "14006381333938 is already a barcode of product CAB-001.",
+        ),
+        (
+            ["product", "add", "4006381333931", "Impostor", "--category", "Tools"],
+            "4006381333931 is already a barcode of product CAB-001.",
+        ),
     ],
 )
 def test_duplicates_and_stale_edits_exit_5_and_change_nothing(
@@ -244,12 +299,6 @@ def test_duplicates_and_stale_edits_exit_5_and_change_nothing(
     assert stocked.snapshot(catalog=True) == catalog_after_script
 
 
-@pytest.mark.xfail(
-    reason="BUG: product add accepts a SKU equal to another product's barcode (only barcodes "
-    "are checked against SKUs, not the reverse); lookups try SKUs first, so the existing "
-    "barcode then silently resolves to the new product",
-    strict=True,
-)
 def test_a_sku_that_is_already_another_products_barcode_is_refused(stocked, catalog_after_script):
     result = stocked("product", "add", "4006381333931", "Impostor", "--category", "Tools")
 
@@ -257,11 +306,6 @@ def test_a_sku_that_is_already_another_products_barcode_is_refused(stocked, cata
     assert stocked.snapshot(catalog=True) == catalog_after_script
 
 
-@pytest.mark.xfail(
-    reason="BUG: consequence of the SKU/barcode clash above: after `product add 4006381333931 "
-    "...`, receiving by CAB-001's barcode books the units on the new product",
-    strict=True,
-)
 def test_scanning_a_barcode_keeps_finding_its_own_product(stocked):
     stocked("product", "add", "4006381333931", "Impostor", "--category", "Tools")
 
@@ -270,21 +314,11 @@ def test_scanning_a_barcode_keeps_finding_its_own_product(stocked):
     assert stocked.levels()[("CAB-001", "MAIN")] == (119, 0, 119)
 
 
-@pytest.mark.xfail(
-    reason="BUG: product edit --sku skips the no-spaces rule that product add enforces, so a "
-    "SKU with a space can be created by renaming",
-    strict=True,
-)
 def test_renaming_a_product_to_a_sku_with_a_space_is_refused(stocked, catalog_after_script):
     assert_one_line_error(stocked("product", "edit", "TAPE-01", "--sku", "TAPE 01"), 2)
     assert stocked.snapshot(catalog=True) == catalog_after_script
 
 
-@pytest.mark.xfail(
-    reason="BUG: parse_barcode_spec trusts str.isdigit(), so a pack size of Unicode digits "
-    "like '²' crashes `product add` with a ValueError traceback (exit 1)",
-    strict=True,
-)
 def test_a_pack_size_in_unicode_digits_is_refused_with_exit_2(stocked, catalog_after_script):
     result = stocked("product", "add", "NEW-1", "Name", "--category", "Tools", "--barcode", "X:²")
 

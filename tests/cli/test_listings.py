@@ -133,11 +133,6 @@ def test_empty_tables_say_so(invdesk, args, text):
     assert invdesk.ok(*args).stdout == text
 
 
-@pytest.mark.xfail(
-    reason="BUG: product list --search puts the term into a LIKE pattern without escaping, "
-    "so '_' and '%' act as wildcards and match every product",
-    strict=True,
-)
 @pytest.mark.parametrize("term", ["_", "%"])
 def test_product_search_treats_underscore_and_percent_literally(stocked, term):
     stocked.ok("product", "add", f"PLUG{term}EU", "Plug", "--category", "Electronics")

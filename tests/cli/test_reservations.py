@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import re
+import sqlite3
+from contextlib import closing
+from datetime import datetime, timedelta
+
+import pytest
 
 from tests.cli.conftest import assert_one_line_error
 
@@ -101,3 +106,71 @@ def test_reserve_json_describes_the_hold(stocked):
         "status": "active",
         "reference": "WEB-1",
     }
+
+
+def _expire_in_sql(invdesk, reservation: str) -> None:
+    """Move a hold's expiry into the past, as if its time had run out."""
+    path = invdesk.url.removeprefix("sqlite:///")
+    with closing(sqlite3.connect(path)) as conn, conn:
+        conn.execute(
+            "UPDATE reservation SET expires_at = '2000-01-01 00:00:00.000000' WHERE id = ?",
+            (int(reservation),),
+        )
+
+
+@pytest.mark.parametrize("command", ["commit", "release"])
+def test_finishing_an_expired_reservation_exits_2_and_only_releases_its_stock(stocked, command):
+    reservation = stocked.ok("reserve", "CAB-001", "MAIN", "5").stdout.strip()
+    _expire_in_sql(stocked, reservation)
+    history_before = stocked.json("history")
+
+    line = assert_one_line_error(stocked(command, reservation), 2)
+
+    assert line == (
+        f"Error: Reservation {reservation} expired at 2000-01-01 00:00 UTC and its stock has "
+        "been released."
+    )
+    assert stocked.levels()[("CAB-001", "MAIN")] == (118, 0, 118)
+    history = stocked.json("history")
+    assert [row["kind"] for row in history[: len(history) - len(history_before)]] == ["expire"]
+    assert_one_line_error(stocked(command, reservation), 2)  # refused again, released once
+    assert len(stocked.json("history")) == len(history)
+    stocked.ok("verify")
+
+
+def test_a_released_reservation_cannot_be_committed(stocked):
+    reservation = stocked.ok("reserve", "CAB-001", "MAIN", "5").stdout.strip()
+    stocked.ok("release", reservation)
+    before = stocked.snapshot()
+
+    line = assert_one_line_error(stocked("commit", reservation), 2)
+
+    assert line == f"Error: Reservation {reservation} is already released; it cannot be committed."
+    assert stocked.snapshot() == before
+
+
+def test_a_hold_may_last_thirty_days_but_not_ninety_one(stocked):
+    held = stocked.json("reserve", "CAB-001", "MAIN", "1", "--ttl", str(30 * 24 * 3600))
+    before = stocked.snapshot()
+
+    line = assert_one_line_error(
+        stocked("reserve", "CAB-001", "MAIN", "1", "--ttl", str(91 * 24 * 3600)), 2
+    )
+
+    created = datetime.fromisoformat(held["created_at"])
+    assert datetime.fromisoformat(held["expires_at"]) - created == timedelta(days=30)
+    assert line == "Error: A reservation can be held for at most 90 days."
+    assert stocked.snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("number", "code", "message"),
+    [
+        ("1000001", 4, "There is no reservation number 1000001."),  # past MAX_QTY: still an id
+        ("-1", 2, "Reservation number must be at least 1 (got -1)."),
+        ("1.5", 2, "Reservation number must be a whole number, not 1.5."),
+    ],
+)
+def test_commit_checks_the_reservation_number(stocked, after_script, number, code, message):
+    assert assert_one_line_error(stocked("commit", number), code) == f"Error: {message}"
+    assert stocked.snapshot() == after_script

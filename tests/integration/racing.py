@@ -12,30 +12,49 @@ from typing import Any
 from invdesk.db.engine import Database
 from tests.integration import workers
 
+_process_pools: dict[int, ProcessPoolExecutor] = {}
 
-@contextmanager
-def clerks(db: Database, count: int = 16) -> Iterator[Executor]:
-    if db.dialect == "sqlite":
+
+def _process_pool(count: int) -> ProcessPoolExecutor:
+    """A pool of `count` worker processes, kept for the next race (starting 16 Python processes
+    costs seconds on a loaded machine; the workers reopen the database each race names)."""
+    pool = _process_pools.get(count)
+    if pool is None:
         # forkserver: children fork from a clean server with the modules preloaded, which is
         # much faster than spawn and safe where fork (from a threaded pytest) is not.
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["tests.integration.workers"])
-        with ProcessPoolExecutor(count, mp_context=context) as pool:
-            # Start every process before the race, so start-up time does not serialise it.
-            list(pool.map(_warm, [str(db.engine.url)] * count))
+        pool = _process_pools[count] = ProcessPoolExecutor(count, mp_context=context)
+    return pool
+
+
+def shutdown() -> None:
+    """Stop the kept worker processes (they close their databases as they exit)."""
+    while _process_pools:
+        _process_pools.popitem()[1].shutdown()
+
+
+@contextmanager
+def clerks(db: Database, count: int = 16) -> Iterator[Executor]:
+    url = url_of(db)
+    if db.dialect == "sqlite":
+        # One pool of at least 16 serves every race; a race of fewer clerks leaves some idle.
+        size = max(count, 16)
+        pool = _process_pool(size)
+        try:
+            # Start (or re-point) every process before the race, so set-up does not serialise it.
+            list(pool.map(_warm, [url] * size))
             yield pool
+        except BaseException:
+            shutdown()  # a broken or half-used pool is not reused
+            raise
     else:
-        workers._db = Database.open(
-            str(db.engine.url.render_as_string(hide_password=False)),
-            pool_size=count + 2,
-            max_overflow=4,
-        )
+        workers.use(Database.open(url, pool_size=count + 2, max_overflow=4), url)
         try:
             with ThreadPoolExecutor(count) as pool:
                 yield pool
         finally:
-            workers._db.dispose()
-            workers._db = None
+            workers.close()
 
 
 def _warm(url: str) -> None:

@@ -153,18 +153,16 @@ def shared_world(
 
         def new_url() -> str:
             url = f"sqlite:///{folder}/world-{next(counter)}.db"
-            database = Database.open(url)
-            migrate.upgrade(database)
-            database.dispose()
+            with Database.open(url) as database:
+                migrate.upgrade(database)
             return url
 
     else:
         pg_url: str = request.getfixturevalue("pg_url")
 
         def new_url() -> str:
-            database = Database.open(pg_url)
-            empty_database(database)
-            database.dispose()
+            with Database.open(pg_url) as database:
+                empty_database(database)
             return pg_url
 
     holder = SharedWorld(new_url)
@@ -444,6 +442,14 @@ UNKNOWN_CASES = [
         ("reservation number", "at least 1"),
         "reservation",
     ),
+    case(
+        # Reservation ids grow past MAX_QTY (1,000,000); one beyond it must still be looked up.
+        "commit-unknown-reservation-past-a-million",
+        lambda db, w: reservations.commit(db, 10**12, ACTOR),
+        NotFound,
+        ("no reservation number 1000000000000",),
+        "reservation",
+    ),
 ]
 
 SAME_PLACE = ("two different warehouses", "MAIN")
@@ -678,11 +684,20 @@ TEXT_CASES = [
         ValidationError,
         ("90 days",),
         "ttl",
-        marks=pytest.mark.xfail(
-            reason="BUG: the TTL is parsed as a quantity capped at 1,000,000 s (11.6 days), "
-            "so the 90-day limit is never reached",
-            strict=True,
-        ),
+    ),
+    case(
+        "reserve-ttl-fractional",
+        reserve(ttl_seconds="1.5"),
+        ValidationError,
+        ("time to live", "whole number"),
+        "ttl",
+    ),
+    case(
+        "adjust-by-case-barcode-past-on-hand-ceiling",
+        adjust(10**9, sku=CASE_EAN13),
+        ValidationError,
+        ("12 units of SKU-1", "too large"),
+        "counted",
     ),
 ]
 
@@ -815,6 +830,34 @@ CONFLICT_CASES = [
         None,
     ),
     case("duplicate-sku", new_product(sku="SKU-2"), Conflict, ("already exists",), "sku"),
+    case(
+        "new-sku-is-another-products-barcode",
+        new_product(sku=UNIT_EAN13),
+        Conflict,
+        (UNIT_EAN13, "already a barcode", "SKU-1"),
+        "sku",
+    ),
+    case(
+        "edited-sku-is-another-products-barcode",
+        edit_product(sku="SKU-2", new_sku=CASE_EAN13),
+        Conflict,
+        (CASE_EAN13, "already a barcode", "SKU-1"),
+        "sku",
+    ),
+    case(
+        "edited-sku-is-another-products-sku",
+        edit_product(sku="SKU-2", new_sku="SKU-1"),
+        Conflict,
+        ("SKU-1", "already exists"),
+        "sku",
+    ),
+    case(
+        "category-renamed-to-another-in-other-case",
+        lambda db, w: catalog.rename_category(db, "Food", "TOOLS", ACTOR),
+        Conflict,
+        ("Tools", "already exists"),
+        "category",
+    ),
     case(
         "barcode-of-another-product",
         add_barcode(UNIT_EAN13),
@@ -1203,10 +1246,6 @@ def test_an_expired_hold_refused_twice_is_released_only_once(changed_world):
     assert len(expiries) == 1
 
 
-@pytest.mark.xfail(
-    reason="BUG: edit_product accepts a new SKU containing spaces (create_product refuses one)",
-    strict=True,
-)
 def test_editing_a_sku_to_one_with_spaces_is_refused_and_changes_nothing(changed_world):
     db, _, before = changed_world
 

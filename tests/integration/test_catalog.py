@@ -106,16 +106,51 @@ def test_a_barcode_equal_to_another_products_sku_is_a_conflict(db, how):
     assert catalog.get_product(db, "ABC-123", ACTOR).sku == "ABC-123"
 
 
-@pytest.mark.xfail(
-    reason="BUG: create_product does not check a new SKU against existing barcodes, so the "
-    "scanned code silently starts meaning the new product",
-    strict=True,
-)
-def test_a_sku_equal_to_another_products_barcode_is_a_conflict(db):
+@pytest.mark.parametrize("how", ["create", "edit"])
+def test_a_sku_equal_to_another_products_barcode_is_a_conflict(db, how):
     _create(db, barcodes=(("CASE-7", 12),))
+    if how == "edit":
+        _create(db, "P-2")
+    before = catalog.list_products(db, ACTOR)
 
-    with pytest.raises(Conflict):
-        _create(db, "CASE-7", "Loose sevens")
+    with pytest.raises(Conflict) as raised:
+        if how == "create":
+            _create(db, "CASE-7", "Loose sevens")
+        else:
+            catalog.edit_product(db, EditProduct("P-2", new_sku="CASE-7"), ACTOR)
+
+    assert raised.value.field == "sku"
+    assert "CASE-7" in raised.value.message and "P-1" in raised.value.message
+    assert catalog.list_products(db, ACTOR) == before
+    assert catalog.get_product(db, "CASE-7", ACTOR).sku == "P-1"
+
+
+def test_a_sku_may_be_the_products_own_unit_barcode(db):
+    created = _create(db, UNIT_EAN13, barcodes=((UNIT_EAN13, 1),))
+    _create(db, "P-2", barcodes=((UPC_A, 1),))
+
+    renamed = catalog.edit_product(db, EditProduct("P-2", new_sku=UPC_A), ACTOR)
+
+    assert created.sku == UNIT_EAN13 and renamed.sku == UPC_A
+    assert catalog.get_product(db, UPC_A, ACTOR).sku == UPC_A
+
+
+@pytest.mark.parametrize("how", ["create", "edit"])
+def test_a_sku_cannot_be_the_products_own_case_barcode(db, how):
+    """Look-ups try SKUs first: the case would then count as one unit, not as its pack."""
+    if how == "edit":
+        _create(db, barcodes=((CASE_GTIN14, 12),))
+    before = catalog.list_products(db, ACTOR)
+
+    with pytest.raises(ValidationError) as raised:
+        if how == "create":
+            _create(db, CASE_GTIN14, barcodes=((CASE_GTIN14, 12),))
+        else:
+            catalog.edit_product(db, EditProduct("P-1", new_sku=CASE_GTIN14), ACTOR)
+
+    assert raised.value.field == "sku"
+    assert "case of 12" in raised.value.message
+    assert catalog.list_products(db, ACTOR) == before
 
 
 def test_an_added_barcode_finds_the_product_and_a_removed_one_no_longer_does(db):
@@ -149,33 +184,30 @@ def test_category_lookup_ignores_letter_case(db):
     assert found == {name: ["P-0", "P-1", "P-2"] for name in typed}
 
 
-def test_category_lookup_ignores_case_of_accented_letters(db, request):
-    if db.dialect == "sqlite":
-        request.applymarker(
-            pytest.mark.xfail(
-                reason="BUG: on SQLite, func.lower() folds only ASCII, so 'écrous' does not find "
-                "the category 'Écrous' (PostgreSQL finds it)",
-                strict=True,
-            )
-        )
+def test_category_lookup_ignores_case_of_accented_letters(db):
     catalog.create_category(db, "Écrous", ACTOR)
 
     assert _create(db, category="écrous").category == "Écrous"
 
 
+def test_a_category_differing_only_in_the_case_of_accented_letters_is_a_conflict(db):
+    catalog.create_category(db, "Écrous", ACTOR)
+    catalog.create_category(db, "Vis", ACTOR)
+    before = catalog.list_categories(db, ACTOR)
+
+    with pytest.raises(Conflict):
+        catalog.create_category(db, "ÉCROUS", ACTOR)
+    with pytest.raises(Conflict):
+        catalog.rename_category(db, "vis", "écrous", ACTOR)
+
+    assert catalog.list_categories(db, ACTOR) == before
+    assert catalog.rename_category(db, "VIS", "Vis à bois", ACTOR).name == "Vis à bois"
+    assert catalog.rename_category(db, "écrous", "ÉCROUS", ACTOR).name == "ÉCROUS"
+
+
 @pytest.mark.parametrize(
     "new_name",
-    [
-        "Tools",
-        pytest.param(
-            "tools",
-            marks=pytest.mark.xfail(
-                reason="BUG: rename_category does not check names case-insensitively (as "
-                "create_category does), so 'Tools' and 'tools' can both exist",
-                strict=True,
-            ),
-        ),
-    ],
+    ["Tools", "tools", "TOOLS", " tOoLs "],
 )
 def test_renaming_a_category_to_an_existing_name_is_a_conflict(db, new_name):
     before = catalog.list_categories(db, ACTOR)
@@ -283,16 +315,32 @@ def test_list_products_searches_sku_and_name_fragments_and_exact_barcodes(shelf)
     assert found == SEARCHES
 
 
-@pytest.mark.xfail(
-    reason="BUG: list_products passes the search text to LIKE unescaped, so '_' and '%' act as "
-    "wildcards ('M_' also matches 'MX1')",
-    strict=True,
-)
 def test_list_products_search_treats_underscore_literally(db):
     _create(db, "M_1", "Underscored")
     _create(db, "MX1", "Lettered")
 
     assert _skus(catalog.list_products(db, ACTOR, search="M_")) == ["M_1"]
+
+
+def test_list_products_search_treats_percent_and_backslash_literally(db):
+    _create(db, "M%1", "Percent")
+    _create(db, "M\\1", "Backslash")
+    _create(db, "MX1", "Lettered")
+    _create(db, "TEE-1", "100% cotton tee")
+    _create(db, "TEE-2", "1000 cotton tees")
+
+    found = {term: _skus(catalog.list_products(db, ACTOR, search=term)) for term in SPECIALS}
+
+    assert found == SPECIALS
+
+
+SPECIALS = {
+    "M%": ["M%1"],
+    "M\\": ["M\\1"],
+    "\\1": ["M\\1"],
+    "100%": ["TEE-1"],
+    "%": ["M%1", "TEE-1"],
+}
 
 
 def test_list_products_filters_by_category_hides_inactive_and_pages_in_sku_order(shelf):

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
 
+import pytest
 from sqlalchemy import func, select
 
 from invdesk.db.models import Movement, Reservation
-from invdesk.services import verify
+from invdesk.domain.stock import ReserveStock
+from invdesk.services import reservations, verify
 from tests import support
 from tests.integration import racing, workers
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _worker_processes() -> Iterator[None]:
+    """The SQLite races share their worker processes; they stop with this module."""
+    yield
+    racing.shutdown()
 
 
 def _kinds(db, kind: str) -> int:
@@ -69,7 +79,7 @@ def test_opposite_transfers_conserve_totals_and_never_deadlock(db):
 
     def watch() -> None:
         while not stop.is_set():
-            readings.append(workers.total_on_hand(url, "P2"))
+            readings.append(workers.total_on_hand(db, "P2"))
 
     calls = []
     for i in range(96):
@@ -107,3 +117,55 @@ def test_the_same_request_sent_concurrently_applies_once(db):
     assert len(set(results)) == 1
     assert support.on_hand(db, "SKU-1") == (9, 0)
     assert _kinds(db, "issue") == 1
+
+
+def test_clerks_reserving_and_issuing_the_last_ten_units_get_exactly_ten(db):
+    support.warehouse(db)
+    support.product(db)
+    support.stocked(db, qty=10)
+    url = racing.url_of(db)
+    with racing.clerks(db) as pool:
+        results = racing.run_all(
+            pool, workers.reserve_or_issue_one, [(url, "SKU-1", "MAIN", i % 16) for i in range(64)]
+        )
+    assert results.count("ok") == 10
+    issued, held = _kinds(db, "issue"), _kinds(db, "reserve")
+    assert issued + held == 10
+    assert support.on_hand(db, "SKU-1") == (10 - issued, held)
+    assert verify.verify(db, support.ACTOR) == []
+
+
+def test_clerks_racing_to_commit_and_release_one_hold_finish_it_once(db):
+    support.warehouse(db)
+    support.product(db)
+    support.stocked(db, qty=10)
+    hold = reservations.reserve(db, ReserveStock("SKU-1", "MAIN", 4), support.ACTOR)
+    url = racing.url_of(db)
+    with racing.clerks(db) as pool:
+        results = racing.run_all(pool, workers.finish_hold, [(url, hold.id, i) for i in range(16)])
+    assert results.count("refused") == 15
+    (outcome,) = [r for r in results if r != "refused"]
+    with db.read() as conn:
+        rows = conn.execute(
+            select(Movement.kind).where(
+                Movement.reservation_id == hold.id, Movement.kind != "reserve"
+            )
+        ).all()
+    assert rows == ([("issue",)] if outcome == "committed" else [("release",)])
+    assert support.on_hand(db, "SKU-1") == ((6, 0) if outcome == "committed" else (10, 0))
+    assert verify.verify(db, support.ACTOR) == []
+
+
+def test_the_same_reservation_request_sent_concurrently_holds_once(db):
+    support.warehouse(db)
+    support.product(db)
+    support.stocked(db, qty=10)
+    url = racing.url_of(db)
+    with racing.clerks(db, 8) as pool:
+        results = racing.run_all(
+            pool, workers.reserve_with_request, [(url, "SKU-1", "MAIN", "cart-7")] * 8
+        )
+    assert len(set(results)) == 1
+    assert support.on_hand(db, "SKU-1") == (10, 3)
+    assert _kinds(db, "reserve") == 1
+    assert verify.verify(db, support.ACTOR) == []

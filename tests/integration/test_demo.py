@@ -194,17 +194,18 @@ def test_the_same_seed_gives_the_same_data(tmp_path):
     fixed = datetime(2026, 3, 2, 15, 30, tzinfo=UTC)
 
     def ledger_of(name: str, seed: int) -> list[tuple]:
-        db = Database.open(f"sqlite:///{tmp_path}/{name}.db")
-        db.clock = lambda: fixed
-        migrate.upgrade(db)
-        load_demo(db, MANAGER, seed=seed, days=10)
-        with db.read() as conn:
-            rows = conn.execute(
-                select(Product.sku, Movement.kind, Movement.qty, Movement.at, Movement.unit_cost)
-                .join(Product)
-                .order_by(Movement.id)
-            ).all()
-        db.dispose()
+        with Database.open(f"sqlite:///{tmp_path}/{name}.db") as db:
+            db.clock = lambda: fixed
+            migrate.upgrade(db)
+            load_demo(db, MANAGER, seed=seed, days=10)
+            with db.read() as conn:
+                rows = conn.execute(
+                    select(
+                        Product.sku, Movement.kind, Movement.qty, Movement.at, Movement.unit_cost
+                    )
+                    .join(Product)
+                    .order_by(Movement.id)
+                ).all()
         return [tuple(row) for row in rows]
 
     first = ledger_of("a", 7)

@@ -30,30 +30,26 @@ def test_a_frozen_client_holding_a_row_lock_delays_others_only_seconds(pg_url):
     from invdesk.db.engine import Database
     from tests.fixtures.databases import _empty
 
-    db = Database.open(pg_url)
-    _empty(db)
-    support.warehouse(db)
-    support.product(db)
-    support.stocked(db, qty=10)
-    frozen = subprocess.Popen(
-        [sys.executable, "-c", FREEZE, pg_url], stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert frozen.stdout is not None and frozen.stdout.readline().strip() == "locked"
-        started = time.monotonic()
-        stock.issue(db, IssueStock("MAIN", (Line("SKU-1", 1),)), support.ACTOR)
-        waited = time.monotonic() - started
-    finally:
-        os.kill(frozen.pid, signal.SIGKILL)
-        frozen.wait()
-        if frozen.stdout is not None:
-            frozen.stdout.close()
-        db.dispose()
+    with Database.open(pg_url) as db:
+        _empty(db)
+        support.warehouse(db)
+        support.product(db)
+        support.stocked(db, qty=10)
+        frozen = subprocess.Popen(
+            [sys.executable, "-c", FREEZE, pg_url], stdout=subprocess.PIPE, text=True
+        )
+        try:
+            assert frozen.stdout is not None and frozen.stdout.readline().strip() == "locked"
+            started = time.monotonic()
+            stock.issue(db, IssueStock("MAIN", (Line("SKU-1", 1),)), support.ACTOR)
+            waited = time.monotonic() - started
+        finally:
+            os.kill(frozen.pid, signal.SIGKILL)
+            frozen.wait()
+            if frozen.stdout is not None:
+                frozen.stdout.close()
     # The server ends the frozen session after idle_in_transaction_session_timeout (5 s);
     # the clerk's lock_timeout (3 s) and retry carry the issue through right after.
     assert 2 < waited < 15
-    db = Database.open(pg_url)
-    try:
+    with Database.open(pg_url) as db:
         assert support.on_hand(db, "SKU-1") == (9, 0)
-    finally:
-        db.dispose()

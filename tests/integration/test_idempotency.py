@@ -8,7 +8,15 @@ import psycopg
 import pytest
 
 from invdesk.domain.errors import DuplicateRequest
-from invdesk.domain.stock import IssueStock, Line, ReceiveStock, ReserveStock, TransferStock
+from invdesk.domain.stock import (
+    AdjustStock,
+    IssueStock,
+    Line,
+    ReceiveStock,
+    ReserveStock,
+    ReturnStock,
+    TransferStock,
+)
 from invdesk.services import reservations, stock, verify
 from tests import support
 
@@ -95,4 +103,71 @@ def test_a_lost_acknowledgement_is_retried_and_applies_once(shelf, monkeypatch):
     assert len(result.movements) == 1 and result.movements[0].qty == -4
     assert support.ledger_count(shelf) == rows + 1
     assert support.on_hand(shelf, "SKU-1") == (6, 0)
+    assert verify.verify(shelf, support.ACTOR) == []
+
+
+# Each operation with a request id (and a hold, for commit and release), and the
+# (on_hand, reserved) of SKU-1 in MAIN after it.
+LOST_ACK_OPERATIONS = {
+    "receive": (
+        lambda db, rid, _: stock.receive(
+            db, ReceiveStock("MAIN", (Line("SKU-1", 5, "2.00"),), request_id=rid), support.ACTOR
+        ),
+        (15, 0),
+    ),
+    "transfer": (
+        lambda db, rid, _: stock.transfer(
+            db, TransferStock("MAIN", "SHOP", (Line("SKU-1", 4),), request_id=rid), support.ACTOR
+        ),
+        (6, 0),
+    ),
+    "return": (
+        lambda db, rid, _: stock.return_stock(
+            db, ReturnStock("MAIN", (Line("SKU-1", 2),), request_id=rid), support.ACTOR
+        ),
+        (12, 0),
+    ),
+    "adjust": (
+        lambda db, rid, _: stock.adjust(
+            db, AdjustStock("SKU-1", "MAIN", 7, request_id=rid), support.ACTOR
+        ),
+        (7, 0),
+    ),
+    "reserve": (
+        lambda db, rid, _: reservations.reserve(
+            db, ReserveStock("SKU-1", "MAIN", 3, request_id=rid), support.ACTOR
+        ),
+        (10, 3),
+    ),
+    "commit": (
+        lambda db, rid, hold: reservations.commit(db, hold, support.ACTOR, request_id=rid),
+        (7, 0),
+    ),
+    "release": (
+        lambda db, rid, hold: reservations.release(db, hold, support.ACTOR, request_id=rid),
+        (10, 0),
+    ),
+}
+
+
+@pytest.mark.parametrize("operation", list(LOST_ACK_OPERATIONS))
+def test_every_operation_whose_acknowledgement_is_lost_applies_once(shelf, monkeypatch, operation):
+    run, expected = LOST_ACK_OPERATIONS[operation]
+    hold = None
+    if operation in ("commit", "release"):
+        hold = reservations.reserve(shelf, ReserveStock("SKU-1", "MAIN", 3), support.ACTOR).id
+    rows = support.ledger_count(shelf)
+    lost = _lose_the_first_acknowledgement(shelf, monkeypatch)
+
+    result = run(shelf, f"lost-{operation}", hold)
+
+    assert lost == [True]
+    assert result.replayed  # the retry found the first attempt committed
+    assert support.on_hand(shelf, "SKU-1") == expected
+    written = support.ledger_count(shelf) - rows
+    assert written == (2 if operation == "transfer" else 1)
+    again = run(shelf, f"lost-{operation}", hold)  # a later retry by the caller changes nothing
+    assert again.replayed
+    assert support.on_hand(shelf, "SKU-1") == expected
+    assert support.ledger_count(shelf) - rows == written
     assert verify.verify(shelf, support.ACTOR) == []

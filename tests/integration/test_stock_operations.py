@@ -341,11 +341,6 @@ def test_a_committed_hold_is_issued_and_a_released_one_is_available_again(main):
     }
 
 
-@pytest.mark.xfail(
-    reason="BUG: reserve parses ttl_seconds with parse_quantity (at most 1,000,000 s, 11.6 days), "
-    "so holds longer than that are refused although MAX_TTL_SECONDS allows 90 days",
-    strict=True,
-)
 def test_a_hold_can_last_thirty_days(main, clock):
     receive(main, "SKU-1", 1)
 

@@ -2,20 +2,47 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.util
+
 from invdesk.db.engine import Database
-from invdesk.domain.errors import InsufficientStock
+from invdesk.domain.errors import InsufficientStock, ValidationError
 from invdesk.domain.security import Actor
 from invdesk.domain.stock import IssueStock, Line, ReserveStock, TransferStock
 from invdesk.services import reservations, stock
 
 _db: Database | None = None
+_url: str | None = None
+_closes_at_exit = False
 
 
 def _database(url: str) -> Database:
-    global _db
-    if _db is None:
-        _db = Database.open(url)
+    """This worker's database for `url`, opened on first use and reopened when a test moves on
+    to another file. A worker process closes it when it exits (multiprocessing ends workers with
+    os._exit, which skips atexit and garbage collection)."""
+    global _db, _url, _closes_at_exit
+    if _db is None or url != _url:
+        close()
+        _db, _url = Database.open(url), url
+        if multiprocessing.parent_process() is not None and not _closes_at_exit:
+            multiprocessing.util.Finalize(None, close, exitpriority=10)
+            _closes_at_exit = True
     return _db
+
+
+def use(db: Database, url: str) -> None:
+    """Let the worker functions run on `db` for `url` in this process (threads on PostgreSQL)."""
+    global _db, _url
+    close()
+    _db, _url = db, url
+
+
+def close() -> None:
+    """Dispose of the worker database: an engine dropped unclosed leaks its SQLite connections."""
+    global _db, _url
+    if _db is not None:
+        _db.dispose()
+    _db, _url = None, None
 
 
 def issue_one(url: str, sku: str, wh: str, worker: int) -> str:
@@ -32,6 +59,28 @@ def reserve_one(url: str, sku: str, wh: str, worker: int) -> str:
     except InsufficientStock:
         return "short"
     return "ok"
+
+
+def reserve_or_issue_one(url: str, sku: str, wh: str, worker: int) -> str:
+    """Even workers reserve a unit, odd ones issue one: both compete for the same available units."""
+    return (reserve_one if worker % 2 == 0 else issue_one)(url, sku, wh, worker)
+
+
+def finish_hold(url: str, reservation_id: int, worker: int) -> str:
+    """Even workers commit the hold, odd ones release it; only one of them can succeed."""
+    action = reservations.commit if worker % 2 == 0 else reservations.release
+    try:
+        action(_database(url), reservation_id, Actor(f"clerk{worker}"))
+    except ValidationError:
+        return "refused"
+    return "committed" if worker % 2 == 0 else "released"
+
+
+def reserve_with_request(url: str, sku: str, wh: str, request_id: str) -> int:
+    held = reservations.reserve(
+        _database(url), ReserveStock(sku, wh, 3, request_id=request_id), Actor("clerk")
+    )
+    return held.id
 
 
 def transfer_lines(url: str, source: str, destination: str, skus: list[str], worker: int) -> str:
@@ -52,12 +101,13 @@ def issue_with_request(url: str, sku: str, wh: str, request_id: str) -> tuple[in
     return tuple(m.id for m in result.movements)
 
 
-def total_on_hand(url: str, sku: str) -> int:
+def total_on_hand(db: Database, sku: str) -> int:
+    """One product's on hand summed over every warehouse, read in one statement."""
     from sqlalchemy import func, select
 
     from invdesk.db.models import Product, StockLevel
 
-    with _database(url).read() as conn:
+    with db.read() as conn:
         return int(
             conn.execute(
                 select(func.coalesce(func.sum(StockLevel.on_hand), 0))

@@ -65,11 +65,10 @@ def test_a_new_sqlite_file_is_created_and_upgraded_when_opened(tmp_path):
 
 
 def test_a_database_from_a_newer_invdesk_is_refused(fresh_url):
-    db = Database.open(fresh_url)
-    migrate.upgrade(db)
-    with db.engine.begin() as conn:
-        conn.execute(text("UPDATE alembic_version SET version_num = 'from_the_future'"))
-    db.dispose()
+    with Database.open(fresh_url) as db:
+        migrate.upgrade(db)
+        with db.engine.begin() as conn:
+            conn.execute(text("UPDATE alembic_version SET version_num = 'from_the_future'"))
     with pytest.raises(DatabaseUnavailable, match="newer version of invdesk"):
         open_database(fresh_url)
 

@@ -648,7 +648,7 @@ class WorkerPool:
         for proc in self.procs:
             proc.start()
         for _ in range(size):
-            self._expect("ready", timeout=120)
+            self._expect("ready", timeout=600)  # 16 spawned interpreters on a loaded machine
 
     def _expect(self, tag: str, timeout: float) -> Any:
         try:

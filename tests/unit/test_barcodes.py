@@ -130,12 +130,16 @@ def test_barcode_spec_still_checks_the_gtin_check_digit():
         parse_barcode_spec("4006381333932:6")
 
 
-@pytest.mark.xfail(
-    reason="BUG: parse_barcode_spec checks the pack with str.isdigit(), which is true for "
-    "superscript/other Unicode digits that int() rejects, so 'CODE:²' raises a bare ValueError "
-    "(a traceback in the CLI) instead of ValidationError",
-    strict=True,
-)
 def test_barcode_spec_refuses_a_unicode_superscript_pack_size_cleanly():
     with pytest.raises(ValidationError):
         parse_barcode_spec("CODE:²")
+
+
+@pytest.mark.parametrize("spec", ["CODE:١٢", "CODE:１２", "CODE:2²"])
+def test_barcode_spec_refuses_non_ascii_digits_in_the_pack_size(spec):
+    with pytest.raises(ValidationError, match=r"Pack size in .* must be a whole number"):
+        parse_barcode_spec(spec)
+
+
+def test_barcode_spec_allows_spaces_around_the_pack_size():
+    assert parse_barcode_spec("CODE: 12 ") == ("CODE", 12)

@@ -7,7 +7,13 @@ from decimal import Decimal
 import pytest
 
 from invdesk.domain.errors import ValidationError
-from invdesk.domain.validation import MAX_ON_HAND, MAX_QTY, parse_count, parse_quantity
+from invdesk.domain.validation import (
+    MAX_ON_HAND,
+    MAX_QTY,
+    parse_count,
+    parse_quantity,
+    parse_whole_number,
+)
 
 
 @pytest.mark.parametrize(
@@ -117,3 +123,26 @@ def test_count_refuses_negative_fractional_and_non_numbers(typed):
 def test_count_message_says_a_negative_count_is_impossible():
     with pytest.raises(ValidationError, match=r"cannot be negative \(got -3\)"):
         parse_count("-3")
+
+
+def test_a_whole_number_that_is_not_a_quantity_may_exceed_max_qty():
+    """Seconds and record numbers: MAX_QTY bounds stock quantities only."""
+    assert parse_whole_number("7776000", label="TTL", field="ttl") == 7_776_000
+    assert parse_whole_number(10**12, label="Number", field="n", maximum=2**63 - 1) == 10**12
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("0", r"^TTL must be at least 1 \(got 0\)\.$"),
+        ("-5", r"^TTL must be at least 1 \(got -5\)\.$"),
+        ("11", r"^TTL 11 is too large: at most 10\.$"),
+        ("2.5", r"^TTL must be a whole number, not 2\.5\.$"),
+        ("soon", r"^TTL must be a whole number, not “soon”\.$"),
+    ],
+)
+def test_a_whole_number_outside_its_bounds_is_refused_naming_them(typed, message):
+    with pytest.raises(ValidationError, match=message) as caught:
+        parse_whole_number(typed, label="TTL", field="ttl", maximum=10)
+
+    assert caught.value.field == "ttl"
