@@ -301,6 +301,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_settings()
+        self.actions_.close_dialogs()
         self.scanner.uninstall()
         background.default().wait()
         super().closeEvent(event)

@@ -108,6 +108,13 @@ class StockActions:
         dialog.open()
         return dialog
 
+    def close_dialogs(self) -> None:
+        """Close what the window opened (a half-filled document is not posted)."""
+        for dialog in list(self.open_dialogs):
+            if shiboken6.isValid(dialog):
+                dialog.close()
+        self.open_dialogs.clear()
+
     def _closed(self, dialog: QDialog) -> None:
         if dialog in self.open_dialogs:
             self.open_dialogs.remove(dialog)

@@ -7,6 +7,7 @@ import types
 from typing import ClassVar
 
 import pytest
+import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QLabel
 
@@ -49,7 +50,8 @@ def dialogs(monkeypatch):
     FakeDialog.made = []
     yield FakeDialog.made
     for dialog in FakeDialog.made:
-        dialog.close()
+        if shiboken6.isValid(dialog):  # the window closes (and deletes) what it opened
+            dialog.close()
 
 
 def loaded(qtbot, window):
