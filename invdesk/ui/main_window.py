@@ -22,10 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from invdesk.domain.security import Actor
+from invdesk.domain.security import Actor, Permission
 from invdesk.services import database
 from invdesk.services.database import Database
 from invdesk.ui import background
+from invdesk.ui.backup_actions import backup_actions
 from invdesk.ui.pages import PAGES, Page
 from invdesk.ui.resources import icon
 from invdesk.ui.scanning import ScanDetector
@@ -52,12 +53,15 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("invdesk")
         self.setWindowIcon(icon("invdesk"))
         self.resize(1280, 800)
-        self.page_classes: list[type[Page]] = list(PAGES)
+        self.page_classes: list[type[Page]] = [
+            page for page in PAGES if actor.can(getattr(page, "PERMISSION", Permission.VIEW))
+        ]
         self._pages: dict[int, Page] = {}
         self._stale: set[int] = set()
         self._build_pages()
         self.actions_ = StockActions(self)
         self._build_toolbar()
+        self._build_menus()
         self._build_status_bar()
         self.scanner = scanner or ScanDetector(self)
         self.scanner.scanned.connect(self.handle_scan)
@@ -92,9 +96,14 @@ class MainWindow(QMainWindow):
         page = self._pages.get(number)
         if page is None:
             page = self.page_classes[number](self.db, self.actor, self.stack)
-            page.open_product.connect(lambda sku: self.actions_.edit_product(sku=sku))
-            page.open_warehouse.connect(lambda code: self.actions_.edit_warehouse(code=code))
-            for name, table in page.tables().items():
+            # Pages of other features are plain widgets: the editor signals and remembered
+            # column widths apply to those that offer them.
+            if hasattr(page, "open_product"):
+                page.open_product.connect(lambda sku: self.actions_.edit_product(sku=sku))
+            if hasattr(page, "open_warehouse"):
+                page.open_warehouse.connect(lambda code: self.actions_.edit_warehouse(code=code))
+            tables = page.tables() if hasattr(page, "tables") else {}
+            for name, table in tables.items():
                 state = self.settings.value(f"tables/{name}")
                 if isinstance(state, QByteArray):
                     table.horizontalHeader().restoreState(state)
@@ -173,6 +182,15 @@ class MainWindow(QMainWindow):
             )
         self.addToolBar(bar)
         self.toolbar = bar
+
+    def _build_menus(self) -> None:
+        menu = self.menuBar().addMenu("&Database")
+        self.backup_actions = backup_actions(self, self.db, self.actor, on_restored=self.refresh)
+        for action in self.backup_actions:
+            menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction("&Quit", QKeySequence.StandardKey.Quit, self.close)
+        self.database_menu = menu
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()
@@ -283,19 +301,18 @@ class MainWindow(QMainWindow):
         geometry = s.value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
-        last = s.value("window/page", 0)
-        try:
-            number = int(str(last))
-        except ValueError:
-            number = 0
-        self.show_page(number if 0 <= number < len(self.page_classes) else 0)
+        # By title: which pages a user sees depends on the role, so positions differ.
+        last = str(s.value("window/page", ""))
+        titles = [page.TITLE for page in self.page_classes]
+        self.show_page(titles.index(last) if last in titles else 0)
 
     def save_settings(self) -> None:
         s = self.settings
         s.setValue("window/geometry", self.saveGeometry())
-        s.setValue("window/page", self.stack.currentIndex())
+        s.setValue("window/page", self.page_classes[self.stack.currentIndex()].TITLE)
         for page in self.pages:
-            for name, table in page.tables().items():
+            tables = page.tables() if hasattr(page, "tables") else {}
+            for name, table in tables.items():
                 s.setValue(f"tables/{name}", table.horizontalHeader().saveState())
         s.sync()
 

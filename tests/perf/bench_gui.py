@@ -150,7 +150,7 @@ def measure(name: str, db: Database, n: int, tmp: str) -> None:
 
     make_app(offscreen=True)
     settings = QSettings(f"{tmp}/{name}.ini", QSettings.Format.IniFormat)
-    settings.setValue("window/page", 1)  # open on Products
+    settings.setValue("window/page", "Products")
 
     def first_page() -> tuple[float, float]:
         start = time.perf_counter()

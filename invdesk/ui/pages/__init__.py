@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from PySide6.QtWidgets import QWidget
+
+from invdesk.ui.pages.audit import AuditPage
 from invdesk.ui.pages.dashboard import DashboardPage
 from invdesk.ui.pages.movements import MovementsPage
 from invdesk.ui.pages.placeholders import AlertsPage, ReportsPage
 from invdesk.ui.pages.products import ProductsPage
 from invdesk.ui.pages.reservations import ReservationsPage
 from invdesk.ui.pages.stock import StockPage
+from invdesk.ui.pages.users import UsersPage
 from invdesk.ui.pages.warehouses import WarehousesPage
 from invdesk.ui.widgets import Page
 
-PAGES: list[type[Page]] = [
+PAGES: list[type[Page] | type[QWidget]] = [
     DashboardPage,
     ProductsPage,
     StockPage,
@@ -20,6 +24,8 @@ PAGES: list[type[Page]] = [
     ReservationsPage,
     AlertsPage,
     ReportsPage,
+    AuditPage,
+    UsersPage,
 ]
 
 __all__ = ["PAGES", "Page"]

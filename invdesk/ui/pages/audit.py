@@ -30,6 +30,8 @@ MAX_ROWS = 2000
 
 class AuditPage(QWidget):
     TITLE = "Audit"
+    ICON = "audit"
+    PERMISSION = Permission.REPORTS
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)

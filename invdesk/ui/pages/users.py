@@ -77,6 +77,8 @@ class AccountDialog(QDialog):
 
 class UsersPage(QWidget):
     TITLE = "Users"
+    ICON = "users"
+    PERMISSION = Permission.VIEW
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
