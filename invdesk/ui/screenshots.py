@@ -1,4 +1,4 @@
-"""`invdesk screenshots DIR`: every page (and later every dialog) of the demo data, offscreen.
+"""`invdesk screenshots DIR`: every page and every dialog of the demo data, offscreen.
 
 SHOTS is the one list of what is shot: a name and a factory that prepares the window and returns
 the widget to grab. Add a dialog by adding a factory that opens it and returns it.
@@ -17,6 +17,7 @@ from invdesk.domain.security import Actor, Role
 from invdesk.services import demo
 from invdesk.services.database import open_database
 from invdesk.ui import background
+from invdesk.ui.dialogs.gallery import dialog_shots
 from invdesk.ui.main_window import MainWindow
 from invdesk.ui.pages import PAGES
 from invdesk.ui.pages.products import ProductsPage
@@ -33,9 +34,9 @@ def settle() -> None:
         QApplication.processEvents()
 
 
-def _page(number: int) -> Factory:
+def _page(page_class: type[QWidget]) -> Factory:
     def show(window: MainWindow) -> QWidget:
-        window.show_page(number)
+        window.open_page(page_class)  # type: ignore[arg-type]
         return window
 
     return show
@@ -66,7 +67,7 @@ def _unknown_scan(window: MainWindow) -> QWidget:
 
 
 SHOTS: dict[str, Factory] = {
-    **{page.__name__.removesuffix("Page").lower(): _page(n) for n, page in enumerate(PAGES)},
+    **{page.__name__.removesuffix("Page").lower(): _page(page) for page in PAGES},
     "products-search": _search_products,
     "stock-shop": _stock_of_shop,
     "scan-unknown": _unknown_scan,
@@ -101,6 +102,15 @@ def render(directory: str | Path, names: list[str] | None = None) -> list[Path]:
                 written.append(path)
                 if widget is not window:
                     widget.close()
+            for name, dialog in dialog_shots(db, actor):
+                if names and name not in names:
+                    continue
+                dialog.show()
+                settle()
+                path = out / f"{name}.png"
+                dialog.grab().save(str(path))
+                written.append(path)
+                dialog.close()
             window.close()
             settle()
         finally:

@@ -77,8 +77,9 @@ def test_a_bug_shows_the_traceback_and_the_log_file(qtbot):
 def test_the_screenshots_command_renders_pages_to_png(tmp_path):
     from invdesk.ui.screenshots import SHOTS, render
 
-    written = render(tmp_path, names=["dashboard", "products", "scan-unknown"])
+    names = ["dashboard", "products", "scan-unknown", "dialog-receive"]
+    written = render(tmp_path, names=names)
 
-    assert [p.name for p in written] == ["dashboard.png", "products.png", "scan-unknown.png"]
-    assert all(p.stat().st_size > 10_000 for p in written[:2])
+    assert [p.name for p in written] == [f"{name}.png" for name in names]
+    assert all(p.stat().st_size > 10_000 for p in (written[0], written[1], written[3]))
     assert {"dashboard", "stock", "movements", "alerts", "reports"} <= set(SHOTS)
