@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, Row, func, insert, select, update
 
 from invdesk.db.engine import AfterCommit, Database
 from invdesk.db.models import Reservation, table_of
@@ -20,7 +20,7 @@ from invdesk.domain.stock import (
     StockResult,
 )
 from invdesk.domain.validation import parse_quantity
-from invdesk.services import counters, ledger
+from invdesk.services import counters, events, ledger
 from invdesk.services.lookup import (
     ProductRef,
     WarehouseRef,
@@ -39,6 +39,8 @@ from invdesk.services.requests import claim, fingerprint, unclaim
 reservation_t = table_of(Reservation)
 _r = reservation_t.c
 MAX_TTL_SECONDS = 90 * 24 * 3600
+# pg_try_advisory_xact_lock key that makes the sweeper a singleton across PCs ("invdsweep").
+SWEEP_LOCK_KEY = 0x696E76647377
 
 
 def _refs(conn: Connection, row: Any) -> tuple[ProductRef, WarehouseRef]:
@@ -125,7 +127,16 @@ def sweep(db: Database, actor: Actor, limit: int = 1000) -> int:
         )
     if not due:
         return 0
-    return db.run(lambda conn: sum(_expire_one(conn, actor, now, rid) for rid in due))
+
+    def work(conn: Connection) -> int:
+        if (
+            conn.dialect.name == "postgresql"
+            and not conn.execute(select(func.pg_try_advisory_xact_lock(SWEEP_LOCK_KEY))).scalar()
+        ):
+            return 0  # another PC is sweeping right now; its releases are the ones that count
+        return sum(_expire_one(conn, actor, now, rid) for rid in due)
+
+    return events.run(db, work)
 
 
 def _view(row: Any, sku: str, warehouse: str, replayed: bool = False) -> ReservationView:
@@ -211,7 +222,7 @@ def reserve(db: Database, cmd: ReserveStock, actor: Actor) -> ReservationView:
         )
         return _view(row, product.sku, warehouse.code)
 
-    return db.run(work)
+    return events.run(db, work)
 
 
 def _finish(
