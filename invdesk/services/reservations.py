@@ -310,3 +310,29 @@ def list_reservations(
         stmt = stmt.where(_r.status == status.value)
     with db.read() as conn:
         return [_view(row, row.sku, row.warehouse_code) for row in conn.execute(stmt)]
+
+
+def close_hold(op: ledger.Op, reservation_id: int, *, commit: bool) -> MovementView | None:
+    """Inside a running operation, commit (an issue) or release one active, unexpired hold.
+
+    Returns the ledger row, or None when the hold is not active or is overdue (nothing changed).
+    """
+    status = ReservationStatus.COMMITTED if commit else ReservationStatus.RELEASED
+    row = _close(op, reservation_id, status)
+    if row is None:
+        return None
+    product, warehouse = _refs(op.conn, row)
+    level = counters.unhold(op.conn, product.id, warehouse.id, row.qty, consume=commit)
+    return ledger.record(
+        op,
+        MovementKind.ISSUE if commit else MovementKind.RELEASE,
+        product,
+        warehouse,
+        qty=-row.qty if commit else 0,
+        units=row.qty,
+        reserved_delta=-row.qty,
+        balance_after=level.on_hand,
+        reference=row.reference,
+        unit_cost_minor=level.avg_cost_minor if commit else None,
+        reservation_id=reservation_id,
+    )
