@@ -203,7 +203,8 @@ class ChangeListener:
     def close(self) -> None:
         self._unsubscribe()
         self._stop.set()
-        self._thread.join(timeout=10)
+        if self._thread.is_alive():
+            self._thread.join(timeout=10)
 
     @property
     def online(self) -> bool:
