@@ -10,6 +10,7 @@ import click
 from invdesk.config import resolve_database
 from invdesk.db.engine import Database
 from invdesk.domain.security import Actor, Role
+from invdesk.services import live
 from invdesk.services.database import open_database
 
 
@@ -17,10 +18,13 @@ from invdesk.services.database import open_database
 class CliContext:
     db_flag: str | None
     _db: Database | None = field(default=None, init=False)
+    _notifier: live.ChangeNotifier | None = field(default=None, init=False)
 
     def database(self, *, check_schema: bool = True) -> Database:
         if self._db is None:
             self._db = open_database(resolve_database(self.db_flag).url, check_schema=check_schema)
+            # Other PCs' screens refresh at once when a script changes stock (PostgreSQL only).
+            self._notifier = live.start_notifier(self._db)
         return self._db
 
     def actor(self) -> Actor:
@@ -32,6 +36,8 @@ class CliContext:
         return Actor(name[:64], Role.ADMIN)
 
     def close(self) -> None:
+        if self._notifier is not None:
+            self._notifier.close()
         if self._db is not None:
             self._db.dispose()
 

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from invdesk.db.engine import Database
 from invdesk.db.models import SalesOrder, SalesOrderLine, table_of
-from invdesk.domain.errors import InsufficientStock, NotFound, ValidationError
+from invdesk.domain.errors import DuplicateRequest, InsufficientStock, NotFound, ValidationError
 from invdesk.domain.orders import Channel, OrderLineView, OrderStatus, OrderView, PlaceOrder
 from invdesk.domain.security import Actor, Permission, require
 from invdesk.domain.stock import MovementKind, ReservationStatus
@@ -166,7 +166,14 @@ def place_order(db: Database, cmd: PlaceOrder, actor: Actor) -> OrderView:
         events.collect(conn, events.OrderChanged(order_id, reference, OrderStatus.OPEN.value))
         return int(order_id), False
 
-    order_id, replayed = events.run(db, work)
+    try:
+        order_id, replayed = events.run(db, work)
+    except DuplicateRequest:
+        raise DuplicateRequest(
+            f"Order {reference} was already placed with other lines or settings; nothing was "
+            "changed. Use a new reference for a new order.",
+            field="reference",
+        ) from None
     view = _load(db, order_id)
     return OrderView(**{**view.__dict__, "replayed": replayed})
 
