@@ -147,14 +147,20 @@ class PolicyEditor(QDialog):
         self.refresh()
         self._update_fields()
 
+    def _scope(self) -> PolicyScope:
+        return PolicyScope(self.scope.currentData())  # Qt hands back a StrEnum as plain str
+
+    def _kind(self) -> PolicyKind:
+        return PolicyKind(self.kind.currentData())
+
     def refresh(self) -> None:
         self.model.set_rows(policies.list_policies(self._db, self._actor, self.warehouse))
 
     def _update_fields(self, *_: Any) -> None:
-        scope = self.scope.currentData()
+        scope = self._scope()
         self.category.setEnabled(scope is PolicyScope.CATEGORY)
         self.sku.setEnabled(scope is PolicyScope.PRODUCT)
-        used = dict(FIELDS[self.kind.currentData()])
+        used = dict(FIELDS[self._kind()])
         for name, spin in self.spins.items():
             spin.setVisible(name in used)
             self.spin_labels[name].setVisible(name in used)
@@ -172,20 +178,20 @@ class PolicyEditor(QDialog):
         self._editing = policy
         if policy is None:
             return
-        self.scope.setCurrentIndex(self.scope.findData(policy.scope))
+        self.scope.setCurrentIndex(self.scope.findData(policy.scope.value))
         if policy.scope is PolicyScope.CATEGORY and policy.target:
             self.category.setCurrentText(policy.target)
         if policy.scope is PolicyScope.PRODUCT:
             self.sku.setText(policy.target or "")
-        self.kind.setCurrentIndex(self.kind.findData(policy.rule.kind))
+        self.kind.setCurrentIndex(self.kind.findData(policy.rule.kind.value))
         for name, spin in self.spins.items():
             spin.setValue(getattr(policy.rule, name))
 
     def command(self) -> SetPolicy:
-        scope = self.scope.currentData()
+        scope = self._scope()
         values = {name: spin.value() for name, spin in self.spins.items()}
-        used = {name for name, _ in FIELDS[self.kind.currentData()]}
-        rule = PolicyRule(self.kind.currentData(), **{k: v for k, v in values.items() if k in used})
+        used = {name for name, _ in FIELDS[self._kind()]}
+        rule = PolicyRule(self._kind(), **{k: v for k, v in values.items() if k in used})
         same_target = self._editing is not None and self._editing.scope is scope
         return SetPolicy(
             self.warehouse,

@@ -93,7 +93,7 @@ class AlertsPage(QWidget):
             self._actor,
             statuses=statuses,
             warehouses=(code,) if code else (),
-            kind=self.kind_filter.currentData(),
+            kind=AlertKind(kind) if (kind := self.kind_filter.currentData()) else None,
         )
         self.model.set_rows(found)
         count = alerts.alert_badge_count(self._db, self._actor)
