@@ -24,11 +24,14 @@ def check(
     *,
     sku: str = "",
     warehouse: str = "",
+    available_delta: int | None = None,
 ) -> None:
     """Bring the alert of one stock row in line with its available stock and policy.
 
     Runs in the caller's transaction, after the stock counters changed: the row is locked by that
     change, so two clerks cannot raise the same alert twice. At most one unresolved alert per row.
+    `available_delta` (the change just made, if known) lets the common case stop early: stock that
+    did not go down cannot raise an alert, so without an unresolved one there is nothing to do.
     """
     # One statement for the counters, the product's category and the unresolved alert, if any.
     rows = conn.execute(
@@ -45,6 +48,8 @@ def check(
     if not rows:
         return
     available = rows[0].on_hand - rows[0].reserved
+    if available_delta is not None and available_delta >= 0 and rows[0].id is None:
+        return
     found = policy_lookup.effective(conn, product_id, warehouse_id, rows[0].category_id)
     need = None
     if found is not None:

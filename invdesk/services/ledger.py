@@ -92,7 +92,13 @@ def record(
 def _after_record(op: Op, product: ProductRef, warehouse: WarehouseRef, view: MovementView) -> None:
     """Keep the row's alert in step in this transaction; queue the change for after the commit."""
     alert_rules.check(
-        op.conn, product.id, warehouse.id, op.at, sku=product.sku, warehouse=warehouse.code
+        op.conn,
+        product.id,
+        warehouse.id,
+        op.at,
+        sku=product.sku,
+        warehouse=warehouse.code,
+        available_delta=view.qty - view.reserved_delta,
     )
     events.collect(
         op.conn, events.StockChanged(view.id, product.id, warehouse.id, product.sku, warehouse.code)

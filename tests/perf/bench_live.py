@@ -68,15 +68,14 @@ def _setup(url: str) -> None:
         db.dispose()
 
 
-def _writer(url: str, live_on: bool, start: float, seconds: float, seed: int, out: Any) -> None:
+def _writer(url: str, live_on: bool, barrier: Any, seconds: float, seed: int, out: Any) -> None:
     db = Database.open(url)
     notifier = live.start_notifier(db) if live_on else None
     rng = random.Random(seed)
     done = 0
     try:
-        while time.time() < start:
-            time.sleep(0.001)
-        end = start + seconds
+        barrier.wait()  # every writer imported and connected: start together
+        end = time.time() + seconds
         while time.time() < end:
             sku = f"P{rng.randrange(PRODUCTS):03d}"
             try:
@@ -118,9 +117,9 @@ def _slice(ctx: Any, url: str, live_on: bool, workers: int, seconds: float) -> f
         client = ctx.Process(target=_listening_client, args=(url, stop, heard))
         client.start()
         time.sleep(1.0)  # let it connect
-    start = time.time() + 1.5
+    barrier = ctx.Barrier(workers)
     procs = [
-        ctx.Process(target=_writer, args=(url, live_on, start, seconds, i, out))
+        ctx.Process(target=_writer, args=(url, live_on, barrier, seconds, i, out))
         for i in range(workers)
     ]
     for p in procs:
@@ -191,7 +190,7 @@ def _staleness(ctx: Any, url: str, samples: int) -> list[float]:
 
 def _pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def run(kind: str, url: str, args: argparse.Namespace) -> None:
