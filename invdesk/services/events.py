@@ -45,7 +45,7 @@ class StockChanged(Event):
 
     @property
     def key(self) -> object:
-        return [self.product_id, self.warehouse_id]
+        return (self.product_id, self.warehouse_id)
 
 
 @dataclass(frozen=True)

@@ -91,3 +91,15 @@ def test_a_killed_listener_connection_reconnects_and_catches_up(pg_url):
         writer.dispose()
         reader.dispose()
     assert SYSTEM  # the services stayed usable throughout
+
+
+def test_hints_merge_and_survive_the_round_trip_through_a_payload():
+    a = live.Change(frozenset({"stock"}), {"stock": ((1, 2),)})
+    b = live.Change(frozenset({"stock", "alert"}), {"stock": ((1, 2), (3, 4)), "alert": (7,)})
+    merged = live.merge(a, b)
+    assert merged.ids == {"stock": ((1, 2), (3, 4)), "alert": (7,)}
+    origin, back = live.parse_payload(live.payload(merged, "me"))
+    assert origin == "me" and back.ids == merged.ids
+    everything = live.merge(merged, live.Change(frozenset({"alert"})))
+    assert everything.ids["alert"] == ()  # a kind without ids means all of that kind
+    assert live.parse_payload("garbage")[1].kinds == live.KINDS
