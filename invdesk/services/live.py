@@ -297,7 +297,11 @@ class ChangeListener:
         next_check = time.monotonic() + self._check
         while not self._stop.is_set():
             batch: Change | None = None
-            for note in conn.notifies(timeout=self._poll / 5, stop_after=100):
+            # Wake on the first hint, then take whatever else is already queued.
+            notes = list(conn.notifies(timeout=self._poll, stop_after=1))
+            if notes:
+                notes += conn.notifies(timeout=0.01, stop_after=100)
+            for note in notes:
                 origin, change = parse_payload(note.payload)
                 if origin != self._origin:
                     batch = change if batch is None else merge(batch, change)

@@ -59,6 +59,11 @@ class LiveUpdates(QObject):
     def online(self) -> bool:
         return self._listener.online
 
+    @property
+    def backend_pid(self) -> int | None:
+        """The PostgreSQL backend of the listening connection (for diagnostics and tests)."""
+        return self._listener.backend_pid
+
     def _on_events(self, batch: list[events.Event]) -> None:
         for event in batch:
             if isinstance(event, events.AlertRaised):

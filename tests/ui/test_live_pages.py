@@ -153,3 +153,24 @@ def test_policy_editor_saves_for_managers_and_is_read_only_for_clerks(qtbot, sho
     clerk = PolicyEditor(shop, CLERK, "MAIN")
     qtbot.addWidget(clerk)
     assert not clerk.save_button.isEnabled()
+
+
+def test_a_killed_listener_connection_shows_offline_then_catches_up(qtbot, pg_url):
+    from sqlalchemy import text
+
+    db = Database.open(pg_url)
+    updates = LiveUpdates(db, notify_others=False)
+    try:
+        qtbot.waitUntil(lambda: updates.online, timeout=5000)
+        pid = updates.backend_pid
+        with qtbot.waitSignal(updates.online_changed, timeout=5000) as offline:
+            with db.engine.connect() as conn:
+                conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+                conn.commit()
+        assert offline.args == [False]
+        with qtbot.waitSignals([updates.online_changed, updates.changed], timeout=10_000):
+            pass
+        assert updates.online
+    finally:
+        updates.close()
+        db.dispose()
