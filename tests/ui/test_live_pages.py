@@ -163,10 +163,12 @@ def test_a_killed_listener_connection_shows_offline_then_catches_up(qtbot, pg_ur
     try:
         qtbot.waitUntil(lambda: updates.online, timeout=5000)
         pid = updates.backend_pid
-        with qtbot.waitSignal(updates.online_changed, timeout=5000) as offline:
-            with db.engine.connect() as conn:
-                conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-                conn.commit()
+        with (
+            qtbot.waitSignal(updates.online_changed, timeout=5000) as offline,
+            db.engine.connect() as conn,
+        ):
+            conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            conn.commit()
         assert offline.args == [False]
         with qtbot.waitSignals([updates.online_changed, updates.changed], timeout=10_000):
             pass
