@@ -9,12 +9,12 @@ from sqlalchemy import Connection, delete, insert, select, update
 from invdesk.db.engine import Database
 from invdesk.db.models import Category, StockLevel, table_of
 from invdesk.domain.errors import Conflict, NotFound, ValidationError
-from invdesk.domain.restock import PolicyScope, PolicyView, SetPolicy
+from invdesk.domain.restock import PolicyRule, PolicyScope, PolicyView, SetPolicy
 from invdesk.domain.security import Actor, Permission, require
 from invdesk.services import alert_rules, events
 from invdesk.services.lookup import product_ref, product_t, warehouse_code, warehouse_ref
 from invdesk.services.lookup import warehouse_t as _warehouse
-from invdesk.services.policy_lookup import policy_t, rule_of, scope_key
+from invdesk.services.policy_lookup import effective, policy_t, rule_of, scope_key
 
 _category = table_of(Category)
 _level = table_of(StockLevel)
@@ -147,3 +147,14 @@ def list_policies(db: Database, actor: Actor, warehouse: str | None = None) -> l
             )
             for row in conn.execute(stmt)
         ]
+
+
+def effective_policy(
+    db: Database, actor: Actor, sku: str, warehouse: str
+) -> tuple[PolicyScope, PolicyRule] | None:
+    """The policy that applies to one product in one warehouse (for the Stock page), or None."""
+    require(actor, Permission.VIEW)
+    with db.read() as conn:
+        product = product_ref(conn, sku)
+        found = effective(conn, product.id, warehouse_ref(conn, warehouse_code(warehouse)).id)
+    return found

@@ -140,3 +140,36 @@ class TrayNotifier(QObject):
         if self._tray is not None and QSystemTrayIcon.supportsMessages():
             self._tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Warning, 8000)
         return len(fresh)
+
+
+class SweepTimer(QObject):
+    """Runs the reservation and order sweeper every `interval_ms` while the app is open.
+
+    Safe on several PCs at once (the sweeper is a singleton on PostgreSQL and each release is
+    written once). `swept(int)` reports how many orders were marked expired by a run.
+    """
+
+    swept = Signal(int)
+
+    def __init__(
+        self, db: Database, actor: Actor, parent: QObject | None = None, interval_ms: int = 60_000
+    ) -> None:
+        super().__init__(parent)
+        from invdesk.services import orders
+
+        self._run = lambda: orders.expire_orders(db, actor)
+        self.timer = QTimer(self)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self.sweep)
+        self.timer.start()
+
+    @Slot()
+    def sweep(self) -> int:
+        from invdesk.domain.errors import InvdeskError
+
+        try:
+            count = self._run()
+        except InvdeskError:  # offline or a clerk without stock rights: try again next time
+            return 0
+        self.swept.emit(count)
+        return count

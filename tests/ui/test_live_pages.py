@@ -176,3 +176,22 @@ def test_a_killed_listener_connection_shows_offline_then_catches_up(qtbot, pg_ur
     finally:
         updates.close()
         db.dispose()
+
+
+def test_the_sweep_timer_expires_overdue_orders(qtbot, shop):
+    from datetime import timedelta
+
+    from invdesk.ui.live import SweepTimer
+
+    orders.place_order(
+        shop, PlaceOrder("W-2", "MAIN", (OrderLine("A", 2),), ttl_seconds=60), SYSTEM
+    )
+    later = shop.now() + timedelta(minutes=2)
+    shop.clock = lambda: later
+    sweeper = SweepTimer(shop, CLERK, interval_ms=10)
+    with qtbot.waitSignal(sweeper.swept) as swept:
+        pass
+    assert swept.args == [1]
+    sweeper.timer.stop()
+    assert support.on_hand(shop, "A") == (20, 0)
+    assert policies.effective_policy(shop, CLERK, "A", "MAIN")[1].kind is PolicyKind.MIN_MAX
