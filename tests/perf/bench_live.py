@@ -73,8 +73,10 @@ def _writer(url: str, live_on: bool, barrier: Any, seconds: float, seed: int, ou
     notifier = live.start_notifier(db) if live_on else None
     rng = random.Random(seed)
     done = 0
+    cpu = 0.0
     try:
-        barrier.wait()  # every writer imported and connected: start together
+        barrier.wait()
+        cpu = time.process_time()  # every writer imported and connected: start together
         end = time.time() + seconds
         while time.time() < end:
             sku = f"P{rng.randrange(PRODUCTS):03d}"
@@ -86,11 +88,12 @@ def _writer(url: str, live_on: bool, barrier: Any, seconds: float, seed: int, ou
             except InsufficientStock:
                 pass
             done += 1
+        cpu = time.process_time() - cpu  # includes the notifier thread of this process
     finally:
         if notifier is not None:
             notifier.close()
         db.dispose()
-    out.put(done)
+    out.put((done, cpu))
 
 
 def _listening_client(url: str, stop: Any, out: Any) -> None:
@@ -110,7 +113,8 @@ def _listening_client(url: str, stop: Any, out: Any) -> None:
     out.put(seen)
 
 
-def _slice(ctx: Any, url: str, live_on: bool, workers: int, seconds: float) -> float:
+def _slice(ctx: Any, url: str, live_on: bool, workers: int, seconds: float) -> tuple[float, float]:
+    """(operations per second, writer CPU milliseconds per operation)."""
     out, stop, heard = ctx.Queue(), ctx.Event(), ctx.Queue()
     client = None
     if live_on:
@@ -124,14 +128,16 @@ def _slice(ctx: Any, url: str, live_on: bool, workers: int, seconds: float) -> f
     ]
     for p in procs:
         p.start()
-    total = sum(out.get() for _ in procs)
+    results = [out.get() for _ in procs]
+    total = sum(done for done, _ in results)
+    cpu = sum(used for _, used in results)
     for p in procs:
         p.join()
     if client is not None:
         stop.set()
         heard.get()
         client.join()
-    return total / seconds
+    return total / seconds, 1000 * cpu / max(1, total)
 
 
 def _stale_writer(url: str, samples: int, ready: Any, out: Any) -> None:
@@ -197,13 +203,21 @@ def run(kind: str, url: str, args: argparse.Namespace) -> None:
     _setup(url)
     ctx = mp.get_context("spawn")
     rates: dict[bool, list[float]] = {False: [], True: []}
+    cpus: dict[bool, list[float]] = {False: [], True: []}
     for live_on in (False, True, True, False):
-        rates[live_on].append(_slice(ctx, url, live_on, args.workers, args.seconds))
+        rate, cpu = _slice(ctx, url, live_on, args.workers, args.seconds)
+        rates[live_on].append(rate)
+        cpus[live_on].append(cpu)
     off, on = statistics.mean(rates[False]), statistics.mean(rates[True])
+    cpu_off, cpu_on = statistics.mean(cpus[False]), statistics.mean(cpus[True])
     print(
         f"{kind}: throughput, {args.workers} writers: off {off:,.0f} ops/s, on {on:,.0f} ops/s, "
         f"ratio {on / off:.2f} (target >= 0.90); slices off {[round(r) for r in rates[False]]} "
         f"on {[round(r) for r in rates[True]]}"
+    )
+    print(
+        f"{kind}: writer CPU per operation: off {cpu_off:.2f} ms, on {cpu_on:.2f} ms, "
+        f"ratio off/on {cpu_off / cpu_on:.2f} (load average {os.getloadavg()[0]:.1f})"
     )
     delays = _staleness(ctx, url, args.samples)
     print(
