@@ -160,3 +160,14 @@ def test_transfer_from_a_warehouse_with_surplus_comes_before_buying(shop):
     _issue(db, "A", 95)  # MAIN down to 5: no surplus anywhere
     by_wh = {(x.warehouse, x.action): x.suggested_qty for x in reorder.suggestions(db, SYSTEM)}
     assert by_wh == {("MAIN", "purchase"): 75, ("SHOP", "purchase"): 45}
+
+
+def test_holds_count_against_available_for_alerts(shop):
+    from invdesk.domain.stock import ReserveStock
+    from invdesk.services import reservations
+
+    db = shop
+    held = reservations.reserve(db, ReserveStock("C", "MAIN", 100), SYSTEM)
+    assert _open(db) == {("C", AlertKind.OUT_OF_STOCK)}
+    reservations.release(db, held.id, SYSTEM)
+    assert _open(db) == set()
