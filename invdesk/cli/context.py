@@ -14,7 +14,7 @@ from invdesk.credentials import url_with_saved_password
 from invdesk.db.engine import Database
 from invdesk.domain.security import Actor, Role
 from invdesk.domain.users import LoginRequired
-from invdesk.services import users
+from invdesk.services import live, users
 from invdesk.services.database import open_database
 
 ENV_PASSWORD = "INVDESK_PASSWORD"
@@ -38,11 +38,14 @@ class CliContext:
     _db: Database | None = field(default=None, init=False)
     _actor: Actor | None = field(default=None, init=False)
     login_password: str | None = field(default=None, init=False, repr=False)
+    _notifier: live.ChangeNotifier | None = field(default=None, init=False)
 
     def database(self, *, check_schema: bool = True) -> Database:
         if self._db is None:
             url = url_with_saved_password(resolve_database(self.db_flag).url)
             self._db = open_database(url, check_schema=check_schema)
+            # Other PCs' screens refresh at once when a script changes stock (PostgreSQL only).
+            self._notifier = live.start_notifier(self._db)
         return self._db
 
     def actor(self) -> Actor:
@@ -75,6 +78,8 @@ class CliContext:
         return password
 
     def close(self) -> None:
+        if self._notifier is not None:
+            self._notifier.close()
         if self._db is not None:
             self._db.dispose()
 

@@ -23,7 +23,7 @@ from invdesk.domain.stock import (
     TransferStock,
 )
 from invdesk.domain.validation import parse_since
-from invdesk.services import queries, reservations, stock
+from invdesk.services import orders, queries, reservations, stock
 
 SKU_HELP = "SKU arguments also accept a barcode; a case barcode counts its pack size."
 
@@ -221,9 +221,12 @@ release_cmd = _finish_command(
 @click.command("sweep")
 @pass_cli
 def sweep_cmd(ctx: CliContext) -> None:
-    """Release every reservation past its expiry."""
+    """Release every reservation past its expiry, and mark expired orders."""
     count = reservations.sweep(ctx.database(), ctx.actor())
+    expired = orders.expire_orders(ctx.database(), ctx.actor())
     click.echo(f"Released {count} expired reservation(s).")
+    if expired:
+        click.echo(f"Marked {expired} order(s) expired.")
 
 
 @click.command("stock", epilog=SKU_HELP)

@@ -16,6 +16,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -30,6 +31,8 @@ from invdesk.db.types import (
     Timestamp,
     UTCDateTime,
 )
+from invdesk.domain.orders import Channel, OrderStatus
+from invdesk.domain.restock import AlertKind, AlertStatus, PolicyKind, PolicyScope
 from invdesk.domain.stock import MovementKind, ReservationStatus
 
 NAMING = {
@@ -259,3 +262,119 @@ class AuditEntry(Base):
         Index("ix_audit_entry_at", "at"),
         Index("ix_audit_entry_user_at", "user", "at"),
     )
+
+
+def _in_values(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+_POLICY_KINDS = tuple(k.value for k in PolicyKind)
+_POLICY_SCOPES = tuple(s.value for s in PolicyScope)
+_ALERT_KINDS = tuple(k.value for k in AlertKind)
+_ALERT_STATUSES = tuple(s.value for s in AlertStatus)
+_CHANNELS = tuple(c.value for c in Channel)
+_ORDER_STATUSES = tuple(s.value for s in OrderStatus)
+
+
+class RestockPolicy(Base):
+    """A restock rule for a warehouse, or one of its categories or products (the narrowest wins)."""
+
+    __tablename__ = "restock_policy"
+
+    id: Mapped[IntPK]
+    warehouse_id: Mapped[int] = mapped_column(BigId, ForeignKey("warehouse.id"))
+    scope: Mapped[Str16]
+    # "warehouse", "category:<id>" or "product:<id>": one policy per scope and warehouse.
+    scope_key: Mapped[Str64]
+    product_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("product.id"))
+    category_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("category.id"))
+    kind: Mapped[Str16]
+    point: Mapped[int] = mapped_column(BigInteger, default=0)
+    qty: Mapped[int] = mapped_column(BigInteger, default=0)
+    level: Mapped[int] = mapped_column(BigInteger, default=0)
+    cover_days: Mapped[int] = mapped_column(default=0)
+    lookback_days: Mapped[int] = mapped_column(default=0)
+    target_days: Mapped[int] = mapped_column(default=0)
+    updated_by: Mapped[Str64]
+    updated_at: Mapped[Timestamp] = mapped_column(index=True)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        CheckConstraint(_in_values("kind", _POLICY_KINDS), name="kind_known"),
+        CheckConstraint(_in_values("scope", _POLICY_SCOPES), name="scope_known"),
+        UniqueConstraint("warehouse_id", "scope_key", name="uq_restock_policy_scope"),
+    )
+
+
+class Alert(Base):
+    """A low-stock or out-of-stock alert: open -> acknowledged -> resolved (by stock recovering)."""
+
+    __tablename__ = "alert"
+
+    id: Mapped[IntPK]
+    product_id: Mapped[int] = mapped_column(BigId, ForeignKey("product.id"))
+    warehouse_id: Mapped[int] = mapped_column(BigId, ForeignKey("warehouse.id"))
+    kind: Mapped[Str16]
+    status: Mapped[Str16]
+    available: Mapped[int] = mapped_column(BigInteger)
+    threshold: Mapped[int] = mapped_column(BigInteger)
+    raised_at: Mapped[Timestamp]
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    acknowledged_by: Mapped[str | None] = mapped_column(String(64))
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    updated_at: Mapped[Timestamp] = mapped_column(index=True)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __table_args__ = (
+        CheckConstraint(_in_values("kind", _ALERT_KINDS), name="kind_known"),
+        CheckConstraint(_in_values("status", _ALERT_STATUSES), name="status_known"),
+        Index("ix_alert_product_warehouse", "product_id", "warehouse_id", "status"),
+        Index("ix_alert_status", "status", "id"),
+    )
+
+
+class SalesOrder(Base):
+    """An order from a channel; its lines are held by reservations until fulfilled or cancelled."""
+
+    __tablename__ = "sales_order"
+
+    id: Mapped[IntPK]
+    reference: Mapped[str] = mapped_column(String(100), unique=True)
+    channel: Mapped[Str16]
+    status: Mapped[Str16]
+    user: Mapped[Str64]
+    created_at: Mapped[Timestamp]
+    updated_at: Mapped[Timestamp] = mapped_column(index=True)
+    expires_at: Mapped[Timestamp]
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    version: Mapped[int] = mapped_column(default=1)
+
+    __table_args__ = (
+        CheckConstraint(_in_values("channel", _CHANNELS), name="channel_known"),
+        CheckConstraint(_in_values("status", _ORDER_STATUSES), name="status_known"),
+        Index("ix_sales_order_status", "status", "expires_at"),
+    )
+
+
+class SalesOrderLine(Base):
+    __tablename__ = "sales_order_line"
+
+    id: Mapped[IntPK]
+    order_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("sales_order.id", ondelete="CASCADE"), index=True
+    )
+    line_no: Mapped[int]
+    product_id: Mapped[int] = mapped_column(BigId, ForeignKey("product.id"))
+    warehouse_id: Mapped[int] = mapped_column(BigId, ForeignKey("warehouse.id"))
+    qty: Mapped[int] = mapped_column(BigInteger)
+    reservation_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("reservation.id"))
+
+    __table_args__ = (
+        CheckConstraint("qty > 0", name="qty_positive"),
+        UniqueConstraint("order_id", "line_no", name="uq_sales_order_line_no"),
+    )
+
+
+# Live updates check the newest product edit every few seconds (migration 0002).
+Index("ix_product_updated_at", Product.__table__.c.updated_at)

@@ -30,6 +30,7 @@ from invdesk.domain.stock import MovementKind as Kind
 from invdesk.domain.stock import ReservationStatus
 from invdesk.domain.validation import from_minor, to_minor
 from invdesk.services import demo_names as names
+from invdesk.services import demo_policies
 from invdesk.services.demo_names import WAREHOUSES, ProductSpec
 from invdesk.services.ledger import movement_t
 from invdesk.services.lookup import barcode_t, product_t, warehouse_t
@@ -390,5 +391,6 @@ def load_demo(
         if not any(key in str(error.orig) for key in keys):
             raise
         raise Conflict("The database changed during the demo load; nothing was added.") from None
+    demo_policies.seed_policies(db, actor)
     barcodes = sum(len(s.codes()) for s in sim.products)
     return DemoSummary(W, len(sim.products), barcodes, len(sim.rows), len(sim.holds))

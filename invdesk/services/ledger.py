@@ -12,6 +12,7 @@ from invdesk.db.models import Movement, Product, Warehouse, table_of
 from invdesk.domain.security import Actor
 from invdesk.domain.stock import MovementKind, MovementView
 from invdesk.domain.validation import from_minor
+from invdesk.services import alert_rules, events
 from invdesk.services.lookup import ProductRef, WarehouseRef
 
 movement_t = table_of(Movement)
@@ -65,7 +66,7 @@ def record(
         reservation_id=reservation_id,
     )
     new_id = op.conn.execute(insert(movement_t).values(**values).returning(movement_t.c.id))
-    return MovementView(
+    view = MovementView(
         id=new_id.scalar_one(),
         kind=kind,
         sku=product.sku,
@@ -83,6 +84,24 @@ def record(
         request_id=op.request_id,
         transfer_id=transfer_id,
         reservation_id=reservation_id,
+    )
+    _after_record(op, product, warehouse, view)
+    return view
+
+
+def _after_record(op: Op, product: ProductRef, warehouse: WarehouseRef, view: MovementView) -> None:
+    """Keep the row's alert in step in this transaction; queue the change for after the commit."""
+    alert_rules.check(
+        op.conn,
+        product.id,
+        warehouse.id,
+        op.at,
+        sku=product.sku,
+        warehouse=warehouse.code,
+        available_delta=view.qty - view.reserved_delta,
+    )
+    events.collect(
+        op.conn, events.StockChanged(view.id, product.id, warehouse.id, product.sku, warehouse.code)
     )
 
 

@@ -12,7 +12,7 @@ from invdesk.domain.errors import ValidationError
 from invdesk.domain.security import Actor, Permission, require
 from invdesk.domain.stock import Line, MovementView, StockResult
 from invdesk.domain.validation import MAX_QTY, clean_text, parse_money, parse_quantity, to_minor
-from invdesk.services import ledger
+from invdesk.services import events, ledger
 from invdesk.services.lookup import ProductRef, product_ref, request_id_or_new
 from invdesk.services.requests import claim, fingerprint
 
@@ -90,4 +90,4 @@ def run_stock_operation(
             return applied
         return StockResult(rid, applied)
 
-    return db.run(work)
+    return events.run(db, work)

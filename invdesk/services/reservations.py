@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, Row, func, insert, select, update
 
 from invdesk.db.engine import AfterCommit, Database
 from invdesk.db.models import Reservation, table_of
@@ -20,7 +20,7 @@ from invdesk.domain.stock import (
     StockResult,
 )
 from invdesk.domain.validation import parse_quantity, parse_whole_number
-from invdesk.services import counters, ledger
+from invdesk.services import counters, events, ledger
 from invdesk.services.lookup import (
     ProductRef,
     WarehouseRef,
@@ -40,6 +40,8 @@ reservation_t = table_of(Reservation)
 _r = reservation_t.c
 MAX_TTL_SECONDS = 90 * 24 * 3600
 MAX_RESERVATION_ID = 2**63 - 1  # a BIGINT; never MAX_QTY, which bounds quantities, not ids
+# pg_try_advisory_xact_lock key that makes the sweeper a singleton across PCs ("invdsweep").
+SWEEP_LOCK_KEY = 0x696E76647377
 
 
 def _refs(conn: Connection, row: Any) -> tuple[ProductRef, WarehouseRef]:
@@ -126,7 +128,16 @@ def sweep(db: Database, actor: Actor, limit: int = 1000) -> int:
         )
     if not due:
         return 0
-    return db.run(lambda conn: sum(_expire_one(conn, actor, now, rid) for rid in due))
+
+    def work(conn: Connection) -> int:
+        if (
+            conn.dialect.name == "postgresql"
+            and not conn.execute(select(func.pg_try_advisory_xact_lock(SWEEP_LOCK_KEY))).scalar()
+        ):
+            return 0  # another PC is sweeping right now; its releases are the ones that count
+        return sum(_expire_one(conn, actor, now, rid) for rid in due)
+
+    return events.run(db, work)
 
 
 def _view(row: Any, sku: str, warehouse: str, replayed: bool = False) -> ReservationView:
@@ -212,7 +223,7 @@ def reserve(db: Database, cmd: ReserveStock, actor: Actor) -> ReservationView:
         )
         return _view(row, product.sku, warehouse.code)
 
-    return db.run(work)
+    return events.run(db, work)
 
 
 def _finish(
@@ -305,3 +316,29 @@ def list_reservations(
         stmt = stmt.where(_r.status == status.value)
     with db.read() as conn:
         return [_view(row, row.sku, row.warehouse_code) for row in conn.execute(stmt)]
+
+
+def close_hold(op: ledger.Op, reservation_id: int, *, commit: bool) -> MovementView | None:
+    """Inside a running operation, commit (an issue) or release one active, unexpired hold.
+
+    Returns the ledger row, or None when the hold is not active or is overdue (nothing changed).
+    """
+    status = ReservationStatus.COMMITTED if commit else ReservationStatus.RELEASED
+    row = _close(op, reservation_id, status)
+    if row is None:
+        return None
+    product, warehouse = _refs(op.conn, row)
+    level = counters.unhold(op.conn, product.id, warehouse.id, row.qty, consume=commit)
+    return ledger.record(
+        op,
+        MovementKind.ISSUE if commit else MovementKind.RELEASE,
+        product,
+        warehouse,
+        qty=-row.qty if commit else 0,
+        units=row.qty,
+        reserved_delta=-row.qty,
+        balance_after=level.on_hand,
+        reference=row.reference,
+        unit_cost_minor=level.avg_cost_minor if commit else None,
+        reservation_id=reservation_id,
+    )

@@ -1,16 +1,20 @@
-"""Dashboard: headline figures and the latest movements, read off the GUI thread."""
+"""Dashboard: headline figures, the newest alerts and the latest movements, kept live."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from PySide6.QtWidgets import QGridLayout, QLabel, QTableView, QWidget
 
 from invdesk.domain.browse import DashboardSummary
 from invdesk.domain.security import Actor
-from invdesk.services import browse
+from invdesk.services import browse, dashboard
 from invdesk.services.database import Database
 from invdesk.ui import background
 from invdesk.ui.models.columns import ListTableModel
 from invdesk.ui.models.movements import HEADERS, Column, display
+from invdesk.ui.models.rows import RowsModel
+from invdesk.ui.pages.common import table
 from invdesk.ui.widgets import Page, card, make_table, set_widths
 
 CARDS = (
@@ -21,12 +25,23 @@ CARDS = (
     ("today", "Movements in the last 24 hours", "good"),
     ("holds", "Open reservations", ""),
     ("out", "Products out of stock everywhere", "bad"),
+    ("below_threshold", "Stock rows below their threshold", "bad"),
+    ("open_alerts", "Open alerts", "bad"),
+    ("open_orders", "Open orders", ""),
+)
+ALERT_COLUMNS = (
+    ("Raised", lambda a: f"{a.raised_at.astimezone():%Y-%m-%d %H:%M}"),
+    ("Warehouse", lambda a: a.warehouse),
+    ("SKU", lambda a: a.sku),
+    ("Alert", lambda a: a.kind.replace("_", " ")),
+    ("Available", lambda a: f"{a.available:,}"),
 )
 
 
 class DashboardPage(Page):
     TITLE = "Dashboard"
     ICON = "dashboard"
+    KINDS = frozenset({"stock", "alert", "order", "policy", "catalog"})
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(db, actor, parent)
@@ -36,12 +51,21 @@ class DashboardPage(Page):
         for i, (key, title, accent) in enumerate(CARDS):
             frame, value = card(title, "…", self, accent)
             self.values[key] = value
-            grid.addWidget(frame, i // 4, i % 4)
+            grid.addWidget(frame, i // 5, i % 5)
+        self.kpi_labels = self.values
         self.body.addLayout(grid)
+        alerts_heading = QLabel("Newest alerts", self)
+        alerts_heading.setObjectName("sectionTitle")
+        self.body.addWidget(alerts_heading)
+        self.alerts_model = RowsModel(ALERT_COLUMNS, self)
+        self.alerts_table = table(self)
+        self.alerts_table.setModel(self.alerts_model)
+        self.alerts_table.setMaximumHeight(170)
+        self.body.addWidget(self.alerts_table)
         heading = QLabel("Latest movements", self)
         heading.setObjectName("sectionTitle")
         self.body.addWidget(heading)
-        self.recent = ListTableModel(
+        self.recent = self.movements_model = ListTableModel(
             Column, HEADERS, display, (Column.QTY, Column.BALANCE, Column.UNIT_COST), self
         )
         self.table = make_table(self.recent, self)
@@ -56,7 +80,23 @@ class DashboardPage(Page):
         self.body.addWidget(self.table, 1)
 
     def refresh(self) -> None:
-        background.default().run(lambda: browse.dashboard(self.db, self.actor), self._show)
+        background.default().run(self._read, self._show_all)
+
+    def on_changed(self, kinds: frozenset[str], ids: Any = None) -> None:
+        """Connected to LiveUpdates.changed: another PC (or this one) changed something shown."""
+        if kinds & self.KINDS:
+            self.refresh()
+
+    def _read(self) -> tuple[DashboardSummary, dashboard.Dashboard]:
+        return browse.dashboard(self.db, self.actor), dashboard.dashboard(self.db, self.actor)
+
+    def _show_all(self, result: tuple[DashboardSummary, dashboard.Dashboard]) -> None:
+        summary, board = result
+        self._show(summary)
+        self.values["below_threshold"].setText(f"{board.kpis.below_threshold:,}")
+        self.values["open_alerts"].setText(f"{board.kpis.open_alerts:,}")
+        self.values["open_orders"].setText(f"{board.kpis.open_orders:,}")
+        self.alerts_model.set_rows(board.newest_alerts)
 
     def _show(self, s: DashboardSummary) -> None:
         figures = {
@@ -74,4 +114,4 @@ class DashboardPage(Page):
         self.status.setText(f"As of {s.as_of.astimezone():%Y-%m-%d %H:%M}")
 
     def tables(self) -> dict[str, QTableView]:
-        return {"dashboard": self.table}
+        return {"dashboard": self.table, "dashboard-alerts": self.alerts_table}

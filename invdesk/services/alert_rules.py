@@ -1,0 +1,166 @@
+"""Raising and resolving alerts inside the stock transaction that crossed a threshold."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Select, String, bindparam, cast, insert, literal, select, update
+
+from invdesk.db.models import Alert, Product, StockLevel, table_of
+from invdesk.domain.restock import (
+    UNRESOLVED,
+    AlertKind,
+    AlertStatus,
+    PolicyKind,
+    PolicyRule,
+    PolicyScope,
+    alert_kind,
+    assess,
+)
+from invdesk.services import events, policy_lookup
+from invdesk.services.policy_lookup import policy_t, scope_key
+
+_RULE_COLUMNS = ("kind", "point", "qty", "level", "cover_days", "lookback_days", "target_days")
+alert_t = table_of(Alert)
+_level = table_of(StockLevel)
+_product = table_of(Product)
+_a = alert_t.c
+
+
+def _state_statement() -> Select[Any]:
+    """Built once: the counters, the unresolved alert and the three candidate policies of a row."""
+    by_product, by_category, by_warehouse = (policy_t.alias(n) for n in ("pp", "pc", "pw"))
+    category_key = literal(f"{PolicyScope.CATEGORY.value}:") + cast(_product.c.category_id, String)
+    policy_cols = [
+        c.label(f"{t.name}_{c.name}")
+        for t in (by_product, by_category, by_warehouse)
+        for c in t.c
+        if c.name in _RULE_COLUMNS
+    ]
+    at_warehouse = _level.c.warehouse_id
+    return (
+        select(_level.c.on_hand, _level.c.reserved, _a.id, _a.kind, *policy_cols)
+        .join(_product, _product.c.id == _level.c.product_id)
+        .outerjoin(
+            alert_t,
+            (_a.product_id == _level.c.product_id)
+            & (_a.warehouse_id == _level.c.warehouse_id)
+            & _a.status.in_(UNRESOLVED),
+        )
+        .outerjoin(
+            by_product,
+            (by_product.c.warehouse_id == at_warehouse)
+            & (by_product.c.scope_key == bindparam("al_pkey")),
+        )
+        .outerjoin(
+            by_category,
+            (by_category.c.warehouse_id == at_warehouse)
+            & (by_category.c.scope_key == category_key),
+        )
+        .outerjoin(
+            by_warehouse,
+            (by_warehouse.c.warehouse_id == at_warehouse)
+            & (by_warehouse.c.scope_key == PolicyScope.WAREHOUSE.value),
+        )
+        .where(
+            _level.c.product_id == bindparam("al_pid"),
+            _level.c.warehouse_id == bindparam("al_wid"),
+        )
+    )
+
+
+_STATE = _state_statement()
+
+
+def check(
+    conn: Connection,
+    product_id: int,
+    warehouse_id: int,
+    at: datetime,
+    *,
+    sku: str = "",
+    warehouse: str = "",
+    available_delta: int | None = None,
+) -> None:
+    """Bring the alert of one stock row in line with its available stock and policy.
+
+    Runs in the caller's transaction, after the stock counters changed: the row is locked by that
+    change, so two clerks cannot raise the same alert twice. At most one unresolved alert per row.
+    `available_delta` (the change just made, if known) lets the common case stop early: stock that
+    did not go down cannot raise an alert, so without an unresolved one there is nothing to do.
+    """
+    rows = conn.execute(
+        _STATE,
+        {
+            "al_pid": product_id,
+            "al_wid": warehouse_id,
+            "al_pkey": scope_key(PolicyScope.PRODUCT, product_id),
+        },
+    ).all()
+    if not rows:
+        return
+    first = rows[0]
+    available = first.on_hand - first.reserved
+    if available_delta is not None and available_delta >= 0 and first.id is None:
+        return
+    rule = _most_specific(first)
+    need = None
+    if rule is not None:
+        demand = (
+            policy_lookup.demand_per_day(conn, product_id, warehouse_id, rule.lookback_days, at)
+            if rule.needs_demand
+            else 0.0
+        )
+        need = assess(rule, available, demand)
+    wanted = alert_kind(available, need)
+    current = [row for row in rows if row.id is not None]
+    for row in current:
+        if wanted is not None and row.kind == wanted.value:
+            return
+    for row in current:
+        conn.execute(
+            update(alert_t)
+            .where(_a.id == row.id)
+            .values(
+                status=AlertStatus.RESOLVED.value,
+                resolved_at=at,
+                updated_at=at,
+                version=_a.version + 1,
+            )
+        )
+        events.collect(conn, events.AlertResolved(row.id, product_id, warehouse_id))
+    if wanted is None:
+        return
+    threshold = 0 if wanted is AlertKind.OUT_OF_STOCK or need is None else need.threshold
+    new_id = conn.execute(
+        insert(alert_t)
+        .values(
+            product_id=product_id,
+            warehouse_id=warehouse_id,
+            kind=wanted.value,
+            status=AlertStatus.OPEN.value,
+            available=available,
+            threshold=threshold,
+            raised_at=at,
+            updated_at=at,
+            version=1,
+        )
+        .returning(_a.id)
+    ).scalar_one()
+    events.collect(
+        conn,
+        events.AlertRaised(
+            new_id, product_id, warehouse_id, sku, warehouse, wanted.value, available
+        ),
+    )
+
+
+def _most_specific(row: Any) -> PolicyRule | None:
+    """The product policy, else the category's, else the warehouse's, from the joined columns."""
+    for prefix in ("pp", "pc", "pw"):
+        kind = getattr(row, f"{prefix}_kind")
+        if kind is not None:
+            values = {c: getattr(row, f"{prefix}_{c}") for c in _RULE_COLUMNS[1:]}
+            return PolicyRule(PolicyKind(kind), **values)
+    return None

@@ -1,0 +1,35 @@
+"""Restock policies for the demo data: one of each kind, with a category and a product override."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from invdesk.db.engine import Database
+from invdesk.domain.restock import PolicyKind, PolicyRule, SetPolicy
+from invdesk.domain.security import Actor
+from invdesk.services import policies
+from invdesk.services.lookup import product_t
+
+COVER = PolicyRule(PolicyKind.DAYS_OF_COVER, cover_days=14, lookback_days=28, target_days=42)
+DEMO_POLICIES = (
+    SetPolicy("MAIN", COVER),
+    SetPolicy("EAST", PolicyRule(PolicyKind.MIN_MAX, point=12, level=50)),
+    SetPolicy("WEST", PolicyRule(PolicyKind.REORDER_POINT, point=8, qty=30)),
+    SetPolicy("SHOP", PolicyRule(PolicyKind.MIN_MAX, point=6, level=24)),
+    SetPolicy("SHOP", PolicyRule(PolicyKind.REORDER_POINT, point=12, qty=36), category="Food"),
+)
+
+
+def seed_policies(db: Database, actor: Actor) -> int:
+    """Set the demo policies (alerts follow); returns how many were set."""
+    with db.read() as conn:
+        first_sku = conn.execute(
+            select(product_t.c.sku).order_by(product_t.c.sku).limit(1)
+        ).scalar()
+    wanted = list(DEMO_POLICIES)
+    if first_sku is not None:
+        rule = PolicyRule(PolicyKind.REORDER_POINT, point=400, qty=100)
+        wanted.append(SetPolicy("EAST", rule, product=first_sku))
+    for cmd in wanted:
+        policies.set_policy(db, cmd, actor)
+    return len(wanted)

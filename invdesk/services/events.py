@@ -1,0 +1,200 @@
+"""Domain events and their subscribers: collected inside a transaction, published after its commit.
+
+Stock code only *collects* events; who listens (the GUI, a log, a notifier for other PCs, later
+e-mail or webhooks) subscribes here, so adding a listener never touches stock code.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Engine
+
+from invdesk.db.engine import AfterCommit, Database
+
+log = logging.getLogger(__name__)
+_KEY = "invdesk.events"
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something that happened in a committed transaction."""
+
+    @property
+    def kind(self) -> str:
+        """The entity kind other PCs refresh for it: stock, alert, order, policy, catalog."""
+        return "stock"
+
+    @property
+    def key(self) -> object:
+        return None
+
+
+@dataclass(frozen=True)
+class StockChanged(Event):
+    movement_id: int
+    product_id: int
+    warehouse_id: int
+    sku: str
+    warehouse: str
+
+    @property
+    def key(self) -> object:
+        return (self.product_id, self.warehouse_id)
+
+
+@dataclass(frozen=True)
+class AlertRaised(Event):
+    alert_id: int
+    product_id: int
+    warehouse_id: int
+    sku: str
+    warehouse: str
+    alert_kind: str
+    available: int
+
+    @property
+    def kind(self) -> str:
+        return "alert"
+
+    @property
+    def key(self) -> object:
+        return self.alert_id
+
+
+@dataclass(frozen=True)
+class AlertResolved(Event):
+    alert_id: int
+    product_id: int
+    warehouse_id: int
+
+    @property
+    def kind(self) -> str:
+        return "alert"
+
+    @property
+    def key(self) -> object:
+        return self.alert_id
+
+
+@dataclass(frozen=True)
+class AlertAcknowledged(AlertResolved):
+    pass
+
+
+@dataclass(frozen=True)
+class OrderChanged(Event):
+    order_id: int
+    reference: str
+    status: str
+
+    @property
+    def kind(self) -> str:
+        return "order"
+
+    @property
+    def key(self) -> object:
+        return self.order_id
+
+
+@dataclass(frozen=True)
+class PolicyChanged(Event):
+    warehouse_id: int
+
+    @property
+    def kind(self) -> str:
+        return "policy"
+
+    @property
+    def key(self) -> object:
+        return self.warehouse_id
+
+
+Handler = Callable[[list[Event]], None]
+
+
+class EventBus:
+    """Subscribers of one database. Handlers run on the committing thread and must return quickly."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._handlers: list[Handler] = []
+
+    def subscribe(self, handler: Handler) -> Callable[[], None]:
+        """Call handler(events) after each commit that produced events; returns an unsubscribe."""
+        with self._lock:
+            self._handlers.append(handler)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                if handler in self._handlers:
+                    self._handlers.remove(handler)
+
+        return unsubscribe
+
+    def publish(self, events: list[Event]) -> None:
+        if not events:
+            return
+        with self._lock:
+            handlers = list(self._handlers)
+        for handler in handlers:
+            try:
+                handler(events)
+            except Exception:  # a broken subscriber must not fail a committed operation
+                log.exception("event subscriber %r failed", handler)
+
+
+_buses: weakref.WeakKeyDictionary[Engine, EventBus] = weakref.WeakKeyDictionary()
+_buses_lock = threading.Lock()
+
+
+def bus(db: Database) -> EventBus:
+    """The event bus of a database (one per engine, so per open database in this process)."""
+    with _buses_lock:
+        found = _buses.get(db.engine)
+        if found is None:
+            found = _buses[db.engine] = EventBus()
+        return found
+
+
+def subscribe(db: Database, handler: Handler) -> Callable[[], None]:
+    return bus(db).subscribe(handler)
+
+
+def collect(conn: Connection, event: Event) -> None:
+    """Queue an event for after the commit of `conn`'s transaction (dropped if it rolls back)."""
+    pending = conn.info.get(_KEY)
+    if pending is not None:
+        pending.append(event)
+
+
+@dataclass(frozen=True)
+class _Deferred:
+    error: Exception
+
+
+def run[T](db: Database, work: Callable[[Connection], T | AfterCommit]) -> T:
+    """`db.run(work)`, then publish the events the committed attempt collected."""
+    committed: list[Event] = []
+
+    def attempt(conn: Connection) -> T | _Deferred:
+        pending: list[Event] = []
+        conn.info[_KEY] = pending
+        try:
+            result = work(conn)
+        finally:
+            conn.info.pop(_KEY, None)
+        committed[:] = pending
+        return _Deferred(result.error) if isinstance(result, AfterCommit) else result
+
+    outcome: Any = db.run(attempt)
+    bus(db).publish(committed)
+    if isinstance(outcome, _Deferred):
+        raise outcome.error
+    result: T = outcome
+    return result

@@ -1,0 +1,180 @@
+"""The Orders page: sales orders and reservations with status, time left, and their actions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QTimer, Slot
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTabWidget, QVBoxLayout, QWidget
+
+from invdesk.domain.errors import InvdeskError
+from invdesk.domain.orders import OrderStatus, OrderView
+from invdesk.domain.security import Actor, Permission
+from invdesk.domain.stock import ReservationStatus, ReservationView
+from invdesk.services import orders, reservations
+from invdesk.services.database import Database
+from invdesk.ui.models.rows import RowRole, RowsModel
+from invdesk.ui.pages.common import show_error, table
+
+
+def time_left(expires_at: datetime, now: datetime, active: bool) -> str:
+    if not active:
+        return ""
+    seconds = int((expires_at - now).total_seconds())
+    if seconds <= 0:
+        return "expired"
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours} h {rest // 60:02d} min" if hours else f"{rest // 60} min {rest % 60:02d} s"
+
+
+class OrdersPage(QWidget):
+    """Two tabs: orders (fulfil, cancel) and reservations (commit, release). Time left ticks."""
+
+    TITLE = "Orders"
+    ICON = "orders"
+    KINDS = frozenset({"order", "stock"})
+
+    def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db, self._actor = db, actor
+        now = db.now
+        self.orders_model = RowsModel(
+            (
+                ("Reference", lambda o: o.reference),
+                ("Channel", lambda o: o.channel),
+                ("Status", lambda o: o.status),
+                ("Lines", lambda o: len(o.lines)),
+                ("Units", lambda o: sum(line.qty for line in o.lines)),
+                ("Warehouses", lambda o: ", ".join(sorted({line.warehouse for line in o.lines}))),
+                ("Placed", lambda o: o.created_at),
+                (
+                    "Time left",
+                    lambda o: time_left(o.expires_at, now(), o.status is OrderStatus.OPEN),
+                ),
+            ),
+            self,
+        )
+        self.reservations_model = RowsModel(
+            (
+                ("ID", lambda r: r.id),
+                ("SKU", lambda r: r.sku),
+                ("Warehouse", lambda r: r.warehouse),
+                ("Qty", lambda r: r.qty),
+                ("Reference", lambda r: r.reference),
+                ("Status", lambda r: r.status),
+                ("User", lambda r: r.user),
+                ("Time left", lambda r: time_left(r.expires_at, now(), r.status is ReservationStatus.ACTIVE)),
+            ),
+            self,
+        )  # fmt: skip
+        self.orders_table = table(self)
+        self.orders_table.setModel(self.orders_model)
+        self.reservations_table = table(self)
+        self.reservations_table.setModel(self.reservations_model)
+        self.fulfil_button = QPushButton("Fulfil", self)
+        self.cancel_button = QPushButton("Cancel order", self)
+        self.commit_button = QPushButton("Commit", self)
+        self.release_button = QPushButton("Release", self)
+        can = actor.can(Permission.STOCK)
+        for button in (
+            self.fulfil_button,
+            self.cancel_button,
+            self.commit_button,
+            self.release_button,
+        ):
+            button.setVisible(can)
+            button.setEnabled(False)
+
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(
+            self._tab(self.orders_table, self.fulfil_button, self.cancel_button), "Orders"
+        )
+        self.tabs.addTab(
+            self._tab(self.reservations_table, self.commit_button, self.release_button),
+            "Reservations",
+        )
+        QVBoxLayout(self).addWidget(self.tabs)
+
+        self.orders_table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.reservations_table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.fulfil_button.clicked.connect(lambda: self._order_action(orders.fulfil_order))
+        self.cancel_button.clicked.connect(lambda: self._order_action(orders.cancel_order))
+        self.commit_button.clicked.connect(lambda: self._hold_action(reservations.commit))
+        self.release_button.clicked.connect(lambda: self._hold_action(reservations.release))
+        self._ticker = QTimer(self)
+        self._ticker.setInterval(15_000)
+        self._ticker.timeout.connect(self._tick)
+        self._ticker.start()
+        self.refresh()
+
+    def _tab(self, view: QWidget, *buttons: QPushButton) -> QWidget:
+        page = QWidget(self)
+        bar = QHBoxLayout()
+        bar.addStretch(1)
+        for button in buttons:
+            bar.addWidget(button)
+        layout = QVBoxLayout(page)
+        layout.addLayout(bar)
+        layout.addWidget(view)
+        return page
+
+    def selected_order(self) -> OrderView | None:
+        rows = self.orders_table.selectionModel().selectedRows()
+        return self.orders_model.data(rows[0], RowRole) if rows else None
+
+    def selected_reservation(self) -> ReservationView | None:
+        rows = self.reservations_table.selectionModel().selectedRows()
+        return self.reservations_model.data(rows[0], RowRole) if rows else None
+
+    @Slot()
+    def refresh(self) -> None:
+        self.orders_model.set_rows(orders.list_orders(self._db, self._actor, limit=1000))
+        self.reservations_model.set_rows(
+            reservations.list_reservations(self._db, self._actor, limit=1000)
+        )
+        self._update_buttons()
+
+    @Slot(frozenset, object)
+    def on_changed(self, kinds: frozenset[str], ids: Any = None) -> None:
+        """Connect to LiveUpdates.changed."""
+        if kinds & self.KINDS:
+            self.refresh()
+
+    @Slot()
+    def _tick(self) -> None:
+        for model in (self.orders_model, self.reservations_model):
+            if model.rowCount():
+                last = model.index(model.rowCount() - 1, model.columnCount() - 1)
+                model.dataChanged.emit(model.index(0, model.columnCount() - 1), last)
+
+    @Slot()
+    def _update_buttons(self, *_: Any) -> None:
+        order = self.selected_order()
+        is_open = order is not None and order.status is OrderStatus.OPEN
+        self.fulfil_button.setEnabled(is_open)
+        self.cancel_button.setEnabled(is_open)
+        hold = self.selected_reservation()
+        active = hold is not None and hold.status is ReservationStatus.ACTIVE
+        self.commit_button.setEnabled(active)
+        self.release_button.setEnabled(active)
+
+    def _order_action(self, action: Any) -> None:
+        order = self.selected_order()
+        if order is None:
+            return
+        try:
+            action(self._db, order.reference, self._actor)
+        except InvdeskError as error:
+            show_error(self, error)
+        self.refresh()
+
+    def _hold_action(self, action: Any) -> None:
+        hold = self.selected_reservation()
+        if hold is None:
+            return
+        try:
+            action(self._db, hold.id, self._actor)
+        except InvdeskError as error:
+            show_error(self, error)
+        self.refresh()

@@ -1,0 +1,111 @@
+"""The Reorder page: what to order per warehouse and policy; a suggestion opens a receive or transfer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+
+from invdesk.domain.restock import Suggestion
+from invdesk.domain.security import Actor, Permission
+from invdesk.services import reorder, warehouses
+from invdesk.services.database import Database
+from invdesk.ui.models.rows import RowRole, RowsModel
+from invdesk.ui.pages.common import table
+
+COLUMNS = (
+    ("Warehouse", lambda s: s.warehouse),
+    ("SKU", lambda s: s.sku),
+    ("Product", lambda s: s.product_name),
+    ("Available", lambda s: s.available),
+    ("Threshold", lambda s: s.threshold),
+    ("Suggested", lambda s: s.suggested_qty),
+    ("Action", lambda s: s.action if s.source is None else f"transfer from {s.source}"),
+    ("Policy", lambda s: f"{s.policy.value.replace('_', ' ')} ({s.scope.value})"),
+    ("Reason", lambda s: s.reason),
+)
+
+
+class ReorderPage(QWidget):
+    """Suggestions with a warehouse filter.
+
+    `receive_requested(warehouse, sku, qty)` and `transfer_requested(source, destination, sku, qty)`
+    ask the main window to open the receive or transfer dialog pre-filled;
+    `policies_requested(warehouse)` asks for the policy editor (managers).
+    """
+
+    TITLE = "Reorder"
+    ICON = "policy"
+    KINDS = frozenset({"stock", "policy", "catalog"})
+    receive_requested = Signal(str, str, int)
+    transfer_requested = Signal(str, str, str, int)
+    policies_requested = Signal(str)
+
+    def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db, self._actor = db, actor
+        self.warehouse_filter = QComboBox(self)
+        self.warehouse_filter.addItem("All warehouses", "")
+        for w in warehouses.list_warehouses(db, actor, include_inactive=False):
+            self.warehouse_filter.addItem(f"{w.code}  {w.name}", w.code)
+        self.act_button = QPushButton("Receive…", self)
+        self.act_button.setEnabled(False)
+        self.act_button.setVisible(actor.can(Permission.STOCK))
+        self.policies_button = QPushButton("Policies…", self)
+        self.policies_button.setVisible(actor.can(Permission.CATALOG))
+        self.model = RowsModel(COLUMNS, self)
+        self.table = table(self)
+        self.table.setModel(self.model)
+        bar = QHBoxLayout()
+        bar.addWidget(self.warehouse_filter)
+        bar.addStretch(1)
+        bar.addWidget(self.policies_button)
+        bar.addWidget(self.act_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.table)
+        self.warehouse_filter.currentIndexChanged.connect(self.refresh)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.table.doubleClicked.connect(self.act_on_selected)
+        self.act_button.clicked.connect(self.act_on_selected)
+        self.policies_button.clicked.connect(
+            lambda: self.policies_requested.emit(self.warehouse_filter.currentData() or "")
+        )
+        self.refresh()
+
+    def selected(self) -> Suggestion | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.data(rows[0], RowRole) if rows else None
+
+    @Slot()
+    def refresh(self) -> None:
+        code = self.warehouse_filter.currentData() or None
+        self.model.set_rows(reorder.suggestions(self._db, self._actor, code))
+        self._selection_changed()
+
+    @Slot(frozenset, object)
+    def on_changed(self, kinds: frozenset[str], ids: Any = None) -> None:
+        """Connect to LiveUpdates.changed."""
+        if kinds & self.KINDS:
+            self.refresh()
+
+    @Slot()
+    def _selection_changed(self, *_: Any) -> None:
+        chosen = self.selected()
+        self.act_button.setEnabled(chosen is not None)
+        self.act_button.setText(
+            "Transfer…" if chosen is not None and chosen.action == "transfer" else "Receive…"
+        )
+
+    @Slot()
+    def act_on_selected(self, *_: Any) -> None:
+        chosen = self.selected()
+        if chosen is None or not self._actor.can(Permission.STOCK):
+            return
+        if chosen.source is not None:
+            self.transfer_requested.emit(
+                chosen.source, chosen.warehouse, chosen.sku, chosen.suggested_qty
+            )
+        else:
+            self.receive_requested.emit(chosen.warehouse, chosen.sku, chosen.suggested_qty)

@@ -1,0 +1,105 @@
+"""Live updates: another client hears of a change quickly; a killed listener reconnects and catches up."""
+
+from __future__ import annotations
+
+import queue
+import time
+
+import pytest
+from sqlalchemy import text
+
+from invdesk.db.engine import Database
+from invdesk.domain.security import SYSTEM
+from invdesk.services import live
+from tests import support
+
+
+def _wait_for(changes: queue.Queue, kind: str, timeout: float) -> live.Change:
+    deadline = time.monotonic() + timeout
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            change = changes.get(timeout=left)
+        except queue.Empty:
+            break
+        if kind in change.kinds:
+            return change
+    raise AssertionError(f"no {kind} change within {timeout} s")
+
+
+@pytest.fixture
+def two_clients(db_url):
+    writer, reader = Database.open(db_url), Database.open(db_url)
+    support.warehouse(writer)
+    support.product(writer, "A")
+    yield writer, reader
+    writer.dispose()
+    reader.dispose()
+
+
+def test_a_receive_on_one_client_reaches_the_other_within_a_second(two_clients):
+    writer, reader = two_clients
+    notifier = live.start_notifier(writer)
+    changes: queue.Queue[live.Change] = queue.Queue()
+    online: queue.Queue[bool] = queue.Queue()
+    listener = live.ChangeListener(reader, changes.put, online.put).start()
+    try:
+        assert online.get(timeout=5) is True
+        started = time.monotonic()
+        support.stocked(writer, "A", qty=5)
+        change = _wait_for(changes, "stock", timeout=1.5)
+        assert time.monotonic() - started < 1.5
+        assert change.source in ("notify", "check")
+    finally:
+        listener.close()
+        if notifier is not None:
+            notifier.close()
+
+
+def test_local_commits_are_published_at_once(db):
+    support.warehouse(db)
+    support.product(db, "A")
+    changes: queue.Queue[live.Change] = queue.Queue()
+    listener = live.ChangeListener(db, changes.put)  # not started: the bus alone
+    try:
+        support.stocked(db, "A", qty=5)
+        change = changes.get_nowait()
+        assert change.source == "local" and "stock" in change.kinds
+    finally:
+        listener.close()
+
+
+def test_a_killed_listener_connection_reconnects_and_catches_up(pg_url):
+    writer, reader = Database.open(pg_url), Database.open(pg_url)
+    changes: queue.Queue[live.Change] = queue.Queue()
+    online: queue.Queue[bool] = queue.Queue()
+    listener = live.ChangeListener(reader, changes.put, online.put, max_backoff=0.5).start()
+    try:
+        assert online.get(timeout=5) is True
+        pid = listener.backend_pid
+        with writer.engine.connect() as conn:
+            conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            conn.commit()
+        assert online.get(timeout=5) is False
+        assert online.get(timeout=10) is True
+        change = _wait_for(changes, "stock", timeout=5)
+        assert change.source == "catch-up"
+        assert listener.backend_pid != pid
+        support.warehouse(writer, "X9")  # still listening: the check sees the edit
+        _wait_for(changes, "catalog", timeout=5)
+    finally:
+        listener.close()
+        writer.dispose()
+        reader.dispose()
+    assert SYSTEM  # the services stayed usable throughout
+
+
+def test_hints_merge_and_survive_the_round_trip_through_a_payload():
+    a = live.Change(frozenset({"stock"}), {"stock": ((1, 2),)})
+    b = live.Change(frozenset({"stock", "alert"}), {"stock": ((1, 2), (3, 4)), "alert": (7,)})
+    merged = live.merge(a, b)
+    assert merged.ids == {"stock": ((1, 2), (3, 4)), "alert": (7,)}
+    origin, back = live.parse_payload(live.payload(merged, "me"))
+    assert origin == "me" and back.ids == merged.ids
+    everything = live.merge(merged, live.Change(frozenset({"alert"})))
+    assert everything.ids["alert"] == ()  # a kind without ids means all of that kind
+    assert live.parse_payload("garbage")[1].kinds == live.KINDS
