@@ -106,9 +106,7 @@ def fit_holt_winters(
         season[t % period] = s + gamma * (1 - alpha) * error
         level = new_level
     # season[k] belongs to days t with t % period == k, counting the first observed day as 0.
-    return Fit(
-        "holt-winters", level, trend, tuple(season), sse / max(1, count), alpha, beta, gamma
-    )
+    return Fit("holt-winters", level, trend, tuple(season), sse / max(1, count), alpha, beta, gamma)
 
 
 def seasonal_strength(series: Sequence[float], period: int) -> float:

@@ -9,9 +9,9 @@ values while keeping its formats.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -262,9 +262,7 @@ def _totals_row(ws: Any, columns: Sequence[Column], last: int) -> list[Any]:
         else:
             value = None
         fmt = FORMATS[col.kind] if col.total else "General"
-        cells.append(
-            _styled(ws, value, font=_TOTAL_FONT, border=_TOTAL_BORDER, number_format=fmt)
-        )
+        cells.append(_styled(ws, value, font=_TOTAL_FONT, border=_TOTAL_BORDER, number_format=fmt))
     return cells
 
 
@@ -297,16 +295,3 @@ def save(
         target.unlink(missing_ok=True)
         raise
     return total
-
-
-def as_date(value: date | datetime | str | None) -> date | None:
-    if value is None or isinstance(value, date) and not isinstance(value, datetime):
-        return value  # type: ignore[return-value]
-    if isinstance(value, datetime):
-        return value.date()
-    return date.fromisoformat(str(value)[:10])
-
-
-def rows_of(items: Iterable[Any], *getters: Callable[[Any], Any]) -> Iterator[list[Any]]:
-    for item in items:
-        yield [get(item) for get in getters]

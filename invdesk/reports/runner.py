@@ -153,9 +153,5 @@ def generate(
                 built.append(sheet)
                 yield sheet
 
-        rows = excel.save(
-            workbook, path, recorded(), meta, progress=progress, cancelled=cancelled
-        )
-    return ReportResult(
-        Path(path), name, tuple(s.name for s in built), rows, scope.describe()
-    )
+        rows = excel.save(workbook, path, recorded(), meta, progress=progress, cancelled=cancelled)
+    return ReportResult(Path(path), name, tuple(s.name for s in built), rows, scope.describe())

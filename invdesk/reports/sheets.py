@@ -181,9 +181,16 @@ def top_sellers(conn: Connection, scope: Scope) -> list[Sheet]:
             ],
             [
                 [
-                    r.sku, r.name, r.category, r.units, r.lines, r.revenue, r.cogs,
-                    r.revenue - r.cogs, (r.revenue - r.cogs) / r.revenue if r.revenue else None,
-                ]  # fmt: skip
+                    r.sku,
+                    r.name,
+                    r.category,
+                    r.units,
+                    r.lines,
+                    r.revenue,
+                    r.cogs,
+                    r.revenue - r.cogs,
+                    (r.revenue - r.cogs) / r.revenue if r.revenue else None,
+                ]
                 for r in rows
             ],
             notes=("The 100 best sellers by units issued in the period.",),
@@ -199,9 +206,15 @@ def turnover(conn: Connection, scope: Scope) -> list[Sheet]:
         turns = t.issued_units / t.average_units if t.average_units else None
         rows.append(
             [
-                t.warehouse, t.opening_units, t.closing_units, t.average_units, t.issued_units,
-                t.cogs, turns, days / turns if turns else None,
-            ]  # fmt: skip
+                t.warehouse,
+                t.opening_units,
+                t.closing_units,
+                t.average_units,
+                t.issued_units,
+                t.cogs,
+                turns,
+                days / turns if turns else None,
+            ]
         )
     return [
         Sheet(
@@ -271,9 +284,7 @@ def returns(conn: Connection, scope: Scope) -> list[Sheet]:
             ],
             data.returns_rows(conn, scope),
             notes=("Products with at least one return in the period.",),
-            chart=bar_chart(
-                "Most returned", "sku", ("returned", "damaged"), rows=TOP_CHART_ROWS
-            ),
+            chart=bar_chart("Most returned", "sku", ("returned", "damaged"), rows=TOP_CHART_ROWS),
         )
     ]
 
@@ -284,10 +295,21 @@ def demand_forecast(conn: Connection, scope: Scope) -> list[Sheet]:
         low30, high30 = f.result.band_total(30)
         rows.append(
             [
-                f.sku, f.name, f.warehouse, f.on_hand, f.result.average_daily, f.result.method,
-                f.result.total(30), low30, high30, f.result.total(90), f.cover,
-                f.reorder_point, f.below_on, f.result.explanation,
-            ]  # fmt: skip
+                f.sku,
+                f.name,
+                f.warehouse,
+                f.on_hand,
+                f.result.average_daily,
+                f.result.method,
+                f.result.total(30),
+                low30,
+                high30,
+                f.result.total(90),
+                f.cover,
+                f.reorder_point,
+                f.below_on,
+                f.result.explanation,
+            ]
         )
     return [
         Sheet(
