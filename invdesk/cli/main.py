@@ -58,9 +58,9 @@ def cli(ctx: click.Context, db_url: str | None, demo: bool) -> None:
 
 
 def register() -> None:
-    from invdesk.cli import admin_cmds, catalog_cmds, stock_cmds
+    from invdesk.cli import admin_cmds, catalog_cmds, report_cmds, stock_cmds
 
-    for module in (admin_cmds, catalog_cmds, stock_cmds):
+    for module in (admin_cmds, catalog_cmds, stock_cmds, report_cmds):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -301,7 +301,7 @@ def run_import(
     preview = preview_import(db, actor, kind, table, options)
     bad = [r for r in preview.rows if not r.ok]
     if bad and not options.valid_only and not dry_run:
-        first = "; ".join(f"row {r.row}: {r.reasons[0]}" for r in bad[:3])
+        first = "; ".join(f"row {r.row}: {r.reasons[0].rstrip('.')}" for r in bad[:3])
         more = f" and {len(bad) - 3} more" if len(bad) > 3 else ""
         raise ValidationError(
             f"{len(bad)} bad row(s) in {table.name}, nothing imported ({first}{more}).",
