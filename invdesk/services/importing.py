@@ -186,7 +186,7 @@ def _products(
                 if other != sku:
                     reasons.append(f"Barcode {code} already belongs to {other}.")
         values_out = {
-            "sku": sku, "name": name, "category": category, "unit": unit,
+            "sku": sku, "name": name, "category": category or category_text or None, "unit": unit,
             "price": price, "cost": cost, "barcodes": tuple(codes),
         }  # fmt: skip
         action = "error" if reasons else _product_action(existing.get(sku or ""), values_out)
