@@ -105,11 +105,15 @@ def forecasts(conn: Connection, scope: Scope, limit: int = FORECAST_LIMIT) -> li
     info = _stock_info(conn, list(series))
     rule = load_thresholds(conn, scope)
     first_day = history.since.date() + timedelta(days=1)
-    days = [first_day + timedelta(days=i) for i in range((end.date() - first_day).days + 1)]
+    # Whole days only: the day the period ends in is not over yet.
+    days = [first_day + timedelta(days=i) for i in range((end.date() - first_day).days)]
     out = []
+    starts = _first_days(conn, list(series))
     for (pid, wid), by_day in series.items():
         sku, name, code, on_hand = info[(pid, wid)]
-        values = [float(by_day.get(d, 0)) for d in days]
+        # Days before the product was first stocked there are not days without sales.
+        start = starts.get((pid, wid), first_day)
+        values = [float(by_day.get(d, 0)) for d in days if d >= start]
         result = fc.forecast(values, horizon=90)
         recent = fc.average_daily_demand(values, DEMAND_WINDOW_DAYS)
         threshold = rule(pid, wid, recent)
@@ -121,6 +125,15 @@ def forecasts(conn: Connection, scope: Scope, limit: int = FORECAST_LIMIT) -> li
         )
     out.sort(key=lambda f: (-f.result.total(30), f.sku, f.warehouse))
     return out
+
+
+def _first_days(conn: Connection, keys: list[tuple[int, int]]) -> dict[tuple[int, int], date]:
+    stmt = (
+        select(m.product_id, m.warehouse_id, func.min(m.at))
+        .where(m.product_id.in_({pid for pid, _ in keys}))
+        .group_by(m.product_id, m.warehouse_id)
+    )
+    return {(pid, wid): data.to_date(at) for pid, wid, at in conn.execute(stmt)}
 
 
 def _stock_info(
