@@ -21,6 +21,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from invdesk.reports.fastrows import RowStreamer
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 HEADER_ROW = 5
 FIRST_DATA_ROW = HEADER_ROW + 1
@@ -214,26 +216,22 @@ def write_sheet(
             for c in columns
         ]
     )
-    templates = [_styled(ws, None, number_format=FORMATS[c.kind]) for c in columns]
+    styles = [_styled(ws, None, number_format=FORMATS[c.kind]).style_id for c in columns]
+    quoted = [_styled(ws, None, quotePrefix=True).style_id for _ in columns]
+    streamer = RowStreamer(ws, styles, quoted, FORMULA_PREFIXES)
+    streamer.start()
     count = 0
-    for row in sheet.rows:
-        cells: list[Any] = []
-        for template, value in zip(templates, row, strict=True):
-            converted = excel_value(value)
-            if converted is None:
-                cells.append(None)
-            elif looks_like_formula(converted):
-                cells.append(text_cell(ws, converted))
-            else:
-                template.value = converted
-                cells.append(template)
-        ws.append(cells)
-        count += 1
-        if count % PROGRESS_EVERY == 0:
-            if cancelled is not None and cancelled():
-                raise Cancelled("The report was cancelled.")
-            if progress is not None:
-                progress(count)
+    try:
+        for row in sheet.rows:
+            ws.append(row if isinstance(row, list | tuple) else list(row))
+            count += 1
+            if count % PROGRESS_EVERY == 0:
+                if cancelled is not None and cancelled():
+                    raise Cancelled("The report was cancelled.")
+                if progress is not None:
+                    progress(count)
+    finally:
+        streamer.stop()
     sheet.rows_written = count
     last = FIRST_DATA_ROW + count - 1
     ws.append(_totals_row(ws, columns, last))
