@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -290,6 +291,20 @@ def save(
             workbook.create_sheet("Empty")
         workbook.save(target)
     except BaseException:
+        _abandon(workbook)
         target.unlink(missing_ok=True)
         raise
     return total
+
+
+def _abandon(workbook: Any) -> None:
+    """Finish and delete the temporary files of a workbook that will not be saved, so no
+    half-written XML stream is left for the garbage collector to trip over."""
+    for ws in workbook.worksheets:
+        with suppress(Exception):
+            if not ws.closed:
+                ws.close()
+        writer = getattr(ws, "_writer", None)
+        if writer is not None:
+            with suppress(Exception):
+                writer.cleanup()
