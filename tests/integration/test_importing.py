@@ -175,3 +175,19 @@ def test_unreadable_files_are_refused_with_a_reason(tmp_path):
     (tmp_path / "bad.xlsx").write_bytes(b"not a zip")
     with pytest.raises(ValidationError, match="not a readable"):
         read_table(tmp_path / "bad.xlsx")
+
+
+def test_a_row_refused_while_applying_rolls_back_the_whole_file(stocked, tmp_path):
+    from invdesk.domain.stock import ReserveStock
+    from invdesk.services import reservations
+
+    reservations.reserve(stocked, ReserveStock("A-1", "MAIN", 6), ADMIN)
+    # Both rows pass the preview; counting A-1 below its 6 reserved units fails when applied.
+    text = "sku,warehouse,qty\nB-2,MAIN,9\nA-1,MAIN,2\n"
+    table = read_table(write_csv(tmp_path, "count.csv", text))
+    assert preview_import(stocked, ADMIN, S, table, ImportOptions()).errors == 0
+    before = snapshot(stocked)
+    with pytest.raises(ValidationError, match="reserved"):
+        run_import(stocked, ADMIN, S, table, ImportOptions())
+    assert snapshot(stocked) == before
+    assert support.on_hand(stocked, "B-2") == (0, 0)
