@@ -233,6 +233,8 @@ def _stock(
     session: Session, table: Table, matched: Matched, options: ImportOptions
 ) -> list[RowCheck]:
     warehouses = {w.code: w.active for w in session.scalars(select(Warehouse))}
+    codes = {str(v).strip() for v in (_text(r, matched, "sku") for r in table.rows) if v}
+    known = _known_products(session, codes)
     seen: dict[tuple[str, str], int] = {}
     out = []
     for n, values in enumerate(table.rows, start=table.first_row_number):
@@ -244,7 +246,7 @@ def _stock(
         if not code:
             reasons.append("SKU cannot be empty.")
         else:
-            sku = _known_product(session, code)
+            sku = known.get(code)
             if sku is None:
                 reasons.append(f"Unknown SKU or barcode “{code}”.")
         wh = str(_text(values, matched, "warehouse") or "").strip().upper()
@@ -277,11 +279,19 @@ def _quantity(value: Any, mode: str, reasons: list[str]) -> int | None:
     return _check(reasons, parse_quantity, value, label="Quantity")  # type: ignore[no-any-return]
 
 
-def _known_product(session: Session, code: str) -> str | None:
-    found = session.scalar(select(Product.sku).where(Product.sku == code))
-    if found is None:
-        found = session.scalar(select(Product.sku).join(Barcode).where(Barcode.code == code))
-    return found
+def _known_products(session: Session, codes: set[str]) -> dict[str, str]:
+    """The SKU each code (a SKU or a barcode) stands for, looked up in chunks, not row by row."""
+    known: dict[str, str] = {}
+    for chunk in _chunks(sorted(codes)):
+        known.update(
+            (sku, sku) for sku in session.scalars(select(Product.sku).where(Product.sku.in_(chunk)))
+        )
+        by_barcode = session.execute(
+            select(Barcode.code, Product.sku).join(Product).where(Barcode.code.in_(chunk))
+        )
+        for code, sku in by_barcode:
+            known.setdefault(code, sku)
+    return known
 
 
 def run_import(
