@@ -78,9 +78,16 @@ def screenshots(obj: CliContext, directory: str) -> None:
 
 
 def register() -> None:
-    from invdesk.cli import admin_cmds, catalog_cmds, restock_cmds, stock_cmds, user_cmds
+    from invdesk.cli import (
+        admin_cmds,
+        catalog_cmds,
+        report_cmds,
+        restock_cmds,
+        stock_cmds,
+        user_cmds,
+    )
 
-    for module in (admin_cmds, catalog_cmds, stock_cmds, restock_cmds, user_cmds):
+    for module in (admin_cmds, catalog_cmds, stock_cmds, restock_cmds, report_cmds, user_cmds):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -91,3 +91,41 @@ def run_stock_operation(
         return StockResult(rid, applied)
 
     return events.run(db, work)
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A stock operation checked and ready to run: what `run_stock_operation` takes, as a value."""
+
+    kind: str
+    request_id: str | None
+    payload: Any
+    apply: Apply
+
+
+def run_planned(db: Database, actor: Actor, plan: Planned) -> StockResult:
+    return run_stock_operation(db, actor, plan.kind, plan.request_id, plan.payload, plan.apply)
+
+
+def run_stock_operations(db: Database, actor: Actor, plans: list[Planned]) -> list[StockResult]:
+    """Run several operations in ONE transaction (an import): all of them apply, or none.
+
+    A repeated request id replays as usual; any refusal rolls back every operation.
+    """
+    require(actor, Permission.STOCK)
+    claims = [(request_id_or_new(p.request_id), fingerprint(p.kind, p.payload)) for p in plans]
+
+    def work(conn: Any) -> list[StockResult]:
+        results = []
+        for plan, (rid, digest) in zip(plans, claims, strict=True):
+            op = ledger.Op(conn, actor, db.now(), rid)
+            if not claim(conn, rid, plan.kind, digest, actor, op.at):
+                results.append(StockResult(rid, ledger.for_request(conn, rid), replayed=True))
+                continue
+            applied = plan.apply(op)
+            if isinstance(applied, AfterCommit):
+                raise applied.error
+            results.append(StockResult(rid, applied))
+        return results
+
+    return events.run(db, work)

@@ -36,7 +36,9 @@ from invdesk.services.lookup import (
 )
 from invdesk.services.operation import (
     ParsedLine,
+    Planned,
     parse_lines,
+    run_planned,
     run_stock_operation,
     text,
     units_of,
@@ -93,6 +95,11 @@ def receive(db: Database, cmd: ReceiveStock, actor: Actor) -> StockResult:
 
     Raises ValidationError, NotFound, DuplicateRequest; returns the ledger rows written.
     """
+    return run_planned(db, actor, plan_receive(cmd))
+
+
+def plan_receive(cmd: ReceiveStock) -> Planned:
+    """A receipt checked and ready to run (alone, or with others in one transaction)."""
     lines = parse_lines(cmd.lines, with_cost=True)
     code = warehouse_code(cmd.warehouse)
     reference = text(cmd.reference, "Reference", "reference")
@@ -123,7 +130,7 @@ def receive(db: Database, cmd: ReceiveStock, actor: Actor) -> StockResult:
             )
         return tuple(rows)
 
-    return run_stock_operation(db, actor, "receive", cmd.request_id, payload, apply)
+    return Planned("receive", cmd.request_id, payload, apply)
 
 
 def issue(db: Database, cmd: IssueStock, actor: Actor) -> StockResult:
@@ -272,6 +279,11 @@ def adjust(db: Database, cmd: AdjustStock, actor: Actor) -> StockResult:
 
     A count below the units held by open reservations is refused (release them first).
     """
+    return run_planned(db, actor, plan_adjust(cmd))
+
+
+def plan_adjust(cmd: AdjustStock) -> Planned:
+    """A stock count checked and ready to run (alone, or with others in one transaction)."""
     counted = parse_count(cmd.counted)
     code = warehouse_code(cmd.warehouse)
     product_code = text(cmd.product, "SKU or barcode", "product")
@@ -319,4 +331,4 @@ def adjust(db: Database, cmd: AdjustStock, actor: Actor) -> StockResult:
             ),
         )
 
-    return run_stock_operation(db, actor, "adjust", cmd.request_id, payload, apply)
+    return Planned("adjust", cmd.request_id, payload, apply)

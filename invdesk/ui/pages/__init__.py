@@ -14,9 +14,9 @@ from invdesk.ui.pages.audit import AuditPage
 from invdesk.ui.pages.dashboard import DashboardPage
 from invdesk.ui.pages.movements import MovementsPage
 from invdesk.ui.pages.orders import OrdersPage
-from invdesk.ui.pages.placeholders import ReportsPage
 from invdesk.ui.pages.products import ProductsPage
 from invdesk.ui.pages.reorder import ReorderPage
+from invdesk.ui.pages.reports import ReportsPage
 from invdesk.ui.pages.reservations import ReservationsPage
 from invdesk.ui.pages.stock import StockPage
 from invdesk.ui.pages.users import UsersPage

@@ -1,0 +1,155 @@
+"""Planning figures: the low-stock / reorder list and per-product demand forecasts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import BigInteger, Connection, func, select
+from sqlalchemy import type_coerce as coerce
+
+from invdesk.db.models import Movement, StockLevel, table_of
+from invdesk.domain import forecast as fc
+from invdesk.reports import data
+from invdesk.reports.filters import Scope
+from invdesk.reports.thresholds import DEMAND_WINDOW_DAYS, load_thresholds
+from invdesk.services.lookup import product_t, warehouse_t
+
+m = table_of(Movement).c
+s = table_of(StockLevel).c
+p = product_t.c
+w = warehouse_t.c
+FORECAST_HISTORY_DAYS = 182
+FORECAST_LIMIT = 300
+
+
+def low_stock_rows(conn: Connection, scope: Scope) -> Iterator[list[Any]]:
+    """SKU, product, warehouse, on hand, reserved, available, avg daily demand, reorder point,
+    order qty, days of cover, unit cost, order value, rule: stock at or below its reorder point
+    (or out of stock after recent demand)."""
+    since = scope.until - timedelta(days=DEMAND_WINDOW_DAYS)
+    demand = (
+        select(m.product_id, m.warehouse_id, func.sum(m.units).label("units"))
+        .where(m.kind.in_(data.SALES), m.at >= since, m.at < scope.until)
+        .group_by(m.product_id, m.warehouse_id)
+        .subquery()
+    )
+    stmt = (
+        select(
+            s.product_id, s.warehouse_id, p.sku, p.name, w.code, s.on_hand, s.reserved,
+            coerce(s.avg_cost, BigInteger), func.coalesce(demand.c.units, 0),
+        )
+        .select_from(table_of(StockLevel))
+        .join(product_t, p.id == s.product_id)
+        .join(warehouse_t, w.id == s.warehouse_id)
+        .outerjoin(
+            demand,
+            (demand.c.product_id == s.product_id) & (demand.c.warehouse_id == s.warehouse_id),
+        )
+        .where(p.active.is_(True))
+        .order_by(w.code, p.sku)
+    )  # fmt: skip
+    if scope.warehouse_id is not None:
+        stmt = stmt.where(s.warehouse_id == scope.warehouse_id)
+    if scope.category_id is not None:
+        stmt = stmt.where(p.category_id == scope.category_id)
+    rule = load_thresholds(conn, scope)
+    for pid, wid, sku, name, code, on_hand, reserved, cost, units in data.stream(conn, stmt):
+        daily = int(units) / DEMAND_WINDOW_DAYS
+        threshold = rule(pid, wid, daily)
+        available = on_hand - reserved
+        if threshold.reorder_point <= 0 or available > threshold.reorder_point:
+            continue  # enough stock, or no recent demand to reorder for
+        order = max(0, threshold.order_up_to - available)
+        cover = available / daily if daily else None
+        yield [
+            sku, name, code, on_hand, reserved, available, daily, threshold.reorder_point,
+            order, cover, cost / data.MINOR, order * cost / data.MINOR, threshold.rule,
+        ]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ProductForecast:
+    sku: str
+    name: str
+    warehouse: str
+    on_hand: int
+    history_days: int
+    result: fc.Forecast
+    reorder_point: int
+    below_on: date | None
+
+    @property
+    def cover(self) -> float | None:
+        return fc.days_of_cover(self.on_hand, self.result.daily)
+
+
+def forecasts(conn: Connection, scope: Scope, limit: int = FORECAST_LIMIT) -> list[ProductForecast]:
+    """Forecasts for the busiest (product, warehouse) pairs, from the daily demand of the
+    FORECAST_HISTORY_DAYS days before the end of the period."""
+    end = scope.until
+    history = Scope(
+        scope.warehouse_id,
+        scope.warehouse,
+        scope.category_id,
+        scope.category,
+        end - timedelta(days=FORECAST_HISTORY_DAYS),
+        end,
+        scope.now,
+    )
+    series = data.daily_demand(conn, history, limit=limit)
+    if not series:
+        return []
+    info = _stock_info(conn, list(series))
+    rule = load_thresholds(conn, scope)
+    first_day = history.since.date() + timedelta(days=1)
+    # Whole days only: the day the period ends in is not over yet.
+    days = [first_day + timedelta(days=i) for i in range((end.date() - first_day).days)]
+    out = []
+    starts = _first_days(conn, list(series))
+    for (pid, wid), by_day in series.items():
+        sku, name, code, on_hand = info[(pid, wid)]
+        # Days before the product was first stocked there are not days without sales.
+        start = starts.get((pid, wid), first_day)
+        values = [float(by_day.get(d, 0)) for d in days if d >= start]
+        result = fc.forecast(values, horizon=90)
+        recent = fc.average_daily_demand(values, DEMAND_WINDOW_DAYS)
+        threshold = rule(pid, wid, recent)
+        below = fc.date_below(on_hand, threshold.reorder_point, result.daily, end.date())
+        out.append(
+            ProductForecast(
+                sku, name, code, on_hand, len(values), result, threshold.reorder_point, below
+            )
+        )
+    out.sort(key=lambda f: (-f.result.total(30), f.sku, f.warehouse))
+    return out
+
+
+def _first_days(conn: Connection, keys: list[tuple[int, int]]) -> dict[tuple[int, int], date]:
+    stmt = (
+        select(m.product_id, m.warehouse_id, func.min(m.at))
+        .where(m.product_id.in_({pid for pid, _ in keys}))
+        .group_by(m.product_id, m.warehouse_id)
+    )
+    return {(pid, wid): data.to_date(at) for pid, wid, at in conn.execute(stmt)}
+
+
+def _stock_info(
+    conn: Connection, keys: list[tuple[int, int]]
+) -> dict[tuple[int, int], tuple[str, str, str, int]]:
+    products = {pid for pid, _ in keys}
+    stmt = (
+        select(p.id, p.sku, p.name, w.id, w.code, func.coalesce(s.on_hand, 0))
+        .select_from(product_t)
+        .join(warehouse_t, w.id.in_({wid for _, wid in keys}))
+        .outerjoin(table_of(StockLevel), (s.product_id == p.id) & (s.warehouse_id == w.id))
+        .where(p.id.in_(products))
+    )
+    wanted = set(keys)
+    return {
+        (pid, wid): (sku, name, code, int(on_hand))
+        for pid, sku, name, wid, code, on_hand in conn.execute(stmt)
+        if (pid, wid) in wanted
+    }

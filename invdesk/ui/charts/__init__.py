@@ -1,0 +1,1 @@
+"""pyqtgraph charts: time plots with hover tooltips and PNG export, and the product chart."""

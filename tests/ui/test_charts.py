@@ -1,0 +1,100 @@
+"""Product charts: built from the ledger, hover read-out, PNG export, and no leak over 100 opens."""
+
+from __future__ import annotations
+
+import gc
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QEvent
+
+from invdesk.domain.security import Actor
+from invdesk.domain.stock import IssueStock, Line, ReceiveStock
+from invdesk.services import stock
+from invdesk.services.database import open_database
+from invdesk.ui.charts.product_chart import ProductChartWidget
+from tests import support
+
+MANAGER = Actor("manager")
+
+
+@pytest.fixture
+def history(tmp_path):
+    """A product received and sold daily in two warehouses over 120 days."""
+    db = open_database(f"sqlite:///{tmp_path}/chart.db")
+    start = datetime.now(UTC) - timedelta(days=120)
+    clock = {"now": start}
+    db.clock = lambda: clock["now"]
+    support.warehouse(db, "MAIN")
+    support.warehouse(db, "SHOP")
+    support.product(db, "A-1")
+    for day in range(120):
+        clock["now"] = start + timedelta(days=day)
+        for wh in ("MAIN", "SHOP"):
+            if day % 20 == 0:
+                stock.receive(db, ReceiveStock(wh, (Line("A-1", 100),)), support.ACTOR)
+            stock.issue(db, IssueStock(wh, (Line("A-1", 2 + day % 3),)), support.ACTOR)
+    db.clock = lambda: start + timedelta(days=120)
+    yield db
+    db.dispose()
+
+
+def test_the_chart_shows_levels_receipts_demand_and_forecast(qtbot, history, tmp_path):
+    widget = ProductChartWidget(history, MANAGER, "A-1")
+    qtbot.addWidget(widget)
+    widget.resize(900, 600)
+    widget.show()
+    series = widget.series
+    assert series is not None
+    assert [line.name for line in series.levels] == ["MAIN", "SHOP"]
+    main = series.levels[0]
+    assert main.y[-1] == support.on_hand(history, "A-1", "MAIN")[0]
+    assert len(series.receipts[0].x) == 6
+    assert len(series.forecast.y) == 90
+    assert all(
+        lo <= f <= hi
+        for lo, f, hi in zip(series.band_low.y, series.forecast.y, series.band_high.y, strict=True)
+    )
+    text = widget.levels.hover_text(main.x[len(main.x) // 2])
+    assert "MAIN:" in text and text[:4].isdigit()
+    assert widget.export_png(str(tmp_path / "chart.png"))
+    assert (tmp_path / "chart.png").stat().st_size > 1000
+    assert "A-1" in widget.note.text()
+
+
+def test_an_unknown_product_shows_a_message(qtbot, history):
+    widget = ProductChartWidget(history, MANAGER, "NOPE")
+    qtbot.addWidget(widget)
+    assert "NOPE" in widget.note.text()
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    raise AssertionError("no VmRSS")
+
+
+def _open_close(db) -> None:
+    widget = ProductChartWidget(db, MANAGER, "A-1")
+    widget.resize(600, 400)
+    widget.show()
+    QCoreApplication.processEvents()
+    widget.close()
+    widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    QCoreApplication.processEvents()
+
+
+@pytest.mark.slow
+def test_opening_and_closing_a_chart_100_times_does_not_leak(qapp, history):
+    for _ in range(10):  # warm caches, fonts and the connection pool
+        _open_close(history)
+    gc.collect()
+    before = _rss_mb()
+    for _ in range(100):
+        _open_close(history)
+    gc.collect()
+    growth = _rss_mb() - before
+    assert growth < 20, f"RSS grew by {growth:.1f} MB"

@@ -1,0 +1,117 @@
+"""The streamed sheet writer, read back: layout, formats, totals formulas, escaping, cancel."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from invdesk.reports import excel as x
+from invdesk.services.import_files import ImportKind, match_headers, normalize_header
+
+META = x.Meta("all warehouses", datetime(2026, 5, 1, 8, 30, tzinfo=UTC), "ann")
+COLUMNS = [
+    x.Column("name", "Name"),
+    x.Column("qty", "Qty", x.Kind.INT, total="sum"),
+    x.Column("value", "Value", x.Kind.MONEY, total="sum"),
+    x.Column("share", "Share", x.Kind.PERCENT, total="=IFERROR({qty}/{value},0)"),
+    x.Column("at", "At", x.Kind.DATETIME),
+    x.Column("day", "Day", x.Kind.DATE),
+]
+
+
+def write(tmp_path, rows, **kwargs):
+    path = tmp_path / "t.xlsx"
+    sheet = x.Sheet("Sheet: one/two", "My report", COLUMNS, rows, notes=("A note.",))
+    count = x.save(x.new_workbook(), path, [sheet], META, **kwargs)
+    return path, count
+
+
+def test_a_sheet_has_a_title_block_header_formats_and_totals(tmp_path):
+    at = datetime(2026, 4, 3, 14, 5, tzinfo=UTC)
+    rows = [
+        ["Bolt", 3, Decimal("1.25"), 0.5, at, date(2026, 4, 3)],
+        ["Nut", 4, 2.5, None, None, None],
+    ]
+    path, count = write(tmp_path, rows)
+    assert count == 2
+    ws = load_workbook(path).active
+    assert ws.title == "Sheet_ one_two"
+    assert [ws[f"A{r}"].value for r in range(1, 5)] == [
+        "My report",
+        "Filters: all warehouses",
+        "Generated 2026-05-01 08:30 UTC by ann",
+        "A note.",
+    ]
+    assert [c.value for c in ws[5]] == ["Name", "Qty", "Value", "Share", "At", "Day"]
+    assert ws["A5"].font.b and ws["A5"].fill.fgColor.rgb == "FF1F4E78"
+    assert ws.freeze_panes == "A6"
+    assert ws.auto_filter.ref == "A5:F7"
+    assert ws["B6"].value == 3 and ws["B6"].number_format == "#,##0"
+    assert ws["C6"].value == 1.25 and ws["C6"].number_format == "#,##0.00"
+    assert ws["D6"].number_format == "0.0%"
+    assert (
+        ws["E6"].value == datetime(2026, 4, 3, 14, 5)
+        and ws["E6"].number_format == "yyyy-mm-dd hh:mm"
+    )
+    assert ws["F6"].value == datetime(2026, 4, 3) and ws["F6"].number_format == "yyyy-mm-dd"
+    assert [c.value for c in ws[8]][:4] == [
+        "Total",
+        "=SUM(B6:B7)",
+        "=SUM(C6:C7)",
+        "=IFERROR(B8/C8,0)",
+    ]
+    assert ws["B8"].font.b
+    assert ws.column_dimensions["A"].width == 18
+
+
+@pytest.mark.parametrize("text", ["=1+2", "+1", "-2+3", "@SUM(A1)", "=cmd|' /C calc'!A0"])
+def test_text_that_would_run_as_a_formula_is_stored_as_text(tmp_path, text):
+    path, _ = write(tmp_path, [[text, 1, 1, None, None, None]])
+    ws = load_workbook(path).active
+    assert ws["A6"].value == text
+    assert ws["A6"].data_type == "s" and ws["A6"].quotePrefix
+
+
+def test_an_empty_sheet_still_has_its_totals_row(tmp_path):
+    path, count = write(tmp_path, [])
+    ws = load_workbook(path).active
+    assert count == 0
+    assert ws["A6"].value == "Total" and ws["B6"].value == "=SUM(B6:B6)"
+
+
+def test_progress_is_reported_and_cancel_removes_the_file(tmp_path):
+    rows = ([f"p{i}", i, i, None, None, None] for i in range(12_000))
+    seen = []
+    path, count = write(tmp_path, rows, progress=seen.append)
+    assert count == 12_000 and seen[:2] == [5000, 10000] and seen[-1] == 12_000
+    with pytest.raises(x.Cancelled):
+        write(
+            tmp_path,
+            ([f"p{i}", i, i, None, None, None] for i in range(12_000)),
+            cancelled=lambda: True,
+        )
+    assert not path.exists()
+
+
+def test_control_characters_are_dropped_not_fatal(tmp_path):
+    path, _ = write(tmp_path, [["bad\x01name", 1, 1, None, None, None]])
+    assert load_workbook(path).active["A6"].value == "badname"
+
+
+def test_headers_match_by_name_ignoring_case_spaces_and_punctuation():
+    assert normalize_header(" Item-Code ") == "itemcode"
+    matched = match_headers(
+        ImportKind.PRODUCTS, ("Item Code", "DESCRIPTION", "Group", "EAN", "Colour")
+    )
+    assert matched.columns == {"sku": 0, "name": 1, "category": 2, "barcodes": 3}
+    assert matched.unknown == ("Colour",) and matched.missing == ()
+    mapped = match_headers(
+        ImportKind.STOCK,
+        ("Artikel", "Lager", "Menge"),
+        {"artikel": "sku", "Lager": "warehouse", "Menge": "qty"},
+    )
+    assert mapped.columns == {"sku": 0, "warehouse": 1, "qty": 2}
+    assert match_headers(ImportKind.STOCK, ("sku",)).missing == ("warehouse", "qty")
