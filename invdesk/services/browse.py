@@ -8,12 +8,13 @@ end is nearer, so the first and the last page of a million rows cost the same.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
+    Connection,
     Select,
     bindparam,
     func,
@@ -41,10 +42,11 @@ from invdesk.domain.browse import (
     WarehouseTotals,
 )
 from invdesk.domain.errors import NotFound
+from invdesk.domain.restock import assess
 from invdesk.domain.security import Actor, Permission, require
 from invdesk.domain.stock import LedgerFilter, ReservationStatus
 from invdesk.domain.validation import from_minor
-from invdesk.services import queries
+from invdesk.services import policy_lookup, queries
 from invdesk.services.ledger import movement_t
 from invdesk.services.lookup import barcode_t, product_ref, product_t, warehouse_t
 
@@ -222,11 +224,14 @@ def stock_page(db: Database, actor: Actor, q: StockQuery, req: PageRequest) -> P
     """One page of stock per product and warehouse, with available and the reorder point."""
     require(actor, Permission.VIEW)
     order = _STOCK_ORDER[q.sort]
-    cols = (_p.sku, _p.name, _w.code, _p.unit, _s.on_hand, _s.reserved, _s.avg_cost)
+    cols = (
+        _p.sku, _p.name, _w.code, _p.unit, _s.on_hand, _s.reserved, _s.avg_cost,
+        _s.product_id, _s.warehouse_id, _p.category_id,
+    )  # fmt: skip
     with db.read() as conn:
         stmt, backwards = _paged(_stock_select(conn, q, *cols), order, q.descending, req)
         rows = conn.execute(stmt).all()
-    points = reorder_points([(r.sku, r.code) for r in rows])
+        points = reorder_points(conn, rows, db.now())
     return _page(
         rows,
         len(order),
@@ -238,13 +243,26 @@ def stock_page(db: Database, actor: Actor, q: StockQuery, req: PageRequest) -> P
     )  # fmt: skip
 
 
-def reorder_points(keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
-    """Reorder points by (SKU, warehouse) for a page of rows.
+def reorder_points(
+    conn: Connection, rows: Sequence[Any], now: datetime
+) -> dict[tuple[str, str], int]:
+    """The threshold of the restock policy that applies to each (SKU, warehouse) of a page.
 
-    The hook for restock policies: until they exist no row has one. Replace with a query on the
-    policy table (one statement for the page's keys).
+    Rows without a policy have none; a days-of-cover policy's threshold follows recent demand.
     """
-    return {}
+    points: dict[tuple[str, str], int] = {}
+    for r in rows:
+        found = policy_lookup.effective(conn, r.product_id, r.warehouse_id, r.category_id)
+        if found is None:
+            continue
+        rule = found[1]
+        demand = 0.0
+        if rule.needs_demand:
+            demand = policy_lookup.demand_per_day(
+                conn, r.product_id, r.warehouse_id, rule.lookback_days, now
+            )
+        points[(r.sku, r.code)] = assess(rule, r.on_hand - r.reserved, demand).threshold
+    return points
 
 
 # Warehouses and the dashboard -------------------------------------------------------------------

@@ -27,10 +27,13 @@ from invdesk.services import database
 from invdesk.services.database import Database
 from invdesk.ui import background
 from invdesk.ui.backup_actions import backup_actions
+from invdesk.ui.live import LiveUpdates
 from invdesk.ui.pages import PAGES, Page
+from invdesk.ui.pages.reorder import ReorderPage
 from invdesk.ui.resources import icon
 from invdesk.ui.scanning import ScanDetector
 from invdesk.ui.stock_actions import StockActions
+from invdesk.ui.window_wiring import LiveWiring, file_actions, open_reorder_document
 
 FLASH_MS = 900
 
@@ -46,6 +49,7 @@ class MainWindow(QMainWindow):
         *,
         settings: QSettings | None = None,
         scanner: ScanDetector | None = None,
+        live: LiveUpdates | None = None,
     ) -> None:
         super().__init__()
         self.db, self.actor = db, actor
@@ -67,6 +71,8 @@ class MainWindow(QMainWindow):
         self.scanner.scanned.connect(self.handle_scan)
         self.scanner.install()
         self.data_changed.connect(self._on_data_changed)
+        self.live = live if live is not None else LiveUpdates(db, self)
+        self.live_wiring = LiveWiring(self, self.live)
         self._restore()
 
     # Layout -------------------------------------------------------------------------------------
@@ -102,6 +108,8 @@ class MainWindow(QMainWindow):
                 page.open_product.connect(lambda sku: self.actions_.edit_product(sku=sku))
             if hasattr(page, "open_warehouse"):
                 page.open_warehouse.connect(lambda code: self.actions_.edit_warehouse(code=code))
+            if isinstance(page, ReorderPage):
+                open_reorder_document(self, page)
             tables = page.tables() if hasattr(page, "tables") else {}
             for name, table in tables.items():
                 state = self.settings.value(f"tables/{name}")
@@ -184,6 +192,10 @@ class MainWindow(QMainWindow):
         self.toolbar = bar
 
     def _build_menus(self) -> None:
+        self.file_actions = file_actions(self)
+        file_menu = self.menuBar().addMenu("&File")
+        for action in self.file_actions:
+            file_menu.addAction(action)
         menu = self.menuBar().addMenu("&Database")
         self.backup_actions = backup_actions(self, self.db, self.actor, on_restored=self.refresh)
         for action in self.backup_actions:
@@ -240,6 +252,20 @@ class MainWindow(QMainWindow):
         if number in self._stale:
             self._stale.discard(number)
             page.refresh()
+
+    def built_pages(self) -> dict[int, Page]:
+        return dict(self._pages)
+
+    def mark_stale(self, number: int) -> None:
+        """Read page `number` again when it is next shown."""
+        self._stale.add(number)
+
+    def set_badge(self, title: str, count: int) -> None:
+        """A count after a side-bar entry, e.g. "Alerts  3"; none at zero."""
+        titles = [page.TITLE for page in self.page_classes]
+        if title in titles:
+            item = self.sidebar.item(titles.index(title))
+            item.setText(f"{title}  ({count:,})" if count else title)
 
     def refresh(self) -> None:
         """F5: read the current page again; the others when next shown."""
@@ -319,6 +345,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_settings()
         self.actions_.close_dialogs()
+        self.live.close()
         self.scanner.uninstall()
         background.default().wait()
         super().closeEvent(event)

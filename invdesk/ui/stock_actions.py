@@ -74,6 +74,15 @@ class StockActions:
         dialog.posted.connect(lambda _result: self.window.data_changed.emit("stock"))
         return self._open(dialog)
 
+    def open_stock_dialog(self, name: str, **kwargs: Any) -> QDialog | None:
+        """A stock dialog pre-filled by the caller (e.g. a reorder suggestion)."""
+        dialogs = self._dialogs()
+        if dialogs is None:
+            return None
+        dialog = getattr(dialogs, name)(self.window.db, self.window.actor, self.window, **kwargs)
+        dialog.posted.connect(lambda _result: self.window.data_changed.emit("stock"))
+        return self._open(dialog)
+
     def edit_product(self, *, sku: str | None = None, barcode: str | None = None) -> None:
         dialogs = self._dialogs()
         if dialogs is None:

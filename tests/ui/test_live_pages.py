@@ -4,19 +4,23 @@ reorder and dashboard pages and the policy editor drive their services."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import QSettings
 
 from invdesk.db.engine import Database
 from invdesk.domain.orders import OrderLine, PlaceOrder
 from invdesk.domain.restock import PolicyKind, PolicyRule, SetPolicy
 from invdesk.domain.security import SYSTEM, Actor, Role
 from invdesk.domain.stock import IssueStock, Line
-from invdesk.services import orders, policies, queries, stock
+from invdesk.services import orders, policies, stock
+from invdesk.ui import background
 from invdesk.ui.live import LiveUpdates, TrayNotifier
+from invdesk.ui.main_window import MainWindow
 from invdesk.ui.models.stock_levels import Column, StockLevelModel
 from invdesk.ui.pages.alerts import AlertsPage
 from invdesk.ui.pages.dashboard import DashboardPage
 from invdesk.ui.pages.orders import OrdersPage
 from invdesk.ui.pages.reorder import ReorderPage
+from invdesk.ui.pages.stock import StockPage
 from invdesk.ui.policy_editor import PolicyEditor
 from tests import support
 
@@ -39,23 +43,24 @@ def _available(model: StockLevelModel) -> str | None:
     return model.data(model.index(0, Column.AVAILABLE)) if model.rowCount() else None
 
 
-def test_a_receive_on_one_pc_appears_in_the_others_stock_table(qtbot, two_clients, db_url):
+def test_a_receive_on_one_pc_appears_in_the_others_stock_table(
+    qtbot, two_clients, db_url, tmp_path
+):
     writer, reader = two_clients
     writer_live = LiveUpdates(writer)  # the writing app sends the hint after its commit
-    reader_live = LiveUpdates(reader)
-    model = StockLevelModel()
-    model.set_rows(queries.stock_levels(reader, SYSTEM))
-    reader_live.changed.connect(
-        lambda kinds, ids: model.set_rows(queries.stock_levels(reader, SYSTEM))
-    )
+    settings = QSettings(str(tmp_path / "reader.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(reader, MANAGER, settings=settings)  # the other PC, on its Stock page
+    qtbot.addWidget(window)
+    window.show()
+    page = window.open_page(StockPage)
     try:
-        qtbot.waitUntil(lambda: reader_live.online, timeout=5000)
-        assert _available(model) == "5"
+        qtbot.waitUntil(lambda: window.live.online and _available(page.model) == "5", timeout=5000)
         support.stocked(writer, "A", qty=7)
         limit = 1000 if db_url.startswith("postgresql") else 1500
-        qtbot.waitUntil(lambda: _available(model) == "12", timeout=limit)
+        qtbot.waitUntil(lambda: _available(page.model) == "12", timeout=limit)
     finally:
-        reader_live.close()
+        window.close()
+        background.default().wait()
         writer_live.close()
 
 
@@ -126,9 +131,13 @@ def test_reorder_page_turns_a_suggestion_into_a_receive_request(qtbot, shop):
 def test_dashboard_shows_the_kpis_and_refreshes_on_change(qtbot, shop):
     page = DashboardPage(shop, CLERK)
     qtbot.addWidget(page)
-    assert page.kpi_labels["below_threshold"].text() == "0"
+    page.refresh()
+    background.default().wait()
+    qtbot.waitUntil(lambda: page.kpi_labels["below_threshold"].text() == "0")
     stock.issue(shop, IssueStock("MAIN", (Line("A", 15),)), SYSTEM)
     page.on_changed(frozenset({"stock"}), {})
+    background.default().wait()
+    qtbot.waitUntil(lambda: page.kpi_labels["below_threshold"].text() == "1")
     assert page.kpi_labels["below_threshold"].text() == "1"
     assert page.kpi_labels["open_alerts"].text() == "1"
     assert page.movements_model.rowCount() >= 1

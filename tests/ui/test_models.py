@@ -8,8 +8,9 @@ import pytest
 from PySide6.QtCore import Qt
 
 from invdesk.domain.browse import ProductQuery
+from invdesk.domain.restock import PolicyKind, PolicyRule, SetPolicy
 from invdesk.domain.stock import LedgerFilter, MovementKind
-from invdesk.services import browse
+from invdesk.services import policies
 from invdesk.ui.models import movements
 from invdesk.ui.models.movements import MovementModel
 from invdesk.ui.models.products import Column, ProductTableModel
@@ -108,16 +109,19 @@ def test_the_stock_model_shows_available_and_filters_by_warehouse(qtmodeltester,
     assert model.index(0, StockColumn.AVAILABLE).data() == "100"
 
 
-def test_rows_at_or_below_their_reorder_point_are_highlighted(shop_db, monkeypatch):
-    monkeypatch.setattr(
-        browse, "reorder_points", lambda keys: {("P-001", "MAIN"): 10, ("P-002", "MAIN"): 5}
-    )
+def test_rows_at_or_below_their_reorder_point_are_highlighted(shop_db):
+    point = PolicyKind.REORDER_POINT
+    policies.set_policy(shop_db, SetPolicy("MAIN", PolicyRule(point, point=5, qty=10)), CLERK)
+    override = PolicyRule(point, point=10, qty=10)
+    policies.set_policy(shop_db, SetPolicy("MAIN", override, product="P-001"), CLERK)
     model = StockLevelModel(shop_db, CLERK)
     model.reload()
 
     assert model.index(0, StockColumn.REORDER_POINT).data() == "10"
     assert model.index(0, StockColumn.SKU).data(Qt.ItemDataRole.BackgroundRole) == LOW
+    assert model.index(1, StockColumn.REORDER_POINT).data() == "5"
     assert model.index(1, StockColumn.SKU).data(Qt.ItemDataRole.BackgroundRole) is None
+    assert model.index(2, StockColumn.REORDER_POINT).data() == ""  # SHOP has no policy
 
 
 def test_the_ledger_grows_with_fetch_more_and_filters(qtmodeltester, shop_db, monkeypatch):

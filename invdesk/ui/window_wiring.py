@@ -1,0 +1,171 @@
+"""What the main window adds around its pages: live updates from other PCs, the alert badge and
+tray messages, the sweeper, reorder suggestions turned into documents, import and export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QLabel,
+    QMessageBox,
+    QProgressDialog,
+    QSystemTrayIcon,
+    QTableView,
+)
+
+from invdesk.domain.errors import InvdeskError
+from invdesk.domain.security import Permission
+from invdesk.services import alerts
+from invdesk.services.import_files import ImportKind
+from invdesk.ui.export import export_model
+from invdesk.ui.import_dialog import ImportDialog
+from invdesk.ui.live import LiveUpdates, SweepTimer, TrayNotifier
+from invdesk.ui.policy_editor import PolicyEditor
+from invdesk.ui.resources import icon
+
+if TYPE_CHECKING:
+    from invdesk.ui.main_window import MainWindow
+
+
+class LiveWiring(QObject):
+    """Keeps the window in step with the database, whoever changed it (DESIGN.md section 5)."""
+
+    def __init__(self, window: MainWindow, live: LiveUpdates) -> None:
+        super().__init__(window)
+        self.window, self.live = window, live
+        db, actor = window.db, window.actor
+        self.online_label = QLabel("", window)
+        self.online_label.setObjectName("onlineLabel")
+        window.statusBar().addPermanentWidget(self.online_label)
+        tray = None
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            tray = QSystemTrayIcon(icon("invdesk"), window)
+            tray.show()
+        self.tray = TrayNotifier(db, actor, tray, parent=window)
+        self.sweeper = SweepTimer(db, actor, self) if actor.can(Permission.STOCK) else None
+        live.changed.connect(self.on_changed)
+        live.online_changed.connect(self.on_online)
+        live.alert_raised.connect(lambda *_: self.tray.check())
+        self.update_badge()
+
+    def on_changed(self, kinds: frozenset[str], ids: Any) -> None:
+        """Pages that follow live changes are told; the rest are read again when next shown."""
+        window = self.window
+        current = window.stack.currentIndex()
+        for number, page in list(window.built_pages().items()):
+            on_changed = getattr(page, "on_changed", None)
+            if number == current and on_changed is not None:
+                on_changed(kinds, ids)
+            elif number == current:
+                page.refresh()
+            else:
+                window.mark_stale(number)
+        if "alert" in kinds:
+            self.update_badge()
+            self.tray.check()
+
+    def on_online(self, online: bool) -> None:
+        self.online_label.setText("" if online else "Offline: reconnecting…")
+        if online:  # a catch-up: anything missed while offline shows now
+            self.on_changed(frozenset({"stock", "alert", "order", "policy", "catalog"}), {})
+
+    def update_badge(self) -> None:
+        """The open-alert count next to Alerts in the side bar."""
+        try:
+            count = alerts.alert_badge_count(self.window.db, self.window.actor)
+        except InvdeskError:
+            return
+        self.window.set_badge("Alerts", count)
+
+
+def open_reorder_document(window: MainWindow, page: Any) -> None:
+    """A reorder suggestion opens the receive (or transfer) dialog, pre-filled."""
+    actions = window.actions_
+    page.receive_requested.connect(
+        lambda wh, sku, qty: actions.open_stock_dialog(
+            "ReceiveDialog", warehouse=wh, lines=((sku, qty),)
+        )
+    )
+    page.transfer_requested.connect(
+        lambda src, dst, sku, qty: actions.open_stock_dialog(
+            "TransferDialog", source=src, destination=dst, lines=((sku, qty),)
+        )
+    )
+    page.policies_requested.connect(lambda wh: open_policy_editor(window, wh))
+
+
+def open_policy_editor(window: MainWindow, warehouse: str) -> None:
+    editor = PolicyEditor(window.db, window.actor, warehouse, window)
+    editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    editor.saved.connect(lambda: window.data_changed.emit("stock"))
+    editor.open()
+
+
+def file_actions(window: MainWindow) -> list[QAction]:
+    """Import products or stock (managers) and export the table on screen (everyone)."""
+    products = QAction("Import &products…", window)
+    stock = QAction("Import &stock…", window)
+    export = QAction("&Export this table…", window)
+    export.setShortcut("Ctrl+E")
+    products.triggered.connect(lambda: _import(window, ImportKind.PRODUCTS))
+    stock.triggered.connect(lambda: _import(window, ImportKind.STOCK))
+    export.triggered.connect(lambda: export_current_table(window))
+    if not window.actor.can(Permission.CATALOG):
+        for action in (products, stock):
+            action.setEnabled(False)
+            action.setStatusTip("Imports need a manager.")
+    return [products, stock, export]
+
+
+def _import(window: MainWindow, kind: ImportKind) -> None:
+    dialog = ImportDialog(window.db, window.actor, kind, window)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.imported.connect(lambda _result: window.data_changed.emit("stock"))
+    dialog.open()
+
+
+def export_current_table(window: MainWindow, path: str | None = None) -> int:
+    """Write the table on screen, with its filters and sort, to .xlsx or .csv."""
+    page = window.current_page()
+    tables: dict[str, QTableView] = page.tables() if hasattr(page, "tables") else {}
+    if not tables:
+        QMessageBox.information(window, "Export", "This page has no table to export.")
+        return 0
+    name, table = next(iter(tables.items()))
+    if path is None:
+        suggested = str(Path.home() / f"{name}.xlsx")
+        path, _ = QFileDialog.getSaveFileName(
+            window, "Export table", suggested, "Excel workbook (*.xlsx);;CSV (*.csv)"
+        )
+        if not path:
+            return 0
+    model = table.model()
+    progress = QProgressDialog("Exporting…", "Cancel", 0, max(1, model.rowCount()), window)
+    progress.setWindowModality(Qt.WindowModality.WindowModal)
+    progress.setMinimumDuration(300)
+
+    def step(done: int) -> None:
+        progress.setValue(done)
+        QApplication.processEvents()
+
+    try:
+        written = export_model(
+            model,
+            path,
+            title=getattr(page, "TITLE", name),
+            by=window.actor.username,
+            progress=step,
+            cancelled=progress.wasCanceled,
+        )
+    except (InvdeskError, OSError) as error:
+        QMessageBox.warning(window, "Export", getattr(error, "message", str(error)))
+        return 0
+    finally:
+        progress.close()
+    window.statusBar().showMessage(f"Exported {written:,} rows to {path}", 6000)
+    return written
