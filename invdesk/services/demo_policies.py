@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from invdesk.db.engine import Database
 from invdesk.domain.restock import PolicyKind, PolicyRule, SetPolicy
-from invdesk.domain.security import Actor
+from invdesk.domain.security import Actor, Permission, require
 from invdesk.services import policies
 from invdesk.services.lookup import product_t
 
@@ -21,7 +21,8 @@ DEMO_POLICIES = (
 
 
 def seed_policies(db: Database, actor: Actor) -> int:
-    """Set the demo policies (alerts follow); returns how many were set."""
+    """Set the demo policies (alerts follow); returns how many were set. Needs catalog rights."""
+    require(actor, Permission.CATALOG)
     with db.read() as conn:
         first_sku = conn.execute(
             select(product_t.c.sku).order_by(product_t.c.sku).limit(1)

@@ -101,8 +101,11 @@ def preview_import(
     db: Database, actor: Actor, kind: ImportKind, table: Table, options: ImportOptions
 ) -> Preview:
     """Check every row without changing anything. Raises ValidationError when a required column
-    is missing (map it with `options.mapping`) or the stock mode is unknown."""
-    require(actor, Permission.CATALOG if kind is ImportKind.PRODUCTS else Permission.STOCK)
+    is missing (map it with `options.mapping`) or the stock mode is unknown.
+
+    Imports of either kind are a manager's right (the catalog permission): a stock file sets or
+    adds to the stock of many products at once, unlike a clerk's single documents."""
+    require(actor, Permission.CATALOG)
     matched = match_headers(kind, table.headers, options.mapping)
     if matched.missing:
         labels = {f.key: f.label for f in FIELDS[kind]}

@@ -167,6 +167,16 @@ def test_imports_check_permissions(stocked, tmp_path):
         preview_import(stocked, Actor("clerk", Role.CLERK), P, table, ImportOptions())
 
 
+def test_stock_imports_are_a_managers_right_too(stocked, tmp_path):
+    table = read_table(write_csv(tmp_path, "s.csv", "sku,warehouse,qty\nB-2,MAIN,3\n"))
+    before = snapshot(stocked)
+    with pytest.raises(PermissionDenied):
+        run_import(stocked, Actor("clerk", Role.CLERK), S, table, ImportOptions())
+    assert snapshot(stocked) == before
+    result = run_import(stocked, Actor("mia", Role.MANAGER), S, table, ImportOptions())
+    assert result.applied == 1
+
+
 def test_unreadable_files_are_refused_with_a_reason(tmp_path):
     with pytest.raises(ValidationError, match=r"not an \.xlsx or \.csv"):
         read_table(write_csv(tmp_path, "x.pdf", "hello"))
