@@ -264,3 +264,18 @@ def test_a_second_unknown_scan_replaces_the_first_question(qtbot, window):
 
     assert not first.isVisible()
     assert "UNKNOWN-2" in window.actions_.prompt.text()
+
+
+def test_export_writes_every_row_of_the_table_on_screen_not_just_the_loaded_page(
+    qtbot, window, tmp_path
+):
+    from invdesk.ui.window_wiring import export_current_table
+
+    page = goto(qtbot, window, ProductsPage)
+    page.model.page_size = 5  # 23 products: five pages, one of them loaded
+    page.model.reload()
+    loaded(qtbot, window)
+    written = export_current_table(window, str(tmp_path / "products.csv"))
+    assert written == len(SKUS)
+    lines = (tmp_path / "products.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert lines[1].startswith("P-001") and lines[-1].startswith("P-023")
