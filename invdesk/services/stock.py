@@ -230,6 +230,9 @@ def return_stock(db: Database, cmd: ReturnStock, actor: Actor) -> StockResult:
     code = warehouse_code(cmd.warehouse)
     reference = text(cmd.reference, "Reference", "reference")
     reason = text(cmd.reason, "Reason", "reason", long=True)
+    if cmd.damaged and reason is None:
+        # A write-off without a why cannot be reviewed later (returns analysis, audits).
+        raise ValidationError("Say why the returned goods are damaged.", field="reason")
     payload = [code, [line.payload() for line in lines], cmd.damaged, reference, reason]
 
     def apply(op: ledger.Op) -> tuple[MovementView, ...]:

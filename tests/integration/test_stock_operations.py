@@ -408,7 +408,9 @@ def test_verify_finds_nothing_wrong_after_every_kind_of_operation(main, clock):
     stock.transfer(main, TransferStock("MAIN", "BACK", (Line("SKU-1", 5), Line("CAN", 4))), ACTOR)
     stock.transfer(main, TransferStock("BACK", "MAIN", (Line("SKU-1", 1),)), ACTOR)
     stock.return_stock(main, ReturnStock("MAIN", (Line("SKU-1", 2),)), ACTOR)
-    stock.return_stock(main, ReturnStock("BACK", (Line("CAN", 1),), damaged=True), ACTOR)
+    stock.return_stock(
+        main, ReturnStock("BACK", (Line("CAN", 1),), damaged=True, reason="dented"), ACTOR
+    )
     stock.adjust(main, AdjustStock("SKU-1", "MAIN", 11), ACTOR)
     stock.adjust(main, AdjustStock("CAN", "BACK", 6), ACTOR)
     held = [
@@ -447,3 +449,11 @@ def test_verify_reports_a_counter_that_disagrees_with_the_ledger(main):
         6,
         5,
     )
+
+
+def test_a_damaged_return_without_a_reason_is_refused_and_writes_nothing(main):
+    before = queries.history(main, ACTOR, LedgerFilter())
+    with pytest.raises(ValidationError, match="damaged") as refused:
+        stock.return_stock(main, ReturnStock("MAIN", (Line("SKU-1", 1),), damaged=True), ACTOR)
+    assert refused.value.field == "reason"
+    assert queries.history(main, ACTOR, LedgerFilter()) == before
