@@ -81,7 +81,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         )
         connect_args = {"options": options, "connect_timeout": 10, "application_name": "invdesk"}
         connect_args.update(kwargs.pop("connect_args", {}))
-        return create_engine(parsed, connect_args=connect_args, pool_pre_ping=True, **kwargs)
+        # No pool_pre_ping: it costs a round trip per transaction. A pooled connection the server
+        # dropped fails on its first statement as a disconnect (connection_invalidated), the pool
+        # discards it, and Database.run retries the whole transaction on a fresh one.
+        return create_engine(parsed, connect_args=connect_args, **kwargs)
     raise DatabaseUnavailable(
         f"Unsupported database “{backend}”: use a sqlite:/// file or a postgresql:// server."
     )

@@ -17,6 +17,8 @@ from invdesk.services.lookup import ProductRef, WarehouseRef
 movement_t = table_of(Movement)
 _product = table_of(Product)
 _warehouse = table_of(Warehouse)
+# Built once: the column values come as parameters, so every call reuses the compiled statement.
+_RECORD = insert(movement_t).returning(movement_t.c.id)
 
 
 @dataclass(frozen=True)
@@ -64,9 +66,9 @@ def record(
         transfer_id=transfer_id,
         reservation_id=reservation_id,
     )
-    new_id = op.conn.execute(insert(movement_t).values(**values).returning(movement_t.c.id))
+    new_id = op.conn.execute(_RECORD, values).scalar_one()
     return MovementView(
-        id=new_id.scalar_one(),
+        id=new_id,
         kind=kind,
         sku=product.sku,
         product_name=product.name,
