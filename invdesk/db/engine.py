@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 
 from invdesk.db.sqlite_location import check_local
 from invdesk.domain.errors import DatabaseUnavailable
@@ -25,6 +25,11 @@ T = TypeVar("T")
 PG_LOCK_TIMEOUT_MS = 3000
 PG_IDLE_IN_TX_TIMEOUT_MS = 5000
 SQLITE_BUSY_TIMEOUT_MS = 10000
+# A pooled PostgreSQL connection idle for longer than this is pinged when checked out (a server
+# restart usually happens while the app sits idle); a busy one is not, which saves a round trip
+# per transaction. A busy connection that was dropped anyway fails as a disconnect, and
+# Database.run retries the transaction on a fresh connection.
+PG_PING_AFTER_IDLE_S = 5.0
 MAX_ATTEMPTS = 6
 # SQLSTATEs worth another try: serialization failure, deadlock, lock timeout, admin shutdown.
 RETRYABLE_SQLSTATES = frozenset({"40001", "40P01", "55P03", "57P01", "25P03", "08006", "08003"})
@@ -41,6 +46,10 @@ def _sqlite_path(url: str) -> Path | None:
     return Path(database)
 
 
+# Set on a pooled connection's info while Database.read uses it; every other checkout writes.
+_READ_ONLY = "invdesk_read_only"
+
+
 def _install_sqlite_hooks(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -54,10 +63,36 @@ def _install_sqlite_hooks(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
 
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: Connection) -> None:
-        read_only = conn.get_execution_options().get("invdesk_read_only", False)
-        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+    # BEGIN IMMEDIATE (or a plain BEGIN for a read) is emitted by the dialect's do_begin, not by a
+    # "begin" event listener: any connection event makes SQLAlchemy dispatch events around every
+    # statement, which cost more client CPU than a stock statement itself. Errors raised here are
+    # wrapped like any statement's, so a busy database is still retried by Database.run.
+    def do_begin(dbapi_connection: Any) -> None:
+        read_only = dbapi_connection.info.get(_READ_ONLY, False)
+        dbapi_connection.driver_connection.execute("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+    engine.dialect.do_begin = do_begin  # type: ignore[method-assign]
+
+
+def _install_idle_ping(engine: Engine) -> None:
+    """pool_pre_ping, but only for connections idle longer than PG_PING_AFTER_IDLE_S."""
+    last_used = "invdesk_last_used"
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_conn: Any, record: Any) -> None:
+        if record is not None:
+            record.info[last_used] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get(last_used)
+        if since is None or time.monotonic() - since <= PG_PING_AFTER_IDLE_S:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except Exception as error:
+            # The pool discards this connection and checks out (or opens) another.
+            raise DisconnectionError(f"idle pooled connection is gone: {error}") from error
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -81,7 +116,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         )
         connect_args = {"options": options, "connect_timeout": 10, "application_name": "invdesk"}
         connect_args.update(kwargs.pop("connect_args", {}))
-        return create_engine(parsed, connect_args=connect_args, pool_pre_ping=True, **kwargs)
+        engine = create_engine(parsed, connect_args=connect_args, **kwargs)
+        _install_idle_ping(engine)
+        return engine
     raise DatabaseUnavailable(
         f"Unsupported database “{backend}”: use a sqlite:/// file or a postgresql:// server."
     )
@@ -161,11 +198,15 @@ class Database:
             conn = self.engine.connect()
         except DBAPIError as error:
             raise translate(error) from error
+        info = None
         try:
             if read_only:
-                conn = conn.execution_options(invdesk_read_only=True)
+                info = conn.connection.info
+                info[_READ_ONLY] = True
             yield conn
         finally:
+            if info is not None:
+                info.pop(_READ_ONLY, None)
             conn.close()
 
     def dispose(self) -> None:

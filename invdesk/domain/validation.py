@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -99,9 +100,8 @@ def parse_money(value: object, *, label: str = "Amount", field: str = "amount") 
     return amount.quantize(_MONEY_STEP)
 
 
-def _is_control(ch: str) -> bool:
-    """C0 controls, DEL and the C1 controls (U+0080-U+009F, e.g. CSI U+009B, a terminal escape)."""
-    return ord(ch) < 32 or 0x7F <= ord(ch) <= 0x9F
+# C0 controls, DEL and the C1 controls (U+0080-U+009F, e.g. CSI U+009B, a terminal escape).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 def clean_text(
@@ -117,7 +117,7 @@ def clean_text(
         raise ValidationError(
             f"{label} is too long: {len(text)} characters, at most {max_len}.", field=field
         )
-    if any(_is_control(ch) for ch in text):
+    if _CONTROL.search(text):
         raise ValidationError(f"{label} contains control characters.", field=field)
     return text
 

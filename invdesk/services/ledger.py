@@ -18,6 +18,8 @@ from invdesk.services.lookup import ProductRef, WarehouseRef
 movement_t = table_of(Movement)
 _product = table_of(Product)
 _warehouse = table_of(Warehouse)
+# Built once: the column values come as parameters, so every call reuses the compiled statement.
+_RECORD = insert(movement_t).returning(movement_t.c.id)
 
 
 @dataclass(frozen=True)
@@ -65,9 +67,9 @@ def record(
         transfer_id=transfer_id,
         reservation_id=reservation_id,
     )
-    new_id = op.conn.execute(insert(movement_t).values(**values).returning(movement_t.c.id))
+    new_id = op.conn.execute(_RECORD, values).scalar_one()
     view = MovementView(
-        id=new_id.scalar_one(),
+        id=new_id,
         kind=kind,
         sku=product.sku,
         product_name=product.name,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import BigInteger, Connection, select, type_coerce
+from sqlalchemy import BigInteger, Connection, bindparam, select, type_coerce
 
 from invdesk.db.models import Barcode, Product, Warehouse, table_of
 from invdesk.domain.barcodes import MAX_BARCODE_LEN
@@ -17,6 +17,23 @@ product_t = table_of(Product)
 barcode_t = table_of(Barcode)
 warehouse_t = table_of(Warehouse)
 
+# Built once with bind parameters, so each look-up reuses the compiled statement.
+_p, _b, _w = product_t.c, barcode_t.c, warehouse_t.c
+# The standard cost (stored integer) comes with the product: a receipt needs it as the starting
+# average of a new stock row, and fetching it here saves a round trip.
+_PRODUCT_COLS = (_p.id, _p.sku, _p.name, _p.active, type_coerce(_p.cost, BigInteger).label("cost"))
+_PRODUCT_BY_SKU = select(*_PRODUCT_COLS).where(_p.sku == bindparam("code"))
+_PRODUCT_BY_BARCODE = (
+    select(*_PRODUCT_COLS, _b.pack_qty)
+    .join(barcode_t, _b.product_id == _p.id)
+    .where(_b.code == bindparam("code"))
+)
+_PRODUCT_BY_ID = select(*_PRODUCT_COLS).where(_p.id == bindparam("id"))
+_WAREHOUSE_COLS = (_w.id, _w.code, _w.active)
+_WAREHOUSE_BY_CODE = select(*_WAREHOUSE_COLS).where(_w.code == bindparam("code"))
+_WAREHOUSE_BY_ID = select(*_WAREHOUSE_COLS).where(_w.id == bindparam("id"))
+_PRODUCT_COST = select(type_coerce(_p.cost, BigInteger)).where(_p.id == bindparam("id"))
+
 
 @dataclass(frozen=True)
 class ProductRef:
@@ -26,6 +43,8 @@ class ProductRef:
     active: bool
     pack_qty: int = 1
     """Units per scanned code: 1 for a SKU or unit barcode, 12 for a case of twelve."""
+    cost_minor: int | None = None
+    """The standard cost as stored (1/10,000 units) when it was read with the product."""
 
 
 @dataclass(frozen=True)
@@ -38,18 +57,15 @@ class WarehouseRef:
 def product_ref(conn: Connection, code: object, *, field: str = "product") -> ProductRef:
     """The product whose SKU, or one of whose barcodes, is `code`."""
     text = required_text(code, label="SKU or barcode", field=field, max_len=MAX_BARCODE_LEN)
-    cols = (product_t.c.id, product_t.c.sku, product_t.c.name, product_t.c.active)
-    row = conn.execute(select(*cols).where(product_t.c.sku == text)).first()
+    row = conn.execute(_PRODUCT_BY_SKU, {"code": text}).first()
     if row is not None:
-        return ProductRef(row.id, row.sku, row.name, row.active)
-    scanned = conn.execute(
-        select(*cols, barcode_t.c.pack_qty)
-        .join(barcode_t, barcode_t.c.product_id == product_t.c.id)
-        .where(barcode_t.c.code == text)
-    ).first()
+        pid, sku, name, active, cost = row
+        return ProductRef(pid, sku, name, active, 1, cost)
+    scanned = conn.execute(_PRODUCT_BY_BARCODE, {"code": text}).first()
     if scanned is None:
         raise NotFound(f"No product has the SKU or barcode “{text}”.", field=field)
-    return ProductRef(scanned.id, scanned.sku, scanned.name, scanned.active, scanned.pack_qty)
+    pid, sku, name, active, cost, pack_qty = scanned
+    return ProductRef(pid, sku, name, active, pack_qty, cost)
 
 
 def warehouse_code(value: object, *, field: str = "warehouse") -> str:
@@ -60,14 +76,10 @@ def warehouse_code(value: object, *, field: str = "warehouse") -> str:
 
 def warehouse_ref(conn: Connection, code: object, *, field: str = "warehouse") -> WarehouseRef:
     text = warehouse_code(code, field=field)
-    row = conn.execute(
-        select(warehouse_t.c.id, warehouse_t.c.code, warehouse_t.c.active).where(
-            warehouse_t.c.code == text
-        )
-    ).first()
+    row = conn.execute(_WAREHOUSE_BY_CODE, {"code": text}).first()
     if row is None:
         raise NotFound(f"No warehouse has the code “{text}”.", field=field)
-    return WarehouseRef(row.id, row.code, row.active)
+    return WarehouseRef(*row)
 
 
 def require_active_warehouse(ref: WarehouseRef, *, field: str = "warehouse") -> None:
@@ -85,23 +97,16 @@ def request_id_or_new(value: str | None) -> str:
     return required_text(value, label="Request id", field="request_id", max_len=64)
 
 
-def product_cost_minor(conn: Connection, product_id: int) -> int:
+def product_cost_minor(conn: Connection, product: ProductRef) -> int:
     """The product's standard cost as stored: the starting average for a new stock row."""
-    cost = type_coerce(product_t.c.cost, BigInteger)
-    return int(conn.execute(select(cost).where(product_t.c.id == product_id)).scalar_one())
+    if product.cost_minor is not None:
+        return product.cost_minor
+    return int(conn.execute(_PRODUCT_COST, {"id": product.id}).scalar_one())
 
 
 def refs_by_id(
     conn: Connection, product_id: int, warehouse_id: int
 ) -> tuple[ProductRef, WarehouseRef]:
-    p = conn.execute(
-        select(product_t.c.id, product_t.c.sku, product_t.c.name, product_t.c.active).where(
-            product_t.c.id == product_id
-        )
-    ).one()
-    w = conn.execute(
-        select(warehouse_t.c.id, warehouse_t.c.code, warehouse_t.c.active).where(
-            warehouse_t.c.id == warehouse_id
-        )
-    ).one()
-    return ProductRef(p.id, p.sku, p.name, p.active), WarehouseRef(w.id, w.code, w.active)
+    pid, sku, name, active, cost = conn.execute(_PRODUCT_BY_ID, {"id": product_id}).one()
+    w = conn.execute(_WAREHOUSE_BY_ID, {"id": warehouse_id}).one()
+    return ProductRef(pid, sku, name, active, 1, cost), WarehouseRef(*w)

@@ -7,7 +7,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from invdesk.db.models import StockRequest, table_of
@@ -15,6 +15,16 @@ from invdesk.domain.errors import DuplicateRequest
 from invdesk.domain.security import Actor
 
 request_t = table_of(StockRequest)
+_r = request_t.c
+# Built once per dialect; the values come as parameters, so the compiled statement is reused.
+_CLAIM = {
+    name: insert(request_t)
+    .on_conflict_do_nothing(index_elements=["request_id"])
+    .returning(_r.request_id)
+    for name, insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
+}
+_CLAIMED = select(_r.kind, _r.fingerprint).where(_r.request_id == bindparam("rid"))
+_UNCLAIM = delete(request_t).where(_r.request_id == bindparam("rid"))
 
 
 def fingerprint(kind: str, payload: Any) -> str:
@@ -31,20 +41,16 @@ def claim(
     On PostgreSQL a concurrent claim of the same id waits for the first transaction to finish, so a
     double-submit cannot apply twice. Raises DuplicateRequest when the id was used for something else.
     """
-    dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    stmt = (
-        dialect_insert(request_t)
-        .values(request_id=request_id, kind=kind, fingerprint=digest, user=actor.username, at=at)
-        .on_conflict_do_nothing(index_elements=["request_id"])
-        .returning(request_t.c.request_id)
-    )
-    if conn.execute(stmt).first() is not None:
+    values = {
+        "request_id": request_id,
+        "kind": kind,
+        "fingerprint": digest,
+        "user": actor.username,
+        "at": at,
+    }
+    if conn.execute(_CLAIM[conn.dialect.name], values).first() is not None:
         return True
-    row = conn.execute(
-        select(request_t.c.kind, request_t.c.fingerprint).where(
-            request_t.c.request_id == request_id
-        )
-    ).one()
+    row = conn.execute(_CLAIMED, {"rid": request_id}).one()
     if row.fingerprint != digest:
         raise DuplicateRequest(
             f"Request id {request_id} was already used for a different {row.kind} operation; "
@@ -56,4 +62,4 @@ def claim(
 
 def unclaim(conn: Connection, request_id: str) -> None:
     """Give back a claim in this transaction (the operation ended with a recorded refusal)."""
-    conn.execute(delete(request_t).where(request_t.c.request_id == request_id))
+    conn.execute(_UNCLAIM, {"rid": request_id})

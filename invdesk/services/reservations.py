@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, func, insert, select, update
 
 from invdesk.db.engine import AfterCommit, Database
 from invdesk.db.models import Reservation, table_of
@@ -42,6 +42,17 @@ MAX_TTL_SECONDS = 90 * 24 * 3600
 MAX_RESERVATION_ID = 2**63 - 1  # a BIGINT; never MAX_QTY, which bounds quantities, not ids
 # pg_try_advisory_xact_lock key that makes the sweeper a singleton across PCs ("invdsweep").
 SWEEP_LOCK_KEY = 0x696E76647377
+# Built once: the overdue holds on one stock row (run when a take or hold finds too little).
+_DUE = (
+    select(_r.id)
+    .where(
+        _r.product_id == bindparam("pid"),
+        _r.warehouse_id == bindparam("wid"),
+        _r.status == ReservationStatus.ACTIVE.value,
+        _r.expires_at <= bindparam("at"),
+    )
+    .order_by(_r.id)
+)
 
 
 def _refs(conn: Connection, row: Any) -> tuple[ProductRef, WarehouseRef]:
@@ -94,20 +105,8 @@ def _expire_one(conn: Connection, actor: Actor, at: Any, reservation_id: int) ->
 
 def expire_due(op: ledger.Op, product: ProductRef, warehouse: WarehouseRef) -> int:
     """Release the overdue holds on one stock row inside the current operation; returns how many."""
-    due = (
-        op.conn.execute(
-            select(_r.id)
-            .where(
-                _r.product_id == product.id,
-                _r.warehouse_id == warehouse.id,
-                _r.status == ReservationStatus.ACTIVE.value,
-                _r.expires_at <= op.at,
-            )
-            .order_by(_r.id)
-        )
-        .scalars()
-        .all()
-    )
+    params = {"pid": product.id, "wid": warehouse.id, "at": op.at}
+    due = op.conn.execute(_DUE, params).scalars().all()
     return sum(_expire_one(op.conn, op.actor, op.at, rid) for rid in due)
 
 

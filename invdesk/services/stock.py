@@ -52,7 +52,7 @@ def _resolved(conn: Any, lines: list[ParsedLine]) -> list[tuple[ProductRef, int,
 
 
 def _standard_cost_minor(conn: Any, product: ProductRef) -> int:
-    return product_cost_minor(conn, product.id)
+    return product_cost_minor(conn, product)
 
 
 def _add(

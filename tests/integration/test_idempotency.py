@@ -7,6 +7,7 @@ import sqlite3
 import psycopg
 import pytest
 
+from invdesk.db import engine as engine_module
 from invdesk.domain.errors import DuplicateRequest
 from invdesk.domain.stock import (
     AdjustStock,
@@ -171,3 +172,34 @@ def test_every_operation_whose_acknowledgement_is_lost_applies_once(shelf, monke
     assert support.on_hand(shelf, "SKU-1") == expected
     assert support.ledger_count(shelf) - rows == written
     assert verify.verify(shelf, support.ACTOR) == []
+
+
+def _drop_pooled_connection(db):
+    """Terminate, from outside the pool, the server side of the (one) pooled connection."""
+    with db.engine.connect() as conn:
+        victim = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+    url = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (victim,))
+
+
+def test_a_busy_pooled_connection_the_server_dropped_is_retried_and_applies_once(shelf):
+    """A recently used connection is not pinged: the operation fails as a disconnect, is retried."""
+    if shelf.dialect != "postgresql":
+        pytest.skip("a server-side disconnect needs PostgreSQL")
+    rows = support.ledger_count(shelf)
+    _drop_pooled_connection(shelf)
+    result = stock.issue(shelf, IssueStock("MAIN", (Line("SKU-1", 2),)), support.ACTOR)
+    assert not result.replayed and len(result.movements) == 1
+    assert support.on_hand(shelf, "SKU-1") == (8, 0)
+    assert support.ledger_count(shelf) == rows + 1
+
+
+def test_an_idle_pooled_connection_the_server_dropped_is_replaced_on_checkout(shelf, monkeypatch):
+    """An idle connection is pinged when checked out, so even a plain read survives a restart."""
+    if shelf.dialect != "postgresql":
+        pytest.skip("a server-side disconnect needs PostgreSQL")
+    rows = support.ledger_count(shelf)
+    _drop_pooled_connection(shelf)
+    monkeypatch.setattr(engine_module, "PG_PING_AFTER_IDLE_S", -1.0)
+    assert support.ledger_count(shelf) == rows  # a read: not retried by Database.run

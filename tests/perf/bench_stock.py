@@ -24,8 +24,9 @@ load average when the line was printed.
 
 The raw statements below were copied from what SQLAlchemy emits for each service call (logged with
 the sqlalchemy.engine logger at INFO), so "raw" is the floor for the statements invdesk sends today;
-it does not judge whether every statement is needed. Each service call also checks a connection out
-of the pool, which on PostgreSQL includes the engine's pool_pre_ping round trip; raw does not.
+it does not judge whether every statement is needed. Update them whenever the services' statements
+change. Each service call also checks a connection out of the pool (no pre-ping round trip: a
+dropped connection is retried by Database.run instead); raw keeps one connection.
 """
 
 from __future__ import annotations
@@ -79,8 +80,9 @@ from invdesk.services.lookup import product_t, warehouse_t
 from invdesk.services.verify import verify
 
 DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-BENCH_DB = "invdesk_bench"
-PGBENCH_DB = "invdesk_bench_pgbench"
+# Scratch database names get a per-run suffix, so two runs on one server never drop each other's.
+BENCH_DB_PREFIX = "invdesk_bench"
+PGBENCH_DB_PREFIX = "invdesk_bench_pgbench"
 PGBENCH_SCALE = 16
 WAREHOUSES = ("W1", "W2", "W3")
 OPENING_UNITS = 1_000_000
@@ -182,7 +184,6 @@ class RawBackend:
     def claim(self, rid: str, kind: str, digest: str, at: datetime) -> Any: ...
     def warehouse(self, code: str) -> Any: ...
     def product(self, sku: str) -> Any: ...
-    def product_cost(self, product_id: int) -> Any: ...
     def take(self, pid: int, wid: int, qty: int) -> Any: ...
     def put(self, pid: int, wid: int, qty: int, cost: int | None, initial: int) -> Any: ...
     def ensure(self, pid: int, wid: int, initial: int) -> None: ...
@@ -253,8 +254,8 @@ class RawBackend:
             raise AssertionError("fresh request ids never collide")
         if kind == "receive":
             wid = self.warehouse(code)[0]
-            pid = self.product(sku)[0]
-            initial = self.product_cost(pid)[0]
+            product = self.product(sku)  # its standard cost comes with it (index 4)
+            pid, initial = product[0], product[4]
             level = self.put(pid, wid, qty, minor, initial)
             self._move(
                 at, rid, kind="receive", product_id=pid, warehouse_id=wid, qty=qty,
@@ -273,12 +274,12 @@ class RawBackend:
             src = self.warehouse(code)[0]
             dst = self.warehouse(other)[0]
             transfer_id = str(uuid.uuid4())
-            pid = self.product(sku)[0]
+            product = self.product(sku)
+            pid, initial = product[0], product[4]
             if dst < src:
                 self.ensure(pid, dst, 0)
                 self.lock(pid, dst)
             out = self._take_units(pid, src, qty, at)
-            initial = self.product_cost(pid)[0]
             into = self.put(pid, dst, qty, out[2], initial)
             self._move(
                 at, rid, kind="transfer_out", product_id=pid, warehouse_id=src, qty=-qty,
@@ -298,8 +299,7 @@ class RawBackend:
 _SQLITE = {
     "claim": "INSERT INTO stock_request (request_id, kind, fingerprint, user, at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING RETURNING request_id",
     "warehouse": "SELECT warehouse.id, warehouse.code, warehouse.active \nFROM warehouse \nWHERE warehouse.code = ?",
-    "product": "SELECT product.id, product.sku, product.name, product.active \nFROM product \nWHERE product.sku = ?",
-    "cost": "SELECT product.cost AS cost \nFROM product \nWHERE product.id = ?",
+    "product": "SELECT product.id, product.sku, product.name, product.active, product.cost AS cost \nFROM product \nWHERE product.sku = ?",
     "take": "UPDATE stock_level SET on_hand=(stock_level.on_hand - ?) WHERE stock_level.product_id = ? AND stock_level.warehouse_id = ? AND stock_level.on_hand - stock_level.reserved >= ? RETURNING on_hand, reserved, avg_cost AS avg_cost_minor",
     "put": "INSERT INTO stock_level (product_id, warehouse_id, on_hand, reserved, avg_cost) VALUES (?, ?, ?, ?, ?) ON CONFLICT (product_id, warehouse_id) DO UPDATE SET on_hand = (stock_level.on_hand + ?), avg_cost = stock_level.avg_cost WHERE stock_level.on_hand + ? <= ? RETURNING on_hand, reserved, avg_cost AS avg_cost_minor",
     "put_cost": "INSERT INTO stock_level (product_id, warehouse_id, on_hand, reserved, avg_cost) VALUES (?, ?, ?, ?, ?) ON CONFLICT (product_id, warehouse_id) DO UPDATE SET on_hand = (stock_level.on_hand + ?), avg_cost = ((stock_level.on_hand * stock_level.avg_cost + ? * ? + (stock_level.on_hand + ?) / ?) / (stock_level.on_hand + ?)) WHERE stock_level.on_hand + ? <= ? RETURNING on_hand, reserved, avg_cost AS avg_cost_minor",
@@ -313,16 +313,15 @@ _SQLITE = {
 
 _PG = {
     "claim": 'INSERT INTO stock_request (request_id, kind, fingerprint, "user", at) VALUES (%(request_id)s::VARCHAR, %(kind)s::VARCHAR, %(fingerprint)s::VARCHAR, %(user)s::VARCHAR, %(at)s::TIMESTAMP WITH TIME ZONE) ON CONFLICT (request_id) DO NOTHING RETURNING stock_request.request_id',
-    "warehouse": "SELECT warehouse.id, warehouse.code, warehouse.active \nFROM warehouse \nWHERE warehouse.code = %(code_1)s::VARCHAR",
-    "product": "SELECT product.id, product.sku, product.name, product.active \nFROM product \nWHERE product.sku = %(sku_1)s::VARCHAR",
-    "cost": "SELECT product.cost AS cost \nFROM product \nWHERE product.id = %(id_1)s::BIGINT",
-    "take": "UPDATE stock_level SET on_hand=(stock_level.on_hand - %(on_hand_1)s::BIGINT) WHERE stock_level.product_id = %(product_id_1)s::BIGINT AND stock_level.warehouse_id = %(warehouse_id_1)s::BIGINT AND stock_level.on_hand - stock_level.reserved >= %(param_1)s::BIGINT RETURNING stock_level.on_hand, stock_level.reserved, stock_level.avg_cost AS avg_cost_minor",
-    "put": "INSERT INTO stock_level (product_id, warehouse_id, on_hand, reserved, avg_cost) VALUES (%(product_id)s::BIGINT, %(warehouse_id)s::BIGINT, %(on_hand)s::BIGINT, %(reserved)s::BIGINT, %(put_first)s::BIGINT) ON CONFLICT (product_id, warehouse_id) DO UPDATE SET on_hand = (stock_level.on_hand + %(put_qty)s::BIGINT), avg_cost = stock_level.avg_cost WHERE stock_level.on_hand + %(put_qty)s::BIGINT <= %(param_1)s::BIGINT RETURNING stock_level.on_hand, stock_level.reserved, stock_level.avg_cost AS avg_cost_minor",
-    "put_cost": "INSERT INTO stock_level (product_id, warehouse_id, on_hand, reserved, avg_cost) VALUES (%(product_id)s::BIGINT, %(warehouse_id)s::BIGINT, %(on_hand)s::BIGINT, %(reserved)s::BIGINT, %(put_first)s::BIGINT) ON CONFLICT (product_id, warehouse_id) DO UPDATE SET on_hand = (stock_level.on_hand + %(put_qty)s::BIGINT), avg_cost = ((stock_level.on_hand * stock_level.avg_cost + %(put_qty)s::BIGINT * %(put_cost)s::BIGINT + (stock_level.on_hand + %(put_qty)s::BIGINT) / %(param_1)s::BIGINT) / (stock_level.on_hand + %(put_qty)s::BIGINT)) WHERE stock_level.on_hand + %(put_qty)s::BIGINT <= %(param_2)s::BIGINT RETURNING stock_level.on_hand, stock_level.reserved, stock_level.avg_cost AS avg_cost_minor",
-    "ensure": "INSERT INTO stock_level (product_id, warehouse_id, on_hand, reserved, avg_cost) VALUES (%(product_id)s::BIGINT, %(warehouse_id)s::BIGINT, %(on_hand)s::BIGINT, %(reserved)s::BIGINT, %(ens_cost)s::BIGINT) ON CONFLICT (product_id, warehouse_id) DO NOTHING",
-    "lock": "SELECT stock_level.on_hand, stock_level.reserved, stock_level.avg_cost AS avg_cost_minor \nFROM stock_level \nWHERE stock_level.product_id = %(product_id_1)s::BIGINT AND stock_level.warehouse_id = %(warehouse_id_1)s::BIGINT FOR UPDATE",
-    "read": "SELECT stock_level.on_hand, stock_level.reserved, stock_level.avg_cost AS avg_cost_minor \nFROM stock_level \nWHERE stock_level.product_id = %(product_id_1)s::BIGINT AND stock_level.warehouse_id = %(warehouse_id_1)s::BIGINT",
-    "due": "SELECT reservation.id \nFROM reservation \nWHERE reservation.product_id = %(product_id_1)s::BIGINT AND reservation.warehouse_id = %(warehouse_id_1)s::BIGINT AND reservation.status = %(status_1)s::VARCHAR AND reservation.expires_at <= %(expires_at_1)s::TIMESTAMP WITH TIME ZONE ORDER BY reservation.id",
+    "warehouse": "SELECT warehouse.id, warehouse.code, warehouse.active \nFROM warehouse \nWHERE warehouse.code = %(code)s::VARCHAR",
+    "product": "SELECT product.id, product.sku, product.name, product.active, product.cost AS cost \nFROM product \nWHERE product.sku = %(code)s::VARCHAR",
+    "take": "UPDATE stock_level SET on_hand=(stock_level.on_hand - %(qty)s::BIGINT) WHERE stock_level.product_id = %(pid)s::BIGINT AND stock_level.warehouse_id = %(wid)s::BIGINT AND stock_level.on_hand - stock_level.reserved >= %(qty)s::BIGINT RETURNING stock_level.on_hand, stock_level.reserved, stock_level.avg_cost AS avg_cost_minor",
+    "put": "INSERT INTO stock_level (product_id, warehouse_id, on_hand, reserved, avg_cost) VALUES (%(pid)s::BIGINT, %(wid)s::BIGINT, %(put_qty)s::BIGINT, %(reserved)s::BIGINT, %(put_first)s::BIGINT) ON CONFLICT (product_id, warehouse_id) DO UPDATE SET on_hand = (stock_level.on_hand + %(put_qty)s::BIGINT), avg_cost = stock_level.avg_cost WHERE stock_level.on_hand + %(put_qty)s::BIGINT <= %(param_1)s::BIGINT RETURNING stock_level.on_hand, stock_level.reserved, stock_level.avg_cost AS avg_cost_minor",
+    "put_cost": "INSERT INTO stock_level (product_id, warehouse_id, on_hand, reserved, avg_cost) VALUES (%(pid)s::BIGINT, %(wid)s::BIGINT, %(put_qty)s::BIGINT, %(reserved)s::BIGINT, %(put_first)s::BIGINT) ON CONFLICT (product_id, warehouse_id) DO UPDATE SET on_hand = (stock_level.on_hand + %(put_qty)s::BIGINT), avg_cost = ((stock_level.on_hand * stock_level.avg_cost + %(put_qty)s::BIGINT * %(put_cost)s::BIGINT + (stock_level.on_hand + %(put_qty)s::BIGINT) / %(param_1)s::BIGINT) / (stock_level.on_hand + %(put_qty)s::BIGINT)) WHERE stock_level.on_hand + %(put_qty)s::BIGINT <= %(param_2)s::BIGINT RETURNING stock_level.on_hand, stock_level.reserved, stock_level.avg_cost AS avg_cost_minor",
+    "ensure": "INSERT INTO stock_level (product_id, warehouse_id, on_hand, reserved, avg_cost) VALUES (%(pid)s::BIGINT, %(wid)s::BIGINT, %(on_hand)s::BIGINT, %(reserved)s::BIGINT, %(ens_cost)s::BIGINT) ON CONFLICT (product_id, warehouse_id) DO NOTHING",
+    "lock": "SELECT stock_level.on_hand, stock_level.reserved, stock_level.avg_cost AS avg_cost_minor \nFROM stock_level \nWHERE stock_level.product_id = %(pid)s::BIGINT AND stock_level.warehouse_id = %(wid)s::BIGINT FOR UPDATE",
+    "read": "SELECT stock_level.on_hand, stock_level.reserved, stock_level.avg_cost AS avg_cost_minor \nFROM stock_level \nWHERE stock_level.product_id = %(pid)s::BIGINT AND stock_level.warehouse_id = %(wid)s::BIGINT",
+    "due": "SELECT reservation.id \nFROM reservation \nWHERE reservation.product_id = %(pid)s::BIGINT AND reservation.warehouse_id = %(wid)s::BIGINT AND reservation.status = %(status_1)s::VARCHAR AND reservation.expires_at <= %(at)s::TIMESTAMP WITH TIME ZONE ORDER BY reservation.id",
     "movement": 'INSERT INTO movement (kind, product_id, warehouse_id, qty, reserved_delta, units, balance_after, unit_cost, reference, reason, "user", at, request_id, transfer_id, reservation_id) VALUES (%(kind)s::VARCHAR, %(product_id)s::BIGINT, %(warehouse_id)s::BIGINT, %(qty)s::BIGINT, %(reserved_delta)s::BIGINT, %(units)s::BIGINT, %(balance_after)s::BIGINT, %(unit_cost)s::BIGINT, %(reference)s::VARCHAR, %(reason)s::VARCHAR, %(user)s::VARCHAR, %(at)s::TIMESTAMP WITH TIME ZONE, %(request_id)s::VARCHAR, %(transfer_id)s::VARCHAR, %(reservation_id)s::BIGINT) RETURNING movement.id',
 }
 
@@ -385,9 +384,6 @@ class RawSqlite(RawBackend):
 
     def product(self, sku: str) -> Any:
         return self._one("product", (sku,))
-
-    def product_cost(self, product_id: int) -> Any:
-        return self._one("cost", (product_id,))
 
     def take(self, pid: int, wid: int, qty: int) -> Any:
         return self._one("take", (qty, pid, wid, qty))
@@ -456,39 +452,33 @@ class RawPostgres(RawBackend):
         return self._one("claim", params)
 
     def warehouse(self, code: str) -> Any:
-        return self._one("warehouse", {"code_1": code})
+        return self._one("warehouse", {"code": code})
 
     def product(self, sku: str) -> Any:
-        return self._one("product", {"sku_1": sku})
-
-    def product_cost(self, product_id: int) -> Any:
-        return self._one("cost", {"id_1": product_id})
+        return self._one("product", {"code": sku})
 
     def take(self, pid: int, wid: int, qty: int) -> Any:
-        params = {"on_hand_1": qty, "product_id_1": pid, "warehouse_id_1": wid, "param_1": qty}
-        return self._one("take", params)
+        return self._one("take", {"qty": qty, "pid": pid, "wid": wid})
 
     def put(self, pid: int, wid: int, qty: int, cost: int | None, initial: int) -> Any:
-        params: dict[str, Any] = dict(
-            product_id=pid, warehouse_id=wid, on_hand=qty, reserved=0, put_qty=qty
-        )
+        params: dict[str, Any] = dict(pid=pid, wid=wid, put_qty=qty, reserved=0)
         if cost is None:
             return self._one("put", {**params, "put_first": initial, "param_1": MAX_ON_HAND})
         params.update(put_first=cost, put_cost=cost, param_1=2, param_2=MAX_ON_HAND)
         return self._one("put_cost", params)
 
     def ensure(self, pid: int, wid: int, initial: int) -> None:
-        params = dict(product_id=pid, warehouse_id=wid, on_hand=0, reserved=0, ens_cost=initial)
+        params = dict(pid=pid, wid=wid, on_hand=0, reserved=0, ens_cost=initial)
         self.cur.execute(_PG["ensure"], params)
 
     def lock(self, pid: int, wid: int) -> Any:
-        return self._one("lock", {"product_id_1": pid, "warehouse_id_1": wid})
+        return self._one("lock", {"pid": pid, "wid": wid})
 
     def read(self, pid: int, wid: int) -> Any:
-        return self._one("read", {"product_id_1": pid, "warehouse_id_1": wid})
+        return self._one("read", {"pid": pid, "wid": wid})
 
     def due_holds(self, pid: int, wid: int, at: datetime) -> list[Any]:
-        params = dict(product_id_1=pid, warehouse_id_1=wid, status_1="active", expires_at_1=at)
+        params = dict(pid=pid, wid=wid, status_1="active", at=at)
         self.cur.execute(_PG["due"], params)
         return self.cur.fetchall()
 
@@ -860,9 +850,10 @@ def find_pgbench() -> str | None:
 
 
 class PgBench:
-    def __init__(self, binary: str, admin_url: str) -> None:
+    def __init__(self, binary: str, admin_url: str, database: str) -> None:
         self.binary = binary
         self.admin_url = admin_url
+        self.database = database
         parsed = make_url(admin_url)
         self.conn_args = [
             "-h", parsed.host or "127.0.0.1",
@@ -875,7 +866,7 @@ class PgBench:
 
     def _call(self, *args: str) -> str:
         done = subprocess.run(
-            [self.binary, *args, *self.conn_args, PGBENCH_DB],
+            [self.binary, *args, *self.conn_args, self.database],
             env=self.env,
             capture_output=True,
             text=True,
@@ -887,9 +878,10 @@ class PgBench:
 
     def init(self) -> float:
         started = time.perf_counter()
-        recreate_database(self.admin_url, PGBENCH_DB)
+        recreate_database(self.admin_url, self.database)
         self._call("-i", "-s", str(PGBENCH_SCALE), "-q")
-        with _admin(make_url(self.admin_url).set(database=PGBENCH_DB).render_as_string(False)) as c:
+        target = make_url(self.admin_url).set(database=self.database)
+        with _admin(target.render_as_string(hide_password=False)) as c:
             c.execute("CHECKPOINT")
         return time.perf_counter() - started
 
@@ -903,7 +895,7 @@ class PgBench:
         return float(match.group(1))
 
     def drop(self) -> None:
-        drop_database(self.admin_url, PGBENCH_DB)
+        drop_database(self.admin_url, self.database)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1020,15 +1012,19 @@ def main() -> int:
                 url = f"sqlite:///{tmp}/bench.db"
                 ok = bench_database(pool, "sqlite", url, args, None) and ok
         if "postgresql" in dialects:
+            run_tag = f"{os.getpid()}_{uuid.uuid4().hex[:8]}"
+            bench_db = f"{BENCH_DB_PREFIX}_{run_tag}"
             binary = find_pgbench()
-            pgbench = PgBench(binary, admin_url) if binary else None
+            pgbench = (
+                PgBench(binary, admin_url, f"{PGBENCH_DB_PREFIX}_{run_tag}") if binary else None
+            )
             if pgbench is None:
                 print("pgbench: not found on PATH or under /usr/lib/postgresql/*/bin; skipped")
-            url = recreate_database(admin_url, BENCH_DB)
+            url = recreate_database(admin_url, bench_db)
             try:
                 ok = bench_database(pool, "postgresql", url, args, pgbench) and ok
             finally:
-                drop_database(admin_url, BENCH_DB)
+                drop_database(admin_url, bench_db)
                 if pgbench is not None:
                     pgbench.drop()
     finally:
