@@ -188,7 +188,10 @@ def run[T](db: Database, work: Callable[[Connection], T | AfterCommit]) -> T:
         try:
             result = work(conn)
         finally:
-            conn.info.pop(_KEY, None)
+            # A dropped connection is invalidated (and discarded); touching its info would raise
+            # over the disconnect error that Database.run needs to see to retry.
+            if not conn.invalidated:
+                conn.info.pop(_KEY, None)
         committed[:] = pending
         return _Deferred(result.error) if isinstance(result, AfterCommit) else result
 

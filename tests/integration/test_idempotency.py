@@ -183,10 +183,9 @@ def _drop_pooled_connection(db):
         admin.execute("SELECT pg_terminate_backend(%s)", (victim,))
 
 
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)  # a server-side drop
 def test_a_busy_pooled_connection_the_server_dropped_is_retried_and_applies_once(shelf):
     """A recently used connection is not pinged: the operation fails as a disconnect, is retried."""
-    if shelf.dialect != "postgresql":
-        pytest.skip("a server-side disconnect needs PostgreSQL")
     rows = support.ledger_count(shelf)
     _drop_pooled_connection(shelf)
     result = stock.issue(shelf, IssueStock("MAIN", (Line("SKU-1", 2),)), support.ACTOR)
@@ -195,10 +194,9 @@ def test_a_busy_pooled_connection_the_server_dropped_is_retried_and_applies_once
     assert support.ledger_count(shelf) == rows + 1
 
 
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)  # a server-side drop
 def test_an_idle_pooled_connection_the_server_dropped_is_replaced_on_checkout(shelf, monkeypatch):
     """An idle connection is pinged when checked out, so even a plain read survives a restart."""
-    if shelf.dialect != "postgresql":
-        pytest.skip("a server-side disconnect needs PostgreSQL")
     rows = support.ledger_count(shelf)
     _drop_pooled_connection(shelf)
     monkeypatch.setattr(engine_module, "PG_PING_AFTER_IDLE_S", -1.0)

@@ -111,11 +111,8 @@ def test_sqlite_writes_begin_immediate_and_reads_do_not_block_writers(tmp_path):
 
     db = open_database(f"sqlite:///{tmp_path}/x.db")
     seen: list[str] = []
-    event.listen(
-        db.engine,
-        "before_cursor_execute",
-        lambda conn, cursor, statement, *rest: seen.append(statement),
-    )
+    db.engine.dispose()  # new connections from here on report what SQLite itself executes
+    event.listen(db.engine, "connect", lambda dbapi, _record: dbapi.set_trace_callback(seen.append))
     try:
         db.run(lambda conn: conn.exec_driver_sql("SELECT 1").scalar())
         with db.read() as conn:
