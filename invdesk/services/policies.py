@@ -11,7 +11,7 @@ from invdesk.db.models import Category, StockLevel, table_of
 from invdesk.domain.errors import Conflict, NotFound, ValidationError
 from invdesk.domain.restock import PolicyRule, PolicyScope, PolicyView, SetPolicy
 from invdesk.domain.security import Actor, Permission, require
-from invdesk.services import alert_rules, events
+from invdesk.services import alert_rules, audit, events
 from invdesk.services.lookup import product_ref, product_t, warehouse_code, warehouse_ref
 from invdesk.services.lookup import warehouse_t as _warehouse
 from invdesk.services.policy_lookup import effective, policy_t, rule_of, scope_key
@@ -98,6 +98,16 @@ def set_policy(db: Database, cmd: SetPolicy, actor: Actor) -> PolicyView:
             if done.rowcount != 1:
                 raise Conflict("This policy was changed by someone else; reload.")
             policy_id = existing.id
+        target = cmd.product or cmd.category or "warehouse default"
+        audit.record(
+            conn,
+            actor,
+            at,
+            "create" if existing is None else "edit",
+            "policy",
+            f"{warehouse.code} {target}",
+            {"kind": rule.kind.value, **{k: v for k, v in values.items() if k != "kind"}},
+        )
         _reevaluate(conn, warehouse.id, product_id, at)
         events.collect(conn, events.PolicyChanged(warehouse.id))
         return int(policy_id)
@@ -115,7 +125,9 @@ def remove_policy(db: Database, policy_id: int, actor: Actor) -> None:
         if row is None:
             raise NotFound(f"There is no policy number {policy_id}.", field="policy")
         conn.execute(delete(policy_t).where(_p.id == policy_id))
-        _reevaluate(conn, row.warehouse_id, row.product_id, db.now())
+        at = db.now()
+        audit.record(conn, actor, at, "delete", "policy", f"policy {policy_id}")
+        _reevaluate(conn, row.warehouse_id, row.product_id, at)
         events.collect(conn, events.PolicyChanged(row.warehouse_id))
 
     events.run(db, work)

@@ -74,3 +74,22 @@ def test_warehouse_and_category_edits_are_recorded(db):
         ("bob", "edit", "category", "Other", {"name": ["Other", "Misc"]}),
         ("bob", "edit", "warehouse", "MAIN", {"address": [None, "1 Dock Road"]}),
     ]
+
+
+def test_policy_edits_and_removals_are_recorded_with_their_user(db):
+    from invdesk.domain.restock import PolicyKind, PolicyRule, SetPolicy
+    from invdesk.services import policies
+
+    support.warehouse(db)
+    rule = PolicyRule(PolicyKind.REORDER_POINT, point=5, qty=20)
+    made = policies.set_policy(db, SetPolicy("MAIN", rule), BOB)
+    policies.set_policy(db, SetPolicy("MAIN", PolicyRule(PolicyKind.MIN_MAX, 3, level=9)), BOB)
+    policies.remove_policy(db, made.id, BOB)
+
+    edits = _edits(db)  # newest first
+    assert [(user, action, entity) for user, action, entity, _k, _d in edits[:3]] == [
+        ("bob", "delete", "policy"),
+        ("bob", "edit", "policy"),
+        ("bob", "create", "policy"),
+    ]
+    assert edits[1][3] == "MAIN warehouse default" and edits[1][4]["kind"] == "min_max"
