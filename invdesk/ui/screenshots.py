@@ -36,7 +36,11 @@ def settle() -> None:
 
 def _page(page_class: type[QWidget]) -> Factory:
     def show(window: MainWindow) -> QWidget:
-        window.open_page(page_class)  # type: ignore[arg-type]
+        page = window.open_page(page_class)  # type: ignore[arg-type]
+        wait = getattr(page, "wait_for_jobs", None)  # pages with workers of their own
+        if wait is not None:
+            wait()
+            QApplication.processEvents()
         return window
 
     return show

@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QAbstractItemModel
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMessageBox, QTableView, QWidget
 
 from invdesk.domain.errors import InvdeskError
 
 
+class _FittedTable(QTableView):
+    """A short list (at most a few thousand rows): columns fit what the visible rows show."""
+
+    def setModel(self, model: QAbstractItemModel | None) -> None:
+        super().setModel(model)
+        if model is not None:
+            model.modelReset.connect(self.resizeColumnsToContents)
+            model.rowsInserted.connect(self.resizeColumnsToContents)
+            self.resizeColumnsToContents()
+
+
 def table(parent: QWidget) -> QTableView:
-    view = QTableView(parent)
+    view = _FittedTable(parent)
+    view.horizontalHeader().setResizeContentsPrecision(40)  # measure visible rows only
+    view.setShowGrid(False)
+    view.setWordWrap(False)
     view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
     view.verticalHeader().setDefaultSectionSize(26)
     view.verticalHeader().hide()

@@ -95,7 +95,7 @@ class ReportsPage(QWidget):
         side.addStretch(1)
 
         self.chart = TimePlot("Units on hand per warehouse (end of day)", "units")
-        chart_button = QPushButton("Show chart")
+        chart_button = QPushButton("Update chart")
         chart_button.clicked.connect(self.load_chart)
         export_button = QPushButton("Export chart PNG…")
         export_button.clicked.connect(self._export_chart)
@@ -113,6 +113,7 @@ class ReportsPage(QWidget):
         side_widget.setMaximumWidth(380)
         layout.addWidget(side_widget)
         layout.addLayout(right, 1)
+        self._chart_shown = False
         self._describe()
         self.refresh()
 
@@ -214,6 +215,12 @@ class ReportsPage(QWidget):
         self.progress.hide()
 
     # --- chart -----------------------------------------------------------------------------------
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if not self._chart_shown:  # the page opens with its chart, not an empty plot
+            self._chart_shown = True
+            self.load_chart()
 
     def load_chart(self) -> Job:
         db, actor, flt = self._db, self._actor, self.filters()
