@@ -31,6 +31,7 @@ from invdesk.ui.live import LiveUpdates
 from invdesk.ui.pages import PAGES, Page
 from invdesk.ui.pages.reorder import ReorderPage
 from invdesk.ui.resources import icon
+from invdesk.ui.roles import restrict
 from invdesk.ui.scanning import ScanDetector
 from invdesk.ui.stock_actions import StockActions
 from invdesk.ui.window_wiring import LiveWiring, file_actions, open_reorder_document
@@ -164,6 +165,8 @@ class MainWindow(QMainWindow):
             "New warehouse", "new-warehouse", "Ctrl+Shift+N", lambda: a.edit_warehouse()
         )
         bar.addAction(self.new_product)
+        # The services refuse a clerk's catalogue edits; the window does not offer them.
+        restrict([self.new_product, self.new_warehouse], self.actor, Permission.CATALOG)
         self.refresh_action = self._action("Refresh", "refresh", "F5", self.refresh)
         bar.addAction(self.refresh_action)
         spacer = QWidget(bar)

@@ -71,6 +71,10 @@ def test_a_clerk_does_not_see_the_audit_page(qtbot, shop_db, settings):
     titles = [clerk.sidebar.item(i).text() for i in range(clerk.sidebar.count())]
     assert "Audit" not in titles and "Stock" in titles
     assert not any(action.isEnabled() for action in clerk.backup_actions)
+    assert not clerk.new_product.isEnabled() and not clerk.new_warehouse.isEnabled()
+    assert clerk.stock_actions["receive"].isEnabled()
+    imports = [a for a in clerk.file_actions if a.text().startswith("Import")]
+    assert imports and not any(a.isEnabled() for a in imports)
 
 
 def test_the_side_bar_lists_every_page_and_the_status_bar_names_database_and_user(window):
