@@ -88,7 +88,9 @@ class MainWindow(QMainWindow):
         for number, page_class in enumerate(self.page_classes):
             self.stack.addWidget(QWidget(self.stack))
             item = QListWidgetItem(icon(page_class.ICON, on_dark=True), page_class.TITLE)
-            item.setToolTip(f"{page_class.TITLE} (Ctrl+{number + 1})")
+            item.setToolTip(
+                f"{page_class.TITLE} (Ctrl+{number + 1})" if number < 9 else page_class.TITLE
+            )
             self.sidebar.addItem(item)
         self.sidebar.currentRowChanged.connect(self.show_page)
         central = QWidget(self)
@@ -184,7 +186,7 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.scan_field)
         self._action("Scan field", "scan", "F2", self.focus_scan_field)
         self._action("Find", "search", "Ctrl+F", self.focus_search)
-        for number, page_class in enumerate(self.page_classes):
+        for number, page_class in enumerate(self.page_classes[:9]):  # Ctrl+1 … Ctrl+9
             self._action(
                 page_class.TITLE,
                 page_class.ICON,
