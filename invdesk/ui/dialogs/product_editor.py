@@ -119,6 +119,11 @@ class ProductEditor(QDialog):
         self.save_button = self.buttons.addButton("&Save", QDialogButtonBox.ButtonRole.AcceptRole)
         self.save_button.setDefault(True)
         self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        if sku is not None and actor.can(Permission.REPORTS):
+            history = self.buttons.addButton(
+                "Stock &history…", QDialogButtonBox.ButtonRole.ActionRole
+            )
+            history.clicked.connect(lambda: self.show_history(sku))
         outer.addWidget(self.buttons)
 
         self.buttons.accepted.connect(self.save)
@@ -338,3 +343,16 @@ class ProductEditor(QDialog):
         self._fill(self.product)
         self.conflict.hide()
         self._changed()
+
+    def show_history(self, sku: str) -> QDialog:
+        """Stock over time per warehouse, demand and its forecast, for this product."""
+        from invdesk.ui.charts.product_chart import ProductChartWidget
+
+        window = QDialog(self)
+        window.setWindowTitle(f"Stock history: {sku}")
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.resize(1000, 640)
+        layout = QVBoxLayout(window)
+        layout.addWidget(ProductChartWidget(self._db, self._actor, sku, window))
+        window.open()
+        return window

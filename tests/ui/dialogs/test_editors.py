@@ -184,3 +184,18 @@ def test_attaching_needs_the_catalog_permission(qtbot, shop):
     dialog.product.setText("SKU-2")
     dialog.attach()
     assert "not allowed" in dialog.error.text() and dialog.saved_view is None
+
+
+def test_a_product_opens_its_stock_history_chart_for_managers_only(qtbot, shop):
+    from invdesk.ui.charts.product_chart import ProductChartWidget
+
+    editor = ProductEditor(shop, ADMIN, sku="CAB-1")
+    qtbot.addWidget(editor)
+    history = next(b for b in editor.buttons.buttons() if "history" in b.text())
+    chart = editor.show_history("CAB-1")
+    assert chart.findChild(ProductChartWidget) is not None
+    chart.close()
+    assert history.isEnabled()
+    clerk = ProductEditor(shop, CLERK, sku="CAB-1")
+    qtbot.addWidget(clerk)
+    assert not any("history" in b.text() for b in clerk.buttons.buttons())
