@@ -250,14 +250,16 @@ def reorder_points(
 
     Rows without a policy have none; a days-of-cover policy's threshold follows recent demand.
     """
+    rules = policy_lookup.effective_for_rows(
+        conn, [(r.product_id, r.warehouse_id, r.category_id) for r in rows]
+    )
     points: dict[tuple[str, str], int] = {}
     for r in rows:
-        found = policy_lookup.effective(conn, r.product_id, r.warehouse_id, r.category_id)
-        if found is None:
+        rule = rules.get((r.product_id, r.warehouse_id))
+        if rule is None:
             continue
-        rule = found[1]
         demand = 0.0
-        if rule.needs_demand:
+        if rule.needs_demand:  # only days-of-cover rules read the ledger
             demand = policy_lookup.demand_per_day(
                 conn, r.product_id, r.warehouse_id, rule.lookback_days, now
             )

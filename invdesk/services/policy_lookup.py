@@ -58,6 +58,42 @@ def effective(
     return PolicyScope(best.scope), rule_of(best)
 
 
+def effective_for_rows(
+    conn: Connection, rows: list[tuple[int, int, int]]
+) -> dict[tuple[int, int], PolicyRule]:
+    """`effective` for a page of (product id, warehouse id, category id) rows in one query."""
+    if not rows:
+        return {}
+    candidates = {
+        (wid, scope_key(scope, target))
+        for pid, wid, cid in rows
+        for scope, target in (
+            (PolicyScope.PRODUCT, pid),
+            (PolicyScope.CATEGORY, cid),
+            (PolicyScope.WAREHOUSE, None),
+        )
+    }
+    found = conn.execute(
+        select(policy_t).where(
+            policy_t.c.warehouse_id.in_({wid for wid, _key in candidates}),
+            policy_t.c.scope_key.in_({key for _wid, key in candidates}),
+        )
+    ).all()
+    by_key = {(row.warehouse_id, row.scope_key): row for row in found}
+    rules: dict[tuple[int, int], PolicyRule] = {}
+    for pid, wid, cid in rows:
+        for scope, target in (
+            (PolicyScope.PRODUCT, pid),
+            (PolicyScope.CATEGORY, cid),
+            (PolicyScope.WAREHOUSE, None),
+        ):  # most specific first
+            row = by_key.get((wid, scope_key(scope, target)))
+            if row is not None:
+                rules[(pid, wid)] = rule_of(row)
+                break
+    return rules
+
+
 def demand_per_day(
     conn: Connection, product_id: int, warehouse_id: int, lookback_days: int, now: datetime
 ) -> float:

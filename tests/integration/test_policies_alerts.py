@@ -171,3 +171,18 @@ def test_holds_count_against_available_for_alerts(shop):
     assert _open(db) == {("C", AlertKind.OUT_OF_STOCK)}
     reservations.release(db, held.id, SYSTEM)
     assert _open(db) == set()
+
+
+def test_the_stock_page_shows_the_threshold_of_the_most_specific_policy(shop):
+    from invdesk.domain.browse import PageRequest, StockQuery
+    from invdesk.services import browse
+
+    db = shop
+    warehouse_rule = PolicyRule(PolicyKind.MIN_MAX, point=95, level=200)
+    policies.set_policy(db, SetPolicy("MAIN", warehouse_rule), SYSTEM)
+    category_rule = PolicyRule(PolicyKind.REORDER_POINT, point=50, qty=10)
+    policies.set_policy(db, SetPolicy("MAIN", category_rule, category="Tools"), SYSTEM)
+    product_rule = PolicyRule(PolicyKind.REORDER_POINT, point=5, qty=7)
+    policies.set_policy(db, SetPolicy("MAIN", product_rule, product="A"), SYSTEM)
+    page = browse.stock_page(db, SYSTEM, StockQuery(), PageRequest())
+    assert {row.sku: row.reorder_point for row in page.rows} == {"A": 5, "B": 50, "C": 95}
