@@ -134,8 +134,7 @@ MATRIX: dict[str, tuple[Permission, Call]] = {
     "browse.warehouse_totals": (Permission.VIEW, lambda db, a, t: browse.warehouse_totals(db, a)),
     "browse.dashboard": (Permission.VIEW, lambda db, a, t: browse.dashboard(db, a)),
     "browse.is_empty": (Permission.VIEW, lambda db, a, t: browse.is_empty(db, a)),
-    "dashboard.kpis": (Permission.VIEW, lambda db, a, t: dashboard.kpis(db, a)),
-    "dashboard.dashboard": (Permission.VIEW, lambda db, a, t: dashboard.dashboard(db, a)),
+    "dashboard.attention": (Permission.VIEW, lambda db, a, t: dashboard.attention(db, a)),
     "lookups_ui.resolve_code": (
         Permission.VIEW,
         lambda db, a, t: lookups_ui.resolve_code(db, a, "P-1"),

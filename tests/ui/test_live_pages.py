@@ -141,6 +141,7 @@ def test_dashboard_shows_the_kpis_and_refreshes_on_change(qtbot, shop):
     assert page.kpi_labels["below_threshold"].text() == "1"
     assert page.kpi_labels["open_alerts"].text() == "1"
     assert page.movements_model.rowCount() >= 1
+    assert page.alerts_model.rowCount() == 1
 
 
 def test_policy_editor_saves_for_managers_and_is_read_only_for_clerks(qtbot, shop):

@@ -87,16 +87,16 @@ class DashboardPage(Page):
         if kinds & self.KINDS:
             self.refresh()
 
-    def _read(self) -> tuple[DashboardSummary, dashboard.Dashboard]:
-        return browse.dashboard(self.db, self.actor), dashboard.dashboard(self.db, self.actor)
+    def _read(self) -> tuple[DashboardSummary, dashboard.Attention]:
+        return browse.dashboard(self.db, self.actor), dashboard.attention(self.db, self.actor)
 
-    def _show_all(self, result: tuple[DashboardSummary, dashboard.Dashboard]) -> None:
-        summary, board = result
+    def _show_all(self, result: tuple[DashboardSummary, dashboard.Attention]) -> None:
+        summary, needs = result
         self._show(summary)
-        self.values["below_threshold"].setText(f"{board.kpis.below_threshold:,}")
-        self.values["open_alerts"].setText(f"{board.kpis.open_alerts:,}")
-        self.values["open_orders"].setText(f"{board.kpis.open_orders:,}")
-        self.alerts_model.set_rows(board.newest_alerts)
+        self.values["below_threshold"].setText(f"{needs.below_threshold:,}")
+        self.values["open_alerts"].setText(f"{needs.open_alerts:,}")
+        self.values["open_orders"].setText(f"{needs.open_orders:,}")
+        self.alerts_model.set_rows(needs.newest_alerts)
 
     def _show(self, s: DashboardSummary) -> None:
         figures = {
