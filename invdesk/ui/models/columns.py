@@ -48,6 +48,46 @@ def header(
     return None
 
 
+class ColumnData:
+    """columnCount, headerData and data() for a table model whose rows are DTOs in columns.
+
+    Mixed in before the Qt model class. Subclasses set COLUMNS, HEADERS and NUMERIC, implement
+    `display(row, column)` and `row_at(row)`, and may colour rows in `style(row, column, role)`.
+    """
+
+    COLUMNS: type[enum.IntEnum]
+    HEADERS: dict[Any, str]
+    NUMERIC: Collection[int] = ()
+
+    # `row_at(row)` comes from the model class this is mixed into.
+    def display(self, row: Any, column: Any) -> str:
+        raise NotImplementedError
+
+    def style(self, row: Any, column: Any, role: int) -> Any:
+        return None
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        return header(self.HEADERS, section, orientation, role, self.NUMERIC)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        row = self.row_at(index.row()) if index.isValid() else None  # type: ignore[attr-defined]
+        if row is None:
+            return None
+        column = self.COLUMNS(index.column())
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.display(row, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return RIGHT if column in self.NUMERIC else LEFT
+        if role == Qt.ItemDataRole.UserRole + 1:  # ROW_ROLE: the row's DTO
+            return row
+        return self.style(row, column, role)
+
+
 class ListTableModel(QAbstractTableModel):
     """A small list held in memory (warehouses, reservations): rows are DTOs."""
 

@@ -14,8 +14,14 @@ from invdesk.domain.stock import LedgerFilter, MovementKind, MovementView
 from invdesk.services import queries
 from invdesk.services.database import Database
 from invdesk.ui.background import Background
-from invdesk.ui.models.columns import LEFT, RIGHT, Index, header, money, qty, signed, when
-from invdesk.ui.models.paged import ROW_ROLE
+from invdesk.ui.models.columns import (
+    ColumnData,
+    Index,
+    money,
+    qty,
+    signed,
+    when,
+)
 
 PAGE_SIZE = 200
 
@@ -89,7 +95,11 @@ def display(row: MovementView, column: Column) -> str:
             return row.user
 
 
-class MovementModel(QAbstractTableModel):
+class MovementModel(ColumnData, QAbstractTableModel):
+    COLUMNS = Column
+    HEADERS = HEADERS
+    NUMERIC = _NUMERIC
+
     loaded = Signal(int)
     failed = Signal(object)
 
@@ -162,25 +172,10 @@ class MovementModel(QAbstractTableModel):
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
+    def display(self, row: Any, column: Any) -> str:
+        return display(row, column)
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        return header(HEADERS, section, orientation, role, _NUMERIC)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row = self.row_at(index.row()) if index.isValid() else None
-        if row is None:
-            return None
-        column = Column(index.column())
-        if role == Qt.ItemDataRole.DisplayRole:
-            return display(row, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return RIGHT if column in _NUMERIC else LEFT
+    def style(self, row: Any, column: Any, role: int) -> Any:
         if role == Qt.ItemDataRole.ForegroundRole and column == Column.QTY and row.qty:
             return _IN if row.qty > 0 else _OUT
-        if role == ROW_ROLE:
-            return row
         return None

@@ -6,7 +6,7 @@ import enum
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from invdesk.domain.browse import Page, PageRequest, StockQuery, StockRow, StockSort
@@ -14,8 +14,8 @@ from invdesk.domain.security import Actor
 from invdesk.services import browse
 from invdesk.services.database import Database
 from invdesk.ui.background import Background
-from invdesk.ui.models.columns import LEFT, RIGHT, Index, header, money, qty
-from invdesk.ui.models.paged import ROW_ROLE, PagedTableModel
+from invdesk.ui.models.columns import ColumnData, money, qty
+from invdesk.ui.models.paged import PagedTableModel
 
 
 class Column(enum.IntEnum):
@@ -78,7 +78,11 @@ def _display(row: StockRow, column: Column) -> str:
             return money(row.avg_cost)
 
 
-class StockLevelModel(PagedTableModel):
+class StockLevelModel(ColumnData, PagedTableModel):
+    COLUMNS = Column
+    HEADERS = HEADERS
+    NUMERIC = _NUMERIC
+
     def __init__(
         self, db: Database, actor: Actor, parent: Any = None, background: Background | None = None
     ) -> None:
@@ -103,27 +107,12 @@ class StockLevelModel(PagedTableModel):
             descending = order == Qt.SortOrder.DescendingOrder
             self.set_query(replace(self.query, sort=by, descending=descending))
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
+    def display(self, row: Any, column: Any) -> str:
+        return _display(row, column)
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        return header(HEADERS, section, orientation, role, _NUMERIC)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row = self.row_at(index.row()) if index.isValid() else None
-        if row is None:
-            return None
-        column = Column(index.column())
-        if role == Qt.ItemDataRole.DisplayRole:
-            return _display(row, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return RIGHT if column in _NUMERIC else LEFT
+    def style(self, row: Any, column: Any, role: int) -> Any:
         if role == Qt.ItemDataRole.BackgroundRole and row.needs_reorder:
             return LOW
         if role == Qt.ItemDataRole.ForegroundRole and column == Column.AVAILABLE:
             return EMPTY if row.available <= 0 else None
-        if role == ROW_ROLE:
-            return row
         return None
