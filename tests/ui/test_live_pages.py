@@ -121,7 +121,7 @@ def test_reorder_page_turns_a_suggestion_into_a_receive_request(qtbot, shop):
     stock.issue(shop, IssueStock("MAIN", (Line("A", 15),)), SYSTEM)
     page = ReorderPage(shop, CLERK)
     qtbot.addWidget(page)
-    assert page.model.rowCount() == 1
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1)  # read off the GUI thread
     page.table.selectRow(0)
     with qtbot.waitSignal(page.receive_requested) as request:
         page.act_button.click()

@@ -11,6 +11,7 @@ from invdesk.domain.restock import Suggestion
 from invdesk.domain.security import Actor, Permission
 from invdesk.services import reorder, warehouses
 from invdesk.services.database import Database
+from invdesk.ui import background
 from invdesk.ui.models.rows import RowRole, RowsModel
 from invdesk.ui.pages.common import table
 
@@ -80,8 +81,13 @@ class ReorderPage(QWidget):
 
     @Slot()
     def refresh(self) -> None:
+        """Suggestions weigh every stock row against its policy: read off the GUI thread."""
         code = self.warehouse_filter.currentData() or None
-        self.model.set_rows(reorder.suggestions(self._db, self._actor, code))
+        db, actor = self._db, self._actor
+        background.default().run(lambda: reorder.suggestions(db, actor, code), self._show)
+
+    def _show(self, suggestions: list[Any]) -> None:
+        self.model.set_rows(suggestions)
         self._selection_changed()
 
     @Slot(frozenset, object)
