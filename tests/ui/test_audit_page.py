@@ -8,6 +8,7 @@ from invdesk.domain.catalog import CreateProduct, EditProduct
 from invdesk.domain.security import Actor, Role
 from invdesk.services import catalog
 from invdesk.services.database import open_database
+from invdesk.ui import background
 from invdesk.ui.models.audit import Column
 from invdesk.ui.pages.audit import AuditPage
 from tests import support
@@ -26,6 +27,10 @@ def db(tmp_path):
     database.dispose()
 
 
+def _loaded(qtbot, page):
+    qtbot.waitUntil(lambda: background.default().busy == 0 and page.status.text() != "Loading…")
+
+
 def _texts(page, column):
     model = page.model
     return [model.data(model.index(row, column)) for row in range(model.rowCount())]
@@ -34,6 +39,8 @@ def _texts(page, column):
 def test_the_audit_page_lists_edits_and_stock_moves_newest_first(qtbot, db):
     page = AuditPage(db, BOSS)
     qtbot.addWidget(page)
+    assert page.status.text() == "Loading…"  # the read runs off the GUI thread
+    _loaded(qtbot, page)
 
     assert page.TITLE == "Audit"
     assert _texts(page, Column.ACTION) == ["receive", "edit", "create", "create"]
@@ -43,9 +50,11 @@ def test_the_audit_page_lists_edits_and_stock_moves_newest_first(qtbot, db):
 def test_the_user_filter_narrows_the_list(qtbot, db):
     page = AuditPage(db, BOSS)
     qtbot.addWidget(page)
+    _loaded(qtbot, page)
     page.user.setText("BOSS")
 
     page.refresh()
+    _loaded(qtbot, page)
 
     assert set(_texts(page, Column.USER)) == {"boss"}
     assert page.status.text() == "2 entries."

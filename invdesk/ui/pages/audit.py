@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, time
+from typing import Any
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
@@ -23,6 +24,7 @@ from invdesk.domain.errors import InvdeskError
 from invdesk.domain.security import Actor, Permission
 from invdesk.services import audit
 from invdesk.services.database import Database
+from invdesk.ui import background
 from invdesk.ui.models.audit import AuditModel
 
 MAX_ROWS = 2000
@@ -88,13 +90,22 @@ class AuditPage(QWidget):
         return AuditFilter(user=user, since=since, limit=MAX_ROWS)
 
     def refresh(self) -> None:
+        """Up to MAX_ROWS joined entries: read off the GUI thread, shown when they arrive."""
         if not self.allowed:
             return
-        try:
-            rows = audit.list_audit(self._db, self._actor, self.current_filter())
-        except InvdeskError as error:
-            self.status.setText(error.message)
+        db, actor, wanted = self._db, self._actor, self.current_filter()
+        self.status.setText("Loading…")
+        background.default().run(
+            lambda: audit.list_audit(db, actor, wanted), self._show, self._failed, parent=self
+        )
+
+    def _failed(self, error: BaseException) -> None:
+        if not isinstance(error, InvdeskError):
+            background.show_error(self, error)
             return
+        self.status.setText(error.message)
+
+    def _show(self, rows: list[Any]) -> None:
         self.model.set_rows(rows)
         self.table.resizeColumnsToContents()
         more = " (newest shown; narrow the filter for older)" if len(rows) >= MAX_ROWS else ""
