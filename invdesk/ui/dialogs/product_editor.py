@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QLineEdit,
     QVBoxLayout,
     QWidget,
@@ -26,20 +23,14 @@ from invdesk.domain.catalog import (
     EditProduct,
     ProductView,
 )
-from invdesk.domain.errors import Conflict, InvdeskError, ValidationError
+from invdesk.domain.errors import InvdeskError, ValidationError
 from invdesk.domain.security import Actor, Permission
 from invdesk.domain.validation import parse_money
 from invdesk.services import catalog, lookups_ui, product_barcodes
 from invdesk.services.database import Database
 from invdesk.ui.dialogs.barcode_list import BarcodeList
-from invdesk.ui.dialogs.widgets import (
-    MONEY_PATTERN,
-    ConflictBar,
-    ErrorLabel,
-    FieldForm,
-    Heading,
-    regex_validator,
-)
+from invdesk.ui.dialogs.record_editor import RecordEditor
+from invdesk.ui.dialogs.widgets import MONEY_PATTERN, regex_validator
 
 
 def money_text(amount: Decimal) -> str:
@@ -50,10 +41,10 @@ def money_text(amount: Decimal) -> str:
 UNITS = ("each", "box", "pack", "pair", "kg", "g", "l", "ml", "m")
 
 
-class ProductEditor(QDialog):
+class ProductEditor(RecordEditor):
     """New product (sku None) or an existing one; `barcode` pre-fills a code to attach."""
 
-    saved = Signal(object)
+    KIND = "Product"
 
     def __init__(
         self,
@@ -64,25 +55,11 @@ class ProductEditor(QDialog):
         sku: str | None = None,
         barcode: str | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._db, self._actor = db, actor
-        self.product: ProductView | None = None
-        self.saved_view: ProductView | None = None
-        self._service_error: tuple[str | None, str] | None = None
+        super().__init__(db, actor, parent)
         self.setMinimumWidth(560)
-
-        outer = QVBoxLayout(self)
-        self.heading = Heading(
-            "New product",
-            "Barcodes: a unit code, and case codes that stand for several units.",
-            self,
+        layout = self._open_frame(
+            "New product", "Barcodes: a unit code, and case codes that stand for several units."
         )
-        outer.addWidget(self.heading)
-        self.conflict = ConflictBar(self)
-        outer.addWidget(self.conflict)
-        layout = QFormLayout()
-        layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        self.form = FieldForm(layout)
         self.sku = QLineEdit(self)
         self.sku.setMaxLength(SKU_MAX)
         self.sku.setValidator(regex_validator(r"\S*", self.sku))
@@ -112,25 +89,13 @@ class ProductEditor(QDialog):
         self.barcode_code = self.barcode_box.code
         self.barcode_pack = self.barcode_box.pack
         self.form.add("&Barcodes:", self.barcode_box, "barcode")
-        outer.addLayout(layout)
-        self.error = ErrorLabel(self)
-        outer.addWidget(self.error)
-        self.buttons = QDialogButtonBox(self)
-        self.save_button = self.buttons.addButton("&Save", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.save_button.setDefault(True)
-        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self._close_frame(layout)
         if sku is not None and actor.can(Permission.REPORTS):
             history = self.buttons.addButton(
                 "Stock &history…", QDialogButtonBox.ButtonRole.ActionRole
             )
             history.clicked.connect(lambda: self.show_history(sku))
-        outer.addWidget(self.buttons)
 
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        self.conflict.reload_requested.connect(self.reload)
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self, activated=self.save)
         for widget in (self.sku, self.name, self.price, self.cost):
             widget.textChanged.connect(self._changed)
         self.unit.currentTextChanged.connect(self._changed)
@@ -141,8 +106,8 @@ class ProductEditor(QDialog):
 
         self._load_categories()
         if sku is not None:
-            self.product = catalog.get_product(db, sku, actor)
-            self._fill(self.product)
+            self.record = catalog.get_product(db, sku, actor)
+            self._fill(self.record)
         else:
             self.setWindowTitle("New product")
             self.active.setEnabled(False)
@@ -155,6 +120,10 @@ class ProductEditor(QDialog):
             self._read_only()
         self._changed()
         (self.name if sku is not None else self.sku).setFocus()
+
+    @property
+    def product(self) -> ProductView | None:
+        return self.record  # type: ignore[no-any-return]
 
     # Building -----------------------------------------------------------------------------------
     def _money_field(self) -> QLineEdit:
@@ -225,11 +194,6 @@ class ProductEditor(QDialog):
         self.revalidate()
 
     # Validation and saving ----------------------------------------------------------------------
-    def _changed(self, *_args: Any) -> None:
-        self._service_error = None
-        self.error.show_message(None)
-        self.revalidate()
-
     def problems(self) -> dict[str, str]:
         found: dict[str, str] = {}
         if not self.sku.text().strip():
@@ -247,35 +211,11 @@ class ProductEditor(QDialog):
                 found[field] = error.message
         return found
 
-    def revalidate(self) -> None:
-        found = self.problems()
-        messages = dict(found)
-        if self._service_error and self._service_error[0] in self.form.widgets:
-            messages[self._service_error[0] or ""] = self._service_error[1]
-        self.form.show(messages)
-        self.save_button.setEnabled(not found and self.conflict.isHidden())
+    def _record_name(self) -> str:
+        return f"Product {self.product.sku if self.product else ''}"
 
-    def can_save(self) -> bool:
-        return self.save_button.isEnabled()
-
-    def save(self) -> None:
-        if not self.can_save() or self.saved_view is not None or self.save_button.isHidden():
-            return
-        try:
-            view = self._save_new() if self.product is None else self._save_edit(self.product)
-        except Conflict as error:
-            if error.field is None:
-                self.conflict.show_conflict(f"Product {self.product.sku if self.product else ''}")
-                self.save_button.setEnabled(False)
-                return
-            self._show_error(error)
-            return
-        except InvdeskError as error:
-            self._show_error(error)
-            return
-        self.saved_view = view
-        self.saved.emit(view)
-        self.accept()
+    def _write(self) -> ProductView:
+        return self._save_new() if self.product is None else self._save_edit(self.product)
 
     def _money(self, widget: QLineEdit) -> str:
         return widget.text().strip().replace(",", ".")
@@ -313,36 +253,20 @@ class ProductEditor(QDialog):
             ),
             self._actor,
         )
-        self.product = view
+        self.record = view
         wanted = self.barcode_list()
         if wanted != tuple((b.code, b.pack_qty) for b in view.barcodes):
             view = product_barcodes.replace_barcodes(
                 self._db, view.sku, wanted, self._actor, expected_version=view.version
             )
-            self.product = view
+            self.record = view
         return view
 
-    def _show_error(self, error: InvdeskError) -> None:
-        self._service_error = (error.field, error.message)
-        if error.field in self.form.widgets:
-            self.revalidate()
-            self.form.widgets[error.field].setFocus()
-        else:
-            self.error.show_message(error.message)
-
-    def reload(self) -> None:
-        """Read the product again (someone else's changes), dropping this editor's edits."""
-        if self.product is None:
-            return
-        try:
-            sku = lookups_ui.product_sku(self._db, self._actor, self.product.id)
-            self.product = catalog.get_product(self._db, sku, self._actor)
-        except InvdeskError as error:
-            self.error.show_message(error.message)
-            return
-        self._fill(self.product)
-        self.conflict.hide()
-        self._changed()
+    def _reread(self) -> ProductView:
+        """By id: someone else may have renamed the SKU since this editor opened."""
+        assert self.product is not None
+        sku = lookups_ui.product_sku(self._db, self._actor, self.product.id)
+        return catalog.get_product(self._db, sku, self._actor)
 
     def show_history(self, sku: str) -> QDialog:
         """Stock over time per warehouse, demand and its forecast, for this product."""

@@ -2,20 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLineEdit,
-    QPlainTextEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QCheckBox, QLineEdit, QPlainTextEdit, QWidget
 
 from invdesk.domain.catalog import (
     ADDRESS_MAX,
@@ -24,38 +11,26 @@ from invdesk.domain.catalog import (
     EditWarehouse,
     WarehouseView,
 )
-from invdesk.domain.errors import Conflict, InvdeskError
 from invdesk.domain.security import Actor, Permission
 from invdesk.services import warehouses
 from invdesk.services.database import Database
-from invdesk.ui.dialogs.widgets import ConflictBar, ErrorLabel, FieldForm, Heading, regex_validator
+from invdesk.ui.dialogs.record_editor import RecordEditor
+from invdesk.ui.dialogs.widgets import regex_validator
 
 
-class WarehouseEditor(QDialog):
+class WarehouseEditor(RecordEditor):
     """New warehouse (code None) or an existing one; its code cannot change once created."""
 
-    saved = Signal(object)
+    KIND = "Warehouse"
 
     def __init__(
         self, db: Database, actor: Actor, parent: QWidget | None = None, *, code: str | None = None
     ) -> None:
-        super().__init__(parent)
-        self._db, self._actor = db, actor
-        self.warehouse: WarehouseView | None = None
-        self.saved_view: WarehouseView | None = None
-        self._service_error: tuple[str | None, str] | None = None
+        super().__init__(db, actor, parent)
         self.setMinimumWidth(480)
-
-        outer = QVBoxLayout(self)
-        self.heading = Heading(
-            "New warehouse", "Stock is kept per warehouse; its code is how clerks name it.", self
+        layout = self._open_frame(
+            "New warehouse", "Stock is kept per warehouse; its code is how clerks name it."
         )
-        outer.addWidget(self.heading)
-        self.conflict = ConflictBar(self)
-        outer.addWidget(self.conflict)
-        layout = QFormLayout()
-        layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        self.form = FieldForm(layout)
         self.code = QLineEdit(self)
         self.code.setMaxLength(WAREHOUSE_CODE_MAX)
         self.code.setValidator(regex_validator(r"[A-Za-z0-9_-]*", self.code))
@@ -71,28 +46,16 @@ class WarehouseEditor(QDialog):
         self.active = QCheckBox("Active (stock can be moved in)", self)
         self.active.setChecked(True)
         self.form.add("", self.active, "active")
-        outer.addLayout(layout)
-        self.error = ErrorLabel(self)
-        outer.addWidget(self.error)
-        self.buttons = QDialogButtonBox(self)
-        self.save_button = self.buttons.addButton("&Save", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.save_button.setDefault(True)
-        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        outer.addWidget(self.buttons)
+        self._close_frame(layout)
 
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        self.conflict.reload_requested.connect(self.reload)
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self, activated=self.save)
         self.code.textChanged.connect(self._changed)
         self.name.textChanged.connect(self._changed)
         self.address.textChanged.connect(self._changed)
         self.active.toggled.connect(self._changed)
 
         if code is not None:
-            self.warehouse = warehouses.get_warehouse(db, code, actor)
-            self._fill(self.warehouse)
+            self.record = warehouses.get_warehouse(db, code, actor)
+            self._fill(self.record)
             self.code.setReadOnly(True)
             self.code.setToolTip("A warehouse keeps its code; its history refers to it.")
             self.code.setStyleSheet("background: palette(window);")
@@ -110,6 +73,10 @@ class WarehouseEditor(QDialog):
             self.heading.hint.setText("Only managers and admins can change warehouses.")
         self._changed()
 
+    @property
+    def warehouse(self) -> WarehouseView | None:
+        return self.record  # type: ignore[no-any-return]
+
     def handle_scan(self, code: str) -> bool:
         return False  # nothing here takes a barcode
 
@@ -121,11 +88,6 @@ class WarehouseEditor(QDialog):
         self.address.setPlainText(warehouse.address or "")
         self.active.setChecked(warehouse.active)
 
-    def _changed(self, *_args: Any) -> None:
-        self._service_error = None
-        self.error.show_message(None)
-        self.revalidate()
-
     def problems(self) -> dict[str, str]:
         found = {}
         if not self.code.text().strip():
@@ -136,62 +98,27 @@ class WarehouseEditor(QDialog):
             found["address"] = f"At most {ADDRESS_MAX} characters."
         return found
 
-    def revalidate(self) -> None:
-        found = self.problems()
-        messages = dict(found)
-        if self._service_error and self._service_error[0] in self.form.widgets:
-            messages[self._service_error[0] or ""] = self._service_error[1]
-        self.form.show(messages)
-        self.save_button.setEnabled(not found and self.conflict.isHidden())
+    def _record_name(self) -> str:
+        return f"Warehouse {self.warehouse.code if self.warehouse else ''}"
 
-    def can_save(self) -> bool:
-        return self.save_button.isEnabled()
-
-    def save(self) -> None:
-        if not self.can_save() or self.saved_view is not None or self.save_button.isHidden():
-            return
+    def _write(self) -> WarehouseView:
         address = self.address.toPlainText().strip()
-        try:
-            if self.warehouse is None:
-                view = warehouses.create_warehouse(
-                    self._db, self.code.text(), self.name.text(), self._actor, address or None
-                )
-            else:
-                view = warehouses.edit_warehouse(
-                    self._db,
-                    EditWarehouse(
-                        code=self.warehouse.code,
-                        expected_version=self.warehouse.version,
-                        name=self.name.text(),
-                        address=address,
-                        active=self.active.isChecked(),
-                    ),
-                    self._actor,
-                )
-        except InvdeskError as error:
-            if isinstance(error, Conflict) and error.field is None and self.warehouse:
-                self.conflict.show_conflict(f"Warehouse {self.warehouse.code}")
-                self.save_button.setEnabled(False)
-                return
-            self._service_error = (error.field, error.message)
-            if error.field in self.form.widgets:
-                self.revalidate()
-                self.form.widgets[error.field].setFocus()
-            else:
-                self.error.show_message(error.message)
-            return
-        self.saved_view = view
-        self.saved.emit(view)
-        self.accept()
-
-    def reload(self) -> None:
         if self.warehouse is None:
-            return
-        try:
-            self.warehouse = warehouses.get_warehouse(self._db, self.warehouse.code, self._actor)
-        except InvdeskError as error:
-            self.error.show_message(error.message)
-            return
-        self._fill(self.warehouse)
-        self.conflict.hide()
-        self._changed()
+            return warehouses.create_warehouse(
+                self._db, self.code.text(), self.name.text(), self._actor, address or None
+            )
+        return warehouses.edit_warehouse(
+            self._db,
+            EditWarehouse(
+                code=self.warehouse.code,
+                expected_version=self.warehouse.version,
+                name=self.name.text(),
+                address=address,
+                active=self.active.isChecked(),
+            ),
+            self._actor,
+        )
+
+    def _reread(self) -> WarehouseView:
+        assert self.warehouse is not None
+        return warehouses.get_warehouse(self._db, self.warehouse.code, self._actor)
