@@ -125,6 +125,7 @@ def list_audit(db: Database, actor: Actor, flt: AuditFilter | None = None) -> li
             _product.c.sku,
             _warehouse.c.code,
             m.qty,
+            m.reserved_delta,
             m.reference,
             m.reason,
         )
@@ -148,7 +149,8 @@ def list_audit(db: Database, actor: Actor, flt: AuditFilter | None = None) -> li
             )
         for m_row in conn.execute(moves.order_by(m.at.desc(), m.id.desc()).limit(limit)):
             note = "; ".join(x for x in (m_row.reference, m_row.reason) if x)
-            details = f"{m_row.qty:+,} in {m_row.code}" + (f" ({note})" if note else "")
+            details = _movement_change(m_row.qty, m_row.reserved_delta, m_row.code)
+            details += f" ({note})" if note else ""
             rows.append(
                 AuditRow(
                     m_row.at,
@@ -163,3 +165,11 @@ def list_audit(db: Database, actor: Actor, flt: AuditFilter | None = None) -> li
             )
     rows.sort(key=lambda row: (row.at, row.source == "stock", row.id), reverse=True)
     return rows[:limit]
+
+
+def _movement_change(qty: int, reserved_delta: int, warehouse: str) -> str:
+    """'-3 in MAIN'; a hold moves no stock, so it reads 'held 3 in MAIN' instead of '+0'."""
+    if qty == 0 and reserved_delta:
+        verb = "held" if reserved_delta > 0 else "released"
+        return f"{verb} {abs(reserved_delta):,} in {warehouse}"
+    return f"{qty:+,} in {warehouse}"

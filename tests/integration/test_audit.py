@@ -10,7 +10,8 @@ from invdesk.domain.audit import AuditFilter
 from invdesk.domain.catalog import CreateProduct, EditProduct, EditWarehouse
 from invdesk.domain.errors import Conflict
 from invdesk.domain.security import Actor, Role
-from invdesk.services import audit, catalog, warehouses
+from invdesk.domain.stock import ReserveStock
+from invdesk.services import audit, catalog, reservations, warehouses
 from tests import support
 
 BOB = Actor("bob", Role.MANAGER)
@@ -93,3 +94,23 @@ def test_policy_edits_and_removals_are_recorded_with_their_user(db):
         ("bob", "create", "policy"),
     ]
     assert edits[1][3] == "MAIN warehouse default" and edits[1][4]["kind"] == "min_max"
+
+
+def test_holds_read_as_held_and_released_not_as_a_zero_change(db):
+    support.warehouse(db)
+    support.product(db)
+    support.stocked(db, "SKU-1", 10)
+    hold = reservations.reserve(db, ReserveStock("SKU-1", "MAIN", 3, reference="WEB-7"), BOB)
+    reservations.release(db, hold.id, BOB)
+
+    stock_rows = [
+        (r.action, r.details)
+        for r in audit.list_audit(db, BOB, AuditFilter())
+        if r.source == "stock"
+    ]
+
+    assert stock_rows == [
+        ("release", "released 3 in MAIN (WEB-7)"),
+        ("reserve", "held 3 in MAIN (WEB-7)"),
+        ("receive", "+10 in MAIN"),
+    ]
