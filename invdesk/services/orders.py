@@ -10,12 +10,12 @@ from sqlalchemy import Connection, insert, select, update
 
 from invdesk.db.engine import Database
 from invdesk.db.models import SalesOrder, SalesOrderLine, table_of
-from invdesk.domain.errors import DuplicateRequest, InsufficientStock, NotFound, ValidationError
+from invdesk.domain.errors import DuplicateRequest, NotFound, ValidationError
 from invdesk.domain.orders import Channel, OrderLineView, OrderStatus, OrderView, PlaceOrder
 from invdesk.domain.security import Actor, Permission, require
 from invdesk.domain.stock import MovementKind, ReservationStatus
 from invdesk.domain.validation import parse_quantity, required_text
-from invdesk.services import counters, events, ledger, reservations
+from invdesk.services import events, ledger, reservations
 from invdesk.services.lookup import (
     product_ref,
     product_t,
@@ -75,18 +75,16 @@ def _hold(
     require_active_warehouse(warehouse)
     product = product_ref(conn, code)
     units = qty * product.pack_qty
-    level = counters.hold(conn, product.id, warehouse.id, units)
-    if level is None and reservations.expire_due(op, product, warehouse):
-        level = counters.hold(conn, product.id, warehouse.id, units)
-    if level is None:
-        current = counters.read(conn, product.id, warehouse.id)
-        available = 0 if current is None else current.on_hand - current.reserved
-        raise InsufficientStock(
-            f"Line {n}: cannot reserve {units:,} of {product.sku} in {warehouse.code}, only "
-            f"{available:,} available; nothing was reserved for this order.",
-            available=available,
-            requested=units,
-        )
+    level = reservations.hold_units(
+        op,
+        product,
+        warehouse,
+        units,
+        lambda available: (
+            f"Line {n}: cannot reserve {units:,} of {product.sku} in "
+            f"{warehouse.code}, only {available:,} available; nothing was reserved for this order."
+        ),
+    )
     line_rid = f"{op.request_id}/{n}"
     claim(conn, line_rid, "reserve", fingerprint("order-line", [op.request_id, n]), op.actor, op.at)
     reservation_id = conn.execute(

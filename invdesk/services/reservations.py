@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -110,6 +111,25 @@ def expire_due(op: ledger.Op, product: ProductRef, warehouse: WarehouseRef) -> i
     return sum(_expire_one(op.conn, op.actor, op.at, rid) for rid in due)
 
 
+def hold_units(
+    op: ledger.Op,
+    product: ProductRef,
+    warehouse: WarehouseRef,
+    units: int,
+    refusal: Callable[[int], str],
+) -> counters.Level:
+    """Hold units for a new reservation, first freeing this row's overdue holds if that is what
+    stands in the way; InsufficientStock with `refusal(available)` when there still are too few."""
+    level = counters.hold(op.conn, product.id, warehouse.id, units)
+    if level is None and expire_due(op, product, warehouse):
+        level = counters.hold(op.conn, product.id, warehouse.id, units)
+    if level is not None:
+        return level
+    current = counters.read(op.conn, product.id, warehouse.id)
+    available = 0 if current is None else current.on_hand - current.reserved
+    raise InsufficientStock(refusal(available), available=available, requested=units)
+
+
 def sweep(db: Database, actor: Actor, limit: int = 1000) -> int:
     """Release every hold past its expiry; safe to run on several PCs at once. Returns the count."""
     require(actor, Permission.STOCK)
@@ -181,18 +201,16 @@ def reserve(db: Database, cmd: ReserveStock, actor: Actor) -> ReservationView:
         require_active_warehouse(warehouse)
         product = product_ref(conn, product_code)
         units = qty * product.pack_qty
-        level = counters.hold(conn, product.id, warehouse.id, units)
-        if level is None and expire_due(op, product, warehouse):
-            level = counters.hold(conn, product.id, warehouse.id, units)
-        if level is None:
-            current = counters.read(conn, product.id, warehouse.id)
-            available = 0 if current is None else current.on_hand - current.reserved
-            raise InsufficientStock(
+        level = hold_units(
+            op,
+            product,
+            warehouse,
+            units,
+            lambda available: (
                 f"Cannot reserve {units:,} of {product.sku} in {warehouse.code}: "
-                f"only {available:,} available.",
-                available=available,
-                requested=units,
-            )
+                f"only {available:,} available."
+            ),
+        )
         row = conn.execute(
             insert(reservation_t)
             .values(
@@ -237,27 +255,8 @@ def _finish(
     kind = "commit" if commit else "release"
 
     def apply(op: ledger.Op) -> tuple[MovementView, ...] | AfterCommit:
-        status = ReservationStatus.COMMITTED if commit else ReservationStatus.RELEASED
-        row = _close(op, number, status)
-        if row is None:
-            return _refuse(op, number, kind)
-        product, warehouse = _refs(op.conn, row)
-        level = counters.unhold(op.conn, product.id, warehouse.id, row.qty, consume=commit)
-        return (
-            ledger.record(
-                op,
-                MovementKind.ISSUE if commit else MovementKind.RELEASE,
-                product,
-                warehouse,
-                qty=-row.qty if commit else 0,
-                units=row.qty,
-                reserved_delta=-row.qty,
-                balance_after=level.on_hand,
-                reference=row.reference,
-                unit_cost_minor=level.avg_cost_minor if commit else None,
-                reservation_id=number,
-            ),
-        )
+        moved = close_hold(op, number, commit=commit)
+        return _refuse(op, number, kind) if moved is None else (moved,)
 
     return run_stock_operation(db, actor, kind, request_id, [number], apply)
 
