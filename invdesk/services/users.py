@@ -190,6 +190,20 @@ def login(db: Database, username: str, password: str) -> Actor:
     return Actor(user.username, Role(user.role))
 
 
+def standing(db: Database, actor: Actor) -> Actor | None:
+    """The logged-in actor as the account stands now: None once it is deactivated or gone; the
+    role an administrator gave it since. A running app checks this so a deactivation takes effect
+    without waiting for the clerk to log out."""
+    u = _user_t.c
+    with db.read() as conn:
+        row = conn.execute(select(u.role, u.active).where(u.username == actor.username)).first()
+        if row is None:
+            # Without any account (scripts, a database not yet set up) there is no one to end.
+            anyone = conn.execute(select(u.id).limit(1)).first()
+            return None if anyone is not None else actor
+    return Actor(actor.username, Role(row.role)) if row.active else None
+
+
 def _count_failure(conn: Connection, user_id: int, now: datetime) -> None:
     # One statement, so concurrent failures on several PCs all count.
     u = _user_t.c

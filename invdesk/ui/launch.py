@@ -64,15 +64,23 @@ def launch(db_url: str | None, *, demo: bool = False) -> int:
     if db is None:
         return 0
     try:
-        login = LoginDialog(db)
-        if login.exec() != QDialog.DialogCode.Accepted or login.actor is None:
-            return 0
-        window = MainWindow(db, login.actor)
-        window.show()
-        if demo:
-            first_run.load_demo(window)
-        else:
-            first_run.offer_demo(window)
-        return app.exec()
+        notice: str | None = None
+        while True:
+            login = LoginDialog(db)
+            if notice:
+                login.show_error(notice)
+            if login.exec() != QDialog.DialogCode.Accepted or login.actor is None:
+                return 0
+            window = MainWindow(db, login.actor)
+            window.show()
+            if notice is None:
+                if demo:
+                    first_run.load_demo(window)
+                else:
+                    first_run.offer_demo(window)
+            code = app.exec()
+            if window.ended_message is None:
+                return code
+            notice = window.ended_message  # an administrator ended the session: log in again
     finally:
         db.dispose()

@@ -33,6 +33,7 @@ from invdesk.ui.pages.reorder import ReorderPage
 from invdesk.ui.resources import icon
 from invdesk.ui.roles import restrict
 from invdesk.ui.scanning import ScanDetector
+from invdesk.ui.session_guard import SessionGuard
 from invdesk.ui.stock_actions import StockActions
 from invdesk.ui.window_wiring import LiveWiring, file_actions, open_reorder_document
 
@@ -74,6 +75,9 @@ class MainWindow(QMainWindow):
         self.data_changed.connect(self._on_data_changed)
         self.live = live if live is not None else LiveUpdates(db, self)
         self.live_wiring = LiveWiring(self, self.live)
+        self.ended_message: str | None = None
+        self.session = SessionGuard(db, actor, self)
+        self.session.ended.connect(self.end_session)
         self._restore()
 
     # Layout -------------------------------------------------------------------------------------
@@ -346,6 +350,12 @@ class MainWindow(QMainWindow):
             for name, table in tables.items():
                 s.setValue(f"tables/{name}", table.horizontalHeader().saveState())
         s.sync()
+
+    def end_session(self, message: str) -> None:
+        """The account changed under this window (deactivated, new role): close it; the launcher
+        asks for a login again and shows why."""
+        self.ended_message = message
+        self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_settings()

@@ -76,6 +76,7 @@ NO_LOGIN = {
     "users.has_users": "decides whether a login is needed at all",
     "users.login": "is the login",
     "users.create_first_admin": "only while no account exists (then refused)",
+    "users.standing": "a running session re-reading its own account (deactivated? new role?)",
     "events.bus": "the in-process event bus of an open database; no action of anyone",
     "events.subscribe": "a listener on that bus (screens, live updates); reads nothing",
     "events.run": "runs another service's work and publishes its events; that service checks",

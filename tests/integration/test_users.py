@@ -95,6 +95,21 @@ def test_a_deactivated_account_cannot_log_in(db):
         users.login(db, "ann", "clerk pass 1")
 
 
+def test_a_logged_in_users_standing_follows_the_admins_changes(db):
+    assert users.standing(db, ADMIN) == ADMIN  # no accounts yet: nothing to end
+    users.create_first_admin(db, "boss", PASSWORD)
+    users.add_user(db, "ann", "clerk pass 1", "clerk", ADMIN)
+    ann = users.login(db, "ann", "clerk pass 1")
+    assert users.standing(db, ann) == ann
+
+    users.set_role(db, "ann", "manager", ADMIN)
+    assert users.standing(db, ann) == Actor("ann", Role.MANAGER)
+
+    users.set_user_active(db, "ann", False, ADMIN)
+    assert users.standing(db, ann) is None
+    assert users.standing(db, Actor("nobody", Role.ADMIN)) is None
+
+
 def test_the_last_active_admin_cannot_be_demoted_or_deactivated(db):
     users.create_first_admin(db, "boss", PASSWORD)
 
