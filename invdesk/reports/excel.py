@@ -22,6 +22,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+# Re-exported: raised here when the person stops a report.
+from invdesk.domain.errors import Cancelled as Cancelled
 from invdesk.reports.fastrows import RowStreamer
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -66,10 +68,6 @@ DEFAULT_WIDTHS = {
     Kind.DATETIME: 17,
     Kind.PERCENT: 9,
 }
-
-
-class Cancelled(Exception):
-    """The person asked to stop; the partial file has been removed."""
 
 
 @dataclass(frozen=True)
