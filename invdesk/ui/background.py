@@ -16,7 +16,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from invdesk.domain.errors import InvdeskError
+from invdesk.domain.errors import Cancelled, InvdeskError
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int], None]
@@ -127,6 +127,16 @@ def show_error(parent: QWidget | None, error: BaseException, title: str = "invde
     from invdesk.ui.crash import show_crash
 
     show_crash(type(error), error, error.__traceback__)
+
+
+def failure_text(error: BaseException, *, cancelled: str, failed: str) -> str:
+    """What a long job's status line says when it ends without a result: `cancelled` when the
+    person stopped it, a known error's own message, or `failed: error` for anything else."""
+    if isinstance(error, Cancelled):
+        return cancelled
+    if isinstance(error, InvdeskError):
+        return error.message
+    return f"{failed}: {error}"
 
 
 class Background(QObject):

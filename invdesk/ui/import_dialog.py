@@ -26,12 +26,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from invdesk.domain.errors import Cancelled, InvdeskError
+from invdesk.domain.errors import InvdeskError
 from invdesk.domain.security import Actor
 from invdesk.services import importing
 from invdesk.services.database import Database
 from invdesk.services.import_files import FIELDS, ImportKind, Table, match_headers, read_table
-from invdesk.ui.background import Background, Job
+from invdesk.ui.background import Background, Job, failure_text
 
 IGNORE = "(ignore)"
 PREVIEW_MAX_ROWS = 2000
@@ -292,13 +292,11 @@ class ImportDialog(QDialog):
         self.imported.emit(result)
 
     def _failed(self, error: Exception) -> None:
-        if isinstance(error, Cancelled):
-            message = "Cancelled; nothing was imported."
-        elif isinstance(error, InvdeskError):
-            message = error.message
-        else:
-            message = f"Import failed: {error}"
-        self.summary.setText(message)
+        self.summary.setText(
+            failure_text(
+                error, cancelled="Cancelled; nothing was imported.", failed="Import failed"
+            )
+        )
 
     def wait_for_jobs(self, timeout_ms: int = 30000) -> bool:
         return bool(self.pool.waitForDone(timeout_ms))

@@ -21,14 +21,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from invdesk.domain.errors import Cancelled, InvdeskError
 from invdesk.domain.security import Actor, Permission
 from invdesk.reports import runner
 from invdesk.reports.filters import DEFAULT_DAYS, ReportFilter
 from invdesk.reports.series import warehouse_trend
 from invdesk.services import catalog, warehouses
 from invdesk.services.database import Database
-from invdesk.ui.background import Background, Job
+from invdesk.ui.background import Background, Job, failure_text
 from invdesk.ui.charts.time_plot import TimePlot
 
 ALL = "All"
@@ -196,12 +195,9 @@ class ReportsPage(QWidget):
         self.report_written.emit(str(result.path))
 
     def _failed(self, error: Exception) -> None:
-        if isinstance(error, Cancelled):
-            message = "Cancelled; no file was written."
-        elif isinstance(error, InvdeskError):
-            message = error.message
-        else:
-            message = f"The report failed: {error}"
+        message = failure_text(
+            error, cancelled="Cancelled; no file was written.", failed="The report failed"
+        )
         self.status.setText(message)
         self.report_failed.emit(message)
 
