@@ -17,7 +17,7 @@ from invdesk.ui.export import export_model
 from invdesk.ui.import_dialog import BAD, ImportDialog
 from invdesk.ui.models.stock_levels import StockLevelModel
 from invdesk.ui.pages.reports import ReportsPage
-from tests import support
+from tests import support, xlsx_check
 
 MANAGER = Actor("manager")
 
@@ -151,6 +151,7 @@ def test_export_writes_a_table_as_shown_to_xlsx_and_csv(qtbot, db, tmp_path):
     assert [c.value for c in ws[6]][:4] == ["C-3", "Product C-3", "MAIN", 400]
     assert ws["D7"].value == 30 and ws["D8"].value == 1250  # numbers, in the shown order
     assert ws["D9"].value == "=SUM(D6:D8)"
+    assert xlsx_check.problems(tmp_path / "t.xlsx") == []
     assert export_model(proxy, str(tmp_path / "t.csv")) == 3
     with open(tmp_path / "t.csv", encoding="utf-8-sig") as handle:
         rows = list(csv.reader(handle))
@@ -170,6 +171,7 @@ def test_export_escapes_formulas_and_takes_a_row_iterator(tmp_path):
     ws = load_workbook(tmp_path / "e.xlsx").active
     assert ws["A6"].value == "@x0" and ws["A6"].data_type == "s"
     assert ws["B15"].value == 9
+    assert xlsx_check.problems(tmp_path / "e.xlsx") == []
 
 
 def test_the_import_dialog_shows_progress_and_a_cancelled_import_changes_nothing(
