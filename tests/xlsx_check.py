@@ -8,7 +8,8 @@ quoted, unique ignoring case; defined names: valid names over existing sheets an
 every sheet (rows and cells in order without repeats, the dimension equal to the used range, the
 autofilter and merged cells inside it, columns in order, frozen panes valid, numbers finite,
 text within Excel's limits, formulas only in the totals row, only known functions, over cells
-of the sheet, text that looks like a formula stored as text), styles (every index in range,
+of the sheet and never their own cell (a circular reference warning), text that looks like a
+formula stored as text), styles (every index in range,
 number formats built in or registered, counts agreeing), shared strings (counts agreeing, every
 index in range) and charts (every series and category range on an existing sheet, inside its
 used range).
@@ -471,6 +472,9 @@ class Checker:
                 parsed = parse_range(ref)
                 if parsed is None or not inside(parsed, sheet.used):
                     self.fail(f"{where}: {c.get('r')} refers to {ref} outside the cells")
+                elif inside((row, _col, row, _col), parsed):
+                    # Excel opens with a circular reference warning.
+                    self.fail(f"{where}: {c.get('r')} refers to itself (circular): {text!r}")
 
     # --- charts --------------------------------------------------------------------------------
 

@@ -250,8 +250,11 @@ def _totals_row(ws: Any, columns: Sequence[Column], last: int) -> list[Any]:
     for i, col in enumerate(columns):
         letter = letters[col.key]
         if col.total == "sum":
-            end = max(last, FIRST_DATA_ROW)
-            value: Any = f"=SUM({letter}{FIRST_DATA_ROW}:{letter}{end})"
+            # With no data rows the totals row is the first data row: a SUM there would sum
+            # itself, a circular reference Excel warns about on opening.
+            value: Any = (
+                f"=SUM({letter}{FIRST_DATA_ROW}:{letter}{last})" if last >= FIRST_DATA_ROW else 0
+            )
         elif col.total:
             value = col.total.format(**{k: f"{v}{totals_row}" for k, v in letters.items()})
         elif i == 0:
