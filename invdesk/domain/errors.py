@@ -59,3 +59,7 @@ class DatabaseUnavailable(InvdeskError):
     """The database cannot be reached or used; the message says what to do."""
 
     exit_code = 7
+
+
+class Cancelled(InvdeskError):
+    """The person asked a long job (a report, an import) to stop; nothing was written."""

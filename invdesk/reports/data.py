@@ -28,13 +28,18 @@ SALES = (K.ISSUE.value,)
 """Kinds that count as demand. A committed reservation is recorded as an issue."""
 
 
-def _minor(col: Any) -> Any:
+def as_minor(col: Any) -> Any:
     return coerce(col, BigInteger)
 
 
-def _scoped(stmt: Select[Any], scope: Scope, *, period: bool = False) -> Select[Any]:
+def scoped(
+    stmt: Select[Any], scope: Scope, *, period: bool = False, warehouse: Any = m.warehouse_id
+) -> Select[Any]:
+    """The scope's warehouse and category conditions (the product table joined), and with
+    `period` its dates on the ledger. `warehouse` names the warehouse column of a statement over
+    stock rows rather than the ledger."""
     if scope.warehouse_id is not None:
-        stmt = stmt.where(m.warehouse_id == scope.warehouse_id)
+        stmt = stmt.where(warehouse == scope.warehouse_id)
     if scope.category_id is not None:
         stmt = stmt.where(p.category_id == scope.category_id)
     if period:
@@ -72,7 +77,7 @@ def valuation_rows(conn: Connection, scope: Scope) -> Iterator[list[Any]]:
     stmt = (
         select(
             w.code, p.sku, p.name, category_t.c.name.label("category"), p.unit,
-            s.on_hand, s.reserved, _minor(s.avg_cost).label("cost"),
+            s.on_hand, s.reserved, as_minor(s.avg_cost).label("cost"),
         )
         .select_from(table_of(StockLevel))
         .join(product_t, p.id == s.product_id)
@@ -81,10 +86,7 @@ def valuation_rows(conn: Connection, scope: Scope) -> Iterator[list[Any]]:
         .where(s.on_hand > 0)
         .order_by(w.code, p.sku)
     )  # fmt: skip
-    if scope.warehouse_id is not None:
-        stmt = stmt.where(s.warehouse_id == scope.warehouse_id)
-    if scope.category_id is not None:
-        stmt = stmt.where(p.category_id == scope.category_id)
+    stmt = scoped(stmt, scope, warehouse=s.warehouse_id)
     for code, sku, name, category, unit, on_hand, reserved, cost in stream(conn, stmt):
         yield [
             code, sku, name, category, unit, on_hand, reserved, on_hand - reserved,
@@ -94,7 +96,7 @@ def valuation_rows(conn: Connection, scope: Scope) -> Iterator[list[Any]]:
 
 def valuation_by_warehouse(conn: Connection, scope: Scope) -> list[list[Any]]:
     """Warehouse, name, products in stock, units on hand, value (moving-average cost)."""
-    value = func.sum(s.on_hand * _minor(s.avg_cost))
+    value = func.sum(s.on_hand * as_minor(s.avg_cost))
     stmt = (
         select(w.code, w.name, func.count(), func.sum(s.on_hand), value)
         .select_from(table_of(StockLevel))
@@ -104,10 +106,7 @@ def valuation_by_warehouse(conn: Connection, scope: Scope) -> list[list[Any]]:
         .group_by(w.code, w.name)
         .order_by(w.code)
     )
-    if scope.warehouse_id is not None:
-        stmt = stmt.where(s.warehouse_id == scope.warehouse_id)
-    if scope.category_id is not None:
-        stmt = stmt.where(p.category_id == scope.category_id)
+    stmt = scoped(stmt, scope, warehouse=s.warehouse_id)
     return [
         [code, name, int(n), int(units), int(val) / MINOR]
         for code, name, n, units, val in conn.execute(stmt)
@@ -119,10 +118,10 @@ def valuation_by_warehouse(conn: Connection, scope: Scope) -> list[list[Any]]:
 
 def movement_rows(conn: Connection, scope: Scope) -> Iterator[list[Any]]:
     """At, kind, SKU, product, warehouse, qty, balance after, unit cost, value, ref, reason, user."""
-    stmt = _scoped(
+    stmt = scoped(
         select(
             m.at, m.kind, p.sku, p.name, w.code, m.qty, m.balance_after,
-            _minor(m.unit_cost).label("cost"), m.reference, m.reason, m.user,
+            as_minor(m.unit_cost).label("cost"), m.reference, m.reason, m.user,
         )
         .join(product_t, p.id == m.product_id)
         .join(warehouse_t, w.id == m.warehouse_id)
@@ -153,9 +152,9 @@ class Sales:
 def top_sellers(conn: Connection, scope: Scope, limit: int = 100) -> list[Sales]:
     """Products by units issued in the period; revenue at list price, COGS at moving-average cost."""
     units = func.sum(m.units)
-    cogs = func.sum(m.units * func.coalesce(_minor(m.unit_cost), 0))
-    stmt = _scoped(
-        select(p.sku, p.name, category_t.c.name, units, func.count(), _minor(p.price), cogs)
+    cogs = func.sum(m.units * func.coalesce(as_minor(m.unit_cost), 0))
+    stmt = scoped(
+        select(p.sku, p.name, category_t.c.name, units, func.count(), as_minor(p.price), cogs)
         .join(product_t, p.id == m.product_id)
         .join(category_t, category_t.c.id == p.category_id)
         .where(m.kind.in_(SALES))
@@ -189,7 +188,7 @@ class Turnover:
 
 def units_at(conn: Connection, scope: Scope, moment: datetime) -> dict[str, int]:
     """Units on hand per warehouse at a moment: the last balance_after of each stock before it."""
-    last = _scoped(
+    last = scoped(
         select(func.max(m.id).label("id"))
         .join(product_t, p.id == m.product_id)
         .where(m.at < moment)
@@ -208,11 +207,11 @@ def units_at(conn: Connection, scope: Scope, moment: datetime) -> dict[str, int]
 def turnover(conn: Connection, scope: Scope) -> list[Turnover]:
     opening = units_at(conn, scope, scope.since)
     closing = units_at(conn, scope, scope.until)
-    stmt = _scoped(
+    stmt = scoped(
         select(
             w.code,
             func.sum(m.units),
-            func.sum(m.units * func.coalesce(_minor(m.unit_cost), 0)),
+            func.sum(m.units * func.coalesce(as_minor(m.unit_cost), 0)),
         )
         .join(product_t, p.id == m.product_id)
         .join(warehouse_t, w.id == m.warehouse_id)
@@ -241,7 +240,7 @@ def turnover(conn: Connection, scope: Scope) -> list[Turnover]:
 def restock_rows(conn: Connection, scope: Scope) -> list[list[Any]]:
     """SKU, product, warehouse, receipts, units, first, last, days between, units per receipt."""
     first, last = func.min(m.at), func.max(m.at)
-    stmt = _scoped(
+    stmt = scoped(
         select(p.sku, p.name, w.code, func.count(), func.sum(m.units), first, last)
         .join(product_t, p.id == m.product_id)
         .join(warehouse_t, w.id == m.warehouse_id)
@@ -278,7 +277,7 @@ def returns_rows(conn: Connection, scope: Scope) -> list[list[Any]]:
         return func.sum(case((m.kind == kind, m.units), else_=0))
 
     kinds = (K.ISSUE.value, K.RETURN.value, K.RETURN_DAMAGED.value)
-    stmt = _scoped(
+    stmt = scoped(
         select(
             p.id,
             p.sku,
@@ -307,7 +306,7 @@ def returns_rows(conn: Connection, scope: Scope) -> list[list[Any]]:
 
 
 def _top_reasons(conn: Connection, scope: Scope) -> dict[int, str]:
-    stmt = _scoped(
+    stmt = scoped(
         select(m.product_id, m.reason, func.count())
         .join(product_t, p.id == m.product_id)
         .where(
@@ -335,7 +334,7 @@ def daily_demand(
 ) -> dict[tuple[int, int], dict[date, int]]:
     """Units issued per (product id, warehouse id) and UTC day in the period (busiest first)."""
     day = day_of(conn, m.at)
-    stmt = _scoped(
+    stmt = scoped(
         select(m.product_id, m.warehouse_id, day.label("day"), func.sum(m.units))
         .join(product_t, p.id == m.product_id)
         .where(m.kind.in_(SALES))
@@ -344,7 +343,7 @@ def daily_demand(
         period=True,
     )
     if limit is not None:
-        busiest = _scoped(
+        busiest = scoped(
             select(m.product_id, m.warehouse_id)
             .join(product_t, p.id == m.product_id)
             .where(m.kind.in_(SALES))
@@ -367,7 +366,7 @@ def daily_demand(
 def daily_net_by_warehouse(conn: Connection, scope: Scope) -> dict[str, dict[date, int]]:
     """Net change of units on hand per warehouse and UTC day in the period."""
     day = day_of(conn, m.at)
-    stmt = _scoped(
+    stmt = scoped(
         select(w.code, day.label("day"), func.sum(m.qty))
         .join(product_t, p.id == m.product_id)
         .join(warehouse_t, w.id == m.warehouse_id)

@@ -22,6 +22,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+# Re-exported: raised here when the person stops a report.
+from invdesk.domain.errors import Cancelled as Cancelled
 from invdesk.reports.fastrows import RowStreamer
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -66,10 +68,6 @@ DEFAULT_WIDTHS = {
     Kind.DATETIME: 17,
     Kind.PERCENT: 9,
 }
-
-
-class Cancelled(Exception):
-    """The person asked to stop; the partial file has been removed."""
 
 
 @dataclass(frozen=True)
@@ -252,8 +250,11 @@ def _totals_row(ws: Any, columns: Sequence[Column], last: int) -> list[Any]:
     for i, col in enumerate(columns):
         letter = letters[col.key]
         if col.total == "sum":
-            end = max(last, FIRST_DATA_ROW)
-            value: Any = f"=SUM({letter}{FIRST_DATA_ROW}:{letter}{end})"
+            # With no data rows the totals row is the first data row: a SUM there would sum
+            # itself, a circular reference Excel warns about on opening.
+            value: Any = (
+                f"=SUM({letter}{FIRST_DATA_ROW}:{letter}{last})" if last >= FIRST_DATA_ROW else 0
+            )
         elif col.total:
             value = col.total.format(**{k: f"{v}{totals_row}" for k, v in letters.items()})
         elif i == 0:

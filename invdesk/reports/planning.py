@@ -7,20 +7,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import BigInteger, Connection, func, select
-from sqlalchemy import type_coerce as coerce
+from sqlalchemy import Connection, func, select
 
-from invdesk.db.models import Movement, StockLevel, table_of
+from invdesk.db.models import StockLevel, table_of
 from invdesk.domain import forecast as fc
 from invdesk.reports import data
 from invdesk.reports.filters import Scope
 from invdesk.reports.thresholds import DEMAND_WINDOW_DAYS, load_thresholds
 from invdesk.services.lookup import product_t, warehouse_t
 
-m = table_of(Movement).c
-s = table_of(StockLevel).c
-p = product_t.c
-w = warehouse_t.c
+m, s, p, w = data.m, data.s, data.p, data.w
 FORECAST_HISTORY_DAYS = 182
 FORECAST_LIMIT = 300
 
@@ -39,7 +35,7 @@ def low_stock_rows(conn: Connection, scope: Scope) -> Iterator[list[Any]]:
     stmt = (
         select(
             s.product_id, s.warehouse_id, p.sku, p.name, w.code, s.on_hand, s.reserved,
-            coerce(s.avg_cost, BigInteger), func.coalesce(demand.c.units, 0),
+            data.as_minor(s.avg_cost), func.coalesce(demand.c.units, 0),
         )
         .select_from(table_of(StockLevel))
         .join(product_t, p.id == s.product_id)
@@ -51,10 +47,7 @@ def low_stock_rows(conn: Connection, scope: Scope) -> Iterator[list[Any]]:
         .where(p.active.is_(True))
         .order_by(w.code, p.sku)
     )  # fmt: skip
-    if scope.warehouse_id is not None:
-        stmt = stmt.where(s.warehouse_id == scope.warehouse_id)
-    if scope.category_id is not None:
-        stmt = stmt.where(p.category_id == scope.category_id)
+    stmt = data.scoped(stmt, scope, warehouse=s.warehouse_id)
     rule = load_thresholds(conn, scope)
     for pid, wid, sku, name, code, on_hand, reserved, cost, units in data.stream(conn, stmt):
         daily = int(units) / DEMAND_WINDOW_DAYS

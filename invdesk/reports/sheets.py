@@ -16,6 +16,43 @@ from invdesk.reports.filters import Scope
 C = Column
 TOP_CHART_ROWS = 15
 
+# Columns that several reports share, so a product reads the same on every sheet.
+SKU = C("sku", "SKU", width=16)
+WAREHOUSE = C("warehouse", "Warehouse", width=11)
+CATEGORY = C("category", "Category", width=13)
+AVG_COST = C("cost", "Avg cost", Kind.MONEY, 11)
+
+
+def product(width: int = 30) -> Column:
+    return C("name", "Product", width=width)
+
+
+def summed(key: str, header: str, kind: Kind = Kind.INT, width: float | None = None) -> Column:
+    """A figure with a SUM in the totals row."""
+    return C(key, header, kind, width, total="sum")
+
+
+ON_HAND = summed("on_hand", "On hand")
+STOCK = (
+    ON_HAND,
+    summed("reserved", "Reserved"),
+    summed("available", "Available"),
+)
+"""On hand, reserved and available units, summed."""
+
+
+def one_sheet(
+    name: str,
+    title: str,
+    columns: list[Column],
+    rows: Any,
+    *,
+    notes: tuple[str, ...] = (),
+    chart: Callable[[Any, SheetInfo], None] | None = None,
+) -> list[Sheet]:
+    """The sheets of a report that has only one."""
+    return [Sheet(name, title, columns, rows, notes=notes, chart=chart)]
+
 
 def bar_chart(
     title: str, category: str, values: tuple[str, ...], *, rows: int | None = None, y: str = ""
@@ -83,9 +120,9 @@ def valuation(conn: Connection, scope: Scope) -> list[Sheet]:
         [
             C("code", "Warehouse", width=12),
             C("name", "Name", width=24),
-            C("lines", "Products in stock", Kind.INT, total="sum"),
-            C("units", "Units on hand", Kind.INT, 14, total="sum"),
-            C("value", "Value", Kind.MONEY, 16, total="sum"),
+            summed("lines", "Products in stock"),
+            summed("units", "Units on hand", width=14),
+            summed("value", "Value", Kind.MONEY, 16),
         ],
         data.valuation_by_warehouse(conn, scope),
         notes=("Value = units on hand x moving-average cost, now.",),
@@ -95,108 +132,92 @@ def valuation(conn: Connection, scope: Scope) -> list[Sheet]:
         "Stock on hand",
         "Stock on hand and valuation",
         [
-            C("warehouse", "Warehouse", width=11),
-            C("sku", "SKU", width=16),
-            C("name", "Product", width=34),
-            C("category", "Category", width=13),
-            C("unit", "Unit", width=7),
-            C("on_hand", "On hand", Kind.INT, total="sum"),
-            C("reserved", "Reserved", Kind.INT, total="sum"),
-            C("available", "Available", Kind.INT, total="sum"),
-            C("cost", "Avg cost", Kind.MONEY, 11),
-            C("value", "Value", Kind.MONEY, 15, total="sum"),
+            WAREHOUSE, SKU, product(34), CATEGORY, C("unit", "Unit", width=7), *STOCK, AVG_COST,
+            summed("value", "Value", Kind.MONEY, 15),
         ],
         data.valuation_rows(conn, scope),
         notes=("Stock as it is now; the period filter does not apply.",),
-    )
+    )  # fmt: skip
     return [summary, detail]
 
 
 def movements(conn: Connection, scope: Scope) -> list[Sheet]:
-    return [
-        Sheet(
-            "Movements",
-            "Movement history",
-            [
-                C("at", "When (UTC)", Kind.DATETIME),
-                C("kind", "Kind", width=14),
-                C("sku", "SKU", width=16),
-                C("name", "Product", width=30),
-                C("warehouse", "Warehouse", width=11),
-                C("qty", "Qty", Kind.INT, total="sum"),
-                C("balance", "Balance after", Kind.INT, 13),
-                C("cost", "Unit cost", Kind.MONEY, 11),
-                C("value", "Value", Kind.MONEY, total="sum"),
-                C("reference", "Reference", width=16),
-                C("reason", "Reason", width=24),
-                C("user", "User", width=12),
-            ],
-            data.movement_rows(conn, scope),
-        )
-    ]
+    return one_sheet(
+        "Movements",
+        "Movement history",
+        [
+            C("at", "When (UTC)", Kind.DATETIME),
+            C("kind", "Kind", width=14),
+            SKU,
+            product(),
+            WAREHOUSE,
+            summed("qty", "Qty"),
+            C("balance", "Balance after", Kind.INT, 13),
+            C("cost", "Unit cost", Kind.MONEY, 11),
+            summed("value", "Value", Kind.MONEY),
+            C("reference", "Reference", width=16),
+            C("reason", "Reason", width=24),
+            C("user", "User", width=12),
+        ],
+        data.movement_rows(conn, scope),
+    )
 
 
 def low_stock(conn: Connection, scope: Scope) -> list[Sheet]:
-    return [
-        Sheet(
-            "Low stock",
-            "Low stock and reorder list",
-            [
-                C("sku", "SKU", width=16),
-                C("name", "Product", width=30),
-                C("warehouse", "Warehouse", width=11),
-                C("on_hand", "On hand", Kind.INT, total="sum"),
-                C("reserved", "Reserved", Kind.INT, total="sum"),
-                C("available", "Available", Kind.INT, total="sum"),
-                C("daily", "Avg daily demand", Kind.NUMBER, 12),
-                C("reorder_point", "Reorder point", Kind.INT),
-                C("order", "Suggested order", Kind.INT, total="sum"),
-                C("cover", "Days of cover", Kind.NUMBER),
-                C("cost", "Avg cost", Kind.MONEY, 11),
-                C("order_value", "Order value", Kind.MONEY, total="sum"),
-                C("rule", "Rule", width=26),
-            ],
-            planning.low_stock_rows(conn, scope),
-            notes=("Stock now; demand over the 30 days before the end of the period.",),
-        )
-    ]
+    return one_sheet(
+        "Low stock",
+        "Low stock and reorder list",
+        [
+            SKU,
+            product(),
+            WAREHOUSE,
+            *STOCK,
+            C("daily", "Avg daily demand", Kind.NUMBER, 12),
+            C("reorder_point", "Reorder point", Kind.INT),
+            summed("order", "Suggested order"),
+            C("cover", "Days of cover", Kind.NUMBER),
+            AVG_COST,
+            summed("order_value", "Order value", Kind.MONEY),
+            C("rule", "Rule", width=26),
+        ],
+        planning.low_stock_rows(conn, scope),
+        notes=("Stock now; demand over the 30 days before the end of the period.",),
+    )
 
 
 def top_sellers(conn: Connection, scope: Scope) -> list[Sheet]:
     rows = data.top_sellers(conn, scope)
-    return [
-        Sheet(
-            "Top sellers",
-            "Top sellers",
+    return one_sheet(
+        "Top sellers",
+        "Top sellers",
+        [
+            SKU,
+            product(),
+            CATEGORY,
+            summed("units", "Units sold"),
+            summed("lines", "Sales lines"),
+            summed("revenue", "Revenue (list price)", Kind.MONEY, 16),
+            summed("cogs", "Cost of goods sold", Kind.MONEY, 16),
+            summed("margin", "Margin", Kind.MONEY, 14),
+            C("margin_pct", "Margin %", Kind.PERCENT, total="=IFERROR({margin}/{revenue},0)"),
+        ],
+        [
             [
-                C("sku", "SKU", width=16),
-                C("name", "Product", width=30),
-                C("category", "Category", width=13),
-                C("units", "Units sold", Kind.INT, total="sum"),
-                C("lines", "Sales lines", Kind.INT, total="sum"),
-                C("revenue", "Revenue (list price)", Kind.MONEY, 16, total="sum"),
-                C("cogs", "Cost of goods sold", Kind.MONEY, 16, total="sum"),
-                C("margin", "Margin", Kind.MONEY, 14, total="sum"),
-                C("margin_pct", "Margin %", Kind.PERCENT, total="=IFERROR({margin}/{revenue},0)"),
-            ],
-            [
-                [
-                    r.sku,
-                    r.name,
-                    r.category,
-                    r.units,
-                    r.lines,
-                    r.revenue,
-                    r.cogs,
-                    r.revenue - r.cogs,
-                    (r.revenue - r.cogs) / r.revenue if r.revenue else None,
-                ]
-                for r in rows
-            ],
-            notes=("The 100 best sellers by units issued in the period.",),
-            chart=bar_chart("Units sold", "sku", ("units",), rows=TOP_CHART_ROWS),
-        )
-    ]
+                r.sku,
+                r.name,
+                r.category,
+                r.units,
+                r.lines,
+                r.revenue,
+                r.cogs,
+                r.revenue - r.cogs,
+                (r.revenue - r.cogs) / r.revenue if r.revenue else None,
+            ]
+            for r in rows
+        ],
+        notes=("The 100 best sellers by units issued in the period.",),
+        chart=bar_chart("Units sold", "sku", ("units",), rows=TOP_CHART_ROWS),
+    )
 
 
 def turnover(conn: Connection, scope: Scope) -> list[Sheet]:
@@ -216,77 +237,66 @@ def turnover(conn: Connection, scope: Scope) -> list[Sheet]:
                 days / turns if turns else None,
             ]
         )
-    return [
-        Sheet(
-            "Turnover",
-            "Stock turnover per warehouse",
-            [
-                C("warehouse", "Warehouse", width=12),
-                C("opening", "Opening units", Kind.INT, 13, total="sum"),
-                C("closing", "Closing units", Kind.INT, 13, total="sum"),
-                C("average", "Average units", Kind.NUMBER, 13, total="sum"),
-                C("issued", "Units issued", Kind.INT, 13, total="sum"),
-                C("cogs", "Cost of goods sold", Kind.MONEY, 16, total="sum"),
-                C("turns", "Turnover", Kind.NUMBER, total="=IFERROR({issued}/{average},0)"),
-                C("days", "Days on hand", Kind.NUMBER, total=f"=IFERROR({days}/{{turns}},0)"),
-            ],
-            rows,
-            notes=(
-                f"Turnover = units issued / average units on hand over {days} days; "
-                "opening and closing units from the ledger's balance after each movement.",
-            ),
-            chart=bar_chart("Turnover per warehouse", "warehouse", ("turns",)),
-        )
-    ]
+    return one_sheet(
+        "Turnover",
+        "Stock turnover per warehouse",
+        [
+            C("warehouse", "Warehouse", width=12),
+            summed("opening", "Opening units", width=13),
+            summed("closing", "Closing units", width=13),
+            summed("average", "Average units", Kind.NUMBER, 13),
+            summed("issued", "Units issued", width=13),
+            summed("cogs", "Cost of goods sold", Kind.MONEY, 16),
+            C("turns", "Turnover", Kind.NUMBER, total="=IFERROR({issued}/{average},0)"),
+            C("days", "Days on hand", Kind.NUMBER, total=f"=IFERROR({days}/{{turns}},0)"),
+        ],
+        rows,
+        notes=(
+            f"Turnover = units issued / average units on hand over {days} days; "
+            "opening and closing units from the ledger's balance after each movement.",
+        ),
+        chart=bar_chart("Turnover per warehouse", "warehouse", ("turns",)),
+    )
 
 
 def restock(conn: Connection, scope: Scope) -> list[Sheet]:
-    return [
-        Sheet(
-            "Restock frequency",
-            "Restock frequency",
-            [
-                C("sku", "SKU", width=16),
-                C("name", "Product", width=30),
-                C("warehouse", "Warehouse", width=11),
-                C("receipts", "Receipts", Kind.INT, total="sum"),
-                C("units", "Units received", Kind.INT, 14, total="sum"),
-                C("first", "First (UTC)", Kind.DATETIME),
-                C("last", "Last (UTC)", Kind.DATETIME),
-                C("gap", "Avg days between", Kind.NUMBER, 12),
-                C("per", "Units per receipt", Kind.NUMBER, 12),
-            ],
-            data.restock_rows(conn, scope),
-        )
-    ]
+    return one_sheet(
+        "Restock frequency",
+        "Restock frequency",
+        [
+            SKU,
+            product(),
+            WAREHOUSE,
+            summed("receipts", "Receipts"),
+            summed("units", "Units received", width=14),
+            C("first", "First (UTC)", Kind.DATETIME),
+            C("last", "Last (UTC)", Kind.DATETIME),
+            C("gap", "Avg days between", Kind.NUMBER, 12),
+            C("per", "Units per receipt", Kind.NUMBER, 12),
+        ],
+        data.restock_rows(conn, scope),
+    )
 
 
 def returns(conn: Connection, scope: Scope) -> list[Sheet]:
-    return [
-        Sheet(
-            "Returns",
-            "Returns analysis",
-            [
-                C("sku", "SKU", width=16),
-                C("name", "Product", width=30),
-                C("category", "Category", width=13),
-                C("sold", "Units sold", Kind.INT, total="sum"),
-                C("returned", "Returned to stock", Kind.INT, 14, total="sum"),
-                C("damaged", "Returned damaged", Kind.INT, 14, total="sum"),
-                C(
-                    "rate",
-                    "Return rate",
-                    Kind.PERCENT,
-                    11,
-                    total="=IFERROR(({returned}+{damaged})/{sold},0)",
-                ),
-                C("reason", "Most given reason", width=30),
-            ],
-            data.returns_rows(conn, scope),
-            notes=("Products with at least one return in the period.",),
-            chart=bar_chart("Most returned", "sku", ("returned", "damaged"), rows=TOP_CHART_ROWS),
-        )
-    ]
+    rate = "=IFERROR(({returned}+{damaged})/{sold},0)"
+    return one_sheet(
+        "Returns",
+        "Returns analysis",
+        [
+            SKU,
+            product(),
+            CATEGORY,
+            summed("sold", "Units sold"),
+            summed("returned", "Returned to stock", width=14),
+            summed("damaged", "Returned damaged", width=14),
+            C("rate", "Return rate", Kind.PERCENT, 11, total=rate),
+            C("reason", "Most given reason", width=30),
+        ],
+        data.returns_rows(conn, scope),
+        notes=("Products with at least one return in the period.",),
+        chart=bar_chart("Most returned", "sku", ("returned", "damaged"), rows=TOP_CHART_ROWS),
+    )
 
 
 def demand_forecast(conn: Connection, scope: Scope) -> list[Sheet]:
@@ -311,33 +321,31 @@ def demand_forecast(conn: Connection, scope: Scope) -> list[Sheet]:
                 f.result.explanation,
             ]
         )
-    return [
-        Sheet(
-            "Forecast",
-            "Demand forecast",
-            [
-                C("sku", "SKU", width=16),
-                C("name", "Product", width=28),
-                C("warehouse", "Warehouse", width=11),
-                C("on_hand", "On hand", Kind.INT, total="sum"),
-                C("daily", "Avg daily demand", Kind.NUMBER, 12),
-                C("method", "Method", width=13),
-                C("next30", "Next 30 days", Kind.NUMBER, 12, total="sum"),
-                C("low30", "30 days low (80%)", Kind.NUMBER, 12, total="sum"),
-                C("high30", "30 days high (80%)", Kind.NUMBER, 12, total="sum"),
-                C("next90", "Next 90 days", Kind.NUMBER, 12, total="sum"),
-                C("cover", "Days of cover", Kind.NUMBER),
-                C("reorder_point", "Reorder point", Kind.INT),
-                C("below", "Below reorder point on", Kind.DATE, 14),
-                C("explanation", "How", width=60),
-            ],
-            rows,
-            notes=(
-                f"The {planning.FORECAST_LIMIT} busiest products per warehouse, from "
-                f"{planning.FORECAST_HISTORY_DAYS} days of daily demand before the period end.",
-            ),
-        )
-    ]
+    return one_sheet(
+        "Forecast",
+        "Demand forecast",
+        [
+            SKU,
+            product(28),
+            WAREHOUSE,
+            ON_HAND,
+            C("daily", "Avg daily demand", Kind.NUMBER, 12),
+            C("method", "Method", width=13),
+            summed("next30", "Next 30 days", Kind.NUMBER, 12),
+            summed("low30", "30 days low (80%)", Kind.NUMBER, 12),
+            summed("high30", "30 days high (80%)", Kind.NUMBER, 12),
+            summed("next90", "Next 90 days", Kind.NUMBER, 12),
+            C("cover", "Days of cover", Kind.NUMBER),
+            C("reorder_point", "Reorder point", Kind.INT),
+            C("below", "Below reorder point on", Kind.DATE, 14),
+            C("explanation", "How", width=60),
+        ],
+        rows,
+        notes=(
+            f"The {planning.FORECAST_LIMIT} busiest products per warehouse, from "
+            f"{planning.FORECAST_HISTORY_DAYS} days of daily demand before the period end.",
+        ),
+    )
 
 
 def stock_trend(conn: Connection, scope: Scope) -> list[Sheet]:
@@ -354,12 +362,10 @@ def stock_trend(conn: Connection, scope: Scope) -> list[Sheet]:
             running[c] += net.get(c, {}).get(day, 0)
         rows.append([day, *(running[c] for c in codes)])
         day += timedelta(days=1)
-    return [
-        Sheet(
-            "Stock trend",
-            "Units on hand per warehouse, end of day (UTC)",
-            [C("day", "Day", Kind.DATE), *(C(c, c, Kind.INT, 11) for c in codes)],
-            rows,
-            chart=line_chart("Units on hand", "units") if codes else None,
-        )
-    ]
+    return one_sheet(
+        "Stock trend",
+        "Units on hand per warehouse, end of day (UTC)",
+        [C("day", "Day", Kind.DATE), *(C(c, c, Kind.INT, 11) for c in codes)],
+        rows,
+        chart=line_chart("Units on hand", "units") if codes else None,
+    )

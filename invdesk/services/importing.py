@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -22,7 +23,7 @@ from invdesk.db.engine import Database
 from invdesk.db.models import Barcode, Category, Product, Warehouse
 from invdesk.domain.barcodes import normalize_barcode, parse_barcode_spec
 from invdesk.domain.catalog import NAME_MAX, SKU_MAX, UNIT_MAX
-from invdesk.domain.errors import InvdeskError, ValidationError
+from invdesk.domain.errors import Cancelled, InvdeskError, ValidationError
 from invdesk.domain.security import Actor, Permission, require
 from invdesk.domain.stock import AdjustStock, Line, ReceiveStock
 from invdesk.domain.validation import parse_count, parse_money, parse_quantity, required_text
@@ -31,6 +32,22 @@ from invdesk.services.import_files import FIELDS, ImportKind, Matched, Table, ma
 from invdesk.services.operation import run_stock_operations
 
 STOCK_MODES = ("count", "receive")
+PROGRESS_EVERY = 100
+Progress = Callable[[int], None]
+IsCancelled = Callable[[], bool]
+Step = Callable[[int], None]
+
+
+def _stepper(progress: Progress | None, cancelled: IsCancelled | None) -> Step:
+    """step(rows_done): raise Cancelled once `cancelled()` is true; report every 100 rows."""
+
+    def step(done: int) -> None:
+        if cancelled is not None and cancelled():
+            raise Cancelled("Import cancelled; nothing was imported.")
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress(done)
+
+    return step
 
 
 @dataclass(frozen=True)
@@ -98,10 +115,18 @@ def _check(reasons: list[str], fn: Any, *args: Any, **kwargs: Any) -> Any:
 
 
 def preview_import(
-    db: Database, actor: Actor, kind: ImportKind, table: Table, options: ImportOptions
+    db: Database,
+    actor: Actor,
+    kind: ImportKind,
+    table: Table,
+    options: ImportOptions,
+    *,
+    progress: Progress | None = None,
+    cancelled: IsCancelled | None = None,
 ) -> Preview:
     """Check every row without changing anything. Raises ValidationError when a required column
-    is missing (map it with `options.mapping`) or the stock mode is unknown.
+    is missing (map it with `options.mapping`) or the stock mode is unknown. `progress(rows)` is
+    called as rows are checked; once `cancelled()` is true it raises Cancelled.
 
     Imports of either kind are a manager's right (the catalog permission): a stock file sets or
     adds to the stock of many products at once, unlike a clerk's single documents."""
@@ -118,12 +143,14 @@ def preview_import(
         raise ValidationError("Stock rows are imported as counts or receipts.", field="mode")
     with db.read() as conn, catalog._session(conn) as session:
         checker = _products if kind is ImportKind.PRODUCTS else _stock
-        rows = checker(session, table, matched, options)
+        rows = checker(session, table, matched, options, _stepper(progress, cancelled))
+    if progress is not None:
+        progress(len(table.rows))
     return Preview(kind, table.name, matched, tuple(rows))
 
 
 def _products(
-    session: Session, table: Table, matched: Matched, _options: ImportOptions
+    session: Session, table: Table, matched: Matched, _options: ImportOptions, step: Step
 ) -> list[RowCheck]:
     categories = {c.name.lower(): c.name for c in session.scalars(select(Category))}
     skus = [str(v).strip() for v in (_text(r, matched, "sku") for r in table.rows) if v]
@@ -137,7 +164,9 @@ def _products(
     seen_sku: dict[str, int] = {}
     seen_code: dict[str, int] = {}
     out = []
-    for n, values in enumerate(table.rows, start=table.first_row_number):
+    for i, values in enumerate(table.rows):
+        step(i)
+        n = table.first_row_number + i
         if not any(v not in (None, "") for v in values):
             continue
         reasons: list[str] = []
@@ -233,14 +262,16 @@ def _product_action(product: Product | None, v: dict[str, Any]) -> str:
 
 
 def _stock(
-    session: Session, table: Table, matched: Matched, options: ImportOptions
+    session: Session, table: Table, matched: Matched, options: ImportOptions, step: Step
 ) -> list[RowCheck]:
     warehouses = {w.code: w.active for w in session.scalars(select(Warehouse))}
     codes = {str(v).strip() for v in (_text(r, matched, "sku") for r in table.rows) if v}
     known = _known_products(session, codes)
     seen: dict[tuple[str, str], int] = {}
     out = []
-    for n, values in enumerate(table.rows, start=table.first_row_number):
+    for i, values in enumerate(table.rows):
+        step(i)
+        n = table.first_row_number + i
         if not any(v not in (None, "") for v in values):
             continue
         reasons: list[str] = []
@@ -305,13 +336,20 @@ def run_import(
     options: ImportOptions,
     *,
     dry_run: bool = False,
+    progress: Progress | None = None,
+    cancelled: IsCancelled | None = None,
 ) -> ImportResult:
     """Check and, unless `dry_run`, apply a file in one transaction.
 
     All-or-nothing (the default) raises ValidationError naming the first bad rows when any row is
-    bad, and changes nothing. With `options.valid_only` the bad rows are skipped.
+    bad, and changes nothing. With `options.valid_only` the bad rows are skipped. `progress(rows)`
+    reports rows checked; Cancelled is raised when `cancelled()` turns true before the commit
+    (nothing is then imported).
     """
-    preview = preview_import(db, actor, kind, table, options)
+    step = _stepper(None, cancelled)
+    preview = preview_import(
+        db, actor, kind, table, options, progress=progress, cancelled=cancelled
+    )
     bad = [r for r in preview.rows if not r.ok]
     if bad and not options.valid_only and not dry_run:
         first = "; ".join(f"row {r.row}: {r.reasons[0].rstrip('.')}" for r in bad[:3])
@@ -323,8 +361,9 @@ def run_import(
     good = [r for r in preview.rows if r.ok and r.action not in ("unchanged", "skip")]
     if dry_run or not good:
         return ImportResult(preview, 0, len(bad), dry_run=dry_run)
+    step(0)
     if kind is ImportKind.PRODUCTS:
-        _apply_products(db, actor, good)
+        _apply_products(db, actor, good, step)
         return ImportResult(preview, len(good), len(bad))
     plans = []
     for r in good:
@@ -341,18 +380,20 @@ def run_import(
                 ReceiveStock(v["warehouse"], (Line(v["sku"], v["qty"], cost),),
                              options.reference or table.name[:100], rid)
             ))  # fmt: skip
+    step(0)  # the stock operations are one atomic batch: the last chance to stop
     results = run_stock_operations(db, actor, plans)
     replayed = sum(r.replayed for r in results)
     return ImportResult(preview, len(results) - replayed, len(bad), replayed)
 
 
-def _apply_products(db: Database, actor: Actor, rows: list[RowCheck]) -> None:
+def _apply_products(db: Database, actor: Actor, rows: list[RowCheck], step: Step) -> None:
     require(actor, Permission.CATALOG)
 
     def work(session: Session) -> None:
         categories = {c.name: c for c in session.scalars(select(Category))}
         now = db.now()
-        for r in rows:
+        for i, r in enumerate(rows):
+            step(i)  # raising rolls the whole import back
             v = r.values
             product = session.scalar(
                 select(Product)

@@ -1,56 +1,111 @@
 """Running work off the GUI thread, Anki style: run this, then on success..., on failure...
 
-Results come back to the GUI thread by queued signal. Known failures (InvdeskError) become a
-message box by default; anything else is a bug and goes to the crash dialog.
+`run(work, ...)` for reads; `start(work, ...)` for long jobs (reports, imports, exports) whose
+work takes `(progress, cancelled)` and whose Job can be cancelled. Results come back to the GUI
+thread by queued signal. Known failures (InvdeskError) become a message box by default; anything
+else is a bug and goes to the crash dialog.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from invdesk.domain.errors import InvdeskError
+from invdesk.domain.errors import Cancelled, InvdeskError
 
 log = logging.getLogger(__name__)
+Progress = Callable[[int], None]
+IsCancelled = Callable[[], bool]
 
 
-class _Relay(QObject):
-    """Lives in the GUI thread, so the worker's signals reach its slots there (queued)."""
+class Job(QObject):
+    """One piece of background work: cancel it, wait for it, or follow it by signal.
 
+    The worker thread reports through private signals; this object lives in the GUI thread, so
+    its slots (and the callbacks and public signals they fire) run there, queued. A caller that
+    connects to `finished` right after starting a job cannot miss it."""
+
+    progressed = Signal(int)
+    """A count of work done (rows written, rows checked), from `progress(n)` in the work."""
     succeeded = Signal(object)
     failed = Signal(object)
+    finished = Signal()
+    """After succeeded or failed, and after the callbacks."""
+    _progress = Signal(int)
+    _success = Signal(object)
+    _failure = Signal(object)
 
-    def __init__(self, on_success: Callable[[Any], None], on_failure: Callable[[Any], None]):
+    def __init__(
+        self,
+        on_success: Callable[[Any], None],
+        on_failure: Callable[[BaseException], None],
+        on_progress: Callable[[int], None] | None = None,
+    ) -> None:
         super().__init__()
-        self._on_success, self._on_failure = on_success, on_failure
-        self.succeeded.connect(self._succeeded)
-        self.failed.connect(self._failed)
+        self._on_success, self._on_failure, self._on_progress = on_success, on_failure, on_progress
+        self._cancel = threading.Event()
+        self._done = threading.Event()
+        self._progress.connect(self._progressed)
+        self._success.connect(self._succeeded)
+        self._failure.connect(self._failed)
+
+    def cancel(self) -> None:
+        """Ask the work to stop: its `cancelled()` turns true; it decides where to stop."""
+        self._cancel.set()
+
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the work itself has returned or raised (callbacks may still be queued)."""
+        return self._done.wait(timeout)
+
+    def _run(self, work: Callable[[Progress, IsCancelled], Any]) -> None:
+        """In the worker thread."""
+        try:
+            result = work(self._progress.emit, self._cancel.is_set)
+        except BaseException as error:  # delivered to the GUI thread, never lost in a thread
+            self._failure.emit(error)
+        else:
+            self._success.emit(result)
+        finally:
+            self._done.set()
+
+    @Slot(int)
+    def _progressed(self, count: int) -> None:
+        if self._on_progress is not None:
+            self._on_progress(count)
+        self.progressed.emit(count)
 
     @Slot(object)
     def _succeeded(self, result: Any) -> None:
-        self._on_success(result)
+        try:
+            self._on_success(result)
+        finally:
+            self.succeeded.emit(result)
+            self.finished.emit()
 
     @Slot(object)
     def _failed(self, error: Any) -> None:
-        self._on_failure(error)
+        try:
+            self._on_failure(error)
+        finally:
+            self.failed.emit(error)
+            self.finished.emit()
 
 
-class _Job(QRunnable):
-    def __init__(self, work: Callable[[], Any], relay: _Relay) -> None:
+class _Runnable(QRunnable):
+    def __init__(self, job: Job, work: Callable[[Progress, IsCancelled], Any]) -> None:
         super().__init__()
-        self._work, self._relay = work, relay
+        self._job, self._work = job, work
 
     def run(self) -> None:
-        try:
-            result = self._work()
-        except BaseException as error:  # delivered to the GUI thread, never lost in a thread
-            self._relay.failed.emit(error)
-        else:
-            self._relay.succeeded.emit(result)
+        self._job._run(self._work)
 
 
 _shown: set[QMessageBox] = set()
@@ -74,6 +129,16 @@ def show_error(parent: QWidget | None, error: BaseException, title: str = "invde
     show_crash(type(error), error, error.__traceback__)
 
 
+def failure_text(error: BaseException, *, cancelled: str, failed: str) -> str:
+    """What a long job's status line says when it ends without a result: `cancelled` when the
+    person stopped it, a known error's own message, or `failed: error` for anything else."""
+    if isinstance(error, Cancelled):
+        return cancelled
+    if isinstance(error, InvdeskError):
+        return error.message
+    return f"{failed}: {error}"
+
+
 class Background(QObject):
     """Runs callables on a thread pool; `busy_changed(count)` drives a progress indicator."""
 
@@ -82,7 +147,7 @@ class Background(QObject):
     def __init__(self, parent: QObject | None = None, pool: QThreadPool | None = None) -> None:
         super().__init__(parent)
         self._pool = pool or QThreadPool.globalInstance()
-        self._running: set[_Relay] = set()
+        self._running: set[Job] = set()
 
     @property
     def busy(self) -> int:
@@ -95,9 +160,28 @@ class Background(QObject):
         on_failure: Callable[[BaseException], None] | None = None,
         *,
         parent: QWidget | None = None,
-    ) -> None:
+    ) -> Job:
+        """Run `work()` off the GUI thread, then `on_success(result)` or `on_failure(error)` on
+        it. Without on_failure a known error becomes a message box and a bug the crash dialog."""
+        return self.start(
+            lambda _progress, _cancelled: work(), on_success, on_failure, parent=parent
+        )
+
+    def start(
+        self,
+        work: Callable[[Progress, IsCancelled], Any],
+        on_success: Callable[[Any], None],
+        on_failure: Callable[[BaseException], None] | None = None,
+        *,
+        on_progress: Callable[[int], None] | None = None,
+        parent: QWidget | None = None,
+    ) -> Job:
+        """Run long work that reports progress and can be cancelled: `work(progress, cancelled)`
+        calls `progress(count)` as it goes and stops (raising Cancelled) once `cancelled()` is
+        true. `on_progress(count)` runs on the GUI thread. Returns the job (cancel, wait)."""
+
         def done() -> None:
-            self._running.discard(relay)
+            self._running.discard(job)
             self.busy_changed.emit(self.busy)
 
         def succeeded(result: Any) -> None:
@@ -112,10 +196,16 @@ class Background(QObject):
                 log.info("background work failed: %s", error)
                 show_error(parent, error)
 
-        relay = _Relay(succeeded, failed)
-        self._running.add(relay)
+        job = Job(succeeded, failed, on_progress)
+        self._running.add(job)
         self.busy_changed.emit(self.busy)
-        self._pool.start(_Job(work, relay))
+        self._pool.start(_Runnable(job, work))
+        return job
+
+    def cancel_all(self) -> None:
+        """Ask every running job to stop (when a window closes)."""
+        for job in list(self._running):
+            job.cancel()
 
     def wait(self, msecs: int = 30_000) -> bool:
         """Block until queued work finished (for shutdown, screenshots and tests)."""

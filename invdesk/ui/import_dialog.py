@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QPushButton,
     QRadioButton,
     QTableWidget,
@@ -30,7 +31,7 @@ from invdesk.domain.security import Actor
 from invdesk.services import importing
 from invdesk.services.database import Database
 from invdesk.services.import_files import FIELDS, ImportKind, Table, match_headers, read_table
-from invdesk.ui.jobs import Job
+from invdesk.ui.background import Background, Job, failure_text
 
 IGNORE = "(ignore)"
 PREVIEW_MAX_ROWS = 2000
@@ -55,6 +56,7 @@ class ImportDialog(QDialog):
         self.preview: importing.Preview | None = None
         self._job: Job | None = None
         self.pool = QThreadPool(self)
+        self.background = Background(self, self.pool)
 
         self.kind = QComboBox()
         self.kind.addItem("Products", ImportKind.PRODUCTS)
@@ -93,6 +95,12 @@ class ImportDialog(QDialog):
         self.import_button = QPushButton("Import")
         self.import_button.setEnabled(False)
         self.import_button.clicked.connect(self.run)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.progress = QProgressBar()
+        self.progress.setFormat("%v of %m rows")
+        self.progress.hide()
         close = QPushButton("Close")
         close.clicked.connect(self.reject)
 
@@ -102,6 +110,8 @@ class ImportDialog(QDialog):
         form.addRow("File", file_row)
         buttons = QHBoxLayout()
         buttons.addWidget(self.check_button)
+        buttons.addWidget(self.progress, 1)
+        buttons.addWidget(self.cancel_button)
         buttons.addStretch(1)
         buttons.addWidget(self.import_button)
         buttons.addWidget(close)
@@ -188,16 +198,25 @@ class ImportDialog(QDialog):
     # --- background work -------------------------------------------------------------------------
 
     def _start(self, work: Any, done: Any) -> Job:
-        job = Job(work)
-        job.signals.succeeded.connect(done)
-        job.signals.failed.connect(self._failed)
-        job.signals.finished.connect(lambda: self._busy(False))
-        self._job = job
+        """Run `work(progress, cancelled)` with the progress bar and Cancel button."""
+        assert self.table is not None
+        self.progress.setRange(0, max(1, len(self.table.rows)))
+        self.progress.setValue(0)
         self._busy(True)
-        job.start(self.pool)
+        job = self.background.start(work, done, self._failed, on_progress=self.progress.setValue)
+        job.finished.connect(lambda: self._busy(False))
+        self._job = job
         return job
 
+    def cancel(self) -> None:
+        """Stop checking or importing; an import stopped before its commit changes nothing."""
+        if self._job is not None:
+            self._job.cancel()
+            self.summary.setText("Cancelling…")
+
     def _busy(self, busy: bool) -> None:
+        self.progress.setVisible(busy)
+        self.cancel_button.setEnabled(busy)
         self.check_button.setEnabled(not busy)
         self.import_button.setEnabled(not busy and self.preview is not None)
 
@@ -211,7 +230,9 @@ class ImportDialog(QDialog):
         )  # fmt: skip
         self.preview = None
         return self._start(
-            lambda _p, _c: importing.preview_import(db, actor, kind, table, options),
+            lambda progress, cancelled: importing.preview_import(
+                db, actor, kind, table, options, progress=progress, cancelled=cancelled
+            ),
             self._show_preview,
         )
 
@@ -223,7 +244,10 @@ class ImportDialog(QDialog):
             self._db, self._actor, self.current_kind(), self.table, self.options(),
         )  # fmt: skip
         return self._start(
-            lambda _p, _c: importing.run_import(db, actor, kind, table, options), self._done
+            lambda progress, cancelled: importing.run_import(
+                db, actor, kind, table, options, progress=progress, cancelled=cancelled
+            ),
+            self._done,
         )
 
     def _show_preview(self, preview: importing.Preview) -> None:
@@ -268,13 +292,17 @@ class ImportDialog(QDialog):
         self.imported.emit(result)
 
     def _failed(self, error: Exception) -> None:
-        message = error.message if isinstance(error, InvdeskError) else f"Import failed: {error}"
-        self.summary.setText(message)
+        self.summary.setText(
+            failure_text(
+                error, cancelled="Cancelled; nothing was imported.", failed="Import failed"
+            )
+        )
 
     def wait_for_jobs(self, timeout_ms: int = 30000) -> bool:
         return bool(self.pool.waitForDone(timeout_ms))
 
     def done(self, result: int) -> None:
+        self.background.cancel_all()
         self.wait_for_jobs()
         super().done(result)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from openpyxl import Workbook
 
-from invdesk.domain.errors import PermissionDenied, ValidationError
+from invdesk.domain.errors import Cancelled, PermissionDenied, ValidationError
 from invdesk.domain.security import Actor, Role
 from invdesk.services import catalog, queries
 from invdesk.services.import_files import ImportKind, read_table
@@ -201,3 +201,39 @@ def test_a_row_refused_while_applying_rolls_back_the_whole_file(stocked, tmp_pat
         run_import(stocked, ADMIN, S, table, ImportOptions())
     assert snapshot(stocked) == before
     assert support.on_hand(stocked, "B-2") == (0, 0)
+
+
+def _cancel_after(calls: int):
+    """A cancelled() that turns true on its `calls`-th call."""
+    seen = {"n": 0}
+
+    def cancelled() -> bool:
+        seen["n"] += 1
+        return seen["n"] >= calls
+
+    return cancelled
+
+
+def test_an_import_cancelled_while_applying_changes_nothing(db, tmp_path):
+    rows = "\n".join(f"C-{i:04d},Cancelled {i},Tools" for i in range(300))
+    table = read_table(write_csv(tmp_path, "c.csv", "sku,name,category\n" + rows + "\n"))
+    before = snapshot(db)
+    reported: list[int] = []
+    # 300 checks, one before applying, then stop half-way through writing the products.
+    with pytest.raises(Cancelled):
+        run_import(
+            db, ADMIN, P, table, ImportOptions(), progress=reported.append,
+            cancelled=_cancel_after(300 + 1 + 150),
+        )  # fmt: skip
+    assert snapshot(db) == before
+    assert reported == [0, 100, 200, 300]
+
+
+def test_a_stock_import_cancelled_while_checking_changes_nothing(db, tmp_path):
+    support.warehouse(db, "MAIN")
+    support.product(db, "A-1")
+    table = read_table(write_csv(tmp_path, "s.csv", "sku,warehouse,qty\nA-1,MAIN,5\nA-1,MAIN,6\n"))
+    before = snapshot(db)
+    with pytest.raises(Cancelled):
+        run_import(db, ADMIN, S, table, ImportOptions(), cancelled=_cancel_after(2))
+    assert snapshot(db) == before

@@ -343,3 +343,24 @@ def test_a_category_filter_keeps_only_its_products(shop, tmp_path):
     runner.generate(shop, MANAGER, "valuation", path, ReportFilter(category="office"))
     _, ws = _sheet(path, "Stock on hand")
     assert {r[1] for r in _data(ws)} == {"B-2"}
+
+
+def test_every_sheet_shows_sku_product_and_warehouse_columns_alike(shop, tmp_path):
+    """The shared columns read the same wherever they appear in the full workbook."""
+    from openpyxl.utils import get_column_letter
+
+    path = tmp_path / "full.xlsx"
+    runner.generate(shop, MANAGER, "full", path, PERIOD)
+    workbook = load_workbook(path)
+    seen = {"SKU": set(), "Warehouse": set(), "Category": set()}
+    with_sku = []
+    for ws in workbook.worksheets:
+        header = _header(ws)
+        for i, text in enumerate(header, start=1):
+            if text in seen and ws.title not in ("Turnover", "Valuation by warehouse"):
+                seen[text].add(ws.column_dimensions[get_column_letter(i)].width)
+        if "SKU" in header:
+            with_sku.append(ws.title)
+            assert header[header.index("SKU") + 1] == "Product", ws.title
+    assert len(with_sku) == 7
+    assert seen == {"SKU": {16}, "Warehouse": {11}, "Category": {13}}

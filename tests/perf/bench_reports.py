@@ -263,6 +263,7 @@ def run_chart(url: str, _path: str, out: Any) -> None:
         frames.append((time.perf_counter() - t) * 1000)
     frames.sort()
     figures["pan step p50 (ms)"] = frames[len(frames) // 2]
+    figures["pan step p95 (ms)"] = frames[int(len(frames) * 0.95) - 1]
     figures["pan step max (ms)"] = frames[-1]
     widget.close()
     plot = TimePlot("1M points")

@@ -98,3 +98,30 @@ def test_opening_and_closing_a_chart_100_times_does_not_leak(qapp, history):
     gc.collect()
     growth = _rss_mb() - before
     assert growth < 20, f"RSS grew by {growth:.1f} MB"
+
+
+def test_grid_lines_are_opaque_and_under_the_curves(qtbot, history):
+    """Translucent grid lines cost most of each pan frame; drawn over the data they cut the curves."""
+    widget = ProductChartWidget(history, MANAGER, "A-1")
+    qtbot.addWidget(widget)
+    item = widget.levels.getPlotItem()
+    curves = [c for c in item.listDataItems() if c.name() in ("MAIN", "SHOP")]
+    for side in ("left", "bottom"):
+        axis = item.getAxis(side)
+        assert axis.grid is not False
+        assert axis.style["tickAlpha"] == 255
+        assert axis.tickPen().color().alpha() == 255
+        assert all(axis.zValue() < curve.zValue() for curve in curves)
+
+
+def test_markers_of_every_warehouse_are_one_item_per_kind(qtbot, history):
+    widget = ProductChartWidget(history, MANAGER, "A-1")
+    qtbot.addWidget(widget)
+    series = widget.series
+    assert series is not None
+    scatters = [
+        i for i in widget.levels.getPlotItem().items if type(i).__name__ == "ScatterPlotItem"
+    ]
+    receipts = [s for s in scatters if s.name() == "Receipts"]
+    assert len(receipts) == 1
+    assert len(receipts[0].data) == sum(len(r.x) for r in series.receipts) == 12

@@ -10,13 +10,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 
 from invdesk.domain.security import Actor
+from invdesk.services import importing
 from invdesk.services.database import open_database
 from invdesk.services.import_files import ImportKind
 from invdesk.ui.export import export_model
 from invdesk.ui.import_dialog import BAD, ImportDialog
 from invdesk.ui.models.stock_levels import StockLevelModel
 from invdesk.ui.pages.reports import ReportsPage
-from tests import support
+from tests import support, xlsx_check
 
 MANAGER = Actor("manager")
 
@@ -73,7 +74,7 @@ def test_a_cancelled_report_says_so_and_leaves_no_file(qtbot, db, tmp_path):
 def test_the_reports_page_charts_units_per_warehouse(qtbot, db, tmp_path):
     page = ReportsPage(db, MANAGER)
     qtbot.addWidget(page)
-    with qtbot.waitSignal(page.load_chart().signals.finished, timeout=30000):
+    with qtbot.waitSignal(page.load_chart().finished, timeout=30000):
         pass
     qtbot.waitUntil(lambda: len(page.chart._curves) == 1)
     assert page.chart._curves[0][0] == "MAIN"
@@ -101,7 +102,7 @@ def test_the_import_dialog_marks_bad_rows_and_imports_the_valid_ones(qtbot, db, 
     qtbot.addWidget(dialog)
     assert dialog.load_file(str(path))
     dialog.set_mapping("Artikel", "sku")
-    with qtbot.waitSignal(dialog.check().signals.finished, timeout=30000):
+    with qtbot.waitSignal(dialog.check().finished, timeout=30000):
         pass
     qtbot.waitUntil(lambda: dialog.preview is not None)
     assert dialog.preview.errors == 2
@@ -123,10 +124,10 @@ def test_all_or_nothing_in_the_dialog_changes_nothing(qtbot, db, tmp_path):
     dialog = ImportDialog(db, MANAGER, ImportKind.STOCK)
     qtbot.addWidget(dialog)
     dialog.load_file(str(path))
-    with qtbot.waitSignal(dialog.check().signals.finished, timeout=30000):
+    with qtbot.waitSignal(dialog.check().finished, timeout=30000):
         pass
     qtbot.waitUntil(lambda: dialog.preview is not None)
-    with qtbot.waitSignal(dialog.run().signals.finished, timeout=30000):
+    with qtbot.waitSignal(dialog.run().finished, timeout=30000):
         pass
     qtbot.waitUntil(lambda: "nothing imported" in dialog.summary.text())
     assert support.on_hand(db, "A-1") == (1250, 0)
@@ -150,6 +151,7 @@ def test_export_writes_a_table_as_shown_to_xlsx_and_csv(qtbot, db, tmp_path):
     assert [c.value for c in ws[6]][:4] == ["C-3", "Product C-3", "MAIN", 400]
     assert ws["D7"].value == 30 and ws["D8"].value == 1250  # numbers, in the shown order
     assert ws["D9"].value == "=SUM(D6:D8)"
+    assert xlsx_check.problems(tmp_path / "t.xlsx") == []
     assert export_model(proxy, str(tmp_path / "t.csv")) == 3
     with open(tmp_path / "t.csv", encoding="utf-8-sig") as handle:
         rows = list(csv.reader(handle))
@@ -169,3 +171,38 @@ def test_export_escapes_formulas_and_takes_a_row_iterator(tmp_path):
     ws = load_workbook(tmp_path / "e.xlsx").active
     assert ws["A6"].value == "@x0" and ws["A6"].data_type == "s"
     assert ws["B15"].value == 9
+    assert xlsx_check.problems(tmp_path / "e.xlsx") == []
+
+
+def test_the_import_dialog_shows_progress_and_a_cancelled_import_changes_nothing(
+    qtbot, db, tmp_path
+):
+    from tests.ui.test_background import _Blocker
+
+    path = tmp_path / "catalogue.csv"
+    lines = ["sku,name,category"] + [f"N-{i:04d},New {i},Tools" for i in range(500)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    dialog = ImportDialog(db, MANAGER, ImportKind.PRODUCTS)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.load_file(str(path))
+    with qtbot.waitSignal(dialog.check().finished, timeout=30000):
+        assert dialog.progress.isVisible() and dialog.cancel_button.isEnabled()
+        assert dialog.progress.maximum() == 500
+    assert dialog.progress.isHidden() and not dialog.cancel_button.isEnabled()
+    assert dialog.preview is not None and dialog.preview.valid == 500
+
+    dialog.pool.setMaxThreadCount(1)
+    blocker = _Blocker()
+    dialog.pool.start(blocker)  # the import waits behind it, so Cancel comes first
+    job = dialog.run()
+    dialog.cancel_button.click()
+    blocker.release.set()
+    with qtbot.waitSignal(job.finished, timeout=30000):
+        pass
+    assert dialog.summary.text() == "Cancelled; nothing was imported."
+    again = importing.preview_import(
+        db, MANAGER, ImportKind.PRODUCTS, dialog.table, dialog.options()
+    )
+    assert again.counts() == {"create": 500}
+    dialog.close()

@@ -14,7 +14,13 @@ from invdesk.ui.charts.time_plot import TimePlot
 class ProductChartWidget(QWidget):
     """Two linked plots for one product; embed it in the product view."""
 
-    def __init__(self, db: Database, actor: Actor, sku: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        db: Database | None,
+        actor: Actor | None,
+        sku: str,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._db, self._actor, self._sku = db, actor, sku
         self.levels = TimePlot("Stock on hand", "units")
@@ -35,7 +41,16 @@ class ProductChartWidget(QWidget):
         self.series: ProductSeries | None = None
         self.refresh()
 
+    @classmethod
+    def for_series(cls, series: ProductSeries, parent: QWidget | None = None) -> ProductChartWidget:
+        """A chart of series already read (benchmarks, previews): it reads nothing itself."""
+        widget = cls(None, None, series.sku, parent)
+        widget.show_series(series)
+        return widget
+
     def refresh(self) -> None:
+        if self._db is None or self._actor is None:
+            return
         try:
             series = product_series(self._db, self._actor, self._sku)
         except InvdeskError as error:
@@ -49,12 +64,8 @@ class ProductChartWidget(QWidget):
         self.demand.clear_plot()
         for i, line in enumerate(series.levels):
             self.levels.line(line.name, line.x, line.y, index=i, step=True)
-        for i, line in enumerate(series.receipts):
-            name = "Receipts" if i == 0 else None  # one legend entry per marker kind
-            self.levels.markers(name, line.x, line.y, symbol="t1", index=i)
-        for i, line in enumerate(series.alerts):
-            name = "Low stock / out" if i == 0 else None
-            self.levels.markers(name, line.x, line.y, symbol="x", index=i)
+        self.levels.markers("Receipts", [(r.x, r.y) for r in series.receipts], symbol="t1")
+        self.levels.markers("Low stock / out", [(a.x, a.y) for a in series.alerts], symbol="x")
         d = series
         self.demand.line(d.demand.name, d.demand.x, d.demand.y, index=7)
         self.demand.line(d.moving_average.name, d.moving_average.x, d.moving_average.y, index=0)

@@ -1,7 +1,9 @@
 """A time plot: date axis, pan/zoom, a hover read-out of date and value, export to PNG.
 
 Lines use 1-pixel pens with autoDownsample and clipToView, so years of daily points stay smooth
-(DESIGN.md section 7).
+(DESIGN.md section 7). The grid is drawn in an opaque light grey, not with pyqtgraph's
+translucent grid: blending forty translucent lines across the plot cost 5-7 ms per axis and frame
+offscreen, most of a pan step (tests/perf/bench_chart.py).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
+GRID = "#e6e6e6"
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2")
 
 
@@ -35,7 +38,14 @@ class TimePlot(pg.PlotWidget):  # type: ignore[misc]
         super().__init__(parent=parent, axisItems={"bottom": pg.DateAxisItem(utcOffset=0)})
         self.setBackground("w")
         item = self.getPlotItem()
-        item.showGrid(x=True, y=True, alpha=0.2)
+        item.showGrid(x=True, y=True)
+        for side in ("left", "bottom"):
+            axis = item.getAxis(side)
+            # Opaque grid lines (fast to paint); the major and first minor level only; the axis
+            # (and so its grid) under the data, or the lines would cross the curves.
+            axis.setTickPen(pg.mkPen(GRID, width=1))
+            axis.setStyle(tickAlpha=255, maxTickLevel=1)
+            axis.setZValue(-1)
         item.setLabel("left", y_label)
         if title:
             item.setTitle(title)
@@ -84,14 +94,31 @@ class TimePlot(pg.PlotWidget):  # type: ignore[misc]
             self.getPlotItem().addItem(item)
 
     def markers(
-        self, name: str | None, x: Sequence[float], y: Sequence[float], *, symbol: str, index: int
+        self,
+        name: str | None,
+        groups: Sequence[tuple[Sequence[float], Sequence[float]]],
+        *,
+        symbol: str,
+        first_index: int = 0,
     ) -> None:
-        if not x:
+        """One scatter item for several groups of markers, group i in colour first_index + i.
+
+        One item rather than one per group: every item costs a bounds check and a paint call on
+        each frame of a pan."""
+        xs: list[float] = []
+        ys: list[float] = []
+        brushes, pens = [], []
+        for i, (x, y) in enumerate(groups):
+            shade = color(first_index + i)
+            xs.extend(x)
+            ys.extend(y)
+            brushes += [pg.mkBrush(shade)] * len(x)
+            pens += [pg.mkPen(shade, width=1)] * len(x)
+        if not xs:
             return
         item = pg.ScatterPlotItem(
-            _array(x), _array(y), symbol=symbol, size=8, pen=pg.mkPen(color(index), width=1),
-            brush=pg.mkBrush(color(index)), name=name,
-        )  # fmt: skip
+            _array(xs), _array(ys), symbol=symbol, size=8, pen=pens, brush=brushes, name=name
+        )
         self.getPlotItem().addItem(item)
 
     def export_png(self, path: str) -> bool:

@@ -21,16 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from invdesk.domain.errors import InvdeskError
 from invdesk.domain.security import Actor, Permission
 from invdesk.reports import runner
-from invdesk.reports.excel import Cancelled
 from invdesk.reports.filters import DEFAULT_DAYS, ReportFilter
 from invdesk.reports.series import warehouse_trend
 from invdesk.services import catalog, warehouses
 from invdesk.services.database import Database
+from invdesk.ui.background import Background, Job, failure_text
 from invdesk.ui.charts.time_plot import TimePlot
-from invdesk.ui.jobs import Job
 
 ALL = "All"
 
@@ -49,6 +47,7 @@ class ReportsPage(QWidget):
         self._chart_job: Job | None = None
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(2)
+        self.background = Background(self, self.pool)
 
         self.report = QComboBox()
         for name in runner.report_names():
@@ -174,17 +173,13 @@ class ReportsPage(QWidget):
                 db, actor, name, Path(path), flt, progress=progress, cancelled=cancelled
             )
 
-        job = Job(work)
-        job.signals.progressed.connect(self._progressed)
-        job.signals.succeeded.connect(self._written)
-        job.signals.failed.connect(self._failed)
-        job.signals.finished.connect(self._finished)
-        self._job = job
         self.generate_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.progress.show()
         self.status.setText(f"Writing {runner.title_of(name)}…")
-        job.start(self.pool)
+        job = self.background.start(work, self._written, self._failed, on_progress=self._progressed)
+        job.finished.connect(self._finished)
+        self._job = job
         return job
 
     def cancel(self) -> None:
@@ -200,12 +195,9 @@ class ReportsPage(QWidget):
         self.report_written.emit(str(result.path))
 
     def _failed(self, error: Exception) -> None:
-        if isinstance(error, Cancelled):
-            message = "Cancelled; no file was written."
-        elif isinstance(error, InvdeskError):
-            message = error.message
-        else:
-            message = f"The report failed: {error}"
+        message = failure_text(
+            error, cancelled="Cancelled; no file was written.", failed="The report failed"
+        )
         self.status.setText(message)
         self.report_failed.emit(message)
 
@@ -224,11 +216,10 @@ class ReportsPage(QWidget):
 
     def load_chart(self) -> Job:
         db, actor, flt = self._db, self._actor, self.filters()
-        job = Job(lambda _progress, _cancelled: warehouse_trend(db, actor, flt))
-        job.signals.succeeded.connect(self._show_chart)
-        job.signals.failed.connect(self._failed)
+        job = self.background.run(
+            lambda: warehouse_trend(db, actor, flt), self._show_chart, self._failed
+        )
         self._chart_job = job
-        job.start(self.pool)
         return job
 
     def _show_chart(self, lines: Any) -> None:
@@ -246,7 +237,6 @@ class ReportsPage(QWidget):
         return bool(self.pool.waitForDone(timeout_ms))
 
     def closeEvent(self, event: Any) -> None:
-        if self._job is not None:
-            self._job.cancel()
+        self.background.cancel_all()
         self.wait_for_jobs()
         super().closeEvent(event)
