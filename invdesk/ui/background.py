@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -178,19 +179,24 @@ class Background(QObject):
     ) -> Job:
         """Run long work that reports progress and can be cancelled: `work(progress, cancelled)`
         calls `progress(count)` as it goes and stops (raising Cancelled) once `cancelled()` is
-        true. `on_progress(count)` runs on the GUI thread. Returns the job (cancel, wait)."""
+        true. `on_progress(count)` runs on the GUI thread. Returns the job (cancel, wait).
 
-        def done() -> None:
+        With `parent`, the callbacks are dropped once that widget is gone: a page or chart closed
+        while its read was running must not be painted into after its deletion."""
+
+        def done() -> bool:
             self._running.discard(job)
             self.busy_changed.emit(self.busy)
+            return parent is None or shiboken6.isValid(parent)
 
         def succeeded(result: Any) -> None:
-            done()
-            on_success(result)
+            if done():
+                on_success(result)
 
         def failed(error: BaseException) -> None:
-            done()
-            if on_failure is not None:
+            if not done():
+                log.info("background work for a closed widget failed: %s", error)
+            elif on_failure is not None:
                 on_failure(error)
             else:
                 log.info("background work failed: %s", error)

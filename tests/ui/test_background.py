@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+import shiboken6
 from PySide6.QtCore import QRunnable, QThread, QThreadPool
 
 from invdesk.domain.errors import Cancelled
@@ -87,3 +88,26 @@ def test_a_failure_goes_to_on_failure_and_finished_still_fires(qtbot):
         pass
     assert [str(e) for e in failures] == ["boom"]
     assert job.wait(1)
+
+
+def test_a_result_for_a_widget_closed_meanwhile_is_dropped(qtbot):
+    """A page closed while its read runs: painting into the deleted widget would crash the app."""
+    from PySide6.QtWidgets import QLabel
+
+    runner = Background()
+    label = QLabel()
+    release = threading.Event()
+    shown: list[object] = []
+
+    def slow_read():
+        release.wait(10)
+        return "rows"
+
+    job = runner.run(slow_read, lambda rows: shown.append(label.setText(rows)), parent=label)
+    label.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(label))
+    release.set()
+
+    with qtbot.waitSignal(job.finished, timeout=5000):
+        pass
+    assert shown == [] and runner.busy == 0
