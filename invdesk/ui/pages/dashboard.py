@@ -80,7 +80,7 @@ class DashboardPage(Page):
         self.body.addWidget(self.table, 1)
 
     def refresh(self) -> None:
-        background.default().run(self._read, self._show_all)
+        background.default().run(self._read, self._show_all, parent=self)
 
     def on_changed(self, kinds: frozenset[str], ids: Any = None) -> None:
         """Connected to LiveUpdates.changed: another PC (or this one) changed something shown."""

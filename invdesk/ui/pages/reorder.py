@@ -84,7 +84,9 @@ class ReorderPage(QWidget):
         """Suggestions weigh every stock row against its policy: read off the GUI thread."""
         code = self.warehouse_filter.currentData() or None
         db, actor = self._db, self._actor
-        background.default().run(lambda: reorder.suggestions(db, actor, code), self._show)
+        background.default().run(
+            lambda: reorder.suggestions(db, actor, code), self._show, parent=self
+        )
 
     def _show(self, suggestions: list[Any]) -> None:
         self.model.set_rows(suggestions)
