@@ -22,6 +22,7 @@ from invdesk.domain.errors import InvdeskError
 from invdesk.domain.security import Permission
 from invdesk.services import alerts
 from invdesk.services.import_files import ImportKind
+from invdesk.ui import background
 from invdesk.ui.export import export_model
 from invdesk.ui.import_dialog import ImportDialog
 from invdesk.ui.live import LiveUpdates, SweepTimer, TrayNotifier
@@ -50,7 +51,7 @@ class LiveWiring(QObject):
         self.sweeper = SweepTimer(db, actor, self) if actor.can(Permission.STOCK) else None
         live.changed.connect(self.on_changed)
         live.online_changed.connect(self.on_online)
-        live.alert_raised.connect(lambda *_: self.tray.check())
+        live.alert_raised.connect(lambda *_: self.tray.check_later())
         self.update_badge()
 
     def on_changed(self, kinds: frozenset[str], ids: Any) -> None:
@@ -67,7 +68,7 @@ class LiveWiring(QObject):
                 window.mark_stale(number)
         if "alert" in kinds:
             self.update_badge()
-            self.tray.check()
+            self.tray.check_later()
 
     def on_online(self, online: bool) -> None:
         self.online_label.setText("" if online else "Offline: reconnecting…")
@@ -75,12 +76,17 @@ class LiveWiring(QObject):
             self.on_changed(frozenset({"stock", "alert", "order", "policy", "catalog"}), {})
 
     def update_badge(self) -> None:
-        """The open-alert count next to Alerts in the side bar."""
-        try:
-            count = alerts.alert_badge_count(self.window.db, self.window.actor)
-        except InvdeskError:
-            return
-        self.window.set_badge("Alerts", count)
+        """The open-alert count next to Alerts in the side bar (read off the GUI thread)."""
+        db, actor = self.window.db, self.window.actor
+        background.default().run(
+            lambda: alerts.alert_badge_count(db, actor),
+            lambda count: self.window.set_badge("Alerts", count),
+            lambda error: (
+                None
+                if isinstance(error, InvdeskError)
+                else background.show_error(self.window, error)
+            ),
+        )
 
 
 def open_reorder_document(window: MainWindow, page: Any) -> None:
