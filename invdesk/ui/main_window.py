@@ -34,7 +34,12 @@ from invdesk.ui.resources import icon
 from invdesk.ui.roles import restrict
 from invdesk.ui.scanning import ScanDetector
 from invdesk.ui.stock_actions import StockActions
-from invdesk.ui.window_wiring import LiveWiring, file_actions, open_reorder_document
+from invdesk.ui.window_wiring import (
+    LiveWiring,
+    file_actions,
+    open_reorder_document,
+    open_watched_warehouses,
+)
 
 FLASH_MS = 900
 
@@ -113,6 +118,8 @@ class MainWindow(QMainWindow):
                 page.open_warehouse.connect(lambda code: self.actions_.edit_warehouse(code=code))
             if isinstance(page, ReorderPage):
                 open_reorder_document(self, page)
+            if hasattr(page, "watch_requested"):
+                page.watch_requested.connect(lambda: open_watched_warehouses(self))
             tables = page.tables() if hasattr(page, "tables") else {}
             for name, table in tables.items():
                 state = self.settings.value(f"tables/{name}")

@@ -105,6 +105,22 @@ def open_reorder_document(window: MainWindow, page: Any) -> None:
     page.policies_requested.connect(lambda wh: open_policy_editor(window, wh))
 
 
+def open_watched_warehouses(window: MainWindow) -> None:
+    """The user's watched warehouses: whose new alerts show as tray messages."""
+    from invdesk.ui.dialogs.watched import WatchedWarehousesDialog
+
+    dialog = WatchedWarehousesDialog(window.db, window.actor, window)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.saved.connect(
+        lambda chosen: window.statusBar().showMessage(
+            "Tray messages for new alerts in "
+            + ("every warehouse" if chosen.everything else ", ".join(chosen.codes)),
+            6000,
+        )
+    )
+    dialog.open()
+
+
 def open_policy_editor(window: MainWindow, warehouse: str) -> None:
     editor = PolicyEditor(window.db, window.actor, warehouse, window)
     editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -121,11 +137,14 @@ def file_actions(window: MainWindow) -> list[QAction]:
     products.triggered.connect(lambda: _import(window, ImportKind.PRODUCTS))
     stock.triggered.connect(lambda: _import(window, ImportKind.STOCK))
     export.triggered.connect(lambda: export_current_table(window))
+    watched = QAction("&Watched warehouses…", window)
+    watched.setStatusTip("Choose the warehouses whose new alerts show in the tray")
+    watched.triggered.connect(lambda: open_watched_warehouses(window))
     if not window.actor.can(Permission.CATALOG):
         for action in (products, stock):
             action.setEnabled(False)
             action.setStatusTip("Imports need a manager.")
-    return [products, stock, export]
+    return [products, stock, export, watched]
 
 
 def _import(window: MainWindow, kind: ImportKind) -> None:

@@ -178,7 +178,9 @@ def test_a_killed_listener_connection_shows_offline_then_catches_up(qtbot, pg_ur
         qtbot.waitUntil(lambda: updates.online, timeout=5000)
         pid = updates.backend_pid
         with (
-            qtbot.waitSignal(updates.online_changed, timeout=5000) as offline,
+            qtbot.waitSignal(
+                updates.online_changed, timeout=5000, check_params_cb=lambda online: not online
+            ) as offline,
             db.engine.connect() as conn,
         ):
             conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})

@@ -44,6 +44,8 @@ class AlertsPage(QWidget):
     ICON = "alerts"
     KINDS = frozenset({"alert"})
     badge_changed = Signal(int)
+    watch_requested = Signal()
+    """The user asked to choose the warehouses whose alerts reach the tray."""
     loaded = Signal()
     """The list was read again and is on screen."""
 
@@ -64,6 +66,8 @@ class AlertsPage(QWidget):
         self.acknowledge_button = QPushButton("Acknowledge", self)
         self.acknowledge_button.setEnabled(False)
         self.acknowledge_button.setVisible(actor.can(Permission.STOCK))
+        self.watch_button = QPushButton("Watched warehouses…", self)
+        self.watch_button.setToolTip("Choose the warehouses whose new alerts show in the tray")
         self.count_label = QLabel(self)
         self.model = RowsModel(COLUMNS, self)
         self.table = table(self)
@@ -74,6 +78,7 @@ class AlertsPage(QWidget):
             bar.addWidget(widget)
         bar.addStretch(1)
         bar.addWidget(self.count_label)
+        bar.addWidget(self.watch_button)
         bar.addWidget(self.acknowledge_button)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
@@ -83,6 +88,7 @@ class AlertsPage(QWidget):
             combo.currentIndexChanged.connect(self.refresh)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.acknowledge_button.clicked.connect(self.acknowledge_selected)
+        self.watch_button.clicked.connect(self.watch_requested)
         self.refresh()
 
     def selected(self) -> AlertView | None:
