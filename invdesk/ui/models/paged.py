@@ -85,8 +85,8 @@ class PagedTableModel(QAbstractTableModel):
                 self._reread()
 
         def failed(error: BaseException) -> None:
-            self._rereading = False
-            self._fail(error)
+            self._rereading = False  # the rows shown stay; the next change or check reads again
+            self.failed.emit(error)
 
         if self._background is not None:
             self._background.run(lambda: self.fetch_rows(ids), then, failed)
