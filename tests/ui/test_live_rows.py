@@ -82,3 +82,17 @@ def test_the_stock_page_keeps_its_selection_through_a_live_update(qtbot, shop):
         page.on_changed(frozenset({"stock"}), {"stock": ((c.product_id, c.warehouse_id),)})
     assert page.selected_sku() == "C"
     assert page.model.data(page.model.index(2, Column.AVAILABLE)) == "9"
+
+
+def test_a_reload_after_a_row_left_keeps_the_selected_row_selected(qtbot, shop):
+    page = StockPage(shop, CLERK)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3)
+    page.table.selectRow(2)
+    b = page.model.row_at(1)
+    stock.issue(shop, IssueStock("MAIN", (Line("B", 10),)), SYSTEM)  # B leaves the list
+    with qtbot.waitSignal(page.model.loaded):
+        page.on_changed(frozenset({"stock"}), {"stock": ((b.product_id, b.warehouse_id),)})
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2)
+    assert page.selected_sku() == "C"

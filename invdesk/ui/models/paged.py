@@ -40,6 +40,9 @@ class PagedTableModel(QAbstractTableModel):
         self._generation = 0
         self._asked: set[Any] = set()  # row ids waiting for a re-read
         self._rereading = False
+        self.reread_all: Callable[[], None] = self.reload
+        """What a live re-read does when the rows shown no longer fit the query (a page may
+        set one that keeps its selection and scroll position)."""
 
     descending = False
     """Whether the current sort is descending (keys compare the other way round)."""
@@ -113,7 +116,7 @@ class PagedTableModel(QAbstractTableModel):
                     continue
                 hit = next((found[rid] for rid in mine if rid in found), None)
                 if hit is None or hit[1] != page.keys[offset]:
-                    self.reload()  # it left the query or moves in the sort order
+                    self.reread_all()  # it left the query or moves in the sort order
                     return
                 seen.add(id(hit[0]))
                 if hit[0] != row:
@@ -121,7 +124,7 @@ class PagedTableModel(QAbstractTableModel):
                     changed.append(number * self.page_size + offset)
             self._pages[number] = Page(tuple(rows), page.keys)
         if any(id(row) not in seen and self._among_cached(key) for row, key in found.values()):
-            self.reload()  # a row new to the query, where the view already shows rows
+            self.reread_all()  # a row new to the query, where the view already shows rows
             return
         last = self.columnCount() - 1
         for row in changed:

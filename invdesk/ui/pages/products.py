@@ -40,6 +40,7 @@ class ProductsPage(Page):
              Column.UNIT: 55, Column.PRICE: 80, Column.COST: 80},
         )  # fmt: skip
         self.body.addWidget(self.table)
+        self.model.reread_all = lambda: reload_in_place(self.table, self.model)
         self.search.search_changed.connect(self._apply)
         self.category.currentIndexChanged.connect(lambda _i: self._apply())
         self.inactive.toggled.connect(lambda _on: self._apply())

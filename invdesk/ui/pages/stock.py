@@ -43,6 +43,7 @@ class StockPage(Page):
              Column.RESERVED: 90, Column.AVAILABLE: 90, Column.REORDER_POINT: 90},
         )  # fmt: skip
         self.body.addWidget(self.table)
+        self.model.reread_all = lambda: reload_in_place(self.table, self.model)
         self.search.search_changed.connect(self._apply)
         self.warehouse.currentIndexChanged.connect(lambda _i: self._apply())
         self.empty.toggled.connect(lambda _on: self._apply())
