@@ -60,6 +60,9 @@ class LiveWiring(QObject):
         current = window.stack.currentIndex()
         for number, page in list(window.built_pages().items()):
             on_changed = getattr(page, "on_changed", None)
+            follows = getattr(page, "KINDS", None)
+            if follows is not None and not kinds & follows:
+                continue  # nothing this page shows
             if number == current and on_changed is not None:
                 on_changed(kinds, ids)
             elif number == current:

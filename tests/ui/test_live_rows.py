@@ -96,3 +96,25 @@ def test_a_reload_after_a_row_left_keeps_the_selected_row_selected(qtbot, shop):
         page.on_changed(frozenset({"stock"}), {"stock": ((b.product_id, b.warehouse_id),)})
     qtbot.waitUntil(lambda: page.model.rowCount() == 2)
     assert page.selected_sku() == "C"
+
+
+def test_an_alert_change_leaves_the_open_stock_table_alone(qtbot, shop, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from invdesk.ui import background
+    from invdesk.ui.main_window import MainWindow
+
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(shop, CLERK, settings=settings)
+    qtbot.addWidget(window)
+    try:
+        page = window.open_page(StockPage)
+        qtbot.waitUntil(lambda: page.model.rowCount() == 3)
+        resets = _resets(page.model)
+        window.live_wiring.on_changed(frozenset({"alert"}), {"alert": (1,)})
+        background.default().wait()
+        qtbot.wait(20)
+        assert resets == []
+    finally:
+        window.close()
+        background.default().wait()
