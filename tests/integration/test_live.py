@@ -108,7 +108,8 @@ def test_hints_merge_and_survive_the_round_trip_through_a_payload():
 def test_a_check_without_a_hint_names_the_stock_rows_that_moved(two_clients):
     """No notifier on the writer (a lost hint, or SQLite): the check still names the rows."""
     from invdesk.domain.browse import PageRequest, StockQuery
-    from invdesk.services import browse
+    from invdesk.domain.catalog import EditProduct
+    from invdesk.services import browse, catalog
 
     writer, reader = two_clients
     support.warehouse(writer, "SHOP")
@@ -125,5 +126,8 @@ def test_a_check_without_a_hint_names_the_stock_rows_that_moved(two_clients):
         (row,) = browse.stock_page(writer, SYSTEM, StockQuery(), PageRequest()).rows
         assert change.source == "check"
         assert change.ids["stock"] == ((row.product_id, row.warehouse_id),)
+        catalog.edit_product(writer, EditProduct("B", name="Renamed"), SYSTEM)
+        change = _wait_for(changes, "catalog", timeout=2)
+        assert change.ids["catalog"] == (row.product_id,)
     finally:
         listener.close()

@@ -91,7 +91,8 @@ class ProductsPage(Page):
                 self._load_categories()
             reload_in_place(self.table, self.model)
             return
-        named = [level[0] for level in ids.get("stock", ())] + list(ids.get("catalog", ()))
+        levels = [level for level in ids.get("stock", ()) if isinstance(level, tuple | list)]
+        named = [level[0] for level in levels] + list(ids.get("catalog", ()))
         self.model.refresh_rows(named)
 
     def tables(self) -> dict[str, QTableView]:
