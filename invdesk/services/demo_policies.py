@@ -10,8 +10,9 @@ from invdesk.domain.security import Actor, Permission, require
 from invdesk.services import policies
 from invdesk.services.lookup import product_t
 
-# Thresholds sized to the simulated stock (a few to a dozen units per row): about 7% of the stock
-# rows end up with an open alert, a mix of low and out of stock, as a well-run shop would have.
+# Thresholds sized to the simulated stock (a few to a dozen units per row): typically 5-10% of the
+# stock rows end up with an open alert (the history follows the clock, so it varies a little), a
+# mix of low and out of stock, as a well-run shop would have.
 COVER = PolicyRule(PolicyKind.DAYS_OF_COVER, cover_days=7, lookback_days=28, target_days=42)
 DEMO_POLICIES = (
     SetPolicy("MAIN", COVER),
