@@ -376,5 +376,18 @@ class SalesOrderLine(Base):
     )
 
 
+class WatchedWarehouse(Base):
+    """A warehouse whose new alerts a user wants as tray messages. A user without rows watches
+    every warehouse. Keyed by user name, not app_user id: a database without accounts (one PC,
+    the OS user) has a watch list too."""
+
+    __tablename__ = "watched_warehouse"
+
+    username: Mapped[Str64] = mapped_column(primary_key=True)
+    warehouse_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("warehouse.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
 # Live updates check the newest product edit every few seconds (migration 0002).
 Index("ix_product_updated_at", Product.__table__.c.updated_at)

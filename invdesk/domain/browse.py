@@ -94,6 +94,8 @@ class StockRow:
     avg_cost: Decimal
     reorder_point: int | None = None
     """From the restock policy of this product and warehouse; None while it has none."""
+    product_id: int = 0
+    warehouse_id: int = 0
 
     @property
     def available(self) -> int:

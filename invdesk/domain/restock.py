@@ -205,3 +205,15 @@ class Suggestion:
     reason: str
     action: str  # "transfer" or "purchase"
     source: str | None = None
+
+
+@dataclass(frozen=True)
+class WatchedWarehouses:
+    """The warehouses whose new alerts a user gets as tray messages.
+
+    `codes`: the active warehouses watched; `everything`: the user watches every warehouse
+    (the default, which includes warehouses added later).
+    """
+
+    codes: tuple[str, ...]
+    everything: bool

@@ -134,9 +134,8 @@ def count_products(db: Database, actor: Actor, q: ProductQuery) -> int:
         return int(conn.execute(stmt).scalar_one())
 
 
-def product_page(db: Database, actor: Actor, q: ProductQuery, req: PageRequest) -> Page[ProductRow]:
-    """One page of the products matching `q`, in its sort order, with a barcode and total stock."""
-    require(actor, Permission.VIEW)
+def _product_select(conn: Any, q: ProductQuery) -> Select[Any]:
+    """The columns of a products page: a barcode and total stock beside the product."""
     barcode = (
         select(func.min(barcode_t.c.code)).where(barcode_t.c.product_id == _p.id).scalar_subquery()
     )
@@ -145,17 +144,39 @@ def product_page(db: Database, actor: Actor, q: ProductQuery, req: PageRequest) 
         .where(level_t.c.product_id == _p.id)
         .scalar_subquery()
     )
+    return (
+        select(
+            _p.id, _p.sku, _p.name, category_t.c.name.label("category"), _p.unit, _p.price,
+            _p.cost, _p.active, barcode.label("barcode"), on_hand.label("on_hand"),
+        )
+        .join(category_t, category_t.c.id == _p.category_id)
+        .where(*_product_filter(conn, q))
+    )  # fmt: skip
+
+
+def product_page(db: Database, actor: Actor, q: ProductQuery, req: PageRequest) -> Page[ProductRow]:
+    """One page of the products matching `q`, in its sort order, with a barcode and total stock."""
+    require(actor, Permission.VIEW)
     order = _PRODUCT_ORDER[q.sort]
     with db.read() as conn:
-        stmt = (
-            select(
-                _p.id, _p.sku, _p.name, category_t.c.name.label("category"), _p.unit, _p.price,
-                _p.cost, _p.active, barcode.label("barcode"), on_hand.label("on_hand"),
-            )
-            .join(category_t, category_t.c.id == _p.category_id)
-            .where(*_product_filter(conn, q))
-        )  # fmt: skip
-        stmt, backwards = _paged(stmt, order, q.descending, req)
+        stmt, backwards = _paged(_product_select(conn, q), order, q.descending, req)
+        rows = conn.execute(stmt).all()
+    return _page(rows, len(order), backwards, _product_row)
+
+
+def product_rows(
+    db: Database, actor: Actor, q: ProductQuery, ids: Sequence[int]
+) -> Page[ProductRow]:
+    """The products among `ids` that still match `q`, as a page would show them, with their sort
+    keys (in sort order): what a live update re-reads for the rows on screen."""
+    require(actor, Permission.VIEW)
+    wanted = sorted({int(i) for i in ids})[:MAX_PAGE]
+    if not wanted:
+        return Page((), ())
+    order = _PRODUCT_ORDER[q.sort]
+    with db.read() as conn:
+        stmt = _product_select(conn, q).where(_p.id.in_(wanted))
+        stmt, backwards = _paged(stmt, order, q.descending, PageRequest(limit=MAX_PAGE))
         rows = conn.execute(stmt).all()
     return _page(rows, len(order), backwards, _product_row)
 
@@ -220,27 +241,63 @@ def count_stock(db: Database, actor: Actor, q: StockQuery) -> int:
         return int(conn.execute(_stock_select(conn, q, func.count())).scalar_one())
 
 
+_STOCK_COLUMNS = (
+    _p.sku, _p.name, _w.code, _p.unit, _s.on_hand, _s.reserved, _s.avg_cost,
+    _s.product_id, _s.warehouse_id, _p.category_id,
+)  # fmt: skip
+
+
+def _stock_rows(
+    db: Database, conn: Connection, rows: Sequence[Any], width: int, backwards: bool
+) -> Page[StockRow]:
+    points = reorder_points(conn, rows, db.now())
+    return _page(
+        rows,
+        width,
+        backwards,
+        lambda r: StockRow(
+            r.sku, r.name, r.code, r.unit, r.on_hand, r.reserved, r.avg_cost,
+            points.get((r.sku, r.code)), r.product_id, r.warehouse_id,
+        ),
+    )  # fmt: skip
+
+
 def stock_page(db: Database, actor: Actor, q: StockQuery, req: PageRequest) -> Page[StockRow]:
     """One page of stock per product and warehouse, with available and the reorder point."""
     require(actor, Permission.VIEW)
     order = _STOCK_ORDER[q.sort]
-    cols = (
-        _p.sku, _p.name, _w.code, _p.unit, _s.on_hand, _s.reserved, _s.avg_cost,
-        _s.product_id, _s.warehouse_id, _p.category_id,
-    )  # fmt: skip
     with db.read() as conn:
-        stmt, backwards = _paged(_stock_select(conn, q, *cols), order, q.descending, req)
+        stmt, backwards = _paged(_stock_select(conn, q, *_STOCK_COLUMNS), order, q.descending, req)
         rows = conn.execute(stmt).all()
-        points = reorder_points(conn, rows, db.now())
-    return _page(
-        rows,
-        len(order),
-        backwards,
-        lambda r: StockRow(
-            r.sku, r.name, r.code, r.unit, r.on_hand, r.reserved, r.avg_cost,
-            points.get((r.sku, r.code)),
-        ),
-    )  # fmt: skip
+        return _stock_rows(db, conn, rows, len(order), backwards)
+
+
+def stock_rows(
+    db: Database,
+    actor: Actor,
+    q: StockQuery,
+    levels: Sequence[tuple[int, int]] = (),
+    products: Sequence[int] = (),
+) -> Page[StockRow]:
+    """The stock rows named by (product id, warehouse id) in `levels`, or of a product in
+    `products`, that still match `q`: the columns and sort keys of `stock_page`, in sort order.
+    What a live update re-reads for the rows on screen."""
+    require(actor, Permission.VIEW)
+    pairs = sorted({(int(p), int(w)) for p, w in levels})[:MAX_PAGE]
+    product_ids = sorted({int(p) for p in products})[:MAX_PAGE]
+    if not pairs and not product_ids:
+        return Page((), ())
+    named: list[ColumnElement[bool]] = []
+    if pairs:
+        named.append(tuple_(_s.product_id, _s.warehouse_id).in_(pairs))
+    if product_ids:
+        named.append(_s.product_id.in_(product_ids))
+    order = _STOCK_ORDER[q.sort]
+    with db.read() as conn:
+        stmt = _stock_select(conn, q, *_STOCK_COLUMNS).where(or_(*named))
+        stmt, backwards = _paged(stmt, order, q.descending, PageRequest(limit=MAX_PAGE))
+        rows = conn.execute(stmt).all()
+        return _stock_rows(db, conn, rows, len(order), backwards)
 
 
 def reorder_points(

@@ -10,13 +10,16 @@ from invdesk.domain.security import Actor, Permission, require
 from invdesk.services import policies
 from invdesk.services.lookup import product_t
 
-COVER = PolicyRule(PolicyKind.DAYS_OF_COVER, cover_days=14, lookback_days=28, target_days=42)
+# Thresholds sized to the simulated stock (a few to a dozen units per row): typically 5-10% of the
+# stock rows end up with an open alert (the history follows the clock, so it varies a little), a
+# mix of low and out of stock, as a well-run shop would have.
+COVER = PolicyRule(PolicyKind.DAYS_OF_COVER, cover_days=7, lookback_days=28, target_days=42)
 DEMO_POLICIES = (
     SetPolicy("MAIN", COVER),
-    SetPolicy("EAST", PolicyRule(PolicyKind.MIN_MAX, point=12, level=50)),
-    SetPolicy("WEST", PolicyRule(PolicyKind.REORDER_POINT, point=8, qty=30)),
-    SetPolicy("SHOP", PolicyRule(PolicyKind.MIN_MAX, point=6, level=24)),
-    SetPolicy("SHOP", PolicyRule(PolicyKind.REORDER_POINT, point=12, qty=36), category="Food"),
+    SetPolicy("EAST", PolicyRule(PolicyKind.MIN_MAX, point=4, level=20)),
+    SetPolicy("WEST", PolicyRule(PolicyKind.REORDER_POINT, point=2, qty=12)),
+    SetPolicy("SHOP", PolicyRule(PolicyKind.MIN_MAX, point=3, level=12)),
+    SetPolicy("SHOP", PolicyRule(PolicyKind.REORDER_POINT, point=3, qty=12), category="Food"),
 )
 
 

@@ -107,26 +107,43 @@ class TrayNotifier(QObject):
         db: Database,
         actor: Actor,
         tray: QSystemTrayIcon | None = None,
-        watched: tuple[str, ...] = (),
+        watched: tuple[str, ...] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        from invdesk.services import alerts
+        from invdesk.services import alerts, watching
 
-        self._alerts = alerts
-        self._db, self._actor, self._tray, self.watched = db, actor, tray, watched
-        newest = alerts.list_alerts(db, actor, warehouses=watched, limit=1)
+        self._alerts, self._watching = alerts, watching
+        self._db, self._actor, self._tray = db, actor, tray
+        self.watched = watched
+        """Warehouse codes to announce; None: the user's watch list, read at every check."""
+        newest = alerts.list_alerts(db, actor, warehouses=self._codes(), limit=1)
         self._last_id = newest[0].id if newest else 0
+
+    def _codes(self) -> tuple[str, ...]:
+        """The warehouses to announce alerts of; () means every warehouse."""
+        if self.watched is not None:
+            return self.watched
+        chosen = self._watching.watched_warehouses(self._db, self._actor)
+        return () if chosen.everything else chosen.codes
+
+    def _fresh(self) -> list[Any]:
+        """Open alerts on the watched warehouses raised since the last one announced."""
+        listed = self._alerts.list_alerts(self._db, self._actor, warehouses=self._codes(), limit=50)
+        return [a for a in listed if a.id > self._last_id]
 
     def check(self) -> int:
         """Announce open alerts raised since the last check; returns how many were announced."""
-        fresh = [
-            a
-            for a in self._alerts.list_alerts(
-                self._db, self._actor, warehouses=self.watched, limit=50
-            )
-            if a.id > self._last_id
-        ]
+        return self._announce(self._fresh())
+
+    def check_later(self) -> None:
+        """`check()` with the read off the GUI thread (what live updates call)."""
+        from invdesk.ui import background
+
+        background.default().run(self._fresh, self._announce, lambda _error: None)
+
+    def _announce(self, found: list[Any]) -> int:
+        fresh = [a for a in found if a.id > self._last_id]  # another check may have shown them
         if not fresh:
             return 0
         self._last_id = max(a.id for a in fresh)

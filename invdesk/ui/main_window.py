@@ -35,7 +35,12 @@ from invdesk.ui.roles import restrict
 from invdesk.ui.scanning import ScanDetector
 from invdesk.ui.session_guard import SessionGuard
 from invdesk.ui.stock_actions import StockActions
-from invdesk.ui.window_wiring import LiveWiring, file_actions, open_reorder_document
+from invdesk.ui.window_wiring import (
+    LiveWiring,
+    file_actions,
+    open_reorder_document,
+    open_watched_warehouses,
+)
 
 FLASH_MS = 900
 
@@ -117,6 +122,8 @@ class MainWindow(QMainWindow):
                 page.open_warehouse.connect(lambda code: self.actions_.edit_warehouse(code=code))
             if isinstance(page, ReorderPage):
                 open_reorder_document(self, page)
+            if hasattr(page, "watch_requested"):
+                page.watch_requested.connect(lambda: open_watched_warehouses(self))
             tables = page.tables() if hasattr(page, "tables") else {}
             for name, table in tables.items():
                 state = self.settings.value(f"tables/{name}")

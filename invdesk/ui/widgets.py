@@ -167,3 +167,28 @@ def card(title: str, value: str, parent: QWidget, accent: str = "") -> tuple[QFr
     layout.addWidget(number)
     layout.addWidget(caption)
     return frame, number
+
+
+def reload_in_place(table: QTableView, model: Any) -> None:
+    """A live update that has to read a paged table again: the scroll position and the
+    selected row (found again by its ids among the rows on screen) stay where they were."""
+    chosen = table.selectionModel().selectedRows()
+    row = model.row_at(chosen[0].row()) if chosen else None
+    wanted = set(model.row_ids(row)) if row is not None else set()
+    scroll = table.verticalScrollBar().value()
+
+    def restore(_count: int) -> None:
+        table.verticalScrollBar().setValue(scroll)
+        if not wanted:
+            return
+        first = max(0, table.rowAt(0))
+        last = table.rowAt(table.viewport().height() - 1)
+        last = model.rowCount() - 1 if last < 0 else last
+        for number in range(first, last + 1):
+            found = model.row_at(number)
+            if found is not None and wanted & set(model.row_ids(found)):
+                table.selectRow(number)
+                return
+
+    model.loaded.connect(restore, Qt.ConnectionType.SingleShotConnection)
+    model.reload()

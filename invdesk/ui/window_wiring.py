@@ -22,6 +22,7 @@ from invdesk.domain.errors import InvdeskError
 from invdesk.domain.security import Permission
 from invdesk.services import alerts
 from invdesk.services.import_files import ImportKind
+from invdesk.ui import background
 from invdesk.ui.export import export_model
 from invdesk.ui.import_dialog import ImportDialog
 from invdesk.ui.live import LiveUpdates, SweepTimer, TrayNotifier
@@ -50,7 +51,7 @@ class LiveWiring(QObject):
         self.sweeper = SweepTimer(db, actor, self) if actor.can(Permission.STOCK) else None
         live.changed.connect(self.on_changed)
         live.online_changed.connect(self.on_online)
-        live.alert_raised.connect(lambda *_: self.tray.check())
+        live.alert_raised.connect(lambda *_: self.tray.check_later())
         self.update_badge()
 
     def on_changed(self, kinds: frozenset[str], ids: Any) -> None:
@@ -59,6 +60,9 @@ class LiveWiring(QObject):
         current = window.stack.currentIndex()
         for number, page in list(window.built_pages().items()):
             on_changed = getattr(page, "on_changed", None)
+            follows = getattr(page, "KINDS", None)
+            if follows is not None and not kinds & follows:
+                continue  # nothing this page shows
             if number == current and on_changed is not None:
                 on_changed(kinds, ids)
             elif number == current:
@@ -67,7 +71,7 @@ class LiveWiring(QObject):
                 window.mark_stale(number)
         if "alert" in kinds:
             self.update_badge()
-            self.tray.check()
+            self.tray.check_later()
 
     def on_online(self, online: bool) -> None:
         self.online_label.setText("" if online else "Offline: reconnecting…")
@@ -75,12 +79,17 @@ class LiveWiring(QObject):
             self.on_changed(frozenset({"stock", "alert", "order", "policy", "catalog"}), {})
 
     def update_badge(self) -> None:
-        """The open-alert count next to Alerts in the side bar."""
-        try:
-            count = alerts.alert_badge_count(self.window.db, self.window.actor)
-        except InvdeskError:
-            return
-        self.window.set_badge("Alerts", count)
+        """The open-alert count next to Alerts in the side bar (read off the GUI thread)."""
+        db, actor = self.window.db, self.window.actor
+        background.default().run(
+            lambda: alerts.alert_badge_count(db, actor),
+            lambda count: self.window.set_badge("Alerts", count),
+            lambda error: (
+                None
+                if isinstance(error, InvdeskError)
+                else background.show_error(self.window, error)
+            ),
+        )
 
 
 def open_reorder_document(window: MainWindow, page: Any) -> None:
@@ -99,6 +108,22 @@ def open_reorder_document(window: MainWindow, page: Any) -> None:
     page.policies_requested.connect(lambda wh: open_policy_editor(window, wh))
 
 
+def open_watched_warehouses(window: MainWindow) -> None:
+    """The user's watched warehouses: whose new alerts show as tray messages."""
+    from invdesk.ui.dialogs.watched import WatchedWarehousesDialog
+
+    dialog = WatchedWarehousesDialog(window.db, window.actor, window)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.saved.connect(
+        lambda chosen: window.statusBar().showMessage(
+            "Tray messages for new alerts in "
+            + ("every warehouse" if chosen.everything else ", ".join(chosen.codes)),
+            6000,
+        )
+    )
+    dialog.open()
+
+
 def open_policy_editor(window: MainWindow, warehouse: str) -> None:
     editor = PolicyEditor(window.db, window.actor, warehouse, window)
     editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -115,11 +140,14 @@ def file_actions(window: MainWindow) -> list[QAction]:
     products.triggered.connect(lambda: _import(window, ImportKind.PRODUCTS))
     stock.triggered.connect(lambda: _import(window, ImportKind.STOCK))
     export.triggered.connect(lambda: export_current_table(window))
+    watched = QAction("&Watched warehouses…", window)
+    watched.setStatusTip("Choose the warehouses whose new alerts show in the tray")
+    watched.triggered.connect(lambda: open_watched_warehouses(window))
     if not window.actor.can(Permission.CATALOG):
         for action in (products, stock):
             action.setEnabled(False)
             action.setStatusTip("Imports need a manager.")
-    return [products, stock, export]
+    return [products, stock, export, watched]
 
 
 def _import(window: MainWindow, kind: ImportKind) -> None:

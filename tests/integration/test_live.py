@@ -103,3 +103,31 @@ def test_hints_merge_and_survive_the_round_trip_through_a_payload():
     everything = live.merge(merged, live.Change(frozenset({"alert"})))
     assert everything.ids["alert"] == ()  # a kind without ids means all of that kind
     assert live.parse_payload("garbage")[1].kinds == live.KINDS
+
+
+def test_a_check_without_a_hint_names_the_stock_rows_that_moved(two_clients):
+    """No notifier on the writer (a lost hint, or SQLite): the check still names the rows."""
+    from invdesk.domain.browse import PageRequest, StockQuery
+    from invdesk.domain.catalog import EditProduct
+    from invdesk.services import browse, catalog
+
+    writer, reader = two_clients
+    support.warehouse(writer, "SHOP")
+    support.product(writer, "B")
+    changes: queue.Queue[live.Change] = queue.Queue()
+    online: queue.Queue[bool] = queue.Queue()
+    listener = live.ChangeListener(reader, changes.put, online.put, check_interval=0.2)
+    listener.start()
+    try:
+        assert online.get(timeout=5) is True
+        time.sleep(0.6)  # the first check sets the watermark
+        support.stocked(writer, "B", qty=5, wh="SHOP")
+        change = _wait_for(changes, "stock", timeout=2)
+        (row,) = browse.stock_page(writer, SYSTEM, StockQuery(), PageRequest()).rows
+        assert change.source == "check"
+        assert change.ids["stock"] == ((row.product_id, row.warehouse_id),)
+        catalog.edit_product(writer, EditProduct("B", name="Renamed"), SYSTEM)
+        change = _wait_for(changes, "catalog", timeout=2)
+        assert change.ids["catalog"] == (row.product_id,)
+    finally:
+        listener.close()

@@ -60,6 +60,7 @@ from invdesk.services import (
     users,
     verify,
     warehouses,
+    watching,
 )
 from invdesk.services.import_files import ImportKind, Table
 from invdesk.services.operation import Planned
@@ -132,6 +133,14 @@ MATRIX: dict[str, tuple[Permission, Call]] = {
         Permission.VIEW,
         lambda db, a, t: browse.stock_page(db, a, StockQuery(), PageRequest()),
     ),
+    "browse.product_rows": (
+        Permission.VIEW,
+        lambda db, a, t: browse.product_rows(db, a, ProductQuery(), [1]),
+    ),
+    "browse.stock_rows": (
+        Permission.VIEW,
+        lambda db, a, t: browse.stock_rows(db, a, StockQuery(), [(1, 1)], [1]),
+    ),
     "browse.warehouse_totals": (Permission.VIEW, lambda db, a, t: browse.warehouse_totals(db, a)),
     "browse.dashboard": (Permission.VIEW, lambda db, a, t: browse.dashboard(db, a)),
     "browse.is_empty": (Permission.VIEW, lambda db, a, t: browse.is_empty(db, a)),
@@ -159,6 +168,14 @@ MATRIX: dict[str, tuple[Permission, Call]] = {
     "lookups_ui.product_sku": (Permission.VIEW, lambda db, a, t: lookups_ui.product_sku(db, a, 1)),
     "alerts.list_alerts": (Permission.VIEW, lambda db, a, t: alerts.list_alerts(db, a)),
     "alerts.alert_badge_count": (Permission.VIEW, lambda db, a, t: alerts.alert_badge_count(db, a)),
+    "watching.watched_warehouses": (
+        Permission.VIEW,
+        lambda db, a, t: watching.watched_warehouses(db, a),
+    ),
+    "watching.set_watched_warehouses": (
+        Permission.VIEW,
+        lambda db, a, t: watching.set_watched_warehouses(db, a, ["MAIN"]),
+    ),
     "orders.get_order": (Permission.VIEW, lambda db, a, t: orders.get_order(db, a, "O-1")),
     "orders.list_orders": (Permission.VIEW, lambda db, a, t: orders.list_orders(db, a)),
     "policies.list_policies": (Permission.VIEW, lambda db, a, t: policies.list_policies(db, a)),

@@ -17,6 +17,22 @@ CLERK = Actor("clerk", Role.MANAGER)
 SKUS = [f"P-{n:03d}" for n in range(1, 24)]  # 23 products: several pages of 5
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
+    """Before any fixture closes a database: finish the background reads a test left running,
+    and those their results start (a re-read asked for meanwhile, a count after a first page)."""
+    from PySide6.QtCore import QCoreApplication
+
+    app = QCoreApplication.instance()
+    for _ in range(10):
+        background.default().wait()
+        if app is not None:
+            app.processEvents()
+        if not background.default().busy:
+            break
+    yield
+
+
 @pytest.fixture
 def empty_db(tmp_path) -> Iterator[Database]:
     db = open_database(f"sqlite:///{tmp_path}/shop.db")

@@ -80,6 +80,8 @@ def shop(db):
 def test_alerts_page_lists_acknowledges_and_counts_the_badge(qtbot, qtmodeltester, shop):
     page = AlertsPage(shop, CLERK)
     qtbot.addWidget(page)
+    with qtbot.waitSignal(page.loaded):  # read off the GUI thread
+        pass
     assert page.model.rowCount() == 0
     stock.issue(shop, IssueStock("MAIN", (Line("A", 15),)), SYSTEM)
     with qtbot.waitSignal(page.badge_changed) as badge:
@@ -107,12 +109,14 @@ def test_orders_page_fulfils_the_selected_order(qtbot, shop):
     orders.place_order(shop, PlaceOrder("W-1", "MAIN", (OrderLine("A", 2),)), SYSTEM)
     page = OrdersPage(shop, CLERK)
     qtbot.addWidget(page)
-    assert page.orders_model.rowCount() == 1
+    assert page.orders_model.rowCount() == 0  # read off the GUI thread: not there yet
+    qtbot.waitUntil(lambda: page.orders_model.rowCount() == 1)
     assert page.reservations_model.rowCount() == 1
     assert "h" in page.orders_model.data(page.orders_model.index(0, 7))
     page.orders_table.selectRow(0)
     assert page.fulfil_button.isEnabled()
-    page.fulfil_button.click()
+    with qtbot.waitSignal(page.loaded):
+        page.fulfil_button.click()
     assert page.orders_model.row(0).status.value == "fulfilled"
     assert support.on_hand(shop, "A") == (18, 0)
 
@@ -174,7 +178,9 @@ def test_a_killed_listener_connection_shows_offline_then_catches_up(qtbot, pg_ur
         qtbot.waitUntil(lambda: updates.online, timeout=5000)
         pid = updates.backend_pid
         with (
-            qtbot.waitSignal(updates.online_changed, timeout=5000) as offline,
+            qtbot.waitSignal(
+                updates.online_changed, timeout=5000, check_params_cb=lambda online: not online
+            ) as offline,
             db.engine.connect() as conn,
         ):
             conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
@@ -205,3 +211,17 @@ def test_the_sweep_timer_expires_overdue_orders(qtbot, shop):
     sweeper.timer.stop()
     assert support.on_hand(shop, "A") == (20, 0)
     assert policies.effective_policy(shop, CLERK, "A", "MAIN")[1].kind is PolicyKind.MIN_MAX
+
+
+def test_alerts_page_reads_off_the_gui_thread_and_keeps_the_selected_alert(qtbot, shop):
+    stock.issue(shop, IssueStock("MAIN", (Line("A", 15),)), SYSTEM)
+    page = AlertsPage(shop, CLERK)
+    qtbot.addWidget(page)
+    assert page.model.rowCount() == 0  # not read on the GUI thread
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1)
+    page.table.selectRow(0)
+    stock.issue(shop, IssueStock("MAIN", (Line("B", 20),)), SYSTEM)  # a newer alert, on top
+    with qtbot.waitSignal(page.loaded):
+        page.on_changed(frozenset({"alert"}), {})
+    assert page.model.rowCount() == 2
+    assert page.selected().sku == "A"

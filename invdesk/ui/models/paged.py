@@ -38,6 +38,14 @@ class PagedTableModel(QAbstractTableModel):
         self._total = 0
         self._pages: OrderedDict[int, Page[Any]] = OrderedDict()
         self._generation = 0
+        self._asked: set[Any] = set()  # row ids waiting for a re-read
+        self._rereading = False
+        self.reread_all: Callable[[], None] = self.reload
+        """What a live re-read does when the rows shown no longer fit the query (a page may
+        set one that keeps its selection and scroll position)."""
+
+    descending = False
+    """Whether the current sort is descending (keys compare the other way round)."""
 
     # Subclasses: what to count and fetch for the current query.
     def count(self) -> int:
@@ -45,6 +53,105 @@ class PagedTableModel(QAbstractTableModel):
 
     def fetch(self, request: PageRequest) -> Page[Any]:
         raise NotImplementedError
+
+    # Subclasses that follow live updates: the ids of a row, and a re-read of the asked ones.
+    def row_ids(self, row: Any) -> tuple[Any, ...]:
+        """The ids a live-update hint may name this row by."""
+        raise NotImplementedError
+
+    def fetch_rows(self, ids: frozenset[Any]) -> Page[Any]:
+        """The rows named by `ids` that match the current query, with their keys."""
+        raise NotImplementedError
+
+    def refresh_rows(self, ids: Any) -> None:
+        """Re-read the rows named by `ids` (off the GUI thread if a Background is given) and
+        update those on the cached pages in place (dataChanged): selection and scroll stay.
+
+        A row that left the query, moved in the sort order, or newly falls among the cached
+        rows makes a full reload instead. Re-reads run one at a time, so an older read never
+        overwrites a newer one; ids asked meanwhile are read next.
+        """
+        self._asked.update(ids)
+        if not self._rereading and self._asked:
+            self._reread()
+
+    def _reread(self) -> None:
+        ids, self._asked = frozenset(self._asked), set()
+        self._rereading = True
+        generation = self._generation
+
+        def then(page: Page[Any]) -> None:
+            self._rereading = False
+            if generation == self._generation:
+                self._apply(ids, page)
+            if self._asked:
+                self._reread()
+
+        def failed(error: BaseException) -> None:
+            self._rereading = False  # the rows shown stay; the next change or check reads again
+            self.failed.emit(error)
+
+        if self._background is not None:
+            self._background.run(lambda: self.fetch_rows(ids), then, failed)
+            return
+        try:
+            page = self.fetch_rows(ids)
+        except Exception as error:
+            failed(error)
+        else:
+            then(page)
+
+    def _apply(self, ids: frozenset[Any], fresh: Page[Any]) -> None:
+        found: dict[Any, tuple[Any, Any]] = {}
+        for row, key in zip(fresh.rows, fresh.keys, strict=True):
+            for rid in self.row_ids(row):
+                found[rid] = (row, key)
+        seen: set[Any] = set()
+        changed: list[int] = []
+        for number, page in list(self._pages.items()):
+            rows = list(page.rows)
+            for offset, row in enumerate(rows):
+                mine = [rid for rid in self.row_ids(row) if rid in ids or rid in found]
+                if not mine:
+                    continue
+                hit = next((found[rid] for rid in mine if rid in found), None)
+                if hit is None or hit[1] != page.keys[offset]:
+                    self.reread_all()  # it left the query or moves in the sort order
+                    return
+                seen.add(id(hit[0]))
+                if hit[0] != row:
+                    rows[offset] = hit[0]
+                    changed.append(number * self.page_size + offset)
+            self._pages[number] = Page(tuple(rows), page.keys)
+        if any(id(row) not in seen and self._among_cached(key) for row, key in found.values()):
+            self.reread_all()  # a row new to the query, where the view already shows rows
+            return
+        last = self.columnCount() - 1
+        for row in changed:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+
+    def _among_cached(self, key: Any) -> bool:
+        """Whether a row with sort key `key` would sit on (or between) the cached pages."""
+        if not self._pages:
+            return True  # an empty view: any new row shows
+        try:
+            for number, page in self._pages.items():
+                if not page.keys:
+                    continue
+                lo, hi = page.keys[0], page.keys[-1]
+                after = self._pages.get(number + 1)
+                if after is not None and after.keys:
+                    hi = after.keys[0]
+                if self.descending:
+                    lo, hi = hi, lo
+                first = number == 0 and (key < lo if not self.descending else key > hi)
+                end = number * self.page_size + len(page.rows) >= self._total
+                last = end and (key > hi if not self.descending else key < lo)
+                if lo <= key <= hi or first or last:
+                    return True
+        except TypeError:  # keys that do not compare (a NULL): be safe
+            return True
+        return False
 
     def reload(self) -> None:
         """Read the first page again, then count the rows (both off the GUI thread if a Background

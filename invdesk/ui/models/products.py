@@ -91,6 +91,16 @@ class ProductTableModel(ColumnData, PagedTableModel):
     def fetch(self, request: PageRequest) -> Page[ProductRow]:
         return browse.product_page(self._db, self._actor, self.query, request)
 
+    @property
+    def descending(self) -> bool:  # type: ignore[override]
+        return self.query.descending
+
+    def row_ids(self, row: Any) -> tuple[Any, ...]:
+        return (row.id,)
+
+    def fetch_rows(self, ids: frozenset[Any]) -> Page[ProductRow]:
+        return browse.product_rows(self._db, self._actor, self.query, sorted(ids))
+
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         by = SORTS.get(Column(column))
         if by is not None:

@@ -101,6 +101,25 @@ class StockLevelModel(ColumnData, PagedTableModel):
     def fetch(self, request: PageRequest) -> Page[StockRow]:
         return browse.stock_page(self._db, self._actor, self.query, request)
 
+    @property
+    def descending(self) -> bool:  # type: ignore[override]
+        return self.query.descending
+
+    def row_ids(self, row: Any) -> tuple[Any, ...]:
+        return (("level", row.product_id, row.warehouse_id), ("product", row.product_id))
+
+    def fetch_rows(self, ids: frozenset[Any]) -> Page[StockRow]:
+        levels = [(i[1], i[2]) for i in ids if i[0] == "level"]
+        products = [i[1] for i in ids if i[0] == "product"]
+        return browse.stock_rows(self._db, self._actor, self.query, levels, products)
+
+    def refresh_levels(self, levels: Any = (), products: Any = ()) -> None:
+        """Live update: re-read the stock rows of these (product id, warehouse id) pairs and of
+        these product ids, in place."""
+        self.refresh_rows(
+            [("level", int(p), int(w)) for p, w in levels] + [("product", int(p)) for p in products]
+        )
+
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         by = SORTS.get(Column(column))
         if by is not None:

@@ -12,8 +12,9 @@ from invdesk.domain.restock import AlertKind, AlertStatus, AlertView
 from invdesk.domain.security import Actor, Permission
 from invdesk.services import alerts, warehouses
 from invdesk.services.database import Database
+from invdesk.ui import background
 from invdesk.ui.models.rows import RowRole, RowsModel
-from invdesk.ui.pages.common import show_error, table
+from invdesk.ui.pages.common import reselect, show_error, table
 
 STATUS_FILTERS: dict[str, tuple[AlertStatus, ...]] = {
     "Open and acknowledged": (AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED),
@@ -43,10 +44,15 @@ class AlertsPage(QWidget):
     ICON = "alerts"
     KINDS = frozenset({"alert"})
     badge_changed = Signal(int)
+    watch_requested = Signal()
+    """The user asked to choose the warehouses whose alerts reach the tray."""
+    loaded = Signal()
+    """The list was read again and is on screen."""
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db, self._actor = db, actor
+        self._reads = 0
         self.status_filter = QComboBox(self)
         self.status_filter.addItems(list(STATUS_FILTERS))
         self.warehouse_filter = QComboBox(self)
@@ -60,6 +66,8 @@ class AlertsPage(QWidget):
         self.acknowledge_button = QPushButton("Acknowledge", self)
         self.acknowledge_button.setEnabled(False)
         self.acknowledge_button.setVisible(actor.can(Permission.STOCK))
+        self.watch_button = QPushButton("Watched warehouses…", self)
+        self.watch_button.setToolTip("Choose the warehouses whose new alerts show in the tray")
         self.count_label = QLabel(self)
         self.model = RowsModel(COLUMNS, self)
         self.table = table(self)
@@ -70,6 +78,7 @@ class AlertsPage(QWidget):
             bar.addWidget(widget)
         bar.addStretch(1)
         bar.addWidget(self.count_label)
+        bar.addWidget(self.watch_button)
         bar.addWidget(self.acknowledge_button)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
@@ -79,6 +88,7 @@ class AlertsPage(QWidget):
             combo.currentIndexChanged.connect(self.refresh)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.acknowledge_button.clicked.connect(self.acknowledge_selected)
+        self.watch_button.clicked.connect(self.watch_requested)
         self.refresh()
 
     def selected(self) -> AlertView | None:
@@ -87,20 +97,31 @@ class AlertsPage(QWidget):
 
     @Slot()
     def refresh(self) -> None:
+        """Read the alerts and the open count off the GUI thread; the newest read wins."""
         statuses = STATUS_FILTERS[self.status_filter.currentText()]
         code = self.warehouse_filter.currentData()
-        found = alerts.list_alerts(
-            self._db,
-            self._actor,
-            statuses=statuses,
-            warehouses=(code,) if code else (),
-            kind=AlertKind(kind) if (kind := self.kind_filter.currentData()) else None,
-        )
-        self.model.set_rows(found)
-        count = alerts.alert_badge_count(self._db, self._actor)
-        self.count_label.setText(f"{count:,} open")
-        self.badge_changed.emit(count)
-        self._selection_changed()
+        kind = AlertKind(found) if (found := self.kind_filter.currentData()) else None
+        db, actor = self._db, self._actor
+        self._reads += 1
+        read = self._reads
+
+        def work() -> tuple[list[AlertView], int]:
+            listed = alerts.list_alerts(
+                db, actor, statuses=statuses, warehouses=(code,) if code else (), kind=kind
+            )
+            return listed, alerts.alert_badge_count(db, actor)
+
+        def show(result: tuple[list[AlertView], int]) -> None:
+            if read != self._reads:
+                return  # a newer read is on its way
+            found, count = result
+            reselect(self.table, lambda: self.model.set_rows(found), lambda a: a.id)
+            self.count_label.setText(f"{count:,} open")
+            self.badge_changed.emit(count)
+            self._selection_changed()
+            self.loaded.emit()
+
+        background.default().run(work, show, parent=self)
 
     @Slot(frozenset, object)
     def on_changed(self, kinds: frozenset[str], ids: Any = None) -> None:

@@ -24,6 +24,8 @@ def _local_midnight_utc(day: QDate) -> datetime:
 class MovementsPage(Page):
     TITLE = "Movements"
     ICON = "movements"
+    KINDS = frozenset({"stock", "catalog"})
+    """Live changes that make the open page read its rows again (new movements come first)."""
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(db, actor, parent)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QTimer, Slot
+from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from invdesk.domain.errors import InvdeskError
@@ -14,8 +14,9 @@ from invdesk.domain.security import Actor, Permission
 from invdesk.domain.stock import ReservationStatus, ReservationView
 from invdesk.services import orders, reservations
 from invdesk.services.database import Database
+from invdesk.ui import background
 from invdesk.ui.models.rows import RowRole, RowsModel
-from invdesk.ui.pages.common import show_error, table
+from invdesk.ui.pages.common import reselect, show_error, table
 
 
 def time_left(expires_at: datetime, now: datetime, active: bool) -> str:
@@ -28,16 +29,27 @@ def time_left(expires_at: datetime, now: datetime, active: bool) -> str:
     return f"{hours} h {rest // 60:02d} min" if hours else f"{rest // 60} min {rest % 60:02d} s"
 
 
+def _order_key(order: OrderView) -> Any:
+    return order.reference
+
+
+def _hold_key(hold: ReservationView) -> Any:
+    return hold.id
+
+
 class OrdersPage(QWidget):
     """Two tabs: orders (fulfil, cancel) and reservations (commit, release). Time left ticks."""
 
     TITLE = "Orders"
     ICON = "orders"
     KINDS = frozenset({"order", "stock"})
+    loaded = Signal()
+    """Orders and reservations were read again and are on screen."""
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db, self._actor = db, actor
+        self._reads = 0
         now = db.now
         self.orders_model = RowsModel(
             (
@@ -129,11 +141,31 @@ class OrdersPage(QWidget):
 
     @Slot()
     def refresh(self) -> None:
-        self.orders_model.set_rows(orders.list_orders(self._db, self._actor, limit=1000))
-        self.reservations_model.set_rows(
-            reservations.list_reservations(self._db, self._actor, limit=1000)
-        )
-        self._update_buttons()
+        """Read orders and reservations off the GUI thread; the newest read wins."""
+        db, actor = self._db, self._actor
+        self._reads += 1
+        read = self._reads
+
+        def work() -> tuple[list[OrderView], list[ReservationView]]:
+            return (
+                orders.list_orders(db, actor, limit=1000),
+                reservations.list_reservations(db, actor, limit=1000),
+            )
+
+        def show(result: tuple[list[OrderView], list[ReservationView]]) -> None:
+            if read != self._reads:
+                return  # a newer read is on its way
+            found, holds = result
+            reselect(self.orders_table, lambda: self.orders_model.set_rows(found), _order_key)
+            reselect(
+                self.reservations_table,
+                lambda: self.reservations_model.set_rows(holds),
+                _hold_key,
+            )
+            self._update_buttons()
+            self.loaded.emit()
+
+        background.default().run(work, show, parent=self)
 
     @Slot(frozenset, object)
     def on_changed(self, kinds: frozenset[str], ids: Any = None) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QTableView, QWidget
@@ -12,7 +13,7 @@ from invdesk.services import catalog
 from invdesk.services.database import Database
 from invdesk.ui import background
 from invdesk.ui.models.products import SORTS, Column, ProductTableModel
-from invdesk.ui.widgets import Page, SearchBox, make_table, set_widths
+from invdesk.ui.widgets import Page, SearchBox, make_table, reload_in_place, set_widths
 
 ALL = "All categories"
 
@@ -20,6 +21,7 @@ ALL = "All categories"
 class ProductsPage(Page):
     TITLE = "Products"
     ICON = "products"
+    KINDS = frozenset({"stock", "catalog"})
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(db, actor, parent)
@@ -38,6 +40,7 @@ class ProductsPage(Page):
              Column.UNIT: 55, Column.PRICE: 80, Column.COST: 80},
         )  # fmt: skip
         self.body.addWidget(self.table)
+        self.model.reread_all = lambda: reload_in_place(self.table, self.model)
         self.search.search_changed.connect(self._apply)
         self.category.currentIndexChanged.connect(lambda _i: self._apply())
         self.inactive.toggled.connect(lambda _on: self._apply())
@@ -76,6 +79,21 @@ class ProductsPage(Page):
     def refresh(self) -> None:
         self._load_categories()
         self.model.reload()
+
+    def on_changed(self, kinds: frozenset[str], ids: Any = None) -> None:
+        """Live update: re-read only the products named (their on-hand total, or an edit); a
+        change without ids reads the page again."""
+        ids = ids or {}
+        if not kinds & self.KINDS:
+            return
+        if any(k in kinds and not ids.get(k) for k in ("stock", "catalog")):
+            if "catalog" in kinds and not ids.get("catalog"):
+                self._load_categories()
+            reload_in_place(self.table, self.model)
+            return
+        levels = [level for level in ids.get("stock", ()) if isinstance(level, tuple | list)]
+        named = [level[0] for level in levels] + list(ids.get("catalog", ()))
+        self.model.refresh_rows(named)
 
     def tables(self) -> dict[str, QTableView]:
         return {"products": self.table}

@@ -18,6 +18,7 @@ LIMIT = 500
 class ReservationsPage(Page):
     TITLE = "Reservations"
     ICON = "reservations"
+    KINDS = frozenset({"stock", "order"})
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(db, actor, parent)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QTableView, QWidget
@@ -12,7 +13,7 @@ from invdesk.services import warehouses
 from invdesk.services.database import Database
 from invdesk.ui import background
 from invdesk.ui.models.stock_levels import SORTS, Column, StockLevelModel
-from invdesk.ui.widgets import Page, SearchBox, make_table, set_widths
+from invdesk.ui.widgets import Page, SearchBox, make_table, reload_in_place, set_widths
 
 ALL = "All warehouses"
 
@@ -20,6 +21,7 @@ ALL = "All warehouses"
 class StockPage(Page):
     TITLE = "Stock"
     ICON = "stock"
+    KINDS = frozenset({"stock", "catalog", "policy"})
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(db, actor, parent)
@@ -41,6 +43,7 @@ class StockPage(Page):
              Column.RESERVED: 90, Column.AVAILABLE: 90, Column.REORDER_POINT: 90},
         )  # fmt: skip
         self.body.addWidget(self.table)
+        self.model.reread_all = lambda: reload_in_place(self.table, self.model)
         self.search.search_changed.connect(self._apply)
         self.warehouse.currentIndexChanged.connect(lambda _i: self._apply())
         self.empty.toggled.connect(lambda _on: self._apply())
@@ -85,6 +88,19 @@ class StockPage(Page):
     def refresh(self) -> None:
         self._load_warehouses()
         self.model.reload()
+
+    def on_changed(self, kinds: frozenset[str], ids: Any = None) -> None:
+        """Live update: re-read only the rows named (dataChanged); a change without ids (a
+        periodic check that could not name rows, a policy, a warehouse) reads the page again."""
+        ids = ids or {}
+        if not kinds & self.KINDS:
+            return
+        if "policy" in kinds or any(k in kinds and not ids.get(k) for k in ("stock", "catalog")):
+            if "catalog" in kinds and not ids.get("catalog"):
+                self._load_warehouses()
+            reload_in_place(self.table, self.model)
+            return
+        self.model.refresh_levels(ids.get("stock", ()), ids.get("catalog", ()))
 
     def tables(self) -> dict[str, QTableView]:
         return {"stock": self.table}

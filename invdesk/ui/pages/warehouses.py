@@ -17,6 +17,7 @@ from invdesk.ui.widgets import Page, make_table, set_widths
 class WarehousesPage(Page):
     TITLE = "Warehouses"
     ICON = "warehouses"
+    KINDS = frozenset({"stock", "catalog"})
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(db, actor, parent)
