@@ -56,7 +56,9 @@ class _Compiled:
                 self.processors[name] = processor
 
     def parameters(self, params: Mapping[str, Any]) -> Any:
-        values = {**self.fixed, **params} if self.fixed else dict(params)
+        if not self.positional and not self.fixed and not self.processors:
+            return params  # the driver takes the caller's dict as it is
+        values = {**self.fixed, **params}
         for name, processor in self.processors.items():
             values[name] = processor(values[name])
         if self.positional:
@@ -75,44 +77,49 @@ class Direct:
         self.columns = tuple(columns)
         self._forms: dict[type[Dialect], _Compiled] = {}
 
-    def _form(self, dialect: Dialect) -> _Compiled:
+    def _execute(self, conn: Connection, params: Mapping[str, Any]) -> Any:
+        """The cursor, with the statement executed on it."""
+        dialect = conn.dialect
         form = self._forms.get(type(dialect))
         if form is None:
             form = self._forms[type(dialect)] = _Compiled(self.statement, dialect, self.columns)
-        return form
-
-    def first(self, conn: Connection, params: Mapping[str, Any]) -> Row | None:
-        """The first row (or None); use it for statements that return at most one row."""
-        form = self._form(conn.dialect)
         args = form.parameters(params)
         cursor = _cursor(conn)
         try:
             cursor.execute(form.sql, args)
-            row: Row | None = cursor.fetchone()
         except Exception as error:
             _raise(conn, error, form.sql, args)
+        return cursor
+
+    def first(self, conn: Connection, params: Mapping[str, Any]) -> Row | None:
+        """The row, or None, of a statement that returns at most one row.
+
+        (On SQLite a second row would leave the statement running until the cursor's next use.)
+        """
+        row: Row | None = self._fetch(conn, self._execute(conn, params).fetchone)
         return row
 
     def all(self, conn: Connection, params: Mapping[str, Any]) -> list[Row]:
-        form = self._form(conn.dialect)
-        args = form.parameters(params)
-        cursor = _cursor(conn)
-        try:
-            cursor.execute(form.sql, args)
-            rows: list[Row] = cursor.fetchall()
-        except Exception as error:
-            _raise(conn, error, form.sql, args)
+        rows: list[Row] = self._fetch(conn, self._execute(conn, params).fetchall)
         return rows
 
-    def run(self, conn: Connection, params: Mapping[str, Any]) -> None:
-        """Execute a statement that returns no rows."""
-        form = self._form(conn.dialect)
-        args = form.parameters(params)
-        cursor = _cursor(conn)
+    def _fetch(self, conn: Connection, fetch: Callable[[], Any]) -> Any:
         try:
-            cursor.execute(form.sql, args)
+            return fetch()
         except Exception as error:
-            _raise(conn, error, form.sql, args)
+            _raise(conn, error, self.statement, None)
+
+    def run(self, conn: Connection, params: Mapping[str, Any]) -> None:
+        """Execute a statement, discarding any rows it returns."""
+        cursor = self._execute(conn, params)
+        if cursor.description is not None:
+            # An unread RETURNING leaves a SQLite statement running, and then COMMIT fails.
+            self._fetch(conn, cursor.fetchall)
+
+    def sql(self, dialect: Dialect) -> str:
+        """The SQL text sent for this statement on `dialect` (what the benchmark's raw mode sends)."""
+        form = self._forms.get(type(dialect))
+        return (form or _Compiled(self.statement, dialect, self.columns)).sql
 
 
 def _cursor(conn: Connection) -> Any:
@@ -126,8 +133,8 @@ def _cursor(conn: Connection) -> Any:
     return kept[1]
 
 
-def _raise(conn: Connection, error: Exception, sql: str, args: Any) -> NoReturn:
+def _raise(conn: Connection, error: Exception, sql: object, args: Any) -> NoReturn:
     # The connection's own handler: it wraps a driver error in the matching DBAPIError, and on a
     # disconnect invalidates the connection (and the pool), exactly as for a Core statement. The
     # cursor is not passed, so the handler does not close the one kept for the next statement.
-    conn._handle_dbapi_exception(error, sql, args, None, None)
+    conn._handle_dbapi_exception(error, str(sql), args, None, None)

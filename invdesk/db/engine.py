@@ -187,6 +187,8 @@ class Database:
                 raise translate(error) from error
             try:
                 try:
+                    # Its context manager, not commit(): a failed COMMIT must roll back before the
+                    # connection goes back to the pool, or the retry would continue its transaction.
                     with conn.begin():
                         result = work(conn)
                 finally:

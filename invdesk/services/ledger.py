@@ -91,8 +91,10 @@ def record(
         request_id=op.request_id,
         transfer_id=transfer_id,
         reservation_id=reservation_id,
+        al_pid=product.id,
+        al_wid=warehouse.id,
+        al_delta=qty - reserved_delta,
     )
-    values.update(al_pid=product.id, al_wid=warehouse.id, al_delta=qty - reserved_delta)
     row = _RECORD.first(op.conn, values)
     assert row is not None
     new_id, alerts_may_change = row

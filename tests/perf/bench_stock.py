@@ -24,7 +24,7 @@ load average when the line was printed.
 
 The raw statements below are, verbatim, what the services send for these calls: the hot-path
 statements are `invdesk.db.direct.Direct` statements, whose SQL per dialect is
-`statement._form(dialect).sql` (print them with the snippet in `_SQLITE`'s comment). Raw sends
+`statement.sql(dialect)` (print them with the snippet in `_SQLITE`'s comment). Raw sends
 every one of them, in the same order, with the same parameters, including the part of the ledger
 INSERT that tells whether the row's alerts need a look (alert_rules.may_change). When it says so,
 ours goes on with the alert check (a SELECT, and an alert write if one is due); raw stops with an
@@ -304,7 +304,7 @@ class RawBackend:
 # The SQL below is what the services send for these calls, copied verbatim from the compiled
 # Direct statements, e.g. for the ledger INSERT on SQLite:
 #     from sqlalchemy.dialects import sqlite; from invdesk.services import ledger
-#     print(repr(ledger._RECORD._form(sqlite.dialect()).sql))
+#     print(repr(ledger._RECORD.sql(sqlite.dialect())))
 # (requests._CLAIM, lookup._WAREHOUSES_AND_PRODUCT, counters._TAKE/_PUT/_READ/_LOCK, ledger._RECORD,
 # reservations._DUE; on PostgreSQL postgresql.psycopg.dialect()).
 
@@ -361,7 +361,7 @@ def check_raw_sql() -> None:
         }
         assert ours.keys() == table.keys()
         for name, statement in ours.items():
-            sent = statement._form(dialect).sql
+            sent = statement.sql(dialect)
             if sent != table[name]:
                 raise AssertionError(f"raw {dialect.name} {name} is not what ours sends:\n{sent}")
 
