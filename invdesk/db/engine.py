@@ -179,9 +179,20 @@ class Database:
         retry of a transaction that did commit return the first result.
         """
         for attempt in range(1, self.max_attempts + 1):
+            # What _connect does, inlined: this frame wraps every stock operation, and the
+            # generator-based context manager cost a few µs of each.
             try:
-                with self._connect(read_only=False) as conn, conn.begin():
-                    result = work(conn)
+                conn = self.engine.connect()
+            except DBAPIError as error:
+                raise translate(error) from error
+            try:
+                try:
+                    # Its context manager, not commit(): a failed COMMIT must roll back before the
+                    # connection goes back to the pool, or the retry would continue its transaction.
+                    with conn.begin():
+                        result = work(conn)
+                finally:
+                    conn.close()
             except DBAPIError as error:
                 if attempt < self.max_attempts and is_retryable(error):
                     time.sleep(min(0.5, 0.01 * 2**attempt) * (0.5 + random.random()))

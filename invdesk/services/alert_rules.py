@@ -5,7 +5,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select, String, bindparam, cast, insert, literal, select, update
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Connection,
+    Select,
+    String,
+    bindparam,
+    case,
+    cast,
+    exists,
+    insert,
+    literal,
+    select,
+    update,
+)
 
 from invdesk.db.models import Alert, Product, StockLevel, table_of
 from invdesk.domain.restock import (
@@ -71,6 +85,38 @@ def _state_statement() -> Select[Any]:
 
 
 _STATE = _state_statement()
+
+
+def may_change() -> ColumnElement[int]:
+    """1 if `check` on a stock row could do anything after a change of its available stock, else 0.
+
+    An SQL expression on the parameters al_pid, al_wid (the row) and al_delta (the change), so the
+    statement that writes the change answers it in the same round trip (the ledger INSERT returns
+    it). 0 means: no unresolved alert, and either available stock did not go down or the row has no
+    policy and still has stock, which is when `check` returns without a write. On PostgreSQL that
+    INSERT runs after the counter UPDATE locked the row, so its snapshot sees every alert another
+    clerk committed on it, as `check`'s own SELECT would.
+    """
+    pid, wid = bindparam("al_pid", type_=BigInteger), bindparam("al_wid", type_=BigInteger)
+    unresolved = exists().where(
+        _a.product_id == pid,
+        _a.warehouse_id == wid,
+        _a.status.in_([literal(status) for status in UNRESOLVED]),
+    )
+    category = select(_product.c.category_id).where(_product.c.id == pid).scalar_subquery()
+    keys = [
+        literal(f"{PolicyScope.PRODUCT.value}:") + cast(pid, String),
+        literal(f"{PolicyScope.CATEGORY.value}:") + cast(category, String),
+        literal(PolicyScope.WAREHOUSE.value),
+    ]
+    policy = exists().where(policy_t.c.warehouse_id == wid, policy_t.c.scope_key.in_(keys))
+    available = (
+        select(_level.c.on_hand - _level.c.reserved)
+        .where(_level.c.product_id == pid, _level.c.warehouse_id == wid)
+        .scalar_subquery()
+    )
+    went_down = bindparam("al_delta", type_=BigInteger) < 0
+    return case((unresolved, 1), (went_down & (policy | (available <= 0)), 1), else_=0)
 
 
 def check(

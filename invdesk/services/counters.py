@@ -3,9 +3,9 @@
 Each function is one statement whose WHERE clause carries the rule, so concurrent clerks can never
 take the same unit twice: no row back means the rule did not hold at the moment of the update.
 
-The statements are built once, here, with bind parameters: building a statement per call cost more
-client CPU than the database spent running it. Executing the same statement object lets SQLAlchemy
-reuse its compiled form (and psycopg its server-side prepared statement).
+The statements are built once, here, with bind parameters, and run as `Direct` statements on the
+driver's cursor: building or even executing a Core statement per call cost more client CPU than the
+database spent running it. The same SQL text every time also lets psycopg prepare it server-side.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from sqlalchemy import (
     BindParameter,
     ColumnElement,
     Connection,
-    Executable,
     bindparam,
     select,
     type_coerce,
@@ -25,6 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
+from invdesk.db.direct import Direct
 from invdesk.db.models import StockLevel, table_of
 from invdesk.domain.validation import MAX_ON_HAND
 
@@ -50,36 +50,38 @@ def _p(name: str) -> BindParameter[int]:
 _KEY = (_c.product_id == _p("pid"), _c.warehouse_id == _p("wid"))
 _AVAILABLE = _c.on_hand - _c.reserved >= _p("qty")
 
-_TAKE = (
+_TAKE = Direct(
     update(level_t)
     .where(*_KEY, _AVAILABLE)
     .values(on_hand=_c.on_hand - _p("qty"))
     .returning(*_RETURNING)
 )
-_HOLD = (
+_HOLD = Direct(
     update(level_t)
     .where(*_KEY, _AVAILABLE)
     .values(reserved=_c.reserved + _p("qty"))
     .returning(*_RETURNING)
 )
-_UNHOLD = (
+_UNHOLD = Direct(
     update(level_t)
     .where(*_KEY, _c.reserved >= _p("qty"))
     .values(reserved=_c.reserved - _p("qty"))
     .returning(*_RETURNING)
 )
-_UNHOLD_CONSUME = (
+_UNHOLD_CONSUME = Direct(
     update(level_t)
     .where(*_KEY, _c.reserved >= _p("qty"))
     .values(reserved=_c.reserved - _p("qty"), on_hand=_c.on_hand - _p("qty"))
     .returning(*_RETURNING)
 )
-_SET_ON_HAND = update(level_t).where(*_KEY).values(on_hand=_p("counted")).returning(*_RETURNING)
-_READ = select(*_RETURNING).where(*_KEY)
-_LOCK = _READ.with_for_update()
+_SET_ON_HAND = Direct(
+    update(level_t).where(*_KEY).values(on_hand=_p("counted")).returning(*_RETURNING)
+)
+_READ = Direct(select(*_RETURNING).where(*_KEY))
+_LOCK = Direct(select(*_RETURNING).where(*_KEY).with_for_update())
 
 
-def _put_statements(insert: Any) -> tuple[Executable, Executable, Executable]:
+def _put_statements(insert: Any) -> tuple[Direct, Direct, Direct]:
     """(put without a cost, put with a cost, ensure) for one dialect's INSERT ... ON CONFLICT."""
     q = _p("put_qty")
     base = insert(level_t).values(
@@ -95,13 +97,13 @@ def _put_statements(insert: Any) -> tuple[Executable, Executable, Executable]:
     index = [_c.product_id, _c.warehouse_id]
     within = _c.on_hand + q <= MAX_ON_HAND
 
-    def upsert(new_avg: ColumnElement[int]) -> Executable:
-        stmt: Executable = base.on_conflict_do_update(
+    def upsert(new_avg: ColumnElement[int]) -> Direct:
+        stmt = base.on_conflict_do_update(
             index_elements=index,
             set_={"on_hand": _c.on_hand + q, "avg_cost": new_avg},
             where=within,
         ).returning(*_RETURNING)
-        return stmt
+        return Direct(stmt)
 
     ensure = (
         insert(level_t)
@@ -114,14 +116,14 @@ def _put_statements(insert: Any) -> tuple[Executable, Executable, Executable]:
         )
         .on_conflict_do_nothing(index_elements=index)
     )
-    return upsert(_avg), upsert(moved_avg), ensure
+    return upsert(_avg), upsert(moved_avg), Direct(ensure)
 
 
 _PUT = {"postgresql": _put_statements(postgresql.insert), "sqlite": _put_statements(sqlite.insert)}
 
 
-def _row(conn: Connection, stmt: Executable, params: dict[str, int]) -> Level | None:
-    row = conn.execute(stmt, params).first()
+def _row(conn: Connection, stmt: Direct, params: dict[str, int]) -> Level | None:
+    row = stmt.first(conn, params)
     return None if row is None else Level(*row)
 
 
@@ -165,9 +167,8 @@ def unhold(
 
 
 def ensure(conn: Connection, product_id: int, warehouse_id: int, initial_cost_minor: int) -> None:
-    conn.execute(
-        _PUT[conn.dialect.name][2],
-        {"pid": product_id, "wid": warehouse_id, "ens_cost": initial_cost_minor},
+    _PUT[conn.dialect.name][2].run(
+        conn, {"pid": product_id, "wid": warehouse_id, "ens_cost": initial_cost_minor}
     )
 
 

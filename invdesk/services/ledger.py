@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, Select, insert, select
 
+from invdesk.db.direct import Direct
 from invdesk.db.models import Movement, Product, Warehouse, table_of
 from invdesk.domain.security import Actor
 from invdesk.domain.stock import MovementKind, MovementView
@@ -18,8 +19,32 @@ from invdesk.services.lookup import ProductRef, WarehouseRef
 movement_t = table_of(Movement)
 _product = table_of(Product)
 _warehouse = table_of(Warehouse)
-# Built once: the column values come as parameters, so every call reuses the compiled statement.
-_RECORD = insert(movement_t).returning(movement_t.c.id)
+_COLUMNS = (
+    "kind",
+    "product_id",
+    "warehouse_id",
+    "qty",
+    "reserved_delta",
+    "units",
+    "balance_after",
+    "unit_cost",
+    "reference",
+    "reason",
+    "user",
+    "at",
+    "request_id",
+    "transfer_id",
+    "reservation_id",
+)
+# Built once. The row's id comes back with whether its alerts need a look (alert_rules.may_change):
+# most movements need none, and then the alert check costs no round trip of its own.
+_RECORD = Direct(
+    insert(movement_t).returning(
+        movement_t.c.id,
+        alert_rules.may_change(),
+    ),
+    columns=_COLUMNS,
+)
 
 
 @dataclass(frozen=True)
@@ -66,8 +91,13 @@ def record(
         request_id=op.request_id,
         transfer_id=transfer_id,
         reservation_id=reservation_id,
+        al_pid=product.id,
+        al_wid=warehouse.id,
+        al_delta=qty - reserved_delta,
     )
-    new_id = op.conn.execute(_RECORD, values).scalar_one()
+    row = _RECORD.first(op.conn, values)
+    assert row is not None
+    new_id, alerts_may_change = row
     view = MovementView(
         id=new_id,
         kind=kind,
@@ -87,21 +117,24 @@ def record(
         transfer_id=transfer_id,
         reservation_id=reservation_id,
     )
-    _after_record(op, product, warehouse, view)
+    _after_record(op, product, warehouse, view, bool(alerts_may_change))
     return view
 
 
-def _after_record(op: Op, product: ProductRef, warehouse: WarehouseRef, view: MovementView) -> None:
+def _after_record(
+    op: Op, product: ProductRef, warehouse: WarehouseRef, view: MovementView, alerts: bool
+) -> None:
     """Keep the row's alert in step in this transaction; queue the change for after the commit."""
-    alert_rules.check(
-        op.conn,
-        product.id,
-        warehouse.id,
-        op.at,
-        sku=product.sku,
-        warehouse=warehouse.code,
-        available_delta=view.qty - view.reserved_delta,
-    )
+    if alerts:
+        alert_rules.check(
+            op.conn,
+            product.id,
+            warehouse.id,
+            op.at,
+            sku=product.sku,
+            warehouse=warehouse.code,
+            available_delta=view.qty - view.reserved_delta,
+        )
     events.collect(
         op.conn, events.StockChanged(view.id, product.id, warehouse.id, product.sku, warehouse.code)
     )

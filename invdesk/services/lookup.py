@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import BigInteger, Connection, bindparam, select, type_coerce
 
+from invdesk.db.direct import Direct
 from invdesk.db.models import Barcode, Product, Warehouse, table_of
 from invdesk.domain.barcodes import MAX_BARCODE_LEN
 from invdesk.domain.catalog import WAREHOUSE_CODE_MAX
@@ -22,7 +23,7 @@ _p, _b, _w = product_t.c, barcode_t.c, warehouse_t.c
 # The standard cost (stored integer) comes with the product: a receipt needs it as the starting
 # average of a new stock row, and fetching it here saves a round trip.
 _PRODUCT_COLS = (_p.id, _p.sku, _p.name, _p.active, type_coerce(_p.cost, BigInteger).label("cost"))
-_PRODUCT_BY_SKU = select(*_PRODUCT_COLS).where(_p.sku == bindparam("code"))
+_PRODUCT_BY_SKU = Direct(select(*_PRODUCT_COLS).where(_p.sku == bindparam("code")))
 _PRODUCT_BY_BARCODE = (
     select(*_PRODUCT_COLS, _b.pack_qty)
     .join(barcode_t, _b.product_id == _p.id)
@@ -30,9 +31,25 @@ _PRODUCT_BY_BARCODE = (
 )
 _PRODUCT_BY_ID = select(*_PRODUCT_COLS).where(_p.id == bindparam("id"))
 _WAREHOUSE_COLS = (_w.id, _w.code, _w.active)
-_WAREHOUSE_BY_CODE = select(*_WAREHOUSE_COLS).where(_w.code == bindparam("code"))
+_WAREHOUSE_BY_CODE = Direct(select(*_WAREHOUSE_COLS).where(_w.code == bindparam("code")))
 _WAREHOUSE_BY_ID = select(*_WAREHOUSE_COLS).where(_w.id == bindparam("id"))
 _PRODUCT_COST = select(type_coerce(_p.cost, BigInteger)).where(_p.id == bindparam("id"))
+
+
+def _warehouses_and_product(count: int) -> Direct:
+    """`count` warehouses by code and a product by SKU in one row (none if any is missing)."""
+    aliases = [warehouse_t.alias(f"w{n}") for n in range(count)]
+    columns = [column for w in aliases for column in (w.c.id, w.c.code, w.c.active)]
+    return Direct(
+        select(*columns, *_PRODUCT_COLS).where(
+            *(w.c.code == bindparam(f"w{n}") for n, w in enumerate(aliases)),
+            _p.sku == bindparam("code"),
+        )
+    )
+
+
+# One and two warehouses: a receipt or issue, and a transfer.
+_WAREHOUSES_AND_PRODUCT = {1: _warehouses_and_product(1), 2: _warehouses_and_product(2)}
 
 
 @dataclass(frozen=True)
@@ -57,10 +74,10 @@ class WarehouseRef:
 def product_ref(conn: Connection, code: object, *, field: str = "product") -> ProductRef:
     """The product whose SKU, or one of whose barcodes, is `code`."""
     text = required_text(code, label="SKU or barcode", field=field, max_len=MAX_BARCODE_LEN)
-    row = conn.execute(_PRODUCT_BY_SKU, {"code": text}).first()
+    row = _PRODUCT_BY_SKU.first(conn, {"code": text})
     if row is not None:
         pid, sku, name, active, cost = row
-        return ProductRef(pid, sku, name, active, 1, cost)
+        return ProductRef(pid, sku, name, bool(active), 1, cost)
     scanned = conn.execute(_PRODUCT_BY_BARCODE, {"code": text}).first()
     if scanned is None:
         raise NotFound(f"No product has the SKU or barcode “{text}”.", field=field)
@@ -76,10 +93,31 @@ def warehouse_code(value: object, *, field: str = "warehouse") -> str:
 
 def warehouse_ref(conn: Connection, code: object, *, field: str = "warehouse") -> WarehouseRef:
     text = warehouse_code(code, field=field)
-    row = conn.execute(_WAREHOUSE_BY_CODE, {"code": text}).first()
+    row = _WAREHOUSE_BY_CODE.first(conn, {"code": text})
     if row is None:
         raise NotFound(f"No warehouse has the code “{text}”.", field=field)
-    return WarehouseRef(*row)
+    wid, found, active = row
+    return WarehouseRef(wid, found, bool(active))
+
+
+def warehouses_and_product(
+    conn: Connection, codes: tuple[str, ...], product_code: str
+) -> tuple[list[WarehouseRef], ProductRef] | None:
+    """The warehouses of `codes` (as `warehouse_code` gives them) and the product whose SKU is
+    `product_code`, in one round trip; None if any of them is not found that way.
+
+    The common single-line document needs no more. On None the caller looks each one up on its own
+    (`warehouse_ref`, `product_ref`), which also finds a barcode or raises the right NotFound.
+    """
+    row = _WAREHOUSES_AND_PRODUCT[len(codes)].first(
+        conn, {"code": product_code, **{f"w{n}": code for n, code in enumerate(codes)}}
+    )
+    if row is None:
+        return None
+    split = 3 * len(codes)
+    warehouses = [WarehouseRef(row[n], row[n + 1], bool(row[n + 2])) for n in range(0, split, 3)]
+    pid, sku, name, active, cost = row[split:]
+    return warehouses, ProductRef(pid, sku, name, bool(active), 1, cost)
 
 
 def require_active_warehouse(ref: WarehouseRef, *, field: str = "warehouse") -> None:

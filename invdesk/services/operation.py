@@ -53,6 +53,10 @@ def parse_lines(lines: tuple[Line, ...], *, with_cost: bool = False) -> list[Par
 def units_of(conn: Any, line: ParsedLine) -> tuple[ProductRef, int]:
     """The product behind a line and its quantity in units (a case barcode counts its pack size)."""
     product = product_ref(conn, line.code)
+    return product, checked_units(product, line)
+
+
+def checked_units(product: ProductRef, line: ParsedLine) -> int:
     units = line.qty * product.pack_qty
     if units > MAX_QTY:
         raise ValidationError(
@@ -60,7 +64,7 @@ def units_of(conn: Any, line: ParsedLine) -> tuple[ProductRef, int]:
             f"at most {MAX_QTY:,} units per line.",
             field="qty",
         )
-    return product, units
+    return units
 
 
 def text(value: object, label: str, field: str, *, long: bool = False) -> str | None:

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from invdesk.db.direct import Direct
 from invdesk.db.models import StockRequest, table_of
 from invdesk.domain.errors import DuplicateRequest
 from invdesk.domain.security import Actor
@@ -18,9 +19,11 @@ request_t = table_of(StockRequest)
 _r = request_t.c
 # Built once per dialect; the values come as parameters, so the compiled statement is reused.
 _CLAIM = {
-    name: insert(request_t)
-    .on_conflict_do_nothing(index_elements=["request_id"])
-    .returning(_r.request_id)
+    name: Direct(
+        insert(request_t)
+        .on_conflict_do_nothing(index_elements=["request_id"])
+        .returning(_r.request_id)
+    )
     for name, insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
 }
 _CLAIMED = select(_r.kind, _r.fingerprint).where(_r.request_id == bindparam("rid"))
@@ -48,7 +51,7 @@ def claim(
         "user": actor.username,
         "at": at,
     }
-    if conn.execute(_CLAIM[conn.dialect.name], values).first() is not None:
+    if _CLAIM[conn.dialect.name].first(conn, values) is not None:
         return True
     row = conn.execute(_CLAIMED, {"rid": request_id}).one()
     if row.fingerprint != digest:

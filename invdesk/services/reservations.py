@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, bindparam, func, insert, select, update
 
+from invdesk.db.direct import Direct
 from invdesk.db.engine import AfterCommit, Database
 from invdesk.db.models import Reservation, table_of
 from invdesk.domain.errors import InsufficientStock, NotFound, ValidationError
@@ -44,7 +45,7 @@ MAX_RESERVATION_ID = 2**63 - 1  # a BIGINT; never MAX_QTY, which bounds quantiti
 # pg_try_advisory_xact_lock key that makes the sweeper a singleton across PCs ("invdsweep").
 SWEEP_LOCK_KEY = 0x696E76647377
 # Built once: the overdue holds on one stock row (run when a take or hold finds too little).
-_DUE = (
+_DUE = Direct(
     select(_r.id)
     .where(
         _r.product_id == bindparam("pid"),
@@ -107,7 +108,7 @@ def _expire_one(conn: Connection, actor: Actor, at: Any, reservation_id: int) ->
 def expire_due(op: ledger.Op, product: ProductRef, warehouse: WarehouseRef) -> int:
     """Release the overdue holds on one stock row inside the current operation; returns how many."""
     params = {"pid": product.id, "wid": warehouse.id, "at": op.at}
-    due = op.conn.execute(_DUE, params).scalars().all()
+    due = [row[0] for row in _DUE.all(op.conn, params)]
     return sum(_expire_one(op.conn, op.actor, op.at, rid) for rid in due)
 
 

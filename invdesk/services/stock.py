@@ -8,6 +8,7 @@ in a different order lock them in the same order and never deadlock.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from invdesk.db.engine import Database
@@ -33,10 +34,12 @@ from invdesk.services.lookup import (
     require_active_warehouse,
     warehouse_code,
     warehouse_ref,
+    warehouses_and_product,
 )
 from invdesk.services.operation import (
     ParsedLine,
     Planned,
+    checked_units,
     parse_lines,
     run_planned,
     run_stock_operation,
@@ -45,10 +48,36 @@ from invdesk.services.operation import (
 )
 from invdesk.services.reservations import expire_due
 
+Item = tuple[ProductRef, int, ParsedLine]
 
-def _resolved(conn: Any, lines: list[ParsedLine]) -> list[tuple[ProductRef, int, ParsedLine]]:
+
+def _resolved(conn: Any, lines: list[ParsedLine]) -> list[Item]:
     items = [(*units_of(conn, line), line) for line in lines]
     return sorted(items, key=lambda item: item[0].id)
+
+
+def _looked_up(
+    op: ledger.Op,
+    codes: tuple[str, ...],
+    lines: list[ParsedLine],
+    check: Callable[[list[WarehouseRef]], None] = lambda _warehouses: None,
+    fields: tuple[str, ...] = ("warehouse",),
+) -> tuple[list[WarehouseRef], list[Item]]:
+    """The warehouses (checked by `check`) and the lines' products, sorted by product id.
+
+    A single-line document by SKU, the common case, takes one round trip; anything else (several
+    lines, a barcode, a code not found) is looked up piece by piece, which raises the same errors
+    in the same order either way.
+    """
+    if len(lines) == 1:
+        found = warehouses_and_product(op.conn, codes, lines[0].code)
+        if found is not None:
+            warehouses, product = found
+            check(warehouses)
+            return warehouses, [(product, checked_units(product, lines[0]), lines[0])]
+    warehouses = [warehouse_ref(op.conn, c, field=f) for c, f in zip(codes, fields, strict=True)]
+    check(warehouses)
+    return warehouses, _resolved(op.conn, lines)
 
 
 def _standard_cost_minor(conn: Any, product: ProductRef) -> int:
@@ -106,10 +135,11 @@ def plan_receive(cmd: ReceiveStock) -> Planned:
     payload = [code, [line.payload() for line in lines], reference]
 
     def apply(op: ledger.Op) -> tuple[MovementView, ...]:
-        warehouse = warehouse_ref(op.conn, code)
-        require_active_warehouse(warehouse)
+        (warehouse,), items = _looked_up(
+            op, (code,), lines, lambda found: require_active_warehouse(found[0])
+        )
         rows = []
-        for product, units, line in _resolved(op.conn, lines):
+        for product, units, line in items:
             if not product.active:
                 raise ValidationError(
                     f"Product {product.sku} is inactive; reactivate it first.", field="product"
@@ -142,9 +172,9 @@ def issue(db: Database, cmd: IssueStock, actor: Actor) -> StockResult:
     payload = [code, [line.payload() for line in lines], reference, reason]
 
     def apply(op: ledger.Op) -> tuple[MovementView, ...]:
-        warehouse = warehouse_ref(op.conn, code)
+        (warehouse,), items = _looked_up(op, (code,), lines)
         rows = []
-        for product, units, _line in _resolved(op.conn, lines):
+        for product, units, _line in items:
             level = take_units(op, product, warehouse, units)
             rows.append(
                 ledger.record(
@@ -179,12 +209,16 @@ def transfer(db: Database, cmd: TransferStock, actor: Actor) -> StockResult:
     payload = [source_code, destination_code, [line.payload() for line in lines], reference]
 
     def apply(op: ledger.Op) -> tuple[MovementView, ...]:
-        source = warehouse_ref(op.conn, source_code, field="source")
-        destination = warehouse_ref(op.conn, destination_code, field="destination")
-        require_active_warehouse(destination, field="destination")
+        (source, destination), items = _looked_up(
+            op,
+            (source_code, destination_code),
+            lines,
+            lambda found: require_active_warehouse(found[1], field="destination"),
+            ("source", "destination"),
+        )
         transfer_id = str(uuid.uuid4())
         rows: list[MovementView] = []
-        for product, units, _line in _resolved(op.conn, lines):
+        for product, units, _line in items:
             if destination.id < source.id:
                 # Lock the lower warehouse id first, whichever way the goods move.
                 counters.ensure(op.conn, product.id, destination.id, 0)
@@ -235,12 +269,14 @@ def return_stock(db: Database, cmd: ReturnStock, actor: Actor) -> StockResult:
         raise ValidationError("Say why the returned goods are damaged.", field="reason")
     payload = [code, [line.payload() for line in lines], cmd.damaged, reference, reason]
 
-    def apply(op: ledger.Op) -> tuple[MovementView, ...]:
-        warehouse = warehouse_ref(op.conn, code)
+    def restocked_into(found: list[WarehouseRef]) -> None:
         if not cmd.damaged:
-            require_active_warehouse(warehouse)
+            require_active_warehouse(found[0])
+
+    def apply(op: ledger.Op) -> tuple[MovementView, ...]:
+        (warehouse,), items = _looked_up(op, (code,), lines, restocked_into)
         rows = []
-        for product, units, _line in _resolved(op.conn, lines):
+        for product, units, _line in items:
             if cmd.damaged:
                 current = counters.read(op.conn, product.id, warehouse.id)
                 rows.append(
