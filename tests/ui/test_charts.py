@@ -125,3 +125,21 @@ def test_markers_of_every_warehouse_are_one_item_per_kind(qtbot, history):
     receipts = [s for s in scatters if s.name() == "Receipts"]
     assert len(receipts) == 1
     assert len(receipts[0].data) == sum(len(r.x) for r in series.receipts) == 12
+
+
+def test_day_labels_keep_clear_of_month_labels(qtbot):
+    """At a three-month span a day label two days before "Sep" ran into it ("30Sep 04")."""
+    from invdesk.ui.charts.time_plot import TimePlot
+
+    plot = TimePlot()
+    qtbot.addWidget(plot)
+    plot.resize(860, 400)
+    plot.show()
+    start = datetime(2026, 8, 25, tzinfo=UTC).timestamp()
+    plot.setXRange(start, start + 92 * 86400, padding=0)
+    qtbot.wait(50)  # painted once: the axis knows its font
+    axis = plot.getPlotItem().getAxis("bottom")
+    (_, months), (_, days) = axis.tickValues(start, start + 92 * 86400, 800)
+    assert len(months) == 3 and len(days) >= 8
+    step = 5 * 86400
+    assert all(abs(day - month) >= 0.8 * step for day in days for month in months)

@@ -31,11 +31,40 @@ def color(i: int) -> QColor:
     return QColor(PALETTE[i % len(PALETTE)])
 
 
+class DateAxis(pg.DateAxisItem):  # type: ignore[misc]
+    """A date axis whose minor labels keep clear of the major ones.
+
+    pyqtgraph labels both levels (months and every fifth day, say) and drops a minor tick only
+    where it falls exactly on a major one, so "30" and "Sep" and "04" ran together at a month's
+    start. A minor tick closer to a major one than most of a minor step is left out.
+    """
+
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> list[Any]:
+        levels = super().tickValues(minVal, maxVal, size)
+        if len(levels) < 2 or not levels[0][1]:
+            return levels  # type: ignore[no-any-return]
+        major = np.sort(np.asarray(levels[0][1], dtype=float))
+        kept = [levels[0]]
+        for spacing, values in levels[1:]:
+            if not values:
+                kept.append((spacing, values))
+                continue
+            ticks = np.asarray(values, dtype=float)
+            at = np.clip(np.searchsorted(major, ticks), 1, len(major) - 1) if len(major) > 1 else 0
+            gap = np.abs(ticks - major[at])
+            if len(major) > 1:
+                gap = np.minimum(gap, np.abs(ticks - major[at - 1]))
+            # The level's spacing names its unit (a day), not its step (every fifth day).
+            step = float(np.min(np.diff(np.sort(ticks)))) if len(ticks) > 1 else float(spacing)
+            kept.append((spacing, [v for v, g in zip(values, gap, strict=True) if g >= 0.8 * step]))
+        return kept
+
+
 class TimePlot(pg.PlotWidget):  # type: ignore[misc]
     """A PlotWidget with a UTC date axis, a legend and a tooltip that follows the mouse."""
 
     def __init__(self, title: str = "", y_label: str = "", parent: QWidget | None = None) -> None:
-        super().__init__(parent=parent, axisItems={"bottom": pg.DateAxisItem(utcOffset=0)})
+        super().__init__(parent=parent, axisItems={"bottom": DateAxis(utcOffset=0)})
         self.setBackground("w")
         item = self.getPlotItem()
         item.showGrid(x=True, y=True)
