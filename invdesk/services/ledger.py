@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Connection, Select, insert, select
+from sqlalchemy import BigInteger, Connection, Select, bindparam, insert, select, type_coerce
 
 from invdesk.db.direct import Direct
 from invdesk.db.models import Movement, Product, Warehouse, table_of
@@ -37,9 +37,13 @@ _COLUMNS = (
     "reservation_id",
 )
 # Built once. The row's id comes back with whether its alerts need a look (alert_rules.may_change):
-# most movements need none, and then the alert check costs no round trip of its own.
+# most movements need none, and then the alert check costs no round trip of its own. The unit cost
+# is bound as its stored integer (the same SQL): the caller has it so, and Money would convert the
+# Decimal of the view back to it.
 _RECORD = Direct(
-    insert(movement_t).returning(
+    insert(movement_t)
+    .values(unit_cost=type_coerce(bindparam("unit_cost"), BigInteger))
+    .returning(
         movement_t.c.id,
         alert_rules.may_change(),
     ),
@@ -83,7 +87,7 @@ def record(
         reserved_delta=reserved_delta,
         units=units,
         balance_after=balance_after,
-        unit_cost=unit_cost,
+        unit_cost=unit_cost_minor,
         reference=reference,
         reason=reason,
         user=op.actor.username,
