@@ -30,9 +30,13 @@ _CLAIMED = select(_r.kind, _r.fingerprint).where(_r.request_id == bindparam("rid
 _UNCLAIM = delete(request_t).where(_r.request_id == bindparam("rid"))
 
 
+# What json.dumps(..., sort_keys=True, default=str, separators=(",", ":")) builds on every call.
+_ENCODER = json.JSONEncoder(sort_keys=True, default=str, separators=(",", ":"))
+
+
 def fingerprint(kind: str, payload: Any) -> str:
     """A stable digest of what an operation asks for, to tell a true retry from a reused id."""
-    text = json.dumps([kind, payload], sort_keys=True, default=str, separators=(",", ":"))
+    text = _ENCODER.encode([kind, payload])
     return hashlib.sha256(text.encode()).hexdigest()
 
 
