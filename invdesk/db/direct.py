@@ -164,7 +164,11 @@ class Direct:
 
         (On SQLite a second row would leave the statement running until the cursor's next use.)
         """
-        row: Row | None = self._fetch(conn, self._execute(conn, params).fetchone)
+        cursor = self._execute(conn, params)
+        try:  # _fetch, inlined: most hot-path statements come through here
+            row: Row | None = cursor.fetchone()
+        except Exception as error:
+            _raise(conn, error, self.statement, None)
         return row
 
     def all(self, conn: Connection, params: Mapping[str, Any]) -> list[Row]:
