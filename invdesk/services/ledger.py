@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy import BigInteger, Connection, Select, bindparam, insert, select, type_coerce
 
@@ -55,8 +55,7 @@ _new_view = object.__new__
 assert not hasattr(MovementView, "__post_init__") and not hasattr(MovementView, "__slots__")
 
 
-@dataclass(frozen=True)
-class Op:
+class Op(NamedTuple):
     """One stock operation in progress: its transaction, who, when, and its request id."""
 
     conn: Connection

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import BigInteger, Connection, bindparam, select, type_coerce
 
@@ -52,8 +52,9 @@ def _warehouses_and_product(count: int) -> Direct:
 _WAREHOUSES_AND_PRODUCT = {1: _warehouses_and_product(1), 2: _warehouses_and_product(2)}
 
 
-@dataclass(frozen=True)
-class ProductRef:
+# The refs and the records of a stock operation in progress are NamedTuples, not frozen dataclasses:
+# as immutable, and built in a third of the time (a stock operation builds half a dozen).
+class ProductRef(NamedTuple):
     id: int
     sku: str
     name: str
@@ -64,8 +65,7 @@ class ProductRef:
     """The standard cost as stored (1/10,000 units) when it was read with the product."""
 
 
-@dataclass(frozen=True)
-class WarehouseRef:
+class WarehouseRef(NamedTuple):
     id: int
     code: str
     active: bool

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from invdesk.db.engine import AfterCommit, Database
 from invdesk.domain.catalog import REASON_MAX, REFERENCE_MAX
@@ -19,8 +19,7 @@ from invdesk.services.requests import claim, fingerprint
 Apply = Callable[[ledger.Op], tuple[MovementView, ...] | AfterCommit]
 
 
-@dataclass(frozen=True)
-class ParsedLine:
+class ParsedLine(NamedTuple):
     code: str
     qty: int
     cost_minor: int | None
