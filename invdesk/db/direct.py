@@ -144,12 +144,15 @@ class Direct:
         self.columns = tuple(columns)
         self._forms: dict[type[Dialect], _Compiled] = {}
 
-    def _execute(self, conn: Connection, params: Mapping[str, Any]) -> Any:
-        """The cursor, with the statement executed on it."""
-        dialect = conn.dialect
+    def _form(self, dialect: Dialect) -> _Compiled:
         form = self._forms.get(type(dialect))
         if form is None:
             form = self._forms[type(dialect)] = _Compiled(self.statement, dialect, self.columns)
+        return form
+
+    def _execute(self, conn: Connection, params: Mapping[str, Any]) -> Any:
+        """The cursor, with the statement executed on it."""
+        form = self._form(conn.dialect)
         build = form.parameters
         args = params if build is None else build(params)
         cursor = _cursor(conn)
@@ -164,11 +167,20 @@ class Direct:
 
         (On SQLite a second row would leave the statement running until the cursor's next use.)
         """
-        cursor = self._execute(conn, params)
-        try:  # _fetch, inlined: most hot-path statements come through here
+        # _execute and _cursor, inlined: nearly every hot-path statement comes through here.
+        form = self._forms.get(type(conn.dialect)) or self._form(conn.dialect)
+        build = form.parameters
+        args = params if build is None else build(params)
+        pooled = conn.connection
+        kept = pooled.info.get(_CURSOR)
+        if kept is None or kept[0] is not pooled.dbapi_connection:
+            kept = _keep_cursor(pooled)
+        cursor = kept[1]
+        try:
+            cursor.execute(form.sql, args)
             row: Row | None = cursor.fetchone()
         except Exception as error:
-            _raise(conn, error, self.statement, None)
+            _raise(conn, error, form.sql, args)
         return row
 
     def all(self, conn: Connection, params: Mapping[str, Any]) -> list[Row]:
@@ -197,12 +209,17 @@ class Direct:
 def _cursor(conn: Connection) -> Any:
     """One cursor per driver connection, kept with the pooled connection (a cursor is not free)."""
     pooled = conn.connection
-    driver = pooled.dbapi_connection
     kept = pooled.info.get(_CURSOR)
-    if kept is None or kept[0] is not driver:
-        # A reconnected pool entry keeps its info: the identity check drops a dead driver's cursor.
-        kept = pooled.info[_CURSOR] = (driver, driver.cursor())  # type: ignore[union-attr]
+    if kept is None or kept[0] is not pooled.dbapi_connection:
+        kept = _keep_cursor(pooled)
     return kept[1]
+
+
+def _keep_cursor(pooled: Any) -> tuple[Any, Any]:
+    # A reconnected pool entry keeps its info: the identity check drops a dead driver's cursor.
+    driver = pooled.dbapi_connection
+    kept = pooled.info[_CURSOR] = (driver, driver.cursor())
+    return kept
 
 
 def _raise(conn: Connection, error: Exception, sql: object, args: Any) -> NoReturn:
