@@ -67,6 +67,8 @@ def checked_units(product: ProductRef, line: ParsedLine) -> int:
 
 
 def text(value: object, label: str, field: str, *, long: bool = False) -> str | None:
+    if value is None:
+        return None  # what clean_text gives for it (most documents leave these empty)
     return clean_text(
         value,
         label=label,
