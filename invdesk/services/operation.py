@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from invdesk.db.engine import AfterCommit, Database
@@ -30,6 +29,12 @@ class ParsedLine(NamedTuple):
 
 
 def parse_lines(lines: tuple[Line, ...], *, with_cost: bool = False) -> list[ParsedLine]:
+    if len(lines) == 1 and (with_cost is False or lines[0].unit_cost in (None, "")):
+        # The common document, one line without a cost: the loop below with its labels written out.
+        line = lines[0]
+        code = clean_text(line.product, label="SKU or barcode", field="product", max_len=64)
+        assert code is not None
+        return [ParsedLine(code, parse_quantity(line.qty, label="Quantity"), None, 1)]
     if not lines:
         raise ValidationError("Add at least one line (a product and a quantity).", field="lines")
     if len(lines) > 1000:
@@ -98,8 +103,7 @@ def run_stock_operation(
     return events.run(db, work)
 
 
-@dataclass(frozen=True)
-class Planned:
+class Planned(NamedTuple):
     """A stock operation checked and ready to run: what `run_stock_operation` takes, as a value."""
 
     kind: str
