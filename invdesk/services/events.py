@@ -188,14 +188,15 @@ def run[T](db: Database, work: Callable[[Connection], T | AfterCommit]) -> T:
 
     def attempt(conn: Connection) -> T | _Deferred:
         pending: list[Event] = []
-        conn.info[_KEY] = pending
+        info = conn.info
+        info[_KEY] = pending
         try:
             result = work(conn)
         finally:
             # A dropped connection is invalidated (and discarded); touching its info would raise
             # over the disconnect error that Database.run needs to see to retry.
             if not conn.invalidated:
-                conn.info.pop(_KEY, None)
+                info.pop(_KEY, None)
         committed[:] = pending
         return _Deferred(result.error) if isinstance(result, AfterCommit) else result
 

@@ -109,6 +109,14 @@ def warehouses_and_product(
     The common single-line document needs no more. On None the caller looks each one up on its own
     (`warehouse_ref`, `product_ref`), which also finds a barcode or raises the right NotFound.
     """
+    if len(codes) == 1:  # a receipt or an issue: the general case below, written out
+        row = _WAREHOUSES_AND_PRODUCT[1].first(conn, {"code": product_code, "w0": codes[0]})
+        if row is None:
+            return None
+        wid, code, wactive, pid, sku, name, active, cost = row
+        return [WarehouseRef(wid, code, bool(wactive))], ProductRef(
+            pid, sku, name, bool(active), 1, cost
+        )
     row = _WAREHOUSES_AND_PRODUCT[len(codes)].first(
         conn, {"code": product_code, **{f"w{n}": code for n, code in enumerate(codes)}}
     )
