@@ -146,9 +146,11 @@ def put(
     params = {"pid": product_id, "wid": warehouse_id, "put_qty": qty}
     if cost_minor is None:
         params["put_first"] = initial_cost_minor
-        return _row(conn, plain, params)
-    params["put_first"] = params["put_cost"] = cost_minor
-    return _row(conn, costed, params)
+        row = plain.first(conn, params)
+    else:
+        params["put_first"] = params["put_cost"] = cost_minor
+        row = costed.first(conn, params)
+    return None if row is None else Level(*row)
 
 
 def hold(conn: Connection, product_id: int, warehouse_id: int, qty: int) -> Level | None:

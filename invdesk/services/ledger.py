@@ -127,15 +127,8 @@ def record(
         transfer_id=transfer_id,
         reservation_id=reservation_id,
     )
-    _after_record(op, product, warehouse, view, bool(alerts_may_change))
-    return view
-
-
-def _after_record(
-    op: Op, product: ProductRef, warehouse: WarehouseRef, view: MovementView, alerts: bool
-) -> None:
-    """Keep the row's alert in step in this transaction; queue the change for after the commit."""
-    if alerts:
+    # Keep the row's alert in step in this transaction; queue the change for after the commit.
+    if alerts_may_change:
         alert_rules.check(
             op.conn,
             product.id,
@@ -143,11 +136,12 @@ def _after_record(
             op.at,
             sku=product.sku,
             warehouse=warehouse.code,
-            available_delta=view.qty - view.reserved_delta,
+            available_delta=qty - reserved_delta,
         )
     events.collect(
-        op.conn, events.StockChanged(view.id, product.id, warehouse.id, product.sku, warehouse.code)
+        op.conn, events.StockChanged(new_id, product.id, warehouse.id, product.sku, warehouse.code)
     )
+    return view
 
 
 def select_views() -> Select[tuple[object, ...]]:

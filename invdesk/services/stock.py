@@ -80,15 +80,11 @@ def _looked_up(
     return warehouses, _resolved(op.conn, lines)
 
 
-def _standard_cost_minor(conn: Any, product: ProductRef) -> int:
-    return product_cost_minor(conn, product)
-
-
 def _add(
     op: ledger.Op, product: ProductRef, warehouse: WarehouseRef, units: int, cost_minor: int | None
 ) -> counters.Level:
     level = counters.put(
-        op.conn, product.id, warehouse.id, units, cost_minor, _standard_cost_minor(op.conn, product)
+        op.conn, product.id, warehouse.id, units, cost_minor, product_cost_minor(op.conn, product)
     )
     if level is None:
         raise ValidationError(
@@ -343,7 +339,7 @@ def plan_adjust(cmd: AdjustStock) -> Planned:
                 f"at most {MAX_ON_HAND:,} units on hand.",
                 field="counted",
             )
-        counters.ensure(op.conn, product.id, warehouse.id, _standard_cost_minor(op.conn, product))
+        counters.ensure(op.conn, product.id, warehouse.id, product_cost_minor(op.conn, product))
         expire_due(op, product, warehouse)
         before = counters.lock(op.conn, product.id, warehouse.id)
         assert before is not None
