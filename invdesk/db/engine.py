@@ -163,6 +163,8 @@ class Database:
     _spare_lock: threading.Lock = field(
         default_factory=threading.Lock, init=False, repr=False, compare=False
     )
+    # Counts dispose() calls: a transaction that began before one does not leave a spare after it.
+    _pool_generation: int = field(default=0, init=False, repr=False, compare=False)
 
     @classmethod
     def open(cls, url: str, **kwargs: Any) -> Database:
@@ -192,8 +194,9 @@ class Database:
         retry of a transaction that did commit return the first result.
         """
         for attempt in range(1, self.max_attempts + 1):
-            # What _connect does, inlined: this frame wraps every stock operation, and the
-            # generator-based context manager cost a few µs of each.
+            # The spare (below) or a pooled connection; not _connect's generator-based context
+            # manager: this frame wraps every stock operation, and that cost a few µs of each.
+            generation = self._pool_generation
             conn = self._take_spare()
             if conn is None:
                 try:
@@ -214,7 +217,7 @@ class Database:
                     time.sleep(min(0.5, 0.01 * 2**attempt) * (0.5 + random.random()))
                     continue
                 raise translate(error) from error
-            self._keep_spare(conn)
+            self._keep_spare(conn, generation)
             if isinstance(result, AfterCommit):
                 raise result.error
             return result
@@ -241,10 +244,10 @@ class Database:
         conn.close()
         return None
 
-    def _keep_spare(self, conn: Connection) -> None:
+    def _keep_spare(self, conn: Connection, generation: int) -> None:
         spare = (conn, time.monotonic())
         with self._spare_lock:
-            if self._spare is None:
+            if self._spare is None and generation == self._pool_generation:
                 self._spare = spare
                 return
         conn.close()
@@ -274,6 +277,7 @@ class Database:
         with self._spare_lock:
             spare = self._spare
             self._spare = None
+            self._pool_generation += 1
         if spare is not None:
             spare[0].close()
         self.engine.dispose()

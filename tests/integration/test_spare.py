@@ -79,3 +79,16 @@ def test_threads_share_at_most_one_spare(db):
     assert errors == []
     assert support.on_hand(db, "SKU-1") == (940, 0)
     assert _checked_out(db) == 1  # the one spare; every other connection is back in the pool
+
+
+def test_a_transaction_under_way_during_dispose_leaves_no_spare(db):
+    def dispose_meanwhile(conn):
+        db.dispose()  # as backup.restore does, while another thread is in a transaction
+        return _driver(conn)
+
+    driver = db.run(dispose_meanwhile)
+    assert db._spare is None
+    assert _checked_out(db) == 0
+    # It went back to the pool it came from, which dispose() let go: close it, as the pool's
+    # garbage collection would (psycopg warns about a connection collected open).
+    driver.close()
