@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -31,6 +32,9 @@ SQLITE_BUSY_TIMEOUT_MS = 10000
 # Database.run retries the transaction on a fresh connection.
 PG_PING_AFTER_IDLE_S = 5.0
 MAX_ATTEMPTS = 6
+# Database.run keeps the connection of its last committed transaction out of the pool for the next
+# one, for at most this long (then it goes back, and a PostgreSQL checkout pings it as idle).
+SPARE_IDLE_S = PG_PING_AFTER_IDLE_S
 # SQLSTATEs worth another try: serialization failure, deadlock, lock timeout, admin shutdown.
 RETRYABLE_SQLSTATES = frozenset({"40001", "40P01", "55P03", "57P01", "25P03", "08006", "08003"})
 
@@ -48,6 +52,9 @@ def _sqlite_path(url: str) -> Path | None:
 
 # Set on a pooled connection's info while Database.read uses it; every other checkout writes.
 _READ_ONLY = "invdesk_read_only"
+# On a pooled connection's info: when it was last used (monotonic seconds), for the idle ping.
+_LAST_USED = "invdesk_last_used"
+_SPARE_SINCE = "invdesk_spare_since"
 
 
 def _install_sqlite_hooks(engine: Engine) -> None:
@@ -76,16 +83,16 @@ def _install_sqlite_hooks(engine: Engine) -> None:
 
 def _install_idle_ping(engine: Engine) -> None:
     """pool_pre_ping, but only for connections idle longer than PG_PING_AFTER_IDLE_S."""
-    last_used = "invdesk_last_used"
 
     @event.listens_for(engine, "checkin")
     def _on_checkin(_dbapi_conn: Any, record: Any) -> None:
         if record is not None:
-            record.info[last_used] = time.monotonic()
+            # A spare returned by Database.run was last used when it became the spare.
+            record.info[_LAST_USED] = record.info.pop(_SPARE_SINCE, None) or time.monotonic()
 
     @event.listens_for(engine, "checkout")
     def _on_checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
-        since = record.info.get(last_used)
+        since = record.info.get(_LAST_USED)
         if since is None or time.monotonic() - since <= PG_PING_AFTER_IDLE_S:
             return
         try:
@@ -150,6 +157,14 @@ class Database:
     engine: Engine
     clock: Callable[[], datetime] = field(default=_utcnow)
     max_attempts: int = MAX_ATTEMPTS
+    _spare: tuple[Connection, float] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+    _spare_lock: threading.Lock = field(
+        default_factory=threading.Lock, init=False, repr=False, compare=False
+    )
+    # Counts dispose() calls: a transaction that began before one does not leave a spare after it.
+    _pool_generation: int = field(default=0, init=False, repr=False, compare=False)
 
     @classmethod
     def open(cls, url: str, **kwargs: Any) -> Database:
@@ -179,29 +194,63 @@ class Database:
         retry of a transaction that did commit return the first result.
         """
         for attempt in range(1, self.max_attempts + 1):
-            # What _connect does, inlined: this frame wraps every stock operation, and the
-            # generator-based context manager cost a few µs of each.
-            try:
-                conn = self.engine.connect()
-            except DBAPIError as error:
-                raise translate(error) from error
+            # The spare (below) or a pooled connection; not _connect's generator-based context
+            # manager: this frame wraps every stock operation, and that cost a few µs of each.
+            generation = self._pool_generation
+            conn = self._take_spare()
+            if conn is None:
+                try:
+                    conn = self.engine.connect()
+                except DBAPIError as error:
+                    raise translate(error) from error
             try:
                 try:
                     # Its context manager, not commit(): a failed COMMIT must roll back before the
                     # connection goes back to the pool, or the retry would continue its transaction.
                     with conn.begin():
                         result = work(conn)
-                finally:
-                    conn.close()
+                except BaseException:
+                    conn.close()  # never kept after an error: the pool resets or discards it
+                    raise
             except DBAPIError as error:
                 if attempt < self.max_attempts and is_retryable(error):
                     time.sleep(min(0.5, 0.01 * 2**attempt) * (0.5 + random.random()))
                     continue
                 raise translate(error) from error
+            self._keep_spare(conn, generation)
             if isinstance(result, AfterCommit):
                 raise result.error
             return result
         raise AssertionError("unreachable")
+
+    # The spare: one connection, fresh from a committed transaction, that the next run() on any
+    # thread takes instead of a pool checkout and checkin, which cost about as much client CPU as
+    # the rest of a stock operation's Python. There is never more than one per Database, so the
+    # pool's limits hold as before; it is returned to the pool after SPARE_IDLE_S, and on dispose().
+    # A spare the server dropped meanwhile fails its first statement as a disconnect, which run()
+    # retries on a pooled connection, as for a pooled connection used within PG_PING_AFTER_IDLE_S.
+
+    def _take_spare(self) -> Connection | None:
+        with self._spare_lock:
+            spare = self._spare
+            self._spare = None
+        if spare is None:
+            return None
+        conn, since = spare
+        if time.monotonic() - since <= SPARE_IDLE_S:
+            return conn
+        # Idle since it became the spare: the idle ping (PostgreSQL) must see that time, not now.
+        conn.connection.info[_SPARE_SINCE] = since
+        conn.close()
+        return None
+
+    def _keep_spare(self, conn: Connection, generation: int) -> None:
+        spare = (conn, time.monotonic())
+        with self._spare_lock:
+            if self._spare is None and generation == self._pool_generation:
+                self._spare = spare
+                return
+        conn.close()
 
     @contextmanager
     def _connect(self, *, read_only: bool) -> Iterator[Connection]:
@@ -221,7 +270,16 @@ class Database:
             conn.close()
 
     def dispose(self) -> None:
-        """Close every pooled connection; call it when done (or use the Database as a context)."""
+        """Close every pooled connection; call it when done (or use the Database as a context).
+
+        The Database stays usable: its next transaction connects again.
+        """
+        with self._spare_lock:
+            spare = self._spare
+            self._spare = None
+            self._pool_generation += 1
+        if spare is not None:
+            spare[0].close()
         self.engine.dispose()
 
     def __enter__(self) -> Database:

@@ -108,7 +108,12 @@ def clean_text(
     value: object, *, label: str, field: str, max_len: int, required: bool = True
 ) -> str | None:
     """Trimmed text within max_len; None for an empty optional value."""
-    text = "" if value is None else str(value).strip()
+    if value is None:
+        text = ""
+    elif type(value) is str:
+        text = value.strip()
+    else:
+        text = str(value).strip()
     if not text:
         if required:
             raise ValidationError(f"{label} cannot be empty.", field=field)
@@ -117,7 +122,8 @@ def clean_text(
         raise ValidationError(
             f"{label} is too long: {len(text)} characters, at most {max_len}.", field=field
         )
-    if _CONTROL.search(text):
+    # Printable ASCII (a typed SKU or code) has no control character: no need for the search.
+    if not (text.isascii() and text.isprintable()) and _CONTROL.search(text):
         raise ValidationError(f"{label} contains control characters.", field=field)
     return text
 

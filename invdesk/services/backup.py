@@ -122,6 +122,6 @@ def restore(db: Database, source: str | Path, actor: Actor) -> BackupInfo:
             backup_conn.close()
     finally:
         raw.close()  # type: ignore[attr-defined]
-    db.engine.dispose()  # no pooled connection keeps a view of the old file
+    db.dispose()  # no pooled (or spare) connection keeps a view of the old file
     migrate.ensure_current(db)
     return info

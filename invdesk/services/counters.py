@@ -129,7 +129,8 @@ def _row(conn: Connection, stmt: Direct, params: dict[str, int]) -> Level | None
 
 def take(conn: Connection, product_id: int, warehouse_id: int, qty: int) -> Level | None:
     """Remove qty from on hand if that many are available (not reserved); None if not."""
-    return _row(conn, _TAKE, {"pid": product_id, "wid": warehouse_id, "qty": qty})
+    row = _TAKE.first(conn, {"pid": product_id, "wid": warehouse_id, "qty": qty})
+    return None if row is None else Level(*row)
 
 
 def put(
@@ -145,9 +146,11 @@ def put(
     params = {"pid": product_id, "wid": warehouse_id, "put_qty": qty}
     if cost_minor is None:
         params["put_first"] = initial_cost_minor
-        return _row(conn, plain, params)
-    params["put_first"] = params["put_cost"] = cost_minor
-    return _row(conn, costed, params)
+        row = plain.first(conn, params)
+    else:
+        params["put_first"] = params["put_cost"] = cost_minor
+        row = costed.first(conn, params)
+    return None if row is None else Level(*row)
 
 
 def hold(conn: Connection, product_id: int, warehouse_id: int, qty: int) -> Level | None:

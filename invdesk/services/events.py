@@ -123,26 +123,27 @@ class EventBus:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._handlers: list[Handler] = []
+        # Replaced, never changed in place: publish() reads it without taking the lock.
+        self._handlers: tuple[Handler, ...] = ()
 
     def subscribe(self, handler: Handler) -> Callable[[], None]:
         """Call handler(events) after each commit that produced events; returns an unsubscribe."""
         with self._lock:
-            self._handlers.append(handler)
+            self._handlers = (*self._handlers, handler)
 
         def unsubscribe() -> None:
             with self._lock:
                 if handler in self._handlers:
-                    self._handlers.remove(handler)
+                    handlers = list(self._handlers)
+                    handlers.remove(handler)
+                    self._handlers = tuple(handlers)
 
         return unsubscribe
 
     def publish(self, events: list[Event]) -> None:
         if not events:
             return
-        with self._lock:
-            handlers = list(self._handlers)
-        for handler in handlers:
+        for handler in self._handlers:
             try:
                 handler(events)
             except Exception:  # a broken subscriber must not fail a committed operation
@@ -155,6 +156,9 @@ _buses_lock = threading.Lock()
 
 def bus(db: Database) -> EventBus:
     """The event bus of a database (one per engine, so per open database in this process)."""
+    found = _buses.get(db.engine)  # after its first use a bus is only read: no lock needed
+    if found is not None:
+        return found
     with _buses_lock:
         found = _buses.get(db.engine)
         if found is None:
@@ -184,14 +188,15 @@ def run[T](db: Database, work: Callable[[Connection], T | AfterCommit]) -> T:
 
     def attempt(conn: Connection) -> T | _Deferred:
         pending: list[Event] = []
-        conn.info[_KEY] = pending
+        info = conn.info
+        info[_KEY] = pending
         try:
             result = work(conn)
         finally:
             # A dropped connection is invalidated (and discarded); touching its info would raise
             # over the disconnect error that Database.run needs to see to retry.
             if not conn.invalidated:
-                conn.info.pop(_KEY, None)
+                info.pop(_KEY, None)
         committed[:] = pending
         return _Deferred(result.error) if isinstance(result, AfterCommit) else result
 

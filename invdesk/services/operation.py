@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from invdesk.db.engine import AfterCommit, Database
 from invdesk.domain.catalog import REASON_MAX, REFERENCE_MAX
@@ -19,8 +18,7 @@ from invdesk.services.requests import claim, fingerprint
 Apply = Callable[[ledger.Op], tuple[MovementView, ...] | AfterCommit]
 
 
-@dataclass(frozen=True)
-class ParsedLine:
+class ParsedLine(NamedTuple):
     code: str
     qty: int
     cost_minor: int | None
@@ -31,6 +29,12 @@ class ParsedLine:
 
 
 def parse_lines(lines: tuple[Line, ...], *, with_cost: bool = False) -> list[ParsedLine]:
+    if len(lines) == 1 and (with_cost is False or lines[0].unit_cost in (None, "")):
+        # The common document, one line without a cost: the loop below with its labels written out.
+        line = lines[0]
+        code = clean_text(line.product, label="SKU or barcode", field="product", max_len=64)
+        assert code is not None
+        return [ParsedLine(code, parse_quantity(line.qty, label="Quantity"), None, 1)]
     if not lines:
         raise ValidationError("Add at least one line (a product and a quantity).", field="lines")
     if len(lines) > 1000:
@@ -68,6 +72,8 @@ def checked_units(product: ProductRef, line: ParsedLine) -> int:
 
 
 def text(value: object, label: str, field: str, *, long: bool = False) -> str | None:
+    if value is None:
+        return None  # what clean_text gives for it (most documents leave these empty)
     return clean_text(
         value,
         label=label,
@@ -97,8 +103,7 @@ def run_stock_operation(
     return events.run(db, work)
 
 
-@dataclass(frozen=True)
-class Planned:
+class Planned(NamedTuple):
     """A stock operation checked and ready to run: what `run_stock_operation` takes, as a value."""
 
     kind: str

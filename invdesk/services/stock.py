@@ -7,7 +7,6 @@ in a different order lock them in the same order and never deadlock.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -29,6 +28,7 @@ from invdesk.services import counters, ledger
 from invdesk.services.lookup import (
     ProductRef,
     WarehouseRef,
+    new_uuid,
     product_cost_minor,
     product_ref,
     require_active_warehouse,
@@ -80,15 +80,11 @@ def _looked_up(
     return warehouses, _resolved(op.conn, lines)
 
 
-def _standard_cost_minor(conn: Any, product: ProductRef) -> int:
-    return product_cost_minor(conn, product)
-
-
 def _add(
     op: ledger.Op, product: ProductRef, warehouse: WarehouseRef, units: int, cost_minor: int | None
 ) -> counters.Level:
     level = counters.put(
-        op.conn, product.id, warehouse.id, units, cost_minor, _standard_cost_minor(op.conn, product)
+        op.conn, product.id, warehouse.id, units, cost_minor, product_cost_minor(op.conn, product)
     )
     if level is None:
         raise ValidationError(
@@ -216,7 +212,7 @@ def transfer(db: Database, cmd: TransferStock, actor: Actor) -> StockResult:
             lambda found: require_active_warehouse(found[1], field="destination"),
             ("source", "destination"),
         )
-        transfer_id = str(uuid.uuid4())
+        transfer_id = new_uuid()
         rows: list[MovementView] = []
         for product, units, _line in items:
             if destination.id < source.id:
@@ -343,7 +339,7 @@ def plan_adjust(cmd: AdjustStock) -> Planned:
                 f"at most {MAX_ON_HAND:,} units on hand.",
                 field="counted",
             )
-        counters.ensure(op.conn, product.id, warehouse.id, _standard_cost_minor(op.conn, product))
+        counters.ensure(op.conn, product.id, warehouse.id, product_cost_minor(op.conn, product))
         expire_due(op, product, warehouse)
         before = counters.lock(op.conn, product.id, warehouse.id)
         assert before is not None

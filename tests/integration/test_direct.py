@@ -58,3 +58,14 @@ def test_a_direct_statement_joins_the_transaction_of_its_connection(db):
         db.run(insert_then_fail)
     with db.read() as conn:
         assert conn.execute(select(request_t.c.request_id)).scalars().all() == []
+
+
+def test_timestamps_are_processed_per_value_though_the_last_one_is_remembered(db):
+    # The timestamp processor is shared by every Direct statement and remembers its last value.
+    first = datetime(2026, 5, 4, 12, 0, 0, 1, tzinfo=UTC)
+    second = datetime(2026, 5, 4, 13, 0, 0, tzinfo=timezone(timedelta(hours=-3)))
+    for rid, at in (("t-1", first), ("t-2", second), ("t-3", first), ("t-4", first)):
+        db.run(lambda conn, rid=rid, at=at: _INSERT.run(conn, _values(rid, at)))
+    with db.read() as conn:
+        stored = conn.execute(select(request_t.c.request_id, request_t.c.at).order_by("request_id"))
+        assert stored.all() == [("t-1", first), ("t-2", second), ("t-3", first), ("t-4", first)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 
 import psycopg
 import pytest
@@ -174,24 +175,53 @@ def test_every_operation_whose_acknowledgement_is_lost_applies_once(shelf, monke
     assert verify.verify(shelf, support.ACTOR) == []
 
 
+def _terminate(db, *pids: int) -> None:
+    url = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(url, autocommit=True) as admin:
+        for pid in pids:
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+
+
 def _drop_pooled_connection(db):
     """Terminate, from outside the pool, the server side of the (one) pooled connection."""
     with db.engine.connect() as conn:
         victim = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
-    url = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(url, autocommit=True) as admin:
-        admin.execute("SELECT pg_terminate_backend(%s)", (victim,))
+    _terminate(db, victim)
+
+
+def _spare_pid(db) -> int:
+    """The server process of the spare connection Database.run kept from its last transaction."""
+    assert db._spare is not None
+    return db._spare[0].connection.dbapi_connection.info.backend_pid
 
 
 @pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)  # a server-side drop
 def test_a_busy_pooled_connection_the_server_dropped_is_retried_and_applies_once(shelf):
     """A recently used connection is not pinged: the operation fails as a disconnect, is retried."""
     rows = support.ledger_count(shelf)
+    # Both connections the database holds: the spare the issue starts on, and the pooled one.
+    spare = _spare_pid(shelf)
     _drop_pooled_connection(shelf)
+    _terminate(shelf, spare)
     result = stock.issue(shelf, IssueStock("MAIN", (Line("SKU-1", 2),)), support.ACTOR)
     assert not result.replayed and len(result.movements) == 1
     assert support.on_hand(shelf, "SKU-1") == (8, 0)
     assert support.ledger_count(shelf) == rows + 1
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)  # a server-side drop
+def test_an_idle_spare_the_server_dropped_goes_back_to_the_pool_and_is_pinged(shelf, monkeypatch):
+    """A spare idle too long returns to the pool as idle since its last use, so it is pinged."""
+    shelf.dispose()
+    stock.receive(shelf, ReceiveStock("MAIN", (Line("SKU-1", 1),)), support.ACTOR)
+    _terminate(shelf, _spare_pid(shelf))  # the only connection: the pool itself holds none
+    monkeypatch.setattr(engine_module, "SPARE_IDLE_S", 0.05)
+    monkeypatch.setattr(engine_module, "PG_PING_AFTER_IDLE_S", 0.05)
+    time.sleep(0.1)
+    shelf.max_attempts = 1  # no retry: only the ping on checkout can replace it
+    result = stock.issue(shelf, IssueStock("MAIN", (Line("SKU-1", 2),)), support.ACTOR)
+    assert len(result.movements) == 1
+    assert support.on_hand(shelf, "SKU-1") == (9, 0)
 
 
 @pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)  # a server-side drop
