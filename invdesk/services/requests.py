@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import json.encoder
-from collections.abc import Callable
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, select
@@ -35,31 +32,11 @@ _UNCLAIM = delete(request_t).where(_r.request_id == bindparam("rid"))
 
 # What json.dumps(..., sort_keys=True, default=str, separators=(",", ":")) builds on every call.
 _ENCODER = json.JSONEncoder(sort_keys=True, default=str, separators=(",", ":"))
-# And the C encoder that JSONEncoder.encode builds on every call, with _ENCODER's settings (its
-# arguments as JSONEncoder.iterencode passes them): a third of the cost. A payload is a fresh tree of
-# lists, so the circular-reference check (markers) is left out. Used only if it is there, takes
-# those arguments and encodes a sample exactly as _ENCODER does; otherwise _ENCODER it is.
-_C_ENCODE: Callable[[Any, int], tuple[str, ...]] | None = None
-_SAMPLE = ["kind", {"b": [1, None, True, 1.5], "a": 'é\u2028"', "c": Decimal("1.50")}]
-try:
-    _candidate = getattr(json.encoder, "c_make_encoder", None)(  # type: ignore[misc]
-        None, str, json.encoder.encode_basestring_ascii, None, ":", ",", True, False, True
-    )
-    if "".join(_candidate(_SAMPLE, 0)) == _ENCODER.encode(_SAMPLE):
-        _C_ENCODE = _candidate
-except TypeError:  # no accelerator (None is not callable), or other arguments
-    pass
-
-
-def _json(value: Any) -> str:
-    if _C_ENCODE is None:
-        return _ENCODER.encode(value)
-    return "".join(_C_ENCODE(value, 0))
 
 
 def fingerprint(kind: str, payload: Any) -> str:
     """A stable digest of what an operation asks for, to tell a true retry from a reused id."""
-    text = _json([kind, payload])
+    text = _ENCODER.encode([kind, payload])
     return hashlib.sha256(text.encode()).hexdigest()
 
 
