@@ -7,6 +7,7 @@ in a different order lock them in the same order and never deadlock.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -28,7 +29,6 @@ from invdesk.services import counters, ledger
 from invdesk.services.lookup import (
     ProductRef,
     WarehouseRef,
-    new_uuid,
     product_cost_minor,
     product_ref,
     require_active_warehouse,
@@ -212,7 +212,7 @@ def transfer(db: Database, cmd: TransferStock, actor: Actor) -> StockResult:
             lambda found: require_active_warehouse(found[1], field="destination"),
             ("source", "destination"),
         )
-        transfer_id = new_uuid()
+        transfer_id = str(uuid.uuid4())
         rows: list[MovementView] = []
         for product, units, _line in items:
             if destination.id < source.id:

@@ -176,15 +176,3 @@ def test_since_refuses_what_is_not_a_date(typed):
         parse_since(typed, field="until")
 
     assert caught.value.field == "until"
-
-
-def test_new_request_ids_are_version_4_uuids():
-    import uuid
-
-    from invdesk.services.lookup import new_uuid
-
-    ids = {new_uuid() for _ in range(1000)}
-    assert len(ids) == 1000
-    for text in ids:
-        parsed = uuid.UUID(text)
-        assert (parsed.version, parsed.variant, str(parsed)) == (4, uuid.RFC_4122, text)
