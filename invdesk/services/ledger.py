@@ -51,10 +51,6 @@ _RECORD = Direct(
 )
 
 
-_new_view = object.__new__
-assert not hasattr(MovementView, "__post_init__") and not hasattr(MovementView, "__slots__")
-
-
 class Op(NamedTuple):
     """One stock operation in progress: its transaction, who, when, and its request id."""
 
@@ -104,11 +100,7 @@ def record(
     row = _RECORD.first(op.conn, values)
     assert row is not None
     new_id, alerts_may_change = row
-    view = _new_view(MovementView)
-    # MovementView(...) without its frozen __init__ (an object.__setattr__ per field, 17 of them:
-    # about 2 µs, a tenth of what recording a row costs in Python). Every field is set here; the
-    # class has no __post_init__ and no __slots__ (checked at import), so the view is the same.
-    view.__dict__.update(
+    view = MovementView(
         id=new_id,
         kind=kind,
         sku=product.sku,
