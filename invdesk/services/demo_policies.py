@@ -19,7 +19,9 @@ DEMO_POLICIES = (
     SetPolicy("EAST", PolicyRule(PolicyKind.MIN_MAX, point=4, level=20)),
     SetPolicy("WEST", PolicyRule(PolicyKind.REORDER_POINT, point=2, qty=12)),
     SetPolicy("SHOP", PolicyRule(PolicyKind.MIN_MAX, point=3, level=12)),
-    SetPolicy("SHOP", PolicyRule(PolicyKind.REORDER_POINT, point=3, qty=12), category="Food"),
+    # Food sells fast in the shop: reordered earlier than the shop's default. High enough that
+    # some Food rows are always below it, so the demo shows a category override at work.
+    SetPolicy("SHOP", PolicyRule(PolicyKind.REORDER_POINT, point=5, qty=15), category="Food"),
 )
 
 
