@@ -81,6 +81,7 @@ from invdesk.domain.security import Actor
 from invdesk.domain.stock import IssueStock, Line, ReceiveStock, TransferStock
 from invdesk.domain.validation import MAX_ON_HAND
 from invdesk.services import stock
+from invdesk.services.ledger import _COLUMNS as LEDGER_COLUMNS
 from invdesk.services.ledger import movement_t
 from invdesk.services.lookup import product_t, warehouse_t
 from invdesk.services.verify import verify
@@ -366,23 +367,8 @@ def check_raw_sql() -> None:
                 raise AssertionError(f"raw {dialect.name} {name} is not what ours sends:\n{sent}")
 
 
-_MOVEMENT_COLUMNS = [
-    "kind",
-    "product_id",
-    "warehouse_id",
-    "qty",
-    "reserved_delta",
-    "units",
-    "balance_after",
-    "unit_cost",
-    "reference",
-    "reason",
-    "user",
-    "at",
-    "request_id",
-    "transfer_id",
-    "reservation_id",
-]
+# The ledger INSERT's columns, in the order the compiled statement binds them (checked above).
+_MOVEMENT_COLUMNS = list(LEDGER_COLUMNS)
 
 
 def _sqlite_time(at: datetime) -> str:
