@@ -69,3 +69,48 @@ def test_a_failing_connection_opens_the_dialog_with_the_reason(fake_dialog):
     (opened,) = fake_dialog.opened
     assert "does not answer" in str(opened["message"])
     assert opened["save"] is False  # a --db flag is for this run only
+
+
+def test_a_session_ended_by_an_admin_returns_to_the_login_with_the_reason(monkeypatch, tmp_path):
+    """launch(): the window closes with a message -> log in again (the message shown) -> work on."""
+    from invdesk.domain.security import Actor, Role
+
+    logins, windows = [], []
+
+    class FakeLogin:
+        def __init__(self, db):
+            self.actor = Actor("ann", Role.CLERK)
+            self.errors = []
+            logins.append(self)
+
+        def show_error(self, text):
+            self.errors.append(text)
+
+        def exec(self):
+            return launch.QDialog.DialogCode.Accepted
+
+    class FakeWindow:
+        def __init__(self, db, actor):
+            # The first session is ended by an admin; the second ends normally.
+            self.ended_message = "ann was deactivated" if not windows else None
+            windows.append(self)
+
+        def show(self):
+            pass
+
+    class FakeApp:
+        def exec(self):
+            return 7
+
+    db = launch.open_at_start(f"sqlite:///{tmp_path}/shop.db", {})
+    monkeypatch.setattr(launch, "make_app", lambda: FakeApp())
+    monkeypatch.setattr(launch, "open_at_start", lambda url: db)
+    monkeypatch.setattr(launch, "LoginDialog", FakeLogin)
+    monkeypatch.setattr(launch, "MainWindow", FakeWindow)
+    monkeypatch.setattr(launch.first_run, "offer_demo", lambda window: None)
+    monkeypatch.setattr(launch.crash, "install_excepthook", lambda: None)
+    monkeypatch.setattr(launch.crash, "setup_logging", lambda: None)
+
+    assert launch.launch(None) == 7
+    assert len(logins) == 2 and len(windows) == 2
+    assert logins[0].errors == [] and logins[1].errors == ["ann was deactivated"]
