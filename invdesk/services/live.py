@@ -296,15 +296,19 @@ class ChangeListener:
             def fetch(sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
                 return list(cursor.execute(sql.replace("{p}", "?"), params).fetchall())
 
-            version = None
-            self._set_online(True)
-            while not self._stop.wait(self._poll if version is not None else 0):
-                cursor.execute("PRAGMA data_version")
-                now = cursor.fetchone()
+            def look(version: Any) -> Any:
+                now = cursor.execute("PRAGMA data_version").fetchone()
                 if now != version:
                     cursor.execute(WATERMARK_SQL)
                     self._compare(tuple(cursor.fetchone() or ()), "check", fetch)
-                    version = now
+                return now
+
+            # The starting point is read before going online: a commit made as soon as the
+            # listener says it is online must count as a change, not as where it started.
+            version = look(None)
+            self._set_online(True)
+            while not self._stop.wait(self._poll):
+                version = look(version)
             cursor.close()
         finally:
             raw.close()
