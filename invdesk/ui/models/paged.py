@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from invdesk.domain.browse import Page, PageRequest
+from invdesk.domain.security import Actor
+from invdesk.services.database import Database
 from invdesk.ui.background import Background
 
 log = logging.getLogger(__name__)
@@ -247,3 +250,38 @@ class PagedTableModel(QAbstractTableModel):
     @property
     def cached_pages(self) -> list[int]:
         return list(self._pages)
+
+
+class QueryTableModel(PagedTableModel):
+    """A paged table over one query value (filters and sort) of a browse service: a new query
+    reloads, a header click sorts by that column's key in `SORTS`."""
+
+    SORTS: Mapping[int, Any] = {}
+    """Column -> the query's sort key; columns not listed do not sort."""
+
+    def __init__(
+        self,
+        db: Database,
+        actor: Actor,
+        query: Any,
+        parent: Any = None,
+        background: Background | None = None,
+    ) -> None:
+        super().__init__(parent, background)
+        self._db, self._actor = db, actor
+        self.query = query
+
+    def set_query(self, query: Any) -> None:
+        if query != self.query:
+            self.query = query
+            self.reload()
+
+    @property
+    def descending(self) -> bool:  # type: ignore[override]
+        return bool(self.query.descending)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        by = self.SORTS.get(column)
+        if by is not None:
+            descending = order == Qt.SortOrder.DescendingOrder
+            self.set_query(replace(self.query, sort=by, descending=descending))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -15,7 +14,7 @@ from invdesk.services import browse
 from invdesk.services.database import Database
 from invdesk.ui.background import Background
 from invdesk.ui.models.columns import ColumnData, money, qty
-from invdesk.ui.models.paged import PagedTableModel
+from invdesk.ui.models.paged import QueryTableModel
 
 
 class Column(enum.IntEnum):
@@ -68,22 +67,17 @@ def _display(row: ProductRow, column: Column) -> str:
             return qty(row.on_hand)
 
 
-class ProductTableModel(ColumnData, PagedTableModel):
+class ProductTableModel(ColumnData, QueryTableModel):
     COLUMNS = Column
     HEADERS = HEADERS
     NUMERIC = _NUMERIC
+    SORTS = SORTS
+    query: ProductQuery
 
     def __init__(
         self, db: Database, actor: Actor, parent: Any = None, background: Background | None = None
     ) -> None:
-        super().__init__(parent, background)
-        self._db, self._actor = db, actor
-        self.query = ProductQuery()
-
-    def set_query(self, query: ProductQuery) -> None:
-        if query != self.query:
-            self.query = query
-            self.reload()
+        super().__init__(db, actor, ProductQuery(), parent, background)
 
     def count(self) -> int:
         return browse.count_products(self._db, self._actor, self.query)
@@ -91,21 +85,11 @@ class ProductTableModel(ColumnData, PagedTableModel):
     def fetch(self, request: PageRequest) -> Page[ProductRow]:
         return browse.product_page(self._db, self._actor, self.query, request)
 
-    @property
-    def descending(self) -> bool:  # type: ignore[override]
-        return self.query.descending
-
     def row_ids(self, row: Any) -> tuple[Any, ...]:
         return (row.id,)
 
     def fetch_rows(self, ids: frozenset[Any]) -> Page[ProductRow]:
         return browse.product_rows(self._db, self._actor, self.query, sorted(ids))
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        by = SORTS.get(Column(column))
-        if by is not None:
-            descending = order == Qt.SortOrder.DescendingOrder
-            self.set_query(replace(self.query, sort=by, descending=descending))
 
     def display(self, row: Any, column: Any) -> str:
         return _display(row, column)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -15,7 +14,7 @@ from invdesk.services import browse
 from invdesk.services.database import Database
 from invdesk.ui.background import Background
 from invdesk.ui.models.columns import ColumnData, money, qty
-from invdesk.ui.models.paged import PagedTableModel
+from invdesk.ui.models.paged import QueryTableModel
 
 
 class Column(enum.IntEnum):
@@ -78,32 +77,23 @@ def _display(row: StockRow, column: Column) -> str:
             return money(row.avg_cost)
 
 
-class StockLevelModel(ColumnData, PagedTableModel):
+class StockLevelModel(ColumnData, QueryTableModel):
     COLUMNS = Column
     HEADERS = HEADERS
     NUMERIC = _NUMERIC
+    SORTS = SORTS
+    query: StockQuery
 
     def __init__(
         self, db: Database, actor: Actor, parent: Any = None, background: Background | None = None
     ) -> None:
-        super().__init__(parent, background)
-        self._db, self._actor = db, actor
-        self.query = StockQuery()
-
-    def set_query(self, query: StockQuery) -> None:
-        if query != self.query:
-            self.query = query
-            self.reload()
+        super().__init__(db, actor, StockQuery(), parent, background)
 
     def count(self) -> int:
         return browse.count_stock(self._db, self._actor, self.query)
 
     def fetch(self, request: PageRequest) -> Page[StockRow]:
         return browse.stock_page(self._db, self._actor, self.query, request)
-
-    @property
-    def descending(self) -> bool:  # type: ignore[override]
-        return self.query.descending
 
     def row_ids(self, row: Any) -> tuple[Any, ...]:
         return (("level", row.product_id, row.warehouse_id), ("product", row.product_id))
@@ -119,12 +109,6 @@ class StockLevelModel(ColumnData, PagedTableModel):
         self.refresh_rows(
             [("level", int(p), int(w)) for p, w in levels] + [("product", int(p)) for p in products]
         )
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        by = SORTS.get(Column(column))
-        if by is not None:
-            descending = order == Qt.SortOrder.DescendingOrder
-            self.set_query(replace(self.query, sort=by, descending=descending))
 
     def display(self, row: Any, column: Any) -> str:
         return _display(row, column)
