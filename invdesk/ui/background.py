@@ -218,6 +218,42 @@ class Background(QObject):
         return self._pool.waitForDone(msecs)
 
 
+class Newest:
+    """The background reads of one view, of which only the newest counts.
+
+    A page refreshed again while its last read still runs (a filter typed, a live change) must
+    end up showing the newer result, whichever read finishes first: an older result arriving
+    later is dropped, and so is its failure."""
+
+    def __init__(self, parent: QWidget, runner: Background | None = None) -> None:
+        self._parent, self._runner = parent, runner
+        self._count = 0
+
+    def run(
+        self,
+        work: Callable[[], Any],
+        on_success: Callable[[Any], None],
+        on_failure: Callable[[BaseException], None] | None = None,
+    ) -> Job:
+        self._count += 1
+        mine = self._count
+
+        def succeeded(result: Any) -> None:
+            if mine == self._count:
+                on_success(result)
+
+        def failed(error: BaseException) -> None:
+            if mine != self._count:
+                return
+            if on_failure is not None:
+                on_failure(error)
+            else:
+                show_error(self._parent, error)
+
+        runner = self._runner or default()
+        return runner.run(work, succeeded, failed, parent=self._parent)
+
+
 _default: Background | None = None
 
 

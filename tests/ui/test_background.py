@@ -111,3 +111,31 @@ def test_a_result_for_a_widget_closed_meanwhile_is_dropped(qtbot):
     with qtbot.waitSignal(job.finished, timeout=5000):
         pass
     assert shown == [] and runner.busy == 0
+
+
+def test_an_older_read_finishing_last_does_not_overwrite_the_newer_one(qtbot):
+    """A page refreshed twice: the first read is slow, the second quick; the page keeps the second."""
+    from PySide6.QtWidgets import QLabel
+
+    from invdesk.ui.background import Newest
+
+    runner = Background(pool=QThreadPool())
+    label = QLabel()
+    qtbot.addWidget(label)
+    reads = Newest(label, runner)
+    release = threading.Event()
+    shown: list[str] = []
+
+    def slow():
+        release.wait(10)
+        return "old"
+
+    first = reads.run(slow, shown.append)
+    second = reads.run(lambda: "new", shown.append)
+    with qtbot.waitSignal(second.finished, timeout=5000):
+        pass
+    release.set()
+    with qtbot.waitSignal(first.finished, timeout=5000):
+        pass
+
+    assert shown == ["new"]

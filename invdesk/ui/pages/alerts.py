@@ -52,7 +52,7 @@ class AlertsPage(QWidget):
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db, self._actor = db, actor
-        self._reads = 0
+        self._reads = background.Newest(self)
         self.status_filter = QComboBox(self)
         self.status_filter.addItems(list(STATUS_FILTERS))
         self.warehouse_filter = QComboBox(self)
@@ -102,8 +102,6 @@ class AlertsPage(QWidget):
         code = self.warehouse_filter.currentData()
         kind = AlertKind(found) if (found := self.kind_filter.currentData()) else None
         db, actor = self._db, self._actor
-        self._reads += 1
-        read = self._reads
 
         def work() -> tuple[list[AlertView], int]:
             listed = alerts.list_alerts(
@@ -112,8 +110,6 @@ class AlertsPage(QWidget):
             return listed, alerts.alert_badge_count(db, actor)
 
         def show(result: tuple[list[AlertView], int]) -> None:
-            if read != self._reads:
-                return  # a newer read is on its way
             found, count = result
             reselect(self.table, lambda: self.model.set_rows(found), lambda a: a.id)
             self.count_label.setText(f"{count:,} open")
@@ -121,7 +117,7 @@ class AlertsPage(QWidget):
             self._selection_changed()
             self.loaded.emit()
 
-        background.default().run(work, show, parent=self)
+        self._reads.run(work, show)
 
     @Slot(frozenset, object)
     def on_changed(self, kinds: frozenset[str], ids: Any = None) -> None:

@@ -37,6 +37,7 @@ class AuditPage(QWidget):
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._reads = background.Newest(self)
         self._db, self._actor = db, actor
         self.user = QLineEdit()
         self.user.setPlaceholderText("any user")
@@ -95,9 +96,7 @@ class AuditPage(QWidget):
             return
         db, actor, wanted = self._db, self._actor, self.current_filter()
         self.status.setText("Loading…")
-        background.default().run(
-            lambda: audit.list_audit(db, actor, wanted), self._show, self._failed, parent=self
-        )
+        self._reads.run(lambda: audit.list_audit(db, actor, wanted), self._show, self._failed)
 
     def _failed(self, error: BaseException) -> None:
         if not isinstance(error, InvdeskError):

@@ -45,6 +45,7 @@ class DashboardPage(Page):
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(db, actor, parent)
+        self._reads = background.Newest(self)
         grid = QGridLayout()
         grid.setSpacing(12)
         self.values: dict[str, QLabel] = {}
@@ -80,7 +81,7 @@ class DashboardPage(Page):
         self.body.addWidget(self.table, 1)
 
     def refresh(self) -> None:
-        background.default().run(self._read, self._show_all, parent=self)
+        self._reads.run(self._read, self._show_all)
 
     def on_changed(self, kinds: frozenset[str], ids: Any = None) -> None:
         """Connected to LiveUpdates.changed: another PC (or this one) changed something shown."""

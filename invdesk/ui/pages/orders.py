@@ -49,7 +49,7 @@ class OrdersPage(QWidget):
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db, self._actor = db, actor
-        self._reads = 0
+        self._reads = background.Newest(self)
         now = db.now
         self.orders_model = RowsModel(
             (
@@ -143,8 +143,6 @@ class OrdersPage(QWidget):
     def refresh(self) -> None:
         """Read orders and reservations off the GUI thread; the newest read wins."""
         db, actor = self._db, self._actor
-        self._reads += 1
-        read = self._reads
 
         def work() -> tuple[list[OrderView], list[ReservationView]]:
             return (
@@ -153,8 +151,6 @@ class OrdersPage(QWidget):
             )
 
         def show(result: tuple[list[OrderView], list[ReservationView]]) -> None:
-            if read != self._reads:
-                return  # a newer read is on its way
             found, holds = result
             reselect(self.orders_table, lambda: self.orders_model.set_rows(found), _order_key)
             reselect(
@@ -165,7 +161,7 @@ class OrdersPage(QWidget):
             self._update_buttons()
             self.loaded.emit()
 
-        background.default().run(work, show, parent=self)
+        self._reads.run(work, show)
 
     @Slot(frozenset, object)
     def on_changed(self, kinds: frozenset[str], ids: Any = None) -> None:

@@ -22,6 +22,7 @@ class ReservationsPage(Page):
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(db, actor, parent)
+        self._reads = background.Newest(self)
         self.model = reservation_model(self)
         self.state = QComboBox(self)
         self.state.addItem("Active holds", ReservationStatus.ACTIVE.value)
@@ -45,10 +46,8 @@ class ReservationsPage(Page):
     def refresh(self) -> None:
         value = self.state.currentData()
         status = ReservationStatus(value) if value else None
-        background.default().run(
-            lambda: reservations.list_reservations(self.db, self.actor, status, LIMIT),
-            self._show,
-            parent=self,
+        self._reads.run(
+            lambda: reservations.list_reservations(self.db, self.actor, status, LIMIT), self._show
         )
 
     def _show(self, rows: list[ReservationView]) -> None:

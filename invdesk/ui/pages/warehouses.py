@@ -21,6 +21,7 @@ class WarehousesPage(Page):
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(db, actor, parent)
+        self._reads = background.Newest(self)
         self.model = warehouse_model(self)
         self.table = make_table(self.model, self)
         set_widths(
@@ -33,9 +34,7 @@ class WarehousesPage(Page):
         self.table.activated.connect(self._open)
 
     def refresh(self) -> None:
-        background.default().run(
-            lambda: browse.warehouse_totals(self.db, self.actor), self._show, parent=self
-        )
+        self._reads.run(lambda: browse.warehouse_totals(self.db, self.actor), self._show)
 
     def _show(self, rows: list[WarehouseTotals]) -> None:
         self.model.set_rows(rows)
