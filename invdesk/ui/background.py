@@ -254,6 +254,24 @@ class Newest:
         return runner.run(work, succeeded, failed, parent=self._parent)
 
 
+def run_or_call(
+    runner: Background | None,
+    work: Callable[[], Any],
+    on_success: Callable[[Any], None],
+    on_failure: Callable[[BaseException], None],
+) -> None:
+    """With a runner, off the GUI thread; without one (a model used on its own), right here."""
+    if runner is not None:
+        runner.run(work, on_success, on_failure)
+        return
+    try:
+        result = work()
+    except Exception as error:
+        on_failure(error)
+    else:
+        on_success(result)
+
+
 _default: Background | None = None
 
 

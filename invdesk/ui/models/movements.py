@@ -13,7 +13,7 @@ from invdesk.domain.security import Actor
 from invdesk.domain.stock import LedgerFilter, MovementKind, MovementView
 from invdesk.services import queries
 from invdesk.services.database import Database
-from invdesk.ui.background import Background
+from invdesk.ui.background import Background, run_or_call
 from invdesk.ui.models.columns import (
     ColumnData,
     Index,
@@ -132,13 +132,7 @@ class MovementModel(ColumnData, QAbstractTableModel):
             self.endResetModel()
             self.loaded.emit(len(rows))
 
-        if self._background is None:
-            try:
-                apply(work())
-            except Exception as error:
-                self._fail(error)
-        else:
-            self._background.run(work, apply, self._fail)
+        run_or_call(self._background, work, apply, self._fail)
 
     def _fail(self, error: BaseException) -> None:
         self.beginResetModel()

@@ -18,7 +18,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from invdesk.domain.browse import Page, PageRequest
 from invdesk.domain.security import Actor
 from invdesk.services.database import Database
-from invdesk.ui.background import Background
+from invdesk.ui.background import Background, run_or_call
 
 log = logging.getLogger(__name__)
 Index = QModelIndex | QPersistentModelIndex
@@ -94,15 +94,7 @@ class PagedTableModel(QAbstractTableModel):
             self._rereading = False  # the rows shown stay; the next change or check reads again
             self.failed.emit(error)
 
-        if self._background is not None:
-            self._background.run(lambda: self.fetch_rows(ids), then, failed)
-            return
-        try:
-            page = self.fetch_rows(ids)
-        except Exception as error:
-            failed(error)
-        else:
-            then(page)
+        run_or_call(self._background, lambda: self.fetch_rows(ids), then, failed)
 
     def _apply(self, ids: frozenset[Any], fresh: Page[Any]) -> None:
         found: dict[Any, tuple[Any, Any]] = {}
@@ -189,15 +181,7 @@ class PagedTableModel(QAbstractTableModel):
         self._run(work, show)
 
     def _run(self, work: Callable[[], Any], then: Callable[[Any], None]) -> None:
-        if self._background is not None:
-            self._background.run(work, then, self._fail)
-            return
-        try:
-            result = work()
-        except Exception as error:
-            self._fail(error)
-        else:
-            then(result)
+        run_or_call(self._background, work, then, self._fail)
 
     def _fail(self, error: BaseException) -> None:
         self.beginResetModel()
