@@ -49,41 +49,37 @@ class StockChanged(Event):
 
 
 @dataclass(frozen=True)
-class AlertRaised(Event):
+class AlertEvent(Event):
+    """An alert of one stock row changed; other PCs re-read that alert."""
+
     alert_id: int
     product_id: int
     warehouse_id: int
+
+    @property
+    def kind(self) -> str:
+        return "alert"
+
+    @property
+    def key(self) -> object:
+        return self.alert_id
+
+
+@dataclass(frozen=True)
+class AlertRaised(AlertEvent):
     sku: str
     warehouse: str
     alert_kind: str
     available: int
 
-    @property
-    def kind(self) -> str:
-        return "alert"
 
-    @property
-    def key(self) -> object:
-        return self.alert_id
+@dataclass(frozen=True)
+class AlertResolved(AlertEvent):
+    pass
 
 
 @dataclass(frozen=True)
-class AlertResolved(Event):
-    alert_id: int
-    product_id: int
-    warehouse_id: int
-
-    @property
-    def kind(self) -> str:
-        return "alert"
-
-    @property
-    def key(self) -> object:
-        return self.alert_id
-
-
-@dataclass(frozen=True)
-class AlertAcknowledged(AlertResolved):
+class AlertAcknowledged(AlertEvent):
     pass
 
 
