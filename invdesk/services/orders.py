@@ -13,7 +13,6 @@ from invdesk.db.models import SalesOrder, SalesOrderLine, table_of
 from invdesk.domain.errors import DuplicateRequest, NotFound, ValidationError
 from invdesk.domain.orders import Channel, OrderLineView, OrderStatus, OrderView, PlaceOrder
 from invdesk.domain.security import Actor, Permission, require
-from invdesk.domain.stock import MovementKind, ReservationStatus
 from invdesk.domain.validation import parse_quantity, required_text
 from invdesk.services import events, ledger, reservations
 from invdesk.services.lookup import (
@@ -75,46 +74,21 @@ def _hold(
     require_active_warehouse(warehouse)
     product = product_ref(conn, code)
     units = qty * product.pack_qty
-    level = reservations.hold_units(
-        op,
+    line_rid = f"{op.request_id}/{n}"
+    claim(conn, line_rid, "reserve", fingerprint("order-line", [op.request_id, n]), op.actor, op.at)
+    hold = reservations.open_hold(
+        ledger.Op(conn, op.actor, op.at, line_rid),
         product,
         warehouse,
         units,
+        ttl,
+        reference,
         lambda available: (
             f"Line {n}: cannot reserve {units:,} of {product.sku} in "
             f"{warehouse.code}, only {available:,} available; nothing was reserved for this order."
         ),
     )
-    line_rid = f"{op.request_id}/{n}"
-    claim(conn, line_rid, "reserve", fingerprint("order-line", [op.request_id, n]), op.actor, op.at)
-    reservation_id = conn.execute(
-        insert(reservations.reservation_t)
-        .values(
-            product_id=product.id,
-            warehouse_id=warehouse.id,
-            qty=units,
-            status=ReservationStatus.ACTIVE.value,
-            reference=reference,
-            user=op.actor.username,
-            created_at=op.at,
-            expires_at=op.at + timedelta(seconds=ttl),
-            request_id=line_rid,
-        )
-        .returning(_r.id)
-    ).scalar_one()
-    line_op = ledger.Op(conn, op.actor, op.at, line_rid)
-    ledger.record(
-        line_op,
-        MovementKind.RESERVE,
-        product,
-        warehouse,
-        qty=0,
-        units=units,
-        reserved_delta=units,
-        balance_after=level.on_hand,
-        reference=reference,
-        reservation_id=reservation_id,
-    )
+    reservation_id = hold.id
     conn.execute(
         insert(line_t).values(
             order_id=order_id,

@@ -131,6 +131,48 @@ def hold_units(
     raise InsufficientStock(refusal(available), available=available, requested=units)
 
 
+def open_hold(
+    op: ledger.Op,
+    product: ProductRef,
+    warehouse: WarehouseRef,
+    units: int,
+    ttl: int,
+    reference: str | None,
+    refusal: Callable[[int], str],
+) -> Row[Any]:
+    """Hold units for `ttl` seconds under the operation's request id: the counters, the
+    reservation row (returned) and its ledger row, in the operation's transaction."""
+    level = hold_units(op, product, warehouse, units, refusal)
+    row = op.conn.execute(
+        insert(reservation_t)
+        .values(
+            product_id=product.id,
+            warehouse_id=warehouse.id,
+            qty=units,
+            status=ReservationStatus.ACTIVE.value,
+            reference=reference,
+            user=op.actor.username,
+            created_at=op.at,
+            expires_at=op.at + timedelta(seconds=ttl),
+            request_id=op.request_id,
+        )
+        .returning(reservation_t)
+    ).one()
+    ledger.record(
+        op,
+        MovementKind.RESERVE,
+        product,
+        warehouse,
+        qty=0,
+        units=units,
+        reserved_delta=units,
+        balance_after=level.on_hand,
+        reference=reference,
+        reservation_id=row.id,
+    )
+    return row
+
+
 def sweep(db: Database, actor: Actor, limit: int = 1000) -> int:
     """Release every hold past its expiry; safe to run on several PCs at once. Returns the count."""
     require(actor, Permission.STOCK)
@@ -202,42 +244,17 @@ def reserve(db: Database, cmd: ReserveStock, actor: Actor) -> ReservationView:
         require_active_warehouse(warehouse)
         product = product_ref(conn, product_code)
         units = qty * product.pack_qty
-        level = hold_units(
+        row = open_hold(
             op,
             product,
             warehouse,
             units,
+            ttl,
+            reference,
             lambda available: (
                 f"Cannot reserve {units:,} of {product.sku} in {warehouse.code}: "
                 f"only {available:,} available."
             ),
-        )
-        row = conn.execute(
-            insert(reservation_t)
-            .values(
-                product_id=product.id,
-                warehouse_id=warehouse.id,
-                qty=units,
-                status=ReservationStatus.ACTIVE.value,
-                reference=reference,
-                user=actor.username,
-                created_at=at,
-                expires_at=at + timedelta(seconds=ttl),
-                request_id=rid,
-            )
-            .returning(reservation_t)
-        ).one()
-        ledger.record(
-            op,
-            MovementKind.RESERVE,
-            product,
-            warehouse,
-            qty=0,
-            units=units,
-            reserved_delta=units,
-            balance_after=level.on_hand,
-            reference=reference,
-            reservation_id=row.id,
         )
         return _view(row, product.sku, warehouse.code)
 
