@@ -63,8 +63,13 @@ KIND_LABELS = {
     MovementKind.RELEASE: "Release",
     MovementKind.EXPIRE: "Expire",
 }
-_NUMERIC = {Column.QTY, Column.BALANCE, Column.UNIT_COST}
+NUMERIC = {Column.QTY, Column.BALANCE, Column.UNIT_COST}
 _IN, _OUT = QColor("#1e7d46"), QColor("#b03a2e")
+
+# Column widths wherever ledger rows are listed (the Movements page, the Dashboard).
+WIDTHS = {Column.AT: 125, Column.KIND: 130, Column.SKU: 85, Column.NAME: 210,
+          Column.WAREHOUSE: 80, Column.QTY: 80, Column.BALANCE: 70, Column.UNIT_COST: 75,
+          Column.REFERENCE: 110}  # fmt: skip
 
 
 def display(row: MovementView, column: Column) -> str:
@@ -98,7 +103,7 @@ def display(row: MovementView, column: Column) -> str:
 class MovementModel(ColumnData, QAbstractTableModel):
     COLUMNS = Column
     HEADERS = HEADERS
-    NUMERIC = _NUMERIC
+    NUMERIC = NUMERIC
 
     loaded = Signal(int)
     failed = Signal(object)

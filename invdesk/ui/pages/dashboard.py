@@ -12,7 +12,7 @@ from invdesk.services import browse, dashboard
 from invdesk.services.database import Database
 from invdesk.ui import background
 from invdesk.ui.models.columns import ListTableModel
-from invdesk.ui.models.movements import HEADERS, Column, display
+from invdesk.ui.models.movements import HEADERS, NUMERIC, WIDTHS, Column, display
 from invdesk.ui.models.rows import RowsModel
 from invdesk.ui.pages.common import table
 from invdesk.ui.widgets import Page, card, make_table, set_widths
@@ -66,16 +66,9 @@ class DashboardPage(Page):
         heading = QLabel("Latest movements", self)
         heading.setObjectName("sectionTitle")
         self.body.addWidget(heading)
-        self.recent = self.movements_model = ListTableModel(
-            Column, HEADERS, display, (Column.QTY, Column.BALANCE, Column.UNIT_COST), self
-        )
+        self.recent = self.movements_model = ListTableModel(Column, HEADERS, display, NUMERIC, self)
         self.table = make_table(self.recent, self)
-        set_widths(
-            self.table,
-            {Column.AT: 125, Column.KIND: 130, Column.SKU: 85, Column.NAME: 210,
-             Column.WAREHOUSE: 80, Column.QTY: 80, Column.BALANCE: 70, Column.UNIT_COST: 75,
-             Column.REFERENCE: 110},
-        )  # fmt: skip
+        set_widths(self.table, WIDTHS)
         for column in (Column.UNIT_COST, Column.USER):  # the Movements page has them
             self.table.hideColumn(column)
         self.body.addWidget(self.table, 1)

@@ -12,7 +12,7 @@ from invdesk.domain.stock import LedgerFilter, MovementKind
 from invdesk.services import warehouses
 from invdesk.services.database import Database
 from invdesk.ui import background
-from invdesk.ui.models.movements import KIND_LABELS, Column, MovementModel
+from invdesk.ui.models.movements import KIND_LABELS, WIDTHS, MovementModel
 from invdesk.ui.widgets import Page, SearchBox, make_table, set_widths
 
 
@@ -53,12 +53,7 @@ class MovementsPage(Page):
         self.filters.addWidget(self.until)
         self.filters.addStretch(1)
         self.table = make_table(self.model, self)
-        set_widths(
-            self.table,
-            {Column.AT: 125, Column.KIND: 130, Column.SKU: 85, Column.NAME: 210,
-             Column.WAREHOUSE: 80, Column.QTY: 80, Column.BALANCE: 70, Column.UNIT_COST: 75,
-             Column.REFERENCE: 110},
-        )  # fmt: skip
+        set_widths(self.table, WIDTHS)
         self.body.addWidget(self.table)
         self.product.search_changed.connect(lambda _t: self.apply())
         for combo in (self.warehouse, self.kind):
