@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -21,11 +18,12 @@ from PySide6.QtWidgets import (
 from invdesk.domain.catalog import REASON_MAX, REFERENCE_MAX
 from invdesk.domain.errors import InvdeskError, ValidationError
 from invdesk.domain.security import Actor
-from invdesk.domain.stock import AdjustStock, StockResult
+from invdesk.domain.stock import AdjustStock
 from invdesk.domain.validation import parse_count
 from invdesk.services import lookups_ui, stock
 from invdesk.services.database import Database
 from invdesk.services.lookups_ui import ScannedCode, StockFigure
+from invdesk.ui.dialogs.posting import PostingDialog
 from invdesk.ui.dialogs.stock_dialogs import NO_WAREHOUSE
 from invdesk.ui.dialogs.widgets import (
     ERROR_COLOR,
@@ -33,18 +31,14 @@ from invdesk.ui.dialogs.widgets import (
     ErrorLabel,
     FieldForm,
     Heading,
-    Runner,
     ScanField,
     WarehouseCombo,
     regex_validator,
-    run_now,
 )
 
 
-class AdjustDialog(QDialog):
+class AdjustDialog(PostingDialog):
     """Type (or scan) a product, pick the warehouse, enter the count; Post records the difference."""
-
-    posted = Signal(object)
 
     def __init__(
         self,
@@ -55,16 +49,10 @@ class AdjustDialog(QDialog):
         warehouse: str | None = None,
         lines: Sequence[tuple[str, int]] = (),
     ) -> None:
-        super().__init__(parent)
-        self._db, self._actor = db, actor
-        self.request_id = str(uuid.uuid4())
-        self.posted_result: StockResult | None = None
+        super().__init__(db, actor, parent)
         self.item: ScannedCode | None = None
         self.figure: StockFigure | None = None
         self._product_problem: str | None = "Scan or type the product counted."
-        self._service_error: tuple[str | None, str] | None = None
-        self._posting = False
-        self.runner: Runner = run_now  # the main window may pass its background helper instead
         self.setWindowTitle("Stock count")
         self.setMinimumWidth(520)
 
@@ -219,9 +207,6 @@ class AdjustDialog(QDialog):
         ready = self.item is not None and counted is not None and not problems
         self.post_button.setEnabled(ready and self.figure is not None)
 
-    def can_post(self) -> bool:
-        return self.post_button.isEnabled()
-
     def command(self) -> AdjustStock:
         assert self.item is not None
         return AdjustStock(
@@ -233,26 +218,5 @@ class AdjustDialog(QDialog):
             request_id=self.request_id,
         )
 
-    def post(self) -> None:
-        """Record the count (one transaction); a refusal shows at its field, nothing posted."""
-        if self._posting or self.posted_result is not None or not self.can_post():
-            return
-        self._posting = True
-        self.post_button.setEnabled(False)
-        command = self.command()
-        self.runner(lambda: stock.adjust(self._db, command, self._actor), self._done, self._failed)
-
-    def _done(self, result: StockResult) -> None:
-        self._posting = False
-        self.posted_result = result
-        self.posted.emit(result)
-        self.accept()
-
-    def _failed(self, error: InvdeskError) -> None:
-        self._posting = False
-        self._service_error = (error.field, error.message)
-        self.revalidate()
-        if error.field in self.form.widgets:
-            self.form.widgets[error.field].setFocus()
-        else:
-            self.error.show_message(error.message)
+    def service(self) -> Any:
+        return stock.adjust

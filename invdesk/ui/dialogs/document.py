@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -32,23 +30,20 @@ from invdesk.domain.validation import MAX_QTY
 from invdesk.services import lookups_ui
 from invdesk.services.database import Database
 from invdesk.ui.dialogs.lines import CellDelegate, Column, LineModel
+from invdesk.ui.dialogs.posting import PostingDialog
 from invdesk.ui.dialogs.widgets import (
     ErrorLabel,
     FieldForm,
     Heading,
-    Runner,
     ScanField,
     StatusLine,
-    run_now,
 )
 
 LINE_FIELDS = frozenset({"product", "qty", "unit_cost", "lines", "counted"})
 
 
-class StockDocumentDialog(QDialog):
+class StockDocumentDialog(PostingDialog):
     """Base of the receive, issue, transfer and return dialogs; subclasses add header fields."""
-
-    posted = Signal(object)
 
     title = "Stock document"
     hint = "Scan or type each product; every scan adds one (a case barcode adds a case)."
@@ -64,13 +59,7 @@ class StockDocumentDialog(QDialog):
         warehouse: str | None = None,
         lines: Sequence[tuple[str, int]] = (),
     ) -> None:
-        super().__init__(parent)
-        self._db, self._actor = db, actor
-        self.request_id = str(uuid.uuid4())  # one per opening: a double click or retry posts once
-        self.posted_result: StockResult | None = None
-        self._service_error: tuple[str | None, str] | None = None
-        self._posting = False
-        self.runner: Runner = run_now  # the main window may pass its background helper instead
+        super().__init__(db, actor, parent)
         self.setWindowTitle(self.title)
         self.setMinimumWidth(760)
 
@@ -293,58 +282,27 @@ class StockDocumentDialog(QDialog):
         )
         self.post_button.setEnabled(bool(self.model.lines) and not header and not problems)
 
-    def can_post(self) -> bool:
-        return self.post_button.isEnabled()
-
-    def post(self) -> None:
-        """Post the document in one transaction; a service error stays in the dialog, at its field."""
-        if self._posting or self.posted_result is not None or not self.can_post():
-            return
-        self._posting = True
-        self.post_button.setEnabled(False)
-        # One short transaction; under lock contention on PostgreSQL it may wait a few seconds.
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        command = self.command()
-        self.runner(
-            lambda: self.service()(self._db, command, self._actor), self._succeeded, self._failed
-        )
-
-    def _succeeded(self, result: StockResult) -> None:
-        QApplication.restoreOverrideCursor()
-        self._posting = False
-        self.posted_result = result
-        self.posted.emit(result)
-        self.accept()
-
-    def _failed(self, error: InvdeskError) -> None:
-        QApplication.restoreOverrideCursor()
-        self._posting = False
-        self.revalidate()
-        self.show_error(error)
-
     def show_error(self, error: InvdeskError) -> None:
+        """At the line it names (a line's product or quantity), else as any posting dialog."""
         field = error.field
+        if field in self.form.widgets or field not in LINE_FIELDS or not self.model.lines:
+            super().show_error(error)
+            return
         self._service_error = (field, error.message)
-        if field in self.form.widgets:
-            self.revalidate()
-            self.form.widgets[field].setFocus()
-            return
-        if field in LINE_FIELDS and self.model.lines:
-            row = self.row_named_by(error.message)
-            self.model.mark_error(row, error.message)
-            prefix = f"Line {row + 1}: " if row is not None and "line" not in error.message else ""
-            self.lines_error.show_message(prefix + error.message)
-            if row is not None:
-                # Current but not selected, so the red line is not hidden under the selection.
-                self.table.clearSelection()
-                index = self.model.index(row, list(self.columns).index(Column.QTY))
-                self.table.selectionModel().setCurrentIndex(
-                    index, QItemSelectionModel.SelectionFlag.NoUpdate
-                )
-                self.table.scrollTo(index)
-                self.table.setFocus()
-            return
-        self.error.show_message(error.message)
+        self.revalidate()
+        row = self.row_named_by(error.message)
+        self.model.mark_error(row, error.message)
+        prefix = f"Line {row + 1}: " if row is not None and "line" not in error.message else ""
+        self.lines_error.show_message(prefix + error.message)
+        if row is not None:
+            # Current but not selected, so the red line is not hidden under the selection.
+            self.table.clearSelection()
+            index = self.model.index(row, list(self.columns).index(Column.QTY))
+            self.table.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.NoUpdate
+            )
+            self.table.scrollTo(index)
+            self.table.setFocus()
 
     def row_named_by(self, message: str) -> int | None:
         """The line a service message is about: 'on line N', else the line whose SKU or code it names."""
