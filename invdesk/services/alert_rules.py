@@ -112,7 +112,7 @@ def may_change(*, counter_moves_with_row: bool = False) -> ColumnElement[int]:
         literal(PolicyScope.WAREHOUSE.value),
     ]
     policy = exists().where(policy_t.c.warehouse_id == wid, policy_t.c.scope_key.in_(keys))
-    available = (
+    available: ColumnElement[Any] = (
         select(_level.c.on_hand - _level.c.reserved)
         .where(_level.c.product_id == pid, _level.c.warehouse_id == wid)
         .scalar_subquery()
