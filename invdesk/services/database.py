@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from invdesk.db import migrate
 from invdesk.db.engine import Database
+from invdesk.domain.errors import ValidationError
 from invdesk.domain.security import Actor, Permission, require
+from invdesk.services import logins
 
 __all__ = ["Database", "describe", "open_database", "upgrade_database"]
 
@@ -25,10 +27,22 @@ def open_database(url: str, *, check_schema: bool = True) -> Database:
     return db
 
 
-def upgrade_database(db: Database, actor: Actor) -> str:
-    """Bring the schema to this program's head revision; returns that revision."""
+def upgrade_database(db: Database, actor: Actor, *, login_roles: bool = False) -> str:
+    """Bring the schema to this program's head revision; returns that revision.
+
+    `login_roles` (PostgreSQL): every account from now on is a login role (services.logins).
+    Raises ValidationError for `login_roles` on SQLite.
+    """
     require(actor, Permission.ADMIN)
+    if login_roles and db.dialect != "postgresql":
+        raise ValidationError(
+            "Accounts can be database logins only on a PostgreSQL server; a SQLite file keeps "
+            "invdesk's own accounts.",
+            field="login_roles",
+        )
     migrate.upgrade(db)
+    if login_roles:
+        logins.enable(db)
     return migrate.head_revision()
 
 
