@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from sqlalchemy.engine import URL, make_url
+
 from invdesk.db import migrate
 from invdesk.db.engine import Database
 from invdesk.domain.errors import ValidationError
 from invdesk.domain.security import Actor, Permission, require
 from invdesk.services import logins
 
-__all__ = ["Database", "describe", "open_database", "upgrade_database"]
+__all__ = ["Database", "describe", "describe_url", "open_database", "upgrade_database"]
 
 
 def open_database(url: str, *, check_schema: bool = True) -> Database:
@@ -48,7 +50,12 @@ def upgrade_database(db: Database, actor: Actor, *, login_roles: bool = False) -
 
 def describe(db: Database) -> str:
     """A short text for the status bar: the SQLite path, or the server host and database."""
-    url = db.engine.url
-    if db.dialect == "sqlite":
+    return describe_url(db.engine.url)
+
+
+def describe_url(address: str | URL) -> str:
+    """`describe` for a database address not opened yet."""
+    url = make_url(address)
+    if url.get_backend_name() == "sqlite":
         return f"SQLite {url.database}"
     return f"PostgreSQL {url.host or 'localhost'}:{url.port or 5432}/{url.database}"

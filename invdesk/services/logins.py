@@ -79,6 +79,13 @@ def bootstrap_actor(db: Database) -> Actor | None:
     return Actor(str(name)[:64], Role.ADMIN)
 
 
+def each_person_logs_in(url: str) -> bool:
+    """A PostgreSQL address without a password: the PC holds no login of its own, so the login
+    dialog's name and password are the database login (a server set up with login roles)."""
+    parsed = make_url(url)
+    return parsed.get_backend_name() == "postgresql" and not parsed.password
+
+
 def person_url(url: str, username: str, password: str) -> str:
     """The server URL with the person's own name and password."""
     return (

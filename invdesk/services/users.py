@@ -12,6 +12,7 @@ from datetime import datetime
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, func, inspect, select, text, update
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -210,6 +211,8 @@ def sign_in(url: str, username: str, password: str) -> tuple[Database, Actor] | 
 
     Raises LoginFailed (one message for a wrong name or password), DatabaseUnavailable.
     """
+    if make_url(url).get_backend_name() != "postgresql":
+        return None
     try:
         return logins.sign_in(url, username, password)
     except ValidationError:
