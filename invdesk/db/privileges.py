@@ -61,7 +61,6 @@ FUNCTIONS: dict[str, tuple[str, ...]] = {
     # Called only by the functions and triggers above (which run as the owner).
     "invdesk_account_target(text)": (),
     "invdesk_trusted()": (),
-    "invdesk_who(text)": (),
     "invdesk_stamp()": (),
     "invdesk_movement_post()": (),
 }
@@ -128,7 +127,7 @@ def apply(conn: Connection) -> None:
     conn.exec_driver_sql(f"REVOKE CREATE ON SCHEMA {schema} FROM {everyone}")
     conn.exec_driver_sql(f"GRANT USAGE ON SCHEMA {schema} TO {', '.join(GROUPS)}")
     conn.exec_driver_sql(f"REVOKE CREATE, TEMPORARY ON DATABASE {database} FROM {everyone}")
-    conn.exec_driver_sql(f"GRANT CONNECT ON DATABASE {database} TO {', '.join(GROUPS)}")
+    conn.exec_driver_sql(f"GRANT CONNECT ON DATABASE {database} TO {', '.join((OWNER, *GROUPS))}")
     conn.exec_driver_sql(f"REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM {everyone}")
     conn.exec_driver_sql(f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA {schema} FROM {everyone}")
     conn.exec_driver_sql(f"REVOKE ALL ON ALL FUNCTIONS IN SCHEMA {schema} FROM {everyone}")
