@@ -6,6 +6,7 @@ import click
 
 from invdesk.cli.context import CliContext, pass_cli
 from invdesk.cli.output import emit_json
+from invdesk.domain.errors import DatabaseDamaged
 from invdesk.services import backup, database, seals, verify
 
 
@@ -43,9 +44,13 @@ def db_backup(ctx: CliContext, file: str, overwrite: bool) -> None:
 def db_restore(ctx: CliContext, file: str, yes: bool) -> None:
     """Replace the local SQLite database with the backup FILE (asks first).
 
-    Everything recorded since that backup is lost.
+    Everything recorded since that backup is lost. A damaged database file is kept beside it.
     """
-    db, actor = ctx.database(), ctx.actor()
+    try:
+        db, actor = ctx.database(), ctx.actor()
+    except DatabaseDamaged as damage:
+        _replace_damaged(ctx, file, yes, damage)
+        return
     info = backup.check_backup(file)
     if not yes:
         click.confirm(
@@ -56,6 +61,24 @@ def db_restore(ctx: CliContext, file: str, yes: bool) -> None:
         )
     backup.restore(db, file, actor)
     click.echo(f"Restored {info.path}.")
+
+
+def _replace_damaged(ctx: CliContext, file: str, yes: bool, damage: DatabaseDamaged) -> None:
+    target = database.sqlite_file(ctx.url())
+    if target is None:
+        raise damage
+    info = backup.check_backup(file)
+    if not yes:
+        click.confirm(
+            f"{damage.message}\nPut the backup {info.path} in its place (the damaged file is kept "
+            "beside it)?",
+            abort=True,
+            err=True,
+        )
+    backup.replace_damaged(target, file)
+    click.echo(
+        f"Restored {info.path}; the damaged file was kept beside it as {target.name}.damaged-*."
+    )
 
 
 @click.command("demo")

@@ -40,9 +40,13 @@ class CliContext:
     login_password: str | None = field(default=None, init=False, repr=False)
     _notifier: live.ChangeNotifier | None = field(default=None, init=False)
 
+    def url(self) -> str:
+        """The database URL this command uses (flag, environment, config file or default)."""
+        return resolve_database(self.db_flag).url
+
     def database(self, *, check_schema: bool = True) -> Database:
         if self._db is None:
-            url = url_with_saved_password(resolve_database(self.db_flag).url)
+            url = url_with_saved_password(self.url())
             self._db = open_database(url, check_schema=check_schema)
             # Other PCs' screens refresh at once when a script changes stock (PostgreSQL only).
             self._notifier = live.start_notifier(self._db)

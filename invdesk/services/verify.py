@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, func, literal, select, union_all
 
+from invdesk.db import sqlite_check
 from invdesk.db.engine import Database
 from invdesk.db.models import Reservation, StockLevel, table_of
 from invdesk.domain.seals import TRAILS, SealView
@@ -83,9 +84,12 @@ def verify_all(db: Database, actor: Actor, against: Sequence[SealView] = ()) -> 
     """Counters, running balances, every seal of the ledger and audit trail, ids and times in step;
     `against`: seals kept elsewhere (an export) that must still be in the chain, unchanged.
 
-    Streams the ledger: memory does not grow with its size. Raises PermissionDenied without VIEW.
+    Streams the ledger: memory does not grow with its size. Raises PermissionDenied without VIEW,
+    DatabaseDamaged when a SQLite file fails its full integrity check (checked first).
     """
     require(actor, Permission.VIEW)
+    if db.sqlite_path is not None:
+        sqlite_check.integrity_check(db.sqlite_path)
     findings = Findings()
     with db.read() as conn:
         discrepancies = _counters(conn)
