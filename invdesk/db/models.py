@@ -434,17 +434,21 @@ class SealMark(Base):
     waiting: Mapped[str] = mapped_column(Text)
 
 
-class IntegrityAlert(Base):
-    """A scheduled integrity check found a problem: open until an admin acknowledges it."""
+class IntegrityCheck(Base):
+    """One run of the scheduled integrity check. A run with findings is a "ledger mismatch" alert
+    for admins, open until one acknowledges it; runs without findings show when it last ran."""
 
-    __tablename__ = "integrity_alert"
+    __tablename__ = "integrity_check"
 
     id: Mapped[IntPK]
-    raised_at: Mapped[Timestamp]
+    checked_at: Mapped[Timestamp]
     checked_by: Mapped[Str64]
     findings: Mapped[int]
     summary: Mapped[str] = mapped_column(String(2000))
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     acknowledged_by: Mapped[str | None] = mapped_column(String(64))
 
-    __table_args__ = (Index("ix_integrity_alert_open", "acknowledged_at", "id"),)
+    __table_args__ = (
+        Index("ix_integrity_check_checked_at", "checked_at"),
+        Index("ix_integrity_check_open", "findings", "acknowledged_at"),
+    )

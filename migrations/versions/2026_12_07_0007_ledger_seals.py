@@ -1,4 +1,4 @@
-"""Seals over the ledger and the audit trail, the owner's sealing function, integrity alerts.
+"""Seals over the ledger and the audit trail, the owner's sealing function, integrity check runs.
 
 Revision ID: 0007
 Revises: 0005
@@ -208,18 +208,21 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("trail", name=op.f("pk_seal_mark")),
     )
     op.create_table(
-        "integrity_alert",
+        "integrity_check",
         sa.Column("id", BIG_ID, autoincrement=True, nullable=False),
-        sa.Column("raised_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("checked_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("checked_by", sa.String(length=64), nullable=False),
         sa.Column("findings", sa.Integer(), nullable=False),
         sa.Column("summary", sa.String(length=2000), nullable=False),
         sa.Column("acknowledged_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("acknowledged_by", sa.String(length=64), nullable=True),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_integrity_alert")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_integrity_check")),
     )
-    with op.batch_alter_table("integrity_alert") as batch_op:
-        batch_op.create_index("ix_integrity_alert_open", ["acknowledged_at", "id"], unique=False)
+    with op.batch_alter_table("integrity_check") as batch_op:
+        batch_op.create_index("ix_integrity_check_checked_at", ["checked_at"], unique=False)
+        batch_op.create_index(
+            "ix_integrity_check_open", ["findings", "acknowledged_at"], unique=False
+        )
     if op.get_bind().dialect.name == "postgresql":
         _upgrade_postgresql()
 
@@ -228,8 +231,9 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP FUNCTION invdesk_seal()")
         op.execute("DROP FUNCTION invdesk_seal_range(text, bigint)")
-    with op.batch_alter_table("integrity_alert") as batch_op:
-        batch_op.drop_index("ix_integrity_alert_open")
-    op.drop_table("integrity_alert")
+    with op.batch_alter_table("integrity_check") as batch_op:
+        batch_op.drop_index("ix_integrity_check_open")
+        batch_op.drop_index("ix_integrity_check_checked_at")
+    op.drop_table("integrity_check")
     op.drop_table("seal_mark")
     op.drop_table("seal")
