@@ -10,6 +10,7 @@ import click
 from invdesk import __version__
 from invdesk.cli.context import CliContext
 from invdesk.domain.errors import InvdeskError
+from invdesk.services import database
 
 
 class InvdeskGroup(click.Group):
@@ -21,6 +22,13 @@ class InvdeskGroup(click.Group):
         except InvdeskError as error:
             click.echo(f"Error: {error.message}", err=True)
             ctx.exit(error.exit_code)
+        except Exception as error:
+            # A damaged file, a full disk or a lost server that reached here untranslated.
+            known = database.as_known_error(error)
+            if known is None:
+                raise
+            click.echo(f"Error: {known.message}", err=True)
+            ctx.exit(known.exit_code)
         finally:
             obj = ctx.obj
             if isinstance(obj, CliContext):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -16,6 +17,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 
+from invdesk.db import problems
 from invdesk.db.sqlite_location import check_local
 from invdesk.domain.errors import DatabaseUnavailable
 
@@ -43,7 +45,8 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def _sqlite_path(url: str) -> Path | None:
+def sqlite_file(url: str) -> Path | None:
+    """The file a sqlite:/// URL names; None for a server or an in-memory database."""
     database = make_url(url).database
     if not database or database == ":memory:" or database.startswith("file:"):
         return None
@@ -107,7 +110,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     parsed = make_url(url)
     backend = parsed.get_backend_name()
     if backend == "sqlite":
-        path = _sqlite_path(url)
+        path = sqlite_file(url)
         if path is not None:
             check_local(path.parent if not path.exists() else path)
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -175,6 +178,13 @@ class Database:
         return self.engine.dialect.name
 
     @property
+    def sqlite_path(self) -> Path | None:
+        """The file of a SQLite database; None for a server or an in-memory database."""
+        if self.dialect != "sqlite":
+            return None
+        return sqlite_file(self.engine.url.render_as_string(hide_password=False))
+
+    @property
     def url(self) -> str:
         return self.engine.url.render_as_string(hide_password=True)
 
@@ -183,9 +193,17 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        """A read-only transaction (never blocks SQLite writers)."""
-        with self._connect(read_only=True) as conn, conn.begin():
-            yield conn
+        """A read-only transaction (never blocks SQLite writers). A failure of the environment
+        (file, disk, server) inside it becomes a DatabaseUnavailable, as in run()."""
+        with self._connect(read_only=True) as conn:
+            try:
+                with conn.begin():
+                    yield conn
+            except DBAPIError as error:
+                translated = translate(error, self.url)
+                if translated is error:
+                    raise
+                raise translated from error
 
     def run(self, work: Callable[[Connection], T | AfterCommit]) -> T:
         """Run `work` in one write transaction; retry serialization failures and lost connections.
@@ -202,7 +220,7 @@ class Database:
                 try:
                     conn = self.engine.connect()
                 except DBAPIError as error:
-                    raise translate(error) from error
+                    raise translate(error, self.url) from error
             try:
                 try:
                     # Its context manager, not commit(): a failed COMMIT must roll back before the
@@ -216,7 +234,7 @@ class Database:
                 if attempt < self.max_attempts and is_retryable(error):
                     time.sleep(min(0.5, 0.01 * 2**attempt) * (0.5 + random.random()))
                     continue
-                raise translate(error) from error
+                raise translate(error, self.url) from error
             self._keep_spare(conn, generation)
             if isinstance(result, AfterCommit):
                 raise result.error
@@ -257,7 +275,7 @@ class Database:
         try:
             conn = self.engine.connect()
         except DBAPIError as error:
-            raise translate(error) from error
+            raise translate(error, self.url) from error
         info = None
         try:
             if read_only:
@@ -289,15 +307,22 @@ class Database:
         self.dispose()
 
 
-def translate(error: DBAPIError) -> Exception:
-    """Environment failures become a DatabaseUnavailable with a hint; anything else stays a bug."""
-    if isinstance(error, OperationalError) or error.connection_invalidated:
-        text = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
-        if "locked" in text.lower():
-            hint = "Another program holds the database busy; try again in a moment."
-        elif "lock timeout" in text.lower():
-            hint = "Another PC holds this stock record; try again in a moment."
-        else:
-            hint = "Check that the database server is running and reachable, then try again."
-        return DatabaseUnavailable(f"The database could not be used ({text}). {hint}")
+def translate(error: DBAPIError, url: str | None = None) -> Exception:
+    """Environment failures (disk, file, server, locks) become a DatabaseUnavailable, or a
+    DatabaseDamaged for a damaged SQLite file, with one sentence saying what to do; anything
+    else stays a bug. `url` names the file or server in the sentence."""
+    orig = error.orig
+    text = (str(orig) if orig is not None else str(error)).strip()
+    first = text.splitlines()[0] if text else "no details"
+    if type(orig) in (sqlite3.DatabaseError, sqlite3.OperationalError):
+        path = None if url is None else make_url(url).database
+        problem = problems.sqlite_problem(first, path)
+        if problem is not None:
+            return problems.as_error(problem)
+        return DatabaseUnavailable(f"The database file could not be used ({first}).")
+    sqlstate = getattr(orig, "sqlstate", None)
+    if isinstance(error, OperationalError) or error.connection_invalidated or sqlstate == "25006":
+        return problems.as_error(
+            problems.postgresql_problem(sqlstate, text, url or "postgresql://")
+        )
     return error

@@ -16,6 +16,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -391,3 +392,63 @@ class WatchedWarehouse(Base):
 
 # Live updates check the newest product edit every few seconds (migration 0002).
 Index("ix_product_updated_at", Product.__table__.c.updated_at)
+
+
+# Tamper evidence (migration 0007): seals over the ledger and the audit trail, the pending bound of
+# the next PostgreSQL seal, and the alerts of the scheduled integrity check.
+_TRAILS = ("ledger", "audit")
+
+
+class Seal(Base):
+    """Rows first_id..last_id of one trail, hashed in id order and chained onto the previous seal.
+
+    Written only by the sealing job (on PostgreSQL the owner's `invdesk_seal()` function).
+    """
+
+    __tablename__ = "seal"
+
+    id: Mapped[IntPK]
+    trail: Mapped[Str16]
+    first_id: Mapped[int] = mapped_column(BigInteger)
+    last_id: Mapped[int] = mapped_column(BigInteger)
+    row_count: Mapped[int] = mapped_column(BigInteger)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+    sealed_at: Mapped[Timestamp]
+
+    __table_args__ = (
+        CheckConstraint(_in_values("trail", _TRAILS), name="trail_known"),
+        CheckConstraint("first_id <= last_id AND row_count > 0", name="range_valid"),
+        UniqueConstraint("trail", "last_id", name="uq_seal_trail_last_id"),
+    )
+
+
+class SealMark(Base):
+    """PostgreSQL only: the id bound the next seal of a trail may reach once the transactions in
+    `waiting` (virtual transaction ids, comma-separated), which held ids when it was read, end."""
+
+    __tablename__ = "seal_mark"
+
+    trail: Mapped[Str16] = mapped_column(primary_key=True)
+    upto: Mapped[int] = mapped_column(BigInteger)
+    waiting: Mapped[str] = mapped_column(Text)
+
+
+class IntegrityCheck(Base):
+    """One run of the scheduled integrity check. A run with findings is a "ledger mismatch" alert
+    for admins, open until one acknowledges it; runs without findings show when it last ran."""
+
+    __tablename__ = "integrity_check"
+
+    id: Mapped[IntPK]
+    checked_at: Mapped[Timestamp]
+    checked_by: Mapped[Str64]
+    findings: Mapped[int]
+    summary: Mapped[str] = mapped_column(String(2000))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    acknowledged_by: Mapped[str | None] = mapped_column(String(64))
+
+    __table_args__ = (
+        Index("ix_integrity_check_checked_at", "checked_at"),
+        Index("ix_integrity_check_open", "findings", "acknowledged_at"),
+    )

@@ -50,6 +50,11 @@ TABLES: dict[str, dict[str, tuple[str, ...]]] = {
     "watched_warehouse": {SELECT: EVERYONE, INSERT: PEOPLE, DELETE: PEOPLE},
     # Accounts are login roles; their directory rows are written by the account functions only.
     "app_user": {SELECT: EVERYONE},
+    # Seals: written only by invdesk_seal() (the owner's); everyone may read and verify them.
+    "seal": {SELECT: EVERYONE},
+    "seal_mark": {SELECT: EVERYONE},
+    # The scheduled check runs on any desktop or server and records its result; admins acknowledge.
+    "integrity_check": {SELECT: EVERYONE, INSERT: STOCK, UPDATE: (ADMIN,)},
 }
 
 FUNCTIONS: dict[str, tuple[str, ...]] = {
@@ -63,6 +68,9 @@ FUNCTIONS: dict[str, tuple[str, ...]] = {
     "invdesk_trusted()": (),
     "invdesk_stamp()": (),
     "invdesk_movement_post()": (),
+    # Sealing seals only committed rows, so anyone may start it; the range helper is internal.
+    "invdesk_seal()": EVERYONE,
+    "invdesk_seal_range(text, bigint)": (),
 }
 
 _ENSURE_ROLE = """

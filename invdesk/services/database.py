@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-from sqlalchemy.engine import URL, make_url
+from typing import Any
 
-from invdesk.db import migrate
-from invdesk.db.engine import Database
-from invdesk.domain.errors import DatabaseUnavailable, ValidationError
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError
+
+from invdesk.db import migrate, sqlite_check
+from invdesk.db.engine import Database, sqlite_file, translate
+from invdesk.domain.errors import DatabaseUnavailable, InvdeskError, ValidationError
 from invdesk.domain.security import Actor, Permission, require
 from invdesk.services import logins
 
 __all__ = [
     "Database",
+    "as_known_error",
+    "check_file",
     "describe",
     "describe_url",
     "open_database",
     "readiness",
+    "sqlite_file",
     "upgrade_database",
 ]
 
@@ -24,16 +30,27 @@ def open_database(url: str, *, check_schema: bool = True) -> Database:
     """An open database whose schema this program can use; SQLite files are upgraded in place.
 
     Raises DatabaseUnavailable with a clear hint for an unreachable server, a schema that needs
-    `invdesk db upgrade`, or one made by a newer invdesk.
+    `invdesk db upgrade`, or one made by a newer invdesk; DatabaseDamaged for a damaged file.
     """
     db = Database.open(url)
-    if check_schema:
-        try:
+    try:
+        check_file(db)
+        if check_schema:
             migrate.ensure_current(db)
-        except Exception:
-            db.dispose()
-            raise
+    except Exception:
+        db.dispose()
+        raise
     return db
+
+
+def check_file(db: Database) -> None:
+    """A SQLite file's header, length and a time-bounded quick_check; nothing for a server.
+
+    Raises DatabaseDamaged (exit code 8) for a file that is damaged, cut off or not a database.
+    """
+    path = db.sqlite_path
+    if path is not None:
+        sqlite_check.check_at_open(path)
 
 
 def upgrade_database(db: Database, actor: Actor, *, login_roles: bool = False) -> str:
@@ -77,3 +94,12 @@ def readiness(db: Database) -> tuple[bool, str]:
     if state != "current":
         return False, f"schema is {state}: run `invdesk db upgrade`"
     return True, state
+
+
+def as_known_error(error: BaseException, url: str | None = None) -> InvdeskError | None:
+    """A driver error that escaped a service untranslated, as the sentence it deserves (a damaged
+    file, a full disk, a server gone); None when it is a bug."""
+    if isinstance(error, DBAPIError):
+        known: Any = translate(error, url)
+        return known if isinstance(known, InvdeskError) else None
+    return None

@@ -69,7 +69,7 @@ def has_users(db: Database) -> bool:
         with db.read() as conn:
             return conn.execute(select(User.id).limit(1)).first() is not None
     except DBAPIError as error:
-        raise translate(error) from error
+        raise translate(error, db.url) from error
 
 
 def _by_name(session: Session, username: object) -> User:

@@ -12,7 +12,7 @@ from invdesk.config import config_path, resolve_database
 from invdesk.credentials import url_with_saved_password
 from invdesk.services import connection, logins
 from invdesk.services.database import Database
-from invdesk.ui import crash, first_run
+from invdesk.ui import crash, damaged_file, first_run
 from invdesk.ui.connection_dialog import ConnectionDialog
 from invdesk.ui.login_dialog import LoginDialog
 from invdesk.ui.main_window import MainWindow
@@ -44,6 +44,8 @@ def open_at_start(db_url: str | None, env: Mapping[str, str] = os.environ) -> Da
             return connection.connect(url_with_saved_password(choice.url))
         except connection.ConnectionProblem as problem:
             message = problem.message
+            if problem.kind == "damaged" and damaged_file.offer_restore(None, choice.url, message):
+                return open_at_start(db_url, env)
     # A --db flag or INVDESK_DATABASE_URL is a choice for this run only: not saved.
     dialog = ConnectionDialog(
         initial_url=choice.url,

@@ -1,5 +1,6 @@
 """What the main window adds around its pages: live updates from other PCs, the alert badge and
-tray messages, the sweeper, reorder suggestions turned into documents, import and export."""
+tray messages, the sweeper and the integrity check, reorder suggestions turned into documents,
+import and export."""
 
 from __future__ import annotations
 
@@ -22,9 +23,11 @@ from invdesk.domain.errors import InvdeskError
 from invdesk.domain.security import Permission
 from invdesk.services import alerts
 from invdesk.services.import_files import ImportKind
+from invdesk.services.integrity import CheckView
 from invdesk.ui import background
 from invdesk.ui.export import export_model
 from invdesk.ui.import_dialog import ImportDialog
+from invdesk.ui.integrity import IntegrityWatch, describe
 from invdesk.ui.live import LiveUpdates, SweepTimer, TrayNotifier
 from invdesk.ui.policy_editor import PolicyEditor
 from invdesk.ui.resources import icon
@@ -49,6 +52,11 @@ class LiveWiring(QObject):
             tray.show()
         self.tray = TrayNotifier(db, actor, tray, parent=window)
         self.sweeper = SweepTimer(db, actor, self) if actor.can(Permission.STOCK) else None
+        # The scheduled integrity check runs beside the sweeper (`invdesk serve` runs the same
+        # integrity.run_check from its scheduler), on PCs of people who may read the audit trail.
+        self.integrity = IntegrityWatch(db, actor, self) if actor.can(Permission.REPORTS) else None
+        if self.integrity is not None:
+            self.integrity.mismatch.connect(self.on_mismatch)
         live.changed.connect(self.on_changed)
         live.online_changed.connect(self.on_online)
         live.alert_raised.connect(lambda *_: self.tray.check_later())
@@ -72,6 +80,11 @@ class LiveWiring(QObject):
         if "alert" in kinds:
             self.update_badge()
             self.tray.check_later()
+
+    def on_mismatch(self, check: CheckView) -> None:
+        """A ledger-mismatch alert: to the admin's tray, and the banners on Alerts and Dashboard."""
+        self.tray.notify("Ledger mismatch", describe(check))
+        self.on_changed(frozenset({"alert"}), {})
 
     def on_online(self, online: bool) -> None:
         self.online_label.setText("" if online else "Offline: reconnecting…")

@@ -210,3 +210,20 @@ def test_the_dialog_renders(qtbot, env, tmp_path):
     _server(dialog, "postgresql://invdesk@127.0.0.1:1/invdesk")
     _connect(qtbot, dialog)
     assert dialog.grab().save(str(tmp_path / "connection.png"))
+
+
+def test_without_a_keyring_the_dialog_says_so_and_offers_no_remember(qtbot, env):
+    from keyring.backends.fail import Keyring as NoKeyring
+
+    from invdesk import credentials
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(NoKeyring())
+    try:
+        dialog = ConnectionDialog(env=env)
+        qtbot.addWidget(dialog)
+    finally:
+        keyring.set_keyring(previous)
+
+    assert dialog.keyring_note.text() == credentials.NO_KEYRING
+    assert not dialog.remember.isEnabled()
