@@ -6,11 +6,13 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 
 from litestar import Litestar, Router
+from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 
 from invdesk import __version__
-from invdesk.server import health
+from invdesk.server import errors, health, inventory, metrics, orders
+from invdesk.server.auth import current_grant
 from invdesk.server.settings import ServerSettings
 from invdesk.server.state import ServerState
 from invdesk.services.database import open_database
@@ -40,9 +42,17 @@ def create_app(
         finally:
             db.dispose()
 
+    api = Router(
+        path="/api/v1",
+        route_handlers=[*inventory.HANDLERS, *orders.HANDLERS],
+        dependencies={"grant": Provide(current_grant, sync_to_thread=False)},
+        security=[{"bearer": []}],
+    )
     return Litestar(
-        route_handlers=[health.router, *routers],
+        route_handlers=[health.router, metrics.metrics_endpoint, api, *routers],
         lifespan=[lifespan],
+        exception_handlers=errors.HANDLERS,
+        middleware=[metrics.MetricsMiddleware],
         # The machine-readable description at /openapi.json, rendered for people at /docs.
         openapi_config=OpenAPIConfig(
             title="invdesk API",
