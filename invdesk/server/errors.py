@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from litestar import Request, Response
@@ -24,6 +25,7 @@ from invdesk.server import metrics
 from invdesk.services.channels.idempotency import KeyReused
 
 log = logging.getLogger(__name__)
+_MISSING = re.compile(r"missing required field `([^`]+)`")
 
 # Most specific first: the first class an error is an instance of gives its status and code.
 _KINDS: tuple[tuple[type[InvdeskError], int, str], ...] = (
@@ -79,8 +81,13 @@ def on_bad_request(_request: Request[Any, Any, Any], error: ValidationException)
     problems = error.extra if isinstance(error.extra, list) else []
     first = problems[0] if problems and isinstance(problems[0], dict) else {}
     field = first.get("key")
-    detail = first.get("message") or error.detail
-    message = f"“{field}”: {detail}." if field else f"{detail}."
+    detail = str(first.get("message") or error.detail)
+    missing = _MISSING.search(detail)
+    if missing:
+        field = missing.group(1)
+        message = f"The request lacks “{field}”."
+    else:
+        message = f"“{field}”: {detail}." if field else f"{detail}."
     body: dict[str, Any] = {"code": "bad_request", "message": message}
     if field:
         body["field"] = field

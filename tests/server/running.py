@@ -25,7 +25,12 @@ def free_port() -> int:
 
 @contextmanager
 def serving(
-    db_url: str, *, workers: int = 1, log: Path | None = None, env: dict[str, str] | None = None
+    db_url: str,
+    *,
+    workers: int = 1,
+    options: tuple[str, ...] = (),
+    log: Path | None = None,
+    env: dict[str, str] | None = None,
 ) -> Iterator[str]:
     """Start `invdesk --db URL serve` and yield its base URL once /readyz answers 200; stop it
     with SIGTERM (a graceful shutdown) at the end."""
@@ -33,6 +38,7 @@ def serving(
     command = [sys.executable, "-m", "invdesk", "--db", db_url, "serve", "--port", str(port)]
     if workers > 1:
         command += ["--workers", str(workers)]
+    command += options
     out = log.open("wb") if log is not None else subprocess.DEVNULL
     process = subprocess.Popen(
         command, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, literal, select, tuple_
+from sqlalchemy import BigInteger, Select, cast, func, literal, select, tuple_
 
 from invdesk.db.engine import Database
 from invdesk.db.models import Movement, Reservation, StockLevel, table_of
@@ -25,7 +25,13 @@ from invdesk.domain.channels import (
 from invdesk.domain.stock import Line, MovementView, ReceiveStock, ReservationStatus
 from invdesk.domain.tokens import Scope, TokenGrant
 from invdesk.services import stock
-from invdesk.services.lookup import product_ref, product_t, warehouse_code, warehouse_t
+from invdesk.services.lookup import (
+    product_ref,
+    product_t,
+    warehouse_code,
+    warehouse_ref,
+    warehouse_t,
+)
 
 level_t = table_of(StockLevel)
 _s, _p, _w = level_t.c, product_t.c, warehouse_t.c
@@ -36,7 +42,7 @@ _r = table_of(Reservation).c
 def _overdue(now: datetime) -> Any:
     """Units of this stock row's holds past their expiry: available again, not yet swept."""
     return (
-        select(func.coalesce(func.sum(_r.qty), 0))
+        select(cast(func.coalesce(func.sum(_r.qty), 0), BigInteger))
         .where(
             _r.product_id == _s.product_id,
             _r.warehouse_id == _s.warehouse_id,
@@ -90,10 +96,10 @@ def inventory_page(
     grant.require(Scope.READ)
     width = page_size(limit)
     stmt = _visible(_rows(db.now(), with_time=True), grant)
+    code = None
     if warehouse is not None:
         code = warehouse_code(warehouse)
         grant.require_warehouse(code)
-        stmt = stmt.where(_w.code == code)
     if sku_prefix:
         stmt = stmt.where(_p.sku.startswith(sku_prefix, autoescape=True))
     if updated_since is not None:
@@ -103,6 +109,10 @@ def inventory_page(
         stmt = stmt.where(tuple_(_p.sku, _w.code) > tuple_(*decode_cursor(cursor)))
     stmt = stmt.order_by(_p.sku, _w.code).limit(width + 1)
     with db.read() as conn:
+        if code is not None:
+            stmt = stmt.where(
+                _s.warehouse_id == warehouse_ref(conn, code).id
+            )  # NotFound if unknown
         rows = conn.execute(stmt).all()
     items = tuple(_row(r) for r in rows[:width])
     after = encode_cursor(items[-1].sku, items[-1].warehouse) if len(rows) > width else None
