@@ -50,6 +50,15 @@ TABLES: dict[str, dict[str, tuple[str, ...]]] = {
     "watched_warehouse": {SELECT: EVERYONE, INSERT: PEOPLE, DELETE: PEOPLE},
     # Accounts are login roles; their directory rows are written by the account functions only.
     "app_user": {SELECT: EVERYONE},
+    # API tokens: admins add and revoke them; the server reads them to authenticate requests.
+    "api_token": {SELECT: (ADMIN, SERVER), INSERT: (ADMIN,), UPDATE: (ADMIN,)},
+    # The first answers kept per Idempotency-Key: the server's alone.
+    "api_idempotency": {
+        SELECT: (SERVER,),
+        INSERT: (SERVER,),
+        UPDATE: (SERVER,),
+        DELETE: (SERVER,),
+    },
 }
 
 FUNCTIONS: dict[str, tuple[str, ...]] = {
