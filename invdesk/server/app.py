@@ -9,9 +9,10 @@ from litestar import Litestar, Router
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
 
 from invdesk import __version__
-from invdesk.server import errors, health, inventory, metrics, orders
+from invdesk.server import errors, health, housekeeping, inventory, metrics, orders
 from invdesk.server.auth import current_grant
 from invdesk.server.settings import ServerSettings
 from invdesk.server.state import ServerState
@@ -36,7 +37,7 @@ def create_app(
         app.state.invdesk = state
         try:
             async with AsyncExitStack() as stack:
-                for job in jobs:
+                for job in (housekeeping.forget_old_answers, *jobs):
                     await stack.enter_async_context(job(state))
                 yield
         finally:
@@ -59,5 +60,12 @@ def create_app(
             version=__version__,
             path="/",
             render_plugins=[SwaggerRenderPlugin(path="/docs")],
+            components=Components(
+                security_schemes={
+                    "bearer": SecurityScheme(
+                        type="http", scheme="bearer", description="An API token (token add)"
+                    )
+                }
+            ),
         ),
     )
