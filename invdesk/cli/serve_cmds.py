@@ -12,6 +12,7 @@ from invdesk.server.settings import (
     DEFAULT_RATE,
     ServerSettings,
 )
+from invdesk.services.database import open_database
 
 
 @click.command("serve")
@@ -45,16 +46,16 @@ def serve_cmd(ctx: CliContext, host: str, port: int, workers: int, rate: float, 
     from invdesk.server.run import serve
 
     # Opened once here so a bad URL or an old schema is reported before any worker starts.
-    db = ctx.database()
+    url = ctx.database_url()
+    open_database(url).dispose()
     settings = ServerSettings(
-        ctx.database_url(),
+        url,
         host=host,
         port=port,
         workers=workers,
         rate_per_second=rate,
         rate_burst=burst,
     )
-    db.dispose()
     click.echo(f"invdesk serving on http://{host}:{port} (Ctrl+C stops)", err=True)
     serve(settings)
 
