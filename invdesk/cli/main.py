@@ -93,6 +93,7 @@ def register() -> None:
         restock_cmds,
         serve_cmds,
         stock_cmds,
+        token_cmds,
         user_cmds,
     )
 
@@ -104,6 +105,7 @@ def register() -> None:
         report_cmds,
         user_cmds,
         serve_cmds,
+        token_cmds,
     ):
         for command in module.COMMANDS:
             cli.add_command(command)

@@ -452,3 +452,37 @@ class IntegrityCheck(Base):
         Index("ix_integrity_check_checked_at", "checked_at"),
         Index("ix_integrity_check_open", "findings", "acknowledged_at"),
     )
+
+
+# --- invdesk serve: API tokens and the answers kept for Idempotency-Key (migration 0008) ---
+
+
+class ApiToken(Base):
+    """A channel's API token: only its SHA-256 is stored; the token itself is shown once."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[IntPK]
+    name: Mapped[Str64] = mapped_column(unique=True)
+    token_hash: Mapped[Str64] = mapped_column(unique=True)
+    last_four: Mapped[Str16]
+    scopes: Mapped[Str64]  # space-separated: read orders stock
+    warehouses: Mapped[str | None] = mapped_column(String(1000))  # space-separated codes; NULL: all
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[Timestamp]
+    created_by: Mapped[Str64]
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class ApiIdempotency(Base):
+    """The first answer to a POST with an Idempotency-Key, per token; `status` NULL while running."""
+
+    __tablename__ = "api_idempotency"
+
+    token_name: Mapped[Str64] = mapped_column(primary_key=True)
+    key: Mapped[Str200] = mapped_column(primary_key=True)
+    fingerprint: Mapped[Str64]
+    status: Mapped[int | None]
+    body: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[Timestamp] = mapped_column(index=True)

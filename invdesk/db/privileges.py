@@ -55,6 +55,15 @@ TABLES: dict[str, dict[str, tuple[str, ...]]] = {
     "seal_mark": {SELECT: EVERYONE},
     # The scheduled check runs on any desktop or server and records its result; admins acknowledge.
     "integrity_check": {SELECT: EVERYONE, INSERT: STOCK, UPDATE: (ADMIN,)},
+    # API tokens: admins add and revoke them; the server reads them to authenticate requests.
+    "api_token": {SELECT: (ADMIN, SERVER), INSERT: (ADMIN,), UPDATE: (ADMIN,)},
+    # The first answers kept per Idempotency-Key: the server's alone.
+    "api_idempotency": {
+        SELECT: (SERVER,),
+        INSERT: (SERVER,),
+        UPDATE: (SERVER,),
+        DELETE: (SERVER,),
+    },
 }
 
 FUNCTIONS: dict[str, tuple[str, ...]] = {

@@ -10,8 +10,22 @@ from sqlalchemy import Connection, insert, select, update
 
 from invdesk.db.engine import Database
 from invdesk.db.models import SalesOrder, SalesOrderLine, table_of
-from invdesk.domain.errors import DuplicateRequest, NotFound, ValidationError
-from invdesk.domain.orders import Channel, OrderLineView, OrderStatus, OrderView, PlaceOrder
+from invdesk.domain.errors import (
+    Conflict,
+    DuplicateRequest,
+    InsufficientStock,
+    NotFound,
+    ValidationError,
+)
+from invdesk.domain.orders import (
+    Channel,
+    OrderLineView,
+    OrderShort,
+    OrderStatus,
+    OrderView,
+    PlaceOrder,
+    ShortLine,
+)
 from invdesk.domain.security import Actor, Permission, require
 from invdesk.domain.validation import parse_quantity, required_text
 from invdesk.services import events, ledger, reservations
@@ -101,6 +115,20 @@ def _hold(
     )
 
 
+def _order_short(short: list[tuple[ShortLine, str]]) -> OrderShort:
+    if len(short) == 1:
+        message = short[0][1]
+    else:
+        message = (
+            f"{len(short)} lines cannot be reserved: "
+            + "; ".join(
+                f"{s.sku} needs {s.requested:,}, {s.available:,} available" for s, _ in short
+            )
+            + "; nothing was reserved for this order."
+        )
+    return OrderShort(message, tuple(s for s, _ in short))
+
+
 def place_order(db: Database, cmd: PlaceOrder, actor: Actor) -> OrderView:
     """Reserve every line for the order's time to live, or nothing at all.
 
@@ -133,8 +161,15 @@ def place_order(db: Database, cmd: PlaceOrder, actor: Actor) -> OrderView:
             .returning(_o.id)
         ).scalar_one()
         op = ledger.Op(conn, actor, at, rid)
+        # Every line is tried, so a refusal names each short line; one short line rolls back all.
+        short: list[tuple[ShortLine, str]] = []
         for n, line in enumerate(lines, start=1):
-            _hold(op, order_id, reference, n, line, ttl)
+            try:
+                _hold(op, order_id, reference, n, line, ttl)
+            except InsufficientStock as error:
+                short.append((ShortLine(line[0], error.requested, error.available), error.message))
+        if short:
+            raise _order_short(short)
         events.collect(conn, events.OrderChanged(order_id, reference, OrderStatus.OPEN.value))
         return int(order_id), False
 
@@ -165,7 +200,9 @@ def _close_order(db: Database, reference: object, actor: Actor, *, fulfil: bool)
         if order.status == target.value:
             return int(order.id)  # a repeat: already done
         if order.status != OrderStatus.OPEN.value:
-            raise ValidationError(f"Order {ref} is {order.status}; it cannot be {target.value}.")
+            raise Conflict(
+                f"Order {ref} is {order.status}; it cannot be {target.value}.", field="reference"
+            )
         if fulfil and order.expires_at <= at:
             raise ValidationError(
                 f"Order {ref} expired at {order.expires_at:%Y-%m-%d %H:%M} UTC; its stock is "
@@ -281,6 +318,16 @@ def _load(db: Database, order_id: int) -> OrderView:
     with db.read() as conn:
         row = conn.execute(select(order_t).where(_o.id == order_id)).one()
         return _to_view(row, _lines(conn, [order_id])[order_id])
+
+
+def get_order_by_id(db: Database, actor: Actor, order_id: int) -> OrderView:
+    """One order by its number; raises NotFound."""
+    require(actor, Permission.VIEW)
+    with db.read() as conn:
+        row = conn.execute(select(order_t).where(_o.id == order_id)).first()
+        if row is None:
+            raise NotFound(f"There is no order number {order_id}.", field="id")
+        return _to_view(row, _lines(conn, [row.id])[row.id])
 
 
 def get_order(db: Database, actor: Actor, reference: object) -> OrderView:

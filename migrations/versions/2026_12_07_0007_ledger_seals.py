@@ -1,7 +1,7 @@
 """Seals over the ledger and the audit trail, the owner's sealing function, integrity check runs.
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-07 01:00:00.000000
 """
 
