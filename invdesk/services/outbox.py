@@ -85,3 +85,11 @@ def _completed(conn: Connection, out: Outbound) -> dict[str, Any]:
         data["sku"], data["warehouse"] = row.sku, row.code
         warehouses = [row.code]
     return {"type": out.type, "warehouses": warehouses, "data": data}
+
+
+def write_one(conn: Connection, at: datetime, item: dict[str, Any]) -> int:
+    """Append one event made outside stock code (a webhook test); returns its outbox row id."""
+    new_id: int = conn.execute(
+        insert(outbox_t).values(created_at=at, events=_dumps([item])).returning(outbox_t.c.id)
+    ).scalar_one()
+    return new_id
