@@ -86,6 +86,7 @@ def register() -> None:
         serve_cmds,
         stock_cmds,
         user_cmds,
+        webhook_cmds,
     )
 
     for module in (
@@ -96,6 +97,7 @@ def register() -> None:
         report_cmds,
         user_cmds,
         serve_cmds,
+        webhook_cmds,
     ):
         for command in module.COMMANDS:
             cli.add_command(command)
