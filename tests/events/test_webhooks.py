@@ -11,9 +11,9 @@ import pytest
 
 from invdesk.domain.errors import PermissionDenied, ValidationError
 from invdesk.domain.security import SYSTEM, Actor, Role
+from invdesk.domain.stock import IssueStock, Line
 from invdesk.server.dispatch import Dispatcher
 from invdesk.server.outbound_settings import OutboundSettings
-from invdesk.domain.stock import IssueStock, Line
 from invdesk.services import delivery, stock, webhooks
 from tests import support
 from tests.events.receiver import Receiver, receiving
