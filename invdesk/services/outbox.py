@@ -22,7 +22,8 @@ outbox_t = table_of(OutboxEvent)
 _product = table_of(Product)
 _warehouse = table_of(Warehouse)
 _line = table_of(SalesOrderLine)
-_INSERT = Direct(insert(outbox_t), columns=("created_at", "events"))
+# inline(): no RETURNING of the new id (nobody needs it, and a clerk may INSERT but not SELECT).
+_INSERT = Direct(insert(outbox_t).inline(), columns=("created_at", "events"))
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 EVENT_TYPES = (
