@@ -95,6 +95,7 @@ def register() -> None:
         stock_cmds,
         token_cmds,
         user_cmds,
+        webhook_cmds,
     )
 
     for module in (
@@ -106,6 +107,7 @@ def register() -> None:
         user_cmds,
         serve_cmds,
         token_cmds,
+        webhook_cmds,
     ):
         for command in module.COMMANDS:
             cli.add_command(command)

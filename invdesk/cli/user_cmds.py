@@ -7,9 +7,10 @@ import click
 from invdesk.cli.context import CliContext, pass_cli
 from invdesk.cli.output import emit_json, emit_table
 from invdesk.domain.audit import AuditFilter, describe_details
+from invdesk.domain.outbound import ALERT_MODES
 from invdesk.domain.security import Role
 from invdesk.domain.validation import parse_since
-from invdesk.services import audit, users
+from invdesk.services import alert_mail, audit, users
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 ROLES = click.Choice([r.value for r in Role], case_sensitive=False)
@@ -88,6 +89,36 @@ def user_activate(ctx: CliContext, name: str) -> None:
     """Let a deactivated account log in again."""
     view = users.set_user_active(ctx.database(), name, True, ctx.actor())
     click.echo(f"{view.username} is active.")
+
+
+@user_group.command("email")
+@click.argument("name")
+@click.argument("address", required=False)
+@click.option(
+    "--alerts",
+    type=click.Choice(ALERT_MODES, case_sensitive=False),
+    help="immediate: each new alert of a watched warehouse at once; digest: one mail a day; "
+    "off: none. Default: immediate when an address is given.",
+)
+@pass_cli
+def user_email(ctx: CliContext, name: str, address: str | None, alerts: str | None) -> None:
+    """Show or set NAME's alert e-mail ADDRESS and choice (sent by `invdesk serve`).
+
+    Anyone may set their own; admins anyone's. Alerts cover the warehouses NAME watches.
+    """
+    db, actor = ctx.database(), ctx.actor()
+    if address is None and alerts is None:
+        view = alert_mail.alert_mail(db, actor, name)
+        if view is None:
+            click.echo(f"{name} gets no alert e-mail.")
+        else:
+            click.echo(f"{view.username}: {view.email}, alerts {view.mode}.")
+        return
+    view = alert_mail.set_alert_mail(db, actor, name, address, alerts or "immediate")
+    if view is None:
+        click.echo(f"{name} gets no alert e-mail.")
+    else:
+        click.echo(f"{view.username}: {view.email}, alerts {view.mode}.")
 
 
 @click.command("audit")

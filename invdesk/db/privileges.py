@@ -64,6 +64,20 @@ TABLES: dict[str, dict[str, tuple[str, ...]]] = {
         UPDATE: (SERVER,),
         DELETE: (SERVER,),
     },
+    # Events out (issue 11). Every stock change appends its events; only the server orders them
+    # (seq) and sends them. Webhooks hold signing secrets: admins and the server only.
+    "outbox_event": {SELECT: (ADMIN, SERVER), INSERT: STOCK, UPDATE: (SERVER,)},
+    "webhook": {SELECT: (ADMIN, SERVER), INSERT: (ADMIN,), UPDATE: (ADMIN,)},
+    # Admins cancel (remove a webhook) and retry deliveries; the server creates and records them.
+    "outbound_delivery": {SELECT: (ADMIN, SERVER), INSERT: (SERVER,), UPDATE: (ADMIN, SERVER)},
+    # People set their own alert e-mail; the server marks the day's digest as sent.
+    "alert_subscription": {
+        SELECT: EVERYONE,
+        INSERT: PEOPLE,
+        UPDATE: EVERYONE,
+        DELETE: PEOPLE,
+    },
+    "job_run": {SELECT: EVERYONE, INSERT: (SERVER,), UPDATE: (SERVER,)},
 }
 
 FUNCTIONS: dict[str, tuple[str, ...]] = {
