@@ -128,6 +128,23 @@ def clean_text(
     return text
 
 
+def clean_description(value: object, *, max_len: int) -> str | None:
+    """A product's description: several lines allowed (tabs too), other control characters not;
+    None for an empty one. Line ends are stored as "\\n" whichever system typed them."""
+    text = "\n".join(line.rstrip() for line in str(value or "").replace("\r\n", "\n").split("\n"))
+    text = text.replace("\r", "\n").strip()
+    if not text:
+        return None
+    if len(text) > max_len:
+        raise ValidationError(
+            f"Description is too long: {len(text):,} characters, at most {max_len:,}.",
+            field="description",
+        )
+    if _CONTROL.search(text.replace("\n", " ").replace("\t", " ")):
+        raise ValidationError("Description contains control characters.", field="description")
+    return text
+
+
 def required_text(value: object, *, label: str, field: str, max_len: int) -> str:
     text = clean_text(value, label=label, field=field, max_len=max_len)
     assert text is not None

@@ -26,7 +26,7 @@ from invdesk.domain.catalog import (
 from invdesk.domain.errors import InvdeskError, ValidationError
 from invdesk.domain.security import Actor, Permission
 from invdesk.domain.validation import parse_money
-from invdesk.services import catalog, lookups_ui, product_barcodes
+from invdesk.services import catalog, categories, lookups_ui, product_barcodes
 from invdesk.services.database import Database
 from invdesk.ui.dialogs.barcode_list import BarcodeList
 from invdesk.ui.dialogs.record_editor import RecordEditor
@@ -151,7 +151,7 @@ class ProductEditor(RecordEditor):
 
     def _load_categories(self) -> None:
         try:
-            names = [c.name for c in catalog.list_categories(self._db, self._actor)]
+            names = [c.name for c in categories.list_categories(self._db, self._actor)]
         except InvdeskError as error:
             names = []
             self.error.show_message(error.message)

@@ -9,7 +9,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QTableView, QWidget
 
 from invdesk.domain.security import Actor
-from invdesk.services import catalog
+from invdesk.services import catalog, categories
 from invdesk.services.database import Database
 from invdesk.ui import background
 from invdesk.ui.models.products import SORTS, Column, ProductTableModel
@@ -54,7 +54,7 @@ class ProductsPage(Page):
         self.category.blockSignals(True)
         self.category.clear()
         self.category.addItem(ALL)
-        self.category.addItems([c.name for c in catalog.list_categories(self.db, self.actor)])
+        self.category.addItems([c.name for c in categories.list_categories(self.db, self.actor)])
         self.category.setCurrentText(current or ALL)
         self.category.blockSignals(False)
 
