@@ -9,7 +9,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QTableView, QWidget
 
 from invdesk.domain.security import Actor
-from invdesk.services import catalog, categories
+from invdesk.services import categories
 from invdesk.services.database import Database
 from invdesk.ui import background
 from invdesk.ui.models.products import SORTS, Column, ProductTableModel
