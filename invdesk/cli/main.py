@@ -81,13 +81,22 @@ def register() -> None:
     from invdesk.cli import (
         admin_cmds,
         catalog_cmds,
+        category_cmds,
         report_cmds,
         restock_cmds,
         stock_cmds,
         user_cmds,
     )
 
-    for module in (admin_cmds, catalog_cmds, stock_cmds, restock_cmds, report_cmds, user_cmds):
+    for module in (
+        admin_cmds,
+        catalog_cmds,
+        category_cmds,
+        stock_cmds,
+        restock_cmds,
+        report_cmds,
+        user_cmds,
+    ):
         for command in module.COMMANDS:
             cli.add_command(command)
 

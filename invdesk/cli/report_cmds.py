@@ -9,7 +9,7 @@ import click
 
 from invdesk.cli.context import CliContext, pass_cli
 from invdesk.cli.output import emit_json
-from invdesk.domain.validation import parse_since
+from invdesk.domain.validation import parse_since, parse_until
 from invdesk.reports import runner
 from invdesk.reports.filters import ReportFilter
 from invdesk.services import importing
@@ -24,7 +24,7 @@ from invdesk.services.import_files import ImportKind, read_table
 @click.option("--warehouse", help="Only this warehouse.")
 @click.option("--category", help="Only products in this category.")
 @click.option("--since", help="Period start: YYYY-MM-DD or YYYY-MM-DDTHH:MM (default 90 days ago).")
-@click.option("--until", help="Period end, exclusive (default now).")
+@click.option("--until", help="Up to and including this day (YYYY-MM-DD), or up to a date-time.")
 @click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
 @pass_cli
 def report_cmd(
@@ -56,7 +56,7 @@ def report_cmd(
         warehouse=warehouse,
         category=category,
         since=parse_since(since) if since else None,
-        until=parse_since(until, field="until") if until else None,
+        until=parse_until(until) if until else None,
     )
     result = runner.generate(ctx.database(), ctx.actor(), name, Path(out), flt)
     if as_json:

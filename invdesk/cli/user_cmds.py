@@ -8,7 +8,7 @@ from invdesk.cli.context import CliContext, pass_cli
 from invdesk.cli.output import emit_json, emit_table
 from invdesk.domain.audit import AuditFilter, describe_details
 from invdesk.domain.security import Role
-from invdesk.domain.validation import parse_since
+from invdesk.domain.validation import parse_since, parse_until
 from invdesk.services import audit, users
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
@@ -93,7 +93,7 @@ def user_activate(ctx: CliContext, name: str) -> None:
 @click.command("audit")
 @click.option("--user", "user", help="Only what this user did.")
 @click.option("--since", help="From this date (YYYY-MM-DD, local time) or date-time.")
-@click.option("--until", help="Before this date or date-time.")
+@click.option("--until", help="Up to and including this day (YYYY-MM-DD), or up to a date-time.")
 @click.option("--limit", default=500, show_default=True, type=click.IntRange(1, 100_000))
 @json_option
 @pass_cli
@@ -109,7 +109,7 @@ def audit_cmd(
     flt = AuditFilter(
         user=user.strip().lower() if user else None,
         since=parse_since(since) if since else None,
-        until=parse_since(until, field="until") if until else None,
+        until=parse_until(until) if until else None,
         limit=limit,
     )
     rows = audit.list_audit(ctx.database(), ctx.actor(), flt)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
 from invdesk.domain.errors import ValidationError
@@ -172,3 +172,15 @@ def parse_since(value: str, *, field: str = "since") -> datetime:
     if parsed.tzinfo is None:
         parsed = parsed.astimezone()  # a date typed by a person means their local time
     return parsed.astimezone(UTC)
+
+
+def parse_until(value: str, *, field: str = "until") -> datetime:
+    """The exclusive end of a period given as its last day, included (the GUI's "until" too):
+    a date means up to the end of that day (local time); a date-time is the end itself."""
+    text = value.strip()
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return parse_since(text, field=field)
+    next_day = datetime.combine(day + timedelta(days=1), time())
+    return next_day.astimezone().astimezone(UTC)  # local midnight, whatever DST did that day

@@ -353,10 +353,11 @@ def list_products(
     search: str | None = None,
     category: str | None = None,
     include_inactive: bool = False,
-    limit: int = 200,
+    limit: int | None = 200,
     offset: int = 0,
 ) -> list[ProductView]:
-    """Products ordered by SKU; `search` matches a SKU or name fragment, or a whole barcode."""
+    """Products ordered by SKU; `search` matches a SKU or name fragment, or a whole barcode.
+    `limit` None returns every match."""
     require(actor, Permission.VIEW)
     stmt = select(Product).options(selectinload(Product.barcodes)).order_by(Product.sku)
     if not include_inactive:
