@@ -30,7 +30,8 @@ from invdesk.domain.errors import InvdeskError
 from invdesk.domain.security import Actor
 from invdesk.services import importing
 from invdesk.services.database import Database
-from invdesk.services.import_files import FIELDS, ImportKind, Table, match_headers, read_table
+from invdesk.services.import_fields import FIELDS, match_headers
+from invdesk.services.import_files import ImportKind, Table, read_table
 from invdesk.ui.background import Background, Job, failure_text
 
 IGNORE = "(ignore)"

@@ -48,6 +48,7 @@ from invdesk.services import (
     database,
     demo,
     demo_policies,
+    import_products,
     importing,
     lookups_ui,
     operation,
@@ -314,6 +315,10 @@ MATRIX: dict[str, tuple[Permission, Call]] = {
         lambda db, a, t: importing.preview_import(
             db, a, ImportKind.PRODUCTS, PRODUCTS_FILE, importing.ImportOptions()
         ),
+    ),
+    "import_products.apply_products": (
+        Permission.CATALOG,
+        lambda db, a, t: import_products.apply_products(db, a, "p.csv", [], lambda i: None),
     ),
     "importing.run_import": (
         Permission.CATALOG,
