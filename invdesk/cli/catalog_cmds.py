@@ -107,7 +107,7 @@ def product_list(
             ],
             empty="No products.",
         )
-    if more:  # on stderr, so a script reading the table or the JSON is not disturbed
+    if more and not as_json:  # on stderr, so a script reading the table is not disturbed
         click.echo(
             f"Showing the first {limit:,}; more products match. Use --all, --limit N or --search.",
             err=True,

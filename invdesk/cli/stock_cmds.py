@@ -312,7 +312,18 @@ def history_cmd(
         emit_json(rows)
         return
     emit_table(
-        ["#", "When", "Kind", "SKU", "Warehouse", "Qty", "Balance", "User", "Reference", "Reason"],
+        [
+            "#",
+            "When",
+            "Kind",
+            "SKU",
+            "Warehouse",
+            "Change",
+            "Balance",
+            "User",
+            "Reference",
+            "Reason",
+        ],
         [
             [
                 m.id,
@@ -320,7 +331,7 @@ def history_cmd(
                 m.kind,
                 m.sku,
                 m.warehouse,
-                m.qty,
+                m.change,
                 m.balance_after,
                 m.user,
                 m.reference,

@@ -6,7 +6,7 @@ import click
 
 from invdesk.cli.context import CliContext, pass_cli
 from invdesk.cli.output import emit_json, emit_table
-from invdesk.domain.audit import AuditFilter, describe_details
+from invdesk.domain.audit import AuditFilter, describe_details, details_object
 from invdesk.domain.security import Role
 from invdesk.domain.validation import parse_since, parse_until
 from invdesk.services import audit, users
@@ -114,7 +114,7 @@ def audit_cmd(
     )
     rows = audit.list_audit(ctx.database(), ctx.actor(), flt)
     if as_json:
-        emit_json(rows)
+        emit_json([{**vars(r), "details": details_object(r)} for r in rows])
         return
     emit_table(
         ["WHEN", "USER", "ACTION", "WHAT", "DETAILS"],
