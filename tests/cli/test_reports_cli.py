@@ -14,7 +14,7 @@ def test_report_valuation_writes_a_workbook_that_matches_the_stock(stocked, tmp_
     out = tmp_path / "valuation.xlsx"
     result = stocked.ok("report", "valuation", "--out", str(out))
     assert "Wrote Stock on hand and valuation" in result.stdout
-    assert "as of " in result.stdout and " to " not in result.stdout  # a snapshot, no period
+    assert "all categories, as of " in result.stdout  # a snapshot: when, not a period
     ws = load_workbook(out)["Stock on hand"]
     rows = [r for r in ws.iter_rows(min_row=6, values_only=True) if r[0] != "Total"]
     assert {(r[1], r[0]): r[5] for r in rows} == {
