@@ -203,9 +203,9 @@ def merge_category(
                 "categories nest one level only.",
                 field="category",
             )
-        moved = session.execute(
-            update(Product).where(Product.category_id == old.id).values(category_id=new.id)
-        ).rowcount
+        in_old = Product.category_id == old.id
+        moved = session.scalar(select(func.count()).where(in_old)) or 0
+        session.execute(update(Product).where(in_old).values(category_id=new.id))
         kept, dropped = _move_policies(session, old.id, new.id)
         session.execute(
             update(Category).where(Category.parent_id == old.id).values(parent_id=new.id)
