@@ -84,6 +84,7 @@ def register() -> None:
         category_cmds,
         report_cmds,
         restock_cmds,
+        serve_cmds,
         stock_cmds,
         user_cmds,
     )
@@ -96,6 +97,7 @@ def register() -> None:
         restock_cmds,
         report_cmds,
         user_cmds,
+        serve_cmds,
     ):
         for command in module.COMMANDS:
             cli.add_command(command)
