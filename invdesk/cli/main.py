@@ -89,6 +89,7 @@ def register() -> None:
     from invdesk.cli import (
         admin_cmds,
         catalog_cmds,
+        category_cmds,
         report_cmds,
         restock_cmds,
         serve_cmds,
@@ -101,6 +102,7 @@ def register() -> None:
     for module in (
         admin_cmds,
         catalog_cmds,
+        category_cmds,
         stock_cmds,
         restock_cmds,
         report_cmds,

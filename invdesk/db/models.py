@@ -61,6 +61,10 @@ class Category(Base):
     name: Mapped[Str64] = mapped_column(unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     version: Mapped[int] = mapped_column(default=1)
+    # One level of nesting (Clothing > Shirts): a parent is itself top-level (checked in the service).
+    parent_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("category.id"), index=True)
+
+    parent: Mapped[Category | None] = relationship(remote_side="Category.id", lazy="joined")
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -73,6 +77,7 @@ class Product(Base):
     name: Mapped[Str200] = mapped_column(index=True)
     category_id: Mapped[int] = mapped_column(BigId, ForeignKey("category.id"), index=True)
     unit: Mapped[Str16] = mapped_column(default="each")
+    description: Mapped[str | None] = mapped_column(Text)
     price: Mapped[MoneyCol]
     cost: Mapped[MoneyCol]
     active: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -138,7 +138,9 @@ def generate(
     with db.read() as conn:
         begin_report(conn, actor)
         scope = resolve(conn, flt, db.now())
-        meta = excel.Meta(scope.describe(), db.now(), actor.username)
+        # Stock as it is now has no period: its title block and summary say "as of".
+        filters = scope.describe(snapshot=not any(kind.uses_period for kind in kinds))
+        meta = excel.Meta(filters, db.now(), actor.username)
 
         def all_sheets() -> Iterator[excel.Sheet]:
             for kind in kinds:
@@ -154,4 +156,4 @@ def generate(
                 yield sheet
 
         rows = excel.save(workbook, path, recorded(), meta, progress=progress, cancelled=cancelled)
-    return ReportResult(Path(path), name, tuple(s.name for s in built), rows, scope.describe())
+    return ReportResult(Path(path), name, tuple(s.name for s in built), rows, filters)

@@ -135,9 +135,14 @@ def count_products(db: Database, actor: Actor, q: ProductQuery) -> int:
 
 
 def _product_select(conn: Any, q: ProductQuery) -> Select[Any]:
-    """The columns of a products page: a barcode and total stock beside the product."""
+    """The columns of a products page: the unit barcode and total stock beside the product."""
+    # The code of one unit (the first one added), never a case code that counts a whole case.
     barcode = (
-        select(func.min(barcode_t.c.code)).where(barcode_t.c.product_id == _p.id).scalar_subquery()
+        select(barcode_t.c.code)
+        .where(barcode_t.c.product_id == _p.id, barcode_t.c.pack_qty == 1)
+        .order_by(barcode_t.c.id)
+        .limit(1)
+        .scalar_subquery()
     )
     on_hand = (
         select(func.coalesce(func.sum(level_t.c.on_hand), 0))

@@ -7,6 +7,7 @@ login roles through the owner's account functions.
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from argon2 import PasswordHasher
@@ -40,6 +41,11 @@ _BOOTSTRAP_LOCK = 7_160_301  # pg advisory lock id: one first-admin bootstrap at
 
 def _hash(password: str) -> str:
     return _hasher.hash(password)
+
+
+def locked_password_hash() -> str:
+    """The hash of a random password nobody is told: an account that cannot be logged in to."""
+    return _hash(secrets.token_urlsafe(32))
 
 
 def _verify(stored: str, password: str) -> bool:

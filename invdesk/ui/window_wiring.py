@@ -164,9 +164,10 @@ def file_actions(window: MainWindow) -> list[QAction]:
 
 
 def _import(window: MainWindow, kind: ImportKind) -> None:
-    dialog = ImportDialog(window.db, window.actor, kind, window)
+    dialog = ImportDialog(window.db, window.actor, kind, window, window.settings)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.imported.connect(lambda _result: window.data_changed.emit("stock"))
+    dialog.imported.connect(lambda _result: window.data_changed.emit("catalog"))
     dialog.open()
 
 
