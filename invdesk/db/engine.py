@@ -143,6 +143,18 @@ def is_retryable(error: DBAPIError) -> bool:
     return False
 
 
+def _is_locked(error: DBAPIError) -> bool:
+    return "database is locked" in str(error.orig).lower()
+
+
+def _waited_out(error: DBAPIError, started: float) -> bool:
+    """A SQLite writer that waited its whole busy timeout: another process has held the write lock
+    all that time (frozen mid-transaction, say), so it fails now instead of waiting as long again
+    on every retry. A busy error that came at once (a checkpoint, say) is still retried."""
+    waited = time.monotonic() - started
+    return waited >= SQLITE_BUSY_TIMEOUT_MS / 1000 * 0.9 and _is_locked(error)
+
+
 @dataclass(frozen=True)
 class AfterCommit:
     """Returned by work whose changes must persist although the caller gets `error` (an expiry)."""
@@ -197,6 +209,7 @@ class Database:
             # The spare (below) or a pooled connection; not _connect's generator-based context
             # manager: this frame wraps every stock operation, and that cost a few µs of each.
             generation = self._pool_generation
+            started = time.monotonic()
             conn = self._take_spare()
             if conn is None:
                 try:
@@ -213,7 +226,11 @@ class Database:
                     conn.close()  # never kept after an error: the pool resets or discards it
                     raise
             except DBAPIError as error:
-                if attempt < self.max_attempts and is_retryable(error):
+                if (
+                    attempt < self.max_attempts
+                    and is_retryable(error)
+                    and not _waited_out(error, started)
+                ):
                     time.sleep(min(0.5, 0.01 * 2**attempt) * (0.5 + random.random()))
                     continue
                 raise translate(error) from error
@@ -294,7 +311,11 @@ def translate(error: DBAPIError) -> Exception:
     if isinstance(error, OperationalError) or error.connection_invalidated:
         text = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
         if "locked" in text.lower():
-            hint = "Another program holds the database busy; try again in a moment."
+            hint = (
+                f"Another program has kept it locked in the middle of a change for over "
+                f"{SQLITE_BUSY_TIMEOUT_MS // 1000} seconds (an invdesk window or a tool that froze "
+                "or stopped); close that program, or wait for it to finish, and try again."
+            )
         elif "lock timeout" in text.lower():
             hint = "Another PC holds this stock record; try again in a moment."
         else:
