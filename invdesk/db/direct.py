@@ -110,23 +110,25 @@ def _builder(
     if not positional and not fixed and not processors:
         return None  # the driver takes the caller's dict as it is
     defaults = fixed or None
-    steps = tuple(processors.items())
     if positional:
         if not names:
             return lambda _params: ()
         pick = itemgetter(*names)
         single = len(names) == 1
+        # Positions to process; a name bound twice is processed at each (the result is the same).
+        at = tuple((i, processors[name]) for i, name in enumerate(names) if name in processors)
+        if not at and not defaults and not single:
+            return pick  # the values in bind order, as a tuple
 
         def build_positional(params: Mapping[str, Any]) -> Any:
-            values = {**defaults, **params} if defaults else params
-            if steps:
-                if values is params:
-                    values = dict(params)
-                for name, process in steps:
-                    values[name] = process(values[name])  # type: ignore[index]
-            return (pick(values),) if single else pick(values)
+            picked = pick({**defaults, **params} if defaults else params)
+            values = [picked] if single else list(picked)
+            for i, process in at:
+                values[i] = process(values[i])
+            return values
 
         return build_positional
+    steps = tuple(processors.items())
 
     def build_named(params: Mapping[str, Any]) -> Any:
         # Keys the statement does not use may stay: the driver looks up only the names it binds.
