@@ -23,7 +23,6 @@ class ReportKind:
     title: str
     description: str
     build: Build
-    uses_period: bool = True
 
 
 REPORTS: dict[str, ReportKind] = {
@@ -34,7 +33,6 @@ REPORTS: dict[str, ReportKind] = {
             "Stock on hand and valuation",
             "Units and value (moving-average cost) per warehouse and product.",
             sheets.valuation,
-            uses_period=False,
         ),
         ReportKind(
             "movements", "Movement history", "Every ledger row in the period.", sheets.movements

@@ -22,7 +22,7 @@ from invdesk.domain.errors import InvdeskError
 from invdesk.domain.security import Permission
 from invdesk.services import alerts
 from invdesk.services.import_files import ImportKind
-from invdesk.ui import background
+from invdesk.ui import background, dialogs
 from invdesk.ui.export import export_model
 from invdesk.ui.import_dialog import ImportDialog
 from invdesk.ui.live import LiveUpdates, SweepTimer, TrayNotifier
@@ -97,12 +97,12 @@ def open_reorder_document(window: MainWindow, page: Any) -> None:
     actions = window.actions_
     page.receive_requested.connect(
         lambda wh, sku, qty: actions.open_stock_dialog(
-            "ReceiveDialog", warehouse=wh, lines=((sku, qty),)
+            dialogs.ReceiveDialog, warehouse=wh, lines=((sku, qty),)
         )
     )
     page.transfer_requested.connect(
         lambda src, dst, sku, qty: actions.open_stock_dialog(
-            "TransferDialog", source=src, destination=dst, lines=((sku, qty),)
+            dialogs.TransferDialog, source=src, destination=dst, lines=((sku, qty),)
         )
     )
     page.policies_requested.connect(lambda wh: open_policy_editor(window, wh))
