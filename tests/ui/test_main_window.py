@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import ClassVar
 
 import pytest
@@ -222,10 +223,19 @@ def test_clicking_a_header_sorts_in_sql_and_unsortable_columns_keep_the_order(qt
 
 
 def test_typing_in_the_search_box_filters_after_a_pause(qtbot, window):
+    from invdesk.ui.widgets import SEARCH_DELAY_MS
+
     products = goto(qtbot, window, ProductsPage)
+    typed: list[float] = []
+    searched: list[tuple[float, str]] = []
+    products.search.textChanged.connect(lambda _text: typed.append(time.monotonic()))
+    products.search.search_changed.connect(lambda text: searched.append((time.monotonic(), text)))
     qtbot.keyClicks(products.search, "p-02")  # machine-fast: held by the scan detector...
     qtbot.waitUntil(lambda: products.search.text() == "p-02")  # ...and replayed, no Enter
-    products.search.apply_now()  # what the debounce timer does after the pause
+    qtbot.waitUntil(lambda: searched, timeout=10 * SEARCH_DELAY_MS)
+    # One search, for the whole text, once the typing had paused for the delay.
+    assert [text for _at, text in searched] == ["p-02"]
+    assert typed and searched[0][0] - typed[-1] >= SEARCH_DELAY_MS / 1000 * 0.9
     loaded(qtbot, window)
     assert products.model.rowCount() == 4
     assert products.status.text() == "4 products"
