@@ -232,7 +232,7 @@ def test_typing_in_the_search_box_filters_after_a_pause(qtbot, window):
     products.search.search_changed.connect(lambda text: searched.append((time.monotonic(), text)))
     qtbot.keyClicks(products.search, "p-02")  # machine-fast: held by the scan detector...
     qtbot.waitUntil(lambda: products.search.text() == "p-02")  # ...and replayed, no Enter
-    qtbot.waitUntil(lambda: searched, timeout=10 * SEARCH_DELAY_MS)
+    qtbot.waitUntil(lambda: bool(searched), timeout=10 * SEARCH_DELAY_MS)
     # One search, for the whole text, once the typing had paused for the delay.
     assert [text for _at, text in searched] == ["p-02"]
     assert typed and searched[0][0] - typed[-1] >= SEARCH_DELAY_MS / 1000 * 0.9
