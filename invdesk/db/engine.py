@@ -27,7 +27,7 @@ T = TypeVar("T")
 # and a clerk waiting on a lock gives up (and retries) after lock_timeout. Seconds, not minutes.
 PG_LOCK_TIMEOUT_MS = 3000
 PG_IDLE_IN_TX_TIMEOUT_MS = 5000
-SQLITE_BUSY_TIMEOUT_MS = 10000
+SQLITE_BUSY_TIMEOUT_MS = problems.SQLITE_BUSY_TIMEOUT_MS
 # A pooled PostgreSQL connection idle for longer than this is pinged when checked out (a server
 # restart usually happens while the app sits idle); a busy one is not, which saves a round trip
 # per transaction. A busy connection that was dropped anyway fails as a disconnect, and
@@ -146,6 +146,18 @@ def is_retryable(error: DBAPIError) -> bool:
     return False
 
 
+def _is_locked(error: DBAPIError) -> bool:
+    return "database is locked" in str(error.orig).lower()
+
+
+def _waited_out(error: DBAPIError, started: float) -> bool:
+    """A SQLite writer that waited its whole busy timeout: another process has held the write lock
+    all that time (frozen mid-transaction, say), so it fails now instead of waiting as long again
+    on every retry. A busy error that came at once (a checkpoint, say) is still retried."""
+    waited = time.monotonic() - started
+    return waited >= SQLITE_BUSY_TIMEOUT_MS / 1000 * 0.9 and _is_locked(error)
+
+
 @dataclass(frozen=True)
 class AfterCommit:
     """Returned by work whose changes must persist although the caller gets `error` (an expiry)."""
@@ -215,6 +227,7 @@ class Database:
             # The spare (below) or a pooled connection; not _connect's generator-based context
             # manager: this frame wraps every stock operation, and that cost a few µs of each.
             generation = self._pool_generation
+            started = time.monotonic()
             conn = self._take_spare()
             if conn is None:
                 try:
@@ -231,7 +244,11 @@ class Database:
                     conn.close()  # never kept after an error: the pool resets or discards it
                     raise
             except DBAPIError as error:
-                if attempt < self.max_attempts and is_retryable(error):
+                if (
+                    attempt < self.max_attempts
+                    and is_retryable(error)
+                    and not _waited_out(error, started)
+                ):
                     time.sleep(min(0.5, 0.01 * 2**attempt) * (0.5 + random.random()))
                     continue
                 raise translate(error, self.url) from error

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from sqlalchemy import Connection, func, select, text
 
@@ -96,18 +95,3 @@ def begin_report(conn: Connection, actor: Actor) -> None:
         conn.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY"))
         conn.execute(text("SET LOCAL idle_in_transaction_session_timeout = '120s'"))
         conn.execute(text("SET LOCAL TIME ZONE 'UTC'"))
-
-
-def where_scope(stmt: Any, scope: Scope, product_col: Any, warehouse_col: Any) -> Any:
-    """Add the warehouse and category conditions to a statement over product and warehouse ids."""
-    from invdesk.services.lookup import product_t
-
-    if scope.warehouse_id is not None:
-        stmt = stmt.where(warehouse_col == scope.warehouse_id)
-    if scope.category_id is not None:
-        stmt = stmt.where(
-            product_col.in_(
-                select(product_t.c.id).where(product_t.c.category_id == scope.category_id)
-            )
-        )
-    return stmt

@@ -23,7 +23,7 @@ class ReportKind:
     title: str
     description: str
     build: Build
-    uses_period: bool = True
+    uses_period: bool = True  # False for a snapshot (stock as it is now): its header says "as of"
 
 
 REPORTS: dict[str, ReportKind] = {

@@ -42,7 +42,6 @@ from invdesk.domain.browse import (
     WarehouseTotals,
 )
 from invdesk.domain.errors import NotFound
-from invdesk.domain.restock import assess
 from invdesk.domain.security import Actor, Permission, require
 from invdesk.domain.stock import LedgerFilter, ReservationStatus
 from invdesk.domain.validation import from_minor
@@ -312,21 +311,21 @@ def reorder_points(
 
     Rows without a policy have none; a days-of-cover policy's threshold follows recent demand.
     """
-    rules = policy_lookup.effective_for_rows(
-        conn, [(r.product_id, r.warehouse_id, r.category_id) for r in rows]
-    )
-    points: dict[tuple[str, str], int] = {}
-    for r in rows:
-        rule = rules.get((r.product_id, r.warehouse_id))
-        if rule is None:
-            continue
-        demand = 0.0
-        if rule.needs_demand:  # only days-of-cover rules read the ledger
-            demand = policy_lookup.demand_per_day(
-                conn, r.product_id, r.warehouse_id, rule.lookback_days, now
+    found = policy_lookup.thresholds(
+        conn,
+        (
+            policy_lookup.RowStock(
+                r.product_id, r.warehouse_id, r.category_id, r.on_hand - r.reserved
             )
-        points[(r.sku, r.code)] = assess(rule, r.on_hand - r.reserved, demand).threshold
-    return points
+            for r in rows
+        ),
+        now,
+    )
+    return {
+        (r.sku, r.code): found[(r.product_id, r.warehouse_id)].need.threshold
+        for r in rows
+        if (r.product_id, r.warehouse_id) in found
+    }
 
 
 # Warehouses and the dashboard -------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """What the toolbar actions do: open the stock dialogs and editors, look up scanned codes.
 
-The dialogs come from `invdesk.ui.dialogs`, imported when first used. Their contract:
-ReceiveDialog, IssueDialog, TransferDialog, ReturnDialog and AdjustDialog take
+The dialogs come from `invdesk.ui.dialogs` (looked up there when opened, so a test can stand
+in for them). Their contract: ReceiveDialog, IssueDialog, TransferDialog, ReturnDialog and AdjustDialog take
 `(db, actor, parent=None, *, warehouse=None, lines=())`, emit `posted(StockResult)` and offer
 `handle_scan(code) -> bool`; ProductEditor `(db, actor, parent=None, *, sku=None, barcode=None)`
 and WarehouseEditor `(db, actor, parent=None, *, code=None)` emit `saved(view)`.
@@ -9,32 +9,18 @@ and WarehouseEditor `(db, actor, parent=None, *, code=None)` emit `saved(view)`.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-import sys
-from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from invdesk.domain.errors import InvdeskError, NotFound
 from invdesk.services import browse
+from invdesk.ui import dialogs
 
 if TYPE_CHECKING:
     from invdesk.ui.main_window import MainWindow
-
-DIALOGS = "invdesk.ui.dialogs"
-
-
-def dialogs_available() -> bool:
-    if DIALOGS in sys.modules:
-        return True
-    try:
-        return importlib.util.find_spec(DIALOGS) is not None
-    except (ImportError, ValueError):
-        return False
 
 
 class StockActions:
@@ -46,47 +32,34 @@ class StockActions:
     # Stock dialogs ------------------------------------------------------------------------------
 
     def receive(self) -> None:
-        self._stock("ReceiveDialog")
+        self._stock(dialogs.ReceiveDialog)
 
     def issue(self) -> None:
-        self._stock("IssueDialog")
+        self._stock(dialogs.IssueDialog)
 
     def transfer(self) -> None:
-        self._stock("TransferDialog")
+        self._stock(dialogs.TransferDialog)
 
     def return_(self) -> None:
-        self._stock("ReturnDialog")
+        self._stock(dialogs.ReturnDialog)
 
     def adjust(self) -> None:
-        self._stock("AdjustDialog")
+        self._stock(dialogs.AdjustDialog)
 
-    def _stock(self, name: str, lines: tuple[tuple[str, int], ...] | None = None) -> QDialog | None:
-        dialogs = self._dialogs()
-        if dialogs is None:
-            return None
+    def _stock(self, kind: type[QDialog]) -> QDialog:
+        """A stock dialog on the current page's warehouse, with its selected product as a line."""
         page = self.window.current_page()
         warehouse = getattr(page, "current_warehouse", lambda: None)()
         sku = getattr(page, "selected_sku", lambda: None)()
-        chosen = lines if lines is not None else (((sku, 1),) if sku else ())
-        dialog = getattr(dialogs, name)(
-            self.window.db, self.window.actor, self.window, warehouse=warehouse, lines=chosen
-        )
-        dialog.posted.connect(lambda _result: self.window.data_changed.emit("stock"))
-        return self._open(dialog)
+        return self.open_stock_dialog(kind, warehouse=warehouse, lines=((sku, 1),) if sku else ())
 
-    def open_stock_dialog(self, name: str, **kwargs: Any) -> QDialog | None:
+    def open_stock_dialog(self, kind: type[QDialog], **kwargs: Any) -> QDialog:
         """A stock dialog pre-filled by the caller (e.g. a reorder suggestion)."""
-        dialogs = self._dialogs()
-        if dialogs is None:
-            return None
-        dialog = getattr(dialogs, name)(self.window.db, self.window.actor, self.window, **kwargs)
+        dialog: Any = kind(self.window.db, self.window.actor, self.window, **kwargs)
         dialog.posted.connect(lambda _result: self.window.data_changed.emit("stock"))
         return self._open(dialog)
 
     def edit_product(self, *, sku: str | None = None, barcode: str | None = None) -> None:
-        dialogs = self._dialogs()
-        if dialogs is None:
-            return
         editor = dialogs.ProductEditor(
             self.window.db, self.window.actor, self.window, sku=sku, barcode=barcode
         )
@@ -94,21 +67,9 @@ class StockActions:
         self._open(editor)
 
     def edit_warehouse(self, *, code: str | None = None) -> None:
-        dialogs = self._dialogs()
-        if dialogs is None:
-            return
         editor = dialogs.WarehouseEditor(self.window.db, self.window.actor, self.window, code=code)
         editor.saved.connect(lambda _view: self.window.data_changed.emit("warehouses"))
         self._open(editor)
-
-    def _dialogs(self) -> ModuleType | None:
-        try:
-            return importlib.import_module(DIALOGS)
-        except ModuleNotFoundError as error:
-            if error.name != DIALOGS:
-                raise
-            self._tell("The stock dialogs are not part of this build of invdesk.")
-            return None
 
     def _open(self, dialog: QDialog) -> QDialog:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -158,8 +119,7 @@ class StockActions:
         products = self.window.open_page(ProductsPage)
         assert isinstance(products, ProductsPage)
         products.show_product(match.sku, match.active)
-        if dialogs_available():
-            self.edit_product(sku=match.sku)
+        self.edit_product(sku=match.sku)
 
     def _offer_attach(self, code: str) -> None:
         if self.prompt is not None and shiboken6.isValid(self.prompt):
@@ -172,13 +132,5 @@ class StockActions:
         box.setDefaultButton(attach)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         attach.clicked.connect(lambda: self.edit_product(barcode=code))
-        self.prompt = box
-        box.open()
-
-    def _tell(self, text: str, parent: QWidget | None = None) -> None:
-        box = QMessageBox(
-            QMessageBox.Icon.Information, "invdesk", text, parent=parent or self.window
-        )
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.prompt = box
         box.open()

@@ -24,7 +24,7 @@ from invdesk.domain.security import Permission
 from invdesk.services import alerts
 from invdesk.services.import_files import ImportKind
 from invdesk.services.integrity import CheckView
-from invdesk.ui import background
+from invdesk.ui import background, dialogs
 from invdesk.ui.export import export_model
 from invdesk.ui.import_dialog import ImportDialog
 from invdesk.ui.integrity import IntegrityWatch, describe
@@ -110,12 +110,12 @@ def open_reorder_document(window: MainWindow, page: Any) -> None:
     actions = window.actions_
     page.receive_requested.connect(
         lambda wh, sku, qty: actions.open_stock_dialog(
-            "ReceiveDialog", warehouse=wh, lines=((sku, qty),)
+            dialogs.ReceiveDialog, warehouse=wh, lines=((sku, qty),)
         )
     )
     page.transfer_requested.connect(
         lambda src, dst, sku, qty: actions.open_stock_dialog(
-            "TransferDialog", source=src, destination=dst, lines=((sku, qty),)
+            dialogs.TransferDialog, source=src, destination=dst, lines=((sku, qty),)
         )
     )
     page.policies_requested.connect(lambda wh: open_policy_editor(window, wh))

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import sys
-import types
+import time
 from typing import ClassVar
 
 import pytest
@@ -14,13 +13,13 @@ from PySide6.QtWidgets import QApplication, QDialog, QLabel
 from invdesk.domain.security import Actor, Role
 from invdesk.domain.stock import StockResult
 from invdesk.ui import background
+from invdesk.ui import dialogs as real_dialogs
 from invdesk.ui.main_window import MainWindow
 from invdesk.ui.pages import PAGES
 from invdesk.ui.pages.dashboard import DashboardPage
 from invdesk.ui.pages.products import ProductsPage
 from invdesk.ui.pages.stock import StockPage
 from invdesk.ui.pages.warehouses import WarehousesPage
-from invdesk.ui.stock_actions import DIALOGS
 from tests.ui.conftest import CLERK, SKUS
 
 
@@ -43,11 +42,9 @@ class FakeDialog(QDialog):
 
 @pytest.fixture
 def dialogs(monkeypatch):
-    module = types.ModuleType(DIALOGS)
     names = ("ReceiveDialog", "IssueDialog", "TransferDialog", "ReturnDialog", "AdjustDialog")
     for name in (*names, "ProductEditor", "WarehouseEditor"):
-        setattr(module, name, type(name, (FakeDialog,), {}))
-    monkeypatch.setitem(sys.modules, DIALOGS, module)
+        monkeypatch.setattr(real_dialogs, name, type(name, (FakeDialog,), {}))
     FakeDialog.made = []
     yield FakeDialog.made
     for dialog in FakeDialog.made:
@@ -210,12 +207,6 @@ def test_double_click_opens_the_warehouse_editor(qtbot, window, dialogs):
     assert type(editor).__name__ == "WarehouseEditor" and editor.kwargs == {"code": "SHOP"}
 
 
-def test_without_the_dialogs_package_the_action_says_so(qtbot, window, monkeypatch):
-    monkeypatch.setitem(sys.modules, DIALOGS, None)  # import fails as if it were not installed
-    window.stock_actions["adjust"].trigger()
-    assert "not part of this build" in window.actions_.prompt.text()
-
-
 def test_clicking_a_header_sorts_in_sql_and_unsortable_columns_keep_the_order(qtbot, window):
     from invdesk.ui.models.products import Column
 
@@ -232,10 +223,19 @@ def test_clicking_a_header_sorts_in_sql_and_unsortable_columns_keep_the_order(qt
 
 
 def test_typing_in_the_search_box_filters_after_a_pause(qtbot, window):
+    from invdesk.ui.widgets import SEARCH_DELAY_MS
+
     products = goto(qtbot, window, ProductsPage)
+    typed: list[float] = []
+    searched: list[tuple[float, str]] = []
+    products.search.textChanged.connect(lambda _text: typed.append(time.monotonic()))
+    products.search.search_changed.connect(lambda text: searched.append((time.monotonic(), text)))
     qtbot.keyClicks(products.search, "p-02")  # machine-fast: held by the scan detector...
     qtbot.waitUntil(lambda: products.search.text() == "p-02")  # ...and replayed, no Enter
-    products.search.apply_now()  # what the debounce timer does after the pause
+    qtbot.waitUntil(lambda: bool(searched), timeout=10 * SEARCH_DELAY_MS)
+    # One search, for the whole text, once the typing had paused for the delay.
+    assert [text for _at, text in searched] == ["p-02"]
+    assert typed and searched[0][0] - typed[-1] >= SEARCH_DELAY_MS / 1000 * 0.9
     loaded(qtbot, window)
     assert products.model.rowCount() == 4
     assert products.status.text() == "4 products"
