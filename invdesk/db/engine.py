@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+import psycopg
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
@@ -52,6 +53,8 @@ def _sqlite_path(url: str) -> Path | None:
 
 # Set on a pooled connection's info while Database.read uses it; every other checkout writes.
 _READ_ONLY = "invdesk_read_only"
+# On a pooled SQLite connection's info: whether its PRAGMA query_only is on right now.
+_QUERY_ONLY = "invdesk_query_only"
 # On a pooled connection's info: when it was last used (monotonic seconds), for the idle ping.
 _LAST_USED = "invdesk_last_used"
 _SPARE_SINCE = "invdesk_spare_since"
@@ -74,9 +77,18 @@ def _install_sqlite_hooks(engine: Engine) -> None:
     # "begin" event listener: any connection event makes SQLAlchemy dispatch events around every
     # statement, which cost more client CPU than a stock statement itself. Errors raised here are
     # wrapped like any statement's, so a busy database is still retried by Database.run.
+    #
+    # A read transaction also runs with query_only on, so SQLite refuses any change made in it
+    # (reads never write: STYLE.md rule 20); the pragma is switched only when the kind of
+    # transaction on this connection changes, so the write path pays a dict look-up.
     def do_begin(dbapi_connection: Any) -> None:
-        read_only = dbapi_connection.info.get(_READ_ONLY, False)
-        dbapi_connection.driver_connection.execute("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        info = dbapi_connection.info
+        read_only = info.get(_READ_ONLY, False)
+        driver = dbapi_connection.driver_connection
+        if info.get(_QUERY_ONLY, False) != read_only:
+            driver.execute(f"PRAGMA query_only = {int(read_only)}")
+            info[_QUERY_ONLY] = read_only
+        driver.execute("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     engine.dialect.do_begin = do_begin  # type: ignore[method-assign]
 
@@ -183,7 +195,8 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        """A read-only transaction (never blocks SQLite writers)."""
+        """A read-only transaction: the database refuses any change made in it (PostgreSQL
+        BEGIN READ ONLY, SQLite query_only). Never blocks SQLite writers."""
         with self._connect(read_only=True) as conn, conn.begin():
             yield conn
 
@@ -259,14 +272,26 @@ class Database:
         except DBAPIError as error:
             raise translate(error) from error
         info = None
+        driver: psycopg.Connection[Any] | None = None
         try:
             if read_only:
                 info = conn.connection.info
                 info[_READ_ONLY] = True
+                if conn.dialect.name == "postgresql":
+                    # psycopg begins with BEGIN READ ONLY: the server refuses any change made in
+                    # a read. Back to None (a plain BEGIN, as for every write) afterwards, not
+                    # False, which would send BEGIN READ WRITE and override the server's default.
+                    driver = conn.connection.driver_connection
+                    driver.read_only = True
             yield conn
         finally:
             if info is not None:
                 info.pop(_READ_ONLY, None)
+            if driver is not None:
+                try:
+                    driver.read_only = None
+                except psycopg.Error:
+                    conn.invalidate()  # never hand a read-only session to a writer
             conn.close()
 
     def dispose(self) -> None:

@@ -14,6 +14,7 @@ from invdesk.domain import forecast as fc
 from invdesk.reports import data
 from invdesk.reports.filters import Scope
 from invdesk.reports.thresholds import DEMAND_WINDOW_DAYS, load_thresholds
+from invdesk.services.availability import held
 from invdesk.services.lookup import product_t, warehouse_t
 
 m, s, p, w = data.m, data.s, data.p, data.w
@@ -32,9 +33,10 @@ def low_stock_rows(conn: Connection, scope: Scope) -> Iterator[list[Any]]:
         .group_by(m.product_id, m.warehouse_id)
         .subquery()
     )
-    stmt = (
+    as_of = held(scope.now)  # a hold past its expiry counts as released
+    stmt = as_of.join(
         select(
-            s.product_id, s.warehouse_id, p.sku, p.name, w.code, s.on_hand, s.reserved,
+            s.product_id, s.warehouse_id, p.sku, p.name, w.code, s.on_hand, as_of.reserved,
             data.as_minor(s.avg_cost), func.coalesce(demand.c.units, 0),
         )
         .select_from(table_of(StockLevel))
