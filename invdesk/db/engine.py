@@ -282,7 +282,8 @@ class Database:
                     # a read. Back to None (a plain BEGIN, as for every write) afterwards, not
                     # False, which would send BEGIN READ WRITE and override the server's default.
                     driver = conn.connection.driver_connection
-                    driver.read_only = True
+                    if driver is not None:
+                        driver.read_only = True
             yield conn
         finally:
             if info is not None:
