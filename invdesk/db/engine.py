@@ -17,8 +17,9 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 
+from invdesk.db.replica import CONNECT_ARGS, DEFAULT_MAX_LAG_S, Replica
 from invdesk.db.sqlite_location import check_local
-from invdesk.domain.errors import DatabaseUnavailable
+from invdesk.domain.errors import DatabaseUnavailable, ValidationError
 
 T = TypeVar("T")
 
@@ -143,6 +144,18 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     )
 
 
+def open_replica(url: str, max_lag_s: float = DEFAULT_MAX_LAG_S, **options: Any) -> Replica:
+    """A read replica at `url` (a PostgreSQL streaming standby); `options` go to Replica."""
+    # pre-ping: a pooled connection to a standby that has since stopped is found out at
+    # checkout, where the read can still go to the primary, not mid-read.
+    engine = make_engine(url, connect_args=CONNECT_ARGS, pool_pre_ping=True)
+    try:
+        return Replica(engine, max_lag_s, **options)
+    except Exception:
+        engine.dispose()
+        raise
+
+
 def is_retryable(error: DBAPIError) -> bool:
     if error.connection_invalidated:
         return True
@@ -178,9 +191,34 @@ class Database:
     # Counts dispose() calls: a transaction that began before one does not leave a spare after it.
     _pool_generation: int = field(default=0, init=False, repr=False, compare=False)
 
+    replica: Replica | None = None
+    """A streaming standby for reads that accept its bounded lag (`read(replica=True)`)."""
+
     @classmethod
-    def open(cls, url: str, **kwargs: Any) -> Database:
-        return cls(make_engine(url, **kwargs))
+    def open(
+        cls,
+        url: str,
+        *,
+        read_url: str | None = None,
+        read_max_lag_s: float = DEFAULT_MAX_LAG_S,
+        **kwargs: Any,
+    ) -> Database:
+        """A database at `url`; with `read_url`, a PostgreSQL replica for reads that may lag by
+        up to `read_max_lag_s` seconds. Writes always go to `url`."""
+        engine = make_engine(url, **kwargs)
+        if not read_url:
+            return cls(engine)
+        try:
+            if engine.dialect.name != "postgresql":
+                raise ValidationError(
+                    "A read replica needs a PostgreSQL primary (--db postgresql://...).",
+                    field="read_db",
+                )
+            replica = open_replica(read_url, read_max_lag_s)
+        except Exception:
+            engine.dispose()
+            raise
+        return cls(engine, replica=replica)
 
     @property
     def dialect(self) -> str:
@@ -194,10 +232,18 @@ class Database:
         return self.clock()
 
     @contextmanager
-    def read(self) -> Iterator[Connection]:
+    def read(self, *, replica: bool = False) -> Iterator[Connection]:
         """A read-only transaction: the database refuses any change made in it (PostgreSQL
-        BEGIN READ ONLY, SQLite query_only). Never blocks SQLite writers."""
-        with self._connect(read_only=True) as conn, conn.begin():
+        BEGIN READ ONLY, SQLite query_only). Never blocks SQLite writers.
+
+        With `replica`, on the read replica while it is up and within its lag bound, else on
+        the primary: for listings, reports and exports that may be a moment behind, never for
+        a read that must see a write just made.
+        """
+        standby = self.replica if replica else None
+        if standby is not None and not standby.usable():
+            standby = None
+        with self._connect(read_only=True, standby=standby) as conn, conn.begin():
             yield conn
 
     def run(self, work: Callable[[Connection], T | AfterCommit]) -> T:
@@ -266,9 +312,16 @@ class Database:
         conn.close()
 
     @contextmanager
-    def _connect(self, *, read_only: bool) -> Iterator[Connection]:
+    def _connect(self, *, read_only: bool, standby: Replica | None = None) -> Iterator[Connection]:
+        conn = None
+        if standby is not None:
+            try:
+                conn = standby.engine.connect()
+            except DBAPIError as error:
+                standby.mark_down(error)  # this read and the next ones go to the primary
+                standby = None
         try:
-            conn = self.engine.connect()
+            conn = conn or self.engine.connect()
         except DBAPIError as error:
             raise translate(error) from error
         info = None
@@ -285,6 +338,12 @@ class Database:
                     if driver is not None:
                         driver.read_only = True
             yield conn
+        except DBAPIError as error:
+            if standby is not None and (
+                error.connection_invalidated or isinstance(error, OperationalError)
+            ):
+                standby.mark_down(error)  # it went away mid-read: the next reads use the primary
+            raise
         finally:
             if info is not None:
                 info.pop(_READ_ONLY, None)
@@ -307,6 +366,8 @@ class Database:
         if spare is not None:
             spare[0].close()
         self.engine.dispose()
+        if self.replica is not None:
+            self.replica.dispose()
 
     def __enter__(self) -> Database:
         return self

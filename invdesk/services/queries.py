@@ -27,7 +27,8 @@ def stock_levels(
     """Stock per product and warehouse (available = on hand - reserved), ordered by SKU.
 
     A hold past its expiry counts as released (availability.held), whether or not the sweeper
-    has released it yet; the read writes nothing.
+    has released it yet; the read writes nothing. A listing: it may come from the read replica,
+    up to its lag bound behind.
     """
     require(actor, Permission.VIEW)
     s = level_t.c
@@ -49,7 +50,7 @@ def stock_levels(
     )
     if not include_empty:
         stmt = stmt.where(s.on_hand > 0)
-    with db.read() as conn:
+    with db.read(replica=True) as conn:
         if product is not None:
             stmt = stmt.where(s.product_id == product_ref(conn, product).id)
         if warehouse is not None:
