@@ -40,9 +40,13 @@ class CliContext:
     login_password: str | None = field(default=None, init=False, repr=False)
     _notifier: live.ChangeNotifier | None = field(default=None, init=False)
 
+    def database_url(self) -> str:
+        """The chosen database's URL, with the password saved in the keyring (if any)."""
+        return url_with_saved_password(resolve_database(self.db_flag).url)
+
     def database(self, *, check_schema: bool = True) -> Database:
         if self._db is None:
-            url = url_with_saved_password(resolve_database(self.db_flag).url)
+            url = self.database_url()
             self._db = open_database(url, check_schema=check_schema)
             # Other PCs' screens refresh at once when a script changes stock (PostgreSQL only).
             self._notifier = live.start_notifier(self._db)

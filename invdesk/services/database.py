@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from invdesk.db import migrate
 from invdesk.db.engine import Database
+from invdesk.domain.errors import DatabaseUnavailable
 from invdesk.domain.security import Actor, Permission, require
 
-__all__ = ["Database", "describe", "open_database", "upgrade_database"]
+__all__ = ["Database", "describe", "open_database", "readiness", "upgrade_database"]
 
 
 def open_database(url: str, *, check_schema: bool = True) -> Database:
@@ -38,3 +39,14 @@ def describe(db: Database) -> str:
     if db.dialect == "sqlite":
         return f"SQLite {url.database}"
     return f"PostgreSQL {url.host or 'localhost'}:{url.port or 5432}/{url.database}"
+
+
+def readiness(db: Database) -> tuple[bool, str]:
+    """Whether a server may take requests: (True, "current") or (False, why not)."""
+    try:
+        state = migrate.schema_state(db)
+    except DatabaseUnavailable as error:
+        return False, error.message
+    if state != "current":
+        return False, f"schema is {state}: run `invdesk db upgrade`"
+    return True, state
