@@ -4,19 +4,29 @@ from __future__ import annotations
 
 from invdesk.db import migrate
 from invdesk.db.engine import Database
+from invdesk.db.replica import DEFAULT_MAX_LAG_S
 from invdesk.domain.errors import DatabaseUnavailable
 from invdesk.domain.security import Actor, Permission, require
 
 __all__ = ["Database", "describe", "open_database", "readiness", "upgrade_database"]
 
 
-def open_database(url: str, *, check_schema: bool = True) -> Database:
+def open_database(
+    url: str,
+    *,
+    check_schema: bool = True,
+    read_url: str | None = None,
+    read_max_lag_s: float = DEFAULT_MAX_LAG_S,
+) -> Database:
     """An open database whose schema this program can use; SQLite files are upgraded in place.
+    With `read_url`, reads that may lag (listings, reports) use that PostgreSQL replica while
+    it is up and at most `read_max_lag_s` seconds behind.
 
     Raises DatabaseUnavailable with a clear hint for an unreachable server, a schema that needs
-    `invdesk db upgrade`, or one made by a newer invdesk.
+    `invdesk db upgrade`, or one made by a newer invdesk; ValidationError for a replica of a
+    SQLite file.
     """
-    db = Database.open(url)
+    db = Database.open(url, read_url=read_url, read_max_lag_s=read_max_lag_s)
     if check_schema:
         try:
             migrate.ensure_current(db)

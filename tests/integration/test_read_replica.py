@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import Connection, create_engine, text
 
+from invdesk.cli.main import cli
 from invdesk.db import migrate
 from invdesk.db.engine import Database, open_replica
 from invdesk.domain.security import SYSTEM, Actor, Role
@@ -122,3 +125,16 @@ def test_open_refuses_a_replica_for_a_sqlite_primary(tmp_path: Path, migrated):
 
     with pytest.raises(ValidationError, match="PostgreSQL primary"):
         Database.open(f"sqlite:///{tmp_path}/x.db", read_url=migrated.standby_url)
+
+
+def test_the_cli_reads_through_the_replica_named_by_read_db(migrated, tmp_path: Path):
+    runner = CliRunner()
+    args = ["--db", migrated.primary_url, "--read-db", migrated.standby_url, "--read-max-lag", "5"]
+    result = runner.invoke(cli, [*args, "stock", "--json"], obj=None)
+    assert result.exit_code == 0, result.stderr
+    (row,) = json.loads(result.stdout)
+    assert (row["sku"], row["available"]) == ("SKU-1", row["on_hand"])
+    refused = runner.invoke(cli, ["--db", f"sqlite:///{tmp_path}/x.db", "--read-db", migrated.standby_url,
+                                  "stock"], obj=None)  # fmt: skip
+    assert refused.exit_code != 0
+    assert "A read replica needs a PostgreSQL primary" in refused.stderr
