@@ -8,7 +8,14 @@ from invdesk.db.replica import DEFAULT_MAX_LAG_S
 from invdesk.domain.errors import DatabaseUnavailable
 from invdesk.domain.security import Actor, Permission, require
 
-__all__ = ["Database", "describe", "open_database", "readiness", "upgrade_database"]
+__all__ = [
+    "DEFAULT_MAX_LAG_S",
+    "Database",
+    "describe",
+    "open_database",
+    "readiness",
+    "upgrade_database",
+]
 
 
 def open_database(
