@@ -21,6 +21,7 @@ from invdesk.domain.errors import ValidationError
 APP_NAME = "invdesk"
 ENV_URL = "INVDESK_DATABASE_URL"
 ENV_READ_URL = "INVDESK_READ_DATABASE_URL"
+ENV_SERVER_URL = "INVDESK_SERVER_URL"
 ENV_CONFIG = "INVDESK_CONFIG"
 
 
@@ -108,6 +109,17 @@ def resolve_read_database(
             f"read_max_lag_s in {config_path(env)} must be a positive number of seconds."
         )
     return ReadReplicaChoice(url, float(lag), source)
+
+
+def server_url(env: Mapping[str, str] = os.environ) -> str | None:
+    """The `invdesk serve` server the desktop reports on: INVDESK_SERVER_URL, then the config
+    file's [server] url; None when there is none."""
+    if env.get(ENV_SERVER_URL):
+        return env[ENV_SERVER_URL]
+    section = read_config(config_path(env)).get("server", {})
+    if isinstance(section, dict) and isinstance(section.get("url"), str) and section["url"]:
+        return str(section["url"])
+    return None
 
 
 def without_password(url: str) -> str:

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from invdesk.db import migrate
 from invdesk.db.engine import Database
-from invdesk.db.replica import DEFAULT_MAX_LAG_S
+from invdesk.db.replica import DEFAULT_MAX_LAG_S, ReplicaStatus
 from invdesk.domain.errors import DatabaseUnavailable
 from invdesk.domain.security import Actor, Permission, require
 
 __all__ = [
     "DEFAULT_MAX_LAG_S",
     "Database",
+    "ReplicaStatus",
     "describe",
     "open_database",
     "readiness",
+    "replica_status",
     "upgrade_database",
 ]
 
@@ -67,3 +69,9 @@ def readiness(db: Database) -> tuple[bool, str]:
     if state != "current":
         return False, f"schema is {state}: run `invdesk db upgrade`"
     return True, state
+
+
+def replica_status(db: Database, actor: Actor) -> ReplicaStatus | None:
+    """Whether reads use the read replica now, its lag and why not; None without a replica."""
+    require(actor, Permission.ADMIN)
+    return None if db.replica is None else db.replica.status()
