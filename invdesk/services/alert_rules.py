@@ -87,7 +87,7 @@ def _state_statement() -> Select[Any]:
 _STATE = _state_statement()
 
 
-def may_change() -> ColumnElement[int]:
+def may_change(*, counter_moves_with_row: bool = False) -> ColumnElement[int]:
     """1 if `check` on a stock row could do anything after a change of its available stock, else 0.
 
     An SQL expression on the parameters al_pid, al_wid (the row) and al_delta (the change), so the
@@ -95,7 +95,9 @@ def may_change() -> ColumnElement[int]:
     it). 0 means: no unresolved alert, and either available stock did not go down or the row has no
     policy and still has stock, which is when `check` returns without a write. On PostgreSQL that
     INSERT runs after the counter UPDATE locked the row, so its snapshot sees every alert another
-    clerk committed on it, as `check`'s own SELECT would.
+    clerk committed on it, as `check`'s own SELECT would. With `counter_moves_with_row` (PostgreSQL,
+    where the ledger row's trigger moves the counter) the statement's snapshot still has the counter
+    as it was before the row, so the change is added to it.
     """
     pid, wid = bindparam("al_pid", type_=BigInteger), bindparam("al_wid", type_=BigInteger)
     unresolved = exists().where(
@@ -110,12 +112,15 @@ def may_change() -> ColumnElement[int]:
         literal(PolicyScope.WAREHOUSE.value),
     ]
     policy = exists().where(policy_t.c.warehouse_id == wid, policy_t.c.scope_key.in_(keys))
-    available = (
+    available: ColumnElement[Any] = (
         select(_level.c.on_hand - _level.c.reserved)
         .where(_level.c.product_id == pid, _level.c.warehouse_id == wid)
         .scalar_subquery()
     )
-    went_down = bindparam("al_delta", type_=BigInteger) < 0
+    delta = bindparam("al_delta", type_=BigInteger)
+    if counter_moves_with_row:
+        available = available + delta
+    went_down = delta < 0
     return case((unresolved, 1), (went_down & (policy | (available <= 0)), 1), else_=0)
 
 

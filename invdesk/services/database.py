@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from sqlalchemy.engine import URL, make_url
+
 from invdesk.db import migrate
-from invdesk.db.engine import Database
+from invdesk.db.engine import Database, open_replica
 from invdesk.db.replica import DEFAULT_MAX_LAG_S, ReplicaStatus
-from invdesk.domain.errors import DatabaseUnavailable
+from invdesk.domain.errors import DatabaseUnavailable, ValidationError
 from invdesk.domain.security import Actor, Permission, require
+from invdesk.services import logins
 
 __all__ = [
     "DEFAULT_MAX_LAG_S",
     "Database",
     "ReplicaStatus",
+    "attach_replica",
     "describe",
+    "describe_url",
     "open_database",
     "readiness",
     "replica_status",
@@ -45,17 +50,34 @@ def open_database(
     return db
 
 
-def upgrade_database(db: Database, actor: Actor) -> str:
-    """Bring the schema to this program's head revision; returns that revision."""
+def upgrade_database(db: Database, actor: Actor, *, login_roles: bool = False) -> str:
+    """Bring the schema to this program's head revision; returns that revision.
+
+    `login_roles` (PostgreSQL): every account from now on is a login role (services.logins).
+    Raises ValidationError for `login_roles` on SQLite.
+    """
     require(actor, Permission.ADMIN)
+    if login_roles and db.dialect != "postgresql":
+        raise ValidationError(
+            "Accounts can be database logins only on a PostgreSQL server; a SQLite file keeps "
+            "invdesk's own accounts.",
+            field="login_roles",
+        )
     migrate.upgrade(db)
+    if login_roles:
+        logins.enable(db)
     return migrate.head_revision()
 
 
 def describe(db: Database) -> str:
     """A short text for the status bar: the SQLite path, or the server host and database."""
-    url = db.engine.url
-    if db.dialect == "sqlite":
+    return describe_url(db.engine.url)
+
+
+def describe_url(address: str | URL) -> str:
+    """`describe` for a database address not opened yet."""
+    url = make_url(address)
+    if url.get_backend_name() == "sqlite":
         return f"SQLite {url.database}"
     return f"PostgreSQL {url.host or 'localhost'}:{url.port or 5432}/{url.database}"
 
@@ -69,6 +91,15 @@ def readiness(db: Database) -> tuple[bool, str]:
     if state != "current":
         return False, f"schema is {state}: run `invdesk db upgrade`"
     return True, state
+
+
+def attach_replica(db: Database, read_url: str, read_max_lag_s: float = DEFAULT_MAX_LAG_S) -> None:
+    """Give an open PostgreSQL database (e.g. a person's own login) a read replica."""
+    if db.dialect != "postgresql":
+        raise ValidationError(
+            "A read replica needs a PostgreSQL primary (--db postgresql://...).", field="read_db"
+        )
+    db.replica = open_replica(read_url, read_max_lag_s)
 
 
 def replica_status(db: Database, actor: Actor) -> ReplicaStatus | None:

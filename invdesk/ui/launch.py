@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QStyleFactory
 
 from invdesk.config import config_path, resolve_database, resolve_read_database
 from invdesk.credentials import url_with_saved_password
-from invdesk.services import connection
+from invdesk.services import connection, logins
 from invdesk.services.database import DEFAULT_MAX_LAG_S, Database
 from invdesk.ui import crash, first_run
 from invdesk.ui.connection_dialog import ConnectionDialog
@@ -62,21 +62,35 @@ def open_at_start(db_url: str | None, env: Mapping[str, str] = os.environ) -> Da
     return dialog.database
 
 
+def server_login_url(db_url: str | None, env: Mapping[str, str] = os.environ) -> str | None:
+    """The address when this PC holds no database login of its own (a shared server where each
+    person logs in as themselves): the login dialog connects; None otherwise."""
+    url = url_with_saved_password(resolve_database(db_url, env).url)
+    return url if logins.each_person_logs_in(url) else None
+
+
 def launch(db_url: str | None, *, demo: bool = False) -> int:
     app = make_app()
     crash.setup_logging()
     crash.install_excepthook()
-    db = open_at_start(db_url)
-    if db is None:
+    server_url = server_login_url(db_url)
+    db = None if server_url is not None else open_at_start(db_url)
+    if db is None and server_url is None:
         return 0
     try:
         notice: str | None = None
         while True:
-            login = LoginDialog(db)
+            login = LoginDialog(db, server_url=server_url)
             if notice:
                 login.show_error(notice)
             if login.exec() != QDialog.DialogCode.Accepted or login.actor is None:
                 return 0
+            if login.database is not None:
+                # The person's own login: the session runs on it (and ends with it).
+                if db is not None:
+                    db.dispose()
+                db = login.database
+            assert db is not None
             window = MainWindow(db, login.actor)
             window.show()
             if notice is None:
@@ -88,5 +102,9 @@ def launch(db_url: str | None, *, demo: bool = False) -> int:
             if window.ended_message is None:
                 return code
             notice = window.ended_message  # an administrator ended the session: log in again
+            if server_url is not None:
+                db.dispose()  # the next person logs in with their own connection
+                db = None
     finally:
-        db.dispose()
+        if db is not None:
+            db.dispose()

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtWidgets import QLabel
+from sqlalchemy.engine import make_url
 
 from invdesk.domain.security import Actor, Role
 from invdesk.services import users
 from invdesk.services.database import open_database
 from invdesk.ui.login_dialog import LoginDialog
+from tests.fixtures.logins import PASSWORD as PASSWORD_OF_LOGINS
 
 PASSWORD = "admin password 1"
 
@@ -68,3 +71,22 @@ def test_the_dialogs_render(qtbot, db, tmp_path):
     login.password.setText("nope nope")
     login.submit()
     assert login.grab().save(str(tmp_path / "login.png"))
+
+
+def test_on_a_server_with_login_roles_the_dialog_connects_as_the_person(
+    qtbot, login_roles_url, make_login
+):
+    ann = make_login("clerk", on=login_roles_url)
+    pc_url = make_url(login_roles_url).set(username=None, password=None)
+    dialog = LoginDialog(None, server_url=pc_url.render_as_string(False))
+    qtbot.addWidget(dialog)
+    assert not dialog.first_start and "Log in to PostgreSQL" in dialog.findChild(QLabel).text()
+    dialog.username.setText(ann.name)
+    dialog.password.setText(PASSWORD_OF_LOGINS)
+
+    dialog.submit()
+
+    assert dialog.actor == Actor(ann.name, Role.CLERK)
+    with dialog.database.read() as conn:
+        assert conn.exec_driver_sql("SELECT session_user").scalar_one() == ann.name
+    dialog.database.dispose()
