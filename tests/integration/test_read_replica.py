@@ -15,7 +15,8 @@ from invdesk.db import migrate
 from invdesk.db.engine import Database, open_replica
 from invdesk.domain.security import SYSTEM, Actor, Role
 from invdesk.reports import runner
-from invdesk.services import queries
+from invdesk.services import database, queries
+from invdesk.ui.pages.admin import replica_text
 from tests import support
 from tests.fixtures.replica import Clusters, wait_for
 
@@ -82,6 +83,7 @@ def test_reads_that_accept_lag_go_to_the_replica_and_writes_to_the_primary(db):
     support.stocked(db, qty=2)  # a write, on the primary
     wait_for(lambda: queries.stock_levels(db, SYSTEM)[0].on_hand == 7, "the replica to catch up")
     assert db.replica is not None and db.replica.status().usable
+    assert ": in use" in replica_text(database.replica_status(db, SYSTEM))
 
 
 def test_a_report_runs_on_the_replica(db, tmp_path: Path):
@@ -116,6 +118,8 @@ def test_a_stopped_replica_sends_reads_to_the_primary_without_a_failed_read(db, 
     assert queries.stock_levels(db, SYSTEM)[0].on_hand > 0
     assert not _reads_standby(db)
     assert db.replica is not None and not db.replica.status().usable
+    shown = replica_text(database.replica_status(db, SYSTEM))  # the Admin page's line
+    assert "Reads go to the primary: it" in shown
     migrated.start(migrated.standby_dir)
     wait_for(lambda: _reads_standby(db), "reads to return to the restarted replica")
 
