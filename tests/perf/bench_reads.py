@@ -80,8 +80,10 @@ def _sweeper(url: str, stop: Any) -> None:
             reservations.sweep(db, SYSTEM)
 
 
-def _block(db: Database, seconds: float, sweep_first: bool) -> list[float]:
+def _block(db: Database, seconds: float, sweep_first: bool) -> tuple[list[float], float]:
+    """Latencies (ms) of the reads of one block, and the reader's CPU seconds for them."""
     latencies: list[float] = []
+    cpu = time.process_time()
     end = time.monotonic() + seconds
     while time.monotonic() < end:
         sku = f"P{random.randrange(PRODUCTS):04d}"
@@ -90,7 +92,21 @@ def _block(db: Database, seconds: float, sweep_first: bool) -> list[float]:
             reservations.sweep(db, SYSTEM)
         queries.stock_levels(db, SYSTEM, product=sku, warehouse="MAIN")
         latencies.append((time.perf_counter() - start) * 1000)
-    return latencies
+    return latencies, time.process_time() - cpu
+
+
+def _report(per_s: float, results: dict[bool, list[float]], cpu: dict[bool, float]) -> None:
+    print(f"stock read of one product, PostgreSQL, {per_s:g} holds/s expiring")
+    print(f"{'variant':<26}{'reads':>7}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}{'CPU ms/read':>13}")
+    per_read = {k: cpu[k] * 1000 / max(1, len(v)) for k, v in results.items()}
+    for sweep_first, label in ((True, "before (sweep, then read)"), (False, "after (read only)")):
+        values = results[sweep_first]
+        print(f"{label:<26}{len(values):>7}{statistics.median(values):>9.2f}"
+              f"{_pct(values, 0.99):>9.2f}{max(values):>9.2f}{per_read[sweep_first]:>13.3f}")  # fmt: skip
+    before, after = results[True], results[False]
+    print(f"after/before: p50 {statistics.median(after) / statistics.median(before):.2f}x, "
+          f"p99 {_pct(after, 0.99) / _pct(before, 0.99):.2f}x, "
+          f"reader CPU per read {per_read[False] / per_read[True]:.2f}x")  # fmt: skip
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -121,24 +137,16 @@ def main() -> None:
         for process in helpers:
             process.start()
         results: dict[bool, list[float]] = {True: [], False: []}
+        cpu = {True: 0.0, False: 0.0}
         with Database.open(url) as db:
             _block(db, 1.0, True)  # warm both paths' statements and connections
             _block(db, 1.0, False)
             for _ in range(args.rounds):
                 for sweep_first in (True, False, False, True):
-                    results[sweep_first] += _block(db, args.seconds, sweep_first)
-        print(f"stock read of one product, PostgreSQL, {args.holds_per_s:g} holds/s expiring")
-        print(f"{'variant':<26}{'reads':>8}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}")
-        for sweep_first, label in (
-            (True, "before (sweep, then read)"),
-            (False, "after (read only)"),
-        ):
-            values = results[sweep_first]
-            print(f"{label:<26}{len(values):>8}{statistics.median(values):>9.2f}"
-                  f"{_pct(values, 0.99):>9.2f}{max(values):>9.2f}")  # fmt: skip
-        before, after = results[True], results[False]
-        print(f"after/before: p50 {statistics.median(after) / statistics.median(before):.2f}x, "
-              f"p99 {_pct(after, 0.99) / _pct(before, 0.99):.2f}x")  # fmt: skip
+                    latencies, used = _block(db, args.seconds, sweep_first)
+                    results[sweep_first] += latencies
+                    cpu[sweep_first] += used
+        _report(args.holds_per_s, results, cpu)
     finally:
         stop.set()
         for process in helpers:
