@@ -135,7 +135,7 @@ def generate(
     require(actor, Permission.REPORTS)
     kinds = [REPORTS[n] for n in FULL_ORDER] if name == FULL else [_kind(name)]
     workbook = excel.new_workbook()
-    with db.read() as conn:
+    with db.read(replica=True) as conn:  # may lag: a report
         begin_report(conn, actor)
         scope = resolve(conn, flt, db.now())
         # Stock as it is now has no period: its title block and summary say "as of".

@@ -8,31 +8,45 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError
 
 from invdesk.db import migrate, sqlite_check
-from invdesk.db.engine import Database, sqlite_file, translate
+from invdesk.db.engine import Database, open_replica, sqlite_file, translate
+from invdesk.db.replica import DEFAULT_MAX_LAG_S, ReplicaStatus
 from invdesk.domain.errors import DatabaseUnavailable, InvdeskError, ValidationError
 from invdesk.domain.security import Actor, Permission, require
 from invdesk.services import logins
 
 __all__ = [
+    "DEFAULT_MAX_LAG_S",
     "Database",
+    "ReplicaStatus",
     "as_known_error",
+    "attach_replica",
     "check_file",
     "describe",
     "describe_url",
     "open_database",
     "readiness",
+    "replica_status",
     "sqlite_file",
     "upgrade_database",
 ]
 
 
-def open_database(url: str, *, check_schema: bool = True) -> Database:
+def open_database(
+    url: str,
+    *,
+    check_schema: bool = True,
+    read_url: str | None = None,
+    read_max_lag_s: float = DEFAULT_MAX_LAG_S,
+) -> Database:
     """An open database whose schema this program can use; SQLite files are upgraded in place.
+    With `read_url`, reads that may lag (listings, reports) use that PostgreSQL replica while
+    it is up and at most `read_max_lag_s` seconds behind.
 
     Raises DatabaseUnavailable with a clear hint for an unreachable server, a schema that needs
-    `invdesk db upgrade`, or one made by a newer invdesk; DatabaseDamaged for a damaged file.
+    `invdesk db upgrade`, or one made by a newer invdesk; DatabaseDamaged for a damaged file;
+    ValidationError for a replica of a SQLite file.
     """
-    db = Database.open(url)
+    db = Database.open(url, read_url=read_url, read_max_lag_s=read_max_lag_s)
     try:
         check_file(db)
         if check_schema:
@@ -103,3 +117,18 @@ def as_known_error(error: BaseException, url: str | None = None) -> InvdeskError
         known: Any = translate(error, url)
         return known if isinstance(known, InvdeskError) else None
     return None
+
+
+def attach_replica(db: Database, read_url: str, read_max_lag_s: float = DEFAULT_MAX_LAG_S) -> None:
+    """Give an open PostgreSQL database (e.g. a person's own login) a read replica."""
+    if db.dialect != "postgresql":
+        raise ValidationError(
+            "A read replica needs a PostgreSQL primary (--db postgresql://...).", field="read_db"
+        )
+    db.replica = open_replica(read_url, read_max_lag_s)
+
+
+def replica_status(db: Database, actor: Actor) -> ReplicaStatus | None:
+    """Whether reads use the read replica now, its lag and why not; None without a replica."""
+    require(actor, Permission.ADMIN)
+    return None if db.replica is None else db.replica.status()

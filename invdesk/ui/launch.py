@@ -8,10 +8,10 @@ from collections.abc import Mapping
 
 from PySide6.QtWidgets import QApplication, QDialog, QStyleFactory
 
-from invdesk.config import config_path, resolve_database
+from invdesk.config import config_path, resolve_database, resolve_read_database
 from invdesk.credentials import url_with_saved_password
 from invdesk.services import connection, logins
-from invdesk.services.database import Database
+from invdesk.services.database import DEFAULT_MAX_LAG_S, Database
 from invdesk.ui import crash, damaged_file, first_run
 from invdesk.ui.connection_dialog import ConnectionDialog
 from invdesk.ui.login_dialog import LoginDialog
@@ -41,7 +41,13 @@ def open_at_start(db_url: str | None, env: Mapping[str, str] = os.environ) -> Da
     message = None
     if not first_start:
         try:
-            return connection.connect(url_with_saved_password(choice.url))
+            # Reports and exports may read from a replica named in the environment or config.
+            replica = resolve_read_database(None, None, env)
+            return connection.connect(
+                url_with_saved_password(choice.url),
+                read_url=None if replica is None else url_with_saved_password(replica.url),
+                read_max_lag_s=DEFAULT_MAX_LAG_S if replica is None else replica.max_lag_s,
+            )
         except connection.ConnectionProblem as problem:
             message = problem.message
             if problem.kind == "damaged" and damaged_file.offer_restore(None, choice.url, message):
