@@ -6,6 +6,7 @@ import os
 import sys
 from collections.abc import Mapping
 
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QDialog, QStyleFactory
 
 from invdesk.config import config_path, resolve_database
@@ -17,6 +18,7 @@ from invdesk.ui.connection_dialog import ConnectionDialog
 from invdesk.ui.login_dialog import LoginDialog
 from invdesk.ui.main_window import MainWindow
 from invdesk.ui.resources import stylesheet
+from invdesk.ui.scanning import ScanDetector, ScannerSettings, route_scan
 
 
 def make_app(*, offscreen: bool = False) -> QApplication:
@@ -63,15 +65,21 @@ def launch(db_url: str | None, *, demo: bool = False) -> int:
     db = open_at_start(db_url)
     if db is None:
         return 0
+    # One scan detector from the first window on: a scan at the login is refused, never typed.
+    scanner = ScanDetector(app, settings=ScannerSettings.load(QSettings()))
     try:
         notice: str | None = None
         while True:
+            scanner.install()
+            scanner.scanned.connect(route_scan)
             login = LoginDialog(db)
             if notice:
                 login.show_error(notice)
-            if login.exec() != QDialog.DialogCode.Accepted or login.actor is None:
+            accepted = login.exec() == QDialog.DialogCode.Accepted
+            scanner.scanned.disconnect(route_scan)
+            if not accepted or login.actor is None:
                 return 0
-            window = MainWindow(db, login.actor)
+            window = MainWindow(db, login.actor, scanner=scanner)
             window.show()
             if notice is None:
                 if demo:

@@ -32,7 +32,7 @@ from invdesk.ui.pages import PAGES, Page
 from invdesk.ui.pages.reorder import ReorderPage
 from invdesk.ui.resources import icon
 from invdesk.ui.roles import restrict
-from invdesk.ui.scanning import ScanDetector
+from invdesk.ui.scanning import ScanDetector, ScannerSettings, route_scan
 from invdesk.ui.session_guard import SessionGuard
 from invdesk.ui.stock_actions import StockActions
 from invdesk.ui.window_wiring import (
@@ -74,7 +74,7 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._build_menus()
         self._build_status_bar()
-        self.scanner = scanner or ScanDetector(self)
+        self.scanner = scanner or ScanDetector(self, settings=ScannerSettings.load(self.settings))
         self.scanner.scanned.connect(self.handle_scan)
         self.scanner.install()
         self.data_changed.connect(self._on_data_changed)
@@ -310,7 +310,12 @@ class MainWindow(QMainWindow):
             self.actions_.look_up(code)
 
     def handle_scan(self, code: str) -> None:
-        """A scan from anywhere: to the open stock dialog if it takes scans, else a look-up."""
+        """A scan from anywhere: to the dialog in front (its barcode field, or refused with a
+        sound when it has none or is a message box), else an open stock dialog, else a look-up."""
+        taken = route_scan(code, self)
+        if taken is not None:
+            self.flash(taken, code)
+            return
         target = self.actions_.scan_target()
         if target is not None:
             self.flash(bool(target.handle_scan(code)), code)

@@ -129,10 +129,8 @@ class StockActions:
             self.open_dialogs.remove(dialog)
 
     def scan_target(self) -> Any:
-        """The open dialog that takes scans (the active modal one first), or None."""
-        modal = QApplication.activeModalWidget()
-        if modal is not None and hasattr(modal, "handle_scan"):
-            return modal
+        """The newest open dialog that takes scans, or None (the window in front is asked
+        first, by `scanning.route_scan`)."""
         for dialog in reversed(self.open_dialogs):
             if shiboken6.isValid(dialog) and dialog.isVisible() and hasattr(dialog, "handle_scan"):
                 return dialog

@@ -261,13 +261,17 @@ def test_the_movements_page_filters_by_kind_warehouse_and_dates(qtbot, window):
     assert "0 movements" in page.status.text()
 
 
-def test_a_second_unknown_scan_replaces_the_first_question(qtbot, window):
+def test_a_scan_while_a_question_is_open_closes_nothing_and_is_refused(qtbot, window):
+    window.activateWindow()
     window.scanner.scanned.emit("UNKNOWN-1")
     first = window.actions_.prompt
-    window.scanner.scanned.emit("UNKNOWN-2")
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is first)
+    window.scanner.scanned.emit("P-002")
 
-    assert not first.isVisible()
-    assert "UNKNOWN-2" in window.actions_.prompt.text()
+    assert first.isVisible() and window.actions_.prompt is first
+    assert "UNKNOWN-1" in first.text()
+    assert window.scan_field.property("scan") == "bad"
+    assert window.actions_.open_dialogs == []  # P-002 did not open behind the question
 
 
 def test_export_writes_every_row_of_the_table_on_screen_not_just_the_loaded_page(
