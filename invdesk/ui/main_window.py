@@ -84,6 +84,7 @@ class MainWindow(QMainWindow):
         self.session = SessionGuard(db, actor, self)
         self.session.ended.connect(self.end_session)
         self._restore()
+        QTimer.singleShot(0, self, self.actions_.offer_drafts)
 
     # Layout -------------------------------------------------------------------------------------
 
@@ -365,13 +366,16 @@ class MainWindow(QMainWindow):
 
     def end_session(self, message: str) -> None:
         """The account changed under this window (deactivated, new role): close it; the launcher
-        asks for a login again and shows why."""
+        asks for a login again and shows why. Open documents stay as drafts for next time."""
         self.ended_message = message
+        self.actions_.close_dialogs(ask=False)
         self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.actions_.close_dialogs():
+            event.ignore()  # a document with lines: the clerk chose to keep it
+            return
         self.save_settings()
-        self.actions_.close_dialogs()
         self.live.close()
         self.scanner.uninstall()
         background.default().wait()

@@ -12,15 +12,18 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import sys
+from functools import partial
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from invdesk.domain.errors import InvdeskError, NotFound
 from invdesk.services import browse
+from invdesk.services.database import describe
+from invdesk.ui import background
 
 if TYPE_CHECKING:
     from invdesk.ui.main_window import MainWindow
@@ -42,6 +45,7 @@ class StockActions:
         self.window = window
         self.open_dialogs: list[QDialog] = []
         self.prompt: QMessageBox | None = None
+        self.draft_questions: list[QMessageBox] = []
 
     # Stock dialogs ------------------------------------------------------------------------------
 
@@ -60,28 +64,58 @@ class StockActions:
     def adjust(self) -> None:
         self._stock("AdjustDialog")
 
-    def _stock(self, name: str, lines: tuple[tuple[str, int], ...] | None = None) -> QDialog | None:
-        dialogs = self._dialogs()
-        if dialogs is None:
-            return None
+    def _stock(self, name: str, lines: tuple[tuple[str, int], ...] = ()) -> QDialog | None:
+        """An empty document on the page's warehouse: nothing is on it until it is scanned
+        (or the user asked for a product, `for_product`)."""
         page = self.window.current_page()
         warehouse = getattr(page, "current_warehouse", lambda: None)()
-        sku = getattr(page, "selected_sku", lambda: None)()
-        chosen = lines if lines is not None else (((sku, 1),) if sku else ())
-        dialog = getattr(dialogs, name)(
-            self.window.db, self.window.actor, self.window, warehouse=warehouse, lines=chosen
-        )
-        dialog.posted.connect(lambda _result: self.window.data_changed.emit("stock"))
-        return self._open(dialog)
+        return self.open_stock_dialog(name, warehouse=warehouse, lines=lines)
+
+    def for_product(self, name: str, sku: str) -> QDialog | None:
+        """"Receive this product" and the like: the document opens with one of it, asked for."""
+        return self._stock(name, ((sku, 1),))
 
     def open_stock_dialog(self, name: str, **kwargs: Any) -> QDialog | None:
-        """A stock dialog pre-filled by the caller (e.g. a reorder suggestion)."""
+        """A stock dialog, pre-filled by the caller (e.g. a reorder suggestion, a draft). It
+        posts in the background and opens at the size this PC last gave documents."""
         dialogs = self._dialogs()
         if dialogs is None:
             return None
         dialog = getattr(dialogs, name)(self.window.db, self.window.actor, self.window, **kwargs)
+        dialog.runner = background.post_runner
         dialog.posted.connect(lambda _result: self.window.data_changed.emit("stock"))
+        settings = self.window.settings
+        size = settings.value(f"documents/{name}/size")
+        if isinstance(size, QSize) and size.isValid():
+            dialog.resize(size)
+        dialog.finished.connect(
+            lambda _r: settings.setValue(f"documents/{name}/size", dialog.size())
+        )
         return self._open(dialog)
+
+    def offer_drafts(self) -> None:
+        """Documents left unposted by a crash or power cut on this PC: reopen, keep or discard."""
+        from invdesk.ui.drafts import DraftStore
+
+        store = DraftStore()
+        for draft in store.load(describe(self.window.db), self.window.actor.username):
+            box = QMessageBox(QMessageBox.Icon.Question, "Unposted document", "", self.window)
+            box.setText(f"{draft.describe()} was not posted.")
+            box.setInformativeText(
+                "invdesk closed before it was posted or discarded. Reopen it to go on scanning."
+            )
+            reopen = box.addButton("&Reopen", QMessageBox.ButtonRole.AcceptRole)
+            box.addButton("&Later", QMessageBox.ButtonRole.RejectRole)
+            discard = box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)
+            box.setDefaultButton(reopen)
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            reopen.clicked.connect(
+                partial(self.open_stock_dialog, draft.kind, draft=draft),
+                Qt.ConnectionType.QueuedConnection,  # after the question has closed
+            )
+            discard.clicked.connect(partial(store.remove, draft.request_id))
+            self.draft_questions.append(box)
+            box.open()
 
     def edit_product(self, *, sku: str | None = None, barcode: str | None = None) -> None:
         dialogs = self._dialogs()
@@ -117,12 +151,18 @@ class StockActions:
         dialog.open()
         return dialog
 
-    def close_dialogs(self) -> None:
-        """Close what the window opened (a half-filled document is not posted)."""
+    def close_dialogs(self, *, ask: bool = True) -> bool:
+        """Close what the window opened. A document with lines asks first (False: the clerk
+        kept it open); without `ask` (the session ended) it stays as a draft for next time."""
         for dialog in list(self.open_dialogs):
-            if shiboken6.isValid(dialog):
-                dialog.close()
+            if not shiboken6.isValid(dialog):
+                continue
+            if not ask and hasattr(dialog, "close_keeping_draft"):
+                dialog.close_keeping_draft()
+            elif not dialog.close():
+                return False
         self.open_dialogs.clear()
+        return True
 
     def _closed(self, dialog: QDialog) -> None:
         if dialog in self.open_dialogs:

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -174,7 +175,12 @@ class ProductEditor(RecordEditor):
 
     # Barcodes -----------------------------------------------------------------------------------
     def handle_scan(self, code: str) -> bool:
-        """A scan while the editor is open lists that barcode (with the pack size chosen beside it)."""
+        """A scan while the editor is open lists that barcode (with the pack size chosen beside
+        it); no other field changes and nothing is saved. Refused when the editor is read-only."""
+        if not self._actor.can(Permission.CATALOG):
+            QApplication.beep()
+            self.scan_refused(f"Scan {code} not taken: only managers can add barcodes.")
+            return False
         self.barcode_code.setText(code.strip())
         self.add_barcode()
         return True
