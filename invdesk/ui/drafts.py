@@ -53,12 +53,12 @@ class Draft:
         return total
 
     def describe(self) -> str:
-        when = self.saved_at[11:16] if len(self.saved_at) >= 16 else "earlier"
-        day = self.saved_at[:10]
+        """E.g. 'A receipt with 14 lines (66 units), saved at 00:31 UTC on 2026-12-07'."""
         count = len(self.lines)
+        saved = f", saved at {self.saved_at[11:16]} UTC on {self.saved_at[:10]}"
         return (
             f"{self.kind_title()} with {count} line{'s' if count != 1 else ''} "
-            f"({self.units:,} units), last changed {day} {when} UTC"
+            f"({self.units:,} units){saved if len(self.saved_at) >= 16 else ''}"
         )
 
     def kind_title(self) -> str:

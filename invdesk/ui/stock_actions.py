@@ -12,18 +12,18 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import sys
-from functools import partial
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from invdesk.domain.errors import InvdeskError, NotFound
 from invdesk.services import browse
 from invdesk.services.database import describe
 from invdesk.ui import background
+from invdesk.ui.drafts import Draft, DraftStore
 
 if TYPE_CHECKING:
     from invdesk.ui.main_window import MainWindow
@@ -95,12 +95,12 @@ class StockActions:
 
     def offer_drafts(self) -> None:
         """Documents left unposted by a crash or power cut on this PC: reopen, keep or discard."""
-        from invdesk.ui.drafts import DraftStore
-
         store = DraftStore()
         for draft in store.load(describe(self.window.db), self.window.actor.username):
-            box = QMessageBox(QMessageBox.Icon.Question, "Unposted document", "", self.window)
-            box.setText(f"{draft.describe()} was not posted.")
+            box = QMessageBox(
+                QMessageBox.Icon.Question, "Unposted document", "", parent=self.window
+            )
+            box.setText(f"{draft.describe()}, was not posted.")
             box.setInformativeText(
                 "invdesk closed before it was posted or discarded. Reopen it to go on scanning."
             )
@@ -109,11 +109,8 @@ class StockActions:
             discard = box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)
             box.setDefaultButton(reopen)
             box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            reopen.clicked.connect(
-                partial(self.open_stock_dialog, draft.kind, draft=draft),
-                Qt.ConnectionType.QueuedConnection,  # after the question has closed
-            )
-            discard.clicked.connect(partial(store.remove, draft.request_id))
+            reopen.clicked.connect(lambda _checked=False, d=draft: self._reopen(d))
+            discard.clicked.connect(lambda _checked=False, d=draft: store.remove(d.request_id))
             self.draft_questions.append(box)
             box.open()
 
@@ -150,6 +147,12 @@ class StockActions:
         dialog.finished.connect(lambda _r: self._closed(dialog))
         dialog.open()
         return dialog
+
+    def _reopen(self, draft: Draft) -> None:
+        # After the question has closed, so the document is the window in front.
+        QTimer.singleShot(
+            0, self.window, lambda: self.open_stock_dialog(draft.kind, draft=draft)
+        )
 
     def close_dialogs(self, *, ask: bool = True) -> bool:
         """Close what the window opened. A document with lines asks first (False: the clerk

@@ -180,7 +180,7 @@ class StockDocumentDialog(PostingDialog):
         self.posted.connect(lambda _result: self.drafts.remove(self.request_id))
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, activated=self.post)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Close), self, activated=self.close)
+        QShortcut(QKeySequence("Ctrl+W"), self, activated=self.close)
         delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table)
         delete.setContext(Qt.ShortcutContext.WidgetShortcut)
         delete.activated.connect(self.remove_selected_lines)
@@ -465,9 +465,13 @@ class StockDocumentDialog(PostingDialog):
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         discard.clicked.connect(self.discard)
         keep.clicked.connect(lambda: self.scan.setFocus())
+        box.finished.connect(self._question_closed)
         self.discard_question = box
         box.open()
         return box
+
+    def _question_closed(self, _result: int) -> None:
+        self.discard_question = None
 
     def discard(self) -> None:
         """Close without posting, and forget the draft."""
