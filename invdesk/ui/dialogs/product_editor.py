@@ -242,9 +242,8 @@ class ProductEditor(RecordEditor):
         )
 
     def _save_edit(self, before: ProductView) -> ProductView:
-        # Barcodes were checked as they were added, so the second step is not expected to fail;
-        # if it does, the product holds its new fields and the editor keeps its newer version.
-        view = catalog.edit_product(
+        """Fields and barcodes in one transaction: all saved, or nothing."""
+        view = product_barcodes.save_product(
             self._db,
             EditProduct(
                 sku=before.sku,
@@ -257,15 +256,10 @@ class ProductEditor(RecordEditor):
                 cost=self._money(self.cost),
                 active=self.active.isChecked(),
             ),
+            self.barcode_list(),
             self._actor,
         )
         self.record = view
-        wanted = self.barcode_list()
-        if wanted != tuple((b.code, b.pack_qty) for b in view.barcodes):
-            view = product_barcodes.replace_barcodes(
-                self._db, view.sku, wanted, self._actor, expected_version=view.version
-            )
-            self.record = view
         return view
 
     def _reread(self) -> ProductView:
