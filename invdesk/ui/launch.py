@@ -69,6 +69,7 @@ def launch(db_url: str | None, *, demo: bool = False) -> int:
     scanner = ScanDetector(app, settings=ScannerSettings.load(QSettings()))
     try:
         notice: str | None = None
+        first = True
         while True:
             scanner.install()
             scanner.scanned.connect(route_scan)
@@ -81,14 +82,16 @@ def launch(db_url: str | None, *, demo: bool = False) -> int:
                 return 0
             window = MainWindow(db, login.actor, scanner=scanner)
             window.show()
-            if notice is None:
+            if first:
                 if demo:
                     first_run.load_demo(window)
                 else:
                     first_run.offer_demo(window)
+            first = False
             code = app.exec()
-            if window.ended_message is None:
+            if window.ended_message is None and not window.logged_out:
                 return code
-            notice = window.ended_message  # an administrator ended the session: log in again
+            # Logged out, or an administrator ended the session: log in again (and say why).
+            notice = window.ended_message
     finally:
         db.dispose()

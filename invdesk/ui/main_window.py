@@ -27,6 +27,7 @@ from invdesk.services import database
 from invdesk.services.database import Database
 from invdesk.ui import background
 from invdesk.ui.backup_actions import backup_actions
+from invdesk.ui.help_menu import about_box, page_shortcut, shortcuts_dialog, titled
 from invdesk.ui.live import LiveUpdates
 from invdesk.ui.pages import PAGES, Page
 from invdesk.ui.pages.reorder import ReorderPage
@@ -81,6 +82,7 @@ class MainWindow(QMainWindow):
         self.live = live if live is not None else LiveUpdates(db, self)
         self.live_wiring = LiveWiring(self, self.live)
         self.ended_message: str | None = None
+        self.logged_out = False
         self.session = SessionGuard(db, actor, self)
         self.session.ended.connect(self.end_session)
         self._restore()
@@ -98,9 +100,7 @@ class MainWindow(QMainWindow):
         for number, page_class in enumerate(self.page_classes):
             self.stack.addWidget(QWidget(self.stack))
             item = QListWidgetItem(icon(page_class.ICON, on_dark=True), page_class.TITLE)
-            item.setToolTip(
-                f"{page_class.TITLE} (Ctrl+{number + 1})" if number < 9 else page_class.TITLE
-            )
+            item.setToolTip(f"{page_class.TITLE} ({page_shortcut(number)})")
             self.sidebar.addItem(item)
         self.sidebar.currentRowChanged.connect(self.show_page)
         central = QWidget(self)
@@ -134,7 +134,8 @@ class MainWindow(QMainWindow):
             current = self.stack.currentIndex()
             self.stack.removeWidget(placeholder)
             placeholder.deleteLater()
-            self.stack.insertWidget(number, page)
+            shown = page if isinstance(page, Page) else titled(page.TITLE, page, self.stack)
+            self.stack.insertWidget(number, shown)
             self.stack.setCurrentIndex(current)
             self._pages[number] = page
             self._stale.add(number)
@@ -198,11 +199,11 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.scan_field)
         self._action("Scan field", "scan", "F2", self.focus_scan_field)
         self._action("Find", "search", "Ctrl+F", self.focus_search)
-        for number, page_class in enumerate(self.page_classes[:9]):  # Ctrl+1 … Ctrl+9
+        for number, page_class in enumerate(self.page_classes):
             self._action(
                 page_class.TITLE,
                 page_class.ICON,
-                f"Ctrl+{number + 1}",
+                page_shortcut(number),
                 partial(self.sidebar.setCurrentRow, number),
             )
         self.addToolBar(bar)
@@ -217,9 +218,17 @@ class MainWindow(QMainWindow):
         self.backup_actions = backup_actions(self, self.db, self.actor, on_restored=self.refresh)
         for action in self.backup_actions:
             menu.addAction(action)
-        menu.addSeparator()
-        menu.addAction("&Quit", QKeySequence.StandardKey.Quit, self.close)
         self.database_menu = menu
+        file_menu.addSeparator()
+        self.scanner_action = file_menu.addAction("S&canner…", self.scanner_settings)
+        file_menu.addSeparator()
+        file_menu.addAction("&Log out", QKeySequence("Ctrl+Shift+L"), self.log_out)
+        file_menu.addAction("&Quit", QKeySequence("Ctrl+Q"), self.close)
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(
+            "&Keyboard shortcuts", QKeySequence("F1"), lambda: shortcuts_dialog(self).open()
+        )
+        help_menu.addAction("&About invdesk", lambda: about_box(self).open())
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()
@@ -363,6 +372,18 @@ class MainWindow(QMainWindow):
             for name, table in tables.items():
                 s.setValue(f"tables/{name}", table.horizontalHeader().saveState())
         s.sync()
+
+    def log_out(self) -> None:
+        """Back to the login (open documents ask first, as when quitting)."""
+        self.logged_out = True
+        if not self.close():
+            self.logged_out = False
+
+    def scanner_settings(self) -> None:
+        from invdesk.ui.scanner_settings import ScannerSettingsDialog
+
+        dialog = ScannerSettingsDialog(self.scanner, self.settings, self)
+        dialog.open()
 
     def end_session(self, message: str) -> None:
         """The account changed under this window (deactivated, new role): close it; the launcher

@@ -72,7 +72,7 @@ class StockActions:
         return self.open_stock_dialog(name, warehouse=warehouse, lines=lines)
 
     def for_product(self, name: str, sku: str) -> QDialog | None:
-        """"Receive this product" and the like: the document opens with one of it, asked for."""
+        """ "Receive this product" and the like: the document opens with one of it, asked for."""
         return self._stock(name, ((sku, 1),))
 
     def open_stock_dialog(self, name: str, **kwargs: Any) -> QDialog | None:
@@ -150,9 +150,7 @@ class StockActions:
 
     def _reopen(self, draft: Draft) -> None:
         # After the question has closed, so the document is the window in front.
-        QTimer.singleShot(
-            0, self.window, lambda: self.open_stock_dialog(draft.kind, draft=draft)
-        )
+        QTimer.singleShot(0, self.window, lambda: self.open_stock_dialog(draft.kind, draft=draft))
 
     def close_dialogs(self, *, ask: bool = True) -> bool:
         """Close what the window opened. A document with lines asks first (False: the clerk

@@ -231,3 +231,29 @@ def test_settings_are_kept_per_workstation(tmp_path):
     ScannerSettings(gap_ms=22, min_length=6, prefix="F12", translate_layout=True).save(store)
     loaded = ScannerSettings.load(store)
     assert loaded == ScannerSettings(gap_ms=22, min_length=6, prefix="F12", translate_layout=True)
+
+
+def test_the_scanner_test_measures_the_scanner_and_spots_a_french_layout(qtbot, detector, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from invdesk.ui.scanner_settings import ScannerSettingsDialog
+
+    store = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    dialog = ScannerSettingsDialog(detector, store)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    dialog.test.setFocus()
+    qtbot.waitUntil(dialog.test.hasFocus)
+    assert not detector.enabled  # the test field reads raw keys
+    at = 5000.0
+    for ch in "&é\"'(-è_çà\n":
+        at += 6 if ch != "(" else 18  # one slow gap of 18 ms
+        QApplication.sendEvent(dialog.test, key_event(ch, at))
+    assert "slowest gap 18 ms" in dialog.result.text()
+    assert "French or Belgian" in dialog.result.text()
+    assert dialog.translate.isChecked() and dialog.gap.value() == 29.0
+    dialog.save()
+    assert detector.settings.gap_ms == 29.0 and detector.settings.translate_layout
+    assert ScannerSettings.load(store).gap_ms == 29.0
+    assert detector.enabled

@@ -7,7 +7,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import shiboken6
-
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -76,7 +75,9 @@ class StockDocumentDialog(PostingDialog):
         super().__init__(db, actor, parent)
         self.setWindowTitle(self.title)
         self.setMinimumSize(760, 520)
-        self.resize(DEFAULT_SIZE)  # about 15 lines and uncut cells; the window keeps what a user sets
+        self.resize(
+            DEFAULT_SIZE
+        )  # about 15 lines and uncut cells; the window keeps what a user sets
         self.drafts = DraftStore()
         self.discard_question: QMessageBox | None = None
         self._discarding = False
@@ -454,8 +455,7 @@ class StockDocumentDialog(PostingDialog):
         count = len(self.model.lines)
         box = QMessageBox(QMessageBox.Icon.Question, self.title, "", parent=self)
         box.setText(
-            f"Discard this document with {count} line{'s' if count != 1 else ''} "
-            f"({units:,} units)?"
+            f"Discard this document with {count} line{'s' if count != 1 else ''} ({units:,} units)?"
         )
         box.setInformativeText("Nothing of it has been posted yet.")
         discard = box.addButton("&Discard document", QMessageBox.ButtonRole.DestructiveRole)

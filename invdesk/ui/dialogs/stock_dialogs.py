@@ -198,9 +198,7 @@ class TransferDialog(StockDocumentDialog):
         destination: str | None = None,
     ) -> None:
         self._initial = (source or warehouse, destination)
-        super().__init__(
-            db, actor, parent, warehouse=source or warehouse, lines=lines, draft=draft
-        )
+        super().__init__(db, actor, parent, warehouse=source or warehouse, lines=lines, draft=draft)
 
     def build_header(self, form: FieldForm, warehouse: str | None) -> None:
         try:
