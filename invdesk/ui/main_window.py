@@ -41,6 +41,7 @@ from invdesk.ui.window_wiring import (
     file_actions,
     open_reorder_document,
     open_watched_warehouses,
+    product_menu,
 )
 
 FLASH_MS = 900
@@ -123,6 +124,8 @@ class MainWindow(QMainWindow):
                 page.open_warehouse.connect(lambda code: self.actions_.edit_warehouse(code=code))
             if isinstance(page, ReorderPage):
                 open_reorder_document(self, page)
+            if hasattr(page, "selected_sku") and hasattr(page, "table"):
+                product_menu(self, page.table, page.selected_sku)
             if hasattr(page, "watch_requested"):
                 page.watch_requested.connect(lambda: open_watched_warehouses(self))
             tables = page.tables() if hasattr(page, "tables") else {}

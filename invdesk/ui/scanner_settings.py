@@ -3,6 +3,7 @@ scan that measures the scanner and spots a layout mismatch."""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 
 from PySide6.QtCore import QEvent, QObject, QSettings
@@ -108,7 +109,7 @@ class ScannerSettingsDialog(QDialog):
 
     def measure(self, text: str, stamps: list[float]) -> None:
         """What the test scan says: the scanner's speed, a suggested gap, a layout mismatch."""
-        gaps = [b - a for a, b in zip(stamps, stamps[1:], strict=False)]
+        gaps = [b - a for a, b in itertools.pairwise(stamps)]
         tuned = with_timing(self.settings(), gaps)
         speed = f"{len(text)} keys, slowest gap {max(gaps):.0f} ms" if gaps else "no timing"
         message = f"Read “{text}”: {speed}. Keys at most {tuned.gap_ms:g} ms apart set."
