@@ -252,38 +252,43 @@ def _check_barcodes_free(session: Session, codes: list[str]) -> None:
         raise Conflict(f"Barcode {sku_clash} is already the SKU of a product.", field="barcode")
 
 
+def apply_product_edit(session: Session, db: Database, cmd: EditProduct, actor: Actor) -> Product:
+    """The field changes of `edit_product` inside a caller's unit of work (checked, audited)."""
+    product = product_by_code(session, cmd.sku)
+    check_version(product.version, cmd.expected_version, f"Product {product.sku}")
+    if cmd.new_sku is not None:
+        new_sku = _clean_sku(cmd.new_sku)
+        if new_sku != product.sku:
+            _lock_codes(session, [new_sku])
+            _check_sku_free(session, new_sku, product.id)
+        product.sku = new_sku
+    if cmd.name is not None:
+        product.name = required_text(cmd.name, label="Name", field="name", max_len=NAME_MAX)
+    if cmd.category is not None:
+        product.category = active_category(session, cmd.category)
+    if cmd.unit is not None:
+        product.unit = required_text(cmd.unit, label="Unit", field="unit", max_len=UNIT_MAX)
+    if cmd.price is not None:
+        product.price = parse_money(cmd.price, label="Price", field="price")
+    if cmd.cost is not None:
+        product.cost = parse_money(cmd.cost, label="Cost", field="cost")
+    if cmd.active is not None:
+        product.active = cmd.active
+    if cmd.description is not None:
+        product.description = clean_description(cmd.description, max_len=DESCRIPTION_MAX)
+    if session.is_modified(product):
+        product.updated_at = db.now()
+    audit.record_edit(session, actor, db.now(), "product", product.sku, product)
+    session.flush()
+    return product
+
+
 def edit_product(db: Database, cmd: EditProduct, actor: Actor) -> ProductView:
     """Change a product's fields. A stale `expected_version` or a concurrent edit raises Conflict."""
     require(actor, Permission.CATALOG)
 
     def work(session: Session) -> ProductView:
-        product = product_by_code(session, cmd.sku)
-        check_version(product.version, cmd.expected_version, f"Product {product.sku}")
-        if cmd.new_sku is not None:
-            new_sku = _clean_sku(cmd.new_sku)
-            if new_sku != product.sku:
-                _lock_codes(session, [new_sku])
-                _check_sku_free(session, new_sku, product.id)
-            product.sku = new_sku
-        if cmd.name is not None:
-            product.name = required_text(cmd.name, label="Name", field="name", max_len=NAME_MAX)
-        if cmd.category is not None:
-            product.category = active_category(session, cmd.category)
-        if cmd.unit is not None:
-            product.unit = required_text(cmd.unit, label="Unit", field="unit", max_len=UNIT_MAX)
-        if cmd.price is not None:
-            product.price = parse_money(cmd.price, label="Price", field="price")
-        if cmd.cost is not None:
-            product.cost = parse_money(cmd.cost, label="Cost", field="cost")
-        if cmd.active is not None:
-            product.active = cmd.active
-        if cmd.description is not None:
-            product.description = clean_description(cmd.description, max_len=DESCRIPTION_MAX)
-        if session.is_modified(product):
-            product.updated_at = db.now()
-        audit.record_edit(session, actor, db.now(), "product", product.sku, product)
-        session.flush()
-        return product_view(product)
+        return product_view(apply_product_edit(session, db, cmd, actor))
 
     return edit_session(db, work)
 

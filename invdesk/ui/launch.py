@@ -6,6 +6,7 @@ import os
 import sys
 from collections.abc import Mapping
 
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QDialog, QStyleFactory
 
 from invdesk.config import config_path, resolve_database, resolve_read_database
@@ -17,6 +18,7 @@ from invdesk.ui.connection_dialog import ConnectionDialog
 from invdesk.ui.login_dialog import LoginDialog
 from invdesk.ui.main_window import MainWindow
 from invdesk.ui.resources import stylesheet
+from invdesk.ui.scanning import ScanDetector, ScannerSettings, route_scan
 
 
 def make_app(*, offscreen: bool = False) -> QApplication:
@@ -79,13 +81,20 @@ def launch(db_url: str | None, *, demo: bool = False) -> int:
     db = None if server_url is not None else open_at_start(db_url)
     if db is None and server_url is None:
         return 0
+    # One scan detector from the first window on: a scan at the login is refused, never typed.
+    scanner = ScanDetector(app, settings=ScannerSettings.load(QSettings()))
     try:
         notice: str | None = None
+        first = True
         while True:
+            scanner.install()
+            scanner.scanned.connect(route_scan)
             login = LoginDialog(db, server_url=server_url)
             if notice:
                 login.show_error(notice)
-            if login.exec() != QDialog.DialogCode.Accepted or login.actor is None:
+            accepted = login.exec() == QDialog.DialogCode.Accepted
+            scanner.scanned.disconnect(route_scan)
+            if not accepted or login.actor is None:
                 return 0
             if login.database is not None:
                 # The person's own login: the session runs on it (and ends with it).
@@ -93,17 +102,19 @@ def launch(db_url: str | None, *, demo: bool = False) -> int:
                     db.dispose()
                 db = login.database
             assert db is not None
-            window = MainWindow(db, login.actor)
+            window = MainWindow(db, login.actor, scanner=scanner)
             window.show()
-            if notice is None:
+            if first:
                 if demo:
                     first_run.load_demo(window)
                 else:
                     first_run.offer_demo(window)
+            first = False
             code = app.exec()
-            if window.ended_message is None:
+            if window.ended_message is None and not window.logged_out:
                 return code
-            notice = window.ended_message  # an administrator ended the session: log in again
+            # Logged out, or an administrator ended the session: log in again (and say why).
+            notice = window.ended_message
             if server_url is not None:
                 db.dispose()  # the next person logs in with their own connection
                 db = None

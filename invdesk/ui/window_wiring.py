@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
     QLabel,
+    QMenu,
     QMessageBox,
     QProgressDialog,
     QSystemTrayIcon,
@@ -24,7 +25,7 @@ from invdesk.domain.security import Permission
 from invdesk.services import alerts
 from invdesk.services.import_files import ImportKind
 from invdesk.services.integrity import CheckView
-from invdesk.ui import background, dialogs
+from invdesk.ui import background
 from invdesk.ui.export import export_model
 from invdesk.ui.import_dialog import ImportDialog
 from invdesk.ui.integrity import IntegrityWatch, describe
@@ -110,12 +111,12 @@ def open_reorder_document(window: MainWindow, page: Any) -> None:
     actions = window.actions_
     page.receive_requested.connect(
         lambda wh, sku, qty: actions.open_stock_dialog(
-            dialogs.ReceiveDialog, warehouse=wh, lines=((sku, qty),)
+            "ReceiveDialog", warehouse=wh, lines=((sku, qty),)
         )
     )
     page.transfer_requested.connect(
         lambda src, dst, sku, qty: actions.open_stock_dialog(
-            dialogs.TransferDialog, source=src, destination=dst, lines=((sku, qty),)
+            "TransferDialog", source=src, destination=dst, lines=((sku, qty),)
         )
     )
     page.policies_requested.connect(lambda wh: open_policy_editor(window, wh))
@@ -211,3 +212,24 @@ def export_current_table(window: MainWindow, path: str | None = None) -> int:
         progress.close()
     window.statusBar().showMessage(f"Exported {written:,} rows to {path}", 6000)
     return written
+
+
+def product_menu(window: MainWindow, table: QTableView, selected_sku: Any) -> None:
+    """Right-click on a product row: a document for that product, asked for by the user (a
+    document opened from the toolbar starts empty)."""
+    table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+
+    def show(position: Any) -> None:
+        sku = selected_sku()
+        if not sku or not window.actor.can(Permission.STOCK):
+            return
+        menu = QMenu(table)
+        for text, name in (
+            ("&Receive this product", "ReceiveDialog"),
+            ("&Issue this product", "IssueDialog"),
+            ("&Transfer this product", "TransferDialog"),
+        ):
+            menu.addAction(text, lambda n=name: window.actions_.for_product(n, sku))
+        menu.popup(table.viewport().mapToGlobal(position))
+
+    table.customContextMenuRequested.connect(show)

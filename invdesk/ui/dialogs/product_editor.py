@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -189,7 +190,12 @@ class ProductEditor(RecordEditor):
 
     # Barcodes -----------------------------------------------------------------------------------
     def handle_scan(self, code: str) -> bool:
-        """A scan while the editor is open lists that barcode (with the pack size chosen beside it)."""
+        """A scan while the editor is open lists that barcode (with the pack size chosen beside
+        it); no other field changes and nothing is saved. Refused when the editor is read-only."""
+        if not self._actor.can(Permission.CATALOG):
+            QApplication.beep()
+            self.scan_refused(f"Scan {code} not taken: only managers can add barcodes.")
+            return False
         self.barcode_code.setText(code.strip())
         self.add_barcode()
         return True
@@ -254,9 +260,8 @@ class ProductEditor(RecordEditor):
         )
 
     def _save_edit(self, before: ProductView) -> ProductView:
-        # Barcodes were checked as they were added, so the second step is not expected to fail;
-        # if it does, the product holds its new fields and the editor keeps its newer version.
-        view = catalog.edit_product(
+        """Fields and barcodes in one transaction: all saved, or nothing."""
+        view = product_barcodes.save_product(
             self._db,
             EditProduct(
                 sku=before.sku,
@@ -270,15 +275,10 @@ class ProductEditor(RecordEditor):
                 active=self.active.isChecked(),
                 description=self.description.toPlainText(),
             ),
+            self.barcode_list(),
             self._actor,
         )
         self.record = view
-        wanted = self.barcode_list()
-        if wanted != tuple((b.code, b.pack_qty) for b in view.barcodes):
-            view = product_barcodes.replace_barcodes(
-                self._db, view.sku, wanted, self._actor, expected_version=view.version
-            )
-            self.record = view
         return view
 
     def _reread(self) -> ProductView:
