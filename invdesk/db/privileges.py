@@ -31,7 +31,8 @@ SELECT, INSERT, UPDATE, DELETE = "SELECT", "INSERT", "UPDATE", "DELETE"
 
 TABLES: dict[str, dict[str, tuple[str, ...]]] = {
     "alembic_version": {SELECT: EVERYONE},
-    "category": {SELECT: EVERYONE, INSERT: CATALOG, UPDATE: CATALOG},
+    # DELETE: a merge moves everything of a category into another, then removes it.
+    "category": {SELECT: EVERYONE, INSERT: CATALOG, UPDATE: CATALOG, DELETE: CATALOG},
     "product": {SELECT: EVERYONE, INSERT: CATALOG, UPDATE: CATALOG},
     "barcode": {SELECT: EVERYONE, INSERT: CATALOG, UPDATE: CATALOG},
     "warehouse": {SELECT: EVERYONE, INSERT: CATALOG, UPDATE: CATALOG},
