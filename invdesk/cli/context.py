@@ -42,9 +42,13 @@ class CliContext:
     login_password: str | None = field(default=None, init=False, repr=False)
     _notifier: live.ChangeNotifier | None = field(default=None, init=False)
 
+    def database_url(self) -> str:
+        """The chosen database's URL, with the password saved in the keyring (if any)."""
+        return url_with_saved_password(resolve_database(self.db_flag).url)
+
     def database(self, *, check_schema: bool = True) -> Database:
         if self._db is None:
-            url = url_with_saved_password(resolve_database(self.db_flag).url)
+            url = self.database_url()
             signed = self._sign_in(url)
             if signed is not None:
                 # A server whose accounts are login roles: this run is the person's own login.

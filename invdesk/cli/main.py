@@ -83,11 +83,20 @@ def register() -> None:
         catalog_cmds,
         report_cmds,
         restock_cmds,
+        serve_cmds,
         stock_cmds,
         user_cmds,
     )
 
-    for module in (admin_cmds, catalog_cmds, stock_cmds, restock_cmds, report_cmds, user_cmds):
+    for module in (
+        admin_cmds,
+        catalog_cmds,
+        stock_cmds,
+        restock_cmds,
+        report_cmds,
+        user_cmds,
+        serve_cmds,
+    ):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -6,11 +6,18 @@ from sqlalchemy.engine import URL, make_url
 
 from invdesk.db import migrate
 from invdesk.db.engine import Database
-from invdesk.domain.errors import ValidationError
+from invdesk.domain.errors import DatabaseUnavailable, ValidationError
 from invdesk.domain.security import Actor, Permission, require
 from invdesk.services import logins
 
-__all__ = ["Database", "describe", "describe_url", "open_database", "upgrade_database"]
+__all__ = [
+    "Database",
+    "describe",
+    "describe_url",
+    "open_database",
+    "readiness",
+    "upgrade_database",
+]
 
 
 def open_database(url: str, *, check_schema: bool = True) -> Database:
@@ -59,3 +66,14 @@ def describe_url(address: str | URL) -> str:
     if url.get_backend_name() == "sqlite":
         return f"SQLite {url.database}"
     return f"PostgreSQL {url.host or 'localhost'}:{url.port or 5432}/{url.database}"
+
+
+def readiness(db: Database) -> tuple[bool, str]:
+    """Whether a server may take requests: (True, "current") or (False, why not)."""
+    try:
+        state = migrate.schema_state(db)
+    except DatabaseUnavailable as error:
+        return False, error.message
+    if state != "current":
+        return False, f"schema is {state}: run `invdesk db upgrade`"
+    return True, state
