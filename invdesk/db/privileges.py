@@ -108,13 +108,19 @@ EXCEPTION WHEN duplicate_object OR unique_violation THEN
 END
 $$"""
 
-# Ending another person's session (deactivation) needs this; only a superuser can grant it.
+# Ending another person's session (deactivation) needs this; only a superuser can grant it. The
+# grant is the cluster's: another database's upgrade may be making it at this very moment.
 _SIGNAL = """
 DO $$
 BEGIN
-    GRANT pg_signal_backend TO invdesk_owner;
-EXCEPTION WHEN insufficient_privilege THEN
-    RAISE NOTICE 'run the upgrade as a superuser once so deactivation can end open sessions';
+    IF NOT pg_has_role('invdesk_owner', 'pg_signal_backend', 'MEMBER') THEN
+        GRANT pg_signal_backend TO invdesk_owner;
+    END IF;
+EXCEPTION
+    WHEN insufficient_privilege THEN
+        RAISE NOTICE 'run the upgrade as a superuser once so deactivation can end open sessions';
+    WHEN unique_violation OR duplicate_object OR internal_error THEN
+        NULL;  -- granted concurrently
 END
 $$"""
 
