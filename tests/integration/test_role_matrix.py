@@ -38,6 +38,7 @@ from invdesk.domain.stock import (
 from invdesk.reports import runner, series
 from invdesk.reports.filters import ReportFilter
 from invdesk.services import (
+    alert_mail,
     alerts,
     audit,
     backup,
@@ -49,6 +50,7 @@ from invdesk.services import (
     demo,
     demo_policies,
     import_products,
+    integrity,
     importing,
     lookups_ui,
     operation,
@@ -58,11 +60,13 @@ from invdesk.services import (
     queries,
     reorder,
     reservations,
+    seals,
     stock,
     users,
     verify,
     warehouses,
     watching,
+    webhooks,
 )
 from invdesk.services.import_files import ImportKind, Table
 from invdesk.services.operation import Planned
@@ -88,6 +92,24 @@ NO_LOGIN = {
     "events.run": "runs another service's work and publishes its events; that service checks",
     "live.origin_of": "a token naming the open database, for live-update hints",
     "live.start_notifier": "a background thread sending change hints after commits; no actor",
+    # invdesk serve's own jobs: no person calls them; on a shared server only the server's login
+    # (invdesk_server) holds the table rights they need, so the database refuses anyone else.
+    "alert_mail.build_digest": "the server's digest job, for the users who asked for one",
+    "alert_mail.claim_digest": "the server's digest job (each digest goes out once)",
+    "alert_mail.digest_recipients": "the server's digest job",
+    "alert_mail.unclaim_digest": "the server's digest job (a mail that could not be sent)",
+    "delivery.sequence": "the server's dispatcher orders committed outbox rows",
+    "delivery.claim_due": "the server's dispatcher claims deliveries due",
+    "delivery.record_attempt": "the server's dispatcher records an answer",
+    "delivery.queue_depth": "a metric of the server",
+    "delivery.latest_position": "where the server's event stream starts (the token is checked)",
+    "delivery.events_after": "the server's event stream (the token's scope is checked)",
+    "jobs.claim_job": "the server's scheduler, once across servers",
+    "jobs.finish_job": "the server's scheduler",
+    "jobs.job_states": "the server's health page and metrics",
+    "database.readiness": "the server's /readyz: reachable and current",
+    "database.check_file": "the integrity check at open, before anyone logs in",
+    "database.attach_replica": "connection set-up of an open database, before any action",
 }
 
 PRODUCTS_FILE = Table("p.csv", ("sku", "name", "category"), (("P-9", "New", "Tools"),), "0" * 64)
@@ -367,6 +389,70 @@ MATRIX: dict[str, tuple[Permission, Call]] = {
     "users.set_user_active": (
         Permission.ADMIN,
         lambda db, a, t: users.set_user_active(db, "ann", True, a),
+    ),
+    # accounts' own alert e-mail (oneself; an admin for anyone)
+    "alert_mail.set_alert_mail": (
+        Permission.VIEW,
+        lambda db, a, t: alert_mail.set_alert_mail(db, a, a.username, "me@example.com", "digest"),
+    ),
+    "alert_mail.alert_mail": (
+        Permission.VIEW,
+        lambda db, a, t: alert_mail.alert_mail(db, a, a.username),
+    ),
+    "alert_mail.remove_alert_mail": (
+        Permission.VIEW,
+        lambda db, a, t: alert_mail.remove_alert_mail(db, a, a.username),
+    ),
+    # webhooks and deliveries
+    "webhooks.add_webhook": (
+        Permission.ADMIN,
+        lambda db, a, t: webhooks.add_webhook(
+            db, a, f"http://127.0.0.1:9/{a.role}", ["stock.changed"]
+        ),
+    ),
+    "webhooks.list_webhooks": (Permission.ADMIN, lambda db, a, t: webhooks.list_webhooks(db, a)),
+    "webhooks.remove_webhook": (
+        Permission.ADMIN,
+        lambda db, a, t: webhooks.remove_webhook(db, a, 999),
+    ),
+    "webhooks.test_webhook": (Permission.ADMIN, lambda db, a, t: webhooks.test_webhook(db, a, 999)),
+    "webhooks.list_deliveries": (
+        Permission.ADMIN,
+        lambda db, a, t: webhooks.list_deliveries(db, a),
+    ),
+    "webhooks.delivery_body": (
+        Permission.ADMIN,
+        lambda db, a, t: webhooks.delivery_body(db, a, 999),
+    ),
+    "webhooks.retry_delivery": (
+        Permission.ADMIN,
+        lambda db, a, t: webhooks.retry_delivery(db, a, 999),
+    ),
+    # ledger integrity: seals, verify, the scheduled check and its alerts
+    "seals.seal": (Permission.STOCK, lambda db, a, t: seals.seal(db, a)),
+    "seals.export": (
+        Permission.VIEW,
+        lambda db, a, t: seals.export(db, a, t / f"{a.role}-seal.json"),
+    ),
+    "verify.verify_all": (Permission.VIEW, lambda db, a, t: verify.verify_all(db, a)),
+    "integrity.run_check": (Permission.STOCK, lambda db, a, t: integrity.run_check(db, a)),
+    "integrity.last_check": (Permission.VIEW, lambda db, a, t: integrity.last_check(db, a)),
+    "integrity.open_alerts": (Permission.ADMIN, lambda db, a, t: integrity.open_alerts(db, a)),
+    "integrity.open_alert_count": (
+        Permission.VIEW,  # zero for anyone but an admin: only admins see ledger-mismatch alerts
+        lambda db, a, t: integrity.open_alert_count(db, a),
+    ),
+    "integrity.acknowledge": (Permission.ADMIN, lambda db, a, t: integrity.acknowledge(db, 999, a)),
+    "database.replica_status": (
+        Permission.ADMIN,
+        lambda db, a, t: database.replica_status(db, a),
+    ),
+    "orders.get_order_by_id": (Permission.VIEW, lambda db, a, t: orders.get_order_by_id(db, a, 1)),
+    "product_barcodes.save_product": (
+        Permission.CATALOG,
+        lambda db, a, t: product_barcodes.save_product(
+            db, EditProduct("P-1", name="Saved"), (("P-1", 1),), a
+        ),
     ),
 }
 
