@@ -6,12 +6,19 @@ full disk or a wrong password reads the same wherever it happens.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import NamedTuple
 
 from sqlalchemy.engine import make_url
 
-from invdesk.db.sqlite_check import damaged
 from invdesk.domain.errors import DatabaseDamaged, DatabaseUnavailable
+
+
+def damaged(path: Path | str, detail: str) -> DatabaseDamaged:
+    return DatabaseDamaged(
+        f"The database file {path} is damaged ({detail}), so invdesk will not use it: restore "
+        "the newest backup (the desktop app offers to; or `invdesk db restore BACKUP`)."
+    )
 
 
 class Problem(NamedTuple):
