@@ -36,11 +36,14 @@ def test_json_output_is_exactly_one_document(stocked, args):
         (["warehouse", "list"], []),
         (["stock"], []),
         (["history"], []),
-        (["verify"], {"ok": True, "differences": []}),
+        (["verify"], {"ok": True, "differences": [], "findings": [], "unlisted": 0}),
     ],
 )
 def test_json_on_an_empty_database_is_an_empty_document(invdesk, args, empty):
-    assert invdesk.json(*args) == empty
+    document = invdesk.json(*args)
+    if isinstance(empty, dict):  # verify also says what it read of each trail
+        document = {key: document[key] for key in empty}
+    assert document == empty
 
 
 def test_product_list_json_describes_products_and_their_barcodes(stocked):
