@@ -16,12 +16,24 @@ def db_group() -> None:
 
 
 @db_group.command("upgrade")
+@click.option(
+    "--login-roles",
+    is_flag=True,
+    help="PostgreSQL: from now on every account is the person's own database login "
+    "(run as the bootstrap superuser or owner; see README).",
+)
 @pass_cli
-def db_upgrade(ctx: CliContext) -> None:
-    """Create or upgrade the database schema to this version of invdesk."""
+def db_upgrade(ctx: CliContext, login_roles: bool) -> None:
+    """Create or upgrade the database schema to this version of invdesk.
+
+    On PostgreSQL this also makes invdesk_owner own everything and grants the group roles their
+    rights, so it runs with the bootstrap (superuser or owner) URL.
+    """
     db = ctx.database(check_schema=False)
-    revision = database.upgrade_database(db, ctx.actor())
+    revision = database.upgrade_database(db, ctx.actor(), login_roles=login_roles)
     click.echo(f"{database.describe(db)} is at schema revision {revision}.")
+    if login_roles:
+        click.echo("Accounts on this database are now PostgreSQL login roles.")
 
 
 @db_group.command("backup")

@@ -11,6 +11,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.exc import DBAPIError
 
 import invdesk
+from invdesk.db import privileges
 from invdesk.db.engine import Database, translate
 from invdesk.domain.errors import DatabaseUnavailable
 
@@ -60,7 +61,8 @@ def revision_state(revision: str | None) -> str:
 
 
 def upgrade(db: Database) -> None:
-    """Bring the schema to head; refuses a database made by a newer invdesk."""
+    """Bring the schema to head, then apply the rights map; refuses a database made by a newer
+    invdesk. On a shared server this runs as the bootstrap (a superuser or a member of the owner)."""
     if schema_state(db) == "newer":
         raise DatabaseUnavailable(
             "This database was upgraded by a newer version of invdesk. Install that version "
@@ -70,6 +72,7 @@ def upgrade(db: Database) -> None:
     with db.engine.begin() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
+        privileges.apply(conn)
 
 
 def ensure_current(db: Database) -> None:

@@ -13,6 +13,9 @@ from sqlalchemy.engine import make_url
 
 from invdesk.domain.errors import DatabaseDamaged, DatabaseUnavailable
 
+# How long a SQLite writer waits for another's lock before it gives up with the "locked" sentence.
+SQLITE_BUSY_TIMEOUT_MS = 10000
+
 
 def damaged(path: Path | str, detail: str) -> DatabaseDamaged:
     return DatabaseDamaged(
@@ -66,7 +69,12 @@ def sqlite_problem(text: str, path: str | None) -> Problem | None:
             "newest backup if it happens again.",
         )
     if "locked" in low or "busy" in low:
-        return Problem("busy", "Another program holds the database busy; try again in a moment.")
+        return Problem(
+            "busy",
+            f"Another program has kept {name} locked in the middle of a change for over "
+            f"{SQLITE_BUSY_TIMEOUT_MS // 1000} seconds (an invdesk window or a tool that froze or "
+            "stopped); close that program, or wait for it to finish, and try again.",
+        )
     return None
 
 

@@ -26,6 +26,7 @@ from invdesk.domain.restock import (
     UNRESOLVED,
     AlertKind,
     AlertStatus,
+    Need,
     PolicyKind,
     PolicyRule,
     PolicyScope,
@@ -87,7 +88,7 @@ def _state_statement() -> Select[Any]:
 _STATE = _state_statement()
 
 
-def may_change() -> ColumnElement[int]:
+def may_change(*, counter_moves_with_row: bool = False) -> ColumnElement[int]:
     """1 if `check` on a stock row could do anything after a change of its available stock, else 0.
 
     An SQL expression on the parameters al_pid, al_wid (the row) and al_delta (the change), so the
@@ -95,7 +96,9 @@ def may_change() -> ColumnElement[int]:
     it). 0 means: no unresolved alert, and either available stock did not go down or the row has no
     policy and still has stock, which is when `check` returns without a write. On PostgreSQL that
     INSERT runs after the counter UPDATE locked the row, so its snapshot sees every alert another
-    clerk committed on it, as `check`'s own SELECT would.
+    clerk committed on it, as `check`'s own SELECT would. With `counter_moves_with_row` (PostgreSQL,
+    where the ledger row's trigger moves the counter) the statement's snapshot still has the counter
+    as it was before the row, so the change is added to it.
     """
     pid, wid = bindparam("al_pid", type_=BigInteger), bindparam("al_wid", type_=BigInteger)
     unresolved = exists().where(
@@ -110,12 +113,15 @@ def may_change() -> ColumnElement[int]:
         literal(PolicyScope.WAREHOUSE.value),
     ]
     policy = exists().where(policy_t.c.warehouse_id == wid, policy_t.c.scope_key.in_(keys))
-    available = (
+    available: ColumnElement[Any] = (
         select(_level.c.on_hand - _level.c.reserved)
         .where(_level.c.product_id == pid, _level.c.warehouse_id == wid)
         .scalar_subquery()
     )
-    went_down = bindparam("al_delta", type_=BigInteger) < 0
+    delta = bindparam("al_delta", type_=BigInteger)
+    if counter_moves_with_row:
+        available = available + delta
+    went_down = delta < 0
     return case((unresolved, 1), (went_down & (policy | (available <= 0)), 1), else_=0)
 
 
@@ -150,41 +156,66 @@ def check(
     available = first.on_hand - first.reserved
     if available_delta is not None and available_delta >= 0 and first.id is None:
         return
-    rule = _most_specific(first)
-    need = None
-    if rule is not None:
-        demand = (
-            policy_lookup.demand_per_day(conn, product_id, warehouse_id, rule.lookback_days, at)
-            if rule.needs_demand
-            else 0.0
-        )
-        need = assess(rule, available, demand)
+    need = _need(conn, first, product_id, warehouse_id, available, at)
     wanted = alert_kind(available, need)
     current = [row for row in rows if row.id is not None]
+    if wanted is not None and any(row.kind == wanted.value for row in current):
+        return  # already raised
     for row in current:
-        if wanted is not None and row.kind == wanted.value:
-            return
-    for row in current:
-        conn.execute(
-            update(alert_t)
-            .where(_a.id == row.id)
-            .values(
-                status=AlertStatus.RESOLVED.value,
-                resolved_at=at,
-                updated_at=at,
-                version=_a.version + 1,
-            )
+        _resolve(conn, row.id, product_id, warehouse_id, at)
+    if wanted is not None:
+        threshold = 0 if wanted is AlertKind.OUT_OF_STOCK or need is None else need.threshold
+        _raise(conn, product_id, warehouse_id, wanted, available, threshold, at, sku, warehouse)
+
+
+def _need(
+    conn: Connection, row: Any, product_id: int, warehouse_id: int, available: int, at: datetime
+) -> Need | None:
+    """What the row's most specific policy says about its available stock; None without one."""
+    rule = _most_specific(row)
+    if rule is None:
+        return None
+    demand = (
+        policy_lookup.demand_per_day(conn, product_id, warehouse_id, rule.lookback_days, at)
+        if rule.needs_demand
+        else 0.0
+    )
+    return assess(rule, available, demand)
+
+
+def _resolve(
+    conn: Connection, alert_id: int, product_id: int, warehouse_id: int, at: datetime
+) -> None:
+    conn.execute(
+        update(alert_t)
+        .where(_a.id == alert_id)
+        .values(
+            status=AlertStatus.RESOLVED.value,
+            resolved_at=at,
+            updated_at=at,
+            version=_a.version + 1,
         )
-        events.collect(conn, events.AlertResolved(row.id, product_id, warehouse_id))
-    if wanted is None:
-        return
-    threshold = 0 if wanted is AlertKind.OUT_OF_STOCK or need is None else need.threshold
+    )
+    events.collect(conn, events.AlertResolved(alert_id, product_id, warehouse_id))
+
+
+def _raise(
+    conn: Connection,
+    product_id: int,
+    warehouse_id: int,
+    kind: AlertKind,
+    available: int,
+    threshold: int,
+    at: datetime,
+    sku: str,
+    warehouse: str,
+) -> None:
     new_id = conn.execute(
         insert(alert_t)
         .values(
             product_id=product_id,
             warehouse_id=warehouse_id,
-            kind=wanted.value,
+            kind=kind.value,
             status=AlertStatus.OPEN.value,
             available=available,
             threshold=threshold,
@@ -196,9 +227,7 @@ def check(
     ).scalar_one()
     events.collect(
         conn,
-        events.AlertRaised(
-            new_id, product_id, warehouse_id, sku, warehouse, wanted.value, available
-        ),
+        events.AlertRaised(new_id, product_id, warehouse_id, sku, warehouse, kind.value, available),
     )
 
 

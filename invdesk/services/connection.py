@@ -13,7 +13,8 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from invdesk.db import migrate, problems
 from invdesk.db.engine import Database
-from invdesk.domain.errors import DatabaseDamaged, DatabaseUnavailable
+from invdesk.db.replica import DEFAULT_MAX_LAG_S
+from invdesk.domain.errors import DatabaseDamaged, DatabaseUnavailable, ValidationError
 from invdesk.domain.security import Actor, Role
 from invdesk.services import database
 
@@ -46,17 +47,20 @@ def classify(error: DBAPIError, url: str) -> ConnectionProblem:
     return ConnectionProblem(found.kind, found.message)
 
 
-def connect(url: str) -> Database:
+def connect(
+    url: str, *, read_url: str | None = None, read_max_lag_s: float = DEFAULT_MAX_LAG_S
+) -> Database:
     """An open database ready to use. A local SQLite file is created or upgraded as needed.
+    With `read_url`, reports and exports read from that replica while it is current enough.
 
     Raises ConnectionProblem; nothing is left open when it does.
     """
     try:
-        db = Database.open(url)
+        db = Database.open(url, read_url=read_url, read_max_lag_s=read_max_lag_s)
+    except (DatabaseUnavailable, ValidationError) as error:
+        raise ConnectionProblem("invalid", error.message) from None
     except (ArgumentError, ValueError) as error:
         raise ConnectionProblem("invalid", f"This is not a database address: {error}") from None
-    except DatabaseUnavailable as error:
-        raise ConnectionProblem("invalid", error.message) from None
     try:
         _check(db, url)
     except BaseException:

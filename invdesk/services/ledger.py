@@ -40,15 +40,19 @@ _COLUMNS = (
 # most movements need none, and then the alert check costs no round trip of its own. The unit cost
 # is bound as its stored integer (the same SQL): the caller has it so, and Money would convert the
 # Decimal of the view back to it.
-_RECORD = Direct(
-    insert(movement_t)
-    .values(unit_cost=type_coerce(bindparam("unit_cost"), BigInteger))
-    .returning(
-        movement_t.c.id,
-        alert_rules.may_change(),
-    ),
-    columns=_COLUMNS,
-)
+# On PostgreSQL the row's own trigger moves its counter (and takes who and when from the server).
+_RECORD = {
+    dialect: Direct(
+        insert(movement_t)
+        .values(unit_cost=type_coerce(bindparam("unit_cost"), BigInteger))
+        .returning(
+            movement_t.c.id,
+            alert_rules.may_change(counter_moves_with_row=dialect == "postgresql"),
+        ),
+        columns=_COLUMNS,
+    )
+    for dialect in ("sqlite", "postgresql")
+}
 
 
 class Op(NamedTuple):
@@ -97,7 +101,7 @@ def record(
         al_wid=warehouse.id,
         al_delta=qty - reserved_delta,
     )
-    row = _RECORD.first(op.conn, values)
+    row = _RECORD[op.conn.dialect.name].first(op.conn, values)
     assert row is not None
     new_id, alerts_may_change = row
     view = MovementView(
@@ -131,7 +135,18 @@ def record(
             available_delta=qty - reserved_delta,
         )
     events.collect(
-        op.conn, events.StockChanged(new_id, product.id, warehouse.id, product.sku, warehouse.code)
+        op.conn,
+        events.StockChanged(
+            new_id,
+            product.id,
+            warehouse.id,
+            product.sku,
+            warehouse.code,
+            kind.value,
+            qty,
+            reserved_delta,
+            balance_after,
+        ),
     )
     return view
 

@@ -1,12 +1,19 @@
-"""User accounts and logging in: argon2id hashes, per-user lockout after failed logins, the first admin."""
+"""User accounts and logging in: argon2id hashes, per-user lockout after failed logins, the first admin.
+
+On a shared PostgreSQL server set up with login roles (services.logins) an account is the person's
+own database login instead: the server checks the password, and the same calls here manage
+login roles through the owner's account functions.
+"""
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, func, inspect, select, text, update
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -22,7 +29,7 @@ from invdesk.domain.users import (
     lock_after,
     parse_role,
 )
-from invdesk.services import audit
+from invdesk.services import audit, logins
 from invdesk.services.catalog import edit_session
 
 # argon2id with the library's defaults (RFC 9106 low-memory profile: 3 passes over 64 MiB).
@@ -34,6 +41,11 @@ _BOOTSTRAP_LOCK = 7_160_301  # pg advisory lock id: one first-admin bootstrap at
 
 def _hash(password: str) -> str:
     return _hasher.hash(password)
+
+
+def locked_password_hash() -> str:
+    """The hash of a random password nobody is told: an account that cannot be logged in to."""
+    return _hash(secrets.token_urlsafe(32))
 
 
 def _verify(stored: str, password: str) -> bool:
@@ -88,7 +100,8 @@ def _new_user(
 ) -> UserView:
     name = clean_username(username)
     check_password_rules(password)
-    hashed = _hash(password)  # slow: done before the transaction opens
+    as_login = logins.db_enabled(db)
+    hashed = "" if as_login else _hash(password)  # slow: done before the transaction opens
 
     def work(session: Session) -> UserView:
         if db.dialect == "postgresql":
@@ -103,6 +116,14 @@ def _new_user(
         if session.scalar(select(User.id).where(User.username == name)) is not None:
             raise Conflict(f"A user named {name} already exists.", field="username")
         now = db.now()
+        if as_login:
+            logins.create(session.connection(), name, password, role)
+            audit.record(
+                session.connection(), actor, now, "create", "user", name, {"role": role.value}
+            )
+            created = session.scalar(select(User).where(User.username == name))
+            assert created is not None
+            return _view(created)
         user = User(
             username=name,
             password_hash=hashed,
@@ -190,6 +211,20 @@ def login(db: Database, username: str, password: str) -> Actor:
     return Actor(user.username, Role(user.role))
 
 
+def sign_in(url: str, username: str, password: str) -> tuple[Database, Actor] | None:
+    """On a server whose accounts are login roles: the database opened as the person, and who they
+    are. None when the accounts there are the app's own (then `login` on the usual database).
+
+    Raises LoginFailed (one message for a wrong name or password), DatabaseUnavailable.
+    """
+    if make_url(url).get_backend_name() != "postgresql":
+        return None
+    try:
+        return logins.sign_in(url, username, password)
+    except ValidationError:
+        raise LoginFailed("Wrong user name or password.", field="username") from None
+
+
 def standing(db: Database, actor: Actor) -> Actor | None:
     """The logged-in actor as the account stands now: None once it is deactivated or gone; the
     role an administrator gave it since. A running app checks this so a deactivation takes effect
@@ -243,14 +278,19 @@ def change_password(
     if not own:
         require(actor, Permission.ADMIN)
     check_password_rules(new_password)
+    as_login = logins.db_enabled(db)
     if own and not actor.can(Permission.ADMIN):
         if old_password is None:
             raise ValidationError("Enter your current password.", field="old_password")
-        login(db, username, old_password)
-    hashed = _hash(new_password)
+        _check_password(db, username, old_password, as_login)
+    hashed = "" if as_login else _hash(new_password)
 
     def work(session: Session) -> UserView:
         user = _by_name(session, username)
+        if as_login:
+            logins.set_password(session.connection(), user.username, new_password, own=own)
+            audit.record(session.connection(), actor, db.now(), "password", "user", user.username)
+            return _view(user)
         user.password_hash = hashed
         user.failed_logins = 0
         user.locked_until = None
@@ -259,6 +299,17 @@ def change_password(
         return _view(user)
 
     return edit_session(db, work)
+
+
+def _check_password(db: Database, username: str, password: str, as_login: bool) -> None:
+    if not as_login:
+        login(db, username, password)
+        return
+    url = db.engine.url.render_as_string(hide_password=False)
+    signed = logins.sign_in(url, username, password)
+    if signed is None:
+        raise logins.refused()
+    signed[0].dispose()
 
 
 def set_role(db: Database, username: str, role: Role | str, actor: Actor) -> UserView:
@@ -270,6 +321,19 @@ def set_role(db: Database, username: str, role: Role | str, actor: Actor) -> Use
         user = _by_name(session, username)
         if user.role == Role.ADMIN.value and new_role is not Role.ADMIN and user.active:
             _keep_an_admin(session)
+        if logins.enabled(session.connection()):
+            logins.set_role(session.connection(), user.username, new_role)
+            audit.record(
+                session.connection(),
+                actor,
+                db.now(),
+                "edit",
+                "user",
+                user.username,
+                {"role": new_role.value},
+            )
+            session.expire(user)
+            return _view(user)
         user.role = new_role.value
         audit.record_edit(session, actor, db.now(), "user", user.username, user)
         session.flush()
@@ -286,6 +350,19 @@ def set_user_active(db: Database, username: str, active: bool, actor: Actor) -> 
         user = _by_name(session, username)
         if not active and user.active and user.role == Role.ADMIN.value:
             _keep_an_admin(session)
+        if logins.enabled(session.connection()):
+            logins.set_active(session.connection(), user.username, active)
+            audit.record(
+                session.connection(),
+                actor,
+                db.now(),
+                "edit",
+                "user",
+                user.username,
+                {"active": active},
+            )
+            session.expire(user)
+            return _view(user)
         user.active = active
         audit.record_edit(session, actor, db.now(), "user", user.username, user)
         session.flush()

@@ -17,6 +17,7 @@ from invdesk.domain.errors import InvdeskError
 from invdesk.domain.security import Actor
 from invdesk.services import database, users
 from invdesk.services.database import Database
+from invdesk.services.logins import refused as logins_refused
 
 
 class LoginDialog(QDialog):
@@ -24,13 +25,25 @@ class LoginDialog(QDialog):
 
     With no account in the database the dialog is in "create the admin account" mode
     (`first_start` is True): the account made is an admin and is logged in at once.
+    On a shared server whose accounts are login roles the name and password are the person's
+    database login: then `database` is the database opened as them (the caller uses it from
+    now on). `db` is None when the PC holds no login of its own (`server_url` is the address).
     """
 
-    def __init__(self, db: Database, parent: QWidget | None = None, *, username: str = "") -> None:
+    def __init__(
+        self,
+        db: Database | None,
+        parent: QWidget | None = None,
+        *,
+        username: str = "",
+        server_url: str | None = None,
+    ) -> None:
         super().__init__(parent)
         self._db = db
+        self._url = server_url if db is None else db.engine.url.render_as_string(False)
         self.actor: Actor | None = None
-        self.first_start = not users.has_users(db)
+        self.database: Database | None = None
+        self.first_start = db is not None and not users.has_users(db)
         self.setWindowTitle(
             "invdesk: " + ("create the admin account" if self.first_start else "log in")
         )
@@ -44,7 +57,9 @@ class LoginDialog(QDialog):
                 "later (Users page, or <code>invdesk user add</code>)."
             )
         else:
-            intro.setText(f"Log in to {database.describe(db)}.")
+            assert self._url is not None
+            where = database.describe(db) if db is not None else database.describe_url(self._url)
+            intro.setText(f"Log in to {where}.")
         self.username = QLineEdit(username)
         self.username.setMaxLength(64)
         self.password = QLineEdit()
@@ -80,6 +95,10 @@ class LoginDialog(QDialog):
         self.resize(420, self.sizeHint().height())
         (self.password if username else self.username).setFocus()
 
+    def scan_refused(self, message: str) -> None:
+        """A scan at the login: said here; it never reaches the name or password field."""
+        self.show_error(message)
+
     def show_error(self, text: str) -> None:
         self.error.setText(text)
         self.error.setVisible(True)
@@ -95,7 +114,7 @@ class LoginDialog(QDialog):
                     return
                 self.actor = users.create_first_admin(self._db, name, password)
             else:
-                self.actor = users.login(self._db, name, password)
+                self._log_in(name, password)
         except InvdeskError as error:
             self.show_error(error.message)
             self.password.clear()
@@ -105,3 +124,12 @@ class LoginDialog(QDialog):
         finally:
             password = ""
         self.accept()
+
+    def _log_in(self, name: str, password: str) -> None:
+        signed = users.sign_in(self._url, name, password) if self._url else None
+        if signed is not None:
+            self.database, self.actor = signed
+        elif self._db is None:
+            raise logins_refused()
+        else:
+            self.actor = users.login(self._db, name, password)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
     QLabel,
+    QMenu,
     QMessageBox,
     QProgressDialog,
     QSystemTrayIcon,
@@ -164,9 +165,10 @@ def file_actions(window: MainWindow) -> list[QAction]:
 
 
 def _import(window: MainWindow, kind: ImportKind) -> None:
-    dialog = ImportDialog(window.db, window.actor, kind, window)
+    dialog = ImportDialog(window.db, window.actor, kind, window, window.settings)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.imported.connect(lambda _result: window.data_changed.emit("stock"))
+    dialog.imported.connect(lambda _result: window.data_changed.emit("catalog"))
     dialog.open()
 
 
@@ -210,3 +212,24 @@ def export_current_table(window: MainWindow, path: str | None = None) -> int:
         progress.close()
     window.statusBar().showMessage(f"Exported {written:,} rows to {path}", 6000)
     return written
+
+
+def product_menu(window: MainWindow, table: QTableView, selected_sku: Any) -> None:
+    """Right-click on a product row: a document for that product, asked for by the user (a
+    document opened from the toolbar starts empty)."""
+    table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+
+    def show(position: Any) -> None:
+        sku = selected_sku()
+        if not sku or not window.actor.can(Permission.STOCK):
+            return
+        menu = QMenu(table)
+        for text, name in (
+            ("&Receive this product", "ReceiveDialog"),
+            ("&Issue this product", "IssueDialog"),
+            ("&Transfer this product", "TransferDialog"),
+        ):
+            menu.addAction(text, lambda n=name: window.actions_.for_product(n, sku))
+        menu.popup(table.viewport().mapToGlobal(position))
+
+    table.customContextMenuRequested.connect(show)

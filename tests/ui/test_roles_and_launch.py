@@ -78,8 +78,9 @@ def test_a_session_ended_by_an_admin_returns_to_the_login_with_the_reason(monkey
     logins, windows = [], []
 
     class FakeLogin:
-        def __init__(self, db):
+        def __init__(self, db, server_url=None):
             self.actor = Actor("ann", Role.CLERK)
+            self.database = None  # the app's own accounts: the session stays on `db`
             self.errors = []
             logins.append(self)
 
@@ -114,3 +115,11 @@ def test_a_session_ended_by_an_admin_returns_to_the_login_with_the_reason(monkey
     assert launch.launch(None) == 7
     assert len(logins) == 2 and len(windows) == 2
     assert logins[0].errors == [] and logins[1].errors == ["ann was deactivated"]
+
+
+def test_a_shared_server_address_without_a_password_means_each_person_logs_in():
+    assert launch.server_login_url("postgresql://db-server/invdesk", {}) == (
+        "postgresql://db-server/invdesk"
+    )
+    assert launch.server_login_url("postgresql://pc:secret@db-server/invdesk", {}) is None
+    assert launch.server_login_url("sqlite:///shop.db", {}) is None

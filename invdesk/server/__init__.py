@@ -1,0 +1,1 @@
+"""`invdesk serve`: the HTTP API for channels, thin handlers over the services."""
