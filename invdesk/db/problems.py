@@ -6,15 +6,22 @@ full disk or a wrong password reads the same wherever it happens.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import NamedTuple
 
 from sqlalchemy.engine import make_url
 
-from invdesk.db.sqlite_check import damaged
 from invdesk.domain.errors import DatabaseDamaged, DatabaseUnavailable
 
 # How long a SQLite writer waits for another's lock before it gives up with the "locked" sentence.
 SQLITE_BUSY_TIMEOUT_MS = 10000
+
+
+def damaged(path: Path | str, detail: str) -> DatabaseDamaged:
+    return DatabaseDamaged(
+        f"The database file {path} is damaged ({detail}), so invdesk will not use it: restore "
+        "the newest backup (the desktop app offers to; or `invdesk db restore BACKUP`)."
+    )
 
 
 class Problem(NamedTuple):

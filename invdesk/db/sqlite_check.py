@@ -6,26 +6,25 @@ A damaged file is refused with DatabaseDamaged (exit code 8) instead of being wr
 from __future__ import annotations
 
 import sqlite3
-import time
+import threading
 from contextlib import closing
 from pathlib import Path
 
-from invdesk.domain.errors import DatabaseDamaged
+from invdesk.db import problems
+from invdesk.db.problems import damaged
+from invdesk.domain.errors import DatabaseUnavailable
 
 MAGIC = b"SQLite format 3\x00"
 # PRAGMA quick_check reads the whole file (about 0.5 s at 100,000 products on a busy 2-core PC);
 # opening stops it after this long, so start-up stays under its 1.5 s goal on any size. `verify`
 # and the scheduled check run the full integrity_check.
 OPEN_CHECK_BUDGET_S = 0.6
-# SQLite calls the progress handler every this many virtual-machine steps.
-_PROGRESS_STEPS = 20_000
 
 
-def damaged(path: Path | str, detail: str) -> DatabaseDamaged:
-    return DatabaseDamaged(
-        f"The database file {path} is damaged ({detail}), so invdesk will not use it: restore "
-        "the newest backup (the desktop app offers to; or `invdesk db restore BACKUP`)."
-    )
+def _refused(path: Path, error: sqlite3.DatabaseError) -> DatabaseUnavailable:
+    """A damaged file is DatabaseDamaged; a file that cannot be opened or read says why."""
+    found = problems.sqlite_problem(str(error), str(path))
+    return damaged(path, str(error)) if found is None else problems.as_error(found)
 
 
 def check_header(path: Path) -> None:
@@ -53,18 +52,22 @@ def check_header(path: Path) -> None:
 def quick_check(path: Path, budget_s: float = OPEN_CHECK_BUDGET_S) -> bool:
     """PRAGMA quick_check for at most `budget_s`: True if it finished, False if the time ran out
     first (nothing wrong found so far). Raises DatabaseDamaged when it finds damage."""
-    deadline = time.monotonic() + budget_s
     try:
-        with closing(sqlite3.connect(path)) as conn:
-            conn.set_progress_handler(lambda: int(time.monotonic() > deadline), _PROGRESS_STEPS)
+        with closing(sqlite3.connect(path, check_same_thread=False)) as conn:
+            # sqlite3_interrupt stops the check within its walk of a table (a progress handler
+            # is only consulted between tables, and one big table is most of the file).
+            timer = threading.Timer(budget_s, conn.interrupt)
+            timer.start()
             try:
                 rows = conn.execute("PRAGMA quick_check(3)").fetchall()
             except sqlite3.OperationalError as error:
                 if "interrupted" in str(error):
                     return False
                 raise
+            finally:
+                timer.cancel()
     except sqlite3.DatabaseError as error:
-        raise damaged(path, str(error)) from None
+        raise _refused(path, error) from None
     if rows != [("ok",)]:
         raise damaged(path, _first_problem(rows))
     return True
@@ -77,7 +80,7 @@ def integrity_check(path: Path) -> None:
         with closing(sqlite3.connect(path)) as conn:
             rows = conn.execute("PRAGMA integrity_check(3)").fetchall()
     except sqlite3.DatabaseError as error:
-        raise damaged(path, str(error)) from None
+        raise _refused(path, error) from None
     if rows != [("ok",)]:
         raise damaged(path, _first_problem(rows))
 

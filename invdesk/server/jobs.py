@@ -20,7 +20,7 @@ from invdesk.server import outbound_settings
 from invdesk.server.outbound_settings import OutboundSettings
 from invdesk.server.senders import send_mail
 from invdesk.server.state import ServerState
-from invdesk.services import alert_mail, backup, jobs, orders, verify
+from invdesk.services import alert_mail, backup, integrity, jobs, orders
 from invdesk.services.database import Database
 
 # Who the ledger and audit trail name for the server's own work (expiries, backups).
@@ -59,11 +59,14 @@ def sweep(db: Database) -> str:
 
 
 def verify_and_seal(db: Database) -> str:
-    """The scheduled check of counters against the ledger (and, once that lands, seals)."""
-    found = verify.verify(db, SERVER_ACTOR)
-    if found:
-        raise RuntimeError(f"verify found {len(found)} discrepancies")
-    return "verify clean"
+    """The scheduled integrity check: seal what is committed, verify counters, balances and
+    seals, and record the result (findings raise the admins' "ledger mismatch" alert)."""
+    check = integrity.run_check(db, SERVER_ACTOR, every=timedelta(0))
+    if check is None:
+        return "another process checked just now"
+    if check.findings:
+        raise RuntimeError(f"ledger mismatch: {check.summary}")
+    return "ledger, audit trail and seals verified"
 
 
 def send_digests(db: Database, settings: OutboundSettings) -> str:
@@ -106,7 +109,11 @@ def job_list(db: Database, settings: OutboundSettings) -> list[Job]:
             _daily(js.digest_hour, again_after=DIGEST_RETRY),
             lambda: send_digests(db, settings),
         ),
-        Job("verify", _daily(js.verify_hour), lambda: verify_and_seal(db)),
+        Job(
+            "verify",
+            lambda now: now - timedelta(minutes=max(1, js.verify_minutes)),
+            lambda: verify_and_seal(db),
+        ),
     ]
     if db.dialect == "sqlite" and js.backup_dir:
         folder, keep = Path(js.backup_dir).expanduser(), max(1, js.backup_keep)

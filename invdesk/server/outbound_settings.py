@@ -13,7 +13,7 @@ webhook_url = "https://chat.example.org/hooks/..."   # Slack/Mattermost-compatib
 [jobs]
 sweep_seconds = 60
 digest_hour = 7             # UTC hour after which the day's digests go out
-verify_hour = 3
+verify_minutes = 60         # seal and verify the ledger and audit trail this often
 backup_hour = 2             # SQLite only: nightly backup into backup_dir, keeping backup_keep
 backup_dir = "/var/backups/invdesk"
 backup_keep = 7
@@ -63,7 +63,7 @@ class MailSettings:
 class JobSettings:
     sweep_seconds: float = 60.0
     digest_hour: int = 7
-    verify_hour: int = 3
+    verify_minutes: int = 60
     backup_hour: int = 2
     backup_dir: str | None = None
     backup_keep: int = 7
@@ -125,7 +125,7 @@ def load(env: Mapping[str, str] = os.environ) -> OutboundSettings:
         jobs=JobSettings(
             sweep_seconds=_typed(jobs, "jobs", "sweep_seconds", float, 60.0),
             digest_hour=_typed(jobs, "jobs", "digest_hour", int, 7),
-            verify_hour=_typed(jobs, "jobs", "verify_hour", int, 3),
+            verify_minutes=_typed(jobs, "jobs", "verify_minutes", int, 60),
             backup_hour=_typed(jobs, "jobs", "backup_hour", int, 2),
             backup_dir=_typed(jobs, "jobs", "backup_dir", str, None),
             backup_keep=_typed(jobs, "jobs", "backup_keep", int, 7),

@@ -7,6 +7,7 @@ from sqlalchemy import text
 from invdesk.db import migrate
 from invdesk.db.engine import Database
 from invdesk.domain.security import Actor, Role
+from invdesk.ui import background
 from invdesk.ui.integrity import IntegrityBanner, IntegrityWatch
 from invdesk.ui.pages.alerts import AlertsPage
 from invdesk.ui.pages.dashboard import DashboardPage
@@ -43,6 +44,7 @@ def test_the_scheduled_check_announces_a_mismatch_to_an_admin(qtbot, tmp_path):
             qtbot.waitUntil(lambda p=page: p.integrity_banner.isVisibleTo(p), timeout=60_000)
             assert page.integrity_banner.label.text().startswith("Ledger mismatch: the integrity")
     finally:
+        background.default().wait()  # no page's read may still use the database
         db.dispose()
 
 
@@ -60,4 +62,5 @@ def test_an_acknowledged_alert_leaves_the_banner(qtbot, tmp_path):
         banner.acknowledge()
         qtbot.waitUntil(lambda: not banner.isVisible(), timeout=60_000)
     finally:
+        background.default().wait()  # no page's read may still use the database
         db.dispose()
