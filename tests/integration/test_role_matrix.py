@@ -80,6 +80,7 @@ NO_LOGIN = {
     "connection.create_tables": "only on an empty database, where no account can exist yet",
     "connection.upgrade_schema": "logs an admin in itself (no login only while no account exists)",
     "database.describe": "a label for the status bar",
+    "database.attach_replica": "part of opening the database, before anyone acts on it",
     "users.has_users": "decides whether a login is needed at all",
     "users.login": "is the login",
     "logins.db_enabled": "decides how people log in (their own database login or the app's)",
@@ -367,6 +368,10 @@ MATRIX: dict[str, tuple[Permission, Call]] = {
         lambda db, a, t: series.warehouse_trend(db, a, ReportFilter()),
     ),
     # administration
+    "database.replica_status": (
+        Permission.ADMIN,
+        lambda db, a, t: database.replica_status(db, a),
+    ),
     "database.upgrade_database": (
         Permission.ADMIN,
         lambda db, a, t: database.upgrade_database(db, a),
