@@ -12,7 +12,7 @@ from invdesk.server.settings import (
     DEFAULT_RATE,
     ServerSettings,
 )
-from invdesk.services.database import open_database
+from invdesk.services.database import DEFAULT_MAX_LAG_S, open_database
 
 
 @click.command("serve")
@@ -47,9 +47,12 @@ def serve_cmd(ctx: CliContext, host: str, port: int, workers: int, rate: float, 
 
     # Opened once here so a bad URL or an old schema is reported before any worker starts.
     url = ctx.database_url()
-    open_database(url).dispose()
+    replica = ctx.read_replica()  # --read-db, the environment or the config file
+    open_database(url, read_url=None if replica is None else replica.url).dispose()
     settings = ServerSettings(
         url,
+        read_db_url=None if replica is None else replica.url,
+        read_max_lag_s=DEFAULT_MAX_LAG_S if replica is None else replica.max_lag_s,
         host=host,
         port=port,
         workers=workers,

@@ -32,7 +32,11 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        db = open_database(settings.db_url)
+        db = open_database(
+            settings.db_url,
+            read_url=settings.read_db_url,
+            read_max_lag_s=settings.read_max_lag_s,
+        )
         state = ServerState(settings, db)
         app.state.invdesk = state
         try:

@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Select, cast, func, literal, select, tuple_
+from sqlalchemy import Select, literal, select, tuple_
 
 from invdesk.db.engine import Database
-from invdesk.db.models import Movement, Reservation, StockLevel, table_of
+from invdesk.db.models import Movement, StockLevel, table_of
 from invdesk.domain.channels import (
     InventoryPage,
     InventoryRow,
@@ -22,9 +22,10 @@ from invdesk.domain.channels import (
     encode_cursor,
     page_size,
 )
-from invdesk.domain.stock import Line, MovementView, ReceiveStock, ReservationStatus
+from invdesk.domain.stock import Line, MovementView, ReceiveStock
 from invdesk.domain.tokens import Scope, TokenGrant
 from invdesk.services import stock
+from invdesk.services.availability import held
 from invdesk.services.lookup import (
     product_ref,
     product_t,
@@ -36,21 +37,6 @@ from invdesk.services.lookup import (
 level_t = table_of(StockLevel)
 _s, _p, _w = level_t.c, product_t.c, warehouse_t.c
 _m = table_of(Movement).c
-_r = table_of(Reservation).c
-
-
-def _overdue(now: datetime) -> Any:
-    """Units of this stock row's holds past their expiry: available again, not yet swept."""
-    return (
-        select(cast(func.coalesce(func.sum(_r.qty), 0), BigInteger))
-        .where(
-            _r.product_id == _s.product_id,
-            _r.warehouse_id == _s.warehouse_id,
-            _r.status == ReservationStatus.ACTIVE.value,
-            _r.expires_at <= now,
-        )
-        .scalar_subquery()
-    )
 
 
 def _last_change() -> Any:
@@ -65,10 +51,19 @@ def _last_change() -> Any:
 
 
 def _rows(now: datetime, *, with_time: bool) -> Select[Any]:
-    columns = [_p.sku, _p.name, _w.code, _s.on_hand, _s.reserved, _overdue(now).label("overdue")]
-    columns.append(_last_change().label("updated_at") if with_time else literal(None))
-    return (
+    as_of = held(now)  # a hold past its expiry counts as released
+    columns = [
+        _p.sku,
+        _p.name,
+        _w.code,
+        _s.on_hand,
+        as_of.reserved.label("reserved"),
+        as_of.available.label("available"),
+        _last_change().label("updated_at") if with_time else literal(None),
+    ]
+    return as_of.join(
         select(*columns)
+        .select_from(level_t)
         .join(product_t, _p.id == _s.product_id)
         .join(warehouse_t, _w.id == _s.warehouse_id)
     )
@@ -108,7 +103,7 @@ def inventory_page(
     if cursor:
         stmt = stmt.where(tuple_(_p.sku, _w.code) > tuple_(*decode_cursor(cursor)))
     stmt = stmt.order_by(_p.sku, _w.code).limit(width + 1)
-    with db.read() as conn:
+    with db.read(replica=True) as conn:
         if code is not None:
             stmt = stmt.where(
                 _s.warehouse_id == warehouse_ref(conn, code).id
@@ -120,10 +115,7 @@ def inventory_page(
 
 
 def _row(r: Any) -> InventoryRow:
-    reserved = r.reserved - r.overdue
-    return InventoryRow(
-        r.sku, r.name, r.code, r.on_hand, reserved, r.on_hand - reserved, r.updated_at
-    )
+    return InventoryRow(r.sku, r.name, r.code, r.on_hand, r.reserved, r.available, r.updated_at)
 
 
 def product_stock(db: Database, grant: TokenGrant, code: str) -> ProductStock:
@@ -132,16 +124,11 @@ def product_stock(db: Database, grant: TokenGrant, code: str) -> ProductStock:
     Raises NotFound for an unknown code, PermissionDenied without the read scope.
     """
     grant.require(Scope.READ)
-    with db.read() as conn:
+    with db.read(replica=True) as conn:
         product = product_ref(conn, code, field="sku")
         stmt = _visible(_rows(db.now(), with_time=False), grant)
         rows = conn.execute(stmt.where(_s.product_id == product.id).order_by(_w.code)).all()
-    levels = tuple(
-        WarehouseStock(
-            r.code, r.on_hand, r.reserved - r.overdue, r.on_hand - r.reserved + r.overdue
-        )
-        for r in rows
-    )
+    levels = tuple(WarehouseStock(r.code, r.on_hand, r.reserved, r.available) for r in rows)
     return ProductStock(product.sku, product.name, sum(w.available for w in levels), levels)
 
 
