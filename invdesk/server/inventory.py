@@ -15,6 +15,9 @@ from invdesk.server.state import state_of
 from invdesk.services.channels import inventory as channel_inventory
 from invdesk.services.channels import orders as channel_orders
 
+# Every handler that reads or writes the database runs in a worker thread: a wait on the database
+# (a busy server, a lock) then never stalls the other requests of the process. Measured on the
+# loaded box: reads run on the event loop itself fell to one request per database round trip.
 IdempotencyKey = Annotated[
     str | None,
     Parameter(
@@ -29,7 +32,7 @@ IdempotencyKey = Annotated[
 @get(
     "/inventory",
     summary="Stock rows, a page at a time (keyset paging; sync with updated_since)",
-    sync_to_thread=False,
+    sync_to_thread=True,
     responses={**examples.COMMON, 400: examples.BAD, 422: examples.INVALID},
     response_description="A page of stock rows and the cursor of the next page (null at the end)",
 )
@@ -60,7 +63,7 @@ def inventory_list(
 @get(
     "/inventory/{code:str}",
     summary="One product by SKU or any of its barcodes, with its stock per warehouse",
-    sync_to_thread=False,
+    sync_to_thread=True,
     responses={**examples.COMMON, 404: examples.NOT_FOUND},
 )
 def inventory_item(
@@ -109,7 +112,7 @@ def replenish(
 @get(
     "/alerts",
     summary="Stock alerts (default: open and acknowledged) in the token's warehouses",
-    sync_to_thread=False,
+    sync_to_thread=True,
     responses={**examples.COMMON, 422: examples.INVALID},
 )
 def alerts(

@@ -60,7 +60,7 @@ def place_order(
 @get(
     "/orders/{order_id:int}",
     summary="One order with its lines and the state of each line's hold",
-    sync_to_thread=False,
+    sync_to_thread=True,
     responses=_ORDER_ANSWERS,
 )
 def get_order(

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from invdesk.db.engine import Database
 from invdesk.db.models import Movement
-from invdesk.domain.errors import DuplicateRequest, InsufficientStock, ValidationError
+from invdesk.domain.errors import Conflict, DuplicateRequest, InsufficientStock, ValidationError
 from invdesk.domain.orders import OrderLine, OrderStatus, PlaceOrder
 from invdesk.domain.security import SYSTEM
 from invdesk.domain.stock import ReserveStock
@@ -58,7 +58,7 @@ def test_cancel_releases_the_holds(shop):
     _place(shop)
     assert orders.cancel_order(shop, "WEB-1", SYSTEM).status is OrderStatus.CANCELLED
     assert support.on_hand(shop, "A") == (10, 0)
-    with pytest.raises(ValidationError):
+    with pytest.raises(Conflict, match="is cancelled; it cannot be fulfilled"):
         orders.fulfil_order(shop, "WEB-1", SYSTEM)
 
 

@@ -73,7 +73,7 @@ def _seed(url: str) -> str:
         migrate.upgrade(db)
         support.warehouse(db, "MAIN")
         support.product(db, SKU)
-        support.stocked(db, SKU, 5_000_000, "MAIN")
+        support.stocked(db, SKU, 1_000_000, "MAIN")
         return tokens.add_token(db, SYSTEM, "bench", ["read", "orders"])[1]
 
 

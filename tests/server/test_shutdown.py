@@ -56,7 +56,9 @@ def test_sigterm_finishes_the_request_in_flight(
         exit_code = process.wait(timeout=60)
     blocker.dispose()
     assert [a.status_code for a in answers] == [201]
-    assert exit_code == 0
+    # uvicorn shuts down gracefully, then re-raises the signal it caught, so a supervisor sees
+    # the process ended by SIGTERM (as it asked), not by a crash.
+    assert exit_code in (0, -signal.SIGTERM)
 
 
 def _wait_for_lock_waiter(url: str) -> None:
