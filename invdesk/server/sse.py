@@ -13,7 +13,7 @@ import asyncio
 import json
 import time
 from collections.abc import AsyncIterator, Callable, Collection
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Request, get
 from litestar.di import NamedDependency
@@ -70,9 +70,12 @@ def events_handler(scope: Scope) -> HTTPRouteHandler:
     async def stream(
         request: Request[Any, Any, Any],
         grant: NamedDependency[Any],
-        last_event_id: str | None = HeaderParameter(
-            name="Last-Event-ID", required=False, description="Resume after this event."
-        ),
+        last_event_id: Annotated[
+            str | None,
+            HeaderParameter(
+                name="Last-Event-ID", required=False, description="Resume after this event."
+            ),
+        ] = None,
     ) -> ServerSentEvent:
         state: ServerState = request.app.state.invdesk
         warehouses = scope(grant)
