@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Callable
+
 from invdesk.db.engine import Database
 from invdesk.domain.catalog import CreateProduct, ProductView
 from invdesk.domain.security import SYSTEM, Actor
@@ -49,3 +53,12 @@ def ledger_count(db: Database) -> int:
 
     with db.read() as conn:
         return int(conn.execute(select(func.count()).select_from(Movement)).scalar_one())
+
+
+def wait_until(condition: Callable[[], object], timeout: float = 5.0, what: str = "") -> None:
+    """Return as soon as `condition()` is true (checked every 10 ms); fail after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    pause = threading.Event()
+    while not condition():
+        assert time.monotonic() < deadline, f"not within {timeout} s: {what or condition}"
+        pause.wait(0.01)

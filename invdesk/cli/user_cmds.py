@@ -6,10 +6,10 @@ import click
 
 from invdesk.cli.context import CliContext, pass_cli
 from invdesk.cli.output import emit_json, emit_table
-from invdesk.domain.audit import AuditFilter, describe_details
+from invdesk.domain.audit import AuditFilter, describe_details, details_object
 from invdesk.domain.outbound import ALERT_MODES
 from invdesk.domain.security import Role
-from invdesk.domain.validation import parse_since
+from invdesk.domain.validation import parse_since, parse_until
 from invdesk.services import alert_mail, audit, users
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
@@ -124,7 +124,7 @@ def user_email(ctx: CliContext, name: str, address: str | None, alerts: str | No
 @click.command("audit")
 @click.option("--user", "user", help="Only what this user did.")
 @click.option("--since", help="From this date (YYYY-MM-DD, local time) or date-time.")
-@click.option("--until", help="Before this date or date-time.")
+@click.option("--until", help="Up to and including this day (YYYY-MM-DD), or up to a date-time.")
 @click.option("--limit", default=500, show_default=True, type=click.IntRange(1, 100_000))
 @json_option
 @pass_cli
@@ -140,12 +140,12 @@ def audit_cmd(
     flt = AuditFilter(
         user=user.strip().lower() if user else None,
         since=parse_since(since) if since else None,
-        until=parse_since(until, field="until") if until else None,
+        until=parse_until(until) if until else None,
         limit=limit,
     )
     rows = audit.list_audit(ctx.database(), ctx.actor(), flt)
     if as_json:
-        emit_json(rows)
+        emit_json([{**vars(r), "details": details_object(r)} for r in rows])
         return
     emit_table(
         ["WHEN", "USER", "ACTION", "WHAT", "DETAILS"],

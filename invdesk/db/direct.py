@@ -8,8 +8,9 @@ the connection's transaction; only the per-call machinery is skipped. What that 
 the stock path needs is kept here:
 
 * bind processors (UTC timestamps, Money) run on the parameters, as Core would run them;
-* a driver error goes through the connection's own error handling, so it arrives as the same
-  `DBAPIError` subclass, a dropped connection is invalidated, and `Database.run` retries as before.
+* a driver error is wrapped with SQLAlchemy's public API (`DBAPIError.instance`,
+  `Dialect.is_disconnect`, `Connection.invalidate`), so it arrives as the same `DBAPIError`
+  subclass, a dropped connection is invalidated, and `Database.run` retries as before.
 
 Not kept: result processors (callers get the driver's values: a SQLite boolean is 0 or 1), engine
 `*_cursor_execute` events and SQLAlchemy's statement logging. Use it only for statements on the stock
@@ -19,10 +20,12 @@ hot path; everything else goes through `Connection.execute`.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from operator import itemgetter
 from typing import Any, NoReturn
 
 from sqlalchemy import Connection
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ClauseElement
 
@@ -100,37 +103,41 @@ def _builder(
 ) -> Callable[[Mapping[str, Any]], Any] | None:
     """A function from the caller's dict to what the driver takes; None when that is the dict itself.
 
-    It is what `{**fixed, **params}`, then each processor, then (for a positional driver) a tuple in
-    bind order would give, written out once as one expression per statement: the generic loop cost
-    about as much client CPU as the driver's execute of a small statement.
+    It gives what Core would: `{**fixed, **params}` (a caller's value wins), each bind processor run
+    once per value, and for a positional driver a tuple in bind order (a name bound twice is passed
+    twice). The work per call is C-level dict copies and an itemgetter.
     """
     if not positional and not fixed and not processors:
         return None  # the driver takes the caller's dict as it is
-    namespace: dict[str, Any] = {}
-    lines = []
-    values = {}
-    for n, name in enumerate(dict.fromkeys(names)):
-        key = repr(name)
-        if name in fixed:
-            namespace[f"f{n}"] = fixed[name]
-            value = f"p.get({key}, f{n})"  # a caller's value still wins, as in Core
-        else:
-            value = f"p[{key}]"
-        if name in processors:
-            namespace[f"b{n}"] = processors[name]
-            value = f"b{n}({value})"
-        if positional and names.count(name) > 1:
-            lines.append(f"    v{n} = {value}\n")  # bound twice: processed once, passed twice
-            value = f"v{n}"
-        values[name] = value
+    defaults = fixed or None
     if positional:
-        result = "(" + "".join(f"{values[name]}, " for name in names) + ")"
-    else:
-        result = "{" + ", ".join(f"{name!r}: {value}" for name, value in values.items()) + "}"
-    source = "def build(p):\n" + "".join(lines) + f"    return {result}\n"
-    exec(source, namespace)  # the source is built above from compiled bind names
-    build: Callable[[Mapping[str, Any]], Any] = namespace["build"]
-    return build
+        if not names:
+            return lambda _params: ()
+        pick = itemgetter(*names)
+        single = len(names) == 1
+        # Positions to process; a name bound twice is processed at each (the result is the same).
+        at = tuple((i, processors[name]) for i, name in enumerate(names) if name in processors)
+        if not at and not defaults and not single:
+            return pick  # the values in bind order, as a tuple
+
+        def build_positional(params: Mapping[str, Any]) -> Any:
+            picked = pick({**defaults, **params} if defaults else params)
+            values = [picked] if single else list(picked)
+            for i, process in at:
+                values[i] = process(values[i])
+            return values
+
+        return build_positional
+    steps = tuple(processors.items())
+
+    def build_named(params: Mapping[str, Any]) -> Any:
+        # Keys the statement does not use may stay: the driver looks up only the names it binds.
+        values = {**defaults, **params} if defaults else dict(params)
+        for name, process in steps:
+            values[name] = process(values[name])
+        return values
+
+    return build_named
 
 
 class Direct:
@@ -223,7 +230,29 @@ def _keep_cursor(pooled: Any) -> tuple[Any, Any]:
 
 
 def _raise(conn: Connection, error: Exception, sql: object, args: Any) -> NoReturn:
-    # The connection's own handler: it wraps a driver error in the matching DBAPIError, and on a
-    # disconnect invalidates the connection (and the pool), exactly as for a Core statement. The
-    # cursor is not passed, so the handler does not close the one kept for the next statement.
-    conn._handle_dbapi_exception(error, str(sql), args, None, None)
+    """Raise an error of the driver's execute or fetch as Core would for a statement of `conn`:
+    wrapped in the matching `DBAPIError` subclass (another exception in a `StatementError`), and on a lost connection with `connection_invalidated` set and the
+    connection invalidated, so that `Database.run` retries on another one. The kept cursor is left
+    open for the next statement (it belongs to the driver connection, and a dead one is replaced)."""
+    dialect = conn.dialect
+    driver_error = dialect.loaded_dbapi.Error
+    disconnect = (
+        isinstance(error, driver_error)
+        and not conn.closed
+        and not conn.invalidated
+        and dialect.is_disconnect(error, conn.connection.dbapi_connection, None)
+    )
+    wrapped = DBAPIError.instance(
+        str(sql),
+        args,
+        error,
+        driver_error,
+        hide_parameters=conn.engine.hide_parameters,
+        connection_invalidated=disconnect,
+        dialect=dialect,
+    )
+    if disconnect:
+        # Only this connection: another pooled one the server dropped is found by the idle ping,
+        # or fails its first statement and is retried in turn.
+        conn.invalidate(wrapped)
+    raise wrapped from error

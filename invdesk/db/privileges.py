@@ -50,6 +50,20 @@ TABLES: dict[str, dict[str, tuple[str, ...]]] = {
     "watched_warehouse": {SELECT: EVERYONE, INSERT: PEOPLE, DELETE: PEOPLE},
     # Accounts are login roles; their directory rows are written by the account functions only.
     "app_user": {SELECT: EVERYONE},
+    # Seals: written only by invdesk_seal() (the owner's); everyone may read and verify them.
+    "seal": {SELECT: EVERYONE},
+    "seal_mark": {SELECT: EVERYONE},
+    # The scheduled check runs on any desktop or server and records its result; admins acknowledge.
+    "integrity_check": {SELECT: EVERYONE, INSERT: STOCK, UPDATE: (ADMIN,)},
+    # API tokens: admins add and revoke them; the server reads them to authenticate requests.
+    "api_token": {SELECT: (ADMIN, SERVER), INSERT: (ADMIN,), UPDATE: (ADMIN,)},
+    # The first answers kept per Idempotency-Key: the server's alone.
+    "api_idempotency": {
+        SELECT: (SERVER,),
+        INSERT: (SERVER,),
+        UPDATE: (SERVER,),
+        DELETE: (SERVER,),
+    },
     # Events out (issue 11). Every stock change appends its events; only the server orders them
     # (seq) and sends them. Webhooks hold signing secrets: admins and the server only.
     "outbox_event": {SELECT: (ADMIN, SERVER), INSERT: STOCK, UPDATE: (SERVER,)},
@@ -77,6 +91,9 @@ FUNCTIONS: dict[str, tuple[str, ...]] = {
     "invdesk_trusted()": (),
     "invdesk_stamp()": (),
     "invdesk_movement_post()": (),
+    # Sealing seals only committed rows, so anyone may start it; the range helper is internal.
+    "invdesk_seal()": EVERYONE,
+    "invdesk_seal_range(text, bigint)": (),
 }
 
 _ENSURE_ROLE = """

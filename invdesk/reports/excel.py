@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -137,27 +136,6 @@ def text_cell(ws: Any, value: str, **style: Any) -> Any:
         cell.data_type = "s"
         cell.quotePrefix = True
     return cell
-
-
-def excel_value(value: Any) -> Any:
-    """A Python value as Excel stores it: Decimal as float, timestamps naive UTC."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value or None
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, datetime):
-        return value.replace(tzinfo=None) if value.tzinfo is None else _naive_utc(value)
-    if isinstance(value, enum.Enum):
-        return str(value.value)
-    return value
-
-
-def _naive_utc(value: datetime) -> datetime:
-    from datetime import UTC
-
-    return value.astimezone(UTC).replace(tzinfo=None)
 
 
 def new_workbook() -> Any:

@@ -4,6 +4,11 @@ openpyxl turns every value into a Cell (type checks, style lookup, an exception 
 cell) before lxml writes it; at a million rows that bookkeeping costs more than the XML. Here a
 row becomes one lxml <row> element with the column's style id fixed in advance, written through
 the sheet's own incremental writer, so the file is the one openpyxl would write.
+
+The public write-only API (WriteOnlyCell) is the slow path measured above, so this replaces two
+private hooks of the write-only sheet instead: openpyxl is capped to the 3.1 series in
+pyproject.toml, and tests/unit/test_excel_writer.py checks that what is written here reads back
+as openpyxl's own cells would.
 """
 
 from __future__ import annotations

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from sqlalchemy import Connection, func, select, text
 
@@ -43,11 +42,17 @@ class Scope:
     def days(self) -> int:
         return max(1, round((self.until - self.since).total_seconds() / 86400))
 
-    def describe(self) -> str:
+    def describe(self, *, snapshot: bool = False) -> str:
+        """The filters in words; a `snapshot` (stock as it is) says when, not a period."""
+        when = (
+            f"as of {self.now:%Y-%m-%d %H:%M} UTC"
+            if snapshot
+            else f"{self.since:%Y-%m-%d %H:%M} to {self.until:%Y-%m-%d %H:%M} UTC"
+        )
         parts = [
             f"warehouse {self.warehouse}" if self.warehouse else "all warehouses",
             f"category {self.category}" if self.category else "all categories",
-            f"{self.since:%Y-%m-%d %H:%M} to {self.until:%Y-%m-%d %H:%M} UTC",
+            when,
         ]
         return ", ".join(parts)
 
@@ -90,18 +95,3 @@ def begin_report(conn: Connection, actor: Actor) -> None:
         conn.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY"))
         conn.execute(text("SET LOCAL idle_in_transaction_session_timeout = '120s'"))
         conn.execute(text("SET LOCAL TIME ZONE 'UTC'"))
-
-
-def where_scope(stmt: Any, scope: Scope, product_col: Any, warehouse_col: Any) -> Any:
-    """Add the warehouse and category conditions to a statement over product and warehouse ids."""
-    from invdesk.services.lookup import product_t
-
-    if scope.warehouse_id is not None:
-        stmt = stmt.where(warehouse_col == scope.warehouse_id)
-    if scope.category_id is not None:
-        stmt = stmt.where(
-            product_col.in_(
-                select(product_t.c.id).where(product_t.c.category_id == scope.category_id)
-            )
-        )
-    return stmt

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import batched
 from typing import Any
 
 from sqlalchemy import Connection, func, select
@@ -13,18 +14,22 @@ from invdesk.db.models import StockLevel, table_of
 from invdesk.domain import forecast as fc
 from invdesk.reports import data
 from invdesk.reports.filters import Scope
-from invdesk.reports.thresholds import DEMAND_WINDOW_DAYS, load_thresholds
+from invdesk.services.availability import held
 from invdesk.services.lookup import product_t, warehouse_t
+from invdesk.services.policy_lookup import RowStock, stock_of, thresholds
 
 m, s, p, w = data.m, data.s, data.p, data.w
 FORECAST_HISTORY_DAYS = 182
 FORECAST_LIMIT = 300
+DEMAND_WINDOW_DAYS = 30
+"""The days the report's average daily demand and days of cover look back over."""
+LOW_STOCK_BATCH = 500
 
 
 def low_stock_rows(conn: Connection, scope: Scope) -> Iterator[list[Any]]:
     """SKU, product, warehouse, on hand, reserved, available, avg daily demand, reorder point,
-    order qty, days of cover, unit cost, order value, rule: stock at or below its reorder point
-    (or out of stock after recent demand)."""
+    order qty, days of cover, unit cost, order value, rule: the stock rows below the threshold of
+    their restock policy (the rows the Reorder page suggests ordering), with the policy's order."""
     since = scope.until - timedelta(days=DEMAND_WINDOW_DAYS)
     demand = (
         select(m.product_id, m.warehouse_id, func.sum(m.units).label("units"))
@@ -32,10 +37,11 @@ def low_stock_rows(conn: Connection, scope: Scope) -> Iterator[list[Any]]:
         .group_by(m.product_id, m.warehouse_id)
         .subquery()
     )
-    stmt = (
+    as_of = held(scope.now)  # a hold past its expiry counts as released
+    stmt = as_of.join(
         select(
-            s.product_id, s.warehouse_id, p.sku, p.name, w.code, s.on_hand, s.reserved,
-            data.as_minor(s.avg_cost), func.coalesce(demand.c.units, 0),
+            s.product_id, s.warehouse_id, p.category_id, p.sku, p.name, w.code, s.on_hand,
+            as_of.reserved, data.as_minor(s.avg_cost), func.coalesce(demand.c.units, 0),
         )
         .select_from(table_of(StockLevel))
         .join(product_t, p.id == s.product_id)
@@ -44,23 +50,26 @@ def low_stock_rows(conn: Connection, scope: Scope) -> Iterator[list[Any]]:
             demand,
             (demand.c.product_id == s.product_id) & (demand.c.warehouse_id == s.warehouse_id),
         )
-        .where(p.active.is_(True))
+        .where(p.active.is_(True), w.active.is_(True))
         .order_by(w.code, p.sku)
     )  # fmt: skip
     stmt = data.scoped(stmt, scope, warehouse=s.warehouse_id)
-    rule = load_thresholds(conn, scope)
-    for pid, wid, sku, name, code, on_hand, reserved, cost, units in data.stream(conn, stmt):
-        daily = int(units) / DEMAND_WINDOW_DAYS
-        threshold = rule(pid, wid, daily)
-        available = on_hand - reserved
-        if threshold.reorder_point <= 0 or available > threshold.reorder_point:
-            continue  # enough stock, or no recent demand to reorder for
-        order = max(0, threshold.order_up_to - available)
-        cover = available / daily if daily else None
-        yield [
-            sku, name, code, on_hand, reserved, available, daily, threshold.reorder_point,
-            order, cover, cost / data.MINOR, order * cost / data.MINOR, threshold.rule,
-        ]  # fmt: skip
+    for batch in batched(data.stream(conn, stmt), LOW_STOCK_BATCH):
+        found = thresholds(
+            conn, (RowStock(r[0], r[1], r[2], r[6] - r[7]) for r in batch), scope.now
+        )
+        for pid, wid, _cid, sku, name, code, on_hand, reserved, cost, units in batch:
+            threshold = found.get((pid, wid))
+            if threshold is None or not threshold.need.below:
+                continue
+            daily = int(units) / DEMAND_WINDOW_DAYS
+            available = on_hand - reserved
+            order = threshold.need.suggested
+            cover = available / daily if daily else None
+            yield [
+                sku, name, code, on_hand, reserved, available, daily, threshold.need.threshold,
+                order, cover, cost / data.MINOR, order * cost / data.MINOR, threshold.why,
+            ]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -69,9 +78,9 @@ class ProductForecast:
     name: str
     warehouse: str
     on_hand: int
-    history_days: int
     result: fc.Forecast
-    reorder_point: int
+    reorder_point: int | None
+    """The threshold of the row's restock policy; None without one."""
     below_on: date | None
 
     @property
@@ -96,7 +105,7 @@ def forecasts(conn: Connection, scope: Scope, limit: int = FORECAST_LIMIT) -> li
     if not series:
         return []
     info = _stock_info(conn, list(series))
-    rule = load_thresholds(conn, scope)
+    policies = thresholds(conn, stock_of(conn, series), scope.now)
     first_day = history.since.date() + timedelta(days=1)
     # Whole days only: the day the period ends in is not over yet.
     days = [first_day + timedelta(days=i) for i in range((end.date() - first_day).days)]
@@ -108,14 +117,10 @@ def forecasts(conn: Connection, scope: Scope, limit: int = FORECAST_LIMIT) -> li
         start = starts.get((pid, wid), first_day)
         values = [float(by_day.get(d, 0)) for d in days if d >= start]
         result = fc.forecast(values, horizon=90)
-        recent = fc.average_daily_demand(values, DEMAND_WINDOW_DAYS)
-        threshold = rule(pid, wid, recent)
-        below = fc.date_below(on_hand, threshold.reorder_point, result.daily, end.date())
-        out.append(
-            ProductForecast(
-                sku, name, code, on_hand, len(values), result, threshold.reorder_point, below
-            )
-        )
+        policy = policies.get((pid, wid))
+        point = None if policy is None else policy.need.threshold
+        below = None if point is None else fc.date_below(on_hand, point, result.daily, end.date())
+        out.append(ProductForecast(sku, name, code, on_hand, result, point, below))
     out.sort(key=lambda f: (-f.result.total(30), f.sku, f.warehouse))
     return out
 

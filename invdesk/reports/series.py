@@ -3,11 +3,12 @@ average, the forecast with its band, and event markers. Times are UTC POSIX seco
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, func, select
 
 from invdesk.db.engine import Database
 from invdesk.db.models import Movement, table_of
@@ -16,8 +17,8 @@ from invdesk.domain.security import Actor
 from invdesk.domain.stock import MovementKind as K
 from invdesk.reports import data
 from invdesk.reports.filters import ReportFilter, Scope, begin_report, resolve
-from invdesk.reports.thresholds import DEMAND_WINDOW_DAYS, load_thresholds
 from invdesk.services.lookup import product_ref, warehouse_t
+from invdesk.services.policy_lookup import stock_of, thresholds
 
 m = table_of(Movement).c
 w = warehouse_t.c
@@ -42,7 +43,7 @@ class ProductSeries:
     """Units on hand after each movement, one line per warehouse (a step line)."""
     receipts: tuple[Line, ...]
     alerts: tuple[Line, ...]
-    """Markers where stock fell to its reorder point or ran out (until alerts exist)."""
+    """Markers where stock fell to its policy's threshold or ran out."""
     demand: Line
     moving_average: Line
     forecast: Line
@@ -69,7 +70,7 @@ def product_series(
 ) -> ProductSeries:
     """Everything a product chart shows, for the last `days` days (all warehouses unless one is
     named). Raises PermissionDenied (needs reports) and NotFound."""
-    with db.read() as conn:
+    with db.read(replica=True) as conn:  # may lag: a report
         begin_report(conn, actor)
         product = product_ref(conn, sku)
         now = db.now()
@@ -77,62 +78,27 @@ def product_series(
             conn, ReportFilter(warehouse=warehouse, since=now - timedelta(days=days)), now
         )
         rows = conn.execute(
-            select(m.at, w.code, m.kind, m.qty, m.units, m.balance_after, m.warehouse_id)
+            select(m.at, w.code, m.kind, m.units, m.balance_after, m.warehouse_id)
             .join(warehouse_t, w.id == m.warehouse_id)
             .where(m.product_id == product.id, m.at >= scope.since, m.at < scope.until)
             .where(*(() if scope.warehouse_id is None else (m.warehouse_id == scope.warehouse_id,)))
             .order_by(m.id)
         ).all()
-        rule = load_thresholds(conn, scope)
         opening = _opening(conn, product.id, scope)
-    by_wh: dict[str, tuple[list[float], list[float]]] = {}
-    for code, balance in opening.items():
-        by_wh[code] = ([scope.since.timestamp()], [float(balance)])
-    receipts: dict[str, tuple[list[float], list[float]]] = {}
-    demand_by_day: dict[date, int] = {}
-    wh_ids: dict[str, int] = {}
-    recent_units: dict[str, int] = {}
-    recent_from = (scope.until - timedelta(days=DEMAND_WINDOW_DAYS)).timestamp()
-    for at, code, kind, _qty, units, balance, wid in rows:
-        at = at if at.tzinfo else at.replace(tzinfo=UTC)
-        xs, ys = by_wh.setdefault(code, ([], []))
-        xs.append(at.timestamp())
-        ys.append(float(balance))
-        wh_ids[code] = wid
-        if kind == K.RECEIVE.value:
-            rx, ry = receipts.setdefault(code, ([], []))
-            rx.append(at.timestamp())
-            ry.append(float(balance))
-        if kind in data.SALES:
-            day = at.date()
-            demand_by_day[day] = demand_by_day.get(day, 0) + int(units)
-            if at.timestamp() >= recent_from:
-                recent_units[code] = recent_units.get(code, 0) + int(units)
-    # Levels continue flat up to now.
-    for xs, ys in by_wh.values():
-        if ys:
-            xs.append(scope.until.timestamp())
-            ys.append(ys[-1])
-    # Demand starts with the product's first movement: days before it existed are not zero sales.
-    first = scope.since.date()
-    if rows and not opening:
-        first_at = rows[0][0]
-        first = max(first, (first_at if first_at.tzinfo else first_at.replace(tzinfo=UTC)).date())
-    day_list = [first + timedelta(days=i) for i in range((scope.until.date() - first).days + 1)]
-    demand = [float(demand_by_day.get(d, 0)) for d in day_list]
+        codes = {wid: code for _at, code, _kind, _units, _balance, wid in rows}
+        policies = thresholds(conn, stock_of(conn, ((product.id, wid) for wid in codes)), now)
+    walk = _walk(rows, opening, scope)
+    day_list = _demand_days(rows, opening, scope)
+    demand = [float(walk.demand_by_day.get(d, 0)) for d in day_list]
     result = fc.forecast(demand, horizon=horizon)
-    points = {
-        code: rule(product.id, wid, recent_units.get(code, 0) / DEMAND_WINDOW_DAYS)
-        for code, wid in wh_ids.items()
-    }
-    alerts = _alerts(by_wh, {c: t.reorder_point for c, t in points.items()})
+    points = {codes[wid]: t.need.threshold for (_pid, wid), t in policies.items()}
     future = [scope.until.date() + timedelta(days=h) for h in range(1, horizon + 1)]
     return ProductSeries(
         sku=product.sku,
         name=product.name,
-        levels=tuple(Line(c, tuple(v[0]), tuple(v[1])) for c, v in sorted(by_wh.items())),
-        receipts=tuple(Line(c, tuple(v[0]), tuple(v[1])) for c, v in sorted(receipts.items())),
-        alerts=alerts,
+        levels=_lines(walk.levels),
+        receipts=_lines(walk.receipts),
+        alerts=_alerts(walk.levels, points),
         demand=Line("Daily demand", tuple(_ts(d) for d in day_list), tuple(demand)),
         moving_average=Line(
             f"{MOVING_AVERAGE_DAYS}-day average",
@@ -143,13 +109,65 @@ def product_series(
         band_low=Line("Low (80%)", tuple(_ts(d) for d in future), result.low),
         band_high=Line("High (80%)", tuple(_ts(d) for d in future), result.high),
         explanation=result.explanation,
-        reorder_points={c: t.reorder_point for c, t in points.items()},
+        reorder_points=points,
     )
 
 
-def _opening(conn: Any, product_id: int, scope: Scope) -> dict[str, int]:
-    from sqlalchemy import func
+Points = dict[str, tuple[list[float], list[float]]]
+"""x and y values per warehouse code, filled while walking the ledger."""
 
+
+@dataclass(frozen=True)
+class _Walk:
+    levels: Points
+    receipts: Points
+    demand_by_day: dict[date, int]
+
+
+def _utc(at: datetime) -> datetime:
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+def _walk(rows: Sequence[Any], opening: dict[str, int], scope: Scope) -> _Walk:
+    """Levels after each movement (from the opening balances), receipts and demand per day."""
+    levels: Points = {}
+    for code, balance in opening.items():
+        levels[code] = ([scope.since.timestamp()], [float(balance)])
+    receipts: Points = {}
+    demand_by_day: dict[date, int] = {}
+    for at, code, kind, units, balance, _wid in rows:
+        at = _utc(at)
+        xs, ys = levels.setdefault(code, ([], []))
+        xs.append(at.timestamp())
+        ys.append(float(balance))
+        if kind == K.RECEIVE.value:
+            rx, ry = receipts.setdefault(code, ([], []))
+            rx.append(at.timestamp())
+            ry.append(float(balance))
+        if kind in data.SALES:
+            demand_by_day[at.date()] = demand_by_day.get(at.date(), 0) + int(units)
+    # Levels continue flat up to now.
+    for xs, ys in levels.values():
+        if ys:
+            xs.append(scope.until.timestamp())
+            ys.append(ys[-1])
+    return _Walk(levels, receipts, demand_by_day)
+
+
+def _demand_days(rows: Sequence[Any], opening: dict[str, int], scope: Scope) -> list[date]:
+    """The days demand is counted on: from the product's first movement (days before it existed
+    are not days without sales) to the end of the period."""
+    first = scope.since.date()
+    if rows and not opening:
+        first = max(first, _utc(rows[0][0]).date())
+    return [first + timedelta(days=i) for i in range((scope.until.date() - first).days + 1)]
+
+
+def _lines(points: Points) -> tuple[Line, ...]:
+    return tuple(Line(c, tuple(v[0]), tuple(v[1])) for c, v in sorted(points.items()))
+
+
+def _opening(conn: Connection, product_id: int, scope: Scope) -> dict[str, int]:
     last = (
         select(func.max(m.id))
         .where(m.product_id == product_id, m.at < scope.since)
@@ -165,10 +183,8 @@ def _opening(conn: Any, product_id: int, scope: Scope) -> dict[str, int]:
     return {code: int(balance) for code, balance in conn.execute(stmt)}
 
 
-def _alerts(
-    by_wh: dict[str, tuple[list[float], list[float]]], reorder: dict[str, int]
-) -> tuple[Line, ...]:
-    """Where a level crossed down to its reorder point or to zero (a stand-in for Alert rows)."""
+def _alerts(by_wh: Points, reorder: dict[str, int]) -> tuple[Line, ...]:
+    """Where a level crossed down to its policy's threshold (today's) or to zero."""
     out = []
     for code, (xs, ys) in sorted(by_wh.items()):
         point = reorder.get(code, 0)
@@ -196,7 +212,7 @@ def moving_average(values: list[float], window: int) -> list[float]:
 
 def warehouse_trend(db: Database, actor: Actor, flt: ReportFilter) -> tuple[Line, ...]:
     """Units on hand per warehouse at the end of each day of the period (for the Reports page)."""
-    with db.read() as conn:
+    with db.read(replica=True) as conn:  # may lag: a report
         begin_report(conn, actor)
         scope = resolve(conn, flt, db.now())
         opening = data.units_at(conn, scope, scope.since)

@@ -26,6 +26,7 @@ from invdesk.domain.restock import (
     UNRESOLVED,
     AlertKind,
     AlertStatus,
+    Need,
     PolicyKind,
     PolicyRule,
     PolicyScope,
@@ -155,41 +156,66 @@ def check(
     available = first.on_hand - first.reserved
     if available_delta is not None and available_delta >= 0 and first.id is None:
         return
-    rule = _most_specific(first)
-    need = None
-    if rule is not None:
-        demand = (
-            policy_lookup.demand_per_day(conn, product_id, warehouse_id, rule.lookback_days, at)
-            if rule.needs_demand
-            else 0.0
-        )
-        need = assess(rule, available, demand)
+    need = _need(conn, first, product_id, warehouse_id, available, at)
     wanted = alert_kind(available, need)
     current = [row for row in rows if row.id is not None]
+    if wanted is not None and any(row.kind == wanted.value for row in current):
+        return  # already raised
     for row in current:
-        if wanted is not None and row.kind == wanted.value:
-            return
-    for row in current:
-        conn.execute(
-            update(alert_t)
-            .where(_a.id == row.id)
-            .values(
-                status=AlertStatus.RESOLVED.value,
-                resolved_at=at,
-                updated_at=at,
-                version=_a.version + 1,
-            )
+        _resolve(conn, row.id, product_id, warehouse_id, at)
+    if wanted is not None:
+        threshold = 0 if wanted is AlertKind.OUT_OF_STOCK or need is None else need.threshold
+        _raise(conn, product_id, warehouse_id, wanted, available, threshold, at, sku, warehouse)
+
+
+def _need(
+    conn: Connection, row: Any, product_id: int, warehouse_id: int, available: int, at: datetime
+) -> Need | None:
+    """What the row's most specific policy says about its available stock; None without one."""
+    rule = _most_specific(row)
+    if rule is None:
+        return None
+    demand = (
+        policy_lookup.demand_per_day(conn, product_id, warehouse_id, rule.lookback_days, at)
+        if rule.needs_demand
+        else 0.0
+    )
+    return assess(rule, available, demand)
+
+
+def _resolve(
+    conn: Connection, alert_id: int, product_id: int, warehouse_id: int, at: datetime
+) -> None:
+    conn.execute(
+        update(alert_t)
+        .where(_a.id == alert_id)
+        .values(
+            status=AlertStatus.RESOLVED.value,
+            resolved_at=at,
+            updated_at=at,
+            version=_a.version + 1,
         )
-        events.collect(conn, events.AlertResolved(row.id, product_id, warehouse_id))
-    if wanted is None:
-        return
-    threshold = 0 if wanted is AlertKind.OUT_OF_STOCK or need is None else need.threshold
+    )
+    events.collect(conn, events.AlertResolved(alert_id, product_id, warehouse_id))
+
+
+def _raise(
+    conn: Connection,
+    product_id: int,
+    warehouse_id: int,
+    kind: AlertKind,
+    available: int,
+    threshold: int,
+    at: datetime,
+    sku: str,
+    warehouse: str,
+) -> None:
     new_id = conn.execute(
         insert(alert_t)
         .values(
             product_id=product_id,
             warehouse_id=warehouse_id,
-            kind=wanted.value,
+            kind=kind.value,
             status=AlertStatus.OPEN.value,
             available=available,
             threshold=threshold,
@@ -201,9 +227,7 @@ def check(
     ).scalar_one()
     events.collect(
         conn,
-        events.AlertRaised(
-            new_id, product_id, warehouse_id, sku, warehouse, wanted.value, available
-        ),
+        events.AlertRaised(new_id, product_id, warehouse_id, sku, warehouse, kind.value, available),
     )
 
 

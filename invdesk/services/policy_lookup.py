@@ -1,21 +1,68 @@
-"""Finding the restock policy that applies to a stock row, and the demand a days-of-cover rule needs."""
+"""Which restock policy applies to a stock row, and what it says: the one home of every threshold.
+
+The Stock page, the Reorder page, the low-stock report, the forecast sheet and the product chart all
+ask `thresholds`; alerts apply the same `assess` to the same policy inside the stock transaction.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, select, tuple_
 
-from invdesk.db.models import Movement, Product, RestockPolicy, table_of
-from invdesk.domain.restock import SCOPE_RANK, PolicyKind, PolicyRule, PolicyScope
+from invdesk.db.models import Movement, Product, RestockPolicy, StockLevel, table_of
+from invdesk.domain.restock import Need, PolicyKind, PolicyRule, PolicyScope, assess
 from invdesk.domain.stock import MovementKind
 
 policy_t = table_of(RestockPolicy)
 _movement = table_of(Movement)
 _product = table_of(Product)
+_level = table_of(StockLevel)
 # Demand is what left to customers: issues (incl. committed reservations), net of nothing else.
 DEMAND_KINDS = (MovementKind.ISSUE.value,)
+# Rows per policy / demand query: keeps IN lists short on a report over every stock row.
+_CHUNK = 500
+Key = tuple[int, int]  # (product id, warehouse id)
+_MOST_SPECIFIC_FIRST = (PolicyScope.PRODUCT, PolicyScope.CATEGORY, PolicyScope.WAREHOUSE)
+
+
+class RowStock(NamedTuple):
+    """What the threshold of one stock row depends on besides its policy."""
+
+    product_id: int
+    warehouse_id: int
+    category_id: int | None
+    available: int
+
+
+@dataclass(frozen=True)
+class RowThreshold:
+    """A stock row's policy, the demand it used and what it says (threshold, below, why)."""
+
+    scope: PolicyScope
+    rule: PolicyRule
+    demand: float
+    """Average units issued a day over the rule's lookback; 0.0 for rules that ignore demand."""
+    need: Need
+
+    @property
+    def why(self) -> str:
+        return f"{_SCOPE_TEXT[self.scope]} {_KIND_TEXT[self.rule.kind]}: {self.need.reason}"
+
+
+_SCOPE_TEXT = {
+    PolicyScope.PRODUCT: "product",
+    PolicyScope.CATEGORY: "category",
+    PolicyScope.WAREHOUSE: "warehouse",
+}
+_KIND_TEXT = {
+    PolicyKind.REORDER_POINT: "reorder point",
+    PolicyKind.MIN_MAX: "min/max",
+    PolicyKind.DAYS_OF_COVER: "days of cover",
+}
 
 
 def scope_key(scope: PolicyScope, target_id: int | None) -> str:
@@ -34,45 +81,67 @@ def rule_of(row: Any) -> PolicyRule:
     )
 
 
+def thresholds(
+    conn: Connection, rows: Iterable[RowStock], now: datetime
+) -> dict[Key, RowThreshold]:
+    """The threshold of each stock row and why: its most specific policy (product > category >
+    warehouse) applied to its available stock and, for days of cover, its demand up to `now`.
+    Rows without a policy are left out."""
+    found: dict[Key, RowThreshold] = {}
+    batch: list[RowStock] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == _CHUNK:
+            found.update(_thresholds(conn, batch, now))
+            batch = []
+    if batch:
+        found.update(_thresholds(conn, batch, now))
+    return found
+
+
+def stock_of(conn: Connection, keys: Iterable[Key]) -> list[RowStock]:
+    """The `RowStock` of existing stock rows (product id, warehouse id)."""
+    wanted = sorted(set(keys))
+    out: list[RowStock] = []
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        stmt = (
+            select(
+                _level.c.product_id,
+                _level.c.warehouse_id,
+                _product.c.category_id,
+                _level.c.on_hand - _level.c.reserved,
+            )
+            .join(_product, _product.c.id == _level.c.product_id)
+            .where(tuple_(_level.c.product_id, _level.c.warehouse_id).in_(chunk))
+        )
+        out.extend(RowStock(int(p), int(w), c, int(a)) for p, w, c, a in conn.execute(stmt))
+    return out
+
+
 def effective(
-    conn: Connection, product_id: int, warehouse_id: int, category_id: int | None = None
+    conn: Connection, product_id: int, warehouse_id: int
 ) -> tuple[PolicyScope, PolicyRule] | None:
     """The most specific policy for a product in a warehouse: product > category > warehouse."""
-    if category_id is None:
-        category_id = conn.execute(
-            select(_product.c.category_id).where(_product.c.id == product_id)
-        ).scalar_one()
-    keys = [
-        scope_key(PolicyScope.PRODUCT, product_id),
-        scope_key(PolicyScope.CATEGORY, category_id),
-        PolicyScope.WAREHOUSE.value,
-    ]
-    rows = conn.execute(
-        select(policy_t).where(
-            policy_t.c.warehouse_id == warehouse_id, policy_t.c.scope_key.in_(keys)
-        )
-    ).all()
-    if not rows:
-        return None
-    best = min(rows, key=lambda row: SCOPE_RANK[PolicyScope(row.scope)])
-    return PolicyScope(best.scope), rule_of(best)
+    category_id = conn.execute(
+        select(_product.c.category_id).where(_product.c.id == product_id)
+    ).scalar_one()
+    return _policies(conn, [(product_id, warehouse_id, category_id)]).get(
+        (product_id, warehouse_id)
+    )
 
 
-def effective_for_rows(
-    conn: Connection, rows: list[tuple[int, int, int]]
-) -> dict[tuple[int, int], PolicyRule]:
-    """`effective` for a page of (product id, warehouse id, category id) rows in one query."""
-    if not rows:
-        return {}
+def _policies(
+    conn: Connection, rows: Sequence[tuple[int, int, int | None]]
+) -> dict[Key, tuple[PolicyScope, PolicyRule]]:
+    """The most specific policy of each (product id, warehouse id, category id), in one query."""
     candidates = {
         (wid, scope_key(scope, target))
         for pid, wid, cid in rows
-        for scope, target in (
-            (PolicyScope.PRODUCT, pid),
-            (PolicyScope.CATEGORY, cid),
-            (PolicyScope.WAREHOUSE, None),
-        )
+        for scope, target in zip(_MOST_SPECIFIC_FIRST, (pid, cid, None), strict=True)
     }
+    if not candidates:
+        return {}
     found = conn.execute(
         select(policy_t).where(
             policy_t.c.warehouse_id.in_({wid for wid, _key in candidates}),
@@ -80,24 +149,62 @@ def effective_for_rows(
         )
     ).all()
     by_key = {(row.warehouse_id, row.scope_key): row for row in found}
-    rules: dict[tuple[int, int], PolicyRule] = {}
+    policies: dict[Key, tuple[PolicyScope, PolicyRule]] = {}
     for pid, wid, cid in rows:
-        for scope, target in (
-            (PolicyScope.PRODUCT, pid),
-            (PolicyScope.CATEGORY, cid),
-            (PolicyScope.WAREHOUSE, None),
-        ):  # most specific first
+        for scope, target in zip(_MOST_SPECIFIC_FIRST, (pid, cid, None), strict=True):
             row = by_key.get((wid, scope_key(scope, target)))
             if row is not None:
-                rules[(pid, wid)] = rule_of(row)
+                policies[(pid, wid)] = (scope, rule_of(row))
                 break
-    return rules
+    return policies
+
+
+def _thresholds(
+    conn: Connection, rows: Sequence[RowStock], now: datetime
+) -> dict[Key, RowThreshold]:
+    policies = _policies(conn, [(r.product_id, r.warehouse_id, r.category_id) for r in rows])
+    by_lookback: dict[int, list[Key]] = {}
+    for key, (_scope, rule) in policies.items():
+        if rule.needs_demand:
+            by_lookback.setdefault(rule.lookback_days, []).append(key)
+    units = {
+        (days, *key): sold
+        for days, keys in by_lookback.items()
+        for key, sold in _units_out(conn, keys, days, now).items()
+    }
+    found: dict[Key, RowThreshold] = {}
+    for r in rows:
+        key = (r.product_id, r.warehouse_id)
+        if key not in policies:
+            continue
+        scope, rule = policies[key]
+        demand = 0.0
+        if rule.needs_demand:
+            demand = units.get((rule.lookback_days, *key), 0) / rule.lookback_days
+        found[key] = RowThreshold(scope, rule, demand, assess(rule, r.available, demand))
+    return found
+
+
+def _units_out(conn: Connection, keys: list[Key], days: int, now: datetime) -> dict[Key, int]:
+    m = _movement.c
+    stmt = (
+        select(m.product_id, m.warehouse_id, func.sum(m.units))
+        .where(
+            tuple_(m.product_id, m.warehouse_id).in_(keys),
+            m.kind.in_(DEMAND_KINDS),
+            m.at >= now - timedelta(days=days),
+            m.at <= now,
+        )
+        .group_by(m.product_id, m.warehouse_id)
+    )
+    return {(int(p), int(w)): int(u) for p, w, u in conn.execute(stmt)}
 
 
 def demand_per_day(
     conn: Connection, product_id: int, warehouse_id: int, lookback_days: int, now: datetime
 ) -> float:
-    """Average units issued a day over the last `lookback_days` (0.0 without history)."""
+    """Average units issued a day over the last `lookback_days` (0.0 without history): the demand
+    `thresholds` uses, for one row (alerts, inside the stock transaction)."""
     m = _movement.c
     units = conn.execute(
         select(func.coalesce(func.sum(m.units), 0)).where(

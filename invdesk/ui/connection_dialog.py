@@ -97,16 +97,42 @@ class ConnectionDialog(QDialog):
         self.server = QRadioButton("Shared server for several PCs (PostgreSQL)")
         self.local.setChecked(True)
 
+        self.local_box = self._local_box()
+        self.server_box = self._server_box()
+        self._problem_widgets()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.local)
+        layout.addWidget(self.local_box)
+        layout.addWidget(self.server)
+        layout.addWidget(self.server_box)
+        layout.addWidget(self.error)
+        layout.addWidget(self.create_tables, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.upgrade, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.buttons)
+        self.local.toggled.connect(self._sync)
+        self.resize(560, self.sizeHint().height())
+
+        if initial_url:
+            self.set_url(initial_url)
+        self._sync()
+        if message:
+            self.show_error(message)
+
+    def _local_box(self) -> QGroupBox:
+        """The SQLite file: a path and a Browse button."""
         self.path = QLineEdit(str(Path(config.default_database_url()[len("sqlite:///") :])))
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._browse)
         file_row = QHBoxLayout()
         file_row.addWidget(self.path, 1)
         file_row.addWidget(browse)
-        self.local_box = QGroupBox("Database file")
-        local_form = QFormLayout(self.local_box)
+        box = QGroupBox("Database file")
+        local_form = QFormLayout(box)
         local_form.addRow("File:", file_row)
+        return box
 
+    def _server_box(self) -> QGroupBox:
+        """The PostgreSQL server: host, port, database, user, password and TLS mode."""
         self.host = QLineEdit()
         self.host.setPlaceholderText("db-server or 192.168.1.10")
         self.port = QSpinBox()
@@ -118,18 +144,26 @@ class ConnectionDialog(QDialog):
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText("asked at every start unless remembered")
         self.remember = QCheckBox("Remember the password in the system keyring")
+        self.keyring_note = QLabel(credentials.keyring_problem() or "")
+        self.keyring_note.setWordWrap(True)
+        self.keyring_note.setVisible(bool(self.keyring_note.text()))
+        self.remember.setEnabled(not self.keyring_note.text())
         self.sslmode = QComboBox()
         self.sslmode.addItems(SSL_MODES)
-        self.server_box = QGroupBox("Server")
-        form = QFormLayout(self.server_box)
+        box = QGroupBox("Server")
+        form = QFormLayout(box)
         form.addRow("Host:", self.host)
         form.addRow("Port:", self.port)
         form.addRow("Database:", self.dbname)
         form.addRow("User:", self.user)
         form.addRow("Password:", self.password)
         form.addRow("", self.remember)
+        form.addRow("", self.keyring_note)
         form.addRow("TLS mode:", self.sslmode)
+        return box
 
+    def _problem_widgets(self) -> None:
+        """The error line, the fixes it may offer (create tables, upgrade) and the buttons."""
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -149,24 +183,6 @@ class ConnectionDialog(QDialog):
         self.connect_button.setText("Connect")
         self.buttons.accepted.connect(self.try_connect)
         self.buttons.rejected.connect(self.reject)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.local)
-        layout.addWidget(self.local_box)
-        layout.addWidget(self.server)
-        layout.addWidget(self.server_box)
-        layout.addWidget(self.error)
-        layout.addWidget(self.create_tables, 0, Qt.AlignmentFlag.AlignLeft)
-        layout.addWidget(self.upgrade, 0, Qt.AlignmentFlag.AlignLeft)
-        layout.addWidget(self.buttons)
-        self.local.toggled.connect(self._sync)
-        self.resize(560, self.sizeHint().height())
-
-        if initial_url:
-            self.set_url(initial_url)
-        self._sync()
-        if message:
-            self.show_error(message)
 
     def set_url(self, url: str) -> None:
         """Fill the fields from an address (a password in it goes to the password field)."""

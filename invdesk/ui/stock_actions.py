@@ -1,7 +1,7 @@
 """What the toolbar actions do: open the stock dialogs and editors, look up scanned codes.
 
-The dialogs come from `invdesk.ui.dialogs`, imported when first used. Their contract:
-ReceiveDialog, IssueDialog, TransferDialog, ReturnDialog and AdjustDialog take
+The dialogs come from `invdesk.ui.dialogs` (looked up there when opened, so a test can stand
+in for them). Their contract: ReceiveDialog, IssueDialog, TransferDialog, ReturnDialog and AdjustDialog take
 `(db, actor, parent=None, *, warehouse=None, lines=())`, emit `posted(StockResult)` and offer
 `handle_scan(code) -> bool`; ProductEditor `(db, actor, parent=None, *, sku=None, barcode=None)`
 and WarehouseEditor `(db, actor, parent=None, *, code=None)` emit `saved(view)`.
@@ -9,32 +9,20 @@ and WarehouseEditor `(db, actor, parent=None, *, code=None)` emit `saved(view)`.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-import sys
-from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtWidgets import QDialog, QMessageBox
 
 from invdesk.domain.errors import InvdeskError, NotFound
 from invdesk.services import browse
+from invdesk.services.database import describe
+from invdesk.ui import background, dialogs
+from invdesk.ui.drafts import Draft, DraftStore
 
 if TYPE_CHECKING:
     from invdesk.ui.main_window import MainWindow
-
-DIALOGS = "invdesk.ui.dialogs"
-
-
-def dialogs_available() -> bool:
-    if DIALOGS in sys.modules:
-        return True
-    try:
-        return importlib.util.find_spec(DIALOGS) is not None
-    except (ImportError, ValueError):
-        return False
 
 
 class StockActions:
@@ -42,6 +30,7 @@ class StockActions:
         self.window = window
         self.open_dialogs: list[QDialog] = []
         self.prompt: QMessageBox | None = None
+        self.draft_questions: list[QMessageBox] = []
 
     # Stock dialogs ------------------------------------------------------------------------------
 
@@ -60,33 +49,56 @@ class StockActions:
     def adjust(self) -> None:
         self._stock("AdjustDialog")
 
-    def _stock(self, name: str, lines: tuple[tuple[str, int], ...] | None = None) -> QDialog | None:
-        dialogs = self._dialogs()
-        if dialogs is None:
-            return None
+    def _stock(self, name: str, lines: tuple[tuple[str, int], ...] = ()) -> QDialog:
+        """An empty document on the page's warehouse: nothing is on it until it is scanned
+        (or the user asked for a product, `for_product`)."""
         page = self.window.current_page()
         warehouse = getattr(page, "current_warehouse", lambda: None)()
-        sku = getattr(page, "selected_sku", lambda: None)()
-        chosen = lines if lines is not None else (((sku, 1),) if sku else ())
-        dialog = getattr(dialogs, name)(
-            self.window.db, self.window.actor, self.window, warehouse=warehouse, lines=chosen
-        )
+        return self.open_stock_dialog(name, warehouse=warehouse, lines=lines)
+
+    def for_product(self, name: str, sku: str) -> QDialog:
+        """ "Receive this product" and the like: the document opens with one of it, asked for."""
+        return self._stock(name, ((sku, 1),))
+
+    def open_stock_dialog(self, name: str, **kwargs: Any) -> QDialog:
+        """A stock dialog by its class name in `invdesk.ui.dialogs` (the name a draft keeps),
+        pre-filled by the caller (e.g. a reorder suggestion, a draft). It posts in the
+        background and opens at the size this PC last gave documents."""
+        kind = getattr(dialogs, name)
+        dialog: Any = kind(self.window.db, self.window.actor, self.window, **kwargs)
+        dialog.runner = background.post_runner
         dialog.posted.connect(lambda _result: self.window.data_changed.emit("stock"))
+        settings = self.window.settings
+        size = settings.value(f"documents/{name}/size")
+        if isinstance(size, QSize) and size.isValid():
+            dialog.resize(size)
+        dialog.finished.connect(
+            lambda _r: settings.setValue(f"documents/{name}/size", dialog.size())
+        )
         return self._open(dialog)
 
-    def open_stock_dialog(self, name: str, **kwargs: Any) -> QDialog | None:
-        """A stock dialog pre-filled by the caller (e.g. a reorder suggestion)."""
-        dialogs = self._dialogs()
-        if dialogs is None:
-            return None
-        dialog = getattr(dialogs, name)(self.window.db, self.window.actor, self.window, **kwargs)
-        dialog.posted.connect(lambda _result: self.window.data_changed.emit("stock"))
-        return self._open(dialog)
+    def offer_drafts(self) -> None:
+        """Documents left unposted by a crash or power cut on this PC: reopen, keep or discard."""
+        store = DraftStore()
+        for draft in store.load(describe(self.window.db), self.window.actor.username):
+            box = QMessageBox(
+                QMessageBox.Icon.Question, "Unposted document", "", parent=self.window
+            )
+            box.setText(f"{draft.describe()}, was not posted.")
+            box.setInformativeText(
+                "invdesk closed before it was posted or discarded. Reopen it to go on scanning."
+            )
+            reopen = box.addButton("&Reopen", QMessageBox.ButtonRole.AcceptRole)
+            box.addButton("&Later", QMessageBox.ButtonRole.RejectRole)
+            discard = box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)
+            box.setDefaultButton(reopen)
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            reopen.clicked.connect(lambda _checked=False, d=draft: self._reopen(d))
+            discard.clicked.connect(lambda _checked=False, d=draft: store.remove(d.request_id))
+            self.draft_questions.append(box)
+            box.open()
 
     def edit_product(self, *, sku: str | None = None, barcode: str | None = None) -> None:
-        dialogs = self._dialogs()
-        if dialogs is None:
-            return
         editor = dialogs.ProductEditor(
             self.window.db, self.window.actor, self.window, sku=sku, barcode=barcode
         )
@@ -94,21 +106,9 @@ class StockActions:
         self._open(editor)
 
     def edit_warehouse(self, *, code: str | None = None) -> None:
-        dialogs = self._dialogs()
-        if dialogs is None:
-            return
         editor = dialogs.WarehouseEditor(self.window.db, self.window.actor, self.window, code=code)
         editor.saved.connect(lambda _view: self.window.data_changed.emit("warehouses"))
         self._open(editor)
-
-    def _dialogs(self) -> ModuleType | None:
-        try:
-            return importlib.import_module(DIALOGS)
-        except ModuleNotFoundError as error:
-            if error.name != DIALOGS:
-                raise
-            self._tell("The stock dialogs are not part of this build of invdesk.")
-            return None
 
     def _open(self, dialog: QDialog) -> QDialog:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -117,22 +117,30 @@ class StockActions:
         dialog.open()
         return dialog
 
-    def close_dialogs(self) -> None:
-        """Close what the window opened (a half-filled document is not posted)."""
+    def _reopen(self, draft: Draft) -> None:
+        # After the question has closed, so the document is the window in front.
+        QTimer.singleShot(0, self.window, lambda: self.open_stock_dialog(draft.kind, draft=draft))
+
+    def close_dialogs(self, *, ask: bool = True) -> bool:
+        """Close what the window opened. A document with lines asks first (False: the clerk
+        kept it open); without `ask` (the session ended) it stays as a draft for next time."""
         for dialog in list(self.open_dialogs):
-            if shiboken6.isValid(dialog):
-                dialog.close()
+            if not shiboken6.isValid(dialog):
+                continue
+            if not ask and hasattr(dialog, "close_keeping_draft"):
+                dialog.close_keeping_draft()
+            elif not dialog.close():
+                return False
         self.open_dialogs.clear()
+        return True
 
     def _closed(self, dialog: QDialog) -> None:
         if dialog in self.open_dialogs:
             self.open_dialogs.remove(dialog)
 
     def scan_target(self) -> Any:
-        """The open dialog that takes scans (the active modal one first), or None."""
-        modal = QApplication.activeModalWidget()
-        if modal is not None and hasattr(modal, "handle_scan"):
-            return modal
+        """The newest open dialog that takes scans, or None (the window in front is asked
+        first, by `scanning.route_scan`)."""
         for dialog in reversed(self.open_dialogs):
             if shiboken6.isValid(dialog) and dialog.isVisible() and hasattr(dialog, "handle_scan"):
                 return dialog
@@ -158,8 +166,7 @@ class StockActions:
         products = self.window.open_page(ProductsPage)
         assert isinstance(products, ProductsPage)
         products.show_product(match.sku, match.active)
-        if dialogs_available():
-            self.edit_product(sku=match.sku)
+        self.edit_product(sku=match.sku)
 
     def _offer_attach(self, code: str) -> None:
         if self.prompt is not None and shiboken6.isValid(self.prompt):
@@ -172,13 +179,5 @@ class StockActions:
         box.setDefaultButton(attach)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         attach.clicked.connect(lambda: self.edit_product(barcode=code))
-        self.prompt = box
-        box.open()
-
-    def _tell(self, text: str, parent: QWidget | None = None) -> None:
-        box = QMessageBox(
-            QMessageBox.Icon.Information, "invdesk", text, parent=parent or self.window
-        )
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.prompt = box
         box.open()

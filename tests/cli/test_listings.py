@@ -150,3 +150,16 @@ def test_product_search_matches_part_of_a_sku_or_name_or_a_whole_barcode(stocked
     assert skus("cab-") == ["CAB-001"]
     assert skus("036000291452") == ["TAPE-01"]
     assert skus("0360002914") == []
+
+
+def test_history_shows_a_hold_as_held_units_like_the_gui(stocked):
+    stocked.ok("reserve", "CAB-001", "MAIN", "3")
+    table = stocked.ok("history", "CAB-001", "--kind", "reserve").stdout
+    assert "+3 held" in table.splitlines()[2]
+
+
+def test_until_includes_the_day_it_names(stocked):
+    from datetime import date
+
+    today = date.today().isoformat()
+    assert len(stocked.json("history", "--since", today, "--until", today)) == 7

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
+import psycopg
 import pytest
 from sqlalchemy import insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from invdesk.db.direct import Direct
 from invdesk.db.models import StockRequest, table_of
+from invdesk.domain.errors import DatabaseUnavailable
 
 request_t = table_of(StockRequest)
 _COLUMNS = ("request_id", "kind", "fingerprint", "user", "at")
@@ -69,3 +71,28 @@ def test_timestamps_are_processed_per_value_though_the_last_one_is_remembered(db
     with db.read() as conn:
         stored = conn.execute(select(request_t.c.request_id, request_t.c.at).order_by("request_id"))
         assert stored.all() == [("t-1", first), ("t-2", second), ("t-3", first), ("t-4", first)]
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)  # a server-side drop
+def test_a_dropped_connection_arrives_invalidated_and_the_next_transaction_reconnects(db):
+    at = datetime.now(UTC)
+    seen: list[DBAPIError] = []
+
+    def work(conn):
+        victim = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+        url = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (victim,))
+        try:
+            _INSERT.first(conn, _values("direct-lost", at))
+        except DBAPIError as error:
+            seen.append(error)
+            assert conn.invalidated
+            raise
+
+    db.max_attempts = 1  # the drop is retryable: see the first attempt's error, not a retry's
+    with pytest.raises(DatabaseUnavailable, match="could not be used"):
+        db.run(work)
+    assert seen and seen[0].connection_invalidated
+    # The invalidated connection was not kept: the next statement runs on a live one.
+    db.run(lambda conn: _INSERT.run(conn, _values("direct-next", at)))

@@ -9,6 +9,8 @@ import sys
 import textwrap
 import time
 
+import pytest
+
 from invdesk.domain.stock import IssueStock, Line
 from invdesk.services import stock
 from tests import support
@@ -53,3 +55,50 @@ def test_a_frozen_client_holding_a_row_lock_delays_others_only_seconds(pg_url):
     assert 2 < waited < 15
     with Database.open(pg_url) as db:
         assert support.on_hand(db, "SKU-1") == (9, 0)
+
+
+HOLD_SQLITE = textwrap.dedent("""
+    import sqlite3, sys
+    conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+    conn.execute("BEGIN IMMEDIATE")
+    conn.execute("UPDATE stock_level SET on_hand = on_hand")
+    print("locked", flush=True)
+    sys.stdin.read()  # a writer frozen mid-transaction, until the test kills it
+""")
+
+
+def test_a_sqlite_writer_frozen_mid_transaction_fails_others_after_the_busy_timeout(sqlite_url):
+    from sqlalchemy.engine import make_url
+
+    from invdesk.db import migrate
+    from invdesk.db.engine import SQLITE_BUSY_TIMEOUT_MS, Database
+    from invdesk.domain.errors import DatabaseUnavailable
+
+    with Database.open(sqlite_url) as db:
+        migrate.upgrade(db)
+        support.warehouse(db)
+        support.product(db)
+        support.stocked(db, qty=10)
+        frozen = subprocess.Popen(
+            [sys.executable, "-c", HOLD_SQLITE, make_url(sqlite_url).database],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert frozen.stdout is not None and frozen.stdout.readline().strip() == "locked"
+            started = time.monotonic()
+            with pytest.raises(DatabaseUnavailable) as refused:
+                stock.issue(db, IssueStock("MAIN", (Line("SKU-1", 1),)), support.ACTOR)
+            waited = time.monotonic() - started
+        finally:
+            frozen.kill()
+            frozen.wait()
+            for pipe in (frozen.stdin, frozen.stdout):
+                if pipe is not None:
+                    pipe.close()
+        # Once the busy timeout (not once per retry, which made it a minute), naming the cause.
+        timeout = SQLITE_BUSY_TIMEOUT_MS / 1000
+        assert timeout * 0.9 < waited < timeout * 1.5
+        assert "locked in the middle of a change" in refused.value.message
+        assert support.on_hand(db, "SKU-1") == (10, 0)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-import time
 
 import psycopg
 import pytest
@@ -210,14 +209,14 @@ def test_a_busy_pooled_connection_the_server_dropped_is_retried_and_applies_once
 
 
 @pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)  # a server-side drop
-def test_an_idle_spare_the_server_dropped_goes_back_to_the_pool_and_is_pinged(shelf, monkeypatch):
+def test_an_idle_spare_the_server_dropped_goes_back_to_the_pool_and_is_pinged(shelf):
     """A spare idle too long returns to the pool as idle since its last use, so it is pinged."""
     shelf.dispose()
     stock.receive(shelf, ReceiveStock("MAIN", (Line("SKU-1", 1),)), support.ACTOR)
     _terminate(shelf, _spare_pid(shelf))  # the only connection: the pool itself holds none
-    monkeypatch.setattr(engine_module, "SPARE_IDLE_S", 0.05)
-    monkeypatch.setattr(engine_module, "PG_PING_AFTER_IDLE_S", 0.05)
-    time.sleep(0.1)
+    # The spare became one a minute ago: past SPARE_IDLE_S and PG_PING_AFTER_IDLE_S.
+    conn, since = shelf._spare
+    shelf._spare = (conn, since - 60)
     shelf.max_attempts = 1  # no retry: only the ping on checkout can replace it
     result = stock.issue(shelf, IssueStock("MAIN", (Line("SKU-1", 2),)), support.ACTOR)
     assert len(result.movements) == 1

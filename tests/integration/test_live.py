@@ -120,7 +120,8 @@ def test_a_check_without_a_hint_names_the_stock_rows_that_moved(two_clients):
     listener.start()
     try:
         assert online.get(timeout=5) is True
-        time.sleep(0.6)  # the first check sets the watermark
+        # The first check sets the watermark that later checks compare with.
+        support.wait_until(lambda: listener._mark is not None, what="the first check")
         support.stocked(writer, "B", qty=5, wh="SHOP")
         change = _wait_for(changes, "stock", timeout=2)
         (row,) = browse.stock_page(writer, SYSTEM, StockQuery(), PageRequest()).rows

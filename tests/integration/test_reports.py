@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from invdesk.db.models import Movement, Product, StockLevel, Warehouse
 from invdesk.domain.errors import NotFound, PermissionDenied
+from invdesk.domain.restock import PolicyKind, PolicyRule, SetPolicy
 from invdesk.domain.security import Actor, Role
 from invdesk.domain.stock import (
     AdjustStock,
@@ -25,7 +26,8 @@ from invdesk.domain.stock import (
 from invdesk.reports import runner
 from invdesk.reports.excel import FIRST_DATA_ROW, HEADER_ROW, Cancelled
 from invdesk.reports.filters import ReportFilter
-from invdesk.services import stock
+from invdesk.services import policies, reorder, stock
+from invdesk.services.demo import load_demo
 from tests import support
 
 MANAGER = Actor("manager", Role.MANAGER)
@@ -82,6 +84,9 @@ def shop(db):
             op(stock.issue, IssueStock("SHOP", (Line("A-1", 5),)))
         if day == 30:
             op(stock.adjust, AdjustStock("C-3", "MAIN", 27, reason="cycle count"))
+    # The warehouse's restock policy: reorder when stock covers fewer than 14 days of demand.
+    cover = PolicyRule(PolicyKind.DAYS_OF_COVER, cover_days=14, lookback_days=30, target_days=45)
+    policies.set_policy(db, SetPolicy("MAIN", cover), MANAGER)
     clock.now = END + timedelta(hours=1)
     return db
 
@@ -261,10 +266,13 @@ def test_returns_restock_low_stock_and_forecast_reports(shop, tmp_path):
     runner.generate(shop, MANAGER, "low-stock", path, PERIOD)
     _, ws = _sheet(path, "Low stock")
     rows = {(r[0], r[2]): r for r in _data(ws)}
-    # A-1 sells ~4.5 a day: a 14-day reorder point of 63 is above what MAIN has left.
+    # A-1 sells ~4.5 a day: MAIN's 14 days of cover, 63, is above what MAIN has left.
     a1 = rows[("A-1", "MAIN")]
     assert a1[_col(ws, "Available")] <= a1[_col(ws, "Reorder point")]
     assert a1[_col(ws, "Suggested order")] > 0
+    assert a1[_col(ws, "Rule")].startswith("warehouse days of cover: available")
+    # SHOP has no policy, so nothing there is low whatever its demand.
+    assert {warehouse for _sku, warehouse in rows} == {"MAIN"}
 
     runner.generate(shop, MANAGER, "forecast", path, PERIOD)
     _, ws = _sheet(path, "Forecast")
@@ -276,6 +284,24 @@ def test_returns_restock_low_stock_and_forecast_reports(shop, tmp_path):
         ws.cell(FIRST_DATA_ROW, _col(ws, "Below reorder point on") + 1).number_format
         == "yyyy-mm-dd"
     )
+
+
+def test_the_low_stock_report_lists_what_the_reorder_page_suggests_for_the_demo(db, tmp_path):
+    load_demo(db, MANAGER, days=60)
+    suggested: dict[tuple[str, str], list[int]] = {}
+    for s in reorder.suggestions(db, MANAGER):
+        threshold, qty = suggested.get((s.sku, s.warehouse), [s.threshold, 0])
+        suggested[(s.sku, s.warehouse)] = [threshold, qty + s.suggested_qty]
+
+    path = tmp_path / "low.xlsx"
+    runner.generate(db, MANAGER, "low-stock", path, ReportFilter())
+    _, ws = _sheet(path, "Low stock")
+    reported = {
+        (r[0], r[2]): [r[_col(ws, "Reorder point")], r[_col(ws, "Suggested order")]]
+        for r in _data(ws)
+    }
+    assert len(suggested) >= 10
+    assert reported == suggested
 
 
 def test_user_text_that_looks_like_a_formula_is_stored_as_text(shop, tmp_path):

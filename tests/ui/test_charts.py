@@ -137,7 +137,7 @@ def test_day_labels_keep_clear_of_month_labels(qtbot):
     plot.show()
     start = datetime(2026, 8, 25, tzinfo=UTC).timestamp()
     plot.setXRange(start, start + 92 * 86400, padding=0)
-    qtbot.wait(50)  # painted once: the axis knows its font
+    plot.grab()  # painted once: the axis knows its font
     axis = plot.getPlotItem().getAxis("bottom")
     (_, months), (_, days) = axis.tickValues(start, start + 92 * 86400, 800)
     assert len(months) == 3 and len(days) >= 8

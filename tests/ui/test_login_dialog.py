@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QPushButton
 from sqlalchemy.engine import make_url
 
 from invdesk.domain.security import Actor, Role
@@ -62,15 +62,25 @@ def test_later_starts_log_in_and_show_why_a_login_failed(qtbot, db):
     assert dialog.actor == Actor("boss", Role.ADMIN)
 
 
-def test_the_dialogs_render(qtbot, db, tmp_path):
+def _visible_texts(dialog) -> list[str]:
+    widgets = dialog.findChildren(QLabel) + dialog.findChildren(QPushButton)
+    return [w.text() for w in widgets if w.isVisible() and w.text()]
+
+
+def test_the_dialogs_render_what_each_start_asks_for(qtbot, db, tmp_path):
     first = _dialog(qtbot, db)
     assert first.grab().save(str(tmp_path / "first.png"))
+    assert first.repeat.isVisible()  # a new password is typed twice
+    assert "Create account and log in" in _visible_texts(first)
+
     users.create_first_admin(db, "boss", PASSWORD)
     login = _dialog(qtbot, db)
+    assert not login.repeat.isVisible() and "Log in" in _visible_texts(login)
     login.username.setText("boss")
     login.password.setText("nope nope")
     login.submit()
     assert login.grab().save(str(tmp_path / "login.png"))
+    assert "Wrong user name or password." in _visible_texts(login)
 
 
 def test_on_a_server_with_login_roles_the_dialog_connects_as_the_person(

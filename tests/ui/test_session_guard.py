@@ -22,7 +22,7 @@ def test_a_deactivated_clerks_window_closes_and_says_why(qtbot, shop_db, setting
     qtbot.addWidget(window)
     window.show()
     window.session.check()
-    qtbot.wait(200)
+    qtbot.waitUntil(lambda: not window.session._checking)  # the check came back and was judged
     assert window.isVisible() and window.ended_message is None  # nothing changed yet
 
     users.set_user_active(shop_db, "ann", False, BOSS)

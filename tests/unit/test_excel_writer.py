@@ -9,7 +9,8 @@ import pytest
 from openpyxl import load_workbook
 
 from invdesk.reports import excel as x
-from invdesk.services.import_files import ImportKind, match_headers, normalize_header
+from invdesk.services.import_fields import match_headers, normalize_header
+from invdesk.services.import_files import ImportKind
 
 META = x.Meta("all warehouses", datetime(2026, 5, 1, 8, 30, tzinfo=UTC), "ann")
 COLUMNS = [
@@ -117,3 +118,76 @@ def test_headers_match_by_name_ignoring_case_spaces_and_punctuation():
     )
     assert mapped.columns == {"sku": 0, "warehouse": 1, "qty": 2}
     assert match_headers(ImportKind.STOCK, ("sku",)).missing == ("warehouse", "qty")
+
+
+def _cells(path):
+    ws = load_workbook(path).worksheets[0]
+    return [
+        (c.coordinate, c.value, c.data_type, c.number_format, c.quotePrefix)
+        for row in ws.iter_rows()
+        for c in row
+        if c.value is not None
+    ]
+
+
+def _style_id(ws, **style):
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws)
+    for key, value in style.items():
+        setattr(cell, key, value)
+    return cell.style_id
+
+
+def test_streamed_rows_read_back_as_openpyxls_own_write_only_cells(tmp_path):
+    """RowStreamer replaces two private hooks of openpyxl's write-only sheet (the version is capped
+    in pyproject.toml): what it writes must read back as openpyxl's public WriteOnlyCell would."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    from invdesk.reports.fastrows import RowStreamer
+
+    formats = ["General", "#,##0", "#,##0.00", "yyyy-mm-dd hh:mm", "yyyy-mm-dd", "General"]
+    rows = [
+        ["plain", 3, 2.5, datetime(2026, 5, 1, 8, 30, tzinfo=UTC), date(2026, 5, 1), True],
+        ["=SUM(A1)", -7, Decimal("1.25"), datetime(2026, 1, 2, 3, 4, 5), date(2025, 12, 31), False],
+        [" spaced ", 0, 0.1, None, None, "@x"],
+        ["", None, 1e20, None, None, "-1"],
+    ]
+    streamed, public = tmp_path / "streamed.xlsx", tmp_path / "public.xlsx"
+
+    workbook = Workbook(write_only=True)
+    ws = workbook.create_sheet("S")
+    styles = [_style_id(ws, number_format=f) for f in formats]
+    quoted = [_style_id(ws, quotePrefix=True) for _ in formats]
+    ws.append(["Header"])  # as write_sheet does: the sheet's writer exists once a row is written
+    streamer = RowStreamer(ws, styles, quoted, x.FORMULA_PREFIXES)
+    streamer.start()
+    for row in rows:
+        ws.append(row)
+    streamer.stop()
+    workbook.save(streamed)
+
+    workbook = Workbook(write_only=True)
+    ws = workbook.create_sheet("S")
+    ws.append(["Header"])
+    for row in rows:
+        cells = []
+        for value, fmt in zip(row, formats, strict=True):
+            if isinstance(value, datetime) and value.tzinfo is not None:
+                value = value.astimezone(UTC).replace(tzinfo=None)
+            if value == "":
+                value = None  # an empty text is no cell, as openpyxl writes no empty string
+            text = isinstance(value, str)
+            quote = text and value.startswith(x.FORMULA_PREFIXES)
+            cell = WriteOnlyCell(ws, value=value)
+            cell.number_format = fmt
+            if quote:
+                cell.data_type = "s"  # as text, not a formula
+                cell.quotePrefix = True
+                cell.number_format = "General"
+            cells.append(cell)
+        ws.append(cells)
+    workbook.save(public)
+
+    assert _cells(streamed) == _cells(public)
