@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from invdesk.domain.security import Actor, Role
-from invdesk.server import outbound_settings
+from invdesk.server import metrics, outbound_settings
 from invdesk.server.outbound_settings import OutboundSettings
 from invdesk.server.senders import send_mail
 from invdesk.server.state import ServerState
@@ -61,6 +61,8 @@ def sweep(db: Database) -> str:
 def verify_and_seal(db: Database) -> str:
     """The scheduled check of counters against the ledger (and, once that lands, seals)."""
     found = verify.verify(db, SERVER_ACTOR)
+    metrics.LAST_VERIFY_OK.set(0 if found else 1)
+    metrics.LAST_VERIFY_TIME.set(db.now().timestamp())
     if found:
         raise RuntimeError(f"verify found {len(found)} discrepancies")
     return "verify clean"

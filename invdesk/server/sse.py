@@ -21,6 +21,8 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.params import HeaderParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
+from invdesk.domain.tokens import Scope as TokenScope
+from invdesk.domain.tokens import TokenGrant
 from invdesk.server.state import ServerState
 from invdesk.services import delivery
 from invdesk.services.database import Database
@@ -50,6 +52,12 @@ async def _events(
             beat = time.monotonic()
             yield ServerSentEventMessage(data=None, comment="keep-alive")
         await asyncio.sleep(POLL_S)
+
+
+def read_scope(grant: TokenGrant) -> frozenset[str] | None:
+    """An API token needs the read scope; it sees its warehouses' events only."""
+    grant.require(TokenScope.READ)
+    return grant.warehouses
 
 
 def events_handler(scope: Scope) -> HTTPRouteHandler:
