@@ -12,7 +12,7 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 from invdesk import __version__
-from invdesk.server import errors, health, housekeeping, inventory, metrics, orders
+from invdesk.server import errors, health, housekeeping, inventory, metrics, orders, sse
 from invdesk.server.auth import current_grant
 from invdesk.server.settings import ServerSettings
 from invdesk.server.state import ServerState
@@ -49,7 +49,11 @@ def create_app(
 
     api = Router(
         path="/api/v1",
-        route_handlers=[*inventory.HANDLERS, *orders.HANDLERS],
+        route_handlers=[
+            *inventory.HANDLERS,
+            *orders.HANDLERS,
+            sse.events_handler(sse.read_scope),
+        ],
         # On the event loop: a token's grant is cached, so this reads the database once per token
         # every GRANT_TTL_SECONDS, and a thread hop per request would cost more than that read.
         dependencies={"grant": Provide(current_grant, sync_to_thread=False)},

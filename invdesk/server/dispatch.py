@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
-from invdesk.server import outbound_settings
+from invdesk.server import metrics, outbound_settings
 from invdesk.server.outbound_settings import OutboundSettings
 from invdesk.server.senders import Answer, send_alert_mail, send_chat, send_webhook
 from invdesk.server.state import ServerState
@@ -23,6 +24,7 @@ from invdesk.services import delivery, events
 from invdesk.services.database import Database
 
 POLL_S = 0.25
+DEPTH_EVERY_S = 2.0
 SENDERS = 8
 log = logging.getLogger(__name__)
 # Called with (delivery, seconds from its event's commit to now) after each answered attempt.
@@ -42,6 +44,7 @@ class Dispatcher:
         self._in_flight = threading.Semaphore(SENDERS * 2)
         self._thread = threading.Thread(target=self._loop, name="invdesk-dispatch", daemon=True)
         self._unsubscribe = events.subscribe(db, lambda _events: self._wake.set())
+        self._next_depth = 0.0
 
     def start(self) -> None:
         self._thread.start()
@@ -67,6 +70,9 @@ class Dispatcher:
     def step(self) -> bool:
         """Sequence what committed, claim what is due, hand it to the senders. True: more may wait."""
         sequenced = delivery.sequence(self.db, chat_url=self.settings.chat_url)
+        if time.monotonic() >= self._next_depth:
+            self._next_depth = time.monotonic() + DEPTH_EVERY_S
+            metrics.WEBHOOK_QUEUE_DEPTH.set(delivery.queue_depth(self.db))
         free = 0
         while free < SENDERS and self._in_flight.acquire(blocking=False):
             free += 1
@@ -107,10 +113,18 @@ class Dispatcher:
         return send_alert_mail(self.settings.mail, due, timeout)
 
 
+def observe_metrics(due: delivery.Due, seconds: float, answer: Answer) -> None:
+    """Prometheus: commit-to-event-out for every event sent, delivery latency for webhooks."""
+    if answer.ok:
+        metrics.COMMIT_TO_EVENT_SECONDS.observe(seconds)
+        if due.channel == "webhook":
+            metrics.WEBHOOK_DELIVERY_SECONDS.observe(seconds)
+
+
 @asynccontextmanager
 async def dispatcher_job(state: ServerState) -> AsyncIterator[Dispatcher]:
     """The server job that runs the dispatcher for the life of the process."""
-    dispatcher = Dispatcher(state.db, outbound_settings.load())
+    dispatcher = Dispatcher(state.db, outbound_settings.load(), observe_metrics)
     dispatcher.start()
     try:
         yield dispatcher

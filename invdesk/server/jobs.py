@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from invdesk.domain.security import Actor, Role
-from invdesk.server import outbound_settings
+from invdesk.server import metrics, outbound_settings
 from invdesk.server.outbound_settings import OutboundSettings
 from invdesk.server.senders import send_mail
 from invdesk.server.state import ServerState
@@ -64,6 +64,8 @@ def verify_and_seal(db: Database) -> str:
     check = integrity.run_check(db, SERVER_ACTOR, every=timedelta(0))
     if check is None:
         return "another process checked just now"
+    metrics.LAST_VERIFY_OK.set(0 if check.findings else 1)
+    metrics.LAST_VERIFY_TIME.set(check.checked_at.timestamp())
     if check.findings:
         raise RuntimeError(f"ledger mismatch: {check.summary}")
     return "ledger, audit trail and seals verified"

@@ -284,13 +284,12 @@ class StreamEvent:
     event: dict[str, Any]
 
 
-def parse_cursor(value: str | None) -> tuple[int, int]:
-    """A Last-Event-ID ("seq.index") as a position; anything else means from now on (-1)."""
-    if value:
-        seq, _, index = value.strip().partition(".")
-        if seq.isdigit() and index.isdigit():
-            return int(seq), int(index)
-    return -1, 0
+def parse_cursor(value: str) -> tuple[int, int] | None:
+    """A Last-Event-ID ("seq.index") as a position, or None if it is not one."""
+    seq, _, index = value.strip().partition(".")
+    if seq.isdigit() and index.isdigit():
+        return int(seq), int(index)
+    return None
 
 
 def latest_position(db: Database) -> tuple[int, int]:
