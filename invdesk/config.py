@@ -1,4 +1,5 @@
-"""Where the database is: --db flag, then INVDESK_DATABASE_URL, then the config file, then local SQLite.
+"""Where the database is: --db flag, then INVDESK_DATABASE_URL, then the config file, then local SQLite;
+and where its read replica is, if any (--read-db, INVDESK_READ_DATABASE_URL, the config file).
 
 The config file never holds a password: the connection dialog keeps it in the system keyring.
 """
@@ -19,6 +20,8 @@ from invdesk.domain.errors import ValidationError
 
 APP_NAME = "invdesk"
 ENV_URL = "INVDESK_DATABASE_URL"
+ENV_READ_URL = "INVDESK_READ_DATABASE_URL"
+ENV_SERVER_URL = "INVDESK_SERVER_URL"
 ENV_CONFIG = "INVDESK_CONFIG"
 
 
@@ -72,6 +75,51 @@ def resolve_database(
     if isinstance(section, dict) and isinstance(section.get("url"), str) and section["url"]:
         return DatabaseChoice(section["url"], "config file")
     return DatabaseChoice(default_database_url(), "default")
+
+
+@dataclass(frozen=True)
+class ReadReplicaChoice:
+    """A PostgreSQL streaming replica for reads that may lag, and the lag bound in seconds."""
+
+    url: str
+    max_lag_s: float
+    source: str  # "flag", "environment" or "config file"
+
+
+def resolve_read_database(
+    flag: str | None = None,
+    max_lag_flag: float | None = None,
+    env: Mapping[str, str] = os.environ,
+) -> ReadReplicaChoice | None:
+    """The read replica, if one is named: --read-db > INVDESK_READ_DATABASE_URL > config file
+    [database] read_url. Its lag bound: --read-max-lag > [database] read_max_lag_s > 2 s."""
+    section = read_config(config_path(env)).get("database", {})
+    section = section if isinstance(section, dict) else {}
+    if flag:
+        url, source = flag, "flag"
+    elif env.get(ENV_READ_URL):
+        url, source = env[ENV_READ_URL], "environment"
+    elif isinstance(section.get("read_url"), str) and section["read_url"]:
+        url, source = section["read_url"], "config file"
+    else:
+        return None
+    lag = max_lag_flag if max_lag_flag is not None else section.get("read_max_lag_s", 2.0)
+    if isinstance(lag, bool) or not isinstance(lag, int | float) or not lag > 0:
+        raise ConfigError(
+            f"read_max_lag_s in {config_path(env)} must be a positive number of seconds."
+        )
+    return ReadReplicaChoice(url, float(lag), source)
+
+
+def server_url(env: Mapping[str, str] = os.environ) -> str | None:
+    """The `invdesk serve` server the desktop reports on: INVDESK_SERVER_URL, then the config
+    file's [server] url; None when there is none."""
+    if env.get(ENV_SERVER_URL):
+        return env[ENV_SERVER_URL]
+    section = read_config(config_path(env)).get("server", {})
+    if isinstance(section, dict) and isinstance(section.get("url"), str) and section["url"]:
+        return str(section["url"])
+    return None
 
 
 def without_password(url: str) -> str:

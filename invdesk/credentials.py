@@ -1,4 +1,8 @@
-"""Database passwords in the system keyring (never in the config file), keyed by user@host:port/db."""
+"""Database passwords in the system keyring (never in the config file), keyed by user@host:port/db.
+
+A PC without a keyring service is told so once (a marker in the config folder remembers it) and in
+the connection dialog, not on every command's stderr.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,41 @@ import contextlib
 import logging
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
+from invdesk.config import config_path
+
 SERVICE = "invdesk"
+# In the config folder once this PC was told its keyring does not work.
+NOTICE_FILE = "keyring-unavailable.notice"
+NO_KEYRING = (
+    "This PC has no working system keyring, so a database password cannot be remembered: it is "
+    "asked for at every start (or taken from PGPASSWORD or ~/.pgpass)."
+)
 log = logging.getLogger(__name__)
+
+
+def _keyring_failed(action: str, error: Exception) -> None:
+    """Warn about a keyring that does not work the first time on this PC only."""
+    marker = config_path().parent / NOTICE_FILE
+    if marker.exists():
+        log.debug("The system keyring could not %s: %s", action, error)
+        return
+    log.warning("%s (%s; this is said once on this PC.)", NO_KEYRING, error)
+    with contextlib.suppress(OSError):  # a read-only profile: say it again next time
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.write_text(f"{error}\n", encoding="utf-8")
+
+
+def keyring_problem() -> str | None:
+    """Why passwords cannot be remembered on this PC, or None when the keyring works."""
+    try:
+        import keyring
+        from keyring.backends.fail import Keyring as NoKeyring
+
+        if isinstance(keyring.get_keyring(), NoKeyring):
+            return NO_KEYRING
+    except Exception:  # a broken keyring installation says the same to the person
+        return NO_KEYRING
+    return None
 
 
 def keyring_account(url: str) -> str | None:
@@ -28,7 +65,7 @@ def saved_password(url: str) -> str | None:
 
         return keyring.get_password(SERVICE, account)
     except Exception as error:  # no keyring backend, a locked keyring, D-Bus trouble...
-        log.warning("The system keyring could not be read: %s", error)
+        _keyring_failed("be read", error)
         return None
 
 
@@ -42,7 +79,7 @@ def save_password(url: str, password: str) -> bool:
 
         keyring.set_password(SERVICE, account, password)
     except Exception as error:
-        log.warning("The system keyring could not store the password: %s", error)
+        _keyring_failed("store the password", error)
         return False
     return True
 
@@ -58,7 +95,7 @@ def forget_password(url: str) -> None:
         with contextlib.suppress(PasswordDeleteError):  # nothing was saved
             keyring.delete_password(SERVICE, account)
     except Exception as error:
-        log.warning("The system keyring could not be changed: %s", error)
+        _keyring_failed("be changed", error)
 
 
 def with_password(url: str, password: str) -> str:

@@ -25,6 +25,7 @@ def product_group() -> None:
 @click.option("--unit", default="each", show_default=True, help="Unit of measure.")
 @click.option("--price", default="0", help="Selling price, e.g. 12.50.")
 @click.option("--cost", default="0", help="Standard unit cost, e.g. 7.20.")
+@click.option("--description", help="What the product is (several lines allowed).")
 @click.option(
     "--barcode",
     "barcodes",
@@ -42,16 +43,21 @@ def product_add(
     unit: str,
     price: str,
     cost: str,
+    description: str | None,
     barcodes: tuple[str, ...],
     as_json: bool,
 ) -> None:
-    """Add a product."""
+    """Add a product. Its category must exist (`invdesk category list`; a manager adds one with
+    `invdesk category add`)."""
     specs = tuple(parse_barcode_spec(spec) for spec in barcodes)
     product = catalog.create_product(
         ctx.database(),
-        CreateProduct(sku, name, category, unit=unit, price=price, cost=cost, barcodes=specs),
+        CreateProduct(
+            sku, name, category, unit=unit, price=price, cost=cost, barcodes=specs,
+            description=description,
+        ),
         ctx.actor(),
-    )
+    )  # fmt: skip
     _show(product, as_json)
 
 
@@ -59,7 +65,14 @@ def product_add(
 @click.option("--search", help="Part of a SKU or name, or a whole barcode.")
 @click.option("--category", help="Only this category.")
 @click.option("--inactive", is_flag=True, help="Include inactive products.")
-@click.option("--limit", default=200, show_default=True, type=click.IntRange(1, 100_000))
+@click.option(
+    "--limit",
+    default=200,
+    show_default=True,
+    type=click.IntRange(1, 100_000),
+    help="At most this many rows; says so when more exist.",
+)
+@click.option("--all", "show_all", is_flag=True, help="Every matching product (no limit).")
 @json_option
 @pass_cli
 def product_list(
@@ -68,28 +81,37 @@ def product_list(
     category: str | None,
     inactive: bool,
     limit: int,
+    show_all: bool,
     as_json: bool,
 ) -> None:
     """List products, ordered by SKU."""
+    # One row past the limit tells whether more exist without counting them all.
     products = catalog.list_products(
         ctx.database(),
         ctx.actor(),
         search=search,
         category=category,
         include_inactive=inactive,
-        limit=limit,
+        limit=None if show_all else limit + 1,
     )
+    more = not show_all and len(products) > limit
+    products = products[:limit] if more else products
     if as_json:
         emit_json(products)
-        return
-    emit_table(
-        ["SKU", "Name", "Category", "Unit", "Price", "Cost", "Active"],
-        [
-            [p.sku, p.name, p.category, p.unit, p.price, p.cost, "yes" if p.active else "no"]
-            for p in products
-        ],
-        empty="No products.",
-    )
+    else:
+        emit_table(
+            ["SKU", "Name", "Category", "Unit", "Price", "Cost", "Active"],
+            [
+                [p.sku, p.name, p.category, p.unit, p.price, p.cost, "yes" if p.active else "no"]
+                for p in products
+            ],
+            empty="No products.",
+        )
+    if more and not as_json:  # on stderr, so a script reading the table is not disturbed
+        click.echo(
+            f"Showing the first {limit:,}; more products match. Use --all, --limit N or --search.",
+            err=True,
+        )
 
 
 @product_group.command("show")
@@ -109,6 +131,7 @@ def product_show(ctx: CliContext, sku: str, as_json: bool) -> None:
 @click.option("--unit")
 @click.option("--price")
 @click.option("--cost")
+@click.option("--description", help="A new description (empty text clears it).")
 @click.option("--active/--inactive", default=None, help="Reactivate or deactivate.")
 @click.option("--add-barcode", "add_barcodes", multiple=True, metavar="CODE[:PACK]")
 @click.option("--remove-barcode", "remove_barcodes", multiple=True, metavar="CODE")
@@ -128,6 +151,7 @@ def product_edit(
     unit: str | None,
     price: str | None,
     cost: str | None,
+    description: str | None,
     active: bool | None,
     add_barcodes: tuple[str, ...],
     remove_barcodes: tuple[str, ...],
@@ -149,6 +173,7 @@ def product_edit(
             price=price,
             cost=cost,
             active=active,
+            description=description,
         ),
         actor,
     )
@@ -169,6 +194,8 @@ def _show(product: ProductView, as_json: bool) -> None:
         f"cost {product.cost}, {'active' if product.active else 'inactive'}, "
         f"version {product.version}"
     )
+    for line in (product.description or "").splitlines():
+        click.echo(f"  | {line}")
     for barcode in product.barcodes:
         pack = f" (case of {barcode.pack_qty})" if barcode.pack_qty > 1 else ""
         click.echo(f"  barcode {barcode.code}{pack}")

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import getpass
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import click
 from sqlalchemy.engine import make_url
 
-from invdesk.config import resolve_database
+from invdesk.config import ReadReplicaChoice, resolve_database, resolve_read_database
 from invdesk.credentials import url_with_saved_password
 from invdesk.db import migrate
 from invdesk.db.engine import Database
+from invdesk.db.replica import DEFAULT_MAX_LAG_S
 from invdesk.domain.security import Actor, Role
 from invdesk.domain.users import LoginRequired
 from invdesk.services import live, logins, users
-from invdesk.services.database import open_database
+from invdesk.services.database import attach_replica, open_database
 
 ENV_PASSWORD = "INVDESK_PASSWORD"
 ENV_NEW_PASSWORD = "INVDESK_NEW_PASSWORD"
@@ -37,26 +38,50 @@ class CliContext:
     user_flag: str | None = None
     gui: Any = None
     """The desktop app's hooks (launch, screenshots) when started from invdesk.app."""
+    read_db_flag: str | None = None
+    read_max_lag_flag: float | None = None
     _db: Database | None = field(default=None, init=False)
     _actor: Actor | None = field(default=None, init=False)
     login_password: str | None = field(default=None, init=False, repr=False)
     _notifier: live.ChangeNotifier | None = field(default=None, init=False)
 
+    def url(self) -> str:
+        """The database URL this command uses (flag, environment, config file or default)."""
+        return resolve_database(self.db_flag).url
+
     def database_url(self) -> str:
         """The chosen database's URL, with the password saved in the keyring (if any)."""
-        return url_with_saved_password(resolve_database(self.db_flag).url)
+        return url_with_saved_password(self.url())
+
+    def read_replica(self) -> ReadReplicaChoice | None:
+        """The read replica (--read-db, the environment or the config file), with its password
+        saved in the keyring (if any)."""
+        choice = resolve_read_database(self.read_db_flag, self.read_max_lag_flag)
+        if choice is None:
+            return None
+        return replace(choice, url=url_with_saved_password(choice.url))
 
     def database(self, *, check_schema: bool = True) -> Database:
         if self._db is None:
             url = self.database_url()
+            replica = self.read_replica()
             signed = self._sign_in(url)
             if signed is not None:
-                # A server whose accounts are login roles: this run is the person's own login.
+                # A server whose accounts are login roles: this run is the person's own login,
+                # on the replica too (its logins are the primary's).
                 self._db, self._actor = signed
+                if replica is not None:
+                    own = logins.person_url(replica.url, self._actor.username, self._password())
+                    attach_replica(self._db, own, replica.max_lag_s)
                 if check_schema:
                     migrate.ensure_current(self._db)
             else:
-                self._db = open_database(url, check_schema=check_schema)
+                self._db = open_database(
+                    url,
+                    check_schema=check_schema,
+                    read_url=None if replica is None else replica.url,
+                    read_max_lag_s=DEFAULT_MAX_LAG_S if replica is None else replica.max_lag_s,
+                )
             # Other PCs' screens refresh at once when a script changes stock (PostgreSQL only).
             self._notifier = live.start_notifier(self._db)
         return self._db

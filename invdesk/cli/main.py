@@ -10,6 +10,7 @@ import click
 from invdesk import __version__
 from invdesk.cli.context import CliContext
 from invdesk.domain.errors import InvdeskError
+from invdesk.services import database
 
 
 class InvdeskGroup(click.Group):
@@ -21,6 +22,13 @@ class InvdeskGroup(click.Group):
         except InvdeskError as error:
             click.echo(f"Error: {error.message}", err=True)
             ctx.exit(error.exit_code)
+        except Exception as error:
+            # A damaged file, a full disk or a lost server that reached here untranslated.
+            known = database.as_known_error(error)
+            if known is None:
+                raise
+            click.echo(f"Error: {known.message}", err=True)
+            ctx.exit(known.exit_code)
         finally:
             obj = ctx.obj
             if isinstance(obj, CliContext):
@@ -48,17 +56,42 @@ class InvdeskGroup(click.Group):
     help="Log in as this user (password from INVDESK_PASSWORD or a prompt). "
     "Needed once the database has user accounts.",
 )
+@click.option(
+    "--read-db",
+    "read_db_url",
+    metavar="URL",
+    help="A PostgreSQL streaming replica of --db for listings, reports and exports, used while "
+    "it is up and within --read-max-lag. Default: INVDESK_READ_DATABASE_URL, then the config "
+    "file's [database] read_url; none.",
+)
+@click.option(
+    "--read-max-lag",
+    "read_max_lag",
+    metavar="SECONDS",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Replay lag beyond which reads go to the primary instead. Default: the config file's "
+    "[database] read_max_lag_s, then 2.",
+)
 @click.option("--demo", is_flag=True, help="Open the app and load the demo data set.")
 @click.version_option(__version__, prog_name="invdesk")
 @click.pass_context
-def cli(ctx: click.Context, db_url: str | None, user: str | None, demo: bool) -> None:
+def cli(
+    ctx: click.Context,
+    db_url: str | None,
+    user: str | None,
+    read_db_url: str | None,
+    read_max_lag: float | None,
+    demo: bool,
+) -> None:
     """invdesk: inventory for warehouses and small businesses.
 
     Run without a command to open the desktop app.
     """
     # app.main hands in the GUI launcher, so this package never imports the GUI itself.
     launch_gui = ctx.obj if callable(ctx.obj) else None
-    ctx.obj = CliContext(db_url, user, gui=launch_gui)
+    ctx.obj = CliContext(
+        db_url, user, gui=launch_gui, read_db_flag=read_db_url, read_max_lag_flag=read_max_lag
+    )
     if ctx.invoked_subcommand is None:
         if launch_gui is None:
             raise click.UsageError("Name a command (see --help).")
@@ -81,21 +114,27 @@ def register() -> None:
     from invdesk.cli import (
         admin_cmds,
         catalog_cmds,
+        category_cmds,
         report_cmds,
         restock_cmds,
         serve_cmds,
         stock_cmds,
+        token_cmds,
         user_cmds,
+        webhook_cmds,
     )
 
     for module in (
         admin_cmds,
         catalog_cmds,
+        category_cmds,
         stock_cmds,
         restock_cmds,
         report_cmds,
         user_cmds,
         serve_cmds,
+        token_cmds,
+        webhook_cmds,
     ):
         for command in module.COMMANDS:
             cli.add_command(command)

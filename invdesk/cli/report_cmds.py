@@ -9,10 +9,11 @@ import click
 
 from invdesk.cli.context import CliContext, pass_cli
 from invdesk.cli.output import emit_json
-from invdesk.domain.validation import parse_since
+from invdesk.domain.validation import parse_since, parse_until
 from invdesk.reports import runner
 from invdesk.reports.filters import ReportFilter
 from invdesk.services import importing
+from invdesk.services.import_fields import PRESET_CHOICES, PRESETS
 from invdesk.services.import_files import ImportKind, read_table
 
 
@@ -24,7 +25,7 @@ from invdesk.services.import_files import ImportKind, read_table
 @click.option("--warehouse", help="Only this warehouse.")
 @click.option("--category", help="Only products in this category.")
 @click.option("--since", help="Period start: YYYY-MM-DD or YYYY-MM-DDTHH:MM (default 90 days ago).")
-@click.option("--until", help="Period end, exclusive (default now).")
+@click.option("--until", help="Up to and including this day (YYYY-MM-DD), or up to a date-time.")
 @click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
 @pass_cli
 def report_cmd(
@@ -56,7 +57,7 @@ def report_cmd(
         warehouse=warehouse,
         category=category,
         since=parse_since(since) if since else None,
-        until=parse_since(until, field="until") if until else None,
+        until=parse_until(until) if until else None,
     )
     result = runner.generate(ctx.database(), ctx.actor(), name, Path(out), flt)
     if as_json:
@@ -113,7 +114,21 @@ def _row_json(row: importing.RowCheck) -> dict[str, Any]:
     "maps",
     multiple=True,
     metavar="HEADER=FIELD",
-    help="Map a file header to a field (empty FIELD ignores it).",
+    help="Map a file header to a field, by its name or label (empty FIELD ignores it).",
+)
+@click.option(
+    "--preset",
+    type=click.Choice(PRESET_CHOICES),
+    default="auto",
+    show_default=True,
+    help="Read the file as a channel's export (auto: recognise Shopify or WooCommerce).",
+)
+@click.option(
+    "--warehouse",
+    help="Where stock goes when the file has no warehouse column (a product file's stock too).",
+)
+@click.option(
+    "--create-categories", is_flag=True, help="Add the categories the file names that are missing."
 )
 @click.option(
     "--ref", "reference", help="Reference recorded on stock rows (default: the file name)."
@@ -130,43 +145,70 @@ def import_cmd(
     valid_only: bool,
     mode: str,
     maps: tuple[str, ...],
+    preset: str,
+    warehouse: str | None,
+    create_categories: bool,
     reference: str | None,
     as_json: bool,
 ) -> None:
     """Import products or stock (counts or receipts) from an .xlsx or .csv FILE.
 
-    Products: SKU, Name, Category, and optionally Unit, Price, Cost, Barcodes (several separated
-    by commas; CODE:PACK for a case). Stock: SKU (or barcode), Warehouse, Qty, optionally Unit cost.
-    Importing the same file again changes nothing twice. Exits 2 if any row is bad and nothing
-    was imported.
+    Products: SKU, Name, Category, and optionally Description, Unit, Price, Cost, Barcodes
+    (several separated by commas; CODE:PACK for a case), Status, Stock. Stock: SKU (or barcode),
+    Warehouse (or --warehouse), Qty, optionally Unit cost. Shopify and WooCommerce product exports
+    are recognised: one product per variant. Importing the same file again changes nothing twice.
+    Exits 2 if any row is bad (a dry run too) and, unless --valid-only, imports nothing.
     """
     table = read_table(file)
-    options = importing.ImportOptions(_mapping(maps), valid_only, mode, reference)
+    options = importing.ImportOptions(
+        _mapping(maps), valid_only, mode, reference, preset, warehouse, create_categories
+    )
     db, actor = ctx.database(), ctx.actor()
     import_kind = ImportKind(kind)
     preview = importing.preview_import(db, actor, import_kind, table, options)
     bad = [r for r in preview.rows if not r.ok]
-    if as_json and (dry_run or (bad and not valid_only)):
+    refused = bool(bad) and (dry_run or not valid_only)
+    if as_json and (dry_run or refused):
         emit_json(_document(preview, applied=0, replayed=0, dry_run=dry_run))
-        if bad and not valid_only and not dry_run:
+        if refused:
             raise SystemExit(2)
         return
     if not as_json:
-        for row in bad:
-            click.echo(f"row {row.row}: {'; '.join(row.reasons)}")
+        _say_rows(preview)
+    if refused and dry_run:
+        click.echo(f"Checked {table.name}: {len(bad)} bad row(s); nothing imported.", err=True)
+        raise SystemExit(2)
     result = importing.run_import(db, actor, import_kind, table, options, dry_run=dry_run)
     if as_json:
         emit_json(_document(result.preview, result.applied, result.replayed, dry_run))
         return
     counts = ", ".join(f"{n} {action}" for action, n in sorted(result.preview.counts().items()))
     verb = "Checked" if dry_run else "Imported"
+    stocked = (
+        f", stock rows {result.stocked}" if import_kind is ImportKind.PRODUCTS and warehouse else ""
+    )
     click.echo(
-        f"{verb} {table.name}: {counts}. Applied {result.applied}, skipped {result.skipped}"
+        f"{verb} {table.name}: {counts}. Applied {result.applied}{stocked}, "
+        f"skipped {result.skipped}"
         + (f", already imported {result.replayed}" if result.replayed else "")
         + "."
     )
     if result.preview.matched.unknown:
         click.echo(f"Ignored columns: {', '.join(result.preview.matched.unknown)}.", err=True)
+
+
+def _say_rows(preview: importing.Preview) -> None:
+    """The rows left out and why (bad ones, and rows a channel export has without a SKU)."""
+    if preview.matched.preset:
+        click.echo(f"Read as a {PRESETS[preview.matched.preset].label}.")
+    for row in preview.rows:
+        if row.reasons:
+            what = "skipped" if row.ok else "error"
+            click.echo(f"row {row.row}: {what}: {'; '.join(row.reasons)}")
+    if preview.new_categories:
+        click.echo(f"New categories: {', '.join(preview.new_categories)}.")
+    for note in preview.notes:
+        click.echo(note, err=True)
 
 
 def _document(preview: importing.Preview, applied: int, replayed: int, dry_run: bool) -> Any:
@@ -176,6 +218,9 @@ def _document(preview: importing.Preview, applied: int, replayed: int, dry_run: 
         "dry_run": dry_run,
         "columns": preview.matched.columns,
         "ignored_columns": list(preview.matched.unknown),
+        "preset": preview.matched.preset,
+        "new_categories": list(preview.new_categories),
+        "notes": list(preview.notes),
         "counts": preview.counts(),
         "errors": preview.errors,
         "applied": applied,

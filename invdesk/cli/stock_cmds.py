@@ -22,7 +22,7 @@ from invdesk.domain.stock import (
     StockResult,
     TransferStock,
 )
-from invdesk.domain.validation import parse_since
+from invdesk.domain.validation import parse_since, parse_until
 from invdesk.services import orders, queries, reservations, stock
 
 SKU_HELP = "SKU arguments also accept a barcode; a case barcode counts its pack size."
@@ -277,7 +277,7 @@ def stock_cmd(
 @click.argument("sku", required=False)
 @click.option("--warehouse", "-w", help="Only this warehouse (its code).")
 @click.option("--since", help="From this date (YYYY-MM-DD, local time) or date-time.")
-@click.option("--until", help="Before this date or date-time.")
+@click.option("--until", help="Up to and including this day (YYYY-MM-DD), or up to a date-time.")
 @click.option(
     "--kind",
     "kinds",
@@ -304,7 +304,7 @@ def history_cmd(
         warehouse=warehouse,
         kinds=tuple(MovementKind(k) for k in kinds),
         since=parse_since(since) if since else None,
-        until=parse_since(until, field="until") if until else None,
+        until=parse_until(until) if until else None,
         limit=limit,
     )
     rows = queries.history(ctx.database(), ctx.actor(), flt)
@@ -312,7 +312,18 @@ def history_cmd(
         emit_json(rows)
         return
     emit_table(
-        ["#", "When", "Kind", "SKU", "Warehouse", "Qty", "Balance", "User", "Reference", "Reason"],
+        [
+            "#",
+            "When",
+            "Kind",
+            "SKU",
+            "Warehouse",
+            "Change",
+            "Balance",
+            "User",
+            "Reference",
+            "Reason",
+        ],
         [
             [
                 m.id,
@@ -320,7 +331,7 @@ def history_cmd(
                 m.kind,
                 m.sku,
                 m.warehouse,
-                m.qty,
+                m.change,
                 m.balance_after,
                 m.user,
                 m.reference,

@@ -6,10 +6,11 @@ import click
 
 from invdesk.cli.context import CliContext, pass_cli
 from invdesk.cli.output import emit_json, emit_table
-from invdesk.domain.audit import AuditFilter, describe_details
+from invdesk.domain.audit import AuditFilter, describe_details, details_object
+from invdesk.domain.outbound import ALERT_MODES
 from invdesk.domain.security import Role
-from invdesk.domain.validation import parse_since
-from invdesk.services import audit, users
+from invdesk.domain.validation import parse_since, parse_until
+from invdesk.services import alert_mail, audit, users
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 ROLES = click.Choice([r.value for r in Role], case_sensitive=False)
@@ -90,10 +91,40 @@ def user_activate(ctx: CliContext, name: str) -> None:
     click.echo(f"{view.username} is active.")
 
 
+@user_group.command("email")
+@click.argument("name")
+@click.argument("address", required=False)
+@click.option(
+    "--alerts",
+    type=click.Choice(ALERT_MODES, case_sensitive=False),
+    help="immediate: each new alert of a watched warehouse at once; digest: one mail a day; "
+    "off: none. Default: immediate when an address is given.",
+)
+@pass_cli
+def user_email(ctx: CliContext, name: str, address: str | None, alerts: str | None) -> None:
+    """Show or set NAME's alert e-mail ADDRESS and choice (sent by `invdesk serve`).
+
+    Anyone may set their own; admins anyone's. Alerts cover the warehouses NAME watches.
+    """
+    db, actor = ctx.database(), ctx.actor()
+    if address is None and alerts is None:
+        view = alert_mail.alert_mail(db, actor, name)
+        if view is None:
+            click.echo(f"{name} gets no alert e-mail.")
+        else:
+            click.echo(f"{view.username}: {view.email}, alerts {view.mode}.")
+        return
+    view = alert_mail.set_alert_mail(db, actor, name, address, alerts or "immediate")
+    if view is None:
+        click.echo(f"{name} gets no alert e-mail.")
+    else:
+        click.echo(f"{view.username}: {view.email}, alerts {view.mode}.")
+
+
 @click.command("audit")
 @click.option("--user", "user", help="Only what this user did.")
 @click.option("--since", help="From this date (YYYY-MM-DD, local time) or date-time.")
-@click.option("--until", help="Before this date or date-time.")
+@click.option("--until", help="Up to and including this day (YYYY-MM-DD), or up to a date-time.")
 @click.option("--limit", default=500, show_default=True, type=click.IntRange(1, 100_000))
 @json_option
 @pass_cli
@@ -109,12 +140,12 @@ def audit_cmd(
     flt = AuditFilter(
         user=user.strip().lower() if user else None,
         since=parse_since(since) if since else None,
-        until=parse_since(until, field="until") if until else None,
+        until=parse_until(until) if until else None,
         limit=limit,
     )
     rows = audit.list_audit(ctx.database(), ctx.actor(), flt)
     if as_json:
-        emit_json(rows)
+        emit_json([{**vars(r), "details": details_object(r)} for r in rows])
         return
     emit_table(
         ["WHEN", "USER", "ACTION", "WHAT", "DETAILS"],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -12,12 +13,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+import psycopg
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 
+from invdesk.db import problems
+from invdesk.db.replica import CONNECT_ARGS, DEFAULT_MAX_LAG_S, Replica
 from invdesk.db.sqlite_location import check_local
-from invdesk.domain.errors import DatabaseUnavailable
+from invdesk.domain.errors import DatabaseUnavailable, ValidationError
 
 T = TypeVar("T")
 
@@ -25,7 +29,7 @@ T = TypeVar("T")
 # and a clerk waiting on a lock gives up (and retries) after lock_timeout. Seconds, not minutes.
 PG_LOCK_TIMEOUT_MS = 3000
 PG_IDLE_IN_TX_TIMEOUT_MS = 5000
-SQLITE_BUSY_TIMEOUT_MS = 10000
+SQLITE_BUSY_TIMEOUT_MS = problems.SQLITE_BUSY_TIMEOUT_MS
 # A pooled PostgreSQL connection idle for longer than this is pinged when checked out (a server
 # restart usually happens while the app sits idle); a busy one is not, which saves a round trip
 # per transaction. A busy connection that was dropped anyway fails as a disconnect, and
@@ -43,7 +47,8 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def _sqlite_path(url: str) -> Path | None:
+def sqlite_file(url: str) -> Path | None:
+    """The file a sqlite:/// URL names; None for a server or an in-memory database."""
     database = make_url(url).database
     if not database or database == ":memory:" or database.startswith("file:"):
         return None
@@ -52,6 +57,8 @@ def _sqlite_path(url: str) -> Path | None:
 
 # Set on a pooled connection's info while Database.read uses it; every other checkout writes.
 _READ_ONLY = "invdesk_read_only"
+# On a pooled SQLite connection's info: whether its PRAGMA query_only is on right now.
+_QUERY_ONLY = "invdesk_query_only"
 # On a pooled connection's info: when it was last used (monotonic seconds), for the idle ping.
 _LAST_USED = "invdesk_last_used"
 _SPARE_SINCE = "invdesk_spare_since"
@@ -74,9 +81,18 @@ def _install_sqlite_hooks(engine: Engine) -> None:
     # "begin" event listener: any connection event makes SQLAlchemy dispatch events around every
     # statement, which cost more client CPU than a stock statement itself. Errors raised here are
     # wrapped like any statement's, so a busy database is still retried by Database.run.
+    #
+    # A read transaction also runs with query_only on, so SQLite refuses any change made in it
+    # (reads never write: STYLE.md rule 20); the pragma is switched only when the kind of
+    # transaction on this connection changes, so the write path pays a dict look-up.
     def do_begin(dbapi_connection: Any) -> None:
-        read_only = dbapi_connection.info.get(_READ_ONLY, False)
-        dbapi_connection.driver_connection.execute("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        info = dbapi_connection.info
+        read_only = info.get(_READ_ONLY, False)
+        driver = dbapi_connection.driver_connection
+        if info.get(_QUERY_ONLY, False) != read_only:
+            driver.execute(f"PRAGMA query_only = {int(read_only)}")
+            info[_QUERY_ONLY] = read_only
+        driver.execute("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     engine.dialect.do_begin = do_begin  # type: ignore[method-assign]
 
@@ -107,7 +123,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     parsed = make_url(url)
     backend = parsed.get_backend_name()
     if backend == "sqlite":
-        path = _sqlite_path(url)
+        path = sqlite_file(url)
         if path is not None:
             check_local(path.parent if not path.exists() else path)
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -129,6 +145,18 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     raise DatabaseUnavailable(
         f"Unsupported database “{backend}”: use a sqlite:/// file or a postgresql:// server."
     )
+
+
+def open_replica(url: str, max_lag_s: float = DEFAULT_MAX_LAG_S, **options: Any) -> Replica:
+    """A read replica at `url` (a PostgreSQL streaming standby); `options` go to Replica."""
+    # pre-ping: a pooled connection to a standby that has since stopped is found out at
+    # checkout, where the read can still go to the primary, not mid-read.
+    engine = make_engine(url, connect_args=CONNECT_ARGS, pool_pre_ping=True)
+    try:
+        return Replica(engine, max_lag_s, **options)
+    except Exception:
+        engine.dispose()
+        raise
 
 
 def is_retryable(error: DBAPIError) -> bool:
@@ -178,13 +206,45 @@ class Database:
     # Counts dispose() calls: a transaction that began before one does not leave a spare after it.
     _pool_generation: int = field(default=0, init=False, repr=False, compare=False)
 
+    replica: Replica | None = None
+    """A streaming standby for reads that accept its bounded lag (`read(replica=True)`)."""
+
     @classmethod
-    def open(cls, url: str, **kwargs: Any) -> Database:
-        return cls(make_engine(url, **kwargs))
+    def open(
+        cls,
+        url: str,
+        *,
+        read_url: str | None = None,
+        read_max_lag_s: float = DEFAULT_MAX_LAG_S,
+        **kwargs: Any,
+    ) -> Database:
+        """A database at `url`; with `read_url`, a PostgreSQL replica for reads that may lag by
+        up to `read_max_lag_s` seconds. Writes always go to `url`."""
+        engine = make_engine(url, **kwargs)
+        if not read_url:
+            return cls(engine)
+        try:
+            if engine.dialect.name != "postgresql":
+                raise ValidationError(
+                    "A read replica needs a PostgreSQL primary (--db postgresql://...).",
+                    field="read_db",
+                )
+            replica = open_replica(read_url, read_max_lag_s)
+        except Exception:
+            engine.dispose()
+            raise
+        return cls(engine, replica=replica)
 
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The file of a SQLite database; None for a server or an in-memory database."""
+        if self.dialect != "sqlite":
+            return None
+        return sqlite_file(self.engine.url.render_as_string(hide_password=False))
 
     @property
     def url(self) -> str:
@@ -194,10 +254,27 @@ class Database:
         return self.clock()
 
     @contextmanager
-    def read(self) -> Iterator[Connection]:
-        """A read-only transaction (never blocks SQLite writers)."""
-        with self._connect(read_only=True) as conn, conn.begin():
-            yield conn
+    def read(self, *, replica: bool = False) -> Iterator[Connection]:
+        """A read-only transaction: the database refuses any change made in it (PostgreSQL
+        BEGIN READ ONLY, SQLite query_only). Never blocks SQLite writers. A failure of the
+        environment (file, disk, server) inside it becomes a DatabaseUnavailable, as in run().
+
+        With `replica`, on the read replica while it is up and within its lag bound, else on
+        the primary: for listings, reports and exports that may be a moment behind, never for
+        a read that must see a write just made.
+        """
+        standby = self.replica if replica else None
+        if standby is not None and not standby.usable():
+            standby = None
+        with self._connect(read_only=True, standby=standby) as conn:
+            try:
+                with conn.begin():
+                    yield conn
+            except DBAPIError as error:
+                translated = translate(error, self.url)
+                if translated is error:
+                    raise
+                raise translated from error
 
     def run(self, work: Callable[[Connection], T | AfterCommit]) -> T:
         """Run `work` in one write transaction; retry serialization failures and lost connections.
@@ -215,7 +292,7 @@ class Database:
                 try:
                     conn = self.engine.connect()
                 except DBAPIError as error:
-                    raise translate(error) from error
+                    raise translate(error, self.url) from error
             try:
                 try:
                     # Its context manager, not commit(): a failed COMMIT must roll back before the
@@ -233,7 +310,7 @@ class Database:
                 ):
                     time.sleep(min(0.5, 0.01 * 2**attempt) * (0.5 + random.random()))
                     continue
-                raise translate(error) from error
+                raise translate(error, self.url) from error
             self._keep_spare(conn, generation)
             if isinstance(result, AfterCommit):
                 raise result.error
@@ -270,20 +347,46 @@ class Database:
         conn.close()
 
     @contextmanager
-    def _connect(self, *, read_only: bool) -> Iterator[Connection]:
+    def _connect(self, *, read_only: bool, standby: Replica | None = None) -> Iterator[Connection]:
+        conn = None
+        if standby is not None:
+            try:
+                conn = standby.engine.connect()
+            except DBAPIError as error:
+                standby.mark_down(error)  # this read and the next ones go to the primary
+                standby = None
         try:
-            conn = self.engine.connect()
+            conn = conn or self.engine.connect()
         except DBAPIError as error:
-            raise translate(error) from error
+            raise translate(error, self.url) from error
         info = None
+        driver: psycopg.Connection[Any] | None = None
         try:
             if read_only:
                 info = conn.connection.info
                 info[_READ_ONLY] = True
+                if conn.dialect.name == "postgresql":
+                    # psycopg begins with BEGIN READ ONLY: the server refuses any change made in
+                    # a read. Back to None (a plain BEGIN, as for every write) afterwards, not
+                    # False, which would send BEGIN READ WRITE and override the server's default.
+                    driver = conn.connection.driver_connection
+                    if driver is not None:
+                        driver.read_only = True
             yield conn
+        except DBAPIError as error:
+            if standby is not None and (
+                error.connection_invalidated or isinstance(error, OperationalError)
+            ):
+                standby.mark_down(error)  # it went away mid-read: the next reads use the primary
+            raise
         finally:
             if info is not None:
                 info.pop(_READ_ONLY, None)
+            if driver is not None:
+                try:
+                    driver.read_only = None
+                except psycopg.Error:
+                    conn.invalidate()  # never hand a read-only session to a writer
             conn.close()
 
     def dispose(self) -> None:
@@ -298,6 +401,8 @@ class Database:
         if spare is not None:
             spare[0].close()
         self.engine.dispose()
+        if self.replica is not None:
+            self.replica.dispose()
 
     def __enter__(self) -> Database:
         return self
@@ -306,19 +411,22 @@ class Database:
         self.dispose()
 
 
-def translate(error: DBAPIError) -> Exception:
-    """Environment failures become a DatabaseUnavailable with a hint; anything else stays a bug."""
-    if isinstance(error, OperationalError) or error.connection_invalidated:
-        text = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
-        if "locked" in text.lower():
-            hint = (
-                f"Another program has kept it locked in the middle of a change for over "
-                f"{SQLITE_BUSY_TIMEOUT_MS // 1000} seconds (an invdesk window or a tool that froze "
-                "or stopped); close that program, or wait for it to finish, and try again."
-            )
-        elif "lock timeout" in text.lower():
-            hint = "Another PC holds this stock record; try again in a moment."
-        else:
-            hint = "Check that the database server is running and reachable, then try again."
-        return DatabaseUnavailable(f"The database could not be used ({text}). {hint}")
+def translate(error: DBAPIError, url: str | None = None) -> Exception:
+    """Environment failures (disk, file, server, locks) become a DatabaseUnavailable, or a
+    DatabaseDamaged for a damaged SQLite file, with one sentence saying what to do; anything
+    else stays a bug. `url` names the file or server in the sentence."""
+    orig = error.orig
+    text = (str(orig) if orig is not None else str(error)).strip()
+    first = text.splitlines()[0] if text else "no details"
+    if type(orig) in (sqlite3.DatabaseError, sqlite3.OperationalError):
+        path = None if url is None else make_url(url).database
+        problem = problems.sqlite_problem(first, path)
+        if problem is not None:
+            return problems.as_error(problem)
+        return DatabaseUnavailable(f"The database file could not be used ({first}).")
+    sqlstate = getattr(orig, "sqlstate", None)
+    if isinstance(error, OperationalError) or error.connection_invalidated or sqlstate == "25006":
+        return problems.as_error(
+            problems.postgresql_problem(sqlstate, text, url or "postgresql://")
+        )
     return error

@@ -41,7 +41,7 @@ def current_revision(db: Database) -> str | None:
         with db.engine.connect() as conn:
             return MigrationContext.configure(conn).get_current_revision()
     except DBAPIError as error:
-        raise translate(error) from error
+        raise translate(error, db.url) from error
 
 
 def schema_state(db: Database) -> str:

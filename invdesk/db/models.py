@@ -16,7 +16,9 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -59,6 +61,10 @@ class Category(Base):
     name: Mapped[Str64] = mapped_column(unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     version: Mapped[int] = mapped_column(default=1)
+    # One level of nesting (Clothing > Shirts): a parent is itself top-level (checked in the service).
+    parent_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("category.id"), index=True)
+
+    parent: Mapped[Category | None] = relationship(remote_side="Category.id", lazy="joined")
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -71,6 +77,7 @@ class Product(Base):
     name: Mapped[Str200] = mapped_column(index=True)
     category_id: Mapped[int] = mapped_column(BigId, ForeignKey("category.id"), index=True)
     unit: Mapped[Str16] = mapped_column(default="each")
+    description: Mapped[str | None] = mapped_column(Text)
     price: Mapped[MoneyCol]
     cost: Mapped[MoneyCol]
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -391,3 +398,209 @@ class WatchedWarehouse(Base):
 
 # Live updates check the newest product edit every few seconds (migration 0002).
 Index("ix_product_updated_at", Product.__table__.c.updated_at)
+
+
+# Tamper evidence (migration 0007): seals over the ledger and the audit trail, the pending bound of
+# the next PostgreSQL seal, and the alerts of the scheduled integrity check.
+_TRAILS = ("ledger", "audit")
+
+
+class Seal(Base):
+    """Rows first_id..last_id of one trail, hashed in id order and chained onto the previous seal.
+
+    Written only by the sealing job (on PostgreSQL the owner's `invdesk_seal()` function).
+    """
+
+    __tablename__ = "seal"
+
+    id: Mapped[IntPK]
+    trail: Mapped[Str16]
+    first_id: Mapped[int] = mapped_column(BigInteger)
+    last_id: Mapped[int] = mapped_column(BigInteger)
+    row_count: Mapped[int] = mapped_column(BigInteger)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+    sealed_at: Mapped[Timestamp]
+
+    __table_args__ = (
+        CheckConstraint(_in_values("trail", _TRAILS), name="trail_known"),
+        CheckConstraint("first_id <= last_id AND row_count > 0", name="range_valid"),
+        UniqueConstraint("trail", "last_id", name="uq_seal_trail_last_id"),
+    )
+
+
+class SealMark(Base):
+    """PostgreSQL only: the id bound the next seal of a trail may reach once the transactions in
+    `waiting` (virtual transaction ids, comma-separated), which held ids when it was read, end."""
+
+    __tablename__ = "seal_mark"
+
+    trail: Mapped[Str16] = mapped_column(primary_key=True)
+    upto: Mapped[int] = mapped_column(BigInteger)
+    waiting: Mapped[str] = mapped_column(Text)
+
+
+class IntegrityCheck(Base):
+    """One run of the scheduled integrity check. A run with findings is a "ledger mismatch" alert
+    for admins, open until one acknowledges it; runs without findings show when it last ran."""
+
+    __tablename__ = "integrity_check"
+
+    id: Mapped[IntPK]
+    checked_at: Mapped[Timestamp]
+    checked_by: Mapped[Str64]
+    findings: Mapped[int]
+    summary: Mapped[str] = mapped_column(String(2000))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    acknowledged_by: Mapped[str | None] = mapped_column(String(64))
+
+    __table_args__ = (
+        Index("ix_integrity_check_checked_at", "checked_at"),
+        Index("ix_integrity_check_open", "findings", "acknowledged_at"),
+    )
+
+
+# --- invdesk serve: API tokens and the answers kept for Idempotency-Key (migration 0008) ---
+
+
+class ApiToken(Base):
+    """A channel's API token: only its SHA-256 is stored; the token itself is shown once."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[IntPK]
+    name: Mapped[Str64] = mapped_column(unique=True)
+    token_hash: Mapped[Str64] = mapped_column(unique=True)
+    last_four: Mapped[Str16]
+    scopes: Mapped[Str64]  # space-separated: read orders stock
+    warehouses: Mapped[str | None] = mapped_column(String(1000))  # space-separated codes; NULL: all
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[Timestamp]
+    created_by: Mapped[Str64]
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class ApiIdempotency(Base):
+    """The first answer to a POST with an Idempotency-Key, per token; `status` NULL while running."""
+
+    __tablename__ = "api_idempotency"
+
+    token_name: Mapped[Str64] = mapped_column(primary_key=True)
+    key: Mapped[Str200] = mapped_column(primary_key=True)
+    fingerprint: Mapped[Str64]
+    status: Mapped[int | None]
+    body: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[Timestamp] = mapped_column(index=True)
+
+
+# --- Events out (issue 11): the outbox, webhooks, their deliveries, alert mail, server jobs. ---
+
+
+class OutboxEvent(Base):
+    """The events of one committed transaction, written by that transaction (never lost with it).
+
+    `events` is a JSON list of {"type", "warehouses", "data"}; event n of row r has the id "r-n".
+    Ids are taken before commit, so a later id can commit first: readers never page by id. The
+    server's sequencer gives committed rows `seq` in commit order under a lock, and readers (SSE)
+    page by `seq`, which has no such gaps.
+    """
+
+    __tablename__ = "outbox_event"
+
+    id: Mapped[IntPK]
+    created_at: Mapped[Timestamp]
+    events: Mapped[str] = mapped_column(Text)
+    seq: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    sequenced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        Index(
+            "ix_outbox_event_unsequenced",
+            "id",
+            postgresql_where=text("seq IS NULL"),
+            sqlite_where=text("seq IS NULL"),
+        ),
+    )
+
+
+class Webhook(Base):
+    """An endpoint that receives the chosen event types as signed POSTs."""
+
+    __tablename__ = "webhook"
+
+    id: Mapped[IntPK]
+    url: Mapped[str] = mapped_column(String(2000))
+    # Space-separated event types, e.g. "stock.changed alert.raised".
+    event_types: Mapped[str] = mapped_column(String(200))
+    # The HMAC key: the server must read it to sign, so it is stored; only admins and the server
+    # may SELECT this table.
+    secret: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[Timestamp]
+    created_by: Mapped[Str64]
+
+
+class OutboundDelivery(Base):
+    """One event on its way to one receiver (a webhook, an e-mail address, the chat webhook).
+
+    Created by the sequencer in the transaction that gives the event its place; claimed by one
+    server at a time (FOR UPDATE SKIP LOCKED, then a lease in `next_attempt_at`), so a server
+    killed mid-POST leaves it pending and another attempt sends the same body and event id.
+    """
+
+    __tablename__ = "outbound_delivery"
+
+    id: Mapped[IntPK]
+    channel: Mapped[Str16]
+    webhook_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("webhook.id", ondelete="CASCADE")
+    )
+    recipient: Mapped[str] = mapped_column(String(2000))
+    outbox_id: Mapped[int] = mapped_column(BigId, ForeignKey("outbox_event.id"))
+    event_id: Mapped[str] = mapped_column(String(40))
+    event_type: Mapped[str] = mapped_column(String(32))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[Str16]
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[Timestamp]
+    next_attempt_at: Mapped[Timestamp]
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    response_code: Mapped[int | None]
+    response_text: Mapped[str | None] = mapped_column(String(500))
+
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('pending', 'delivered', 'failed', 'cancelled')", name="status_known"
+        ),
+        CheckConstraint("channel IN ('webhook', 'email', 'chat')", name="channel_known"),
+        Index("ix_outbound_delivery_due", "status", "next_attempt_at"),
+        Index("ix_outbound_delivery_webhook", "webhook_id", "id"),
+    )
+
+
+class AlertSubscription(Base):
+    """A user's e-mail address and how alerts of their watched warehouses reach it."""
+
+    __tablename__ = "alert_subscription"
+
+    username: Mapped[Str64] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    mode: Mapped[Str16]
+    # The day (UTC, ISO date) of the last digest sent: a server restarted that day sends none again.
+    last_digest_on: Mapped[str | None] = mapped_column(String(10))
+
+    __table_args__ = (CheckConstraint("mode IN ('immediate', 'digest', 'off')", name="mode_known"),)
+
+
+class JobRun(Base):
+    """When a server job last ran and how it ended: with several servers, a job due is run once."""
+
+    __tablename__ = "job_run"
+
+    name: Mapped[Str64] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ok: Mapped[bool | None] = mapped_column(Boolean)
+    message: Mapped[str | None] = mapped_column(String(500))

@@ -31,7 +31,8 @@ SELECT, INSERT, UPDATE, DELETE = "SELECT", "INSERT", "UPDATE", "DELETE"
 
 TABLES: dict[str, dict[str, tuple[str, ...]]] = {
     "alembic_version": {SELECT: EVERYONE},
-    "category": {SELECT: EVERYONE, INSERT: CATALOG, UPDATE: CATALOG},
+    # DELETE: a merge moves everything of a category into another, then removes it.
+    "category": {SELECT: EVERYONE, INSERT: CATALOG, UPDATE: CATALOG, DELETE: CATALOG},
     "product": {SELECT: EVERYONE, INSERT: CATALOG, UPDATE: CATALOG},
     "barcode": {SELECT: EVERYONE, INSERT: CATALOG, UPDATE: CATALOG},
     "warehouse": {SELECT: EVERYONE, INSERT: CATALOG, UPDATE: CATALOG},
@@ -50,6 +51,34 @@ TABLES: dict[str, dict[str, tuple[str, ...]]] = {
     "watched_warehouse": {SELECT: EVERYONE, INSERT: PEOPLE, DELETE: PEOPLE},
     # Accounts are login roles; their directory rows are written by the account functions only.
     "app_user": {SELECT: EVERYONE},
+    # Seals: written only by invdesk_seal() (the owner's); everyone may read and verify them.
+    "seal": {SELECT: EVERYONE},
+    "seal_mark": {SELECT: EVERYONE},
+    # The scheduled check runs on any desktop or server and records its result; admins acknowledge.
+    "integrity_check": {SELECT: EVERYONE, INSERT: STOCK, UPDATE: (ADMIN,)},
+    # API tokens: admins add and revoke them; the server reads them to authenticate requests.
+    "api_token": {SELECT: (ADMIN, SERVER), INSERT: (ADMIN,), UPDATE: (ADMIN,)},
+    # The first answers kept per Idempotency-Key: the server's alone.
+    "api_idempotency": {
+        SELECT: (SERVER,),
+        INSERT: (SERVER,),
+        UPDATE: (SERVER,),
+        DELETE: (SERVER,),
+    },
+    # Events out (issue 11). Every stock change appends its events; only the server orders them
+    # (seq) and sends them. Webhooks hold signing secrets: admins and the server only.
+    "outbox_event": {SELECT: (ADMIN, SERVER), INSERT: STOCK, UPDATE: (SERVER,)},
+    "webhook": {SELECT: (ADMIN, SERVER), INSERT: (ADMIN,), UPDATE: (ADMIN,)},
+    # Admins cancel (remove a webhook) and retry deliveries; the server creates and records them.
+    "outbound_delivery": {SELECT: (ADMIN, SERVER), INSERT: (SERVER,), UPDATE: (ADMIN, SERVER)},
+    # People set their own alert e-mail; the server marks the day's digest as sent.
+    "alert_subscription": {
+        SELECT: EVERYONE,
+        INSERT: PEOPLE,
+        UPDATE: EVERYONE,
+        DELETE: PEOPLE,
+    },
+    "job_run": {SELECT: EVERYONE, INSERT: (SERVER,), UPDATE: (SERVER,)},
 }
 
 FUNCTIONS: dict[str, tuple[str, ...]] = {
@@ -63,6 +92,9 @@ FUNCTIONS: dict[str, tuple[str, ...]] = {
     "invdesk_trusted()": (),
     "invdesk_stamp()": (),
     "invdesk_movement_post()": (),
+    # Sealing seals only committed rows, so anyone may start it; the range helper is internal.
+    "invdesk_seal()": EVERYONE,
+    "invdesk_seal_range(text, bigint)": (),
 }
 
 _ENSURE_ROLE = """
@@ -76,13 +108,19 @@ EXCEPTION WHEN duplicate_object OR unique_violation THEN
 END
 $$"""
 
-# Ending another person's session (deactivation) needs this; only a superuser can grant it.
+# Ending another person's session (deactivation) needs this; only a superuser can grant it. The
+# grant is the cluster's: another database's upgrade may be making it at this very moment.
 _SIGNAL = """
 DO $$
 BEGIN
-    GRANT pg_signal_backend TO invdesk_owner;
-EXCEPTION WHEN insufficient_privilege THEN
-    RAISE NOTICE 'run the upgrade as a superuser once so deactivation can end open sessions';
+    IF NOT pg_has_role('invdesk_owner', 'pg_signal_backend', 'MEMBER') THEN
+        GRANT pg_signal_backend TO invdesk_owner;
+    END IF;
+EXCEPTION
+    WHEN insufficient_privilege THEN
+        RAISE NOTICE 'run the upgrade as a superuser once so deactivation can end open sessions';
+    WHEN unique_violation OR duplicate_object OR internal_error THEN
+        NULL;  -- granted concurrently
 END
 $$"""
 

@@ -29,6 +29,22 @@ class AuditFilter:
     limit: int = 500
 
 
+def details_object(row: AuditRow) -> dict[str, object]:
+    """A row's details as an object for scripts: an edit's recorded fields ({"price": [old,
+    new]}), a stock row's change ({"change": "-3 in MAIN (ORDER-7)"}); empty when there are none."""
+    if not row.details:
+        return {}
+    if row.source == "edit":
+        try:
+            data = json.loads(row.details)
+        except ValueError:
+            data = None
+        if isinstance(data, dict):
+            return data
+        return {"text": row.details}  # a truncated record is no longer valid JSON
+    return {"change": row.details}
+
+
 def describe_details(details: str | None) -> str:
     """Details for people: `name: Cable → USB-C cable; price: 0 → 9.9` rather than JSON."""
     if not details:

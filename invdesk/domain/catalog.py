@@ -11,6 +11,8 @@ SKU_MAX = 64
 NAME_MAX = 200
 UNIT_MAX = 16
 CATEGORY_MAX = 64
+DESCRIPTION_MAX = 5000
+CATEGORY_SEPARATOR = " > "
 WAREHOUSE_CODE_MAX = 16
 ADDRESS_MAX = 500
 REFERENCE_MAX = 100
@@ -40,6 +42,7 @@ class ProductView:
     active: bool
     version: int
     barcodes: tuple[BarcodeView, ...] = ()
+    description: str | None = None
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,7 @@ class CreateProduct:
     price: object = "0"
     cost: object = "0"
     barcodes: tuple[tuple[str, int], ...] = ()
+    description: str | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,8 @@ class EditProduct:
     price: object = None
     cost: object = None
     active: bool | None = None
+    description: str | None = None
+    """None leaves the description as it is; an empty text clears it."""
 
 
 @dataclass(frozen=True)
@@ -93,3 +99,15 @@ class CategoryView:
     name: str
     version: int
     active: bool = True
+    parent: str | None = None
+    products: int = 0
+
+    @property
+    def path(self) -> str:
+        """How the category is shown: "Clothing > Shirts" for a sub-category, else its name."""
+        return self.name if self.parent is None else f"{self.parent}{CATEGORY_SEPARATOR}{self.name}"
+
+
+def category_leaf(text: str) -> str:
+    """The category a path names: its last segment ("Apparel > Clothing > Shirts" -> "Shirts")."""
+    return text.split(">")[-1].strip()

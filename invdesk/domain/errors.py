@@ -61,5 +61,11 @@ class DatabaseUnavailable(InvdeskError):
     exit_code = 7
 
 
+class DatabaseDamaged(DatabaseUnavailable):
+    """The database file is damaged (corrupt, cut off, or not a database at all)."""
+
+    exit_code = 8
+
+
 class Cancelled(InvdeskError):
     """The person asked a long job (a report, an import) to stop; nothing was written."""

@@ -6,6 +6,8 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
+from invdesk.domain.errors import InsufficientStock
+
 DEFAULT_ORDER_TTL = 24 * 3600
 
 
@@ -70,3 +72,21 @@ class OrderView:
         if self.status is not OrderStatus.OPEN:
             return 0
         return max(0, int((self.expires_at - now).total_seconds()))
+
+
+@dataclass(frozen=True)
+class ShortLine:
+    """A line an order could not hold: what it asked for and what was available (in units)."""
+
+    sku: str
+    requested: int
+    available: int
+
+
+class OrderShort(InsufficientStock):
+    """Some lines of an order could not be held, so none were; `lines` names each short one."""
+
+    def __init__(self, message: str, lines: tuple[ShortLine, ...]) -> None:
+        first = lines[0]
+        super().__init__(message, available=first.available, requested=first.requested)
+        self.lines = lines

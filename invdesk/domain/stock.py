@@ -115,6 +115,16 @@ class MovementView:
     transfer_id: str | None
     reservation_id: int | None
 
+    @property
+    def change(self) -> str:
+        """The change as people read it, in the GUI and the CLI alike: "+5", "+3 held" for a
+        hold (on hand unchanged), "2 damaged" for a return not put back on the shelf."""
+        if self.qty:
+            return f"{self.qty:+,}"
+        if self.reserved_delta:
+            return f"{self.reserved_delta:+,} held"
+        return f"{self.units:,} damaged" if self.kind is MovementKind.RETURN_DAMAGED else "0"
+
 
 @dataclass(frozen=True)
 class StockResult:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
 from invdesk.domain.errors import ValidationError
@@ -128,6 +128,23 @@ def clean_text(
     return text
 
 
+def clean_description(value: object, *, max_len: int) -> str | None:
+    """A product's description: several lines allowed (tabs too), other control characters not;
+    None for an empty one. Line ends are stored as "\\n" whichever system typed them."""
+    text = "\n".join(line.rstrip() for line in str(value or "").replace("\r\n", "\n").split("\n"))
+    text = text.replace("\r", "\n").strip()
+    if not text:
+        return None
+    if len(text) > max_len:
+        raise ValidationError(
+            f"Description is too long: {len(text):,} characters, at most {max_len:,}.",
+            field="description",
+        )
+    if _CONTROL.search(text.replace("\n", " ").replace("\t", " ")):
+        raise ValidationError("Description contains control characters.", field="description")
+    return text
+
+
 def required_text(value: object, *, label: str, field: str, max_len: int) -> str:
     text = clean_text(value, label=label, field=field, max_len=max_len)
     assert text is not None
@@ -155,3 +172,15 @@ def parse_since(value: str, *, field: str = "since") -> datetime:
     if parsed.tzinfo is None:
         parsed = parsed.astimezone()  # a date typed by a person means their local time
     return parsed.astimezone(UTC)
+
+
+def parse_until(value: str, *, field: str = "until") -> datetime:
+    """The exclusive end of a period given as its last day, included (the GUI's "until" too):
+    a date means up to the end of that day (local time); a date-time is the end itself."""
+    text = value.strip()
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return parse_since(text, field=field)
+    next_day = datetime.combine(day + timedelta(days=1), time())
+    return next_day.astimezone().astimezone(UTC)  # local midnight, whatever DST did that day

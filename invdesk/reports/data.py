@@ -15,6 +15,7 @@ from sqlalchemy import type_coerce as coerce
 from invdesk.db.models import Movement, StockLevel, table_of
 from invdesk.domain.stock import MovementKind as K
 from invdesk.reports.filters import Scope, category_t
+from invdesk.services.availability import held
 from invdesk.services.lookup import product_t, warehouse_t
 
 m = table_of(Movement).c
@@ -74,10 +75,11 @@ def to_date(value: Any) -> date:
 
 def valuation_rows(conn: Connection, scope: Scope) -> Iterator[list[Any]]:
     """Warehouse, SKU, name, category, unit, on hand, reserved, available, avg cost, value."""
-    stmt = (
+    as_of = held(scope.now)  # a hold past its expiry counts as released
+    stmt = as_of.join(
         select(
             w.code, p.sku, p.name, category_t.c.name.label("category"), p.unit,
-            s.on_hand, s.reserved, as_minor(s.avg_cost).label("cost"),
+            s.on_hand, as_of.reserved, as_minor(s.avg_cost).label("cost"),
         )
         .select_from(table_of(StockLevel))
         .join(product_t, p.id == s.product_id)

@@ -42,11 +42,17 @@ class Scope:
     def days(self) -> int:
         return max(1, round((self.until - self.since).total_seconds() / 86400))
 
-    def describe(self) -> str:
+    def describe(self, *, snapshot: bool = False) -> str:
+        """The filters in words; a `snapshot` (stock as it is) says when, not a period."""
+        when = (
+            f"as of {self.now:%Y-%m-%d %H:%M} UTC"
+            if snapshot
+            else f"{self.since:%Y-%m-%d %H:%M} to {self.until:%Y-%m-%d %H:%M} UTC"
+        )
         parts = [
             f"warehouse {self.warehouse}" if self.warehouse else "all warehouses",
             f"category {self.category}" if self.category else "all categories",
-            f"{self.since:%Y-%m-%d %H:%M} to {self.until:%Y-%m-%d %H:%M} UTC",
+            when,
         ]
         return ", ".join(parts)
 

@@ -14,6 +14,7 @@ from invdesk.db.models import StockLevel, table_of
 from invdesk.domain import forecast as fc
 from invdesk.reports import data
 from invdesk.reports.filters import Scope
+from invdesk.services.availability import held
 from invdesk.services.lookup import product_t, warehouse_t
 from invdesk.services.policy_lookup import RowStock, stock_of, thresholds
 
@@ -36,10 +37,11 @@ def low_stock_rows(conn: Connection, scope: Scope) -> Iterator[list[Any]]:
         .group_by(m.product_id, m.warehouse_id)
         .subquery()
     )
-    stmt = (
+    as_of = held(scope.now)  # a hold past its expiry counts as released
+    stmt = as_of.join(
         select(
             s.product_id, s.warehouse_id, p.category_id, p.sku, p.name, w.code, s.on_hand,
-            s.reserved, data.as_minor(s.avg_cost), func.coalesce(demand.c.units, 0),
+            as_of.reserved, data.as_minor(s.avg_cost), func.coalesce(demand.c.units, 0),
         )
         .select_from(table_of(StockLevel))
         .join(product_t, p.id == s.product_id)

@@ -23,6 +23,7 @@ class ReportKind:
     title: str
     description: str
     build: Build
+    uses_period: bool = True  # False for a snapshot (stock as it is now): its header says "as of"
 
 
 REPORTS: dict[str, ReportKind] = {
@@ -33,6 +34,7 @@ REPORTS: dict[str, ReportKind] = {
             "Stock on hand and valuation",
             "Units and value (moving-average cost) per warehouse and product.",
             sheets.valuation,
+            uses_period=False,
         ),
         ReportKind(
             "movements", "Movement history", "Every ledger row in the period.", sheets.movements
@@ -133,10 +135,12 @@ def generate(
     require(actor, Permission.REPORTS)
     kinds = [REPORTS[n] for n in FULL_ORDER] if name == FULL else [_kind(name)]
     workbook = excel.new_workbook()
-    with db.read() as conn:
+    with db.read(replica=True) as conn:  # may lag: a report
         begin_report(conn, actor)
         scope = resolve(conn, flt, db.now())
-        meta = excel.Meta(scope.describe(), db.now(), actor.username)
+        # Stock as it is now has no period: its title block and summary say "as of".
+        filters = scope.describe(snapshot=not any(kind.uses_period for kind in kinds))
+        meta = excel.Meta(filters, db.now(), actor.username)
 
         def all_sheets() -> Iterator[excel.Sheet]:
             for kind in kinds:
@@ -152,4 +156,4 @@ def generate(
                 yield sheet
 
         rows = excel.save(workbook, path, recorded(), meta, progress=progress, cancelled=cancelled)
-    return ReportResult(Path(path), name, tuple(s.name for s in built), rows, scope.describe())
+    return ReportResult(Path(path), name, tuple(s.name for s in built), rows, filters)

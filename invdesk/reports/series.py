@@ -70,7 +70,7 @@ def product_series(
 ) -> ProductSeries:
     """Everything a product chart shows, for the last `days` days (all warehouses unless one is
     named). Raises PermissionDenied (needs reports) and NotFound."""
-    with db.read() as conn:
+    with db.read(replica=True) as conn:  # may lag: a report
         begin_report(conn, actor)
         product = product_ref(conn, sku)
         now = db.now()
@@ -212,7 +212,7 @@ def moving_average(values: list[float], window: int) -> list[float]:
 
 def warehouse_trend(db: Database, actor: Actor, flt: ReportFilter) -> tuple[Line, ...]:
     """Units on hand per warehouse at the end of each day of the period (for the Reports page)."""
-    with db.read() as conn:
+    with db.read(replica=True) as conn:  # may lag: a report
         begin_report(conn, actor)
         scope = resolve(conn, flt, db.now())
         opening = data.units_at(conn, scope, scope.since)

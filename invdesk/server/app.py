@@ -6,11 +6,14 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 
 from litestar import Litestar, Router
+from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
 
 from invdesk import __version__
-from invdesk.server import health
+from invdesk.server import errors, health, housekeeping, inventory, metrics, orders
+from invdesk.server.auth import current_grant
 from invdesk.server.settings import ServerSettings
 from invdesk.server.state import ServerState
 from invdesk.services.database import open_database
@@ -29,25 +32,44 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        db = open_database(settings.db_url)
+        db = open_database(
+            settings.db_url,
+            read_url=settings.read_db_url,
+            read_max_lag_s=settings.read_max_lag_s,
+        )
         state = ServerState(settings, db)
         app.state.invdesk = state
         try:
             async with AsyncExitStack() as stack:
-                for job in jobs:
+                for job in (housekeeping.forget_old_answers, *jobs):
                     await stack.enter_async_context(job(state))
                 yield
         finally:
             db.dispose()
 
+    api = Router(
+        path="/api/v1",
+        route_handlers=[*inventory.HANDLERS, *orders.HANDLERS],
+        dependencies={"grant": Provide(current_grant, sync_to_thread=False)},
+        security=[{"bearer": []}],
+    )
     return Litestar(
-        route_handlers=[health.router, *routers],
+        route_handlers=[health.router, metrics.metrics_endpoint, api, *routers],
         lifespan=[lifespan],
+        exception_handlers=errors.HANDLERS,
+        middleware=[metrics.MetricsMiddleware],
         # The machine-readable description at /openapi.json, rendered for people at /docs.
         openapi_config=OpenAPIConfig(
             title="invdesk API",
             version=__version__,
             path="/",
             render_plugins=[SwaggerRenderPlugin(path="/docs")],
+            components=Components(
+                security_schemes={
+                    "bearer": SecurityScheme(
+                        type="http", scheme="bearer", description="An API token (token add)"
+                    )
+                }
+            ),
         ),
     )

@@ -7,7 +7,7 @@ from typing import Any
 from litestar import Request, Router, get
 from litestar.response import Response
 
-from invdesk.server.state import ServerState
+from invdesk.server.state import state_of
 from invdesk.services import database
 
 
@@ -18,8 +18,7 @@ def healthz() -> dict[str, str]:
 
 @get("/readyz", summary="The database is reachable and its schema current", sync_to_thread=True)
 def readyz(request: Request[Any, Any, Any]) -> Response[dict[str, str]]:
-    state: ServerState = request.app.state.invdesk
-    ready, reason = database.readiness(state.db)
+    ready, reason = database.readiness(state_of(request).db)
     body = {"status": "ready" if ready else "not ready", "database": reason}
     return Response(body, status_code=200 if ready else 503)
 

@@ -22,6 +22,9 @@ class ServerSettings:
     workers: int = 1
     rate_per_second: float = DEFAULT_RATE
     rate_burst: int = DEFAULT_BURST
+    # A PostgreSQL streaming replica for the API's GETs, used while within `read_max_lag_s`.
+    read_db_url: str | None = None
+    read_max_lag_s: float = 2.0
 
     def to_env(self) -> str:
         return json.dumps(asdict(self))

@@ -1,9 +1,13 @@
-"""What the handlers of one server process share: the open database and the settings."""
+"""What the handlers of one server process share: the open database, settings, grants, limiter."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
+from litestar import Request
+
+from invdesk.server.auth import Grants, RateLimiter
 from invdesk.server.settings import ServerSettings
 from invdesk.services.database import Database
 
@@ -12,3 +16,13 @@ from invdesk.services.database import Database
 class ServerState:
     settings: ServerSettings
     db: Database
+    grants: Grants = field(default_factory=Grants)
+    limiter: RateLimiter = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.limiter = RateLimiter(self.settings.rate_per_second, self.settings.rate_burst)
+
+
+def state_of(request: Request[Any, Any, Any]) -> ServerState:
+    state: ServerState = request.app.state.invdesk
+    return state

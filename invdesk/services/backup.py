@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from invdesk.db import migrate
@@ -125,3 +127,44 @@ def restore(db: Database, source: str | Path, actor: Actor) -> BackupInfo:
     db.dispose()  # no pooled (or spare) connection keeps a view of the old file
     migrate.ensure_current(db)
     return info
+
+
+BACKUP_PATTERN = "*.db"
+
+
+def newest_backup(database_file: str | Path) -> BackupInfo | None:
+    """The newest intact backup beside a database file or in its `backups` folder, if any.
+
+    Looks at *.db files there (the app names its backups invdesk-backup-DATE.db), newest first,
+    and returns the first that check_backup accepts.
+    """
+    path = Path(database_file).expanduser().resolve()
+    folders = (path.parent, path.parent / "backups")
+    candidates = [c for folder in folders if folder.is_dir() for c in folder.glob(BACKUP_PATTERN)]
+    candidates = [c for c in candidates if c.resolve() != path and c.is_file()]
+    for candidate in sorted(candidates, key=lambda c: c.stat().st_mtime, reverse=True):
+        try:
+            return check_backup(candidate)
+        except (ValidationError, NotFound):
+            continue
+    return None
+
+
+def replace_damaged(database_file: str | Path, source: str | Path) -> BackupInfo:
+    """Put a backup in place of a damaged database file that cannot be opened at all.
+
+    The damaged file (and its -wal and -shm) is kept beside it, renamed `.damaged-TIMESTAMP`, for
+    whoever wants to look at it. No login is asked: a file no one can open has no accounts to
+    check, and whoever may write the file could copy one over it anyway (see README).
+    """
+    info = check_backup(source)
+    path = Path(database_file).expanduser().resolve()
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    for suffix in ("", "-wal", "-shm"):
+        part = path.with_name(path.name + suffix)
+        if part.exists():
+            os.replace(part, part.with_name(f"{part.name}.damaged-{stamp}"))
+    partial = path.with_name(path.name + ".partial")
+    shutil.copyfile(info.path, partial)
+    os.replace(partial, path)
+    return BackupInfo(str(path), path.stat().st_size, info.revision)

@@ -46,6 +46,7 @@ from invdesk.domain.security import Actor, Permission, require
 from invdesk.domain.stock import LedgerFilter, ReservationStatus
 from invdesk.domain.validation import from_minor
 from invdesk.services import policy_lookup, queries
+from invdesk.services.availability import Held, held
 from invdesk.services.ledger import movement_t
 from invdesk.services.lookup import barcode_t, product_ref, product_t, warehouse_t
 
@@ -134,9 +135,14 @@ def count_products(db: Database, actor: Actor, q: ProductQuery) -> int:
 
 
 def _product_select(conn: Any, q: ProductQuery) -> Select[Any]:
-    """The columns of a products page: a barcode and total stock beside the product."""
+    """The columns of a products page: the unit barcode and total stock beside the product."""
+    # The code of one unit (the first one added), never a case code that counts a whole case.
     barcode = (
-        select(func.min(barcode_t.c.code)).where(barcode_t.c.product_id == _p.id).scalar_subquery()
+        select(barcode_t.c.code)
+        .where(barcode_t.c.product_id == _p.id, barcode_t.c.pack_qty == 1)
+        .order_by(barcode_t.c.id)
+        .limit(1)
+        .scalar_subquery()
     )
     on_hand = (
         select(func.coalesce(func.sum(level_t.c.on_hand), 0))
@@ -200,15 +206,19 @@ def find_product(db: Database, actor: Actor, code: str) -> ProductMatch:
 
 _s = level_t.c
 _w = warehouse_t.c
-_available = (_s.on_hand - _s.reserved).label("available")
-_STOCK_ORDER: dict[StockSort, list[ColumnElement[Any]]] = {
-    StockSort.SKU: [_p.sku, _w.code],
-    StockSort.NAME: [_p.name, _p.id, _w.code],
-    StockSort.WAREHOUSE: [_w.code, _p.sku],
-    StockSort.ON_HAND: [_s.on_hand, _p.sku, _w.code],
-    StockSort.RESERVED: [_s.reserved, _p.sku, _w.code],
-    StockSort.AVAILABLE: [_s.on_hand - _s.reserved, _p.sku, _w.code],
-}
+
+
+def _stock_order(sort: StockSort, as_of: Held) -> list[ColumnElement[Any]]:
+    """The unique sort key of a stock page; reserved and available count overdue holds released."""
+    orders: dict[StockSort, list[ColumnElement[Any]]] = {
+        StockSort.SKU: [_p.sku, _w.code],
+        StockSort.NAME: [_p.name, _p.id, _w.code],
+        StockSort.WAREHOUSE: [_w.code, _p.sku],
+        StockSort.ON_HAND: [_s.on_hand, _p.sku, _w.code],
+        StockSort.RESERVED: [as_of.reserved, _p.sku, _w.code],
+        StockSort.AVAILABLE: [as_of.available, _p.sku, _w.code],
+    }
+    return orders[sort]
 
 
 def _stock_select(conn: Any, q: StockQuery, *columns: Any) -> Select[Any]:
@@ -240,10 +250,15 @@ def count_stock(db: Database, actor: Actor, q: StockQuery) -> int:
         return int(conn.execute(_stock_select(conn, q, func.count())).scalar_one())
 
 
-_STOCK_COLUMNS = (
-    _p.sku, _p.name, _w.code, _p.unit, _s.on_hand, _s.reserved, _s.avg_cost,
-    _s.product_id, _s.warehouse_id, _p.category_id,
-)  # fmt: skip
+def _stock_page_select(conn: Any, q: StockQuery, as_of: Held) -> Select[Any]:
+    """The columns of a stock page, with overdue holds counted as released."""
+    return as_of.join(
+        _stock_select(
+            conn, q, _p.sku, _p.name, _w.code, _p.unit, _s.on_hand,
+            as_of.reserved.label("reserved"), _s.avg_cost, _s.product_id, _s.warehouse_id,
+            _p.category_id,
+        )
+    )  # fmt: skip
 
 
 def _stock_rows(
@@ -264,9 +279,10 @@ def _stock_rows(
 def stock_page(db: Database, actor: Actor, q: StockQuery, req: PageRequest) -> Page[StockRow]:
     """One page of stock per product and warehouse, with available and the reorder point."""
     require(actor, Permission.VIEW)
-    order = _STOCK_ORDER[q.sort]
+    as_of = held(db.now())
+    order = _stock_order(q.sort, as_of)
     with db.read() as conn:
-        stmt, backwards = _paged(_stock_select(conn, q, *_STOCK_COLUMNS), order, q.descending, req)
+        stmt, backwards = _paged(_stock_page_select(conn, q, as_of), order, q.descending, req)
         rows = conn.execute(stmt).all()
         return _stock_rows(db, conn, rows, len(order), backwards)
 
@@ -291,9 +307,10 @@ def stock_rows(
         named.append(tuple_(_s.product_id, _s.warehouse_id).in_(pairs))
     if product_ids:
         named.append(_s.product_id.in_(product_ids))
-    order = _STOCK_ORDER[q.sort]
+    as_of = held(db.now())
+    order = _stock_order(q.sort, as_of)
     with db.read() as conn:
-        stmt = _stock_select(conn, q, *_STOCK_COLUMNS).where(or_(*named))
+        stmt = _stock_page_select(conn, q, as_of).where(or_(*named))
         stmt, backwards = _paged(stmt, order, q.descending, PageRequest(limit=MAX_PAGE))
         rows = conn.execute(stmt).all()
         return _stock_rows(db, conn, rows, len(order), backwards)
@@ -333,13 +350,16 @@ def _value(on_hand: Any, avg_cost: Any) -> Any:
 def warehouse_totals(db: Database, actor: Actor) -> list[WarehouseTotals]:
     """Every warehouse with its stocked products, units on hand and reserved, and stock value."""
     require(actor, Permission.VIEW)
+    as_of = held(db.now())
     totals = (
-        select(
-            _s.warehouse_id,
-            func.count().filter(_s.on_hand > 0).label("products"),
-            func.coalesce(func.sum(_s.on_hand), 0).label("units"),
-            func.coalesce(func.sum(_s.reserved), 0).label("reserved"),
-            _value(_s.on_hand, _s.avg_cost).label("value"),
+        as_of.join(
+            select(
+                _s.warehouse_id,
+                func.count().filter(_s.on_hand > 0).label("products"),
+                func.coalesce(func.sum(_s.on_hand), 0).label("units"),
+                func.coalesce(func.sum(as_of.reserved), 0).label("reserved"),
+                _value(_s.on_hand, _s.avg_cost).label("value"),
+            ).select_from(level_t)
         )
         .group_by(_s.warehouse_id)
         .subquery()
@@ -373,8 +393,12 @@ def dashboard(db: Database, actor: Actor, recent: int = 12) -> DashboardSummary:
         units = scalar(select(func.coalesce(func.sum(_s.on_hand), 0)))
         value = scalar(select(_value(_s.on_hand, _s.avg_cost)))
         today = scalar(select(func.count()).where(movement_t.c.at >= now - timedelta(days=1)))
+        # Holds past their expiry are released as far as any read is concerned (availability).
         holds = scalar(
-            select(func.count()).where(reservation_t.c.status == ReservationStatus.ACTIVE.value)
+            select(func.count()).where(
+                reservation_t.c.status == ReservationStatus.ACTIVE.value,
+                reservation_t.c.expires_at > now,
+            )
         )
         stocked = select(_s.product_id).where(_s.on_hand > 0)
         out = scalar(

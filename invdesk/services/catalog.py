@@ -16,19 +16,20 @@ from invdesk.db.models import Barcode, Category, Product
 from invdesk.domain.barcodes import MAX_PACK_QTY, normalize_barcode
 from invdesk.domain.catalog import (
     CATEGORY_MAX,
+    DESCRIPTION_MAX,
     NAME_MAX,
     SKU_MAX,
     UNIT_MAX,
     BarcodeView,
-    CategoryView,
     CreateProduct,
     EditProduct,
     ProductView,
     category_key,
+    category_leaf,
 )
 from invdesk.domain.errors import Conflict, NotFound, ValidationError
 from invdesk.domain.security import Actor, Permission, require
-from invdesk.domain.validation import parse_money, required_text
+from invdesk.domain.validation import clean_description, parse_money, required_text
 from invdesk.services import audit
 
 T = TypeVar("T")
@@ -79,7 +80,7 @@ def check_version(current: int, expected: int | None, what: str) -> None:
         raise Conflict(f"{what} was changed by someone else. Reload it and try again.")
 
 
-def _category_named(session: Session, name: str) -> Category | None:
+def category_named(session: Session, name: str) -> Category | None:
     """The category whose name matches ignoring case, accents' case included ('écrous' = 'Écrous').
 
     Matched in Python: SQLite's lower() folds only ASCII, and the category list is short.
@@ -91,7 +92,7 @@ def _category_named(session: Session, name: str) -> Category | None:
     return None
 
 
-def _lock_category_names(session: Session) -> None:
+def lock_category_names(session: Session) -> None:
     """Serialise category creates and renames, so two PCs cannot add 'Tools' and 'tools' at once.
 
     SQLite writers are already serialised by BEGIN IMMEDIATE; PostgreSQL takes a transaction lock.
@@ -112,8 +113,11 @@ def _lock_codes(session: Session, codes: list[str]) -> None:
 
 
 def category_by_name(session: Session, name: object) -> Category:
-    label = required_text(name, label="Category", field="category", max_len=CATEGORY_MAX)
-    found = _category_named(session, label)
+    # A path ("Clothing > Shirts") names its last segment: category names are unique anyway.
+    label = category_leaf(
+        required_text(name, label="Category", field="category", max_len=2 * CATEGORY_MAX + 3)
+    )
+    found = category_named(session, label)
     if found is None:
         raise NotFound(f"There is no category “{label}”.", field="category")
     return found
@@ -152,6 +156,7 @@ def product_view(product: Product) -> ProductView:
         active=product.active,
         version=product.version,
         barcodes=tuple(BarcodeView(b.code, b.pack_qty) for b in product.barcodes),
+        description=product.description,
     )
 
 
@@ -199,6 +204,7 @@ def create_product(db: Database, cmd: CreateProduct, actor: Actor) -> ProductVie
     unit = required_text(cmd.unit, label="Unit", field="unit", max_len=UNIT_MAX)
     price = parse_money(cmd.price, label="Price", field="price")
     cost = parse_money(cmd.cost, label="Cost", field="cost")
+    description = clean_description(cmd.description, max_len=DESCRIPTION_MAX)
     barcodes = [(normalize_barcode(code), _pack(pack)) for code, pack in cmd.barcodes]
     if len({code for code, _ in barcodes}) != len(barcodes):
         raise ValidationError("The same barcode is listed twice.", field="barcode")
@@ -217,6 +223,7 @@ def create_product(db: Database, cmd: CreateProduct, actor: Actor) -> ProductVie
             name=name,
             category=category,
             unit=unit,
+            description=description,
             price=price,
             cost=cost,
             active=True,
@@ -245,36 +252,43 @@ def _check_barcodes_free(session: Session, codes: list[str]) -> None:
         raise Conflict(f"Barcode {sku_clash} is already the SKU of a product.", field="barcode")
 
 
+def apply_product_edit(session: Session, db: Database, cmd: EditProduct, actor: Actor) -> Product:
+    """The field changes of `edit_product` inside a caller's unit of work (checked, audited)."""
+    product = product_by_code(session, cmd.sku)
+    check_version(product.version, cmd.expected_version, f"Product {product.sku}")
+    if cmd.new_sku is not None:
+        new_sku = _clean_sku(cmd.new_sku)
+        if new_sku != product.sku:
+            _lock_codes(session, [new_sku])
+            _check_sku_free(session, new_sku, product.id)
+        product.sku = new_sku
+    if cmd.name is not None:
+        product.name = required_text(cmd.name, label="Name", field="name", max_len=NAME_MAX)
+    if cmd.category is not None:
+        product.category = active_category(session, cmd.category)
+    if cmd.unit is not None:
+        product.unit = required_text(cmd.unit, label="Unit", field="unit", max_len=UNIT_MAX)
+    if cmd.price is not None:
+        product.price = parse_money(cmd.price, label="Price", field="price")
+    if cmd.cost is not None:
+        product.cost = parse_money(cmd.cost, label="Cost", field="cost")
+    if cmd.active is not None:
+        product.active = cmd.active
+    if cmd.description is not None:
+        product.description = clean_description(cmd.description, max_len=DESCRIPTION_MAX)
+    if session.is_modified(product):
+        product.updated_at = db.now()
+    audit.record_edit(session, actor, db.now(), "product", product.sku, product)
+    session.flush()
+    return product
+
+
 def edit_product(db: Database, cmd: EditProduct, actor: Actor) -> ProductView:
     """Change a product's fields. A stale `expected_version` or a concurrent edit raises Conflict."""
     require(actor, Permission.CATALOG)
 
     def work(session: Session) -> ProductView:
-        product = product_by_code(session, cmd.sku)
-        check_version(product.version, cmd.expected_version, f"Product {product.sku}")
-        if cmd.new_sku is not None:
-            new_sku = _clean_sku(cmd.new_sku)
-            if new_sku != product.sku:
-                _lock_codes(session, [new_sku])
-                _check_sku_free(session, new_sku, product.id)
-            product.sku = new_sku
-        if cmd.name is not None:
-            product.name = required_text(cmd.name, label="Name", field="name", max_len=NAME_MAX)
-        if cmd.category is not None:
-            product.category = active_category(session, cmd.category)
-        if cmd.unit is not None:
-            product.unit = required_text(cmd.unit, label="Unit", field="unit", max_len=UNIT_MAX)
-        if cmd.price is not None:
-            product.price = parse_money(cmd.price, label="Price", field="price")
-        if cmd.cost is not None:
-            product.cost = parse_money(cmd.cost, label="Cost", field="cost")
-        if cmd.active is not None:
-            product.active = cmd.active
-        if session.is_modified(product):
-            product.updated_at = db.now()
-        audit.record_edit(session, actor, db.now(), "product", product.sku, product)
-        session.flush()
-        return product_view(product)
+        return product_view(apply_product_edit(session, db, cmd, actor))
 
     return edit_session(db, work)
 
@@ -344,10 +358,11 @@ def list_products(
     search: str | None = None,
     category: str | None = None,
     include_inactive: bool = False,
-    limit: int = 200,
+    limit: int | None = 200,
     offset: int = 0,
 ) -> list[ProductView]:
-    """Products ordered by SKU; `search` matches a SKU or name fragment, or a whole barcode."""
+    """Products ordered by SKU; `search` matches a SKU or name fragment, or a whole barcode.
+    `limit` None returns every match."""
     require(actor, Permission.VIEW)
     stmt = select(Product).options(selectinload(Product.barcodes)).order_by(Product.sku)
     if not include_inactive:
@@ -366,74 +381,3 @@ def list_products(
         if category:
             stmt = stmt.where(Product.category_id == category_by_name(session, category).id)
         return [product_view(p) for p in session.scalars(stmt.limit(limit).offset(offset))]
-
-
-def _category_view(category: Category) -> CategoryView:
-    return CategoryView(category.id, category.name, category.version, category.active)
-
-
-def list_categories(
-    db: Database, actor: Actor, include_inactive: bool = False
-) -> list[CategoryView]:
-    require(actor, Permission.VIEW)
-    stmt = select(Category).order_by(Category.name)
-    if not include_inactive:
-        stmt = stmt.where(Category.active.is_(True))
-    with db.read() as conn, _session(conn) as session:
-        return [_category_view(c) for c in session.scalars(stmt)]
-
-
-def create_category(db: Database, name: str, actor: Actor) -> CategoryView:
-    require(actor, Permission.CATALOG)
-    label = required_text(name, label="Category", field="category", max_len=CATEGORY_MAX)
-
-    def work(session: Session) -> CategoryView:
-        _lock_category_names(session)
-        if _category_named(session, label) is not None:
-            raise Conflict(f"A category named {label} already exists.", field="category")
-        category = Category(name=label)
-        session.add(category)
-        session.flush()
-        audit.record(session.connection(), actor, db.now(), "create", "category", label)
-        return _category_view(category)
-
-    return edit_session(db, work)
-
-
-def rename_category(
-    db: Database, name: str, new_name: str, actor: Actor, expected_version: int | None = None
-) -> CategoryView:
-    require(actor, Permission.CATALOG)
-    label = required_text(new_name, label="Category", field="category", max_len=CATEGORY_MAX)
-
-    def work(session: Session) -> CategoryView:
-        _lock_category_names(session)
-        category = category_by_name(session, name)
-        check_version(category.version, expected_version, f"Category {category.name}")
-        clash = _category_named(session, label)
-        if clash is not None and clash.id != category.id:
-            raise Conflict(f"A category named {clash.name} already exists.", field="category")
-        old_name = category.name
-        category.name = label
-        audit.record_edit(session, actor, db.now(), "category", old_name, category)
-        session.flush()
-        return _category_view(category)
-
-    return edit_session(db, work)
-
-
-def set_category_active(
-    db: Database, name: str, active: bool, actor: Actor, expected_version: int | None = None
-) -> CategoryView:
-    """Retire a category (no new products in it) or bring it back; its products keep it."""
-    require(actor, Permission.CATALOG)
-
-    def work(session: Session) -> CategoryView:
-        category = category_by_name(session, name)
-        check_version(category.version, expected_version, f"Category {category.name}")
-        category.active = active
-        audit.record_edit(session, actor, db.now(), "category", category.name, category)
-        session.flush()
-        return _category_view(category)
-
-    return edit_session(db, work)

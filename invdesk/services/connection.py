@@ -1,8 +1,9 @@
 """Connecting a front end to a database, with each way it can fail named and explained.
 
-Kinds of problem: "invalid" (the address), "unreachable" (server down or blocked), "auth" (user or
-password refused), "no_database", "tls", "empty" (no tables yet), "behind" (needs `db upgrade`),
-"newer" (made by a newer invdesk).
+Kinds of problem: "invalid" (the address), "unreachable" (server down or blocked), "restarting",
+"auth" (password refused or missing), "no_role" (no such user), "no_database", "tls", "disk_full",
+"read_only", "cannot_open" and "damaged" (a SQLite file), "empty" (no tables yet), "behind" (needs
+`db upgrade`), "newer" (made by a newer invdesk).
 """
 
 from __future__ import annotations
@@ -10,71 +11,56 @@ from __future__ import annotations
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
-from invdesk.db import migrate
+from invdesk.db import migrate, problems
 from invdesk.db.engine import Database
-from invdesk.domain.errors import DatabaseUnavailable
+from invdesk.db.replica import DEFAULT_MAX_LAG_S
+from invdesk.domain.errors import DatabaseDamaged, DatabaseUnavailable, ValidationError
 from invdesk.domain.security import Actor, Role
+from invdesk.services import database
 
 
 class ConnectionProblem(DatabaseUnavailable):
-    """Why a database cannot be used, as `kind`, with a message that says what to do."""
+    """Why a database cannot be used, as `kind`, with a message that says what to do.
+
+    A damaged SQLite file keeps DatabaseDamaged's exit code.
+    """
 
     def __init__(self, kind: str, message: str) -> None:
         super().__init__(message)
         self.kind = kind
-
-
-def _where(url: str) -> str:
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        return f"the file {parsed.database}"
-    return f"{parsed.host or 'localhost'}:{parsed.port or 5432}"
+        if kind == "damaged":
+            self.exit_code = DatabaseDamaged.exit_code
 
 
 def classify(error: DBAPIError, url: str) -> ConnectionProblem:
     """Turn a driver's connection failure into a named problem with a way forward."""
     orig = error.orig
-    sqlstate = getattr(orig, "sqlstate", None)
     text = (str(orig) if orig is not None else str(error)).strip()
-    first = text.splitlines()[0] if text else "no details"
-    low = text.lower()
-    parsed = make_url(url)
-    if sqlstate in ("28P01", "28000") or "password" in low:
-        return ConnectionProblem(
-            "auth",
-            f"The server refused user “{parsed.username}” with this password. Check the user "
-            "name and password (an administrator can reset them on the server).",
+    if make_url(url).get_backend_name() == "sqlite":
+        found = problems.sqlite_problem(
+            text.splitlines()[0] if text else "", make_url(url).database
         )
-    if sqlstate == "3D000" or ("database" in low and "does not exist" in low):
-        return ConnectionProblem(
-            "no_database",
-            f"The server has no database “{parsed.database}”. Correct the name, or ask the "
-            "administrator to create it (see “Connecting to a shared PostgreSQL server” in README).",
-        )
-    if "ssl" in low or "tls" in low or "certificate" in low:
-        return ConnectionProblem(
-            "tls",
-            f"The secure (TLS) connection to {_where(url)} failed ({first}). Choose another TLS "
-            "mode, or ask the administrator for the server's certificate settings.",
-        )
-    return ConnectionProblem(
-        "unreachable",
-        f"The database server at {_where(url)} does not answer ({first}). Check that PostgreSQL "
-        "is running there and that this PC can reach it (network, VPN, firewall), then try again.",
-    )
+        if found is not None:
+            return ConnectionProblem(found.kind, found.message)
+        return ConnectionProblem("invalid", f"The database file could not be used ({text}).")
+    found = problems.postgresql_problem(getattr(orig, "sqlstate", None), text, url)
+    return ConnectionProblem(found.kind, found.message)
 
 
-def connect(url: str) -> Database:
+def connect(
+    url: str, *, read_url: str | None = None, read_max_lag_s: float = DEFAULT_MAX_LAG_S
+) -> Database:
     """An open database ready to use. A local SQLite file is created or upgraded as needed.
+    With `read_url`, reports and exports read from that replica while it is current enough.
 
     Raises ConnectionProblem; nothing is left open when it does.
     """
     try:
-        db = Database.open(url)
+        db = Database.open(url, read_url=read_url, read_max_lag_s=read_max_lag_s)
+    except (DatabaseUnavailable, ValidationError) as error:
+        raise ConnectionProblem("invalid", error.message) from None
     except (ArgumentError, ValueError) as error:
         raise ConnectionProblem("invalid", f"This is not a database address: {error}") from None
-    except DatabaseUnavailable as error:
-        raise ConnectionProblem("invalid", error.message) from None
     try:
         _check(db, url)
     except BaseException:
@@ -85,12 +71,18 @@ def connect(url: str) -> Database:
 
 def _check(db: Database, url: str) -> None:
     try:
+        database.check_file(db)
+    except DatabaseDamaged as error:
+        raise ConnectionProblem("damaged", error.message) from None
+    try:
         with db.engine.connect():
             pass
     except DBAPIError as error:
         raise classify(error, url) from None
     try:
         state = migrate.schema_state(db)
+    except DatabaseDamaged as error:
+        raise ConnectionProblem("damaged", error.message) from None
     except DatabaseUnavailable as error:
         raise ConnectionProblem("unreachable", error.message) from None
     if state == "current":
@@ -107,12 +99,12 @@ def _check(db: Database, url: str) -> None:
     if state == "empty":
         raise ConnectionProblem(
             "empty",
-            f"The database “{db.engine.url.database}” on {_where(url)} has no invdesk tables yet. "
+            f"The database “{db.engine.url.database}” on {problems.where(url)} has no invdesk tables yet. "
             "Create them now, or have an administrator run `invdesk db upgrade` against it.",
         )
     raise ConnectionProblem(
         "behind",
-        f"The database on {_where(url)} was made by an older invdesk and must be upgraded first: "
+        f"The database on {problems.where(url)} was made by an older invdesk and must be upgraded first: "
         "an administrator runs `invdesk --db URL --user ADMIN db upgrade` once, then every PC "
         "can connect.",
     )
@@ -124,7 +116,7 @@ def upgrade_schema(db: Database, username: str | None = None, password: str | No
 
     Raises LoginFailed, PermissionDenied (not an admin) or DatabaseUnavailable (newer schema).
     """
-    from invdesk.services import database, users
+    from invdesk.services import users
 
     if users.has_users(db):
         actor = users.login(db, username or "", password or "")

@@ -23,24 +23,30 @@ from sqlalchemy import Connection, Table, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from invdesk.db.engine import Database
-from invdesk.db.models import Category, Reservation, StockLevel, StockRequest, table_of
+from invdesk.db.models import Category, Reservation, StockLevel, StockRequest, User, table_of
 from invdesk.domain.errors import Conflict, ValidationError
 from invdesk.domain.security import Actor, Permission, require
 from invdesk.domain.stock import MovementKind as Kind
 from invdesk.domain.stock import ReservationStatus
 from invdesk.domain.validation import from_minor, to_minor
 from invdesk.services import demo_names as names
-from invdesk.services import demo_policies
+from invdesk.services import demo_policies, logins
 from invdesk.services.demo_names import WAREHOUSES, ProductSpec
 from invdesk.services.ledger import movement_t
 from invdesk.services.lookup import barcode_t, product_t, warehouse_t
 from invdesk.services.requests import fingerprint
+from invdesk.services.users import locked_password_hash
 
 CHUNK = 2000
 W = len(WAREHOUSES)
 CANCELLED = "Demo load cancelled."
 MAX_DAYS = 1830
+PROGRESS_SCALE = 1000
 Action = Callable[[datetime], None]
+Step = Callable[[int, int], None]
+# The demo's people: a clerk receives, sells, returns and holds; a manager counts and transfers.
+DEMO_CLERK, DEMO_MANAGER = "demo.clerk", "demo.manager"
+MANAGER_KINDS = frozenset({"adjust", "transfer"})
 
 
 @dataclass(frozen=True)
@@ -73,10 +79,9 @@ class _Row(NamedTuple):
 class _History:
     """The simulated business: stock counters per (product, warehouse) and the ledger behind them."""
 
-    def __init__(
-        self, rng: random.Random, products: list[ProductSpec], days: int, user: str
-    ) -> None:
-        self.rng, self.products, self.days, self.user = rng, products, days, user
+    def __init__(self, rng: random.Random, products: list[ProductSpec], days: int) -> None:
+        self.rng, self.products, self.days = rng, products, days
+        self.user_of: dict[str, str] = {}  # request id -> the demo user who did it
         size = len(products) * W
         self.on_hand, self.reserved, self.on_order = [0] * size, [0] * size, [0] * size
         self.avg: list[int | None] = [None] * size  # None: no stock_level row yet
@@ -124,9 +129,9 @@ class _History:
         """A new document: its request id (one stock_request row) and its reference."""
         rid = str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
         digest = fingerprint(kind, ["demo", rid])
-        self.requests.append(
-            dict(request_id=rid, kind=kind, fingerprint=digest, user=self.user, at=at)
-        )
+        user = DEMO_MANAGER if kind in MANAGER_KINDS else DEMO_CLERK
+        self.user_of[rid] = user
+        self.requests.append(dict(request_id=rid, kind=kind, fingerprint=digest, user=user, at=at))
         self.numbers[prefix] += 1
         return rid, f"{prefix}-{self.numbers[prefix]:06d}"
 
@@ -207,7 +212,7 @@ class _History:
         self._row(Kind.RESERVE, k, 0, at, doc, units=qty, reserved=qty)
         self.holds.append(
             dict(product_id=k // W, warehouse_id=k % W, qty=qty, status=ReservationStatus.ACTIVE.value,
-                 user=self.user, reference=doc[1], created_at=at, expires_at=expires,
+                 user=self.user_of[doc[0]], reference=doc[1], created_at=at, expires_at=expires,
                  request_id=doc[0])
         )  # fmt: skip
 
@@ -263,13 +268,18 @@ class _History:
             add((16, 18), partial(self.count, rng.choice(self.carried[w]) * W + w))
         return sorted(events, key=lambda event: event[0])
 
-    def run(self, start: datetime, end: datetime, cancelled: Callable[[], bool]) -> None:
+    def run(
+        self, start: datetime, end: datetime, cancelled: Callable[[], bool], step: Step
+    ) -> None:
+        """Simulate the days from `start` to `end`; `step(day, days)` after each day."""
         first = start.replace(hour=0, minute=0, second=0, microsecond=0)
         for w, carried in enumerate(self.carried):  # opening stock
             lines = [(p, math.ceil(self.top[p * W + w])) for p in carried]
             self.receive(w, lines, 0, start + timedelta(minutes=w))
         seasons = {(s.category, s.season) for s in self.products}
-        for day in range((end - first).days + 1):
+        days = (end - first).days + 1
+        for day in range(days):
+            step(day, days)
             if cancelled():
                 raise ValidationError(CANCELLED)
             midnight = first + timedelta(days=day)
@@ -290,6 +300,36 @@ class _History:
                 self.hold(k, qty, at, at + timedelta(days=self.rng.choice((1, 2, 3, 7))))
 
 
+def _phase(report: Callable[[int, int], None], half: int) -> Step:
+    """`step(done, total)` of one half (0: simulating, 1: writing) on a scale of PROGRESS_SCALE."""
+    width = PROGRESS_SCALE // 2
+
+    def step(done: int, total: int) -> None:
+        report(half * width + width * done // max(1, total), PROGRESS_SCALE)
+
+    return step
+
+
+def _demo_users(conn: Connection, at: datetime) -> None:
+    """The clerk and the manager the demo's history belongs to, as accounts nobody can log in
+    to (inactive, with an unknown password), so the Users page and the audit can name them.
+
+    Only on a database that has accounts already: on one without, the command line works without
+    a login, and the demo must not end that. Not where accounts are PostgreSQL login roles: there
+    only the account functions write the directory, and the names alone tell who did what."""
+    user_t = table_of(User)
+    if logins.enabled(conn) or conn.execute(select(user_t.c.id).limit(1)).first() is None:
+        return
+    taken = set(conn.scalars(select(user_t.c.username).where(
+        user_t.c.username.in_((DEMO_CLERK, DEMO_MANAGER)))))  # fmt: skip
+    conn.execute(insert(user_t), [
+        dict(username=name, password_hash=locked_password_hash(), role=role, active=False,
+             created_at=at)
+        for name, role in ((DEMO_CLERK, "clerk"), (DEMO_MANAGER, "manager"))
+        if name not in taken
+    ])  # fmt: skip
+
+
 def _empty_or_refuse(conn: Connection) -> None:
     products = conn.execute(select(func.count()).select_from(product_t)).scalar_one()
     warehouses = conn.execute(select(func.count()).select_from(warehouse_t)).scalar_one()
@@ -304,11 +344,12 @@ def _empty_or_refuse(conn: Connection) -> None:
 def _write(
     conn: Connection,
     sim: _History,
-    progress: Callable[[int, int], None] | None,
+    step: Step,
     cancelled: Callable[[], bool],
 ) -> None:
     """Everything in bulk inserts of CHUNK rows, reporting progress and stopping when asked."""
     _empty_or_refuse(conn)
+    _demo_users(conn, sim.requests[0]["at"])
     if conn.dialect.name == "postgresql":
         # The history states its own rows, times and counters. The ledger's trigger honours this
         # only for the owner or a superuser (the set-up); anyone else's rows still get the
@@ -323,8 +364,7 @@ def _write(
                 raise ValidationError(CANCELLED)
             conn.execute(insert(table), list(chunk))
             done += len(chunk)
-            if progress is not None:
-                progress(done, total)
+            step(done, total)
 
     def ids(table: Table, key: str) -> dict[Any, int]:
         return {row[0]: row[1] for row in conn.execute(select(table.c[key], table.c.id))}
@@ -355,7 +395,8 @@ def _write(
     put(
         movement_t,
         (
-            located(r._asdict()) | {"user": sim.user, "reservation_id": holds.get(r.request_id)}
+            located(r._asdict())
+            | {"user": sim.user_of[r.request_id], "reservation_id": holds.get(r.request_id)}
             for r in sim.rows
         ),
     )
@@ -386,11 +427,15 @@ def load_demo(
     with db.read() as conn:  # refuse before the work of simulating; checked again when writing
         _empty_or_refuse(conn)
     now, rng = db.now(), random.Random(seed)
-    sim = _History(rng, names.build_catalogue(rng), days, actor.username)
+    sim = _History(rng, names.build_catalogue(rng), days)
+    report = progress or (lambda _done, _total: None)
+    # Simulating takes about as long as writing: each reports half of one scale, so the bar moves
+    # from the start rather than waiting at 0 % for the first rows to be written.
+    simulated = _phase(report, 0)
     # Simulated before the transaction: PostgreSQL ends sessions idle in one for a few seconds.
-    sim.run(now - timedelta(days=days), now - timedelta(seconds=30), stop)
+    sim.run(now - timedelta(days=days), now - timedelta(seconds=30), stop, simulated)
     try:
-        db.run(lambda conn: _write(conn, sim, progress, stop))
+        db.run(lambda conn: _write(conn, sim, _phase(report, 1), stop))
     except IntegrityError as error:  # another PC added a warehouse or product meanwhile
         keys = ("warehouse.code", "uq_warehouse_code", "product.sku", "uq_product_sku")
         if not any(key in str(error.orig) for key in keys):

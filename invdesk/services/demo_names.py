@@ -223,7 +223,13 @@ class ProductSpec:
     def row(self, category_id: int, at: datetime) -> dict[str, object]:
         """The product table's columns."""
         return dict(sku=self.sku, name=self.name, category_id=category_id, unit=self.unit,
-                    price=self.price, cost=self.cost, created_at=at, updated_at=at)  # fmt: skip
+                    description=self.description, price=self.price, cost=self.cost,
+                    created_at=at, updated_at=at)  # fmt: skip
+
+    @property
+    def description(self) -> str:
+        case = f" Also in cases of {self.case_qty}." if self.case_barcode else ""
+        return f"{self.name}, from the {self.category.lower()} range; sold per {self.unit}.{case}"
 
     def codes(self) -> list[dict[str, object]]:
         """The barcode table's columns but the product id: the unit code and any case code."""

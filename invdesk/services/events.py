@@ -1,7 +1,8 @@
 """Domain events and their subscribers: collected inside a transaction, published after its commit.
 
-Stock code only *collects* events; who listens (the GUI, a log, a notifier for other PCs, later
-e-mail or webhooks) subscribes here, so adding a listener never touches stock code.
+Stock code only *collects* events; who listens (the GUI, a log, a notifier for other PCs)
+subscribes here, so adding a listener never touches stock code. The events that matter outside
+(webhooks, e-mail, SSE) are also written to the outbox before the commit, in the same transaction.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 
 from invdesk.db.engine import AfterCommit, Database
+from invdesk.services import outbox
 
 log = logging.getLogger(__name__)
 _KEY = "invdesk.events"
@@ -34,6 +36,10 @@ class Event:
     def key(self) -> object:
         return None
 
+    def outbound(self) -> outbox.Outbound | None:
+        """What webhooks, e-mail and SSE get of it (written to the outbox), or None: internal."""
+        return None
+
 
 @dataclass(frozen=True)
 class StockChanged(Event):
@@ -42,10 +48,26 @@ class StockChanged(Event):
     warehouse_id: int
     sku: str
     warehouse: str
+    movement_kind: str = ""
+    qty: int = 0
+    reserved_delta: int = 0
+    on_hand: int = 0
 
     @property
     def key(self) -> object:
         return (self.product_id, self.warehouse_id)
+
+    def outbound(self) -> outbox.Outbound:
+        data = {
+            "movement_id": self.movement_id,
+            "sku": self.sku,
+            "warehouse": self.warehouse,
+            "kind": self.movement_kind,
+            "qty": self.qty,
+            "reserved_delta": self.reserved_delta,
+            "on_hand": self.on_hand,
+        }
+        return outbox.Outbound("stock.changed", data, warehouse=self.warehouse)
 
 
 @dataclass(frozen=True)
@@ -64,6 +86,12 @@ class AlertEvent(Event):
     def key(self) -> object:
         return self.alert_id
 
+    def outbound(self) -> outbox.Outbound:
+        # Named by ids only: the outbox adds the SKU and warehouse code (a rare write).
+        change = type(self).__name__.removeprefix("Alert").lower()
+        data = {"alert_id": self.alert_id, "product_id": self.product_id}
+        return outbox.Outbound(f"alert.{change}", data, warehouse_id=self.warehouse_id)
+
 
 @dataclass(frozen=True)
 class AlertRaised(AlertEvent):
@@ -71,6 +99,16 @@ class AlertRaised(AlertEvent):
     warehouse: str
     alert_kind: str
     available: int
+
+    def outbound(self) -> outbox.Outbound:
+        data = {
+            "alert_id": self.alert_id,
+            "sku": self.sku,
+            "warehouse": self.warehouse,
+            "kind": self.alert_kind,
+            "available": self.available,
+        }
+        return outbox.Outbound("alert.raised", data, warehouse=self.warehouse)
 
 
 @dataclass(frozen=True)
@@ -96,6 +134,11 @@ class OrderChanged(Event):
     @property
     def key(self) -> object:
         return self.order_id
+
+    def outbound(self) -> outbox.Outbound:
+        # The outbox adds the order's warehouses (from its lines).
+        data = {"order_id": self.order_id, "reference": self.reference, "status": self.status}
+        return outbox.Outbound("order.changed", data, order_id=self.order_id)
 
 
 @dataclass(frozen=True)
@@ -188,6 +231,9 @@ def run[T](db: Database, work: Callable[[Connection], T | AfterCommit]) -> T:
         info[_KEY] = pending
         try:
             result = work(conn)
+            if pending:
+                # In this transaction: the events commit with the change, or neither does.
+                outbox.write(conn, db.now(), pending)
         finally:
             # A dropped connection is invalidated (and discarded); touching its info would raise
             # over the disconnect error that Database.run needs to see to retry.

@@ -1,4 +1,5 @@
-"""Reading import files (.xlsx, .csv) into header + rows, and matching headers to fields."""
+"""Reading import files (.xlsx, .csv) into a header and rows; a workbook that would expand past
+a bound (a "zip bomb") is refused from its zip directory before any part is parsed."""
 
 from __future__ import annotations
 
@@ -6,52 +7,24 @@ import csv
 import enum
 import hashlib
 import io
-import re
-from dataclasses import dataclass, field
+import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from invdesk.domain.errors import ValidationError
 
 MAX_ROWS = 200_000
+# A workbook of MAX_ROWS rows of 40 columns expands to about 250 MB of sheet XML; real sheets
+# compress 5-30 times, so a part that expands over 100 times and past 1 MB is not a spreadsheet.
+MAX_XLSX_EXPANDED = 256 * 1024 * 1024
+MAX_XLSX_RATIO = 100
+_RATIO_FLOOR = 1024 * 1024
 
 
 class ImportKind(enum.StrEnum):
     PRODUCTS = "products"
     STOCK = "stock"
-
-
-@dataclass(frozen=True)
-class Field:
-    key: str
-    label: str
-    required: bool
-    aliases: tuple[str, ...]
-
-
-FIELDS: dict[ImportKind, tuple[Field, ...]] = {
-    ImportKind.PRODUCTS: (
-        Field("sku", "SKU", True, ("sku", "item", "itemcode", "productcode", "code", "article")),
-        Field("name", "Name", True, ("name", "product", "productname", "description", "title")),
-        Field("category", "Category", True, ("category", "group", "department", "productgroup")),
-        Field("unit", "Unit", False, ("unit", "uom", "unitofmeasure")),
-        Field("price", "Price", False, ("price", "saleprice", "sellingprice", "retailprice")),
-        Field("cost", "Cost", False, ("cost", "unitcost", "costprice", "purchaseprice")),
-        Field(
-            "barcodes", "Barcodes", False, ("barcode", "barcodes", "ean", "gtin", "upc", "ean13")
-        ),
-    ),
-    ImportKind.STOCK: (
-        Field("sku", "SKU or barcode", True, ("sku", "item", "itemcode", "productcode", "barcode")),
-        Field("warehouse", "Warehouse", True, ("warehouse", "location", "store", "site", "wh")),
-        Field("qty", "Quantity", True, ("qty", "quantity", "counted", "count", "onhand", "stock")),
-        Field("unit_cost", "Unit cost", False, ("unitcost", "cost", "costprice")),
-    ),
-}
-
-
-def normalize_header(text: object) -> str:
-    return re.sub(r"[^0-9a-z]", "", str(text or "").lower())
 
 
 @dataclass(frozen=True)
@@ -64,16 +37,6 @@ class Table:
     sha256: str
     first_row_number: int = 2
     """The spreadsheet row number of rows[0] (the header is the row before it)."""
-
-
-@dataclass(frozen=True)
-class Matched:
-    """Which column feeds each field; headers left over; required fields with no column."""
-
-    columns: dict[str, int]
-    unknown: tuple[str, ...]
-    missing: tuple[str, ...]
-    suggestions: dict[str, str] = field(default_factory=dict)
 
 
 def read_table(path: str | Path) -> Table:
@@ -122,9 +85,37 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def check_xlsx_size(content: bytes, name: str) -> None:
+    """Refuse a workbook whose parts, as its zip directory declares them, expand past
+    MAX_XLSX_EXPANDED in all or MAX_XLSX_RATIO times their stored size: parsing one keeps a
+    PC busy for minutes. Nothing is decompressed to find out."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, ValueError):
+        raise ValidationError(f"{name} is not a readable .xlsx workbook.", field="file") from None
+    total = sum(p.file_size for p in parts)
+    if total > MAX_XLSX_EXPANDED:
+        raise ValidationError(
+            f"{name} would expand to {total / 1e6:,.0f} MB when opened, more than the "
+            f"{MAX_XLSX_EXPANDED / 1e6:,.0f} MB an import may use; split it or save it as .csv.",
+            field="file",
+        )
+    for part in parts:
+        stored = max(part.compress_size, 1)
+        if part.file_size > _RATIO_FLOOR and part.file_size / stored > MAX_XLSX_RATIO:
+            raise ValidationError(
+                f"{name} is not a normal workbook: its part {part.filename} expands "
+                f"{part.file_size / stored:,.0f} times ({stored:,} bytes to "
+                f"{part.file_size / 1e6:,.0f} MB). Save it again from the spreadsheet, or as .csv.",
+                field="file",
+            )
+
+
 def _xlsx_rows(content: bytes, name: str) -> list[tuple[Any, ...]]:
     from openpyxl import load_workbook
 
+    check_xlsx_size(content, name)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:
@@ -147,39 +138,3 @@ def _csv_rows(content: bytes, name: str) -> list[tuple[Any, ...]]:
     except csv.Error:
         dialect = csv.excel
     return [tuple(row) for row in csv.reader(io.StringIO(text), dialect)]
-
-
-def match_headers(
-    kind: ImportKind, headers: tuple[str, ...], mapping: dict[str, str | None] | None = None
-) -> Matched:
-    """Columns by header name (case, spaces and punctuation ignored) or by `mapping`.
-
-    `mapping` maps a file header to a field key (or None to ignore the column); it wins over the
-    built-in names. Unknown headers are reported so the person can map them.
-    """
-    fields = FIELDS[kind]
-    by_alias = {alias: f.key for f in fields for alias in (f.key, *f.aliases)}
-    by_alias.update({normalize_header(f.label): f.key for f in fields})
-    explicit = {normalize_header(k): v for k, v in (mapping or {}).items()}
-    columns: dict[str, int] = {}
-    unknown = []
-    for index, header in enumerate(headers):
-        norm = normalize_header(header)
-        if not norm:
-            continue
-        if norm in explicit:
-            key = explicit[norm]
-            if key is None:
-                continue
-            if key not in {f.key for f in fields}:
-                raise ValidationError(
-                    f"“{key}” is not a field of a {kind} import.", field="mapping"
-                )
-        else:
-            key = by_alias.get(norm)
-        if key is None or key in columns:
-            unknown.append(header)
-            continue
-        columns[key] = index
-    missing = tuple(f.key for f in fields if f.required and f.key not in columns)
-    return Matched(columns, tuple(unknown), missing)

@@ -135,7 +135,18 @@ def record(
             available_delta=qty - reserved_delta,
         )
     events.collect(
-        op.conn, events.StockChanged(new_id, product.id, warehouse.id, product.sku, warehouse.code)
+        op.conn,
+        events.StockChanged(
+            new_id,
+            product.id,
+            warehouse.id,
+            product.sku,
+            warehouse.code,
+            kind.value,
+            qty,
+            reserved_delta,
+            balance_after,
+        ),
     )
     return view
 

@@ -15,6 +15,7 @@ from invdesk.domain.errors import NotFound
 from invdesk.domain.security import Actor, Permission, require
 from invdesk.domain.validation import clean_text
 from invdesk.services import warehouses
+from invdesk.services.availability import held
 from invdesk.services.lookup import (
     barcode_t,
     product_ref,
@@ -77,11 +78,14 @@ def stock_figures(
         if not wanted:
             return {}
         s = level_t.c
+        as_of = held(db.now())  # a hold past its expiry counts as released
         rows = conn.execute(
-            select(product_t.c.sku, s.on_hand, s.reserved)
-            .select_from(product_t)
-            .outerjoin(level_t, (s.product_id == product_t.c.id) & (s.warehouse_id == wh.id))
-            .where(product_t.c.sku.in_(wanted))
+            as_of.join(
+                select(product_t.c.sku, s.on_hand, as_of.reserved.label("reserved"))
+                .select_from(product_t)
+                .outerjoin(level_t, (s.product_id == product_t.c.id) & (s.warehouse_id == wh.id))
+                .where(product_t.c.sku.in_(wanted))
+            )
         )
         return {r.sku: StockFigure(r.sku, wh.code, r.on_hand or 0, r.reserved or 0) for r in rows}
 

@@ -3,18 +3,38 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, Select, insert, select, update
 
 from invdesk.db.engine import Database
 from invdesk.db.models import SalesOrder, SalesOrderLine, table_of
-from invdesk.domain.errors import DuplicateRequest, NotFound, ValidationError
-from invdesk.domain.orders import Channel, OrderLineView, OrderStatus, OrderView, PlaceOrder
+from invdesk.domain.errors import (
+    Conflict,
+    DuplicateRequest,
+    InsufficientStock,
+    NotFound,
+    ValidationError,
+)
+from invdesk.domain.orders import (
+    Channel,
+    OrderLineView,
+    OrderShort,
+    OrderStatus,
+    OrderView,
+    PlaceOrder,
+    ShortLine,
+)
 from invdesk.domain.security import Actor, Permission, require
 from invdesk.domain.validation import parse_quantity, required_text
 from invdesk.services import events, ledger, reservations
+from invdesk.services.availability import (
+    order_status,
+    order_status_is,
+    reservation_status,
+    reservation_t,
+)
 from invdesk.services.lookup import (
     product_ref,
     product_t,
@@ -28,7 +48,7 @@ from invdesk.services.requests import claim, fingerprint
 order_t = table_of(SalesOrder)
 line_t = table_of(SalesOrderLine)
 _o, _l = order_t.c, line_t.c
-_r = reservations.reservation_t.c
+_r = reservation_t.c
 MAX_LINES = 1000
 
 
@@ -101,6 +121,20 @@ def _hold(
     )
 
 
+def _order_short(short: list[tuple[ShortLine, str]]) -> OrderShort:
+    if len(short) == 1:
+        message = short[0][1]
+    else:
+        message = (
+            f"{len(short)} lines cannot be reserved: "
+            + "; ".join(
+                f"{s.sku} needs {s.requested:,}, {s.available:,} available" for s, _ in short
+            )
+            + "; nothing was reserved for this order."
+        )
+    return OrderShort(message, tuple(s for s, _ in short))
+
+
 def place_order(db: Database, cmd: PlaceOrder, actor: Actor) -> OrderView:
     """Reserve every line for the order's time to live, or nothing at all.
 
@@ -133,8 +167,15 @@ def place_order(db: Database, cmd: PlaceOrder, actor: Actor) -> OrderView:
             .returning(_o.id)
         ).scalar_one()
         op = ledger.Op(conn, actor, at, rid)
+        # Every line is tried, so a refusal names each short line; one short line rolls back all.
+        short: list[tuple[ShortLine, str]] = []
         for n, line in enumerate(lines, start=1):
-            _hold(op, order_id, reference, n, line, ttl)
+            try:
+                _hold(op, order_id, reference, n, line, ttl)
+            except InsufficientStock as error:
+                short.append((ShortLine(line[0], error.requested, error.available), error.message))
+        if short:
+            raise _order_short(short)
         events.collect(conn, events.OrderChanged(order_id, reference, OrderStatus.OPEN.value))
         return int(order_id), False
 
@@ -165,7 +206,9 @@ def _close_order(db: Database, reference: object, actor: Actor, *, fulfil: bool)
         if order.status == target.value:
             return int(order.id)  # a repeat: already done
         if order.status != OrderStatus.OPEN.value:
-            raise ValidationError(f"Order {ref} is {order.status}; it cannot be {target.value}.")
+            raise Conflict(
+                f"Order {ref} is {order.status}; it cannot be {target.value}.", field="reference"
+            )
         if fulfil and order.expires_at <= at:
             raise ValidationError(
                 f"Order {ref} expired at {order.expires_at:%Y-%m-%d %H:%M} UTC; its stock is "
@@ -233,7 +276,7 @@ def expire_orders(db: Database, actor: Actor) -> int:
     return events.run(db, work)
 
 
-def _lines(conn: Connection, order_ids: list[int]) -> dict[int, list[OrderLineView]]:
+def _lines(conn: Connection, order_ids: list[int], now: datetime) -> dict[int, list[OrderLineView]]:
     found: dict[int, list[OrderLineView]] = {i: [] for i in order_ids}
     if not order_ids:
         return found
@@ -246,11 +289,11 @@ def _lines(conn: Connection, order_ids: list[int]) -> dict[int, list[OrderLineVi
             product_t.c.sku,
             product_t.c.name,
             warehouse_t.c.code,
-            _r.status,
+            reservation_status(now).label("status"),
         )
         .join(product_t, product_t.c.id == _l.product_id)
         .join(warehouse_t, warehouse_t.c.id == _l.warehouse_id)
-        .outerjoin(reservations.reservation_t, _r.id == _l.reservation_id)
+        .outerjoin(reservation_t, _r.id == _l.reservation_id)
         .where(_l.order_id.in_(order_ids))
         .order_by(_l.order_id, _l.line_no)
     )
@@ -277,20 +320,40 @@ def _to_view(row: Any, lines: list[OrderLineView]) -> OrderView:
     )
 
 
+def _orders(now: datetime) -> Select[Any]:
+    """Orders as of `now`: an open order past its time to live reads as expired, and its holds
+    as expired, before the sweeper has written that."""
+    columns = [c for c in order_t.c if c.name != "status"]
+    return select(*columns, order_status(_o.status, _o.expires_at, now).label("status"))
+
+
 def _load(db: Database, order_id: int) -> OrderView:
+    now = db.now()
     with db.read() as conn:
-        row = conn.execute(select(order_t).where(_o.id == order_id)).one()
-        return _to_view(row, _lines(conn, [order_id])[order_id])
+        row = conn.execute(_orders(now).where(_o.id == order_id)).one()
+        return _to_view(row, _lines(conn, [order_id], now)[order_id])
+
+
+def get_order_by_id(db: Database, actor: Actor, order_id: int) -> OrderView:
+    """One order by its number; raises NotFound."""
+    require(actor, Permission.VIEW)
+    now = db.now()
+    with db.read() as conn:
+        row = conn.execute(_orders(now).where(_o.id == order_id)).first()
+        if row is None:
+            raise NotFound(f"There is no order number {order_id}.", field="id")
+        return _to_view(row, _lines(conn, [row.id], now)[row.id])
 
 
 def get_order(db: Database, actor: Actor, reference: object) -> OrderView:
     require(actor, Permission.VIEW)
     ref = _reference(reference)
+    now = db.now()
     with db.read() as conn:
-        row = conn.execute(select(order_t).where(_o.reference == ref)).first()
+        row = conn.execute(_orders(now).where(_o.reference == ref)).first()
         if row is None:
             raise NotFound(f"There is no order “{ref}”.", field="reference")
-        return _to_view(row, _lines(conn, [row.id])[row.id])
+        return _to_view(row, _lines(conn, [row.id], now)[row.id])
 
 
 def list_orders(
@@ -298,10 +361,11 @@ def list_orders(
 ) -> list[OrderView]:
     """Orders, newest first, with their lines and the status of each line's hold."""
     require(actor, Permission.VIEW)
-    stmt = select(order_t).order_by(_o.id.desc()).limit(max(1, min(limit, 10_000)))
+    now = db.now()
+    stmt = _orders(now).order_by(_o.id.desc()).limit(max(1, min(limit, 10_000)))
     if status is not None:
-        stmt = stmt.where(_o.status == status.value)
+        stmt = stmt.where(order_status_is(_o.status, _o.expires_at, status, now))
     with db.read() as conn:
         rows = conn.execute(stmt).all()
-        lines = _lines(conn, [row.id for row in rows])
+        lines = _lines(conn, [row.id for row in rows], now)
         return [_to_view(row, lines[row.id]) for row in rows]

@@ -8,7 +8,8 @@ from invdesk.db.engine import Database
 from invdesk.db.models import StockLevel, table_of
 from invdesk.domain.security import Actor, Permission, require
 from invdesk.domain.stock import LedgerFilter, MovementView, StockLevelView
-from invdesk.services import ledger, reservations
+from invdesk.services import ledger
+from invdesk.services.availability import held
 from invdesk.services.lookup import product_ref, product_t, warehouse_ref, warehouse_t
 
 level_t = table_of(StockLevel)
@@ -25,28 +26,31 @@ def stock_levels(
 ) -> list[StockLevelView]:
     """Stock per product and warehouse (available = on hand - reserved), ordered by SKU.
 
-    Overdue reservations are released first, so `available` never counts an expired hold.
+    A hold past its expiry counts as released (availability.held), whether or not the sweeper
+    has released it yet; the read writes nothing. A listing: it may come from the read replica,
+    up to its lag bound behind.
     """
     require(actor, Permission.VIEW)
-    reservations.sweep(db, actor)
     s = level_t.c
-    stmt = (
+    as_of = held(db.now())
+    stmt = as_of.join(
         select(
             product_t.c.sku,
             product_t.c.name,
             product_t.c.unit,
             warehouse_t.c.code,
             s.on_hand,
-            s.reserved,
+            as_of.reserved.label("reserved"),
             s.avg_cost,
         )
+        .select_from(level_t)
         .join(product_t, product_t.c.id == s.product_id)
         .join(warehouse_t, warehouse_t.c.id == s.warehouse_id)
         .order_by(product_t.c.sku, warehouse_t.c.code)
     )
     if not include_empty:
         stmt = stmt.where(s.on_hand > 0)
-    with db.read() as conn:
+    with db.read(replica=True) as conn:
         if product is not None:
             stmt = stmt.where(s.product_id == product_ref(conn, product).id)
         if warehouse is not None:

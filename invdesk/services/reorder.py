@@ -11,7 +11,7 @@ from invdesk.db.engine import Database
 from invdesk.db.models import StockLevel, table_of
 from invdesk.domain.restock import Need, PolicyRule, PolicyScope, Suggestion
 from invdesk.domain.security import Actor, Permission, require
-from invdesk.services import reservations
+from invdesk.services.availability import held
 from invdesk.services.lookup import product_t, warehouse_code, warehouse_ref, warehouse_t
 from invdesk.services.policy_lookup import RowStock, thresholds
 
@@ -26,26 +26,29 @@ def suggestions(db: Database, actor: Actor, warehouse: str | None = None) -> lis
     only the rest is to be purchased. Ordered by warehouse, then SKU.
     """
     require(actor, Permission.VIEW)
-    reservations.sweep(db, actor)
     now = db.now()
     s = _level.c
+    as_of = held(now)  # a hold past its expiry counts as released; the sweeper writes that
     with db.read() as conn:
         only = None if warehouse is None else warehouse_ref(conn, warehouse_code(warehouse)).id
         levels = conn.execute(
-            select(
-                s.product_id,
-                s.warehouse_id,
-                s.on_hand,
-                s.reserved,
-                product_t.c.sku,
-                product_t.c.name,
-                product_t.c.category_id,
-                warehouse_t.c.code,
+            as_of.join(
+                select(
+                    s.product_id,
+                    s.warehouse_id,
+                    s.on_hand,
+                    as_of.reserved.label("reserved"),
+                    product_t.c.sku,
+                    product_t.c.name,
+                    product_t.c.category_id,
+                    warehouse_t.c.code,
+                )
+                .select_from(_level)
+                .join(product_t, product_t.c.id == s.product_id)
+                .join(warehouse_t, warehouse_t.c.id == s.warehouse_id)
+                .where(product_t.c.active, warehouse_t.c.active)
+                .order_by(warehouse_t.c.code, product_t.c.sku)
             )
-            .join(product_t, product_t.c.id == s.product_id)
-            .join(warehouse_t, warehouse_t.c.id == s.warehouse_id)
-            .where(product_t.c.active, warehouse_t.c.active)
-            .order_by(warehouse_t.c.code, product_t.c.sku)
         ).all()
         found = thresholds(
             conn,

@@ -10,7 +10,6 @@ from sqlalchemy import Connection, Row, bindparam, func, insert, select, update
 
 from invdesk.db.direct import Direct
 from invdesk.db.engine import AfterCommit, Database
-from invdesk.db.models import Reservation, table_of
 from invdesk.domain.errors import InsufficientStock, NotFound, ValidationError
 from invdesk.domain.security import Actor, Permission, require
 from invdesk.domain.stock import (
@@ -23,6 +22,11 @@ from invdesk.domain.stock import (
 )
 from invdesk.domain.validation import parse_quantity, parse_whole_number
 from invdesk.services import counters, events, ledger
+from invdesk.services.availability import (
+    reservation_status,
+    reservation_status_is,
+    reservation_t,
+)
 from invdesk.services.lookup import (
     ProductRef,
     WarehouseRef,
@@ -38,7 +42,6 @@ from invdesk.services.lookup import (
 from invdesk.services.operation import run_stock_operation, text
 from invdesk.services.requests import claim, fingerprint, unclaim
 
-reservation_t = table_of(Reservation)
 _r = reservation_t.c
 MAX_TTL_SECONDS = 90 * 24 * 3600
 MAX_RESERVATION_ID = 2**63 - 1  # a BIGINT; never MAX_QTY, which bounds quantities, not ids
@@ -321,17 +324,20 @@ def list_reservations(
 ) -> list[ReservationView]:
     require(actor, Permission.VIEW)
     p, w = product_t, warehouse_t
+    now = db.now()
+    # A hold past its expiry reads as expired before the sweeper has written that.
+    columns = [c for c in reservation_t.c if c.name != "status"]
     stmt = (
-        select(reservation_t, p.c.sku, w.c.code.label("warehouse_code"))
+        select(*columns, reservation_status(now).label("status"), p.c.sku, w.c.code.label("wh"))
         .join(p, p.c.id == _r.product_id)
         .join(w, w.c.id == _r.warehouse_id)
         .order_by(_r.id.desc())
         .limit(limit)
     )
     if status is not None:
-        stmt = stmt.where(_r.status == status.value)
+        stmt = stmt.where(reservation_status_is(status, now))
     with db.read() as conn:
-        return [_view(row, row.sku, row.warehouse_code) for row in conn.execute(stmt)]
+        return [_view(row, row.sku, row.wh) for row in conn.execute(stmt)]
 
 
 def close_hold(op: ledger.Op, reservation_id: int, *, commit: bool) -> MovementView | None:

@@ -7,6 +7,7 @@ login roles through the owner's account functions.
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from argon2 import PasswordHasher
@@ -42,6 +43,11 @@ def _hash(password: str) -> str:
     return _hasher.hash(password)
 
 
+def locked_password_hash() -> str:
+    """The hash of a random password nobody is told: an account that cannot be logged in to."""
+    return _hash(secrets.token_urlsafe(32))
+
+
 def _verify(stored: str, password: str) -> bool:
     try:
         return _hasher.verify(stored, password)
@@ -69,7 +75,7 @@ def has_users(db: Database) -> bool:
         with db.read() as conn:
             return conn.execute(select(User.id).limit(1)).first() is not None
     except DBAPIError as error:
-        raise translate(error) from error
+        raise translate(error, db.url) from error
 
 
 def _by_name(session: Session, username: object) -> User:

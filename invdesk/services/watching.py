@@ -26,7 +26,7 @@ def _active_codes(conn: Connection) -> list[str]:
     return list(rows.scalars())
 
 
-def _read(conn: Connection, username: str) -> WatchedWarehouses:
+def watched_of(conn: Connection, username: str) -> WatchedWarehouses:
     active = _active_codes(conn)
     chosen = conn.execute(
         select(_w.code)
@@ -44,7 +44,7 @@ def watched_warehouses(db: Database, actor: Actor) -> WatchedWarehouses:
     """The calling user's watched warehouses (every active warehouse unless they chose)."""
     require(actor, Permission.VIEW)
     with db.read() as conn:
-        return _read(conn, actor.username)
+        return watched_of(conn, actor.username)
 
 
 def set_watched_warehouses(db: Database, actor: Actor, codes: Sequence[str]) -> WatchedWarehouses:
@@ -72,6 +72,6 @@ def set_watched_warehouses(db: Database, actor: Actor, codes: Sequence[str]) -> 
                 insert(watched_t),
                 [{"username": actor.username, "warehouse_id": r.id} for r in refs],
             )
-        return _read(conn, actor.username)
+        return watched_of(conn, actor.username)
 
     return db.run(work)

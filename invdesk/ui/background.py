@@ -272,6 +272,25 @@ def run_or_call(
         on_success(result)
 
 
+def post_runner(
+    work: Callable[[], Any],
+    on_success: Callable[[Any], None],
+    on_failure: Callable[[InvdeskError], None],
+) -> None:
+    """How the window's stock dialogs post: off the GUI thread, so a lock wait of seconds never
+    freezes the window. A refusal goes back to the dialog; a bug to the crash dialog, and the
+    dialog hears that nothing was posted (one transaction)."""
+
+    def failed(error: BaseException) -> None:
+        if isinstance(error, InvdeskError):
+            on_failure(error)
+            return
+        show_error(None, error)
+        on_failure(InvdeskError("The post failed unexpectedly; nothing was posted."))
+
+    default().run(work, on_success, failed)
+
+
 _default: Background | None = None
 
 

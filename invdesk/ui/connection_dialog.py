@@ -144,6 +144,10 @@ class ConnectionDialog(QDialog):
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText("asked at every start unless remembered")
         self.remember = QCheckBox("Remember the password in the system keyring")
+        self.keyring_note = QLabel(credentials.keyring_problem() or "")
+        self.keyring_note.setWordWrap(True)
+        self.keyring_note.setVisible(bool(self.keyring_note.text()))
+        self.remember.setEnabled(not self.keyring_note.text())
         self.sslmode = QComboBox()
         self.sslmode.addItems(SSL_MODES)
         box = QGroupBox("Server")
@@ -154,6 +158,7 @@ class ConnectionDialog(QDialog):
         form.addRow("User:", self.user)
         form.addRow("Password:", self.password)
         form.addRow("", self.remember)
+        form.addRow("", self.keyring_note)
         form.addRow("TLS mode:", self.sslmode)
         return box
 

@@ -1,25 +1,27 @@
-"""The import dialog: pick a file, map its columns, preview every row (bad ones marked with their
-reason), choose all-or-nothing or valid rows only, then import in the background."""
+"""The import dialog: pick a file (a channel export is recognised), map its columns (remembered
+per user on this PC), preview every row (bad and left-out ones marked with their reason), choose
+all-or-nothing or valid rows only, then import in the background."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, QThreadPool, Signal
+from PySide6.QtCore import QSettings, Qt, QThreadPool, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDialog,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
     QRadioButton,
+    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -28,17 +30,22 @@ from PySide6.QtWidgets import (
 
 from invdesk.domain.errors import InvdeskError
 from invdesk.domain.security import Actor
-from invdesk.services import importing
+from invdesk.services import importing, warehouses
 from invdesk.services.database import Database
-from invdesk.services.import_files import FIELDS, ImportKind, Table, match_headers, read_table
+from invdesk.services.import_fields import FIELDS, PRESETS, choose_preset
+from invdesk.services.import_files import ImportKind, Table, read_table
 from invdesk.ui.background import Background, Job, failure_text
+from invdesk.ui.import_mapping import ColumnMapping
 
-IGNORE = "(ignore)"
 PREVIEW_MAX_ROWS = 2000
 BAD = QColor("#f8d7da")
+SKIPPED = QColor("#fff3cd")
 
 
 class ImportDialog(QDialog):
+    """File, preset and column mapping above; the preview of every row below (the two halves
+    share a splitter, so a file of many columns can have the room it needs)."""
+
     imported = Signal(object)  # an importing.ImportResult
 
     def __init__(
@@ -47,17 +54,35 @@ class ImportDialog(QDialog):
         actor: Actor,
         kind: ImportKind = ImportKind.PRODUCTS,
         parent: QWidget | None = None,
+        settings: QSettings | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Import")
-        self.resize(900, 640)
+        self.resize(960, 720)
         self._db, self._actor = db, actor
+        self._settings = settings if settings is not None else QSettings()
         self.table: Table | None = None
         self.preview: importing.Preview | None = None
         self._job: Job | None = None
         self.pool = QThreadPool(self)
         self.background = Background(self, self.pool)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._source_form(kind))
+        split = QSplitter(Qt.Orientation.Vertical, self)
+        split.addWidget(self._mapping_part())
+        split.addWidget(self._preview_part())
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
+        split.setChildrenCollapsible(False)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.all_or_nothing)
+        layout.addWidget(self.valid_only)
+        layout.addLayout(self._buttons())
+        self._kind_changed()
 
+    def _source_form(self, kind: ImportKind) -> QFormLayout:
+        """What to import, from which file, read how, with stock going where."""
         self.kind = QComboBox()
         self.kind.addItem("Products", ImportKind.PRODUCTS)
         self.kind.addItem("Stock", ImportKind.STOCK)
@@ -66,6 +91,17 @@ class ImportDialog(QDialog):
         self.stock_mode = QComboBox()
         self.stock_mode.addItem("Counts (set on hand)", "count")
         self.stock_mode.addItem("Receipts (add to stock)", "receive")
+        self.preset = QComboBox()
+        self.preset.addItem("Recognise (Shopify, WooCommerce or plain)", "auto")
+        self.preset.addItem("Plain columns (SKU, Name, Category…)", "none")
+        for preset in PRESETS.values():
+            self.preset.addItem(preset.label, preset.name)
+        self.preset.currentIndexChanged.connect(lambda _i: self._fill_mapping())
+        self.warehouse = QComboBox()
+        self.warehouse.addItem("(none: a product file's stock column is not imported)", None)
+        for w in warehouses.list_warehouses(self._db, self._actor, include_inactive=False):
+            self.warehouse.addItem(f"{w.code} · {w.name}", w.code)
+        self.create_categories = QCheckBox("Create the categories the file names that are missing")
         self.path = QLineEdit()
         self.path.setReadOnly(True)
         choose = QPushButton("Choose file…")
@@ -73,23 +109,36 @@ class ImportDialog(QDialog):
         file_row = QHBoxLayout()
         file_row.addWidget(self.path, 1)
         file_row.addWidget(choose)
+        form = QFormLayout()
+        form.addRow("Import", self.kind)
+        form.addRow("Stock rows are", self.stock_mode)
+        form.addRow("File", file_row)
+        form.addRow("Read as", self.preset)
+        form.addRow("Stock into", self.warehouse)
+        form.addRow("", self.create_categories)
+        return form
 
-        self.mapping = QTableWidget(0, 2)
-        self.mapping.setHorizontalHeaderLabels(["Column in file", "Imports as"])
-        self.mapping.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.mapping.verticalHeader().hide()
+    def _mapping_part(self) -> QWidget:
+        self.columns = ColumnMapping(self._settings, self._actor.username, self)
+        self.mapping = self.columns.table
+        return self.columns
+
+    def _preview_part(self) -> QWidget:
         self.rows = QTableWidget(0, 0)
         self.rows.verticalHeader().hide()
         self.rows.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.rows.setMinimumHeight(120)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-
         self.all_or_nothing = QRadioButton("All or nothing: any bad row stops the import")
         self.valid_only = QRadioButton("Import the valid rows, skip the bad ones")
         self.all_or_nothing.setChecked(True)
         group = QButtonGroup(self)
         group.addButton(self.all_or_nothing)
         group.addButton(self.valid_only)
+        return _titled("Preview", self.rows)
+
+    def _buttons(self) -> QHBoxLayout:
         self.check_button = QPushButton("Check")
         self.check_button.clicked.connect(self.check)
         self.import_button = QPushButton("Import")
@@ -103,11 +152,6 @@ class ImportDialog(QDialog):
         self.progress.hide()
         close = QPushButton("Close")
         close.clicked.connect(self.reject)
-
-        form = QFormLayout()
-        form.addRow("Import", self.kind)
-        form.addRow("Stock rows are", self.stock_mode)
-        form.addRow("File", file_row)
         buttons = QHBoxLayout()
         buttons.addWidget(self.check_button)
         buttons.addWidget(self.progress, 1)
@@ -115,23 +159,15 @@ class ImportDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(self.import_button)
         buttons.addWidget(close)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(QLabel("Columns"))
-        layout.addWidget(self.mapping, 1)
-        layout.addWidget(QLabel("Preview"))
-        layout.addWidget(self.rows, 3)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.all_or_nothing)
-        layout.addWidget(self.valid_only)
-        layout.addLayout(buttons)
-        self._kind_changed()
+        return buttons
 
     def current_kind(self) -> ImportKind:
         return ImportKind(self.kind.currentData())
 
     def _kind_changed(self) -> None:
-        self.stock_mode.setEnabled(self.current_kind() is ImportKind.STOCK)
+        stock = self.current_kind() is ImportKind.STOCK
+        self.stock_mode.setEnabled(stock)
+        self.create_categories.setEnabled(not stock)
         if self.table is not None:
             self._fill_mapping()
 
@@ -154,45 +190,30 @@ class ImportDialog(QDialog):
         return True
 
     def _fill_mapping(self) -> None:
-        assert self.table is not None
-        fields = FIELDS[self.current_kind()]
-        matched = match_headers(self.current_kind(), self.table.headers)
-        by_index = {index: key for key, index in matched.columns.items()}
-        self.mapping.setRowCount(0)
-        for index, header in enumerate(self.table.headers):
-            if not header:
-                continue
-            row = self.mapping.rowCount()
-            self.mapping.insertRow(row)
-            self.mapping.setItem(row, 0, QTableWidgetItem(header))
-            combo = QComboBox()
-            combo.addItem(IGNORE, None)
-            for f in fields:
-                combo.addItem(f.label + (" *" if f.required else ""), f.key)
-            combo.setCurrentIndex(max(0, combo.findData(by_index.get(index))))
-            self.mapping.setCellWidget(row, 1, combo)
+        if self.table is None:
+            return
+        try:
+            preset = choose_preset(self.preset.currentData(), self.table.headers)
+        except InvdeskError as error:
+            self.summary.setText(error.message)
+            return
+        self.columns.fill(self.current_kind(), self.table.headers, preset)
         self.import_button.setEnabled(False)
 
     def set_mapping(self, header: str, field: str | None) -> None:
-        for row in range(self.mapping.rowCount()):
-            if self.mapping.item(row, 0).text() == header:
-                combo = self.mapping.cellWidget(row, 1)
-                assert isinstance(combo, QComboBox)
-                combo.setCurrentIndex(combo.findData(field))
+        self.columns.set_field(header, field)
 
     def mapping_choice(self) -> dict[str, str | None]:
-        out: dict[str, str | None] = {}
-        for row in range(self.mapping.rowCount()):
-            combo = self.mapping.cellWidget(row, 1)
-            assert isinstance(combo, QComboBox)
-            out[self.mapping.item(row, 0).text()] = combo.currentData()
-        return out
+        return self.columns.choice()
 
     def options(self) -> importing.ImportOptions:
         return importing.ImportOptions(
             mapping=self.mapping_choice(),
             valid_only=self.valid_only.isChecked(),
             stock_mode=self.stock_mode.currentData(),
+            preset=self.preset.currentData(),
+            warehouse=self.warehouse.currentData(),
+            create_categories=self.create_categories.isChecked(),
         )
 
     # --- background work -------------------------------------------------------------------------
@@ -229,6 +250,7 @@ class ImportDialog(QDialog):
             self._db, self._actor, self.current_kind(), self.table, self.options(),
         )  # fmt: skip
         self.preview = None
+        self.columns.store()
         return self._start(
             lambda progress, cancelled: importing.preview_import(
                 db, actor, kind, table, options, progress=progress, cancelled=cancelled
@@ -256,15 +278,17 @@ class ImportDialog(QDialog):
         self.rows.clear()
         self.rows.setColumnCount(3 + len(keys))
         self.rows.setHorizontalHeaderLabels(["Row", "Action", "Problem", *keys])
-        shown = sorted(preview.rows, key=lambda r: (r.ok, r.row))[:PREVIEW_MAX_ROWS]
+        # Bad rows first, then the ones left out (each with its reason), then the rest.
+        shown = sorted(preview.rows, key=lambda r: (r.ok, not r.reasons, r.row))
+        shown = shown[:PREVIEW_MAX_ROWS]
         self.rows.setRowCount(len(shown))
         for i, check in enumerate(shown):
             cells = [str(check.row), check.action, "; ".join(check.reasons)]
             cells += [_shown(check.values.get(k)) for k in keys]
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                if not check.ok:
-                    item.setBackground(QBrush(BAD))
+                if check.reasons:
+                    item.setBackground(QBrush(BAD if not check.ok else SKIPPED))
                     item.setToolTip("; ".join(check.reasons))
                 if j == 0:
                     item.setTextAlignment(
@@ -281,7 +305,10 @@ class ImportDialog(QDialog):
             if preview.matched.unknown
             else ""
         )
-        self.summary.setText(f"{counts}{extra}.{ignored}")
+        news = preview.new_categories
+        created = f" New categories: {', '.join(news)}." if news else ""
+        notes = "".join(f" {note}" for note in preview.notes)
+        self.summary.setText(f"{counts}{extra}.{created}{ignored}{notes}")
 
     def _done(self, result: importing.ImportResult) -> None:
         replayed = f", {result.replayed:,} already imported before" if result.replayed else ""
@@ -305,6 +332,17 @@ class ImportDialog(QDialog):
         self.background.cancel_all()
         self.wait_for_jobs()
         super().done(result)
+
+
+def _titled(title: str, *widgets: QWidget) -> QWidget:
+    part = QWidget()
+    column = QVBoxLayout(part)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.addWidget(QLabel(title))
+    column.addWidget(widgets[0], 1)
+    for widget in widgets[1:]:
+        column.addWidget(widget)
+    return part
 
 
 def _shown(value: Any) -> str:

@@ -153,10 +153,14 @@ class TrayNotifier(QObject):
             text = f"{a.sku} {a.product_name} in {a.warehouse}: {a.available:,} available"
         else:
             title, text = "Stock alerts", f"{len(fresh)} new alerts"
+        self.notify(title, text)
+        return len(fresh)
+
+    def notify(self, title: str, text: str) -> None:
+        """One tray message (and `shown`), for stock alerts and the ledger-mismatch alert."""
         self.shown.emit(title, text)
         if self._tray is not None and QSystemTrayIcon.supportsMessages():
             self._tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Warning, 8000)
-        return len(fresh)
 
 
 class SweepTimer(QObject):

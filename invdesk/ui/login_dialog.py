@@ -95,6 +95,10 @@ class LoginDialog(QDialog):
         self.resize(420, self.sizeHint().height())
         (self.password if username else self.username).setFocus()
 
+    def scan_refused(self, message: str) -> None:
+        """A scan at the login: said here; it never reaches the name or password field."""
+        self.show_error(message)
+
     def show_error(self, text: str) -> None:
         self.error.setText(text)
         self.error.setVisible(True)

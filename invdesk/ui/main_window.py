@@ -27,12 +27,13 @@ from invdesk.services import database
 from invdesk.services.database import Database
 from invdesk.ui import background
 from invdesk.ui.backup_actions import backup_actions
+from invdesk.ui.help_menu import about_box, page_shortcut, shortcuts_dialog, titled
 from invdesk.ui.live import LiveUpdates
 from invdesk.ui.pages import PAGES, Page
 from invdesk.ui.pages.reorder import ReorderPage
 from invdesk.ui.resources import icon
 from invdesk.ui.roles import restrict
-from invdesk.ui.scanning import ScanDetector
+from invdesk.ui.scanning import ScanDetector, ScannerSettings, route_scan
 from invdesk.ui.session_guard import SessionGuard
 from invdesk.ui.stock_actions import StockActions
 from invdesk.ui.window_wiring import (
@@ -40,6 +41,7 @@ from invdesk.ui.window_wiring import (
     file_actions,
     open_reorder_document,
     open_watched_warehouses,
+    product_menu,
 )
 
 FLASH_MS = 900
@@ -74,16 +76,18 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._build_menus()
         self._build_status_bar()
-        self.scanner = scanner or ScanDetector(self)
+        self.scanner = scanner or ScanDetector(self, settings=ScannerSettings.load(self.settings))
         self.scanner.scanned.connect(self.handle_scan)
         self.scanner.install()
         self.data_changed.connect(self._on_data_changed)
         self.live = live if live is not None else LiveUpdates(db, self)
         self.live_wiring = LiveWiring(self, self.live)
         self.ended_message: str | None = None
+        self.logged_out = False
         self.session = SessionGuard(db, actor, self)
         self.session.ended.connect(self.end_session)
         self._restore()
+        QTimer.singleShot(0, self, self.actions_.offer_drafts)
 
     # Layout -------------------------------------------------------------------------------------
 
@@ -97,9 +101,7 @@ class MainWindow(QMainWindow):
         for number, page_class in enumerate(self.page_classes):
             self.stack.addWidget(QWidget(self.stack))
             item = QListWidgetItem(icon(page_class.ICON, on_dark=True), page_class.TITLE)
-            item.setToolTip(
-                f"{page_class.TITLE} (Ctrl+{number + 1})" if number < 9 else page_class.TITLE
-            )
+            item.setToolTip(f"{page_class.TITLE} ({page_shortcut(number)})")
             self.sidebar.addItem(item)
         self.sidebar.currentRowChanged.connect(self.show_page)
         central = QWidget(self)
@@ -122,6 +124,8 @@ class MainWindow(QMainWindow):
                 page.open_warehouse.connect(lambda code: self.actions_.edit_warehouse(code=code))
             if isinstance(page, ReorderPage):
                 open_reorder_document(self, page)
+            if hasattr(page, "selected_sku") and hasattr(page, "table"):
+                product_menu(self, page.table, page.selected_sku)
             if hasattr(page, "watch_requested"):
                 page.watch_requested.connect(lambda: open_watched_warehouses(self))
             tables = page.tables() if hasattr(page, "tables") else {}
@@ -133,7 +137,8 @@ class MainWindow(QMainWindow):
             current = self.stack.currentIndex()
             self.stack.removeWidget(placeholder)
             placeholder.deleteLater()
-            self.stack.insertWidget(number, page)
+            shown = page if isinstance(page, Page) else titled(page.TITLE, page, self.stack)
+            self.stack.insertWidget(number, shown)
             self.stack.setCurrentIndex(current)
             self._pages[number] = page
             self._stale.add(number)
@@ -197,11 +202,11 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.scan_field)
         self._action("Scan field", "scan", "F2", self.focus_scan_field)
         self._action("Find", "search", "Ctrl+F", self.focus_search)
-        for number, page_class in enumerate(self.page_classes[:9]):  # Ctrl+1 … Ctrl+9
+        for number, page_class in enumerate(self.page_classes):
             self._action(
                 page_class.TITLE,
                 page_class.ICON,
-                f"Ctrl+{number + 1}",
+                page_shortcut(number),
                 partial(self.sidebar.setCurrentRow, number),
             )
         self.addToolBar(bar)
@@ -216,9 +221,17 @@ class MainWindow(QMainWindow):
         self.backup_actions = backup_actions(self, self.db, self.actor, on_restored=self.refresh)
         for action in self.backup_actions:
             menu.addAction(action)
-        menu.addSeparator()
-        menu.addAction("&Quit", QKeySequence.StandardKey.Quit, self.close)
         self.database_menu = menu
+        file_menu.addSeparator()
+        self.scanner_action = file_menu.addAction("S&canner…", self.scanner_settings)
+        file_menu.addSeparator()
+        file_menu.addAction("&Log out", QKeySequence("Ctrl+Shift+L"), self.log_out)
+        file_menu.addAction("&Quit", QKeySequence("Ctrl+Q"), self.close)
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(
+            "&Keyboard shortcuts", QKeySequence("F1"), lambda: shortcuts_dialog(self).open()
+        )
+        help_menu.addAction("&About invdesk", lambda: about_box(self).open())
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()
@@ -310,7 +323,12 @@ class MainWindow(QMainWindow):
             self.actions_.look_up(code)
 
     def handle_scan(self, code: str) -> None:
-        """A scan from anywhere: to the open stock dialog if it takes scans, else a look-up."""
+        """A scan from anywhere: to the dialog in front (its barcode field, or refused with a
+        sound when it has none or is a message box), else an open stock dialog, else a look-up."""
+        taken = route_scan(code, self)
+        if taken is not None:
+            self.flash(taken, code)
+            return
         target = self.actions_.scan_target()
         if target is not None:
             self.flash(bool(target.handle_scan(code)), code)
@@ -358,15 +376,30 @@ class MainWindow(QMainWindow):
                 s.setValue(f"tables/{name}", table.horizontalHeader().saveState())
         s.sync()
 
+    def log_out(self) -> None:
+        """Back to the login (open documents ask first, as when quitting)."""
+        self.logged_out = True
+        if not self.close():
+            self.logged_out = False
+
+    def scanner_settings(self) -> None:
+        from invdesk.ui.scanner_settings import ScannerSettingsDialog
+
+        dialog = ScannerSettingsDialog(self.scanner, self.settings, self)
+        dialog.open()
+
     def end_session(self, message: str) -> None:
         """The account changed under this window (deactivated, new role): close it; the launcher
-        asks for a login again and shows why."""
+        asks for a login again and shows why. Open documents stay as drafts for next time."""
         self.ended_message = message
+        self.actions_.close_dialogs(ask=False)
         self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.actions_.close_dialogs():
+            event.ignore()  # a document with lines: the clerk chose to keep it
+            return
         self.save_settings()
-        self.actions_.close_dialogs()
         self.live.close()
         self.scanner.uninstall()
         background.default().wait()

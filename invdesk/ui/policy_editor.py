@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from invdesk.domain.errors import InvdeskError
 from invdesk.domain.restock import PolicyKind, PolicyRule, PolicyScope, PolicyView, SetPolicy
 from invdesk.domain.security import Actor, Permission
-from invdesk.services import catalog, policies
+from invdesk.services import categories, policies
 from invdesk.services.database import Database
 from invdesk.ui.models.rows import RowRole, RowsModel
 from invdesk.ui.pages.common import table
@@ -92,7 +92,7 @@ class PolicyEditor(QDialog):
         for scope in (PolicyScope.WAREHOUSE, PolicyScope.CATEGORY, PolicyScope.PRODUCT):
             self.scope.addItem(SCOPE_LABELS[scope], scope)
         self.category = QComboBox(self)
-        self.category.addItems([c.name for c in catalog.list_categories(db, actor)])
+        self.category.addItems([c.name for c in categories.list_categories(db, actor)])
         self.sku = QLineEdit(self)
         self.sku.setPlaceholderText("SKU or barcode")
         self.kind = QComboBox(self)

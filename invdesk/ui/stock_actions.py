@@ -12,12 +12,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtWidgets import QDialog, QMessageBox
 
 from invdesk.domain.errors import InvdeskError, NotFound
 from invdesk.services import browse
-from invdesk.ui import dialogs
+from invdesk.services.database import describe
+from invdesk.ui import background, dialogs
+from invdesk.ui.drafts import Draft, DraftStore
 
 if TYPE_CHECKING:
     from invdesk.ui.main_window import MainWindow
@@ -28,36 +30,73 @@ class StockActions:
         self.window = window
         self.open_dialogs: list[QDialog] = []
         self.prompt: QMessageBox | None = None
+        self.draft_questions: list[QMessageBox] = []
 
     # Stock dialogs ------------------------------------------------------------------------------
 
     def receive(self) -> None:
-        self._stock(dialogs.ReceiveDialog)
+        self._stock("ReceiveDialog")
 
     def issue(self) -> None:
-        self._stock(dialogs.IssueDialog)
+        self._stock("IssueDialog")
 
     def transfer(self) -> None:
-        self._stock(dialogs.TransferDialog)
+        self._stock("TransferDialog")
 
     def return_(self) -> None:
-        self._stock(dialogs.ReturnDialog)
+        self._stock("ReturnDialog")
 
     def adjust(self) -> None:
-        self._stock(dialogs.AdjustDialog)
+        self._stock("AdjustDialog")
 
-    def _stock(self, kind: type[QDialog]) -> QDialog:
-        """A stock dialog on the current page's warehouse, with its selected product as a line."""
+    def _stock(self, name: str, lines: tuple[tuple[str, int], ...] = ()) -> QDialog:
+        """An empty document on the page's warehouse: nothing is on it until it is scanned
+        (or the user asked for a product, `for_product`)."""
         page = self.window.current_page()
         warehouse = getattr(page, "current_warehouse", lambda: None)()
-        sku = getattr(page, "selected_sku", lambda: None)()
-        return self.open_stock_dialog(kind, warehouse=warehouse, lines=((sku, 1),) if sku else ())
+        return self.open_stock_dialog(name, warehouse=warehouse, lines=lines)
 
-    def open_stock_dialog(self, kind: type[QDialog], **kwargs: Any) -> QDialog:
-        """A stock dialog pre-filled by the caller (e.g. a reorder suggestion)."""
+    def for_product(self, name: str, sku: str) -> QDialog:
+        """ "Receive this product" and the like: the document opens with one of it, asked for."""
+        return self._stock(name, ((sku, 1),))
+
+    def open_stock_dialog(self, name: str, **kwargs: Any) -> QDialog:
+        """A stock dialog by its class name in `invdesk.ui.dialogs` (the name a draft keeps),
+        pre-filled by the caller (e.g. a reorder suggestion, a draft). It posts in the
+        background and opens at the size this PC last gave documents."""
+        kind = getattr(dialogs, name)
         dialog: Any = kind(self.window.db, self.window.actor, self.window, **kwargs)
+        dialog.runner = background.post_runner
         dialog.posted.connect(lambda _result: self.window.data_changed.emit("stock"))
+        settings = self.window.settings
+        size = settings.value(f"documents/{name}/size")
+        if isinstance(size, QSize) and size.isValid():
+            dialog.resize(size)
+        dialog.finished.connect(
+            lambda _r: settings.setValue(f"documents/{name}/size", dialog.size())
+        )
         return self._open(dialog)
+
+    def offer_drafts(self) -> None:
+        """Documents left unposted by a crash or power cut on this PC: reopen, keep or discard."""
+        store = DraftStore()
+        for draft in store.load(describe(self.window.db), self.window.actor.username):
+            box = QMessageBox(
+                QMessageBox.Icon.Question, "Unposted document", "", parent=self.window
+            )
+            box.setText(f"{draft.describe()}, was not posted.")
+            box.setInformativeText(
+                "invdesk closed before it was posted or discarded. Reopen it to go on scanning."
+            )
+            reopen = box.addButton("&Reopen", QMessageBox.ButtonRole.AcceptRole)
+            box.addButton("&Later", QMessageBox.ButtonRole.RejectRole)
+            discard = box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)
+            box.setDefaultButton(reopen)
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            reopen.clicked.connect(lambda _checked=False, d=draft: self._reopen(d))
+            discard.clicked.connect(lambda _checked=False, d=draft: store.remove(d.request_id))
+            self.draft_questions.append(box)
+            box.open()
 
     def edit_product(self, *, sku: str | None = None, barcode: str | None = None) -> None:
         editor = dialogs.ProductEditor(
@@ -78,22 +117,30 @@ class StockActions:
         dialog.open()
         return dialog
 
-    def close_dialogs(self) -> None:
-        """Close what the window opened (a half-filled document is not posted)."""
+    def _reopen(self, draft: Draft) -> None:
+        # After the question has closed, so the document is the window in front.
+        QTimer.singleShot(0, self.window, lambda: self.open_stock_dialog(draft.kind, draft=draft))
+
+    def close_dialogs(self, *, ask: bool = True) -> bool:
+        """Close what the window opened. A document with lines asks first (False: the clerk
+        kept it open); without `ask` (the session ended) it stays as a draft for next time."""
         for dialog in list(self.open_dialogs):
-            if shiboken6.isValid(dialog):
-                dialog.close()
+            if not shiboken6.isValid(dialog):
+                continue
+            if not ask and hasattr(dialog, "close_keeping_draft"):
+                dialog.close_keeping_draft()
+            elif not dialog.close():
+                return False
         self.open_dialogs.clear()
+        return True
 
     def _closed(self, dialog: QDialog) -> None:
         if dialog in self.open_dialogs:
             self.open_dialogs.remove(dialog)
 
     def scan_target(self) -> Any:
-        """The open dialog that takes scans (the active modal one first), or None."""
-        modal = QApplication.activeModalWidget()
-        if modal is not None and hasattr(modal, "handle_scan"):
-            return modal
+        """The newest open dialog that takes scans, or None (the window in front is asked
+        first, by `scanning.route_scan`)."""
         for dialog in reversed(self.open_dialogs):
             if shiboken6.isValid(dialog) and dialog.isVisible() and hasattr(dialog, "handle_scan"):
                 return dialog

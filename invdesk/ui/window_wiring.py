@@ -1,5 +1,6 @@
 """What the main window adds around its pages: live updates from other PCs, the alert badge and
-tray messages, the sweeper, reorder suggestions turned into documents, import and export."""
+tray messages, the sweeper and the integrity check, reorder suggestions turned into documents,
+import and export."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
     QLabel,
+    QMenu,
     QMessageBox,
     QProgressDialog,
     QSystemTrayIcon,
@@ -22,9 +24,11 @@ from invdesk.domain.errors import InvdeskError
 from invdesk.domain.security import Permission
 from invdesk.services import alerts
 from invdesk.services.import_files import ImportKind
-from invdesk.ui import background, dialogs
+from invdesk.services.integrity import CheckView
+from invdesk.ui import background
 from invdesk.ui.export import export_model
 from invdesk.ui.import_dialog import ImportDialog
+from invdesk.ui.integrity import IntegrityWatch, describe
 from invdesk.ui.live import LiveUpdates, SweepTimer, TrayNotifier
 from invdesk.ui.policy_editor import PolicyEditor
 from invdesk.ui.resources import icon
@@ -49,6 +53,11 @@ class LiveWiring(QObject):
             tray.show()
         self.tray = TrayNotifier(db, actor, tray, parent=window)
         self.sweeper = SweepTimer(db, actor, self) if actor.can(Permission.STOCK) else None
+        # The scheduled integrity check runs beside the sweeper (`invdesk serve` runs the same
+        # integrity.run_check from its scheduler), on PCs of people who may read the audit trail.
+        self.integrity = IntegrityWatch(db, actor, self) if actor.can(Permission.REPORTS) else None
+        if self.integrity is not None:
+            self.integrity.mismatch.connect(self.on_mismatch)
         live.changed.connect(self.on_changed)
         live.online_changed.connect(self.on_online)
         live.alert_raised.connect(lambda *_: self.tray.check_later())
@@ -72,6 +81,11 @@ class LiveWiring(QObject):
         if "alert" in kinds:
             self.update_badge()
             self.tray.check_later()
+
+    def on_mismatch(self, check: CheckView) -> None:
+        """A ledger-mismatch alert: to the admin's tray, and the banners on Alerts and Dashboard."""
+        self.tray.notify("Ledger mismatch", describe(check))
+        self.on_changed(frozenset({"alert"}), {})
 
     def on_online(self, online: bool) -> None:
         self.online_label.setText("" if online else "Offline: reconnecting…")
@@ -97,12 +111,12 @@ def open_reorder_document(window: MainWindow, page: Any) -> None:
     actions = window.actions_
     page.receive_requested.connect(
         lambda wh, sku, qty: actions.open_stock_dialog(
-            dialogs.ReceiveDialog, warehouse=wh, lines=((sku, qty),)
+            "ReceiveDialog", warehouse=wh, lines=((sku, qty),)
         )
     )
     page.transfer_requested.connect(
         lambda src, dst, sku, qty: actions.open_stock_dialog(
-            dialogs.TransferDialog, source=src, destination=dst, lines=((sku, qty),)
+            "TransferDialog", source=src, destination=dst, lines=((sku, qty),)
         )
     )
     page.policies_requested.connect(lambda wh: open_policy_editor(window, wh))
@@ -151,9 +165,10 @@ def file_actions(window: MainWindow) -> list[QAction]:
 
 
 def _import(window: MainWindow, kind: ImportKind) -> None:
-    dialog = ImportDialog(window.db, window.actor, kind, window)
+    dialog = ImportDialog(window.db, window.actor, kind, window, window.settings)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.imported.connect(lambda _result: window.data_changed.emit("stock"))
+    dialog.imported.connect(lambda _result: window.data_changed.emit("catalog"))
     dialog.open()
 
 
@@ -197,3 +212,24 @@ def export_current_table(window: MainWindow, path: str | None = None) -> int:
         progress.close()
     window.statusBar().showMessage(f"Exported {written:,} rows to {path}", 6000)
     return written
+
+
+def product_menu(window: MainWindow, table: QTableView, selected_sku: Any) -> None:
+    """Right-click on a product row: a document for that product, asked for by the user (a
+    document opened from the toolbar starts empty)."""
+    table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+
+    def show(position: Any) -> None:
+        sku = selected_sku()
+        if not sku or not window.actor.can(Permission.STOCK):
+            return
+        menu = QMenu(table)
+        for text, name in (
+            ("&Receive this product", "ReceiveDialog"),
+            ("&Issue this product", "IssueDialog"),
+            ("&Transfer this product", "TransferDialog"),
+        ):
+            menu.addAction(text, lambda n=name: window.actions_.for_product(n, sku))
+        menu.popup(table.viewport().mapToGlobal(position))
+
+    table.customContextMenuRequested.connect(show)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from openpyxl import load_workbook
 
@@ -13,6 +14,7 @@ def test_report_valuation_writes_a_workbook_that_matches_the_stock(stocked, tmp_
     out = tmp_path / "valuation.xlsx"
     result = stocked.ok("report", "valuation", "--out", str(out))
     assert "Wrote Stock on hand and valuation" in result.stdout
+    assert "all categories, as of " in result.stdout  # a snapshot: when, not a period
     ws = load_workbook(out)["Stock on hand"]
     rows = [r for r in ws.iter_rows(min_row=6, values_only=True) if r[0] != "Total"]
     assert {(r[1], r[0]): r[5] for r in rows} == {
@@ -31,7 +33,7 @@ def test_report_full_with_filters_and_json(stocked, tmp_path):
         ).stdout
     )  # fmt: skip
     assert doc["report"] == "full" and "Movements" in doc["sheets"]
-    assert "warehouse MAIN" in doc["filters"]
+    assert "warehouse MAIN" in doc["filters"] and " to " in doc["filters"]
     assert load_workbook(out).sheetnames == doc["sheets"]
 
 
@@ -49,7 +51,9 @@ def test_report_errors_follow_the_cli_contract(stocked, tmp_path):
 def test_import_products_dry_run_json_then_valid_only(stocked, tmp_path):
     path = tmp_path / "p.csv"
     path.write_text("sku,name,category\nNEW-1,New,Tools\nNEW-2,Other,Toys\n", encoding="utf-8")
-    doc = json.loads(stocked.ok("import", "products", str(path), "--dry-run", "--json").stdout)
+    checked = stocked("import", "products", str(path), "--dry-run", "--json")
+    assert checked.exit_code == 2  # a dry run with a bad row says so to a script
+    doc = json.loads(checked.stdout)
     assert doc["dry_run"] and doc["errors"] == 1
     assert [r["action"] for r in doc["rows"]] == ["create", "error"]
     assert doc["rows"][1]["reasons"] == ["Unknown category “Toys”."]
@@ -60,6 +64,32 @@ def test_import_products_dry_run_json_then_valid_only(stocked, tmp_path):
     ok = stocked.ok("import", "products", str(path), "--valid-only")
     assert "Applied 1, skipped 1" in ok.stdout
     assert "NEW-1" in stocked.ok("product", "list").stdout
+
+
+def test_a_shopify_export_imports_from_the_command_line(stocked):
+    shopify = str(
+        Path(__file__).resolve().parents[1] / "fixtures" / "imports" / "shopify_products.csv"
+    )
+    checked = stocked("import", "products", shopify, "--dry-run")
+    assert checked.exit_code == 2 and "Unknown category “Shirts & Tops”" in checked.stdout
+    assert "row 4: skipped: Variant L / Red of classic-tee has no SKU" in checked.stdout
+
+    done = stocked.ok("import", "products", shopify, "--warehouse", "SHOP", "--create-categories")
+
+    assert "Read as a Shopify product export." in done.stdout
+    assert "Applied 5, stock rows 5, skipped 2" in done.stdout
+    assert stocked.json("product", "show", "TEE-M-RED")["name"] == "Classic Tee - M / Red"
+    assert stocked.levels()[("MUG-12", "SHOP")] == (25, 0, 25)
+
+
+def test_a_mapping_to_an_unknown_field_lists_the_valid_ones(stocked, tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text("Artikel,Name,Category\nA-1,A,Tools\n", encoding="utf-8")
+    refused = stocked("import", "products", str(path), "--map", "Artikel=article no")
+    assert refused.exit_code == 2
+    assert "the fields are: sku, name, category" in refused.stderr
+    stocked.ok("import", "products", str(path), "--map", "artikel = SKU")
+    assert stocked.json("product", "show", "A-1")["name"] == "A"
 
 
 def test_import_stock_counts_apply_once(stocked, tmp_path):

@@ -103,7 +103,8 @@ def test_audit_shows_edits_and_stock_moves_by_user(with_users):
     assert ("boss", "create", "warehouse", "MAIN") in seen
     assert ("boss", "create", "user", "ann") in seen
     edit = next(r for r in rows if r["action"] == "edit")
-    assert json.loads(edit["details"]) == {"name": ["Thing", "Better thing"]}
+    assert edit["details"] == {"name": ["Thing", "Better thing"]}  # an object, not a string
+    assert rows[0]["details"] == {"change": "+5 in MAIN (PO-9)"}
 
     only_ann = json.loads(with_users("audit", "--user", "ann", "--json", env=boss).stdout)
     assert {r["user"] for r in only_ann} == {"ann"}

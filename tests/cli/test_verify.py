@@ -19,7 +19,59 @@ def test_verify_passes_on_a_consistent_database(stocked):
     result = stocked("verify")
 
     assert result.exit_code == 0
-    assert result.stdout == "All stock levels agree with the ledger.\n"
+    assert result.stdout == (
+        "All stock levels agree with the ledger.\n"
+        "Ledger: 7 rows, running balances agree; 0 sealed and unchanged, 7 not sealed yet.\n"
+        "Audit trail: 4 rows; 0 sealed and unchanged, 4 not sealed yet.\n"
+    )
+
+
+def test_seal_then_verify_counts_every_row_sealed(stocked):
+    assert stocked.ok("seal").stdout == "Wrote 2 new seal(s).\n"
+
+    result = stocked.ok("verify")
+
+    assert "Ledger: 7 rows, running balances agree; 7 sealed and unchanged, 0 not sealed" in (
+        result.stdout
+    )
+
+
+def test_a_sealed_row_rewritten_by_hand_fails_verify_and_is_named(stocked):
+    stocked.ok("seal")
+    _tamper(stocked, "DROP TRIGGER movement_no_update")
+    _tamper(stocked, "UPDATE movement SET user = 'boss' WHERE id = 3")
+
+    result = stocked("verify")
+
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "ledger rows 1-7: seal 1 does not match: a row between ids 1 and 7 was changed after "
+        "it was sealed\n"
+    )
+    assert result.stderr == "1 problem(s) found in the ledger or audit trail.\n"
+
+
+def test_seal_export_then_against_proves_nothing_changed(stocked, tmp_path):
+    kept = tmp_path / "seals.json"
+    stocked.ok("seal")
+
+    exported = stocked.ok("verify", "--seal-export", str(kept))
+    assert f"Wrote the newest seals to {kept}." in exported.stdout
+    stocked.ok("issue", "TAPE-01", "SHOP", "1")
+
+    result = stocked.ok("verify", "--against", str(kept))
+
+    assert f"Nothing up to the seals in {kept} has changed." in result.stdout
+
+
+def test_verify_against_a_file_that_is_no_seal_export_is_refused(stocked, tmp_path):
+    bogus = tmp_path / "bogus.json"
+    bogus.write_text("[1, 2]")
+
+    result = stocked("verify", "--against", str(bogus))
+
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: The seal file {bogus} is not an invdesk seal export.\n"
 
 
 def test_verify_fails_after_a_counter_is_changed_behind_the_ledgers_back(stocked):

@@ -11,7 +11,7 @@ from invdesk.domain.catalog import CreateProduct, EditProduct, EditWarehouse
 from invdesk.domain.errors import Conflict
 from invdesk.domain.security import Actor, Role
 from invdesk.domain.stock import ReserveStock
-from invdesk.services import audit, catalog, reservations, warehouses
+from invdesk.services import audit, catalog, categories, reservations, warehouses
 from tests import support
 
 BOB = Actor("bob", Role.MANAGER)
@@ -69,7 +69,7 @@ def test_a_refused_edit_leaves_no_audit_row(db):
 def test_warehouse_and_category_edits_are_recorded(db):
     support.warehouse(db, "MAIN")
     warehouses.edit_warehouse(db, EditWarehouse("MAIN", address="1 Dock Road"), BOB)
-    catalog.rename_category(db, "Other", "Misc", BOB)
+    categories.rename_category(db, "Other", "Misc", BOB)
 
     assert _edits(db)[:2] == [
         ("bob", "edit", "category", "Other", {"name": ["Other", "Misc"]}),

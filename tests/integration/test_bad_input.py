@@ -36,7 +36,7 @@ from invdesk.domain.stock import (
     ReturnStock,
     TransferStock,
 )
-from invdesk.services import catalog, queries, reservations, stock, warehouses
+from invdesk.services import catalog, categories, queries, reservations, stock, warehouses
 from tests import support
 from tests.fixtures.databases import _empty as empty_database
 
@@ -82,7 +82,7 @@ def build_world(db: Database) -> World:
     support.product(db, "FULL")
     catalog.set_product_active(db, "GONE", False, ACTOR)
     catalog.edit_product(db, EditProduct("SKU-1", name="Renamed once"), ACTOR)
-    catalog.rename_category(db, "Office", "Office supplies", ACTOR)
+    categories.rename_category(db, "Office", "Office supplies", ACTOR)
     stock.receive(db, ReceiveStock("MAIN", (Line("SKU-1", 10, "1.50"),)), ACTOR)
     stock.receive(db, ReceiveStock("MAIN", (Line("SKU-2", 7),), request_id=USED_REQUEST), ACTOR)
     stock.receive(db, ReceiveStock("BACK", (Line("SKU-2", 3),)), ACTOR)
@@ -105,7 +105,7 @@ def snapshot(db: Database) -> dict[str, Any]:
         "ledger_rows": support.ledger_count(db),
         "request_ids": claimed,
         "products": catalog.list_products(db, SYSTEM, include_inactive=True),
-        "categories": catalog.list_categories(db, SYSTEM),
+        "categories": categories.list_categories(db, SYSTEM),
         "warehouses": warehouses.list_warehouses(db, SYSTEM),
         "reservations": reservations.list_reservations(db, SYSTEM),
     }
@@ -659,14 +659,14 @@ TEXT_CASES = [
     ),
     case(
         "category-name-empty",
-        lambda db, w: catalog.create_category(db, "", ACTOR),
+        lambda db, w: categories.create_category(db, "", ACTOR),
         ValidationError,
         ("category", "empty"),
         "category",
     ),
     case(
         "category-name-too-long",
-        lambda db, w: catalog.create_category(db, "c" * 65, ACTOR),
+        lambda db, w: categories.create_category(db, "c" * 65, ACTOR),
         ValidationError,
         ("category", "too long", "64"),
         "category",
@@ -822,7 +822,7 @@ CONFLICT_CASES = [
     ),
     case(
         "rename-category-stale-version",
-        lambda db, w: catalog.rename_category(
+        lambda db, w: categories.rename_category(
             db, "Office supplies", "Desk", ACTOR, expected_version=1
         ),
         Conflict,
@@ -853,7 +853,7 @@ CONFLICT_CASES = [
     ),
     case(
         "category-renamed-to-another-in-other-case",
-        lambda db, w: catalog.rename_category(db, "Food", "TOOLS", ACTOR),
+        lambda db, w: categories.rename_category(db, "Food", "TOOLS", ACTOR),
         Conflict,
         ("Tools", "already exists"),
         "category",
@@ -874,7 +874,7 @@ CONFLICT_CASES = [
     ),
     case(
         "duplicate-category",
-        lambda db, w: catalog.create_category(db, "tools", ACTOR),
+        lambda db, w: categories.create_category(db, "tools", ACTOR),
         Conflict,
         ("already exists",),
         "category",
@@ -1147,7 +1147,7 @@ PERMISSION_CASES = [
     ),
     case(
         "clerk-renames-category",
-        lambda db, w: catalog.rename_category(db, "Tools", "Tooling", CLERK),
+        lambda db, w: categories.rename_category(db, "Tools", "Tooling", CLERK),
         PermissionDenied,
         ("clerk", "not allowed"),
         None,

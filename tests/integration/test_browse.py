@@ -98,6 +98,15 @@ def test_product_rows_carry_a_barcode_and_total_stock(catalogue):
     assert (row.barcode, row.on_hand, str(row.price)) == ("BC0002", 12, "2.0000")
 
 
+def test_the_barcode_column_shows_the_unit_code_not_a_case_code(db):
+    # "1..." sorts before "4...": the old first-by-text rule showed the case of 12.
+    support.product(db, "CAB-1", barcodes=(("14006381333938", 12), ("4006381333931", 1)))
+    support.product(db, "CASES-ONLY", barcodes=(("10012345000017", 6),))
+    page = browse.product_page(db, ACTOR, ProductQuery(), PageRequest())
+    shown = {row.sku: row.barcode for row in page.rows}
+    assert shown == {"CAB-1": "4006381333931", "CASES-ONLY": None}
+
+
 def test_stock_pages_filter_by_warehouse_and_sort_by_available(catalogue):
     stock.issue(catalogue, IssueStock("MAIN", (Line("SKU-02", 8),)), ACTOR)
     q = StockQuery(sort=StockSort.AVAILABLE)

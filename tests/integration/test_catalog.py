@@ -16,7 +16,7 @@ from invdesk.domain.errors import (
 )
 from invdesk.domain.security import Actor, Role
 from invdesk.domain.stock import IssueStock, LedgerFilter, Line, ReceiveStock
-from invdesk.services import catalog, queries, stock, warehouses
+from invdesk.services import catalog, categories, queries, stock, warehouses
 from tests import support
 
 ACTOR = support.ACTOR
@@ -185,24 +185,24 @@ def test_category_lookup_ignores_letter_case(db):
 
 
 def test_category_lookup_ignores_case_of_accented_letters(db):
-    catalog.create_category(db, "Écrous", ACTOR)
+    categories.create_category(db, "Écrous", ACTOR)
 
     assert _create(db, category="écrous").category == "Écrous"
 
 
 def test_a_category_differing_only_in_the_case_of_accented_letters_is_a_conflict(db):
-    catalog.create_category(db, "Écrous", ACTOR)
-    catalog.create_category(db, "Vis", ACTOR)
-    before = catalog.list_categories(db, ACTOR)
+    categories.create_category(db, "Écrous", ACTOR)
+    categories.create_category(db, "Vis", ACTOR)
+    before = categories.list_categories(db, ACTOR)
 
     with pytest.raises(Conflict):
-        catalog.create_category(db, "ÉCROUS", ACTOR)
+        categories.create_category(db, "ÉCROUS", ACTOR)
     with pytest.raises(Conflict):
-        catalog.rename_category(db, "vis", "écrous", ACTOR)
+        categories.rename_category(db, "vis", "écrous", ACTOR)
 
-    assert catalog.list_categories(db, ACTOR) == before
-    assert catalog.rename_category(db, "VIS", "Vis à bois", ACTOR).name == "Vis à bois"
-    assert catalog.rename_category(db, "écrous", "ÉCROUS", ACTOR).name == "ÉCROUS"
+    assert categories.list_categories(db, ACTOR) == before
+    assert categories.rename_category(db, "VIS", "Vis à bois", ACTOR).name == "Vis à bois"
+    assert categories.rename_category(db, "écrous", "ÉCROUS", ACTOR).name == "ÉCROUS"
 
 
 @pytest.mark.parametrize(
@@ -210,13 +210,13 @@ def test_a_category_differing_only_in_the_case_of_accented_letters_is_a_conflict
     ["Tools", "tools", "TOOLS", " tOoLs "],
 )
 def test_renaming_a_category_to_an_existing_name_is_a_conflict(db, new_name):
-    before = catalog.list_categories(db, ACTOR)
+    before = categories.list_categories(db, ACTOR)
 
     with pytest.raises(Conflict) as raised:
-        catalog.rename_category(db, "Food", new_name, ACTOR)
+        categories.rename_category(db, "Food", new_name, ACTOR)
 
     assert raised.value.field == "category"
-    assert catalog.list_categories(db, ACTOR) == before
+    assert categories.list_categories(db, ACTOR) == before
 
 
 def test_editing_fields_bumps_the_version_and_keeps_the_rest(db):
@@ -447,8 +447,8 @@ CLERK_EDITS = {
     "edit warehouse": lambda db: warehouses.edit_warehouse(
         db, EditWarehouse("MAIN", name="x"), CLERK
     ),
-    "create category": lambda db: catalog.create_category(db, "Toys", CLERK),
-    "rename category": lambda db: catalog.rename_category(db, "Food", "Snacks", CLERK),
+    "create category": lambda db: categories.create_category(db, "Toys", CLERK),
+    "rename category": lambda db: categories.rename_category(db, "Food", "Snacks", CLERK),
 }
 
 
@@ -458,7 +458,7 @@ def test_a_clerk_cannot_change_products_warehouses_or_categories(db):
     state = (
         catalog.list_products(db, ACTOR, include_inactive=True),
         warehouses.list_warehouses(db, ACTOR),
-        catalog.list_categories(db, ACTOR),
+        categories.list_categories(db, ACTOR),
     )
 
     outcome: dict[str, object] = {}
@@ -477,7 +477,7 @@ def test_a_clerk_cannot_change_products_warehouses_or_categories(db):
     assert state == (
         catalog.list_products(db, ACTOR, include_inactive=True),
         warehouses.list_warehouses(db, ACTOR),
-        catalog.list_categories(db, ACTOR),
+        categories.list_categories(db, ACTOR),
     )
 
 

@@ -18,6 +18,7 @@ from invdesk.db.models import (
     Reservation,
     StockLevel,
     StockRequest,
+    User,
     Warehouse,
 )
 from invdesk.domain.barcodes import is_valid_gtin
@@ -227,3 +228,34 @@ def test_the_demo_opens_with_a_handful_of_alerts_not_hundreds(db):
     kinds = Counter(a.kind.value for a in found)
     assert kinds["low_stock"] >= 10 and kinds["out_of_stock"] >= 5
     assert len({a.warehouse for a in found}) == 4
+
+
+def test_demo_history_belongs_to_demo_users_and_the_progress_moves_from_the_start(db):
+    from invdesk.services import catalog, users
+    from invdesk.services.demo import DEMO_CLERK, DEMO_MANAGER, PROGRESS_SCALE
+
+    admin = users.create_first_admin(db, "boss", "password 123")
+    seen: list[int] = []
+    load_demo(db, admin, days=21, progress=lambda done, total: seen.append(done * 100 // total))
+
+    with db.read() as conn:
+        pairs = select(Movement.kind, Movement.user).group_by(Movement.kind, Movement.user)
+        who = {kind: user for kind, user in conn.execute(pairs)}
+        accounts = {
+            u.username: (u.role, u.active)
+            for u in conn.execute(select(User.username, User.role, User.active))
+        }
+    assert who["issue"] == DEMO_CLERK and who["adjust"] == DEMO_MANAGER
+    assert "boss" not in set(who.values())
+    assert accounts[DEMO_CLERK] == ("clerk", False) and accounts[DEMO_MANAGER] == ("manager", False)
+    assert seen == sorted(seen) and seen[-1] == 100 and PROGRESS_SCALE > 100
+    assert len([p for p in seen if p < 50]) >= 10  # it moved while simulating, before writing
+    product = catalog.list_products(db, admin, limit=1)[0]
+    assert product.description and product.name in product.description
+
+
+def test_a_demo_on_a_database_without_accounts_adds_none(db):
+    from invdesk.services import users
+
+    load_demo(db, MANAGER, days=7)
+    assert not users.has_users(db)

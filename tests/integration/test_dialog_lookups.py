@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from invdesk.domain.catalog import EditProduct
 from invdesk.domain.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from invdesk.domain.security import Actor, Role
 from invdesk.domain.stock import ReserveStock
@@ -76,6 +77,19 @@ def test_replacing_barcodes_adds_removes_and_resizes_in_one_edit(shop):
     assert {(b.code, b.pack_qty) for b in view.barcodes} == {(CASE_EAN, 6), ("96385074", 1)}
     assert view.version > before.version
     assert lookups_ui.barcode_owner(shop, CLERK, UNIT_EAN) is None
+
+
+def test_one_product_save_is_one_transaction(shop):
+    """A barcode refused on Save leaves the product's new fields unsaved as well."""
+    before = catalog.get_product(shop, "SKU-2", MANAGER)
+    edit = EditProduct(sku="SKU-2", expected_version=before.version, name="Renamed")
+    with pytest.raises(Conflict) as error:
+        product_barcodes.save_product(shop, edit, ((UNIT_EAN, 1),), MANAGER)
+    assert "CAB-1" in error.value.message
+    after = catalog.get_product(shop, "SKU-2", MANAGER)
+    assert (after.name, after.version) == (before.name, before.version)
+    saved = product_barcodes.save_product(shop, edit, (("96385074", 1),), MANAGER)
+    assert saved.name == "Renamed" and [b.code for b in saved.barcodes] == ["96385074"]
 
 
 def test_replacing_barcodes_refuses_stale_taken_or_invalid_codes(shop):

@@ -43,10 +43,12 @@ from invdesk.services import (
     backup,
     browse,
     catalog,
+    categories,
     dashboard,
     database,
     demo,
     demo_policies,
+    import_products,
     importing,
     lookups_ui,
     operation,
@@ -76,6 +78,9 @@ NO_LOGIN = {
     "database.describe": "a label for the status bar",
     "users.has_users": "decides whether a login is needed at all",
     "users.login": "is the login",
+    "logins.db_enabled": "decides how people log in (their own database login or the app's)",
+    "logins.bootstrap_actor": "the set-up's superuser or owner connection, trusted by the server",
+    "logins.enable": "runs inside `db upgrade --login-roles`, which checks for an admin",
     "users.create_first_admin": "only while no account exists (then refused)",
     "users.standing": "a running session re-reading its own account (deactivated? new role?)",
     "events.bus": "the in-process event bus of an open database; no action of anyone",
@@ -100,7 +105,10 @@ MATRIX: dict[str, tuple[Permission, Call]] = {
     # look-ups
     "catalog.get_product": (Permission.VIEW, lambda db, a, t: catalog.get_product(db, "P-1", a)),
     "catalog.list_products": (Permission.VIEW, lambda db, a, t: catalog.list_products(db, a)),
-    "catalog.list_categories": (Permission.VIEW, lambda db, a, t: catalog.list_categories(db, a)),
+    "categories.list_categories": (
+        Permission.VIEW,
+        lambda db, a, t: categories.list_categories(db, a),
+    ),
     "warehouses.list_warehouses": (
         Permission.VIEW,
         lambda db, a, t: warehouses.list_warehouses(db, a),
@@ -254,17 +262,28 @@ MATRIX: dict[str, tuple[Permission, Call]] = {
         Permission.CATALOG,
         lambda db, a, t: catalog.remove_barcode(db, "4006381333931", a),
     ),
-    "catalog.create_category": (
+    "categories.create_category": (
         Permission.CATALOG,
-        lambda db, a, t: catalog.create_category(db, f"Cat {a.role}", a),
+        lambda db, a, t: categories.create_category(db, f"Cat {a.role}", a),
     ),
-    "catalog.rename_category": (
+    "categories.rename_category": (
         Permission.CATALOG,
-        lambda db, a, t: catalog.rename_category(db, "Other", "Other", a),
+        lambda db, a, t: categories.rename_category(db, "Other", "Other", a),
     ),
-    "catalog.set_category_active": (
+    "categories.set_category_active": (
         Permission.CATALOG,
-        lambda db, a, t: catalog.set_category_active(db, "Food", True, a),
+        lambda db, a, t: categories.set_category_active(db, "Food", True, a),
+    ),
+    "categories.move_category": (
+        Permission.CATALOG,
+        lambda db, a, t: categories.move_category(db, "Office", None, a),
+    ),
+    "categories.merge_category": (
+        Permission.CATALOG,
+        lambda db, a, t: (
+            categories.create_category(db, f"Merge {a.role}", SYSTEM),
+            categories.merge_category(db, f"Merge {a.role}", "Other", a),
+        ),
     ),
     "warehouses.create_warehouse": (
         Permission.CATALOG,
@@ -299,6 +318,10 @@ MATRIX: dict[str, tuple[Permission, Call]] = {
         lambda db, a, t: importing.preview_import(
             db, a, ImportKind.PRODUCTS, PRODUCTS_FILE, importing.ImportOptions()
         ),
+    ),
+    "import_products.apply_products": (
+        Permission.CATALOG,
+        lambda db, a, t: import_products.apply_products(db, a, "p.csv", [], lambda i: None),
     ),
     "importing.run_import": (
         Permission.CATALOG,

@@ -174,6 +174,9 @@ def _payload(op: Op) -> tuple[str, Any]:
     return kind, [warehouse, other, [[sku, qty, None]], None]
 
 
+_OUTBOX_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 class RawBackend:
     """The statements of one service call; subclasses bind them for one driver."""
 
@@ -201,6 +204,7 @@ class RawBackend:
     def read(self, pid: int, wid: int) -> Any: ...
     def due_holds(self, pid: int, wid: int, at: datetime) -> list[Any]: ...
     def movement(self, values: dict[str, Any]) -> tuple[int, int]: ...
+    def outbox(self, at: datetime, events: str) -> None: ...
 
     def _take_units(self, pid: int, wid: int, qty: int, at: datetime) -> Any:
         level = self.take(pid, wid, qty)
@@ -211,7 +215,7 @@ class RawBackend:
             raise RawInsufficient
         return level
 
-    def _move(self, at: datetime, rid: str, **values: Any) -> int:
+    def _move(self, at: datetime, rid: str, sku: str, code: str, **values: Any) -> int:
         row = dict(
             reserved_delta=0,
             unit_cost=None,
@@ -227,6 +231,17 @@ class RawBackend:
         new_id, alerts_may_change = self.movement(row)
         if alerts_may_change:
             raise AssertionError("the benchmark sets no policy and never empties a stock row")
+        # The stock.changed event the services write to the outbox for this row (events.py).
+        data = {
+            "movement_id": new_id,
+            "sku": sku,
+            "warehouse": code,
+            "kind": row["kind"],
+            "qty": row["qty"],
+            "reserved_delta": row["reserved_delta"],
+            "on_hand": row["balance_after"],
+        }
+        self._events.append({"type": "stock.changed", "warehouses": [code], "data": data})
         return new_id
 
     def apply(self, op: Op) -> None:
@@ -265,6 +280,22 @@ class RawBackend:
     ) -> None:
         if self.claim(rid, kind, digest, at) is None:
             raise AssertionError("fresh request ids never collide")
+        self._events: list[dict[str, Any]] = []
+        self._apply_stock(kind, sku, code, other, qty, minor, rid, at)
+        # One outbox row per transaction, as events.run writes it before the commit.
+        self.outbox(datetime.now(UTC), _OUTBOX_JSON(self._events))
+
+    def _apply_stock(
+        self,
+        kind: str,
+        sku: str,
+        code: str,
+        other: str | None,
+        qty: int,
+        minor: int | None,
+        rid: str,
+        at: datetime,
+    ) -> None:
         if kind == "receive":
             # The warehouse (id, code, active) and the product (id, sku, name, active, standard
             # cost) come in one row, as lookup.warehouses_and_product reads them.
@@ -272,7 +303,7 @@ class RawBackend:
             wid, pid, initial = row[0], row[3], row[7]
             level = self.put(pid, wid, qty, minor, initial)
             self._move(
-                at, rid, kind="receive", product_id=pid, warehouse_id=wid, qty=qty,
+                at, rid, sku, code, kind="receive", product_id=pid, warehouse_id=wid, qty=qty,
                 units=qty, balance_after=level[0], unit_cost=minor,
             )  # fmt: skip
         elif kind == "issue":
@@ -280,7 +311,7 @@ class RawBackend:
             wid, pid = row[0], row[3]
             level = self._take_units(pid, wid, qty, at)
             self._move(
-                at, rid, kind="issue", product_id=pid, warehouse_id=wid, qty=-qty, units=qty,
+                at, rid, sku, code, kind="issue", product_id=pid, warehouse_id=wid, qty=-qty, units=qty,
                 balance_after=level[0], unit_cost=level[2],
             )  # fmt: skip
         else:
@@ -294,11 +325,11 @@ class RawBackend:
             out = self._take_units(pid, src, qty, at)
             into = self.put(pid, dst, qty, out[2], initial)
             self._move(
-                at, rid, kind="transfer_out", product_id=pid, warehouse_id=src, qty=-qty,
+                at, rid, sku, code, kind="transfer_out", product_id=pid, warehouse_id=src, qty=-qty,
                 units=qty, balance_after=out[0], unit_cost=out[2], transfer_id=transfer_id,
             )  # fmt: skip
             self._move(
-                at, rid, kind="transfer_in", product_id=pid, warehouse_id=dst, qty=qty,
+                at, rid, sku, other, kind="transfer_in", product_id=pid, warehouse_id=dst, qty=qty,
                 units=qty, balance_after=into[0], unit_cost=out[2], transfer_id=transfer_id,
             )  # fmt: skip
 
@@ -328,6 +359,8 @@ _SQLITE = {
     "movement": "INSERT INTO movement (kind, product_id, warehouse_id, qty, reserved_delta, units, balance_after, unit_cost, reference, reason, user, at, request_id, transfer_id, reservation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id, CASE WHEN (EXISTS (SELECT * \nFROM alert \nWHERE product_id = ? AND warehouse_id = ? AND status IN (?, ?))) THEN ? WHEN (? < ? AND ((EXISTS (SELECT * \nFROM restock_policy \nWHERE warehouse_id = ? AND scope_key IN (? || CAST(? AS VARCHAR), ? || CAST((SELECT product.category_id \nFROM product \nWHERE id = ?) AS VARCHAR), ?))) OR (SELECT stock_level.on_hand - stock_level.reserved AS anon_2 \nFROM stock_level \nWHERE product_id = ? AND warehouse_id = ?) <= ?)) THEN ? ELSE ? END AS anon_1",
 }
 
+_SQLITE["outbox"] = "INSERT INTO outbox_event (created_at, events) VALUES (?, ?)"
+
 _PG = {
     "claim": 'INSERT INTO stock_request (request_id, kind, fingerprint, "user", at) VALUES (%(request_id)s::VARCHAR, %(kind)s::VARCHAR, %(fingerprint)s::VARCHAR, %(user)s::VARCHAR, %(at)s::TIMESTAMP WITH TIME ZONE) ON CONFLICT (request_id) DO NOTHING RETURNING stock_request.request_id',
     "lookup": "SELECT w0.id, w0.code, w0.active, product.id AS id_1, product.sku, product.name, product.active AS active_1, product.cost AS cost \nFROM warehouse AS w0, product \nWHERE w0.code = %(w0)s::VARCHAR AND product.sku = %(code)s::VARCHAR",
@@ -339,12 +372,17 @@ _PG = {
     "movement": 'INSERT INTO movement (kind, product_id, warehouse_id, qty, reserved_delta, units, balance_after, unit_cost, reference, reason, "user", at, request_id, transfer_id, reservation_id) VALUES (%(kind)s::VARCHAR, %(product_id)s::BIGINT, %(warehouse_id)s::BIGINT, %(qty)s::BIGINT, %(reserved_delta)s::BIGINT, %(units)s::BIGINT, %(balance_after)s::BIGINT, %(unit_cost)s::BIGINT, %(reference)s::VARCHAR, %(reason)s::VARCHAR, %(user)s::VARCHAR, %(at)s::TIMESTAMP WITH TIME ZONE, %(request_id)s::VARCHAR, %(transfer_id)s::VARCHAR, %(reservation_id)s::BIGINT) RETURNING movement.id, CASE WHEN (EXISTS (SELECT * \nFROM alert \nWHERE alert.product_id = %(al_pid)s::BIGINT AND alert.warehouse_id = %(al_wid)s::BIGINT AND alert.status IN (%(param_1)s::VARCHAR, %(param_2)s::VARCHAR))) THEN %(param_3)s::INTEGER WHEN (%(al_delta)s::BIGINT < %(param_4)s::BIGINT AND ((EXISTS (SELECT * \nFROM restock_policy \nWHERE restock_policy.warehouse_id = %(al_wid)s::BIGINT AND restock_policy.scope_key IN (%(param_5)s::VARCHAR || CAST(%(al_pid)s::BIGINT AS VARCHAR), %(param_6)s::VARCHAR || CAST((SELECT product.category_id \nFROM product \nWHERE product.id = %(al_pid)s::BIGINT) AS VARCHAR), %(param_7)s::VARCHAR))) OR (SELECT stock_level.on_hand - stock_level.reserved AS anon_2 \nFROM stock_level \nWHERE stock_level.product_id = %(al_pid)s::BIGINT AND stock_level.warehouse_id = %(al_wid)s::BIGINT) + %(al_delta)s::BIGINT <= %(param_8)s::BIGINT)) THEN %(param_9)s::INTEGER ELSE %(param_10)s::INTEGER END AS anon_1',
 }
 
+_PG["outbox"] = (
+    "INSERT INTO outbox_event (created_at, events) VALUES "
+    "(%(created_at)s::TIMESTAMP WITH TIME ZONE, %(events)s::VARCHAR)"
+)
+
 
 def check_raw_sql() -> None:
     """Fail unless every raw statement is, character for character, the one the services send."""
     from sqlalchemy.dialects import postgresql, sqlite
 
-    from invdesk.services import counters, ledger, lookup, requests, reservations
+    from invdesk.services import counters, ledger, lookup, outbox, requests, reservations
 
     for dialect, table in ((sqlite.dialect(), _SQLITE), (postgresql.psycopg.dialect(), _PG)):
         plain, costed, ensure = counters._PUT[dialect.name]
@@ -355,6 +393,7 @@ def check_raw_sql() -> None:
             "read": counters._READ,
             "due": reservations._DUE,
             "movement": ledger._RECORD[dialect.name],
+            "outbox": outbox._INSERT,
         }
         if dialect.name == "sqlite":
             ours |= {
@@ -444,6 +483,9 @@ class RawSqlite(RawBackend):
         alerts += ("category:", pid, "warehouse", pid, wid, 0, 1, 0)
         row = self._one("movement", tuple(values[c] for c in _MOVEMENT_COLUMNS) + alerts)
         return int(row[0]), row[1]
+
+    def outbox(self, at: datetime, events: str) -> None:
+        self.cur.execute(_SQLITE["outbox"], (_sqlite_time(at), events))
 
     def close(self) -> None:
         self.conn.close()
@@ -545,6 +587,9 @@ class RawPostgres(RawBackend):
         )
         row = self._one("movement", values)
         return int(row[0]), row[1]
+
+    def outbox(self, at: datetime, events: str) -> None:
+        self.cur.execute(_PG["outbox"], {"created_at": at, "events": events})
 
     def close(self) -> None:
         self.conn.close()

@@ -33,6 +33,14 @@ def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
     yield
 
 
+@pytest.fixture(autouse=True)
+def private_data_dir(tmp_path, monkeypatch) -> None:
+    """Document drafts go to the test's own folder, never the user's."""
+    from invdesk.ui.drafts import ENV_DATA_DIR
+
+    monkeypatch.setenv(ENV_DATA_DIR, str(tmp_path / "data"))
+
+
 @pytest.fixture
 def empty_db(tmp_path) -> Iterator[Database]:
     db = open_database(f"sqlite:///{tmp_path}/shop.db")

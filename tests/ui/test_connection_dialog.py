@@ -214,3 +214,20 @@ def test_the_dialog_renders_a_failed_connection_next_to_the_server_fields(qtbot,
     assert dialog.server_box.isEnabled() and not dialog.local_box.isEnabled()
     assert dialog.error.isVisible() and "127.0.0.1" in dialog.error.text()
     assert dialog.isVisible() and dialog.database is None
+
+
+def test_without_a_keyring_the_dialog_says_so_and_offers_no_remember(qtbot, env):
+    from keyring.backends.fail import Keyring as NoKeyring
+
+    from invdesk import credentials
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(NoKeyring())
+    try:
+        dialog = ConnectionDialog(env=env)
+        qtbot.addWidget(dialog)
+    finally:
+        keyring.set_keyring(previous)
+
+    assert dialog.keyring_note.text() == credentials.NO_KEYRING
+    assert not dialog.remember.isEnabled()

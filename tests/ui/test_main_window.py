@@ -8,12 +8,13 @@ from typing import ClassVar
 import pytest
 import shiboken6
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QApplication, QDialog, QLabel
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMenu, QTableWidget
 
 from invdesk.domain.security import Actor, Role
 from invdesk.domain.stock import StockResult
 from invdesk.ui import background
 from invdesk.ui import dialogs as real_dialogs
+from invdesk.ui.help_menu import page_shortcut, shortcuts_dialog
 from invdesk.ui.main_window import MainWindow
 from invdesk.ui.pages import PAGES
 from invdesk.ui.pages.dashboard import DashboardPage
@@ -145,11 +146,47 @@ def test_a_stock_action_opens_its_dialog_and_a_posting_refreshes_the_views(qtbot
 
     (dialog,) = dialogs
     assert type(dialog).__name__ == "ReceiveDialog"
-    assert dialog.kwargs == {"warehouse": "SHOP", "lines": (("P-002", 1),)}
+    assert dialog.kwargs == {"warehouse": "SHOP", "lines": ()}  # nothing unscanned on it
     assert dialog.isVisible()
     with qtbot.waitSignal(window.data_changed) as changed:
         dialog.posted.emit(StockResult("r-1", ()))
     assert changed.args == ["stock"]
+
+
+def test_receive_this_product_opens_a_document_with_it(qtbot, window, dialogs):
+    stock = goto(qtbot, window, StockPage)
+    stock.select_warehouse("SHOP")
+    loaded(qtbot, window)
+    stock.table.selectRow(0)
+    stock.table.customContextMenuRequested.emit(
+        stock.table.visualRect(stock.model.index(0, 0)).center()
+    )
+    (menu,) = [m for m in stock.table.findChildren(QMenu) if m.isVisible()]
+    (receive,) = [a for a in menu.actions() if a.text() == "&Receive this product"]
+    receive.trigger()
+    (dialog,) = dialogs
+    assert dialog.kwargs == {"warehouse": "SHOP", "lines": (("P-002", 1),)}
+
+
+def test_every_page_has_a_title_and_a_shortcut(qtbot, window):
+    keys = {a.shortcut().toString() for a in window.actions()}
+    for number, page_class in enumerate(window.page_classes):
+        window.show_page(number)
+        shown = window.stack.currentWidget()
+        titles = [label.text() for label in shown.findChildren(QLabel, "pageTitle")]
+        assert page_class.TITLE in titles, page_class
+        assert f"({page_shortcut(number)})" in window.sidebar.item(number).toolTip()
+        assert page_shortcut(number) in keys
+    loaded(qtbot, window)
+
+
+def test_help_and_session_are_in_the_menus(window):
+    texts = {a.text() for menu in window.menuBar().findChildren(QMenu) for a in menu.actions()}
+    assert {"&Keyboard shortcuts", "&About invdesk", "&Log out", "&Quit", "S&canner…"} <= texts
+    dialog = shortcuts_dialog(window)
+    table = dialog.findChild(QTableWidget)
+    rows = {table.item(r, 1).text() for r in range(table.rowCount())}
+    assert {"Receive", "Audit", "Log out", "Post the document"} <= rows
 
 
 def test_a_scan_goes_to_the_open_stock_dialog(qtbot, window, dialogs):
@@ -261,13 +298,17 @@ def test_the_movements_page_filters_by_kind_warehouse_and_dates(qtbot, window):
     assert "0 movements" in page.status.text()
 
 
-def test_a_second_unknown_scan_replaces_the_first_question(qtbot, window):
+def test_a_scan_while_a_question_is_open_closes_nothing_and_is_refused(qtbot, window):
+    window.activateWindow()
     window.scanner.scanned.emit("UNKNOWN-1")
     first = window.actions_.prompt
-    window.scanner.scanned.emit("UNKNOWN-2")
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is first)
+    window.scanner.scanned.emit("P-002")
 
-    assert not first.isVisible()
-    assert "UNKNOWN-2" in window.actions_.prompt.text()
+    assert first.isVisible() and window.actions_.prompt is first
+    assert "UNKNOWN-1" in first.text()
+    assert window.scan_field.property("scan") == "bad"
+    assert window.actions_.open_dialogs == []  # P-002 did not open behind the question
 
 
 def test_export_writes_every_row_of_the_table_on_screen_not_just_the_loaded_page(

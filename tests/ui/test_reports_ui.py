@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -93,12 +94,12 @@ def test_a_clerk_gets_a_clear_message_not_a_report(qtbot, db, tmp_path):
     page.close()
 
 
-def test_the_import_dialog_marks_bad_rows_and_imports_the_valid_ones(qtbot, db, tmp_path):
+def test_the_import_dialog_marks_bad_rows_and_imports_the_valid_ones(qtbot, db, tmp_path, settings):
     path = tmp_path / "count.csv"
     path.write_text(
         "Artikel,Warehouse,Qty\nA-1,MAIN,7\nZZZ,MAIN,1\nB-2,MAIN,-3\n", encoding="utf-8"
     )
-    dialog = ImportDialog(db, MANAGER, ImportKind.STOCK)
+    dialog = ImportDialog(db, MANAGER, ImportKind.STOCK, settings=settings)
     qtbot.addWidget(dialog)
     assert dialog.load_file(str(path))
     dialog.set_mapping("Artikel", "sku")
@@ -118,10 +119,10 @@ def test_the_import_dialog_marks_bad_rows_and_imports_the_valid_ones(qtbot, db, 
     dialog.close()
 
 
-def test_all_or_nothing_in_the_dialog_changes_nothing(qtbot, db, tmp_path):
+def test_all_or_nothing_in_the_dialog_changes_nothing(qtbot, db, tmp_path, settings):
     path = tmp_path / "count.csv"
     path.write_text("sku,warehouse,qty\nA-1,MAIN,7\nZZZ,MAIN,1\n", encoding="utf-8")
-    dialog = ImportDialog(db, MANAGER, ImportKind.STOCK)
+    dialog = ImportDialog(db, MANAGER, ImportKind.STOCK, settings=settings)
     qtbot.addWidget(dialog)
     dialog.load_file(str(path))
     with qtbot.waitSignal(dialog.check().finished, timeout=30000):
@@ -175,14 +176,14 @@ def test_export_escapes_formulas_and_takes_a_row_iterator(tmp_path):
 
 
 def test_the_import_dialog_shows_progress_and_a_cancelled_import_changes_nothing(
-    qtbot, db, tmp_path
+    qtbot, db, tmp_path, settings
 ):
     from tests.ui.test_background import _Blocker
 
     path = tmp_path / "catalogue.csv"
     lines = ["sku,name,category"] + [f"N-{i:04d},New {i},Tools" for i in range(500)]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    dialog = ImportDialog(db, MANAGER, ImportKind.PRODUCTS)
+    dialog = ImportDialog(db, MANAGER, ImportKind.PRODUCTS, settings=settings)
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.load_file(str(path))
@@ -206,3 +207,51 @@ def test_the_import_dialog_shows_progress_and_a_cancelled_import_changes_nothing
     )
     assert again.counts() == {"create": 500}
     dialog.close()
+
+
+SHOPIFY = Path(__file__).resolve().parents[1] / "fixtures" / "imports" / "shopify_products.csv"
+
+
+def test_the_import_dialog_reads_a_shopify_export_into_the_chosen_warehouse(qtbot, db, settings):
+    dialog = ImportDialog(db, MANAGER, ImportKind.PRODUCTS, settings=settings)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.load_file(str(SHOPIFY))
+    assert dialog.mapping.rowCount() == 36  # every column, in a table that scrolls
+    assert dialog.mapping_choice()["Variant SKU"] == "sku"
+    dialog.warehouse.setCurrentIndex(dialog.warehouse.findData("MAIN"))
+    dialog.create_categories.setChecked(True)
+    with qtbot.waitSignal(dialog.check().finished, timeout=30000):
+        pass
+    qtbot.waitUntil(lambda: dialog.preview is not None)
+    assert "New categories: Hats, Kitchen, Shirts & Tops." in dialog.summary.text()
+    assert "no SKU" in dialog.rows.item(0, 2).text()  # the rows left out come first, with why
+    with qtbot.waitSignal(dialog.imported, timeout=30000) as signal:
+        dialog.run()
+    assert (signal.args[0].applied, signal.args[0].stocked) == (5, 5)
+    assert support.on_hand(db, "TEE-M-RED") == (7, 0)
+    dialog.close()
+
+
+def test_a_mapping_is_remembered_for_files_with_the_same_columns(qtbot, db, tmp_path, settings):
+    path = tmp_path / "count.csv"
+    path.write_text("Artikel,Lager,Menge\nA-1,MAIN,7\n", encoding="utf-8")
+    first = ImportDialog(db, MANAGER, ImportKind.STOCK, settings=settings)
+    qtbot.addWidget(first)
+    first.load_file(str(path))
+    for header, field in (("Artikel", "sku"), ("Lager", "warehouse"), ("Menge", "qty")):
+        first.set_mapping(header, field)
+    with qtbot.waitSignal(first.check().finished, timeout=30000):
+        pass
+    first.close()
+
+    again = ImportDialog(db, MANAGER, ImportKind.STOCK, settings=settings)
+    qtbot.addWidget(again)
+    again.load_file(str(path))
+    assert again.mapping_choice() == {"Artikel": "sku", "Lager": "warehouse", "Menge": "qty"}
+    other = ImportDialog(db, Actor("someone else"), ImportKind.STOCK, settings=settings)
+    qtbot.addWidget(other)
+    other.load_file(str(path))
+    assert other.mapping_choice()["Artikel"] is None  # another user's choice is their own
+    again.close()
+    other.close()

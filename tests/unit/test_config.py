@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from invdesk.config import config_path, resolve_database
+from invdesk.config import (
+    ConfigError,
+    ReadReplicaChoice,
+    config_path,
+    resolve_database,
+    resolve_read_database,
+)
 
 FLAG = "sqlite:///from-flag.db"
 ENV = "postgresql://invdesk@env-host/invdesk"
@@ -89,3 +95,44 @@ def test_config_path_defaults_to_config_toml_in_the_user_config_dir():
 
     assert path.name == "config.toml"
     assert path.parent.name == "invdesk"
+
+
+# --- the read replica ------------------------------------------------------------------------
+
+REPLICA = "postgresql://invdesk@standby/invdesk"
+
+
+def _config(tmp_path, text: str) -> dict[str, str]:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return {"INVDESK_CONFIG": str(path)}
+
+
+def test_no_read_replica_unless_one_is_named(no_config):
+    assert resolve_read_database(None, None, no_config) is None
+
+
+def test_read_replica_from_the_config_file_with_its_lag_bound(tmp_path):
+    env = _config(
+        tmp_path, f'[database]\nurl = "{FILE}"\nread_url = "{REPLICA}"\nread_max_lag_s = 0.5\n'
+    )
+
+    choice = resolve_read_database(None, None, env)
+
+    assert choice == ReadReplicaChoice(REPLICA, 0.5, "config file")
+
+
+def test_read_replica_flag_beats_environment_beats_config_file_and_defaults_to_2_s(tmp_path):
+    env = _config(tmp_path, f'[database]\nread_url = "{REPLICA}"\n')
+    env["INVDESK_READ_DATABASE_URL"] = ENV
+
+    assert resolve_read_database(None, None, env) == ReadReplicaChoice(ENV, 2.0, "environment")
+    assert resolve_read_database(FILE, 7, env) == ReadReplicaChoice(FILE, 7.0, "flag")
+
+
+@pytest.mark.parametrize("bound", ["0", "-1", '"soon"', "true"])
+def test_a_read_lag_bound_that_is_not_a_positive_number_is_refused(tmp_path, bound):
+    env = _config(tmp_path, f'[database]\nread_url = "{REPLICA}"\nread_max_lag_s = {bound}\n')
+
+    with pytest.raises(ConfigError, match="read_max_lag_s"):
+        resolve_read_database(None, None, env)

@@ -6,19 +6,20 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+import shiboken6
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
+    QProgressBar,
     QPushButton,
     QSpinBox,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -28,8 +29,8 @@ from invdesk.domain.security import Actor, Permission
 from invdesk.domain.stock import StockResult
 from invdesk.domain.validation import MAX_QTY
 from invdesk.services import lookups_ui
-from invdesk.services.database import Database
-from invdesk.ui.dialogs.lines import CellDelegate, Column, LineModel
+from invdesk.services.database import Database, describe
+from invdesk.ui.dialogs.lines import CellDelegate, Column, LineModel, LineTable
 from invdesk.ui.dialogs.posting import PostingDialog
 from invdesk.ui.dialogs.widgets import (
     ErrorLabel,
@@ -38,8 +39,19 @@ from invdesk.ui.dialogs.widgets import (
     ScanField,
     StatusLine,
 )
+from invdesk.ui.drafts import Draft, DraftStore
 
 LINE_FIELDS = frozenset({"product", "qty", "unit_cost", "lines", "counted"})
+DEFAULT_SIZE = QSize(1080, 720)
+COLUMN_WIDTHS = {
+    Column.CODE: 170,
+    Column.QTY: 80,
+    Column.UNITS: 190,  # "1,200 each (100 × 12)" uncut
+    Column.AVAILABLE: 100,
+    Column.COST: 110,
+}
+DRAFT_DELAY_MS = 150
+"""A burst of scans is saved together; a crash loses at most this much of the last scans."""
 
 
 class StockDocumentDialog(PostingDialog):
@@ -58,11 +70,18 @@ class StockDocumentDialog(PostingDialog):
         *,
         warehouse: str | None = None,
         lines: Sequence[tuple[str, int]] = (),
+        draft: Draft | None = None,
     ) -> None:
         super().__init__(db, actor, parent)
         self.setWindowTitle(self.title)
-        self.setMinimumWidth(760)
-
+        self.setMinimumSize(760, 520)
+        self.resize(
+            DEFAULT_SIZE
+        )  # about 15 lines and uncut cells; the window keeps what a user sets
+        self.drafts = DraftStore()
+        self.discard_question: QMessageBox | None = None
+        self._discarding = False
+        self._unknown_code: str | None = None
         outer = QVBoxLayout(self)
         outer.setSpacing(10)
         self.heading = Heading(self.title, self.hint, self)
@@ -72,7 +91,20 @@ class StockDocumentDialog(PostingDialog):
         self.form = FieldForm(form_layout)
         self.build_header(self.form, warehouse)
         outer.addLayout(form_layout)
+        self._build_scan_rows(outer)
+        self._build_table(outer)
+        self._build_bottom(outer)
+        self._connect()
+        for code, qty in lines:
+            self.add_code(code, qty, quiet=True)
+        if draft is not None:
+            self.restore(draft)
+        self.status.hint("Each scan adds one; Enter here adds the code, Ctrl+Enter posts.")
+        self.scan.setFocus()
+        self._changed()
 
+    def _build_scan_rows(self, outer: QVBoxLayout) -> None:
+        """The scan field with its count and Add button, and the line saying what a scan did."""
         scan_row = QHBoxLayout()
         self.scan = ScanField(self)
         self.scan_qty = QSpinBox(self)
@@ -100,34 +132,26 @@ class StockDocumentDialog(PostingDialog):
         status_row.addWidget(self.new_product_button)
         outer.addLayout(status_row)
 
+    def _build_table(self, outer: QVBoxLayout) -> None:
         self.model = LineModel(list(self.columns), self)
-        self.table = QTableView(self)
+        qty_column = list(self.columns).index(Column.QTY)
+        self.table = LineTable(qty_column, self)
         self.table.setModel(self.model)
         self.table.setItemDelegate(CellDelegate(list(self.columns), self.table))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(
-            QAbstractItemView.EditTrigger.DoubleClicked
-            | QAbstractItemView.EditTrigger.EditKeyPressed
-            | QAbstractItemView.EditTrigger.AnyKeyPressed
-        )
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(26)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(False)
         for i, column in enumerate(self.columns):
             if column == Column.PRODUCT:
                 header.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch)
             else:
-                self.table.setColumnWidth(i, 150 if column == Column.CODE else 96)
-        self.table.setMinimumHeight(200)
-        self.table.setTabKeyNavigation(False)  # Tab leaves the table, like every other field
+                self.table.setColumnWidth(i, COLUMN_WIDTHS.get(column, 100))
         outer.addWidget(self.table, 1)
         self.lines_error = ErrorLabel(self)
         outer.addWidget(self.lines_error)
         self.error = ErrorLabel(self)
         outer.addWidget(self.error)
 
+    def _build_bottom(self, outer: QVBoxLayout) -> None:
+        """The summary, the posting progress, and Post / Cancel."""
         self.buttons = QDialogButtonBox(self)
         self.post_button = self.buttons.addButton(
             self.post_text, QDialogButtonBox.ButtonRole.AcceptRole
@@ -136,29 +160,35 @@ class StockDocumentDialog(PostingDialog):
         self.post_button.setToolTip("Post the document (Enter or Ctrl+Enter)")
         self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.summary = QLabel(self)
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 0)  # a post is one transaction: busy, not a percentage
+        self.progress.setMaximumWidth(160)
+        self.progress.setTextVisible(False)
+        self.progress.hide()
         bottom = QHBoxLayout()
         bottom.addWidget(self.summary, 1)
+        bottom.addWidget(self.progress)
         bottom.addWidget(self.buttons)
         outer.addLayout(bottom)
 
+    def _connect(self) -> None:
         self.scan.code_entered.connect(self._typed_code)
         self.add_button.clicked.connect(lambda: self._typed_code(self.scan.text().strip()))
         self.new_product_button.clicked.connect(self._new_product_for_code)
         self.buttons.accepted.connect(self.post)
         self.buttons.rejected.connect(self.reject)
         self.model.lines_changed.connect(self._changed)
+        self.posted.connect(lambda _result: self.drafts.remove(self.request_id))
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, activated=self.post)
+        QShortcut(QKeySequence("Ctrl+W"), self, activated=self.close)
         delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table)
         delete.setContext(Qt.ShortcutContext.WidgetShortcut)
         delete.activated.connect(self.remove_selected_lines)
-        self._unknown_code: str | None = None
-
-        for code, qty in lines:
-            self.add_code(code, qty, quiet=True)
-        self.status.hint("Each scan adds one; Enter here adds the code, Ctrl+Enter posts.")
-        self.scan.setFocus()
-        self._changed()
+        self._draft_timer = QTimer(self)
+        self._draft_timer.setSingleShot(True)
+        self._draft_timer.setInterval(DRAFT_DELAY_MS)
+        self._draft_timer.timeout.connect(self.save_draft)
 
     # Subclass hooks -----------------------------------------------------------------------------
     def build_header(self, form: FieldForm, warehouse: str | None) -> None:
@@ -180,7 +210,11 @@ class StockDocumentDialog(PostingDialog):
 
     # Scanning -----------------------------------------------------------------------------------
     def handle_scan(self, code: str) -> bool:
-        """A scan routed here by the app-wide detector: one more of that code. Always consumed."""
+        """A scan routed here by the app-wide detector: one more of that code. Always consumed;
+        refused (False) while the document is being posted."""
+        if self._posting:
+            self.status.say(f"Scan {code} not taken: the document is being posted.", ok=False)
+            return False
         self.add_code(code.strip(), 1)
         return True
 
@@ -254,11 +288,14 @@ class StockDocumentDialog(PostingDialog):
 
     # Validation and posting ---------------------------------------------------------------------
     def _changed(self, *_args: Any) -> None:
-        """Any edit: drop a stale service error, re-check everything, enable Post if all is well."""
+        """Any edit: drop a stale service error, re-check everything, enable Post if all is well,
+        and save the document on this PC soon."""
         self._service_error = None
         self.model.mark_error(None, None)
         self.error.show_message(None)
         self.revalidate()
+        if not self._draft_timer.isActive() and self.posted_result is None:
+            self._draft_timer.start()
 
     def revalidate(self) -> None:
         header = self.header_problems()
@@ -280,7 +317,9 @@ class StockDocumentDialog(PostingDialog):
             if count
             else "No lines yet"
         )
-        self.post_button.setEnabled(bool(self.model.lines) and not header and not problems)
+        self.post_button.setEnabled(
+            bool(self.model.lines) and not header and not problems and not self._posting
+        )
 
     def show_error(self, error: InvdeskError) -> None:
         """At the line it names (a line's product or quantity), else as any posting dialog."""
@@ -321,3 +360,127 @@ class StockDocumentDialog(PostingDialog):
 
     def current_index(self) -> QModelIndex:
         return self.table.currentIndex()
+
+    # Posting in the background ------------------------------------------------------------------
+    def posting_changed(self, posting: bool) -> None:
+        """While the post runs (a lock wait may take seconds) the window stays responsive and
+        shows it; the inputs wait, so what is posted is what is on screen."""
+        self.progress.setVisible(posting)
+        for widget in (self.scan, self.scan_qty, self.add_button, self.table):
+            widget.setEnabled(not posting)
+        for widget in self.form.widgets.values():
+            widget.setEnabled(not posting)
+        if posting:
+            self.status.hint(f"Posting {len(self.model.lines):,} lines…")
+        else:
+            self.scan.setFocus()
+
+    # Saved on this PC as it is scanned ----------------------------------------------------------
+    def header_state(self) -> dict[str, Any]:
+        """The header fields as a draft keeps them (subclasses add theirs)."""
+        return {}
+
+    def restore_header(self, state: dict[str, Any]) -> None:
+        """Put the header fields of a draft back."""
+
+    def draft(self) -> Draft:
+        return Draft(
+            kind=type(self).__name__,
+            request_id=self.request_id,
+            database=describe(self._db),
+            user=self._actor.username,
+            header=self.header_state(),
+            lines=[
+                {
+                    "code": line.item.code,
+                    "qty": line.qty_text,
+                    "cost": line.cost_text,
+                    "pack": str(line.item.pack_qty),
+                }
+                for line in self.model.lines
+            ],
+        )
+
+    def save_draft(self) -> None:
+        """Write the document to this PC's drafts (none once it is empty or posted)."""
+        self._draft_timer.stop()
+        try:
+            if self.model.lines and self.posted_result is None:
+                self.drafts.save(self.draft())
+            else:
+                self.drafts.remove(self.request_id)
+        except OSError as error:
+            self.status.say(f"Could not keep a copy on this PC: {error.strerror}", ok=False)
+
+    def restore(self, draft: Draft) -> None:
+        """Reopen a draft: its request id (a post that got through before a crash applies once),
+        its header and its lines as they were typed."""
+        self.request_id = draft.request_id
+        self.restore_header(draft.header)
+        for saved in draft.lines:
+            try:
+                item = lookups_ui.resolve_code(self._db, self._actor, saved.get("code", ""))
+            except InvdeskError as error:
+                self.status.say(f"{saved.get('code')}: {error.message}", ok=False)
+                continue
+            row = self.model.add(item, 1)
+            self.model.setData(self.model.index(row, self._qty_col()), saved.get("qty", "1"))
+            if Column.COST in self.columns and saved.get("cost"):
+                cost_col = list(self.columns).index(Column.COST)
+                self.model.setData(self.model.index(row, cost_col), saved["cost"])
+        self.refresh_available()
+
+    def _qty_col(self) -> int:
+        return list(self.columns).index(Column.QTY)
+
+    # Closing ------------------------------------------------------------------------------------
+    def reject(self) -> None:
+        """Escape, Cancel, the close box, Ctrl+W and quitting all come here: a document with
+        lines closes only once the clerk said to discard it (asked without blocking)."""
+        if self._posting:
+            self.status.say("The document is being posted; it closes when that is done.", ok=False)
+            return
+        if self.model.lines and self.posted_result is None and not self._discarding:
+            self.ask_discard()
+            return
+        self._draft_timer.stop()
+        self.drafts.remove(self.request_id)
+        super().reject()
+
+    def ask_discard(self) -> QMessageBox:
+        """Ask before throwing scanned lines away; Keep scanning is the default and Escape."""
+        if self.discard_question is not None and shiboken6.isValid(self.discard_question):
+            return self.discard_question
+        units = sum((line.qty or 0) * line.item.pack_qty for line in self.model.lines)
+        count = len(self.model.lines)
+        box = QMessageBox(QMessageBox.Icon.Question, self.title, "", parent=self)
+        box.setText(
+            f"Discard this document with {count} line{'s' if count != 1 else ''} ({units:,} units)?"
+        )
+        box.setInformativeText("Nothing of it has been posted yet.")
+        discard = box.addButton("&Discard document", QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton("&Keep scanning", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        discard.clicked.connect(self.discard)
+        keep.clicked.connect(lambda: self.scan.setFocus())
+        box.finished.connect(self._question_closed)
+        self.discard_question = box
+        box.open()
+        return box
+
+    def _question_closed(self, _result: int) -> None:
+        self.discard_question = None
+
+    def discard(self) -> None:
+        """Close without posting, and forget the draft."""
+        self._discarding = True
+        self.reject()
+
+    def close_keeping_draft(self) -> None:
+        """Close without asking and keep the draft for the next start (the session ended)."""
+        self._draft_timer.stop()
+        if self.model.lines and self.posted_result is None:
+            self.save_draft()
+        QDialog.reject(self)

@@ -7,13 +7,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QKeyEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QApplication,
+    QHeaderView,
     QLineEdit,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QTableView,
     QWidget,
 )
 
@@ -26,7 +29,6 @@ from invdesk.ui.dialogs.widgets import MONEY_PATTERN, regex_validator
 Index = QModelIndex | QPersistentModelIndex
 _ERROR_BG = QColor("#fdecea")
 _ERROR_FG = QColor("#b3261e")
-_WARN_FG = QColor("#a15c00")
 
 
 class Column(enum.IntEnum):
@@ -47,6 +49,7 @@ HEADERS = {
     Column.COST: "Unit cost",
 }
 _RIGHT = {Column.QTY, Column.UNITS, Column.AVAILABLE, Column.COST}
+_SHORT_CELLS = {Column.QTY, Column.UNITS, Column.AVAILABLE}
 
 
 @dataclass
@@ -93,6 +96,8 @@ class LineModel(QAbstractTableModel):
         self.columns = columns
         self.lines: list[LineItem] = []
         self.with_cost = Column.COST in columns
+        self.shortages: dict[int, str] = {}
+        """Row -> why: lines asking for more than is available (a product's lines together)."""
 
     # Qt overrides -------------------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -122,26 +127,25 @@ class LineModel(QAbstractTableModel):
         if not index.isValid() or not 0 <= index.row() < len(self.lines):
             return None
         line, column = self.lines[index.row()], self.columns[index.column()]
+        short = self.shortages.get(index.row())
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return self._text(line, column, role == Qt.ItemDataRole.EditRole)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in _RIGHT:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.BackgroundRole and (line.error or self._bad(line, column)):
+        bad = self._bad(line, column) or (short is not None and column in _SHORT_CELLS)
+        if role == Qt.ItemDataRole.BackgroundRole and (line.error or bad):
             return QBrush(_ERROR_BG)
         if role == Qt.ItemDataRole.DecorationRole and column == Column.CODE and line.error:
             return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if line.error or self._bad(line, column):
-                return QBrush(_ERROR_FG)
-            if column == Column.AVAILABLE and self._short(line):
-                return QBrush(_WARN_FG)
+        if role == Qt.ItemDataRole.ForegroundRole and (line.error or bad):
+            return QBrush(_ERROR_FG)
         if role == Qt.ItemDataRole.ToolTipRole:
             if line.error:
                 return line.error
             if self._bad(line, column):
                 return line.problem(self.with_cost)
-            if column == Column.AVAILABLE and self._short(line):
-                return "Less available than this line asks for."
+            if short is not None:
+                return short
         return None
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
@@ -171,6 +175,7 @@ class LineModel(QAbstractTableModel):
         self.beginInsertRows(QModelIndex(), row, row)
         self.lines.append(LineItem(item, str(qty)))
         self.endInsertRows()
+        self._recheck()
         self.lines_changed.emit()
         return row
 
@@ -180,6 +185,7 @@ class LineModel(QAbstractTableModel):
                 self.beginRemoveRows(QModelIndex(), row, row)
                 del self.lines[row]
                 self.endRemoveRows()
+        self._recheck()
         self.lines_changed.emit()
 
     def set_available(self, figures: dict[str, int]) -> None:
@@ -188,6 +194,8 @@ class LineModel(QAbstractTableModel):
         if self.lines and Column.AVAILABLE in self.columns:
             col = self.columns.index(Column.AVAILABLE)
             self.dataChanged.emit(self.index(0, col), self.index(len(self.lines) - 1, col))
+        if self._recheck():
+            self.lines_changed.emit()
 
     def mark_error(self, row: int | None, message: str | None) -> None:
         """Show a service error on one line (or clear every line's error with row None)."""
@@ -201,7 +209,7 @@ class LineModel(QAbstractTableModel):
         """(row, message) for every line that cannot be posted as typed."""
         found = []
         for row, line in enumerate(self.lines):
-            problem = line.problem(self.with_cost)
+            problem = line.problem(self.with_cost) or self.shortages.get(row)
             if problem:
                 found.append((row, problem))
         return found
@@ -212,15 +220,35 @@ class LineModel(QAbstractTableModel):
     # helpers ------------------------------------------------------------------------------------
     def _row_changed(self, row: int) -> None:
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
+        self._recheck()
         self.lines_changed.emit()
 
-    def _short(self, line: LineItem) -> bool:
-        qty = line.qty
-        return (
-            line.available is not None
-            and qty is not None
-            and qty * line.item.pack_qty > line.available
-        )
+    def _recheck(self) -> bool:
+        """Work out the shortages again (a product's lines share its stock); True if changed."""
+        totals: dict[str, int] = {}
+        counts: dict[str, int] = {}
+        for line in self.lines:
+            sku = line.item.sku
+            totals[sku] = totals.get(sku, 0) + (line.qty or 0) * line.item.pack_qty
+            counts[sku] = counts.get(sku, 0) + 1
+        found: dict[int, str] = {}
+        for row, line in enumerate(self.lines):
+            sku, total = line.item.sku, totals[line.item.sku]
+            if Column.AVAILABLE not in self.columns or line.available is None:
+                continue
+            if total > line.available:
+                asks = "these lines ask" if counts[sku] > 1 else "this line asks"
+                found[row] = (
+                    f"Only {line.available:,} {line.item.unit} of {sku} available; "
+                    f"{asks} for {total:,}."
+                )
+        if found == self.shortages:
+            return False
+        self.shortages = found
+        if self.lines:
+            last = self.index(len(self.lines) - 1, len(self.columns) - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
+        return True
 
     def _bad(self, line: LineItem, column: Column) -> bool:
         if column == Column.QTY:
@@ -267,3 +295,44 @@ class CellDelegate(QStyledItemDelegate):
             editor.setValidator(regex_validator(MONEY_PATTERN, editor))
         editor.setAlignment(Qt.AlignmentFlag.AlignRight)
         return editor
+
+
+class LineTable(QTableView):
+    """The lines on screen. Typing a number on any cell of a line edits that line's quantity
+    (the cell the clerk's eyes are on is not always the Qty cell)."""
+
+    def __init__(self, qty_column: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._qty_column = qty_column
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.verticalHeader().setDefaultSectionSize(26)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        self.setMinimumHeight(200)
+        self.setTabKeyNavigation(False)  # Tab leaves the table, like every other field
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        current = self.currentIndex()
+        if (
+            event.text().isdigit()
+            and not event.modifiers() & _COMMAND
+            and current.isValid()
+            and current.column() != self._qty_column
+            and self.state() != QAbstractItemView.State.EditingState
+        ):
+            self.setCurrentIndex(current.siblingAtColumn(self._qty_column))
+        super().keyPressEvent(event)
+
+
+_COMMAND = (
+    Qt.KeyboardModifier.ControlModifier
+    | Qt.KeyboardModifier.AltModifier
+    | Qt.KeyboardModifier.MetaModifier
+)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtWidgets import QDialog, QWidget
 
 from invdesk.domain.errors import InvdeskError
 from invdesk.domain.security import Actor
@@ -33,7 +33,8 @@ class PostingDialog(QDialog):
         self.posted_result: StockResult | None = None
         self._service_error: tuple[str | None, str] | None = None
         self._posting = False
-        self.runner: Runner = run_now  # the main window may pass its background helper instead
+        self.runner: Runner = run_now
+        """The main window hands its dialogs `background.post_runner`; alone (tests) at once."""
 
     # Subclass hooks -----------------------------------------------------------------------------
     def command(self) -> Any:
@@ -53,23 +54,29 @@ class PostingDialog(QDialog):
         """Post in one transaction; a refusal stays in the dialog, at its field, nothing posted."""
         if self._posting or self.posted_result is not None or not self.can_post():
             return
-        self._posting = True
-        self.post_button.setEnabled(False)
-        # One short transaction; under lock contention on PostgreSQL it may wait a few seconds.
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         db, actor, command, service = self._db, self._actor, self.command(), self.service()
+        self._set_posting(True)
+        # One short transaction; under lock contention it may wait seconds: with the window's
+        # background runner the dialog stays responsive meanwhile.
         self.runner(lambda: service(db, command, actor), self._succeeded, self._failed)
 
+    def _set_posting(self, posting: bool) -> None:
+        self._posting = posting
+        self.post_button.setEnabled(False)
+        self.setCursor(Qt.CursorShape.BusyCursor if posting else Qt.CursorShape.ArrowCursor)
+        self.posting_changed(posting)
+
+    def posting_changed(self, posting: bool) -> None:
+        """Show that a post is running (subclasses add progress and lock their inputs)."""
+
     def _succeeded(self, result: StockResult) -> None:
-        QApplication.restoreOverrideCursor()
-        self._posting = False
+        self._set_posting(False)
         self.posted_result = result
         self.posted.emit(result)
         self.accept()
 
     def _failed(self, error: InvdeskError) -> None:
-        QApplication.restoreOverrideCursor()
-        self._posting = False
+        self._set_posting(False)
         self.show_error(error)
 
     def show_error(self, error: InvdeskError) -> None:

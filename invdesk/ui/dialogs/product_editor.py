@@ -6,16 +6,19 @@ from decimal import Decimal
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QLineEdit,
+    QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from invdesk.domain.catalog import (
+    DESCRIPTION_MAX,
     NAME_MAX,
     SKU_MAX,
     UNIT_MAX,
@@ -26,7 +29,7 @@ from invdesk.domain.catalog import (
 from invdesk.domain.errors import InvdeskError, ValidationError
 from invdesk.domain.security import Actor, Permission
 from invdesk.domain.validation import parse_money
-from invdesk.services import catalog, lookups_ui, product_barcodes
+from invdesk.services import catalog, categories, lookups_ui, product_barcodes
 from invdesk.services.database import Database
 from invdesk.ui.dialogs.barcode_list import BarcodeList
 from invdesk.ui.dialogs.record_editor import RecordEditor
@@ -81,6 +84,11 @@ class ProductEditor(RecordEditor):
         self.form.add("&Price:", self.price, "price")
         self.cost = self._money_field()
         self.form.add("C&ost:", self.cost, "cost")
+        self.description = QPlainTextEdit(self)
+        self.description.setTabChangesFocus(True)
+        self.description.setPlaceholderText("What it is: material, size, what it fits…")
+        self.description.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 12)
+        self.form.add("&Description:", self.description, "description")
         self.active = QCheckBox("Active (can be received and sold)", self)
         self.active.setChecked(True)
         self.form.add("", self.active, "active")
@@ -99,6 +107,7 @@ class ProductEditor(RecordEditor):
         for widget in (self.sku, self.name, self.price, self.cost):
             widget.textChanged.connect(self._changed)
         self.unit.currentTextChanged.connect(self._changed)
+        self.description.textChanged.connect(self._changed)
         self.category.currentIndexChanged.connect(self._changed)
         self.active.toggled.connect(self._changed)
         self.barcode_box.changed.connect(self._changed)
@@ -138,6 +147,7 @@ class ProductEditor(RecordEditor):
         """A clerk may look but not change: inputs locked, Save hidden, and why."""
         for field in (self.sku, self.name, self.price, self.cost):
             field.setReadOnly(True)
+        self.description.setReadOnly(True)
         for widget in (self.category, self.unit, self.active, self.barcode_box):
             widget.setEnabled(False)
         self.save_button.hide()
@@ -150,22 +160,28 @@ class ProductEditor(RecordEditor):
         return self.product.sku if self.product else None
 
     def _load_categories(self) -> None:
+        """Each category by its path (Clothing > Shirts), holding its name."""
         try:
-            names = [c.name for c in catalog.list_categories(self._db, self._actor)]
+            found = categories.list_categories(self._db, self._actor)
         except InvdeskError as error:
-            names = []
+            found = []
             self.error.show_message(error.message)
         self.category.clear()
-        self.category.addItems(names)
+        for category in found:
+            self.category.addItem(category.path, category.name)
+
+    def category_name(self) -> str:
+        return str(self.category.currentData() or self.category.currentText())
 
     def _fill(self, product: ProductView) -> None:
         self.setWindowTitle(f"Product {product.sku}")
         self.heading.set_title(f"{product.sku} · {product.name}")
         self.sku.setText(product.sku)
         self.name.setText(product.name)
-        if self.category.findText(product.category) < 0:
-            self.category.addItem(product.category)  # a retired category still shows
-        self.category.setCurrentText(product.category)
+        if self.category.findData(product.category) < 0:
+            self.category.addItem(product.category, product.category)  # a retired one shows
+        self.category.setCurrentIndex(self.category.findData(product.category))
+        self.description.setPlainText(product.description or "")
         self.unit.setCurrentText(product.unit)
         self.price.setText(money_text(product.price))
         self.cost.setText(money_text(product.cost))
@@ -174,7 +190,12 @@ class ProductEditor(RecordEditor):
 
     # Barcodes -----------------------------------------------------------------------------------
     def handle_scan(self, code: str) -> bool:
-        """A scan while the editor is open lists that barcode (with the pack size chosen beside it)."""
+        """A scan while the editor is open lists that barcode (with the pack size chosen beside
+        it); no other field changes and nothing is saved. Refused when the editor is read-only."""
+        if not self._actor.can(Permission.CATALOG):
+            QApplication.beep()
+            self.scan_refused(f"Scan {code} not taken: only managers can add barcodes.")
+            return False
         self.barcode_code.setText(code.strip())
         self.add_barcode()
         return True
@@ -202,6 +223,8 @@ class ProductEditor(RecordEditor):
             found["name"] = "Enter a name."
         if not self.category.currentText():
             found["category"] = "Choose a category."
+        if len(self.description.toPlainText()) > DESCRIPTION_MAX:
+            found["description"] = f"At most {DESCRIPTION_MAX:,} characters."
         if not self.unit.currentText().strip():
             found["unit"] = "Enter a unit, e.g. each."
         for field, widget in (("price", self.price), ("cost", self.cost)):
@@ -226,40 +249,36 @@ class ProductEditor(RecordEditor):
             CreateProduct(
                 sku=self.sku.text().strip(),
                 name=self.name.text().strip(),
-                category=self.category.currentText(),
+                category=self.category_name(),
                 unit=self.unit.currentText().strip(),
                 price=self._money(self.price),
                 cost=self._money(self.cost),
                 barcodes=self.barcode_list(),
+                description=self.description.toPlainText(),
             ),
             self._actor,
         )
 
     def _save_edit(self, before: ProductView) -> ProductView:
-        # Barcodes were checked as they were added, so the second step is not expected to fail;
-        # if it does, the product holds its new fields and the editor keeps its newer version.
-        view = catalog.edit_product(
+        """Fields and barcodes in one transaction: all saved, or nothing."""
+        view = product_barcodes.save_product(
             self._db,
             EditProduct(
                 sku=before.sku,
                 expected_version=before.version,
                 new_sku=self.sku.text().strip(),
                 name=self.name.text().strip(),
-                category=self.category.currentText(),
+                category=self.category_name(),
                 unit=self.unit.currentText().strip(),
                 price=self._money(self.price),
                 cost=self._money(self.cost),
                 active=self.active.isChecked(),
+                description=self.description.toPlainText(),
             ),
+            self.barcode_list(),
             self._actor,
         )
         self.record = view
-        wanted = self.barcode_list()
-        if wanted != tuple((b.code, b.pack_qty) for b in view.barcodes):
-            view = product_barcodes.replace_barcodes(
-                self._db, view.sku, wanted, self._actor, expected_version=view.version
-            )
-            self.record = view
         return view
 
     def _reread(self) -> ProductView:

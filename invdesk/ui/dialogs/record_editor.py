@@ -77,6 +77,12 @@ class RecordEditor(QDialog):
         """How the conflict bar names the record, e.g. 'Product CAB-1'."""
         return self.KIND
 
+    # Scans --------------------------------------------------------------------------------------
+    def scan_refused(self, message: str) -> None:
+        """A scan this editor has no field for: said below the form; no field is touched and
+        the scanner's Enter never reached Save."""
+        self.error.show_message(message)
+
     # Shared behaviour ---------------------------------------------------------------------------
     def _changed(self, *_args: Any) -> None:
         self._service_error = None

@@ -16,6 +16,7 @@ from invdesk.services.database import Database
 from invdesk.ui.dialogs.document import StockDocumentDialog
 from invdesk.ui.dialogs.lines import Column
 from invdesk.ui.dialogs.widgets import FieldForm, WarehouseCombo
+from invdesk.ui.drafts import Draft
 
 NO_WAREHOUSE = "No active warehouse: add one under Warehouses first."
 
@@ -32,11 +33,11 @@ class _SingleWarehouseDialog(StockDocumentDialog):
         form.add("&Warehouse:", self.warehouse, "warehouse")
         self.build_extra(form)
         self.reference = _text_field(self, REFERENCE_MAX, self.reference_hint)
-        form.add("&Reference:", self.reference, "reference")
+        form.add("R&eference:", self.reference, "reference")
         self.reason: QLineEdit | None = None
         if self.has_reason:
             self.reason = _text_field(self, REASON_MAX, "Why (optional)")
-            form.add("Re&ason:", self.reason, "reason")
+            form.add("Reas&on:", self.reason, "reason")
             self.reason.textChanged.connect(self._changed)
         self.warehouse.currentIndexChanged.connect(self._warehouse_changed)
         self.reference.textChanged.connect(self._changed)
@@ -62,6 +63,22 @@ class _SingleWarehouseDialog(StockDocumentDialog):
 
     def _reason(self) -> str | None:
         return self.reason.text().strip() or None if self.reason is not None else None
+
+    def header_state(self) -> dict[str, Any]:
+        state: dict[str, Any] = {
+            "warehouse": self.warehouse.code(),
+            "reference": self.reference.text(),
+        }
+        if self.reason is not None:
+            state["reason"] = self.reason.text()
+        return state
+
+    def restore_header(self, state: dict[str, Any]) -> None:
+        if state.get("warehouse"):
+            self.warehouse.set_code(str(state["warehouse"]))
+        self.reference.setText(str(state.get("reference", "")))
+        if self.reason is not None:
+            self.reason.setText(str(state.get("reason", "")))
 
 
 class ReceiveDialog(_SingleWarehouseDialog):
@@ -113,7 +130,7 @@ class ReturnDialog(_SingleWarehouseDialog):
 
     title = "Return stock"
     hint = "Goods back from a customer: into stock, or recorded as damaged."
-    post_text = "&Record return"
+    post_text = "Record re&turn"
     has_reason = True
     reference_hint = "Order or RMA number"
 
@@ -121,7 +138,7 @@ class ReturnDialog(_SingleWarehouseDialog):
         box = QWidget(self)
         row = QHBoxLayout(box)
         row.setContentsMargins(0, 0, 0, 0)
-        self.restock = QRadioButton("Back to &stock", box)
+        self.restock = QRadioButton("Back to stoc&k", box)
         self.damaged = QRadioButton("&Damaged (not restocked)", box)
         self.restock.setChecked(True)
         group = QButtonGroup(box)
@@ -132,6 +149,13 @@ class ReturnDialog(_SingleWarehouseDialog):
         row.addStretch(1)
         form.add("Condition:", box, "damaged")
         self.damaged.toggled.connect(self._changed)
+
+    def header_state(self) -> dict[str, Any]:
+        return {**super().header_state(), "damaged": self.damaged.isChecked()}
+
+    def restore_header(self, state: dict[str, Any]) -> None:
+        super().restore_header(state)
+        self.damaged.setChecked(bool(state.get("damaged")))
 
     def header_problems(self) -> dict[str, str]:
         problems = super().header_problems()
@@ -169,11 +193,12 @@ class TransferDialog(StockDocumentDialog):
         *,
         warehouse: str | None = None,
         lines: Sequence[tuple[str, int]] = (),
+        draft: Draft | None = None,
         source: str | None = None,
         destination: str | None = None,
     ) -> None:
         self._initial = (source or warehouse, destination)
-        super().__init__(db, actor, parent, warehouse=source or warehouse, lines=lines)
+        super().__init__(db, actor, parent, warehouse=source or warehouse, lines=lines, draft=draft)
 
     def build_header(self, form: FieldForm, warehouse: str | None) -> None:
         try:
@@ -191,7 +216,7 @@ class TransferDialog(StockDocumentDialog):
         form.add("&From:", self.source, "source")
         form.add("T&o:", self.destination, "destination")
         self.reference = _text_field(self, REFERENCE_MAX, "Transfer note (optional)")
-        form.add("&Reference:", self.reference, "reference")
+        form.add("R&eference:", self.reference, "reference")
         self.source.currentIndexChanged.connect(self._source_changed)
         self.destination.currentIndexChanged.connect(self._changed)
         self.reference.textChanged.connect(self._changed)
@@ -212,6 +237,19 @@ class TransferDialog(StockDocumentDialog):
 
     def stock_warehouse(self) -> str | None:
         return self.source.code()
+
+    def header_state(self) -> dict[str, Any]:
+        return {
+            "source": self.source.code(),
+            "destination": self.destination.code(),
+            "reference": self.reference.text(),
+        }
+
+    def restore_header(self, state: dict[str, Any]) -> None:
+        for combo, key in ((self.source, "source"), (self.destination, "destination")):
+            if state.get(key):
+                combo.set_code(str(state[key]))
+        self.reference.setText(str(state.get("reference", "")))
 
     def command(self) -> TransferStock:
         return TransferStock(

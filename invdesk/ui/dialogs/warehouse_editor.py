@@ -77,9 +77,6 @@ class WarehouseEditor(RecordEditor):
     def warehouse(self) -> WarehouseView | None:
         return self.record  # type: ignore[no-any-return]
 
-    def handle_scan(self, code: str) -> bool:
-        return False  # nothing here takes a barcode
-
     def _fill(self, warehouse: WarehouseView) -> None:
         self.setWindowTitle(f"Warehouse {warehouse.code}")
         self.heading.set_title(f"Warehouse {warehouse.code}")

@@ -127,7 +127,9 @@ class FieldForm:
         column.addWidget(widget, 0, Qt.AlignmentFlag.AlignLeft if narrow else Qt.AlignmentFlag(0))
         error = ErrorLabel(box)
         column.addWidget(error)
-        self.layout.addRow(label, box)
+        caption = QLabel(label)
+        caption.setBuddy(widget)  # Alt+letter moves to the input itself, not its frame
+        self.layout.addRow(caption, box)
         self.widgets[field], self.labels[field] = widget, error
 
     def show(self, messages: dict[str, str]) -> None:

@@ -19,7 +19,6 @@ from invdesk.ui.models.columns import (
     Index,
     money,
     qty,
-    signed,
     when,
 )
 
@@ -85,11 +84,7 @@ def display(row: MovementView, column: Column) -> str:
         case Column.WAREHOUSE:
             return row.warehouse
         case Column.QTY:
-            if row.qty:
-                return signed(row.qty)
-            if row.reserved_delta:
-                return f"{row.reserved_delta:+,} held"
-            return f"{row.units:,} damaged" if row.kind is MovementKind.RETURN_DAMAGED else "0"
+            return row.change
         case Column.BALANCE:
             return qty(row.balance_after)
         case Column.UNIT_COST:

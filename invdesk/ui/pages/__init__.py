@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
+from invdesk.ui.pages.admin import AdminPage
 from invdesk.ui.pages.alerts import AlertsPage
 from invdesk.ui.pages.audit import AuditPage
 from invdesk.ui.pages.dashboard import DashboardPage
@@ -36,6 +37,7 @@ PAGES: list[type[Page] | type[QWidget]] = [
     ReportsPage,
     AuditPage,
     UsersPage,
+    AdminPage,
 ]
 
 __all__ = ["PAGES", "Page"]

@@ -13,6 +13,7 @@ from invdesk.domain.security import Actor, Permission
 from invdesk.services import alerts, warehouses
 from invdesk.services.database import Database
 from invdesk.ui import background
+from invdesk.ui.integrity import IntegrityBanner
 from invdesk.ui.models.rows import RowRole, RowsModel
 from invdesk.ui.pages.common import reselect, show_error, table
 
@@ -80,7 +81,9 @@ class AlertsPage(QWidget):
         bar.addWidget(self.count_label)
         bar.addWidget(self.watch_button)
         bar.addWidget(self.acknowledge_button)
+        self.integrity_banner = IntegrityBanner(db, actor, self)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.integrity_banner)
         layout.addLayout(bar)
         layout.addWidget(self.table)
 
@@ -118,6 +121,7 @@ class AlertsPage(QWidget):
             self.loaded.emit()
 
         self._reads.run(work, show)
+        self.integrity_banner.refresh()
 
     @Slot(frozenset, object)
     def on_changed(self, kinds: frozenset[str], ids: Any = None) -> None:

@@ -11,6 +11,7 @@ from invdesk.domain.security import Actor
 from invdesk.services import browse, dashboard
 from invdesk.services.database import Database
 from invdesk.ui import background
+from invdesk.ui.integrity import IntegrityBanner
 from invdesk.ui.models.columns import ListTableModel
 from invdesk.ui.models.movements import HEADERS, NUMERIC, WIDTHS, Column, display
 from invdesk.ui.models.rows import RowsModel
@@ -46,6 +47,8 @@ class DashboardPage(Page):
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(db, actor, parent)
         self._reads = background.Newest(self)
+        self.integrity_banner = IntegrityBanner(db, actor, self)
+        self.body.addWidget(self.integrity_banner)
         grid = QGridLayout()
         grid.setSpacing(12)
         self.values: dict[str, QLabel] = {}
@@ -75,6 +78,7 @@ class DashboardPage(Page):
 
     def refresh(self) -> None:
         self._reads.run(self._read, self._show_all)
+        self.integrity_banner.refresh()
 
     def on_changed(self, kinds: frozenset[str], ids: Any = None) -> None:
         """Connected to LiveUpdates.changed: another PC (or this one) changed something shown."""

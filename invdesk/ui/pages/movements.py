@@ -49,7 +49,7 @@ class MovementsPage(Page):
         self.dated.toggled.connect(self.until.setEnabled)
         for widget in (self.product, self.warehouse, self.kind, self.dated, self.since):
             self.filters.addWidget(widget)
-        self.filters.addWidget(QLabel("to", self))
+        self.filters.addWidget(QLabel("to (inclusive)", self))
         self.filters.addWidget(self.until)
         self.filters.addStretch(1)
         self.table = make_table(self.model, self)

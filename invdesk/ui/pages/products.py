@@ -6,10 +6,10 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QCheckBox, QComboBox, QTableView, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QPushButton, QTableView, QWidget
 
-from invdesk.domain.security import Actor
-from invdesk.services import catalog
+from invdesk.domain.security import Actor, Permission
+from invdesk.services import categories
 from invdesk.services.database import Database
 from invdesk.ui import background
 from invdesk.ui.models.products import SORTS, Column, ProductTableModel
@@ -33,6 +33,11 @@ class ProductsPage(Page):
         for widget in (self.search, self.category, self.inactive):
             self.filters.addWidget(widget)
         self.filters.addStretch(1)
+        self.categories_button = QPushButton("Categories…", self)
+        self.categories_button.setToolTip("Add, rename, nest, retire and merge categories")
+        self.categories_button.setVisible(actor.can(Permission.CATALOG))
+        self.categories_button.clicked.connect(self.edit_categories)
+        self.filters.addWidget(self.categories_button)
         self.table = make_table(self.model, self, sortable=SORTS)
         set_widths(
             self.table,
@@ -50,22 +55,33 @@ class ProductsPage(Page):
         self._load_categories()
 
     def _load_categories(self) -> None:
-        current = self.category.currentText()
+        current = self.category.currentData()
         self.category.blockSignals(True)
         self.category.clear()
-        self.category.addItem(ALL)
-        self.category.addItems([c.name for c in catalog.list_categories(self.db, self.actor)])
-        self.category.setCurrentText(current or ALL)
+        self.category.addItem(ALL, None)
+        for category in categories.list_categories(self.db, self.actor):
+            self.category.addItem(category.path, category.name)
+        self.category.setCurrentIndex(max(0, self.category.findData(current)))
         self.category.blockSignals(False)
 
+    def edit_categories(self) -> QDialog:
+        """The categories dialog; the filter list follows its edits."""
+        from invdesk.ui.dialogs.categories import CategoriesDialog
+
+        dialog = CategoriesDialog(self.db, self.actor, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.changed.connect(self.refresh)
+        dialog.open()
+        return dialog
+
     def _apply(self, *_args: object) -> bool:
-        category = self.category.currentText()
+        category = self.category.currentData()
         before = self.model.query
         self.model.set_query(
             replace(
                 self.model.query,
                 search=self.search.text().strip(),
-                category=None if category in ("", ALL) else category,
+                category=category,
                 include_inactive=self.inactive.isChecked(),
             )
         )

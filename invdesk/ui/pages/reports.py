@@ -25,7 +25,7 @@ from invdesk.domain.security import Actor, Permission
 from invdesk.reports import runner
 from invdesk.reports.filters import DEFAULT_DAYS, ReportFilter
 from invdesk.reports.series import warehouse_trend
-from invdesk.services import catalog, warehouses
+from invdesk.services import categories, warehouses
 from invdesk.services.database import Database
 from invdesk.ui.background import Background, Job, failure_text
 from invdesk.ui.charts.time_plot import TimePlot
@@ -124,7 +124,9 @@ class ReportsPage(QWidget):
             self.warehouse,
             [w.code for w in warehouses.list_warehouses(self._db, self._actor)],
         )
-        self._fill(self.category, [c.name for c in catalog.list_categories(self._db, self._actor)])
+        self._fill(
+            self.category, [c.name for c in categories.list_categories(self._db, self._actor)]
+        )
 
     @staticmethod
     def _fill(combo: QComboBox, values: list[str]) -> None:

@@ -74,12 +74,28 @@ def test_an_empty_document_cannot_be_posted(qtbot, shop):
     assert support.ledger_count(shop) == 1
 
 
-def test_issue_short_of_stock_marks_the_line_and_posts_nothing(qtbot, any_shop):
+def test_a_quantity_over_available_shows_at_the_line_as_typed_and_blocks_post(qtbot, any_shop):
     dialog = _open(qtbot, IssueDialog, any_shop, warehouse="MAIN", lines=[("CAB-1", 4)])
-    dialog.add_code("SKU-2", 3)
     available = list(dialog.columns).index(Column.AVAILABLE)
     assert dialog.model.data(dialog.model.index(0, available)) == "10"
-    assert dialog.model.data(dialog.model.index(1, available)) == "0"
+    assert dialog.can_post()
+    _set_qty(dialog, 0, "30")  # typed into the Qty cell
+    assert not dialog.can_post()
+    assert dialog.lines_error.text() == (
+        "Line 1: Only 10 each of CAB-1 available; this line asks for 30."
+    )
+    qty = list(dialog.columns).index(Column.QTY)
+    assert dialog.model.data(dialog.model.index(0, qty), Qt.ItemDataRole.ForegroundRole)
+    _set_qty(dialog, 0, "10")
+    assert dialog.can_post() and not shown(dialog.lines_error)
+
+
+def test_issue_short_of_stock_at_the_server_marks_the_line_and_posts_nothing(qtbot, any_shop):
+    """Stock gone since the lines were checked (another PC took it): the service refuses."""
+    dialog = _open(qtbot, IssueDialog, any_shop, warehouse="MAIN", lines=[("CAB-1", 4)])
+    dialog.add_code("SKU-2", 3)
+    dialog.model.set_available({"CAB-1": 10, "SKU-2": 3})  # as read before the other PC's issue
+    assert dialog.can_post()
     before = support.ledger_count(any_shop)
     dialog.post()
     assert dialog.isVisible() and dialog.posted_result is None
@@ -153,8 +169,8 @@ def test_transfer_moves_every_line_between_warehouses(qtbot, any_shop):
     assert dialog.model.data(dialog.model.index(0, list(dialog.columns).index(Column.UNITS))) == (
         "12 each (1 × 12)"
     )
-    dialog.post()  # 12 units asked, 10 there
-    assert "Not enough CAB-1" in dialog.lines_error.text()
+    assert not dialog.can_post()  # 12 units asked, 10 there: said before posting
+    assert "Only 10 each of CAB-1 available" in dialog.lines_error.text()
     dialog.model.remove_rows([0])
     dialog.add_code("CAB-1", 4)
     with qtbot.waitSignal(dialog.posted) as blocker:

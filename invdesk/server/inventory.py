@@ -1,0 +1,127 @@
+"""/api/v1/inventory and /api/v1/alerts: stock for channels, replenishment, alerts."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Request, Response, get, post
+from litestar.params import Body, Parameter
+
+from invdesk.domain.channels import parse_utc
+from invdesk.domain.tokens import TokenGrant
+from invdesk.server import examples, metrics, schemas
+from invdesk.server.posting import answer
+from invdesk.server.state import state_of
+from invdesk.services.channels import inventory as channel_inventory
+from invdesk.services.channels import orders as channel_orders
+
+IdempotencyKey = Annotated[
+    str | None,
+    Parameter(
+        header="Idempotency-Key",
+        required=False,
+        description="Any unique string (a UUID): a retry with the same key and body gets the "
+        "first answer; the same key with another body is refused (422).",
+    ),
+]
+
+
+@get(
+    "/inventory",
+    summary="Stock rows, a page at a time (keyset paging; sync with updated_since)",
+    sync_to_thread=False,
+    responses={**examples.COMMON, 400: examples.BAD, 422: examples.INVALID},
+    response_description="A page of stock rows and the cursor of the next page (null at the end)",
+)
+def inventory_list(
+    request: Request[Any, Any, Any],
+    grant: TokenGrant,
+    warehouse: str | None = None,
+    sku: Annotated[str | None, Parameter(description="SKU prefix")] = None,
+    updated_since: Annotated[
+        str | None, Parameter(description="ISO 8601 time: only rows changed since then")
+    ] = None,
+    limit: Annotated[int | None, Parameter(description="1 to 1,000; default 100")] = None,
+    cursor: Annotated[str | None, Parameter(description="next_cursor of the previous page")] = None,
+) -> schemas.InventoryPageOut:
+    since = None if updated_since is None else parse_utc(updated_since, field="updated_since")
+    page = channel_inventory.inventory_page(
+        state_of(request).db,
+        grant,
+        warehouse=warehouse,
+        sku_prefix=sku,
+        updated_since=since,
+        limit=limit,
+        cursor=cursor,
+    )
+    return schemas.inventory_page(page)
+
+
+@get(
+    "/inventory/{code:str}",
+    summary="One product by SKU or any of its barcodes, with its stock per warehouse",
+    sync_to_thread=False,
+    responses={**examples.COMMON, 404: examples.NOT_FOUND},
+)
+def inventory_item(
+    request: Request[Any, Any, Any], grant: TokenGrant, code: str
+) -> schemas.ProductStockOut:
+    return schemas.product_stock(channel_inventory.product_stock(state_of(request).db, grant, code))
+
+
+@post(
+    "/inventory/replenish",
+    summary="Receive stock into a warehouse (scope stock); 201 with the ledger movement",
+    status_code=201,
+    sync_to_thread=True,
+    responses={
+        **examples.COMMON,
+        400: examples.BAD,
+        404: examples.NOT_FOUND,
+        422: examples.INVALID,
+    },
+)
+def replenish(
+    request: Request[Any, Any, Any],
+    grant: TokenGrant,
+    data: Annotated[schemas.ReplenishIn, Body(examples=examples.example(examples.REPLENISH))],
+    idempotency_key: IdempotencyKey = None,
+) -> Response[bytes]:
+    state = state_of(request)
+
+    def work(request_id: str | None) -> tuple[int, Any]:
+        moved = channel_inventory.replenish(
+            state.db,
+            grant,
+            sku=data.sku,
+            warehouse=data.warehouse,
+            qty=data.qty,
+            reference=data.reference,
+            unit_cost=data.unit_cost,
+            request_id=request_id,
+        )
+        metrics.STOCK_OPERATIONS.labels("receive").inc()
+        return 201, schemas.movement(moved)
+
+    return answer(state, grant, idempotency_key, ("replenish", data), work)
+
+
+@get(
+    "/alerts",
+    summary="Stock alerts (default: open and acknowledged) in the token's warehouses",
+    sync_to_thread=False,
+    responses={**examples.COMMON, 422: examples.INVALID},
+)
+def alerts(
+    request: Request[Any, Any, Any],
+    grant: TokenGrant,
+    status: Annotated[str | None, Parameter(description="open, acknowledged or resolved")] = None,
+    warehouse: str | None = None,
+) -> schemas.AlertsOut:
+    found = channel_orders.list_alerts(
+        state_of(request).db, grant, status=status, warehouse=warehouse
+    )
+    return schemas.alerts(found)
+
+
+HANDLERS = [inventory_list, inventory_item, replenish, alerts]

@@ -1,0 +1,89 @@
+"""The Admin page (admins only): the `invdesk serve` server's health and the read replica's state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from invdesk.config import server_url
+from invdesk.domain.errors import InvdeskError
+from invdesk.domain.security import Actor, Permission
+from invdesk.services import server_health
+from invdesk.services.database import Database, ReplicaStatus, replica_status
+from invdesk.ui import background
+
+NO_SERVER = (
+    "No server is set up. To watch one here, set INVDESK_SERVER_URL or add to the config file:\n"
+    '[server]\nurl = "http://inventory-server:8765"'
+)
+NO_REPLICA = "None: every read goes to the database above (see --read-db in the README)."
+
+
+@dataclass(frozen=True)
+class Health:
+    """One look at both: the server's answer (None: none set up) and the replica's state."""
+
+    server: server_health.ServerHealth | None
+    replica: ReplicaStatus | None
+
+
+def replica_text(status: ReplicaStatus | None) -> str:
+    if status is None:
+        return NO_REPLICA
+    lag = "" if status.lag_s is None else f", {status.lag_s:.1f} s behind"
+    if status.usable:
+        return f"{status.url}: in use{lag} (bound {status.max_lag_s:g} s)."
+    return f"{status.url}: {status.reason}"
+
+
+class AdminPage(QWidget):
+    TITLE = "Admin"
+    ICON = "admin"
+    PERMISSION = Permission.ADMIN
+
+    def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db, self.actor = db, actor
+        self._reads = background.Newest(self)
+        self.server_url = QLabel()
+        self.server_state = QLabel()
+        self.replica_state = QLabel()
+        for label in (self.server_url, self.server_state, self.replica_state):
+            label.setWordWrap(True)
+        self.check_button = QPushButton("Check now")
+        self.check_button.clicked.connect(self.refresh)
+        health = QGroupBox("Health", self)
+        form = QFormLayout(health)
+        form.addRow("Server:", self.server_url)
+        form.addRow("State:", self.server_state)
+        form.addRow("Read replica:", self.replica_state)
+        form.addRow("", self.check_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(health)
+        layout.addStretch(1)
+
+    def refresh(self) -> None:
+        """Ask the server and the replica off the GUI thread (a dead host takes seconds)."""
+        url = server_url()
+        self.server_url.setText(url or NO_SERVER)
+        self.server_state.setText("Checking…" if url else "")
+        self.check_button.setEnabled(False)
+        self._reads.run(lambda: self._look(url), self._show, self._failed)
+
+    def _look(self, url: str | None) -> Health:
+        server = None if url is None else server_health.check_server(self.actor, url)
+        return Health(server, replica_status(self.db, self.actor))
+
+    def _show(self, health: Health) -> None:
+        self.check_button.setEnabled(True)
+        if health.server is not None:
+            self.server_state.setText(health.server.message)
+        self.replica_state.setText(replica_text(health.replica))
+
+    def _failed(self, error: BaseException) -> None:
+        self.check_button.setEnabled(True)
+        if not isinstance(error, InvdeskError):
+            background.show_error(self, error)
+            return
+        self.server_state.setText(error.message)  # e.g. a server address that is not a URL

@@ -1,0 +1,25 @@
+"""64 clients across two server processes race for the last 10 units: never an oversell."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.server.race import prepare, run_race
+from tests.server.running import serving
+
+
+@pytest.mark.slow
+def test_64_clients_on_two_servers_reserve_exactly_the_last_10_units(
+    db_url: str, tmp_path: Path
+) -> None:
+    secret = prepare(db_url, 10)
+    with (
+        serving(db_url, log=tmp_path / "one.log") as one,
+        serving(db_url, log=tmp_path / "two.log") as two,
+    ):
+        result = run_race(db_url, [one, two], secret)
+    assert result.statuses == {201: 10, 409: 54}, result.statuses
+    assert (result.on_hand, result.reserved) == (10, 10)
+    assert result.differences == 0

@@ -1,0 +1,36 @@
+"""Key presses as a window system delivers them: each with its own timestamp."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QWidget
+
+
+def key_event(ch: str, at: float) -> QKeyEvent:
+    """A key press stamped `at` ms; \\n is Enter."""
+    if ch == "\n":
+        event = QKeyEvent(
+            QEvent.Type.KeyPress, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, "\r"
+        )
+    else:
+        key = Qt.Key(ord(ch.upper())) if ch.isalnum() else Qt.Key.Key_unknown
+        event = QKeyEvent(QEvent.Type.KeyPress, key, Qt.KeyboardModifier.NoModifier, ch)
+    event.setTimestamp(int(at))
+    return event
+
+
+class Typist:
+    """Presses keys into whichever widget has the focus, `gap_ms` apart by their timestamps,
+    delivered at once (as a GUI thread that was busy gets them: in one late lump)."""
+
+    def __init__(self) -> None:
+        self.at = 10_000_000.0
+
+    def press(self, text: str, gap_ms: float, widget: QWidget | None = None) -> None:
+        self.at += 500  # a pause before: a new burst
+        for ch in text:
+            self.at += gap_ms
+            target = widget or QApplication.focusWidget()
+            assert target is not None, "no widget has the keyboard focus"
+            QApplication.sendEvent(target, key_event(ch, self.at))
