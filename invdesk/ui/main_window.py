@@ -39,6 +39,7 @@ from invdesk.ui.stock_actions import StockActions
 from invdesk.ui.window_wiring import (
     LiveWiring,
     file_actions,
+    open_alert_mail,
     open_reorder_document,
     open_watched_warehouses,
     product_menu,
@@ -128,6 +129,8 @@ class MainWindow(QMainWindow):
                 product_menu(self, page.table, page.selected_sku)
             if hasattr(page, "watch_requested"):
                 page.watch_requested.connect(lambda: open_watched_warehouses(self))
+            if hasattr(page, "alert_mail_requested"):
+                page.alert_mail_requested.connect(lambda: open_alert_mail(self))
             tables = page.tables() if hasattr(page, "tables") else {}
             for name, table in tables.items():
                 state = self.settings.value(f"tables/{name}")

@@ -138,6 +138,27 @@ def open_watched_warehouses(window: MainWindow) -> None:
     dialog.open()
 
 
+def open_alert_mail(window: MainWindow) -> None:
+    """The user's own alert e-mail address and how alerts reach it."""
+    from invdesk.ui.dialogs.alert_mail import MODES, AlertMailDialog
+
+    try:
+        dialog = AlertMailDialog(window.db, window.actor, window)
+    except InvdeskError as error:
+        background.show_error(window, error)
+        return
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.saved.connect(
+        lambda chosen: window.statusBar().showMessage(
+            "No alert e-mail."
+            if chosen is None
+            else f"Alert e-mail to {chosen.email}: {MODES[chosen.mode].lower()}.",
+            6000,
+        )
+    )
+    dialog.open()
+
+
 def open_policy_editor(window: MainWindow, warehouse: str) -> None:
     editor = PolicyEditor(window.db, window.actor, warehouse, window)
     editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -157,11 +178,14 @@ def file_actions(window: MainWindow) -> list[QAction]:
     watched = QAction("&Watched warehouses…", window)
     watched.setStatusTip("Choose the warehouses whose new alerts show in the tray")
     watched.triggered.connect(lambda: open_watched_warehouses(window))
+    mail = QAction("Alert e-&mail…", window)
+    mail.setStatusTip("Your e-mail address and whether alerts reach it at once, daily or never")
+    mail.triggered.connect(lambda: open_alert_mail(window))
     if not window.actor.can(Permission.CATALOG):
         for action in (products, stock):
             action.setEnabled(False)
             action.setStatusTip("Imports need a manager.")
-    return [products, stock, export, watched]
+    return [products, stock, export, watched, mail]
 
 
 def _import(window: MainWindow, kind: ImportKind) -> None:

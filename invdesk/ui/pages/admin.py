@@ -1,10 +1,20 @@
-"""The Admin page (admins only): the `invdesk serve` server's health and the read replica's state."""
+"""The Admin page (admins only): the `invdesk serve` server's health, the read replica's state,
+and what the server serves: API tokens, webhooks and their deliveries."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from invdesk.config import server_url
 from invdesk.domain.errors import InvdeskError
@@ -12,6 +22,7 @@ from invdesk.domain.security import Actor, Permission
 from invdesk.services import server_health
 from invdesk.services.database import Database, ReplicaStatus, replica_status
 from invdesk.ui import background
+from invdesk.ui.pages.admin_sections import DeliveriesSection, TokensSection, WebhooksSection
 
 NO_SERVER = (
     "No server is set up. To watch one here, set INVDESK_SERVER_URL or add to the config file:\n"
@@ -59,12 +70,34 @@ class AdminPage(QWidget):
         form.addRow("State:", self.server_state)
         form.addRow("Read replica:", self.replica_state)
         form.addRow("", self.check_button)
+        self.tokens = TokensSection(db, actor, self)
+        self.webhooks = WebhooksSection(db, actor, self)
+        self.deliveries = DeliveriesSection(db, actor, self)
+        self.tokens.changed.connect(self.tokens.refresh)
+        self.webhooks.changed.connect(self.webhooks.refresh)
+        self.webhooks.changed.connect(self.deliveries.refresh)  # removing cancels, a test queues
+        self.deliveries.changed.connect(self.deliveries.refresh)
+        serving = QHBoxLayout()
+        serving.addWidget(self.tokens, 1)
+        serving.addWidget(self.webhooks, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(health)
-        layout.addStretch(1)
+        layout.addLayout(serving, 2)
+        layout.addWidget(self.deliveries, 3)
+
+    def tables(self) -> dict[str, QTableView]:
+        """Column widths the window remembers."""
+        return {
+            "admin_tokens": self.tokens.table,
+            "admin_webhooks": self.webhooks.table,
+            "admin_deliveries": self.deliveries.table,
+        }
 
     def refresh(self) -> None:
-        """Ask the server and the replica off the GUI thread (a dead host takes seconds)."""
+        """Ask the server and the replica off the GUI thread (a dead host takes seconds), and
+        re-read the tokens, webhooks and deliveries."""
+        for section in (self.tokens, self.webhooks, self.deliveries):
+            section.refresh()
         url = server_url()
         self.server_url.setText(url or NO_SERVER)
         self.server_state.setText("Checking…" if url else "")

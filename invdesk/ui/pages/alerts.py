@@ -47,6 +47,8 @@ class AlertsPage(QWidget):
     badge_changed = Signal(int)
     watch_requested = Signal()
     """The user asked to choose the warehouses whose alerts reach the tray."""
+    alert_mail_requested = Signal()
+    """The user asked to set their own alert e-mail."""
     loaded = Signal()
     """The list was read again and is on screen."""
 
@@ -69,6 +71,10 @@ class AlertsPage(QWidget):
         self.acknowledge_button.setVisible(actor.can(Permission.STOCK))
         self.watch_button = QPushButton("Watched warehouses…", self)
         self.watch_button.setToolTip("Choose the warehouses whose new alerts show in the tray")
+        self.mail_button = QPushButton("Alert e-mail…", self)
+        self.mail_button.setToolTip(
+            "Your e-mail address for alerts: at once, a daily digest or off"
+        )
         self.count_label = QLabel(self)
         self.model = RowsModel(COLUMNS, self)
         self.table = table(self)
@@ -80,6 +86,7 @@ class AlertsPage(QWidget):
         bar.addStretch(1)
         bar.addWidget(self.count_label)
         bar.addWidget(self.watch_button)
+        bar.addWidget(self.mail_button)
         bar.addWidget(self.acknowledge_button)
         self.integrity_banner = IntegrityBanner(db, actor, self)
         layout = QVBoxLayout(self)
@@ -92,6 +99,7 @@ class AlertsPage(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.acknowledge_button.clicked.connect(self.acknowledge_selected)
         self.watch_button.clicked.connect(self.watch_requested)
+        self.mail_button.clicked.connect(self.alert_mail_requested)
         self.refresh()
 
     def selected(self) -> AlertView | None:
