@@ -12,6 +12,8 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -27,7 +29,7 @@ from invdesk.domain.tokens import Scope
 from invdesk.services import warehouses, webhooks
 from invdesk.services.channels import tokens
 from invdesk.services.database import Database
-from invdesk.ui.dialogs.widgets import ErrorLabel, FieldForm, Heading
+from invdesk.ui.dialogs.widgets import MUTED_COLOR, ErrorLabel, FieldForm, Heading
 
 SCOPE_HINTS = {
     Scope.READ: "read: inventory and alerts",
@@ -36,21 +38,28 @@ SCOPE_HINTS = {
 }
 
 
-def _boxes(
-    parent: QWidget, labels: dict[str, str], ticked: bool
-) -> tuple[QWidget, dict[str, QCheckBox]]:
-    """A row of checkboxes keyed by value, as one form input."""
-    row = QWidget(parent)
-    line = QHBoxLayout(row)
-    line.setContentsMargins(0, 0, 0, 0)
-    boxes = {}
-    for value, label in labels.items():
-        box = QCheckBox(label, row)
-        box.setChecked(ticked)
-        line.addWidget(box)
-        boxes[value] = box
-    line.addStretch(1)
-    return row, boxes
+class _Choices(QFrame):
+    """Checkboxes keyed by value, as one form input, `per_row` to a line.
+
+    A red frame on a refused choice goes round the group, not round every box in it."""
+
+    def __init__(self, parent: QWidget, labels: dict[str, str], *, per_row: int) -> None:
+        super().__init__(parent)
+        self.setObjectName("choices")
+        grid = QGridLayout(self)
+        grid.setContentsMargins(2, 2, 2, 2)
+        self.boxes: dict[str, QCheckBox] = {}
+        for n, (value, label) in enumerate(labels.items()):
+            box = QCheckBox(label, self)
+            grid.addWidget(box, n // per_row, n % per_row)
+            self.boxes[value] = box
+        grid.setColumnStretch(per_row, 1)
+
+    def setStyleSheet(self, styleSheet: str) -> None:
+        super().setStyleSheet(f"QFrame#choices {{ {styleSheet} }}" if styleSheet else "")
+
+    def chosen(self) -> list[str]:
+        return [value for value, box in self.boxes.items() if box.isChecked()]
 
 
 class _AddDialog(QDialog):
@@ -111,21 +120,21 @@ class AddTokenDialog(_AddDialog):
         self.name.setPlaceholderText("e.g. webshop")
         self.name.setMaxLength(64)
         self.form.add("&Name:", self.name, "name")
-        scopes = {s.value: SCOPE_HINTS[s] for s in Scope}
-        row, self.scope_boxes = _boxes(self, scopes, ticked=False)
+        self.scopes = _Choices(self, {s.value: SCOPE_HINTS[s] for s in Scope}, per_row=1)
+        self.scope_boxes = self.scopes.boxes
         self.scope_boxes[Scope.READ.value].setChecked(True)
-        self.form.add("Scopes:", row, "scope")
-        codes = {
-            w.code: w.code for w in warehouses.list_warehouses(db, actor, include_inactive=False)
-        }
-        row, self.warehouse_boxes = _boxes(self, codes, ticked=False)
-        row.setToolTip("Tick none for every warehouse.")
-        self.form.add("Only &warehouses:", row, "warehouse")
+        self.form.add("Scopes:", self.scopes, "scope")
+        active = warehouses.list_warehouses(db, actor, include_inactive=False)
+        self.limits = _Choices(self, {w.code: w.code for w in active}, per_row=4)
+        self.warehouse_boxes = self.limits.boxes
+        self.form.add("Only &warehouses:", self.limits, "warehouse")
+        hint = QLabel("None ticked: every warehouse.", self)
+        hint.setStyleSheet(f"color: {MUTED_COLOR};")
+        self.form.layout.addRow("", hint)
         self._finish()
 
     def save(self) -> None:
-        scopes = [v for v, box in self.scope_boxes.items() if box.isChecked()]
-        limits = [v for v, box in self.warehouse_boxes.items() if box.isChecked()]
+        scopes, limits = self.scopes.chosen(), self.limits.chosen()
         self._post(
             lambda: tokens.add_token(self._db, self._actor, self.name.text(), scopes, limits)
         )
@@ -145,15 +154,18 @@ class AddWebhookDialog(_AddDialog):
         self.url = QLineEdit(self)
         self.url.setPlaceholderText("https://shop.example/invdesk-hook")
         self.form.add("&Address:", self.url, "url")
-        row, self.event_boxes = _boxes(self, {e: e for e in SUBSCRIBABLE}, ticked=True)
-        self.form.add("Events:", row, "events")
+        self.events = _Choices(self, {e: e for e in SUBSCRIBABLE}, per_row=2)
+        self.event_boxes = self.events.boxes
+        for box in self.event_boxes.values():
+            box.setChecked(True)
+        self.form.add("Events:", self.events, "events")
         self.secret = QLineEdit(self)
         self.secret.setPlaceholderText("Leave empty for a random one")
         self.form.add("&Secret:", self.secret, "secret")
         self._finish()
 
     def save(self) -> None:
-        events = [v for v, box in self.event_boxes.items() if box.isChecked()]
+        events = self.events.chosen()
         secret = self.secret.text().strip() or None
         self._post(
             lambda: webhooks.add_webhook(self._db, self._actor, self.url.text(), events, secret)
@@ -185,7 +197,9 @@ class SecretShownDialog(QDialog):
         line.addWidget(self.secret, 1)
         line.addWidget(self.copy_button)
         layout.addLayout(line)
-        self.copied = QLabel("", self)
+        self.copied = QLabel("Copied to the clipboard.", self)
+        self.copied.setStyleSheet(f"color: {MUTED_COLOR};")
+        self.copied.hide()
         layout.addWidget(self.copied)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.accept)
@@ -193,4 +207,4 @@ class SecretShownDialog(QDialog):
 
     def copy(self) -> None:
         QGuiApplication.clipboard().setText(self.secret.text())
-        self.copied.setText("Copied to the clipboard.")
+        self.copied.show()

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -69,7 +70,10 @@ class AdminPage(QWidget):
         form.addRow("Server:", self.server_url)
         form.addRow("State:", self.server_state)
         form.addRow("Read replica:", self.replica_state)
-        form.addRow("", self.check_button)
+        check_row = QHBoxLayout()
+        check_row.addWidget(self.check_button)
+        check_row.addStretch(1)
+        form.addRow("", check_row)
         self.tokens = TokensSection(db, actor, self)
         self.webhooks = WebhooksSection(db, actor, self)
         self.deliveries = DeliveriesSection(db, actor, self)
@@ -77,13 +81,12 @@ class AdminPage(QWidget):
         self.webhooks.changed.connect(self.webhooks.refresh)
         self.webhooks.changed.connect(self.deliveries.refresh)  # removing cancels, a test queues
         self.deliveries.changed.connect(self.deliveries.refresh)
-        serving = QHBoxLayout()
-        serving.addWidget(self.tokens, 1)
-        serving.addWidget(self.webhooks, 1)
+        self.tabs = QTabWidget(self)  # each list gets the page's width: URLs and answers are long
+        for section in (self.tokens, self.webhooks, self.deliveries):
+            self.tabs.addTab(section, section.heading)
         layout = QVBoxLayout(self)
         layout.addWidget(health)
-        layout.addLayout(serving, 2)
-        layout.addWidget(self.deliveries, 3)
+        layout.addWidget(self.tabs, 1)
 
     def tables(self) -> dict[str, QTableView]:
         """Column widths the window remembers."""

@@ -11,7 +11,6 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -35,8 +34,9 @@ from invdesk.ui.pages.common import table
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-class _Section(QGroupBox):
-    """A titled table with buttons under it and a status line; rows come from `load()`."""
+class _Section(QWidget):
+    """A table with buttons under it and a status line (one tab of the page); rows come from
+    `reader()`."""
 
     changed = Signal()
     """Something was written: the page re-reads the sections that depend on it."""
@@ -44,7 +44,8 @@ class _Section(QGroupBox):
     def __init__(
         self, title: str, db: Database, actor: Actor, model: ListTableModel, parent: QWidget | None
     ) -> None:
-        super().__init__(title, parent)
+        super().__init__(parent)
+        self.heading = title
         self.db, self.actor = db, actor
         self._reads = background.Newest(self)
         self.model = model
@@ -113,7 +114,7 @@ class _Section(QGroupBox):
 
     def ask(self, question: str, then: Callable[[], None]) -> None:
         """Ask before something that cannot be undone; `then` runs on Yes."""
-        box = QMessageBox(QMessageBox.Icon.Question, self.title(), question, parent=self)
+        box = QMessageBox(QMessageBox.Icon.Question, self.heading, question, parent=self)
         box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
         box.setDefaultButton(QMessageBox.StandardButton.No)
         box.accepted.connect(then)
