@@ -103,14 +103,15 @@ class _Section(QWidget):
         self.status.setText(text)
 
     def write(self, work: Callable[[], Any], done: str) -> None:
-        """One short service call; a refusal is said in the status line, never a traceback."""
-        try:
-            work()
-        except InvdeskError as error:
-            self.say(error.message, error=True)
-            return
-        self.say(done)
-        self.changed.emit()
+        """One short service call, off the GUI thread (a lock wait must not freeze the window);
+        a refusal is said in the status line, never a traceback."""
+        self.say("Working…")
+
+        def succeeded(_result: Any) -> None:
+            self.say(done)
+            self.changed.emit()
+
+        background.post_runner(work, succeeded, lambda error: self.say(error.message, error=True))
 
     def ask(self, question: str, then: Callable[[], None]) -> None:
         """Ask before something that cannot be undone; `then` runs on Yes."""
