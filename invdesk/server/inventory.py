@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
-from litestar.params import Body, Parameter
+from litestar.di import NamedDependency
+from litestar.params import Body, FromPath, HeaderParameter, QueryParameter
 
 from invdesk.domain.channels import parse_utc
 from invdesk.domain.tokens import TokenGrant
@@ -20,8 +21,8 @@ from invdesk.services.channels import orders as channel_orders
 # loaded box: reads run on the event loop itself fell to one request per database round trip.
 IdempotencyKey = Annotated[
     str | None,
-    Parameter(
-        header="Idempotency-Key",
+    HeaderParameter(
+        name="Idempotency-Key",
         required=False,
         description="Any unique string (a UUID): a retry with the same key and body gets the "
         "first answer; the same key with another body is refused (422).",
@@ -38,14 +39,16 @@ IdempotencyKey = Annotated[
 )
 def inventory_list(
     request: Request[Any, Any, Any],
-    grant: TokenGrant,
-    warehouse: str | None = None,
-    sku: Annotated[str | None, Parameter(description="SKU prefix")] = None,
+    grant: NamedDependency[TokenGrant],
+    warehouse: Annotated[str | None, QueryParameter(description="Warehouse code")] = None,
+    sku: Annotated[str | None, QueryParameter(description="SKU prefix")] = None,
     updated_since: Annotated[
-        str | None, Parameter(description="ISO 8601 time: only rows changed since then")
+        str | None, QueryParameter(description="ISO 8601 time: only rows changed since then")
     ] = None,
-    limit: Annotated[int | None, Parameter(description="1 to 1,000; default 100")] = None,
-    cursor: Annotated[str | None, Parameter(description="next_cursor of the previous page")] = None,
+    limit: Annotated[int | None, QueryParameter(description="1 to 1,000; default 100")] = None,
+    cursor: Annotated[
+        str | None, QueryParameter(description="next_cursor of the previous page")
+    ] = None,
 ) -> schemas.InventoryPageOut:
     since = None if updated_since is None else parse_utc(updated_since, field="updated_since")
     page = channel_inventory.inventory_page(
@@ -67,7 +70,7 @@ def inventory_list(
     responses={**examples.COMMON, 404: examples.NOT_FOUND},
 )
 def inventory_item(
-    request: Request[Any, Any, Any], grant: TokenGrant, code: str
+    request: Request[Any, Any, Any], grant: NamedDependency[TokenGrant], code: FromPath[str]
 ) -> schemas.ProductStockOut:
     return schemas.product_stock(channel_inventory.product_stock(state_of(request).db, grant, code))
 
@@ -86,7 +89,7 @@ def inventory_item(
 )
 def replenish(
     request: Request[Any, Any, Any],
-    grant: TokenGrant,
+    grant: NamedDependency[TokenGrant],
     data: Annotated[schemas.ReplenishIn, Body(examples=examples.example(examples.REPLENISH))],
     idempotency_key: IdempotencyKey = None,
 ) -> Response[bytes]:
@@ -117,9 +120,11 @@ def replenish(
 )
 def alerts(
     request: Request[Any, Any, Any],
-    grant: TokenGrant,
-    status: Annotated[str | None, Parameter(description="open, acknowledged or resolved")] = None,
-    warehouse: str | None = None,
+    grant: NamedDependency[TokenGrant],
+    status: Annotated[
+        str | None, QueryParameter(description="open, acknowledged or resolved")
+    ] = None,
+    warehouse: Annotated[str | None, QueryParameter(description="Warehouse code")] = None,
 ) -> schemas.AlertsOut:
     found = channel_orders.list_alerts(
         state_of(request).db, grant, status=status, warehouse=warehouse

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
-from litestar.params import Body
+from litestar.di import NamedDependency
+from litestar.params import Body, FromPath
 
 from invdesk.domain.tokens import TokenGrant
 from invdesk.server import examples, metrics, schemas
@@ -32,7 +33,7 @@ _ORDER_ANSWERS = {**examples.COMMON, 404: examples.NOT_FOUND}
 )
 def place_order(
     request: Request[Any, Any, Any],
-    grant: TokenGrant,
+    grant: NamedDependency[TokenGrant],
     data: Annotated[schemas.OrderIn, Body(examples=examples.example(examples.ORDER_IN))],
     idempotency_key: IdempotencyKey = None,
 ) -> Response[bytes]:
@@ -64,15 +65,15 @@ def place_order(
     responses=_ORDER_ANSWERS,
 )
 def get_order(
-    request: Request[Any, Any, Any], grant: TokenGrant, order_id: int
+    request: Request[Any, Any, Any], grant: NamedDependency[TokenGrant], order_id: FromPath[int]
 ) -> schemas.OrderOut:
     return schemas.order(channel_orders.get(state_of(request).db, grant, order_id))
 
 
 def _close(
     request: Request[Any, Any, Any],
-    grant: TokenGrant,
-    order_id: int,
+    grant: NamedDependency[TokenGrant],
+    order_id: FromPath[int],
     key: str | None,
     *,
     fulfil: bool,
@@ -97,8 +98,8 @@ def _close(
 )
 def fulfil_order(
     request: Request[Any, Any, Any],
-    grant: TokenGrant,
-    order_id: int,
+    grant: NamedDependency[TokenGrant],
+    order_id: FromPath[int],
     idempotency_key: IdempotencyKey = None,
 ) -> Response[bytes]:
     return _close(request, grant, order_id, idempotency_key, fulfil=True)
@@ -113,8 +114,8 @@ def fulfil_order(
 )
 def cancel_order(
     request: Request[Any, Any, Any],
-    grant: TokenGrant,
-    order_id: int,
+    grant: NamedDependency[TokenGrant],
+    order_id: FromPath[int],
     idempotency_key: IdempotencyKey = None,
 ) -> Response[bytes]:
     return _close(request, grant, order_id, idempotency_key, fulfil=False)
