@@ -126,6 +126,13 @@ def postgresql_problem(sqlstate: str | None, text: str, url: str) -> Problem:
             f"The database server at {where(url)} accepts no changes right now (a read-only "
             "standby, or recovering): try again later, or connect to the primary server.",
         )
+    if "terminating connection due to administrator command" in low and sqlstate == "57P01":
+        # pg_terminate_backend: an administrator (or a deactivated account) ended this session.
+        return Problem(
+            "ended",
+            f"The connection to the database server at {where(url)} was ended by an "
+            "administrator; nothing was saved. Connect again (and ask them why, if it recurs).",
+        )
     if sqlstate in ("57P01", "57P02", "57P03") or "shutting down" in low or "starting up" in low:
         return Problem(
             "restarting",

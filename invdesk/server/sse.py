@@ -23,6 +23,7 @@ from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from invdesk.domain.tokens import Scope as TokenScope
 from invdesk.domain.tokens import TokenGrant
+from invdesk.server import examples
 from invdesk.server.state import ServerState
 from invdesk.services import delivery
 from invdesk.services.database import Database
@@ -74,6 +75,7 @@ def events_handler(scope: Scope) -> HTTPRouteHandler:
             "`Last-Event-ID` to resume; without it the stream starts at new events."
         ),
         tags=["events"],
+        responses=examples.COMMON,  # the stream itself is text/event-stream, described above
     )
     async def stream(
         request: Request[Any, Any, Any],

@@ -11,8 +11,6 @@ from invdesk.db.engine import Database, make_engine
 from tests import support
 from tests.fixtures.databases import _empty
 
-pytest_plugins = ["tests.fixtures.databases"]
-
 
 class Clock:
     def __init__(self) -> None:

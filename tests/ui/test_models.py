@@ -69,7 +69,8 @@ def test_search_matches_sku_prefix_name_prefix_and_barcode(products):
 
     products.set_query(ProductQuery(search="1400638"))  # the case barcode's start
     assert skus(products) == ["P-001"]
-    assert products.index(0, Column.BARCODE).data() == "14006381333938"
+    # Found by its case code, the row shows the unit barcode (the one a clerk scans per piece).
+    assert products.index(0, Column.BARCODE).data() == "4006381333931"
 
 
 def test_category_and_inactive_filters(shop_db, products):

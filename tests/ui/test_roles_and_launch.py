@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 import pytest
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QPushButton, QWidget
 
@@ -91,15 +92,16 @@ def test_a_session_ended_by_an_admin_returns_to_the_login_with_the_reason(monkey
             return launch.QDialog.DialogCode.Accepted
 
     class FakeWindow:
-        def __init__(self, db, actor):
+        def __init__(self, db, actor, scanner=None):
             # The first session is ended by an admin; the second ends normally.
             self.ended_message = "ann was deactivated" if not windows else None
+            self.logged_out = False
             windows.append(self)
 
         def show(self):
             pass
 
-    class FakeApp:
+    class FakeApp(QObject):  # the scan detector hangs off the application object
         def exec(self):
             return 7
 
