@@ -93,7 +93,7 @@ class AdjustDialog(PostingDialog):
         self.reference = QLineEdit(self)
         self.reference.setMaxLength(REFERENCE_MAX)
         self.reference.setPlaceholderText("Count sheet (optional)")
-        self.form.add("&Reference:", self.reference, "reference")
+        self.form.add("Re&ference:", self.reference, "reference")
         outer.addLayout(layout)
         self.error = ErrorLabel(self)
         outer.addWidget(self.error)
