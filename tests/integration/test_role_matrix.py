@@ -110,7 +110,6 @@ NO_LOGIN = {
     "jobs.job_states": "the server's health page and metrics",
     "database.readiness": "the server's /readyz: reachable and current",
     "database.check_file": "the integrity check at open, before anyone logs in",
-    "database.attach_replica": "connection set-up of an open database, before any action",
 }
 
 PRODUCTS_FILE = Table("p.csv", ("sku", "name", "category"), (("P-9", "New", "Tools"),), "0" * 64)
@@ -448,10 +447,6 @@ MATRIX: dict[str, tuple[Permission, Call]] = {
         lambda db, a, t: integrity.open_alert_count(db, a),
     ),
     "integrity.acknowledge": (Permission.ADMIN, lambda db, a, t: integrity.acknowledge(db, 999, a)),
-    "database.replica_status": (
-        Permission.ADMIN,
-        lambda db, a, t: database.replica_status(db, a),
-    ),
     "orders.get_order_by_id": (Permission.VIEW, lambda db, a, t: orders.get_order_by_id(db, a, 1)),
     "product_barcodes.save_product": (
         Permission.CATALOG,
