@@ -8,11 +8,13 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 
 def key_event(ch: str, at: float) -> QKeyEvent:
-    """A key press stamped `at` ms; \\n is Enter."""
+    """A key press stamped `at` ms by the window system; \\n is Enter, ⇧ a Shift press."""
     if ch == "\n":
         event = QKeyEvent(
             QEvent.Type.KeyPress, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, "\r"
         )
+    elif ch == "⇧":
+        event = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Shift, Qt.KeyboardModifier.NoModifier)
     else:
         key = Qt.Key(ord(ch.upper())) if ch.isalnum() else Qt.Key.Key_unknown
         event = QKeyEvent(QEvent.Type.KeyPress, key, Qt.KeyboardModifier.NoModifier, ch)

@@ -14,6 +14,7 @@ from invdesk.ui.scanning import (
     layout_mismatch,
     with_timing,
 )
+from tests.ui.keys import key_event
 
 
 class Clock:
@@ -46,21 +47,6 @@ def detector(qtbot, clock):
     yield scanner
     scanner.uninstall()
     scanner.deleteLater()
-
-
-def key_event(ch: str, at: float) -> QKeyEvent:
-    """A key press stamped `at` ms by the window system; \\n is Enter, ⇧ a Shift press."""
-    if ch == "\n":
-        event = QKeyEvent(
-            QEvent.Type.KeyPress, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, "\r"
-        )
-    elif ch == "⇧":
-        event = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Shift, Qt.KeyboardModifier.NoModifier)
-    else:
-        key = Qt.Key(ord(ch.upper())) if ch.isalnum() else Qt.Key.Key_unknown
-        event = QKeyEvent(QEvent.Type.KeyPress, key, Qt.KeyboardModifier.NoModifier, ch)
-    event.setTimestamp(int(at))
-    return event
 
 
 class Keyboard:

@@ -67,19 +67,36 @@ class AdjustDialog(PostingDialog):
         layout = QFormLayout()
         layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         self.form = FieldForm(layout)
+        self._build_what_and_where(layout, warehouse)
+        self._build_count(layout)
+        outer.addLayout(layout)
+        self._build_buttons(outer)
+        self._connect()
+        if lines:
+            code, qty = lines[0]
+            self.set_product(code, quiet=True)
+            self.counted.setText(str(qty))
+        self._changed()
+        (self.counted if self.item else self.product).setFocus()
+
+    def _build_what_and_where(self, layout: QFormLayout, warehouse: str | None) -> None:
+        """The product (scanned or typed, its name below) and the warehouse with its on hand."""
         self.product = ScanField(self)
         self.form.add("&Product:", self.product, "product")
         self.product_name = QLabel("—", self)
         layout.addRow("", self.product_name)
         self.warehouse = WarehouseCombo(self)
         try:
-            choices = lookups_ui.active_warehouses(db, actor)
+            choices = lookups_ui.active_warehouses(self._db, self._actor)
         except InvdeskError:
             choices = []
         self.warehouse.fill(choices, warehouse)
         self.form.add("&Warehouse:", self.warehouse, "warehouse")
         self.on_hand = QLabel("—", self)
         layout.addRow("On hand now:", self.on_hand)
+
+    def _build_count(self, layout: QFormLayout) -> None:
+        """What is on the shelf, the difference it makes, and why (reason, reference)."""
         self.counted = QLineEdit(self)
         self.counted.setValidator(regex_validator(r"\d{0,10}", self.counted))
         self.counted.setPlaceholderText("Units on the shelf")
@@ -93,8 +110,9 @@ class AdjustDialog(PostingDialog):
         self.reference = QLineEdit(self)
         self.reference.setMaxLength(REFERENCE_MAX)
         self.reference.setPlaceholderText("Count sheet (optional)")
-        self.form.add("&Reference:", self.reference, "reference")
-        outer.addLayout(layout)
+        self.form.add("Re&ference:", self.reference, "reference")
+
+    def _build_buttons(self, outer: QVBoxLayout) -> None:
         self.error = ErrorLabel(self)
         outer.addWidget(self.error)
         self.buttons = QDialogButtonBox(self)
@@ -105,6 +123,7 @@ class AdjustDialog(PostingDialog):
         self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         outer.addWidget(self.buttons)
 
+    def _connect(self) -> None:
         self.product.code_entered.connect(self.set_product)
         self.product.textEdited.connect(self._product_edited)
         self.warehouse.currentIndexChanged.connect(self._refresh_figure)
@@ -115,12 +134,6 @@ class AdjustDialog(PostingDialog):
         self.buttons.rejected.connect(self.reject)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, activated=self.post)
-        if lines:
-            code, qty = lines[0]
-            self.set_product(code, quiet=True)
-            self.counted.setText(str(qty))
-        self._changed()
-        (self.counted if self.item else self.product).setFocus()
 
     def handle_scan(self, code: str) -> bool:
         """A scan picks the product to count."""

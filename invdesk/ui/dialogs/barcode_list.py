@@ -68,7 +68,7 @@ class BarcodeList(QWidget):
         self.pack.setRange(1, MAX_PACK_QTY)
         self.pack.setPrefix("× ")
         self.pack.setToolTip("Units one scan stands for: 12 for a case of twelve")
-        self.add_button = QPushButton("Add &barcode", self)
+        self.add_button = QPushButton("&Add barcode", self)
         self.remove_button = QPushButton("Remo&ve", self)
         for button in (self.add_button, self.remove_button):
             button.setAutoDefault(False)

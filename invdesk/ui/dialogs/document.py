@@ -6,8 +6,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import shiboken6
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -16,7 +15,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QSpinBox,
@@ -29,7 +27,8 @@ from invdesk.domain.security import Actor, Permission
 from invdesk.domain.stock import StockResult
 from invdesk.domain.validation import MAX_QTY
 from invdesk.services import lookups_ui
-from invdesk.services.database import Database, describe
+from invdesk.services.database import Database
+from invdesk.ui.dialogs.keeping import KeptDocument
 from invdesk.ui.dialogs.lines import CellDelegate, Column, LineModel, LineTable
 from invdesk.ui.dialogs.posting import PostingDialog
 from invdesk.ui.dialogs.widgets import (
@@ -39,7 +38,7 @@ from invdesk.ui.dialogs.widgets import (
     ScanField,
     StatusLine,
 )
-from invdesk.ui.drafts import Draft, DraftStore
+from invdesk.ui.drafts import Draft
 
 LINE_FIELDS = frozenset({"product", "qty", "unit_cost", "lines", "counted"})
 DEFAULT_SIZE = QSize(1080, 720)
@@ -50,11 +49,9 @@ COLUMN_WIDTHS = {
     Column.AVAILABLE: 100,
     Column.COST: 110,
 }
-DRAFT_DELAY_MS = 150
-"""A burst of scans is saved together; a crash loses at most this much of the last scans."""
 
 
-class StockDocumentDialog(PostingDialog):
+class StockDocumentDialog(KeptDocument, PostingDialog):
     """Base of the receive, issue, transfer and return dialogs; subclasses add header fields."""
 
     title = "Stock document"
@@ -78,9 +75,7 @@ class StockDocumentDialog(PostingDialog):
         self.resize(
             DEFAULT_SIZE
         )  # about 15 lines and uncut cells; the window keeps what a user sets
-        self.drafts = DraftStore()
-        self.discard_question: QMessageBox | None = None
-        self._discarding = False
+        self.keep_on_this_pc()
         self._unknown_code: str | None = None
         outer = QVBoxLayout(self)
         outer.setSpacing(10)
@@ -178,17 +173,12 @@ class StockDocumentDialog(PostingDialog):
         self.buttons.accepted.connect(self.post)
         self.buttons.rejected.connect(self.reject)
         self.model.lines_changed.connect(self._changed)
-        self.posted.connect(lambda _result: self.drafts.remove(self.request_id))
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, activated=self.post)
         QShortcut(QKeySequence("Ctrl+W"), self, activated=self.close)
         delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table)
         delete.setContext(Qt.ShortcutContext.WidgetShortcut)
         delete.activated.connect(self.remove_selected_lines)
-        self._draft_timer = QTimer(self)
-        self._draft_timer.setSingleShot(True)
-        self._draft_timer.setInterval(DRAFT_DELAY_MS)
-        self._draft_timer.timeout.connect(self.save_draft)
 
     # Subclass hooks -----------------------------------------------------------------------------
     def build_header(self, form: FieldForm, warehouse: str | None) -> None:
@@ -294,8 +284,7 @@ class StockDocumentDialog(PostingDialog):
         self.model.mark_error(None, None)
         self.error.show_message(None)
         self.revalidate()
-        if not self._draft_timer.isActive() and self.posted_result is None:
-            self._draft_timer.start()
+        self.save_draft_soon()
 
     def revalidate(self) -> None:
         header = self.header_problems()
@@ -374,113 +363,3 @@ class StockDocumentDialog(PostingDialog):
             self.status.hint(f"Posting {len(self.model.lines):,} lines…")
         else:
             self.scan.setFocus()
-
-    # Saved on this PC as it is scanned ----------------------------------------------------------
-    def header_state(self) -> dict[str, Any]:
-        """The header fields as a draft keeps them (subclasses add theirs)."""
-        return {}
-
-    def restore_header(self, state: dict[str, Any]) -> None:
-        """Put the header fields of a draft back."""
-
-    def draft(self) -> Draft:
-        return Draft(
-            kind=type(self).__name__,
-            request_id=self.request_id,
-            database=describe(self._db),
-            user=self._actor.username,
-            header=self.header_state(),
-            lines=[
-                {
-                    "code": line.item.code,
-                    "qty": line.qty_text,
-                    "cost": line.cost_text,
-                    "pack": str(line.item.pack_qty),
-                }
-                for line in self.model.lines
-            ],
-        )
-
-    def save_draft(self) -> None:
-        """Write the document to this PC's drafts (none once it is empty or posted)."""
-        self._draft_timer.stop()
-        try:
-            if self.model.lines and self.posted_result is None:
-                self.drafts.save(self.draft())
-            else:
-                self.drafts.remove(self.request_id)
-        except OSError as error:
-            self.status.say(f"Could not keep a copy on this PC: {error.strerror}", ok=False)
-
-    def restore(self, draft: Draft) -> None:
-        """Reopen a draft: its request id (a post that got through before a crash applies once),
-        its header and its lines as they were typed."""
-        self.request_id = draft.request_id
-        self.restore_header(draft.header)
-        for saved in draft.lines:
-            try:
-                item = lookups_ui.resolve_code(self._db, self._actor, saved.get("code", ""))
-            except InvdeskError as error:
-                self.status.say(f"{saved.get('code')}: {error.message}", ok=False)
-                continue
-            row = self.model.add(item, 1)
-            self.model.setData(self.model.index(row, self._qty_col()), saved.get("qty", "1"))
-            if Column.COST in self.columns and saved.get("cost"):
-                cost_col = list(self.columns).index(Column.COST)
-                self.model.setData(self.model.index(row, cost_col), saved["cost"])
-        self.refresh_available()
-
-    def _qty_col(self) -> int:
-        return list(self.columns).index(Column.QTY)
-
-    # Closing ------------------------------------------------------------------------------------
-    def reject(self) -> None:
-        """Escape, Cancel, the close box, Ctrl+W and quitting all come here: a document with
-        lines closes only once the clerk said to discard it (asked without blocking)."""
-        if self._posting:
-            self.status.say("The document is being posted; it closes when that is done.", ok=False)
-            return
-        if self.model.lines and self.posted_result is None and not self._discarding:
-            self.ask_discard()
-            return
-        self._draft_timer.stop()
-        self.drafts.remove(self.request_id)
-        super().reject()
-
-    def ask_discard(self) -> QMessageBox:
-        """Ask before throwing scanned lines away; Keep scanning is the default and Escape."""
-        if self.discard_question is not None and shiboken6.isValid(self.discard_question):
-            return self.discard_question
-        units = sum((line.qty or 0) * line.item.pack_qty for line in self.model.lines)
-        count = len(self.model.lines)
-        box = QMessageBox(QMessageBox.Icon.Question, self.title, "", parent=self)
-        box.setText(
-            f"Discard this document with {count} line{'s' if count != 1 else ''} ({units:,} units)?"
-        )
-        box.setInformativeText("Nothing of it has been posted yet.")
-        discard = box.addButton("&Discard document", QMessageBox.ButtonRole.DestructiveRole)
-        keep = box.addButton("&Keep scanning", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(keep)
-        box.setEscapeButton(keep)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        discard.clicked.connect(self.discard)
-        keep.clicked.connect(lambda: self.scan.setFocus())
-        box.finished.connect(self._question_closed)
-        self.discard_question = box
-        box.open()
-        return box
-
-    def _question_closed(self, _result: int) -> None:
-        self.discard_question = None
-
-    def discard(self) -> None:
-        """Close without posting, and forget the draft."""
-        self._discarding = True
-        self.reject()
-
-    def close_keeping_draft(self) -> None:
-        """Close without asking and keep the draft for the next start (the session ended)."""
-        self._draft_timer.stop()
-        if self.model.lines and self.posted_result is None:
-            self.save_draft()
-        QDialog.reject(self)

@@ -67,7 +67,7 @@ class ProductEditor(RecordEditor):
         self.sku.setMaxLength(SKU_MAX)
         self.sku.setValidator(regex_validator(r"\S*", self.sku))
         self.sku.setPlaceholderText("e.g. CAB-001")
-        self.form.add("&SKU:", self.sku, "sku")
+        self.form.add("S&KU:", self.sku, "sku")
         self.name = QLineEdit(self)
         self.name.setMaxLength(NAME_MAX)
         self.form.add("&Name:", self.name, "name")
