@@ -28,7 +28,12 @@ def _refused(path: Path, error: sqlite3.DatabaseError) -> DatabaseUnavailable:
 
 
 def check_header(path: Path) -> None:
-    """Refuse a file that is not a SQLite database, or shorter than its header says (cut off)."""
+    """Refuse a file that is not a SQLite database, or shorter than its header says (cut off).
+
+    Only before this process has the file open through SQLite: closing any other descriptor of
+    the file drops every POSIX lock the process holds on it (SQLite's own connections' included),
+    and a concurrent writer then corrupts what those connections read.
+    """
     try:
         size = path.stat().st_size
     except FileNotFoundError:
@@ -74,8 +79,12 @@ def quick_check(path: Path, budget_s: float = OPEN_CHECK_BUDGET_S) -> bool:
 
 
 def integrity_check(path: Path) -> None:
-    """The full PRAGMA integrity_check (indexes against tables too). Raises DatabaseDamaged."""
-    check_header(path)
+    """The full PRAGMA integrity_check (indexes against tables too). Raises DatabaseDamaged.
+
+    Runs in a process that holds the database open (verify, the scheduled check), so the file is
+    read through SQLite only (see check_header): a wrong header or a cut-off file is an error of
+    the check itself.
+    """
     try:
         with closing(sqlite3.connect(path)) as conn:
             rows = conn.execute("PRAGMA integrity_check(3)").fetchall()

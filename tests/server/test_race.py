@@ -20,6 +20,6 @@ def test_64_clients_on_two_servers_reserve_exactly_the_last_10_units(
         serving(db_url, log=tmp_path / "two.log") as two,
     ):
         result = run_race(db_url, [one, two], secret)
-    assert result.statuses == {201: 10, 409: 54}, result.statuses
+    assert result.statuses == {201: 10, 409: 54}, (result.statuses, result.on_hand, result.reserved)
     assert (result.on_hand, result.reserved) == (10, 10)
     assert result.differences == 0

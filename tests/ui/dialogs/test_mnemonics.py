@@ -33,6 +33,13 @@ from invdesk.ui.dialogs import (
     ReturnDialog,
     TransferDialog,
 )
+from invdesk.ui.dialogs.alert_mail import AlertMailDialog
+from invdesk.ui.dialogs.api_access import (
+    AddTokenDialog,
+    AddWebhookDialog,
+    SecretShownDialog,
+    _AddDialog,
+)
 from invdesk.ui.dialogs.attach_barcode import AttachBarcodeDialog
 from invdesk.ui.dialogs.categories import CategoriesDialog
 from invdesk.ui.dialogs.document import StockDocumentDialog
@@ -50,7 +57,7 @@ from invdesk.ui.scanner_settings import ScannerSettingsDialog
 from invdesk.ui.scanning import ScanDetector
 from tests.ui.dialogs.shop import ADMIN
 
-BASES = {PostingDialog, StockDocumentDialog, _SingleWarehouseDialog, RecordEditor}
+BASES = {PostingDialog, StockDocumentDialog, _SingleWarehouseDialog, RecordEditor, _AddDialog}
 """Frames the dialogs below are built on; never shown on their own."""
 _MNEMONIC = re.compile(r"&([^&\s])")
 
@@ -105,6 +112,10 @@ def _all_dialogs(db: Database, tmp_path: Path) -> list[Callable[[], QDialog]]:
         lambda: AccountDialog(None, title="Your password", new_account=False, current=True),
         lambda: ScannerSettingsDialog(ScanDetector(), settings),
         lambda: ConnectionDialog(env={"INVDESK_CONFIG": str(tmp_path / "config.toml")}),
+        lambda: AddTokenDialog(db, ADMIN),
+        lambda: AddWebhookDialog(db, ADMIN),
+        lambda: SecretShownDialog("New API token", "token", "secret-0123456789"),
+        lambda: AlertMailDialog(db, ADMIN),
     ]
 
 
