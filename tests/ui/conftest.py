@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
 
 from invdesk.domain.security import Actor, Role
 from invdesk.services.database import Database, open_database
@@ -70,8 +71,15 @@ def settings(tmp_path) -> QSettings:
 
 @pytest.fixture
 def window(qtbot, shop_db: Database, settings: QSettings) -> Iterator[MainWindow]:
+    # A window or message box an earlier test left open in this process would be "in front" and
+    # take the scans this window's tests send: close them, and make this window the active one.
+    for stray in QApplication.topLevelWidgets():
+        if stray.isVisible():
+            stray.close()
     win = MainWindow(shop_db, CLERK, settings=settings)
     qtbot.addWidget(win)
     win.show()
+    win.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None)
     yield win
     background.default().wait()
