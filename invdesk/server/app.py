@@ -13,6 +13,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 
 from invdesk import __version__
 from invdesk.server import errors, health, housekeeping, inventory, metrics, orders, sse
+from invdesk.server.read_cache import read_cache_job
 from invdesk.server.auth import current_grant
 from invdesk.server.settings import ServerSettings
 from invdesk.server.state import ServerState
@@ -41,7 +42,7 @@ def create_app(
         app.state.invdesk = state
         try:
             async with AsyncExitStack() as stack:
-                for job in (housekeeping.forget_old_answers, *jobs):
+                for job in (housekeeping.forget_old_answers, read_cache_job, *jobs):
                     await stack.enter_async_context(job(state))
                 yield
         finally:
@@ -54,9 +55,9 @@ def create_app(
             *orders.HANDLERS,
             sse.events_handler(sse.read_scope),
         ],
-        # On the event loop: a token's grant is cached, so this reads the database once per token
-        # every GRANT_TTL_SECONDS, and a thread hop per request would cost more than that read.
-        dependencies={"grant": Provide(current_grant, sync_to_thread=False)},
+        # On the event loop (async): a token's grant is cached, and read from the database in a
+        # worker thread once per token every GRANT_TTL_SECONDS.
+        dependencies={"grant": Provide(current_grant)},
         security=[{"bearer": []}],
     )
     return Litestar(

@@ -8,40 +8,48 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any
 
+import anyio
 from litestar import Request
 
 from invdesk.domain.tokens import RateLimited, TokenGrant, TokenRefused
 from invdesk.services.channels import tokens
+from invdesk.services.channels.stock_cache import MAX_STALENESS_S
 
 if TYPE_CHECKING:
     from invdesk.server.state import ServerState
 
-# A grant is re-read from the database after this long, so a revoked token stops working within
-# it on every server process, and a busy token costs one look-up per interval, not per request.
-GRANT_TTL_SECONDS = 2.0
+# A grant is re-read from the database (the primary) after this long, so a revoked token is
+# refused within it by every server process, and a busy token costs one look-up per interval, not
+# per request. The same bound as the stock read cache's: one figure for how far behind a server
+# process may be.
+GRANT_TTL_SECONDS = MAX_STALENESS_S
 
 
 class Grants:
-    """Token grants by token hash, each kept GRANT_TTL_SECONDS."""
+    """Token grants by token hash, each kept GRANT_TTL_SECONDS from the start of its read."""
 
     def __init__(self) -> None:
         self._found: dict[str, tuple[float, TokenGrant]] = {}
         self._lock = threading.Lock()
 
-    def grant(self, state: ServerState, secret: str | None) -> TokenGrant:
+    def cached(self, secret: str) -> TokenGrant | None:
+        """The grant of `secret` if read less than GRANT_TTL_SECONDS ago (no I/O)."""
+        found = self._found.get(tokens.hash_token(secret))
+        if found is not None and found[0] > time.monotonic():
+            return found[1]
+        return None
+
+    def read(self, state: ServerState, secret: str | None) -> TokenGrant:
+        """Authenticate `secret` against the database and keep its grant; TokenRefused if it is
+        missing, unknown or revoked (never kept, so it is asked again next time)."""
         if not secret:
             return tokens.authenticate(state.db, secret)  # raises TokenRefused
-        key = tokens.hash_token(secret)
-        now = time.monotonic()
-        with self._lock:
-            found = self._found.get(key)
-        if found is not None and found[0] > now:
-            return found[1]
+        began = time.monotonic()
         grant = tokens.authenticate(state.db, secret)
         with self._lock:
             if len(self._found) > 10_000:  # unknown tokens are never kept, so this stays small
                 self._found.clear()
-            self._found[key] = (now + GRANT_TTL_SECONDS, grant)
+            self._found[tokens.hash_token(secret)] = (began + GRANT_TTL_SECONDS, grant)
         return grant
 
 
@@ -81,9 +89,14 @@ def bearer(request: Request[Any, Any, Any]) -> str | None:
     return value.strip()
 
 
-def current_grant(request: Request[Any, Any, Any]) -> TokenGrant:
-    """The dependency every API handler takes: authenticated, and within its rate."""
+async def current_grant(request: Request[Any, Any, Any]) -> TokenGrant:
+    """The dependency every API handler takes: authenticated, and within its rate. On the event
+    loop while the token's grant is cached; its database read (once a GRANT_TTL_SECONDS per token)
+    runs in a worker thread, so a slow database never stalls the other requests."""
     state: ServerState = request.app.state.invdesk
-    grant = state.grants.grant(state, bearer(request))
+    secret = bearer(request)
+    grant = state.grants.cached(secret) if secret else None
+    if grant is None:
+        grant = await anyio.to_thread.run_sync(state.grants.read, state, secret)
     state.limiter.take(grant.name)
     return grant

@@ -38,6 +38,11 @@ STOCK_OPERATIONS = Counter(
 OVERSELL_REFUSALS = Counter(
     "invdesk_oversell_refusals_total", "Lines refused because too little stock was available"
 )
+READ_CACHE = Counter(
+    "invdesk_read_cache_total",
+    "GET /api/v1/inventory/{sku} answered from the process's read cache (hit) or the database",
+    ["result"],
+)
 # Set by the event delivery and the jobs (not by this module).
 WEBHOOK_QUEUE_DEPTH = Gauge(
     "invdesk_webhook_queue_depth", "Webhook deliveries waiting to be sent", multiprocess_mode="max"

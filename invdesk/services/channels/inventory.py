@@ -124,12 +124,27 @@ def product_stock(db: Database, grant: TokenGrant, code: str) -> ProductStock:
     Raises NotFound for an unknown code, PermissionDenied without the read scope.
     """
     grant.require(Scope.READ)
+    return visible_stock(every_warehouse(db, code)[1], grant)
+
+
+def every_warehouse(db: Database, code: str) -> tuple[int, ProductStock]:
+    """A product's id and its stock in every warehouse (no token's limits applied; see
+    visible_stock). Raises NotFound for an unknown code."""
     with db.read(replica=True) as conn:
         product = product_ref(conn, code, field="sku")
-        stmt = _visible(_rows(db.now(), with_time=False), grant)
+        stmt = _rows(db.now(), with_time=False)
         rows = conn.execute(stmt.where(_s.product_id == product.id).order_by(_w.code)).all()
     levels = tuple(WarehouseStock(r.code, r.on_hand, r.reserved, r.available) for r in rows)
-    return ProductStock(product.sku, product.name, sum(w.available for w in levels), levels)
+    stock = ProductStock(product.sku, product.name, sum(w.available for w in levels), levels)
+    return product.id, stock
+
+
+def visible_stock(stock: ProductStock, grant: TokenGrant) -> ProductStock:
+    """`stock` as `grant` may see it: only its warehouses, and their total available."""
+    if grant.warehouses is None:
+        return stock
+    levels = tuple(w for w in stock.warehouses if grant.sees(w.warehouse))
+    return ProductStock(stock.sku, stock.name, sum(w.available for w in levels), levels)
 
 
 def replenish(

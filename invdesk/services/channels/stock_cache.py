@@ -1,0 +1,116 @@
+"""A server process's cache of one product's stock (GET /api/v1/inventory/{sku}), hard-bounded.
+
+A channel polls the same few products again and again, and each answer from the database cost the
+server ~1.7 ms of CPU (bench_serve). Here an answer is read from the database at most once per
+MAX_STALENESS_S per product and process, and dropped as soon as this process learns the product's
+stock changed: at once for a change made in this process (the event bus, before its HTTP answer
+leaves), within a moment for one made elsewhere (services.live: NOTIFY hints and watermark checks
+on PostgreSQL, `PRAGMA data_version` on SQLite).
+
+The bound does not rest on those hints (one can be lost): an entry is kept MAX_STALENESS_S from
+the moment its database read *began*, so an answer never misses a change committed more than
+MAX_STALENESS_S before it was asked for (with a read replica, plus the replica's own lag bound).
+Holds that expire by the clock, renamed products and moved barcodes are covered by that bound too.
+Only this read uses the cache: orders and stock changes lock their rows in the database.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from invdesk.db.engine import Database
+from invdesk.domain.channels import ProductStock
+from invdesk.domain.tokens import Scope, TokenGrant
+from invdesk.services.channels.inventory import every_warehouse, visible_stock
+from invdesk.services.live import Change
+
+# How far behind the database an answer may be, at most (seconds).
+MAX_STALENESS_S = 1.0
+MAX_ENTRIES = 50_000  # products; past it the cache starts again empty (bounded memory)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    expires: float  # monotonic time
+    product_id: int
+    stock: ProductStock  # every warehouse; a token's limits are applied when answering
+
+
+class StockCache:
+    """Per-process answers of `product_stock`, keyed by the code asked for (SKU or barcode)."""
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        max_staleness_s: float = MAX_STALENESS_S,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.db = db
+        self.max_staleness_s = max_staleness_s
+        self._clock = clock
+        self._entries: dict[str, _Entry] = {}
+        self._codes: dict[int, set[str]] = {}  # product id -> codes cached for it
+        self._lock = threading.Lock()
+        # Invalidations are numbered: a read that began before one for its product (or before
+        # a clear) is not kept, since it may have read the stock as it was before that change.
+        self._serial = 0
+        self._dropped_at: dict[int, int] = {}  # product id -> serial of its last invalidation
+        self._cleared_at = 0
+
+    def cached(self, grant: TokenGrant, code: str) -> ProductStock | None:
+        """The answer for `grant` if one younger than the bound is kept (no I/O: safe on an
+        event loop); None: call `product_stock`. Raises PermissionDenied without the read scope."""
+        grant.require(Scope.READ)
+        entry = self._entries.get(code)
+        if entry is None or entry.expires <= self._clock():
+            return None
+        return visible_stock(entry.stock, grant)
+
+    def product_stock(self, grant: TokenGrant, code: str) -> ProductStock:
+        """Read the product's stock from the database, keep it, and answer `grant` with it.
+        Raises NotFound for an unknown code (not kept), PermissionDenied without the read scope."""
+        grant.require(Scope.READ)
+        began, serial = self._clock(), self._serial
+        product_id, stock = every_warehouse(self.db, code)
+        entry = _Entry(began + self.max_staleness_s, product_id, stock)
+        with self._lock:
+            if self._cleared_at <= serial and self._dropped_at.get(product_id, 0) <= serial:
+                if len(self._entries) >= MAX_ENTRIES:
+                    self._clear()
+                self._entries[code] = entry
+                self._codes.setdefault(product_id, set()).add(code)
+        return visible_stock(stock, grant)
+
+    def changed(self, change: Change) -> None:
+        """Drop what `change` names (services.live's callback; runs on any thread)."""
+        if "catalog" in change.kinds:  # a renamed product or a moved barcode: anything
+            self.clear()
+            return
+        if "stock" not in change.kinds:
+            return
+        rows = change.ids.get("stock", ())
+        if not rows:  # "some stock changed": everything
+            self.clear()
+            return
+        with self._lock:
+            self._serial += 1
+            for row in rows:
+                product_id = row[0]  # (product id, warehouse id)
+                self._dropped_at[product_id] = self._serial
+                for code in self._codes.pop(product_id, ()):
+                    self._entries.pop(code, None)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._clear()
+
+    def _clear(self) -> None:
+        self._serial += 1
+        self._cleared_at = self._serial
+        self._entries.clear()
+        self._codes.clear()
+        self._dropped_at.clear()  # the clear covers every earlier invalidation
