@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
-from invdesk.db.engine import Database
-from invdesk.domain.security import SYSTEM
-from invdesk.services.channels import tokens
 from tests.server.conftest import Api
 from tests.server.running import serving
 
@@ -74,20 +70,6 @@ def test_a_warehouse_limited_token_sees_and_touches_only_its_warehouses(api: Api
     assert _code(shop.get(f"/orders/{elsewhere['id']}")) == (404, "not_found")
     assert _code(shop.post(f"/orders/{elsewhere['id']}/cancel")) == (404, "not_found")
     assert api.as_("all").get(f"/orders/{elsewhere['id']}").json()["status"] == "reserved"
-
-
-def test_a_revoked_token_is_refused_within_seconds(api: Api) -> None:
-    with Database.open(api.db_url) as db:
-        _, secret = tokens.add_token(db, SYSTEM, "short-lived", ["read"])
-        headers = {"Authorization": f"Bearer {secret}"}
-        url = f"{api.base}/api/v1/inventory/A-1"
-        assert httpx.get(url, headers=headers).status_code == 200
-        tokens.revoke_token(db, SYSTEM, "short-lived")
-    # Each process re-reads a token after GRANT_TTL_SECONDS (2 s): poll with a deadline.
-    deadline = time.monotonic() + 30
-    while httpx.get(url, headers=headers).status_code != 401:
-        assert time.monotonic() < deadline, "the revoked token was still accepted after 30 s"
-        time.sleep(0.2)
 
 
 @pytest.fixture(scope="module")
