@@ -26,6 +26,17 @@ from invdesk.services.channels.idempotency import KeyReused
 
 log = logging.getLogger(__name__)
 _MISSING = re.compile(r"missing required field `([^`]+)`")
+_EXPECTED = re.compile(r"Expected `([^`]+)`, got `([^`]+)`")
+# msgspec's names of JSON types, as a message says them.
+_SAID = {
+    "int": "a whole number",
+    "str": "text",
+    "float": "a number with a fraction",
+    "bool": "true or false",
+    "null": "null",
+    "array": "a list",
+    "object": "an object",
+}
 
 # Most specific first: the first class an error is an instance of gives its status and code.
 _KINDS: tuple[tuple[type[InvdeskError], int, str], ...] = (
@@ -65,6 +76,20 @@ def describe(error: InvdeskError) -> tuple[int, dict[str, Any]]:
     return status, {"error": body}
 
 
+def wrong_type(path: str, detail: str) -> ValidationError | None:
+    """A body value of the wrong JSON type ("qty": "5" or 1.5 or true for a whole number) as the
+    422 any bad value gets, named by its own key (`qty` of `$.lines[0].qty`); None if `detail`
+    (msgspec's message) says something else."""
+    found = _EXPECTED.search(detail)
+    if found is None:
+        return None
+    keys = [k for k in re.split(r"[.\[\]$]+", path) if k and not k.isdigit()]
+    field = keys[-1] if keys else "body"
+    expected = " or ".join(_SAID.get(k.strip(), k.strip()) for k in found.group(1).split("|"))
+    got = _SAID.get(found.group(2), found.group(2))
+    return ValidationError(f"“{field}” must be {expected}, not {got}.", field=field)
+
+
 def headers_for(error: InvdeskError) -> dict[str, str]:
     if isinstance(error, RateLimited):
         return {"Retry-After": str(error.retry_after)}
@@ -82,6 +107,10 @@ def on_bad_request(_request: Request[Any, Any, Any], error: ValidationException)
     first = problems[0] if problems and isinstance(problems[0], dict) else {}
     field = first.get("key")
     detail = str(first.get("message") or error.detail)
+    if first.get("source") == "body" and field:
+        invalid = wrong_type(str(field), detail)
+        if invalid is not None:  # a value, not the request, is at fault: as any bad value
+            return on_known(_request, invalid)
     missing = _MISSING.search(detail)
     if missing:
         field = missing.group(1)

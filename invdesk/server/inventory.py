@@ -101,9 +101,11 @@ def replenish(
     request: Request[Any, Any, Any],
     grant: NamedDependency[TokenGrant],
     data: Annotated[schemas.ReplenishIn, Body(examples=examples.example(examples.REPLENISH))],
+    body: bytes,
     idempotency_key: IdempotencyKey = None,
 ) -> Response[bytes]:
     state = state_of(request)
+    data = schemas.strictly(body, data)  # "qty": "5" is refused, not read as 5
 
     def work(request_id: str | None) -> tuple[int, Any]:
         moved = channel_inventory.replenish(

@@ -35,9 +35,11 @@ def place_order(
     request: Request[Any, Any, Any],
     grant: NamedDependency[TokenGrant],
     data: Annotated[schemas.OrderIn, Body(examples=examples.example(examples.ORDER_IN))],
+    body: bytes,
     idempotency_key: IdempotencyKey = None,
 ) -> Response[bytes]:
     state = state_of(request)
+    data = schemas.strictly(body, data)  # "qty": "5" is refused, not read as 5
 
     def work(_request_id: str | None) -> tuple[int, Any]:
         # The order's reference is its own request id: a retry never holds stock twice.

@@ -11,6 +11,7 @@ from invdesk.domain.channels import InventoryPage, ProductStock
 from invdesk.domain.orders import OrderStatus, OrderView
 from invdesk.domain.restock import AlertView
 from invdesk.domain.stock import MovementView
+from invdesk.server.errors import wrong_type
 
 # An open order's lines are held: the API calls that status "reserved".
 _ORDER_STATUS = {OrderStatus.OPEN: "reserved"}
@@ -197,6 +198,21 @@ def order(view: OrderView) -> OrderOut:
             for line in view.lines
         ],
     )
+
+
+def strictly[T](body: bytes, parsed: T) -> T:
+    """`parsed` (the framework's reading of `body`, which takes "5" or 5.0 for a whole number) read
+    again as the API promises: every value of its own JSON type. ValidationError (422) naming the
+    field otherwise."""
+    try:
+        found: T = msgspec.json.decode(body, type=type(parsed), strict=True)
+    except msgspec.ValidationError as error:
+        path = str(error).rpartition(" - at `")[2].rstrip("`")
+        invalid = wrong_type(path, str(error))
+        if invalid is None:
+            raise
+        raise invalid from None
+    return found
 
 
 def plain(value: Any) -> Any:

@@ -16,7 +16,7 @@ from tests.server.conftest import Api
 from tests.server.running import serving
 
 
-def _order(reference: str, *lines: tuple[str, int], **extra: Any) -> dict[str, Any]:
+def _order(reference: str, *lines: tuple[str, object], **extra: Any) -> dict[str, Any]:
     body = {
         "channel": "web_shop",
         "reference": reference,
@@ -121,6 +121,12 @@ def test_order_refusals(api: Api) -> None:
         (_order(_ref(), ("NOPE", 1)), 404, "sku"),
         (_order(_ref(), ("A-1", 1), warehouse="NOPE"), 404, "warehouse"),
         ({"channel": "pos", "warehouse": "MAIN", "lines": []}, 400, "reference"),
+        # Whole numbers are JSON integers: "2", 2.0 and true are refused, not read as numbers.
+        (_order(_ref(), ("A-1", "2")), 422, "qty"),
+        (_order(_ref(), ("A-1", 2.0)), 422, "qty"),
+        (_order(_ref(), ("A-1", True)), 422, "qty"),
+        (_order(_ref(), ("A-1", 1), hold_minutes="30"), 422, "hold_minutes"),
+        (_order(_ref(), ("A-1", 1), hold_minutes=30.0), 422, "hold_minutes"),
     ]
     for body, status, field in cases:
         answer = client.post("/orders", json=body)

@@ -112,8 +112,13 @@ def test_replenish_refusals_name_the_field_and_change_nothing(api: Api) -> None:
     before = api.as_("reader").get("/inventory/A-1").json()
     cases = [
         ({"sku": "A-1", "warehouse": "MAIN", "qty": 0}, 422, "invalid", "qty"),
-        ({"sku": "A-1", "warehouse": "MAIN", "qty": "five"}, 400, "bad_request", "qty"),
-        ({"sku": "A-1", "warehouse": "MAIN", "qty": 1.5}, 400, "bad_request", "qty"),
+        # Quantities are JSON integers: no other type is read as one.
+        ({"sku": "A-1", "warehouse": "MAIN", "qty": "five"}, 422, "invalid", "qty"),
+        ({"sku": "A-1", "warehouse": "MAIN", "qty": "5"}, 422, "invalid", "qty"),
+        ({"sku": "A-1", "warehouse": "MAIN", "qty": 5.0}, 422, "invalid", "qty"),
+        ({"sku": "A-1", "warehouse": "MAIN", "qty": 1.5}, 422, "invalid", "qty"),
+        ({"sku": "A-1", "warehouse": "MAIN", "qty": True}, 422, "invalid", "qty"),
+        ({"sku": 12345, "warehouse": "MAIN", "qty": 1}, 422, "invalid", "sku"),
         ({"sku": "A-1", "warehouse": "MAIN"}, 400, "bad_request", "qty"),
         ({"sku": "NOPE", "warehouse": "MAIN", "qty": 1}, 404, "not_found", "sku"),
         ({"sku": "A-1", "warehouse": "NOPE", "qty": 1}, 404, "not_found", "warehouse"),
@@ -123,6 +128,8 @@ def test_replenish_refusals_name_the_field_and_change_nothing(api: Api) -> None:
         error = _error(client.post("/inventory/replenish", json=body), status, code)
         if field:
             assert error["field"] == field, (body, error)
+    error = _error(client.post("/inventory/replenish", json=cases[2][0]), 422, "invalid")
+    assert error["message"] == "“qty” must be a whole number, not text."
     bad_json = client.post(
         "/inventory/replenish", content=b"{not json", headers={"Content-Type": "application/json"}
     )
