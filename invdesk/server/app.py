@@ -47,6 +47,7 @@ def create_app(
                 yield
         finally:
             db.dispose()
+            metrics.process_ended()
 
     api = Router(
         path="/api/v1",

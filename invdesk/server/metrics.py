@@ -1,7 +1,8 @@
 """Prometheus metrics of a server process, and the gauges other parts of the server set.
 
-With several worker processes, each keeps its own; set PROMETHEUS_MULTIPROC_DIR (an empty
-directory) before `invdesk serve --workers N` to have /metrics add them up.
+With several worker processes (`invdesk serve --workers N`), each writes its metrics to files in
+one directory (prometheus-client's multiprocess mode; `serve` makes a fresh one unless
+PROMETHEUS_MULTIPROC_DIR names one) and /metrics, whichever worker answers, adds them all up.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
-from prometheus_client.multiprocess import MultiProcessCollector
+from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
 
 REQUESTS = Counter(
     "invdesk_http_requests_total", "HTTP requests answered", ["method", "endpoint", "status"]
@@ -94,8 +95,18 @@ class MetricsMiddleware:
             LATENCY.labels(*labels).observe(time.perf_counter() - start)
 
 
+def _multiprocess() -> bool:
+    return bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
+
+
+def process_ended() -> None:
+    """A worker stops: its live gauges leave the sum (its counters stay: what it served counts)."""
+    if _multiprocess():
+        mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]
+
+
 def _registry() -> Any:
-    if "PROMETHEUS_MULTIPROC_DIR" in os.environ:
+    if _multiprocess():
         registry = CollectorRegistry()
         MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
         return registry
