@@ -87,7 +87,8 @@ def test_an_answer_is_never_kept_past_the_bound(
     with Database.open(db_url) as elsewhere:
         support.stocked(elsewhere, "A-1", 3, "MAIN")
     clock.now += stock_cache.MAX_STALENESS_S * 0.99
-    assert found.cached(READER, "A-1") is not None
+    assert found.cached(READER, "A-1") is None  # one request is sent to read it again
+    assert found.cached(READER, "A-1") is not None  # the others are still answered with it
     clock.now += stock_cache.MAX_STALENESS_S * 0.02
     assert found.cached(READER, "A-1") is None
     assert _main(found.product_stock(READER, "A-1")) == 13
@@ -136,3 +137,17 @@ def test_a_catalog_or_unnamed_stock_change_clears_everything(
     found.product_stock(READER, "A-1")
     found.changed(live.Change(frozenset({"stock"}), {}))
     assert found.cached(READER, "A-1") is None
+
+
+def test_a_busy_answer_is_read_again_by_one_request_while_the_others_keep_it(
+    db_url: str, cache: tuple[StockCache, Clock]
+) -> None:
+    found, clock = cache
+    first = found.product_stock(READER, "A-1")
+    with Database.open(db_url) as elsewhere:
+        support.stocked(elsewhere, "A-1", 3, "MAIN")
+    clock.now += stock_cache.MAX_STALENESS_S * stock_cache.REFRESH_AFTER
+    assert found.cached(READER, "A-1") is None  # this request reads it again...
+    assert found.cached(READER, "A-1") == first  # ...the others still get the kept answer
+    assert _main(found.product_stock(READER, "A-1")) == 13
+    assert _main(found.cached(READER, "A-1")) == 13  # type: ignore[arg-type]
