@@ -15,8 +15,8 @@ from sqlalchemy import type_coerce as coerce
 from invdesk.db.models import Movement, StockLevel, table_of
 from invdesk.domain.stock import MovementKind as K
 from invdesk.reports.filters import Scope, category_t
-from invdesk.services.availability import held
-from invdesk.services.lookup import product_t, warehouse_t
+from invdesk.services.catalog.lookup import product_t, warehouse_t
+from invdesk.services.stock.availability import held
 
 m = table_of(Movement).c
 s = table_of(StockLevel).c

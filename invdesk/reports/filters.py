@@ -10,7 +10,7 @@ from sqlalchemy import Connection, func, select, text
 from invdesk.db.models import Category, table_of
 from invdesk.domain.errors import NotFound
 from invdesk.domain.security import Actor, Permission, require
-from invdesk.services.lookup import warehouse_ref
+from invdesk.services.catalog.lookup import warehouse_ref
 
 category_t = table_of(Category)
 DEFAULT_DAYS = 90

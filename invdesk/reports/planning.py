@@ -14,9 +14,9 @@ from invdesk.db.models import StockLevel, table_of
 from invdesk.domain import forecast as fc
 from invdesk.reports import data
 from invdesk.reports.filters import Scope
-from invdesk.services.availability import held
-from invdesk.services.lookup import product_t, warehouse_t
-from invdesk.services.policy_lookup import RowStock, stock_of, thresholds
+from invdesk.services.catalog.lookup import product_t, warehouse_t
+from invdesk.services.catalog.policy_lookup import RowStock, stock_of, thresholds
+from invdesk.services.stock.availability import held
 
 m, s, p, w = data.m, data.s, data.p, data.w
 FORECAST_HISTORY_DAYS = 182

@@ -17,8 +17,8 @@ from invdesk.domain.security import Actor
 from invdesk.domain.stock import MovementKind as K
 from invdesk.reports import data
 from invdesk.reports.filters import ReportFilter, Scope, begin_report, resolve
-from invdesk.services.lookup import product_ref, warehouse_t
-from invdesk.services.policy_lookup import stock_of, thresholds
+from invdesk.services.catalog.lookup import product_ref, warehouse_t
+from invdesk.services.catalog.policy_lookup import stock_of, thresholds
 
 m = table_of(Movement).c
 w = warehouse_t.c

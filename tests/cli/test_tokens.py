@@ -11,7 +11,7 @@ from invdesk.db.engine import Database
 from invdesk.domain.audit import AuditFilter
 from invdesk.domain.security import SYSTEM
 from invdesk.domain.tokens import TokenRefused
-from invdesk.services import audit
+from invdesk.services.catalog import audit
 from invdesk.services.channels import tokens
 from tests.cli.conftest import assert_one_line_error
 

@@ -11,7 +11,7 @@ from invdesk.db.models import User
 from invdesk.domain.errors import Conflict, PermissionDenied, ValidationError
 from invdesk.domain.security import Actor, Role
 from invdesk.domain.users import FREE_ATTEMPTS, LoginFailed
-from invdesk.services import users
+from invdesk.services.catalog import users
 
 ADMIN = Actor("boss", Role.ADMIN)
 PASSWORD = "correct horse battery"

@@ -31,7 +31,7 @@ from sqlalchemy.engine import make_url
 from invdesk.db import migrate
 from invdesk.db.engine import Database
 from invdesk.domain.security import Actor
-from invdesk.services import seals, verify
+from invdesk.services.trust import seals, verify
 
 ACTOR = Actor("bench")
 PRODUCTS = 1000

@@ -24,15 +24,15 @@ from invdesk.domain.channels import (
 )
 from invdesk.domain.stock import Line, MovementView, ReceiveStock
 from invdesk.domain.tokens import Scope, TokenGrant
-from invdesk.services import stock
-from invdesk.services.availability import held
-from invdesk.services.lookup import (
+from invdesk.services.catalog.lookup import (
     product_ref,
     product_t,
     warehouse_code,
     warehouse_ref,
     warehouse_t,
 )
+from invdesk.services.stock import operations
+from invdesk.services.stock.availability import held
 
 level_t = table_of(StockLevel)
 _s, _p, _w = level_t.c, product_t.c, warehouse_t.c
@@ -154,4 +154,4 @@ def replenish(
         reference=reference,
         request_id=request_id,
     )
-    return stock.receive(db, cmd, grant.actor).movements[0]
+    return operations.receive(db, cmd, grant.actor).movements[0]

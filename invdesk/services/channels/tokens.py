@@ -20,8 +20,8 @@ from invdesk.domain.tokens import (
     clean_token_name,
     parse_scopes,
 )
-from invdesk.services import audit
-from invdesk.services.lookup import warehouse_code, warehouse_ref
+from invdesk.services.catalog import audit
+from invdesk.services.catalog.lookup import warehouse_code, warehouse_ref
 
 token_t = table_of(ApiToken)
 _t = token_t.c

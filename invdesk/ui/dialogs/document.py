@@ -26,8 +26,8 @@ from invdesk.domain.errors import InvdeskError, NotFound
 from invdesk.domain.security import Actor, Permission
 from invdesk.domain.stock import StockResult
 from invdesk.domain.validation import MAX_QTY
-from invdesk.services import lookups_ui
-from invdesk.services.database import Database
+from invdesk.services.reads import lookups_ui
+from invdesk.services.system.database import Database
 from invdesk.ui.dialogs.keeping import KeptDocument
 from invdesk.ui.dialogs.lines import CellDelegate, Column, LineModel, LineTable
 from invdesk.ui.dialogs.posting import PostingDialog

@@ -1,0 +1,194 @@
+"""Writing and reading the append-only ledger (the movement table)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import NamedTuple
+
+from sqlalchemy import BigInteger, Connection, Select, bindparam, insert, select, type_coerce
+
+from invdesk.db.direct import Direct
+from invdesk.db.models import Movement, Product, Warehouse, table_of
+from invdesk.domain.security import Actor
+from invdesk.domain.stock import MovementKind, MovementView
+from invdesk.domain.validation import from_minor
+from invdesk.services.catalog.lookup import ProductRef, WarehouseRef
+from invdesk.services.stock import alert_rules, events
+
+movement_t = table_of(Movement)
+_product = table_of(Product)
+_warehouse = table_of(Warehouse)
+_COLUMNS = (
+    "kind",
+    "product_id",
+    "warehouse_id",
+    "qty",
+    "reserved_delta",
+    "units",
+    "balance_after",
+    "unit_cost",
+    "reference",
+    "reason",
+    "user",
+    "at",
+    "request_id",
+    "transfer_id",
+    "reservation_id",
+)
+# Built once. The row's id comes back with whether its alerts need a look (alert_rules.may_change):
+# most movements need none, and then the alert check costs no round trip of its own. The unit cost
+# is bound as its stored integer (the same SQL): the caller has it so, and Money would convert the
+# Decimal of the view back to it.
+# On PostgreSQL the row's own trigger moves its counter (and takes who and when from the server).
+_RECORD = {
+    dialect: Direct(
+        insert(movement_t)
+        .values(unit_cost=type_coerce(bindparam("unit_cost"), BigInteger))
+        .returning(
+            movement_t.c.id,
+            alert_rules.may_change(counter_moves_with_row=dialect == "postgresql"),
+        ),
+        columns=_COLUMNS,
+    )
+    for dialect in ("sqlite", "postgresql")
+}
+
+
+class Op(NamedTuple):
+    """One stock operation in progress: its transaction, who, when, and its request id."""
+
+    conn: Connection
+    actor: Actor
+    at: datetime
+    request_id: str
+
+
+def record(
+    op: Op,
+    kind: MovementKind,
+    product: ProductRef,
+    warehouse: WarehouseRef,
+    *,
+    qty: int,
+    units: int,
+    balance_after: int,
+    reserved_delta: int = 0,
+    unit_cost_minor: int | None = None,
+    reference: str | None = None,
+    reason: str | None = None,
+    transfer_id: str | None = None,
+    reservation_id: int | None = None,
+) -> MovementView:
+    """Append one ledger row in the operation's transaction and return it as a view."""
+    values = dict(
+        kind=kind.value,
+        product_id=product.id,
+        warehouse_id=warehouse.id,
+        qty=qty,
+        reserved_delta=reserved_delta,
+        units=units,
+        balance_after=balance_after,
+        unit_cost=unit_cost_minor,
+        reference=reference,
+        reason=reason,
+        user=op.actor.username,
+        at=op.at,
+        request_id=op.request_id,
+        transfer_id=transfer_id,
+        reservation_id=reservation_id,
+        al_pid=product.id,
+        al_wid=warehouse.id,
+        al_delta=qty - reserved_delta,
+    )
+    row = _RECORD[op.conn.dialect.name].first(op.conn, values)
+    assert row is not None
+    new_id, alerts_may_change = row
+    view = MovementView(
+        id=new_id,
+        kind=kind,
+        sku=product.sku,
+        product_name=product.name,
+        warehouse=warehouse.code,
+        qty=qty,
+        reserved_delta=reserved_delta,
+        units=units,
+        balance_after=balance_after,
+        unit_cost=None if unit_cost_minor is None else from_minor(unit_cost_minor),
+        reference=reference,
+        reason=reason,
+        user=op.actor.username,
+        at=op.at,
+        request_id=op.request_id,
+        transfer_id=transfer_id,
+        reservation_id=reservation_id,
+    )
+    # Keep the row's alert in step in this transaction; queue the change for after the commit.
+    if alerts_may_change:
+        alert_rules.check(
+            op.conn,
+            product.id,
+            warehouse.id,
+            op.at,
+            sku=product.sku,
+            warehouse=warehouse.code,
+            available_delta=qty - reserved_delta,
+        )
+    events.collect(
+        op.conn,
+        events.StockChanged(
+            new_id,
+            product.id,
+            warehouse.id,
+            product.sku,
+            warehouse.code,
+            kind.value,
+            qty,
+            reserved_delta,
+            balance_after,
+        ),
+    )
+    return view
+
+
+def select_views() -> Select[tuple[object, ...]]:
+    m = movement_t.c
+    return (
+        select(
+            m.id,
+            m.kind,
+            _product.c.sku,
+            _product.c.name.label("product_name"),
+            _warehouse.c.code.label("warehouse"),
+            m.qty,
+            m.reserved_delta,
+            m.units,
+            m.balance_after,
+            m.unit_cost,
+            m.reference,
+            m.reason,
+            m.user,
+            m.at,
+            m.request_id,
+            m.transfer_id,
+            m.reservation_id,
+        )
+        .join(_product, _product.c.id == m.product_id)
+        .join(_warehouse, _warehouse.c.id == m.warehouse_id)
+    )
+
+
+def to_view(row: object) -> MovementView:
+    data = row._mapping  # type: ignore[attr-defined]
+    fields = dict(data)
+    fields["kind"] = MovementKind(fields["kind"])
+    cost = fields["unit_cost"]
+    fields["unit_cost"] = None if cost is None else Decimal(cost)
+    return MovementView(**fields)
+
+
+def for_request(conn: Connection, request_id: str) -> tuple[MovementView, ...]:
+    rows = conn.execute(
+        select_views().where(movement_t.c.request_id == request_id).order_by(movement_t.c.id)
+    )
+    return tuple(to_view(row) for row in rows)
