@@ -46,6 +46,7 @@ from invdesk.services.catalog import (
     warehouses,
     watching,
 )
+from invdesk.services.channels import tokens
 from invdesk.services.demo import loader, restock_policies
 from invdesk.services.importing import apply
 from invdesk.services.importing import products as import_products
@@ -62,6 +63,24 @@ Call = Callable[[Database, Actor, Any], object]
 
 # Public functions taking a `db` that need no actor, and why.
 NO_LOGIN = {
+    **{
+        f"channels.{name}": "acts for an API token: its scopes and warehouses are checked (tests/server)"
+        for name in (
+            "idempotency.begin",
+            "idempotency.finish",
+            "idempotency.purge",
+            "idempotency.release",
+            "inventory.inventory_page",
+            "inventory.product_stock",
+            "inventory.replenish",
+            "orders.cancel",
+            "orders.fulfil",
+            "orders.get",
+            "orders.list_alerts",
+            "orders.place",
+            "tokens.authenticate",
+        )
+    },
     "catalog.products.edit_session": "runs another service's work; that service checks",
     "system.connection.create_tables": "only on an empty database, where no account can exist yet",
     "system.connection.upgrade_schema": "logs an admin in itself (no login only while no account exists)",
@@ -495,6 +514,15 @@ MATRIX: dict[str, tuple[Permission, Call]] = {
         lambda db, a, t: barcodes.save_product(
             db, EditProduct("P-1", name="Saved"), (("P-1", 1),), a
         ),
+    ),
+    "channels.tokens.add_token": (
+        Permission.ADMIN,
+        lambda db, a, t: tokens.add_token(db, a, f"matrix-{a.role.value}", ["read"]),
+    ),
+    "channels.tokens.list_tokens": (Permission.ADMIN, lambda db, a, t: tokens.list_tokens(db, a)),
+    "channels.tokens.revoke_token": (
+        Permission.ADMIN,
+        lambda db, a, t: tokens.revoke_token(db, a, f"matrix-{a.role.value}"),
     ),
 }
 
