@@ -33,10 +33,9 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 
 from invdesk.db.direct import Direct
-from invdesk.db.models import StockLevel, table_of
+from invdesk.db.tables import level_t
 from invdesk.domain.validation import MAX_ON_HAND
 
-level_t = table_of(StockLevel)
 _c = level_t.c
 # avg_cost is Money in Python; in these statements it is handled as its stored integer.
 _avg = type_coerce(_c.avg_cost, BigInteger)

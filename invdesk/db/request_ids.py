@@ -8,11 +8,10 @@ from sqlalchemy import Connection, bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from invdesk.db.direct import Direct
-from invdesk.db.models import StockRequest, table_of
+from invdesk.db.tables import request_t
 from invdesk.domain.errors import DuplicateRequest
 from invdesk.domain.security import Actor
 
-request_t = table_of(StockRequest)
 _r = request_t.c
 # Built once per dialect; the values come as parameters, so the compiled statement is reused.
 _CLAIM = {

@@ -80,14 +80,13 @@ from invdesk.db.engine import (
     Database,
 )
 from invdesk.db.models import Category, StockLevel, StockRequest, table_of
+from invdesk.db.tables import movement_t, product_t, warehouse_t
 from invdesk.domain.errors import InsufficientStock
 from invdesk.domain.security import Actor
 from invdesk.domain.stock import IssueStock, Line, ReceiveStock, TransferStock
 from invdesk.domain.validation import MAX_ON_HAND
-from invdesk.services.catalog.lookup import product_t, warehouse_t
 from invdesk.services.stock import operations
 from invdesk.services.stock.ledger import _COLUMNS as LEDGER_COLUMNS
-from invdesk.services.stock.ledger import movement_t
 from invdesk.services.trust.verify import verify
 
 DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"

@@ -11,14 +11,10 @@ from sqlalchemy import Connection, event, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from invdesk.db.engine import Database
-from invdesk.db.models import AuditEntry, Movement, Product, Warehouse, table_of
+from invdesk.db.tables import audit_t, movement_t, product_t, warehouse_t
 from invdesk.domain.audit import AuditFilter, AuditRow
 from invdesk.domain.security import Actor, Permission, require
 
-audit_t = table_of(AuditEntry)
-_movement = table_of(Movement)
-_product = table_of(Product)
-_warehouse = table_of(Warehouse)
 # Never copied into the trail: secrets, and bookkeeping the audit row itself already says.
 _SKIPPED_FIELDS = frozenset(
     {"password_hash", "version", "failed_logins", "locked_until", "updated_at", "last_login_at"}
@@ -114,7 +110,7 @@ def list_audit(db: Database, actor: Actor, flt: AuditFilter | None = None) -> li
     require(actor, Permission.REPORTS)
     flt = flt or AuditFilter()
     limit = max(1, min(flt.limit, 100_000))
-    a, m = audit_t.c, _movement.c
+    a, m = audit_t.c, movement_t.c
     edits = select(a.id, a.at, a.user, a.action, a.entity, a.entity_key, a.details)
     moves = (
         select(
@@ -122,15 +118,15 @@ def list_audit(db: Database, actor: Actor, flt: AuditFilter | None = None) -> li
             m.at,
             m.user,
             m.kind,
-            _product.c.sku,
-            _warehouse.c.code,
+            product_t.c.sku,
+            warehouse_t.c.code,
             m.qty,
             m.reserved_delta,
             m.reference,
             m.reason,
         )
-        .join(_product, _product.c.id == m.product_id)
-        .join(_warehouse, _warehouse.c.id == m.warehouse_id)
+        .join(product_t, product_t.c.id == m.product_id)
+        .join(warehouse_t, warehouse_t.c.id == m.warehouse_id)
     )
     if flt.user:
         edits = edits.where(a.user == flt.user)

@@ -8,15 +8,11 @@ from typing import NamedTuple
 from sqlalchemy import BigInteger, Connection, bindparam, select, type_coerce
 
 from invdesk.db.direct import Direct
-from invdesk.db.models import Barcode, Product, Warehouse, table_of
+from invdesk.db.tables import barcode_t, product_t, warehouse_t
 from invdesk.domain.barcodes import MAX_BARCODE_LEN
 from invdesk.domain.catalog import WAREHOUSE_CODE_MAX
 from invdesk.domain.errors import NotFound, ValidationError
 from invdesk.domain.validation import required_text
-
-product_t = table_of(Product)
-barcode_t = table_of(Barcode)
-warehouse_t = table_of(Warehouse)
 
 # Built once with bind parameters, so each look-up reuses the compiled statement.
 _p, _b, _w = product_t.c, barcode_t.c, warehouse_t.c

@@ -13,14 +13,10 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, func, select, tuple_
 
-from invdesk.db.models import Movement, Product, RestockPolicy, StockLevel, table_of
+from invdesk.db.tables import level_t, movement_t, policy_t, product_t
 from invdesk.domain.restock import Need, PolicyKind, PolicyRule, PolicyScope, assess
 from invdesk.domain.stock import MovementKind
 
-policy_t = table_of(RestockPolicy)
-_movement = table_of(Movement)
-_product = table_of(Product)
-_level = table_of(StockLevel)
 # Demand is what left to customers: issues (incl. committed reservations), net of nothing else.
 DEMAND_KINDS = (MovementKind.ISSUE.value,)
 # Rows per policy / demand query: keeps IN lists short on a report over every stock row.
@@ -107,13 +103,13 @@ def stock_of(conn: Connection, keys: Iterable[Key]) -> list[RowStock]:
         chunk = wanted[start : start + _CHUNK]
         stmt = (
             select(
-                _level.c.product_id,
-                _level.c.warehouse_id,
-                _product.c.category_id,
-                _level.c.on_hand - _level.c.reserved,
+                level_t.c.product_id,
+                level_t.c.warehouse_id,
+                product_t.c.category_id,
+                level_t.c.on_hand - level_t.c.reserved,
             )
-            .join(_product, _product.c.id == _level.c.product_id)
-            .where(tuple_(_level.c.product_id, _level.c.warehouse_id).in_(chunk))
+            .join(product_t, product_t.c.id == level_t.c.product_id)
+            .where(tuple_(level_t.c.product_id, level_t.c.warehouse_id).in_(chunk))
         )
         out.extend(RowStock(int(p), int(w), c, int(a)) for p, w, c, a in conn.execute(stmt))
     return out
@@ -124,7 +120,7 @@ def effective(
 ) -> tuple[PolicyScope, PolicyRule] | None:
     """The most specific policy for a product in a warehouse: product > category > warehouse."""
     category_id = conn.execute(
-        select(_product.c.category_id).where(_product.c.id == product_id)
+        select(product_t.c.category_id).where(product_t.c.id == product_id)
     ).scalar_one()
     return _policies(conn, [(product_id, warehouse_id, category_id)]).get(
         (product_id, warehouse_id)
@@ -186,7 +182,7 @@ def _thresholds(
 
 
 def _units_out(conn: Connection, keys: list[Key], days: int, now: datetime) -> dict[Key, int]:
-    m = _movement.c
+    m = movement_t.c
     stmt = (
         select(m.product_id, m.warehouse_id, func.sum(m.units))
         .where(
@@ -205,7 +201,7 @@ def demand_per_day(
 ) -> float:
     """Average units issued a day over the last `lookback_days` (0.0 without history): the demand
     `thresholds` uses, for one row (alerts, inside the stock transaction)."""
-    m = _movement.c
+    m = movement_t.c
     units = conn.execute(
         select(func.coalesce(func.sum(m.units), 0)).where(
             m.product_id == product_id,

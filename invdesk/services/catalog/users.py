@@ -18,7 +18,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from invdesk.db.engine import Database, translate
-from invdesk.db.models import User, table_of
+from invdesk.db.models import User
+from invdesk.db.tables import user_t
 from invdesk.domain.errors import Conflict, NotFound, ValidationError
 from invdesk.domain.security import Actor, Permission, Role, require
 from invdesk.domain.users import (
@@ -35,7 +36,6 @@ from invdesk.services.catalog.products import edit_session
 # argon2id with the library's defaults (RFC 9106 low-memory profile: 3 passes over 64 MiB).
 _hasher = PasswordHasher()
 _dummy_hash: str | None = None
-_user_t = table_of(User)
 _BOOTSTRAP_LOCK = 7_160_301  # pg advisory lock id: one first-admin bootstrap at a time
 
 
@@ -176,7 +176,7 @@ def login(db: Database, username: str, password: str) -> Actor:
     except ValidationError:
         raise LoginFailed("Wrong user name or password.", field="username") from None
     refused = LoginFailed("Wrong user name or password.", field="password")
-    u = _user_t.c
+    u = user_t.c
     with db.read() as conn:
         user = conn.execute(
             select(u.id, u.username, u.password_hash, u.role, u.active, u.locked_until).where(
@@ -207,7 +207,7 @@ def login(db: Database, username: str, password: str) -> Actor:
     values: dict[str, object] = {"failed_logins": 0, "locked_until": None, "last_login_at": now}
     if _hasher.check_needs_rehash(user.password_hash):
         values["password_hash"] = _hash(password)
-    db.run(lambda conn: conn.execute(update(_user_t).where(u.id == user.id).values(**values)))
+    db.run(lambda conn: conn.execute(update(user_t).where(u.id == user.id).values(**values)))
     return Actor(user.username, Role(user.role))
 
 
@@ -229,7 +229,7 @@ def standing(db: Database, actor: Actor) -> Actor | None:
     """The logged-in actor as the account stands now: None once it is deactivated or gone; the
     role an administrator gave it since. A running app checks this so a deactivation takes effect
     without waiting for the clerk to log out."""
-    u = _user_t.c
+    u = user_t.c
     with db.read() as conn:
         row = conn.execute(select(u.role, u.active).where(u.username == actor.username)).first()
         if row is None:
@@ -241,16 +241,16 @@ def standing(db: Database, actor: Actor) -> Actor | None:
 
 def _count_failure(conn: Connection, user_id: int, now: datetime) -> None:
     # One statement, so concurrent failures on several PCs all count.
-    u = _user_t.c
+    u = user_t.c
     failures = conn.execute(
-        update(_user_t)
+        update(user_t)
         .where(u.id == user_id)
         .values(failed_logins=u.failed_logins + 1)
         .returning(u.failed_logins)
     ).scalar_one()
     lock = lock_after(failures)
     if lock is not None:
-        conn.execute(update(_user_t).where(u.id == user_id).values(locked_until=now + lock))
+        conn.execute(update(user_t).where(u.id == user_id).values(locked_until=now + lock))
 
 
 def list_users(db: Database, actor: Actor, include_inactive: bool = True) -> list[UserView]:

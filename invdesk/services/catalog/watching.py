@@ -11,13 +11,12 @@ from collections.abc import Sequence
 from sqlalchemy import Connection, delete, insert, select
 
 from invdesk.db.engine import Database
-from invdesk.db.models import WatchedWarehouse, table_of
+from invdesk.db.tables import warehouse_t, watched_t
 from invdesk.domain.errors import ValidationError
 from invdesk.domain.restock import WatchedWarehouses
 from invdesk.domain.security import Actor, Permission, require
-from invdesk.services.catalog.lookup import warehouse_code, warehouse_ref, warehouse_t
+from invdesk.services.catalog.lookup import warehouse_code, warehouse_ref
 
-watched_t = table_of(WatchedWarehouse)
 _w = warehouse_t.c
 
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from sqlalchemy import Connection, insert, select, update
 
 from invdesk.db.engine import Database
-from invdesk.db.models import ApiToken, table_of
+from invdesk.db.tables import token_t
 from invdesk.domain.errors import Conflict, NotFound
 from invdesk.domain.security import Actor, Permission, require
 from invdesk.domain.tokens import (
@@ -23,7 +23,6 @@ from invdesk.domain.tokens import (
 from invdesk.services.catalog import audit
 from invdesk.services.catalog.lookup import warehouse_code, warehouse_ref
 
-token_t = table_of(ApiToken)
 _t = token_t.c
 # 32 random bytes: far beyond guessing, so a fast hash (not a password hash) is the right store,
 # and a request can be checked by one indexed look-up.

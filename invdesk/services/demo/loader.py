@@ -23,7 +23,17 @@ from sqlalchemy import Connection, Table, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from invdesk.db.engine import Database
-from invdesk.db.models import Category, Reservation, StockLevel, StockRequest, User, table_of
+from invdesk.db.tables import (
+    barcode_t,
+    category_t,
+    level_t,
+    movement_t,
+    product_t,
+    request_t,
+    reservation_t,
+    user_t,
+    warehouse_t,
+)
 from invdesk.domain.errors import Conflict, ValidationError
 from invdesk.domain.fingerprint import fingerprint
 from invdesk.domain.security import Actor, Permission, require
@@ -31,11 +41,9 @@ from invdesk.domain.stock import MovementKind as Kind
 from invdesk.domain.stock import ReservationStatus
 from invdesk.domain.validation import from_minor, to_minor
 from invdesk.services.catalog import logins
-from invdesk.services.catalog.lookup import barcode_t, product_t, warehouse_t
 from invdesk.services.catalog.users import locked_password_hash
 from invdesk.services.demo import names, restock_policies
 from invdesk.services.demo.names import WAREHOUSES, ProductSpec
-from invdesk.services.stock.ledger import movement_t
 
 CHUNK = 2000
 W = len(WAREHOUSES)
@@ -317,7 +325,6 @@ def _demo_users(conn: Connection, at: datetime) -> None:
     Only on a database that has accounts already: on one without, the command line works without
     a login, and the demo must not end that. Not where accounts are PostgreSQL login roles: there
     only the account functions write the directory, and the names alone tell who did what."""
-    user_t = table_of(User)
     if logins.enabled(conn) or conn.execute(select(user_t.c.id).limit(1)).first() is None:
         return
     taken = set(conn.scalars(select(user_t.c.username).where(
@@ -369,7 +376,6 @@ def _write(
     def ids(table: Table, key: str) -> dict[Any, int]:
         return {row[0]: row[1] for row in conn.execute(select(table.c[key], table.c.id))}
 
-    category_t, reservation_t = table_of(Category), table_of(Reservation)
     missing = {s.category for s in sim.products} - set(ids(category_t, "name"))
     if missing:  # renamed or deleted since the database was made
         conn.execute(insert(category_t), [{"name": name} for name in sorted(missing)])
@@ -382,7 +388,7 @@ def _write(
         barcode_t,
         (code | {"product_id": pid[i]} for i, s in enumerate(sim.products) for code in s.codes()),
     )
-    put(table_of(StockRequest), sim.requests)
+    put(request_t, sim.requests)
 
     def located(row: dict[str, Any]) -> dict[str, Any]:
         return row | {
@@ -400,7 +406,7 @@ def _write(
             for r in sim.rows
         ),
     )
-    put(table_of(StockLevel), (located(level) for level in sim.levels()))
+    put(level_t, (located(level) for level in sim.levels()))
 
 
 def load_demo(

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from invdesk.db.engine import Database
+from invdesk.db.tables import product_t
 from invdesk.domain.restock import PolicyKind, PolicyRule, SetPolicy
 from invdesk.domain.security import Actor, Permission, require
-from invdesk.services.catalog.lookup import product_t
 from invdesk.services.stock import policies
 
 # Thresholds sized to the simulated stock (a few to a dozen units per row): typically 5-10% of the

@@ -8,22 +8,26 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from invdesk.db.engine import Database
-from invdesk.db.models import AlertSubscription, Movement, Reservation, User, table_of
+from invdesk.db.tables import (
+    alert_t,
+    movement_t,
+    product_t,
+    reservation_t,
+    subscription_t,
+    user_t,
+    warehouse_t,
+)
 from invdesk.domain.digest import Digest, DigestAlert, DigestHold, DigestMovement, WarehouseDigest
 from invdesk.domain.errors import NotFound
 from invdesk.domain.outbound import AlertSubscriptionView, check_alert_mode, check_email
 from invdesk.domain.security import Actor, Permission, require
 from invdesk.domain.stock import ReservationStatus
 from invdesk.services.catalog import audit
-from invdesk.services.catalog.lookup import product_t, warehouse_t
 from invdesk.services.catalog.watching import watched_of
-from invdesk.services.stock.alert_rules import alert_t
 
-sub_t = table_of(AlertSubscription)
-_s = sub_t.c
-_user = table_of(User)
-_m = table_of(Movement).c
-_r = table_of(Reservation).c
+_s = subscription_t.c
+_m = movement_t.c
+_r = reservation_t.c
 _a = alert_t.c
 
 
@@ -47,25 +51,27 @@ def set_alert_mail(
     address = None if email is None else check_email(email)
 
     def work(conn: Connection) -> AlertSubscriptionView | None:
-        if conn.execute(select(func.count()).select_from(_user)).scalar_one() and not (
-            conn.execute(select(_user.c.id).where(_user.c.username == username)).first()
+        if conn.execute(select(func.count()).select_from(user_t)).scalar_one() and not (
+            conn.execute(select(user_t.c.id).where(user_t.c.username == username)).first()
         ):
             raise NotFound(f"There is no user “{username}”.", field="user")
-        current = conn.execute(select(sub_t).where(_s.username == username)).first()
+        current = conn.execute(select(subscription_t).where(_s.username == username)).first()
         if current is None and address is None:
             if chosen == "off":
                 return None
             raise NotFound(f"{username} has no e-mail address yet: give one.", field="email")
         at = db.now()
         if current is None:
-            conn.execute(insert(sub_t).values(username=username, email=address, mode=chosen))
+            conn.execute(
+                insert(subscription_t).values(username=username, email=address, mode=chosen)
+            )
         else:
             values: dict[str, Any] = {"mode": chosen}
             if address is not None:
                 values["email"] = address
-            conn.execute(update(sub_t).where(_s.username == username).values(**values))
+            conn.execute(update(subscription_t).where(_s.username == username).values(**values))
         audit.record(conn, actor, at, "edit", "alert_mail", username, {"mode": chosen})
-        row = conn.execute(select(sub_t).where(_s.username == username)).one()
+        row = conn.execute(select(subscription_t).where(_s.username == username)).one()
         return AlertSubscriptionView(row.username, row.email, row.mode)
 
     return db.run(work)
@@ -75,14 +81,14 @@ def alert_mail(db: Database, actor: Actor, username: str) -> AlertSubscriptionVi
     """A user's alert e-mail choice, or None if they have none."""
     _require_self_or_admin(actor, username)
     with db.read() as conn:
-        row = conn.execute(select(sub_t).where(_s.username == username)).first()
+        row = conn.execute(select(subscription_t).where(_s.username == username)).first()
     return None if row is None else AlertSubscriptionView(row.username, row.email, row.mode)
 
 
 def remove_alert_mail(db: Database, actor: Actor, username: str) -> None:
     """Forget a user's alert e-mail address."""
     _require_self_or_admin(actor, username)
-    db.run(lambda conn: conn.execute(delete(sub_t).where(_s.username == username)))
+    db.run(lambda conn: conn.execute(delete(subscription_t).where(_s.username == username)))
 
 
 def digest_recipients(db: Database, day: date) -> list[str]:
@@ -90,11 +96,11 @@ def digest_recipients(db: Database, day: date) -> list[str]:
     with db.read() as conn:
         rows = conn.execute(
             select(_s.username)
-            .outerjoin(_user, _user.c.username == _s.username)
+            .outerjoin(user_t, user_t.c.username == _s.username)
             .where(
                 _s.mode == "digest",
                 func.coalesce(_s.last_digest_on, "") < day.isoformat(),
-                func.coalesce(_user.c.active, True).is_(True),
+                func.coalesce(user_t.c.active, True).is_(True),
             )
             .order_by(_s.username)
         )
@@ -111,7 +117,7 @@ def claim_digest(db: Database, username: str, day: date) -> str | None:
         if row is None or previous >= day.isoformat():
             return None
         done = conn.execute(
-            update(sub_t)
+            update(subscription_t)
             .where(_s.username == username, func.coalesce(_s.last_digest_on, "") == previous)
             .values(last_digest_on=day.isoformat())
         )
@@ -124,7 +130,9 @@ def unclaim_digest(db: Database, username: str, previous: str) -> None:
     """Undo a claim whose mail could not be sent, so the next run tries again."""
     db.run(
         lambda conn: conn.execute(
-            update(sub_t).where(_s.username == username).values(last_digest_on=previous or None)
+            update(subscription_t)
+            .where(_s.username == username)
+            .values(last_digest_on=previous or None)
         )
     )
 

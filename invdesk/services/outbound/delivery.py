@@ -21,20 +21,22 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from invdesk.db.engine import Database
-from invdesk.db.models import AlertSubscription, User, Warehouse, WatchedWarehouse, table_of
+from invdesk.db.tables import (
+    delivery_t,
+    outbox_t,
+    subscription_t,
+    user_t,
+    warehouse_t,
+    watched_t,
+    webhook_t,
+)
 from invdesk.domain.outbound import TEST_EVENT, next_attempt, subscribed
-from invdesk.services.outbound.webhooks import delivery_t, webhook_t
-from invdesk.services.stock.outbox import outbox_t
 
 # pg_try_advisory_xact_lock key of the sequencer ("invdseq").
 SEQUENCE_LOCK_KEY = 0x696E7664736571
 _o = outbox_t.c
 _d = delivery_t.c
 _w = webhook_t.c
-_sub = table_of(AlertSubscription)
-_watch = table_of(WatchedWarehouse)
-_wh = table_of(Warehouse)
-_user = table_of(User)
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _SET_SEQ = (
     update(outbox_t)
@@ -70,14 +72,16 @@ def _recipients(conn: Connection, chat_url: str | None) -> _Recipients:
         for row in conn.execute(select(_w.id, _w.url, _w.event_types).where(_w.active.is_(True)))
     ]
     subs = conn.execute(
-        select(_sub.c.username, _sub.c.email)
-        .outerjoin(_user, _user.c.username == _sub.c.username)
-        .where(_sub.c.mode == "immediate", func.coalesce(_user.c.active, True).is_(True))
+        select(subscription_t.c.username, subscription_t.c.email)
+        .outerjoin(user_t, user_t.c.username == subscription_t.c.username)
+        .where(subscription_t.c.mode == "immediate", func.coalesce(user_t.c.active, True).is_(True))
     ).all()
     watched: dict[str, set[str]] = {}
     if subs:
         for name, code in conn.execute(
-            select(_watch.c.username, _wh.c.code).join(_wh, _wh.c.id == _watch.c.warehouse_id)
+            select(watched_t.c.username, warehouse_t.c.code).join(
+                warehouse_t, warehouse_t.c.id == watched_t.c.warehouse_id
+            )
         ):
             watched.setdefault(name, set()).add(code)
     mail = [

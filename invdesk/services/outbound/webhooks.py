@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from invdesk.db.engine import Database
-from invdesk.db.models import OutboundDelivery, Webhook, table_of
+from invdesk.db.tables import delivery_t, webhook_t
 from invdesk.domain.errors import NotFound, ValidationError
 from invdesk.domain.outbound import (
     TEST_EVENT,
@@ -23,8 +23,6 @@ from invdesk.domain.security import Actor, Permission, require
 from invdesk.services.catalog import audit
 from invdesk.services.stock.outbox import write_one
 
-webhook_t = table_of(Webhook)
-delivery_t = table_of(OutboundDelivery)
 _w = webhook_t.c
 _d = delivery_t.c
 DELIVERY_STATUSES = ("pending", "delivered", "failed", "cancelled")

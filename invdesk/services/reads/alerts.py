@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from sqlalchemy import Connection, func, select, update
 
 from invdesk.db.engine import Database
+from invdesk.db.tables import alert_t, product_t, warehouse_t
 from invdesk.domain.errors import Conflict, NotFound
 from invdesk.domain.restock import AlertKind, AlertStatus, AlertView
 from invdesk.domain.security import Actor, Permission, require
-from invdesk.services.catalog.lookup import product_t, warehouse_code, warehouse_ref, warehouse_t
+from invdesk.services.catalog.lookup import warehouse_code, warehouse_ref
 from invdesk.services.stock import events
-from invdesk.services.stock.alert_rules import alert_t
 
 _a = alert_t.c
 

@@ -26,7 +26,15 @@ from sqlalchemy import (
 )
 
 from invdesk.db.engine import Database
-from invdesk.db.models import Category, Reservation, StockLevel, table_of
+from invdesk.db.tables import (
+    barcode_t,
+    category_t,
+    level_t,
+    movement_t,
+    product_t,
+    reservation_t,
+    warehouse_t,
+)
 from invdesk.domain.browse import (
     DashboardSummary,
     Key,
@@ -46,16 +54,12 @@ from invdesk.domain.security import Actor, Permission, require
 from invdesk.domain.stock import LedgerFilter, ReservationStatus
 from invdesk.domain.validation import from_minor
 from invdesk.services.catalog import policy_lookup
-from invdesk.services.catalog.lookup import barcode_t, product_ref, product_t, warehouse_t
+from invdesk.services.catalog.lookup import product_ref
 from invdesk.services.reads import queries
 from invdesk.services.stock.availability import Held, held
-from invdesk.services.stock.ledger import movement_t
 
 MAX_PAGE = 1000
 SEARCH_MAX = 64
-category_t = table_of(Category)
-level_t = table_of(StockLevel)
-reservation_t = table_of(Reservation)
 _TOP = "\U0010ffff"  # sorts after every character: [p, p + _TOP) holds every text starting with p
 
 

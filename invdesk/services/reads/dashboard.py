@@ -7,12 +7,11 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from invdesk.db.engine import Database
+from invdesk.db.tables import alert_t, order_t
 from invdesk.domain.orders import OrderStatus
 from invdesk.domain.restock import UNRESOLVED, AlertStatus, AlertView
 from invdesk.domain.security import Actor, Permission, require
 from invdesk.services.reads import alerts
-from invdesk.services.stock.alert_rules import alert_t
-from invdesk.services.stock.orders import order_t
 
 
 @dataclass(frozen=True)

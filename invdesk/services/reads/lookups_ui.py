@@ -8,22 +8,15 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from invdesk.db.engine import Database
-from invdesk.db.models import StockLevel, table_of
+from invdesk.db.tables import barcode_t, level_t, product_t
 from invdesk.domain.barcodes import MAX_BARCODE_LEN
 from invdesk.domain.catalog import WarehouseView
 from invdesk.domain.errors import NotFound
 from invdesk.domain.security import Actor, Permission, require
 from invdesk.domain.validation import clean_text
 from invdesk.services.catalog import warehouses
-from invdesk.services.catalog.lookup import (
-    barcode_t,
-    product_ref,
-    product_t,
-    warehouse_ref,
-)
+from invdesk.services.catalog.lookup import product_ref, warehouse_ref
 from invdesk.services.stock.availability import held
-
-level_t = table_of(StockLevel)
 
 
 @dataclass(frozen=True)

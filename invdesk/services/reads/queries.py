@@ -5,14 +5,12 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from invdesk.db.engine import Database
-from invdesk.db.models import StockLevel, table_of
+from invdesk.db.tables import level_t, movement_t, product_t, warehouse_t
 from invdesk.domain.security import Actor, Permission, require
 from invdesk.domain.stock import LedgerFilter, MovementView, StockLevelView
-from invdesk.services.catalog.lookup import product_ref, product_t, warehouse_ref, warehouse_t
+from invdesk.services.catalog.lookup import product_ref, warehouse_ref
 from invdesk.services.stock import ledger
 from invdesk.services.stock.availability import held
-
-level_t = table_of(StockLevel)
 
 
 def stock_levels(
@@ -74,7 +72,7 @@ def stock_levels(
 def history(db: Database, actor: Actor, flt: LedgerFilter) -> list[MovementView]:
     """Ledger rows, newest first, filtered by product, warehouse, kinds and time; keyset-paged by id."""
     require(actor, Permission.VIEW)
-    m = ledger.movement_t.c
+    m = movement_t.c
     stmt = ledger.select_views().order_by(m.id.desc()).limit(max(1, min(flt.limit, 100_000)))
     with db.read() as conn:
         if flt.product is not None:

@@ -8,14 +8,12 @@ from typing import Any
 from sqlalchemy import select
 
 from invdesk.db.engine import Database
-from invdesk.db.models import StockLevel, table_of
+from invdesk.db.tables import level_t, product_t, warehouse_t
 from invdesk.domain.restock import Need, PolicyRule, PolicyScope, Suggestion
 from invdesk.domain.security import Actor, Permission, require
-from invdesk.services.catalog.lookup import product_t, warehouse_code, warehouse_ref, warehouse_t
+from invdesk.services.catalog.lookup import warehouse_code, warehouse_ref
 from invdesk.services.catalog.policy_lookup import RowStock, thresholds
 from invdesk.services.stock.availability import held
-
-_level = table_of(StockLevel)
 
 
 def suggestions(db: Database, actor: Actor, warehouse: str | None = None) -> list[Suggestion]:
@@ -27,7 +25,7 @@ def suggestions(db: Database, actor: Actor, warehouse: str | None = None) -> lis
     """
     require(actor, Permission.VIEW)
     now = db.now()
-    s = _level.c
+    s = level_t.c
     as_of = held(now)  # a hold past its expiry counts as released; the sweeper writes that
     with db.read() as conn:
         only = None if warehouse is None else warehouse_ref(conn, warehouse_code(warehouse)).id
@@ -43,7 +41,7 @@ def suggestions(db: Database, actor: Actor, warehouse: str | None = None) -> lis
                     product_t.c.category_id,
                     warehouse_t.c.code,
                 )
-                .select_from(_level)
+                .select_from(level_t)
                 .join(product_t, product_t.c.id == s.product_id)
                 .join(warehouse_t, warehouse_t.c.id == s.warehouse_id)
                 .where(product_t.c.active, warehouse_t.c.active)

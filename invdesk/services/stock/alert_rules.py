@@ -21,7 +21,7 @@ from sqlalchemy import (
     update,
 )
 
-from invdesk.db.models import Alert, Product, StockLevel, table_of
+from invdesk.db.tables import alert_t, level_t, policy_t, product_t
 from invdesk.domain.restock import (
     UNRESOLVED,
     AlertKind,
@@ -34,34 +34,31 @@ from invdesk.domain.restock import (
     assess,
 )
 from invdesk.services.catalog import policy_lookup
-from invdesk.services.catalog.policy_lookup import policy_t, scope_key
+from invdesk.services.catalog.policy_lookup import scope_key
 from invdesk.services.stock import events
 
 _RULE_COLUMNS = ("kind", "point", "qty", "level", "cover_days", "lookback_days", "target_days")
-alert_t = table_of(Alert)
-_level = table_of(StockLevel)
-_product = table_of(Product)
 _a = alert_t.c
 
 
 def _state_statement() -> Select[Any]:
     """Built once: the counters, the unresolved alert and the three candidate policies of a row."""
     by_product, by_category, by_warehouse = (policy_t.alias(n) for n in ("pp", "pc", "pw"))
-    category_key = literal(f"{PolicyScope.CATEGORY.value}:") + cast(_product.c.category_id, String)
+    category_key = literal(f"{PolicyScope.CATEGORY.value}:") + cast(product_t.c.category_id, String)
     policy_cols = [
         c.label(f"{t.name}_{c.name}")
         for t in (by_product, by_category, by_warehouse)
         for c in t.c
         if c.name in _RULE_COLUMNS
     ]
-    at_warehouse = _level.c.warehouse_id
+    at_warehouse = level_t.c.warehouse_id
     return (
-        select(_level.c.on_hand, _level.c.reserved, _a.id, _a.kind, *policy_cols)
-        .join(_product, _product.c.id == _level.c.product_id)
+        select(level_t.c.on_hand, level_t.c.reserved, _a.id, _a.kind, *policy_cols)
+        .join(product_t, product_t.c.id == level_t.c.product_id)
         .outerjoin(
             alert_t,
-            (_a.product_id == _level.c.product_id)
-            & (_a.warehouse_id == _level.c.warehouse_id)
+            (_a.product_id == level_t.c.product_id)
+            & (_a.warehouse_id == level_t.c.warehouse_id)
             & _a.status.in_(UNRESOLVED),
         )
         .outerjoin(
@@ -80,8 +77,8 @@ def _state_statement() -> Select[Any]:
             & (by_warehouse.c.scope_key == PolicyScope.WAREHOUSE.value),
         )
         .where(
-            _level.c.product_id == bindparam("al_pid"),
-            _level.c.warehouse_id == bindparam("al_wid"),
+            level_t.c.product_id == bindparam("al_pid"),
+            level_t.c.warehouse_id == bindparam("al_wid"),
         )
     )
 
@@ -107,7 +104,7 @@ def may_change(*, counter_moves_with_row: bool = False) -> ColumnElement[int]:
         _a.warehouse_id == wid,
         _a.status.in_([literal(status) for status in UNRESOLVED]),
     )
-    category = select(_product.c.category_id).where(_product.c.id == pid).scalar_subquery()
+    category = select(product_t.c.category_id).where(product_t.c.id == pid).scalar_subquery()
     keys = [
         literal(f"{PolicyScope.PRODUCT.value}:") + cast(pid, String),
         literal(f"{PolicyScope.CATEGORY.value}:") + cast(category, String),
@@ -115,8 +112,8 @@ def may_change(*, counter_moves_with_row: bool = False) -> ColumnElement[int]:
     ]
     policy = exists().where(policy_t.c.warehouse_id == wid, policy_t.c.scope_key.in_(keys))
     available: ColumnElement[Any] = (
-        select(_level.c.on_hand - _level.c.reserved)
-        .where(_level.c.product_id == pid, _level.c.warehouse_id == wid)
+        select(level_t.c.on_hand - level_t.c.reserved)
+        .where(level_t.c.product_id == pid, level_t.c.warehouse_id == wid)
         .scalar_subquery()
     )
     delta = bindparam("al_delta", type_=BigInteger)

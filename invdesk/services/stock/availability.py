@@ -25,12 +25,10 @@ from sqlalchemy import (
     select,
 )
 
-from invdesk.db.models import Reservation, StockLevel, table_of
+from invdesk.db.tables import level_t, reservation_t
 from invdesk.domain.orders import OrderStatus
 from invdesk.domain.stock import ReservationStatus
 
-reservation_t = table_of(Reservation)
-level_t = table_of(StockLevel)
 _r = reservation_t.c
 _ACTIVE = ReservationStatus.ACTIVE.value
 _OPEN = OrderStatus.OPEN.value

@@ -9,16 +9,13 @@ from typing import NamedTuple
 from sqlalchemy import BigInteger, Connection, Select, bindparam, insert, select, type_coerce
 
 from invdesk.db.direct import Direct
-from invdesk.db.models import Movement, Product, Warehouse, table_of
+from invdesk.db.tables import movement_t, product_t, warehouse_t
 from invdesk.domain.security import Actor
 from invdesk.domain.stock import MovementKind, MovementView
 from invdesk.domain.validation import from_minor
 from invdesk.services.catalog.lookup import ProductRef, WarehouseRef
 from invdesk.services.stock import alert_rules, events
 
-movement_t = table_of(Movement)
-_product = table_of(Product)
-_warehouse = table_of(Warehouse)
 _COLUMNS = (
     "kind",
     "product_id",
@@ -157,9 +154,9 @@ def select_views() -> Select[tuple[object, ...]]:
         select(
             m.id,
             m.kind,
-            _product.c.sku,
-            _product.c.name.label("product_name"),
-            _warehouse.c.code.label("warehouse"),
+            product_t.c.sku,
+            product_t.c.name.label("product_name"),
+            warehouse_t.c.code.label("warehouse"),
             m.qty,
             m.reserved_delta,
             m.units,
@@ -173,8 +170,8 @@ def select_views() -> Select[tuple[object, ...]]:
             m.transfer_id,
             m.reservation_id,
         )
-        .join(_product, _product.c.id == m.product_id)
-        .join(_warehouse, _warehouse.c.id == m.warehouse_id)
+        .join(product_t, product_t.c.id == m.product_id)
+        .join(warehouse_t, warehouse_t.c.id == m.warehouse_id)
     )
 
 

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import Connection, Select, insert, select, update
 
 from invdesk.db.engine import Database
-from invdesk.db.models import SalesOrder, SalesOrderLine, table_of
 from invdesk.db.request_ids import claim
+from invdesk.db.tables import order_line_t, order_t, product_t, reservation_t, warehouse_t
 from invdesk.domain.errors import (
     Conflict,
     DuplicateRequest,
@@ -32,23 +32,14 @@ from invdesk.domain.security import Actor, Permission, require
 from invdesk.domain.validation import parse_quantity, required_text
 from invdesk.services.catalog.lookup import (
     product_ref,
-    product_t,
     require_active_warehouse,
     warehouse_code,
     warehouse_ref,
-    warehouse_t,
 )
 from invdesk.services.stock import events, ledger, reservations
-from invdesk.services.stock.availability import (
-    order_status,
-    order_status_is,
-    reservation_status,
-    reservation_t,
-)
+from invdesk.services.stock.availability import order_status, order_status_is, reservation_status
 
-order_t = table_of(SalesOrder)
-line_t = table_of(SalesOrderLine)
-_o, _l = order_t.c, line_t.c
+_o, _l = order_t.c, order_line_t.c
 _r = reservation_t.c
 MAX_LINES = 1000
 
@@ -111,7 +102,7 @@ def _hold(
     )
     reservation_id = hold.id
     conn.execute(
-        insert(line_t).values(
+        insert(order_line_t).values(
             order_id=order_id,
             line_no=n,
             product_id=product.id,

@@ -16,12 +16,8 @@ from typing import Any, Protocol
 from sqlalchemy import Connection, insert, select
 
 from invdesk.db.direct import Direct
-from invdesk.db.models import OutboxEvent, Product, SalesOrderLine, Warehouse, table_of
+from invdesk.db.tables import order_line_t, outbox_t, product_t, warehouse_t
 
-outbox_t = table_of(OutboxEvent)
-_product = table_of(Product)
-_warehouse = table_of(Warehouse)
-_line = table_of(SalesOrderLine)
 # inline(): no RETURNING of the new id (nobody needs it, and a clerk may INSERT but not SELECT).
 _INSERT = Direct(insert(outbox_t).inline(), columns=("created_at", "events"))
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -70,18 +66,18 @@ def _completed(conn: Connection, out: Outbound) -> dict[str, Any]:
     data = dict(out.data)
     if out.order_id is not None:
         codes = conn.execute(
-            select(_warehouse.c.code)
-            .join(_line, _line.c.warehouse_id == _warehouse.c.id)
-            .where(_line.c.order_id == out.order_id)
+            select(warehouse_t.c.code)
+            .join(order_line_t, order_line_t.c.warehouse_id == warehouse_t.c.id)
+            .where(order_line_t.c.order_id == out.order_id)
             .distinct()
-            .order_by(_warehouse.c.code)
+            .order_by(warehouse_t.c.code)
         ).scalars()
         warehouses = list(codes)
         data["warehouses"] = warehouses
     else:
         pid = data.pop("product_id", None)
-        sku = select(_product.c.sku).where(_product.c.id == pid).scalar_subquery()
-        code = select(_warehouse.c.code).where(_warehouse.c.id == out.warehouse_id)
+        sku = select(product_t.c.sku).where(product_t.c.id == pid).scalar_subquery()
+        code = select(warehouse_t.c.code).where(warehouse_t.c.id == out.warehouse_id)
         row = conn.execute(select(sku.label("sku"), code.scalar_subquery().label("code"))).one()
         data["sku"], data["warehouse"] = row.sku, row.code
         warehouses = [row.code]

@@ -7,18 +7,15 @@ from typing import Any
 from sqlalchemy import Connection, delete, insert, select, update
 
 from invdesk.db.engine import Database
-from invdesk.db.models import Category, StockLevel, table_of
+from invdesk.db.tables import category_t, level_t, policy_t, product_t, warehouse_t
 from invdesk.domain.errors import Conflict, NotFound, ValidationError
 from invdesk.domain.restock import PolicyRule, PolicyScope, PolicyView, SetPolicy
 from invdesk.domain.security import Actor, Permission, require
 from invdesk.services.catalog import audit
-from invdesk.services.catalog.lookup import product_ref, product_t, warehouse_code, warehouse_ref
-from invdesk.services.catalog.lookup import warehouse_t as _warehouse
-from invdesk.services.catalog.policy_lookup import effective, policy_t, rule_of, scope_key
+from invdesk.services.catalog.lookup import product_ref, warehouse_code, warehouse_ref
+from invdesk.services.catalog.policy_lookup import effective, rule_of, scope_key
 from invdesk.services.stock import alert_rules, events
 
-_category = table_of(Category)
-_level = table_of(StockLevel)
 _p = policy_t.c
 
 
@@ -29,7 +26,7 @@ def _target(conn: Connection, cmd: SetPolicy) -> tuple[PolicyScope, int | None, 
         return PolicyScope.PRODUCT, product_ref(conn, cmd.product).id, None
     if cmd.category:
         found = conn.execute(
-            select(_category.c.id).where(_category.c.name == cmd.category.strip())
+            select(category_t.c.id).where(category_t.c.name == cmd.category.strip())
         ).scalar()
         if found is None:
             raise NotFound(f"There is no category “{cmd.category}”.", field="category")
@@ -39,9 +36,9 @@ def _target(conn: Connection, cmd: SetPolicy) -> tuple[PolicyScope, int | None, 
 
 def _reevaluate(conn: Connection, warehouse_id: int, product_id: int | None, at: Any) -> None:
     """Re-check the alerts a policy change affects (the rows of its warehouse, or one product)."""
-    stmt = select(_level.c.product_id).where(_level.c.warehouse_id == warehouse_id)
+    stmt = select(level_t.c.product_id).where(level_t.c.warehouse_id == warehouse_id)
     if product_id is not None:
-        stmt = stmt.where(_level.c.product_id == product_id)
+        stmt = stmt.where(level_t.c.product_id == product_id)
     for pid in conn.execute(stmt).scalars().all():
         alert_rules.check(conn, pid, warehouse_id, at)
 
@@ -138,11 +135,11 @@ def list_policies(db: Database, actor: Actor, warehouse: str | None = None) -> l
     """Policies ordered by warehouse, then warehouse default, categories, products."""
     require(actor, Permission.VIEW)
     stmt = (
-        select(policy_t, _warehouse.c.code, product_t.c.sku, _category.c.name.label("category"))
-        .join(_warehouse, _warehouse.c.id == _p.warehouse_id)
+        select(policy_t, warehouse_t.c.code, product_t.c.sku, category_t.c.name.label("category"))
+        .join(warehouse_t, warehouse_t.c.id == _p.warehouse_id)
         .outerjoin(product_t, product_t.c.id == _p.product_id)
-        .outerjoin(_category, _category.c.id == _p.category_id)
-        .order_by(_warehouse.c.code, _p.scope.desc(), _category.c.name, product_t.c.sku)
+        .outerjoin(category_t, category_t.c.id == _p.category_id)
+        .order_by(warehouse_t.c.code, _p.scope.desc(), category_t.c.name, product_t.c.sku)
     )
     with db.read() as conn:
         if warehouse is not None:

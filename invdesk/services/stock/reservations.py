@@ -12,6 +12,7 @@ from invdesk.db import counters
 from invdesk.db.direct import Direct
 from invdesk.db.engine import AfterCommit, Database
 from invdesk.db.request_ids import claim, unclaim
+from invdesk.db.tables import product_t, reservation_t, warehouse_t
 from invdesk.domain.errors import InsufficientStock, NotFound, ValidationError
 from invdesk.domain.fingerprint import fingerprint
 from invdesk.domain.security import Actor, Permission, require
@@ -28,20 +29,14 @@ from invdesk.services.catalog.lookup import (
     ProductRef,
     WarehouseRef,
     product_ref,
-    product_t,
     refs_by_id,
     request_id_or_new,
     require_active_warehouse,
     warehouse_code,
     warehouse_ref,
-    warehouse_t,
 )
 from invdesk.services.stock import events, ledger
-from invdesk.services.stock.availability import (
-    reservation_status,
-    reservation_status_is,
-    reservation_t,
-)
+from invdesk.services.stock.availability import reservation_status, reservation_status_is
 from invdesk.services.stock.operation import run_stock_operation, text
 
 _r = reservation_t.c

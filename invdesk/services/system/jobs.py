@@ -14,10 +14,9 @@ from datetime import datetime
 from sqlalchemy import Connection, func, insert, or_, select, update
 
 from invdesk.db.engine import Database
-from invdesk.db.models import JobRun, table_of
+from invdesk.db.tables import job_run_t
 
-job_t = table_of(JobRun)
-_j = job_t.c
+_j = job_run_t.c
 
 
 @dataclass(frozen=True)
@@ -39,10 +38,10 @@ def claim_job(db: Database, name: str, *, not_since: datetime) -> bool:
                 return False
         now = db.now()
         if conn.execute(select(_j.name).where(_j.name == name)).first() is None:
-            conn.execute(insert(job_t).values(name=name, started_at=now))
+            conn.execute(insert(job_run_t).values(name=name, started_at=now))
             return True
         done = conn.execute(
-            update(job_t)
+            update(job_run_t)
             .where(_j.name == name, or_(_j.started_at.is_(None), _j.started_at < not_since))
             .values(started_at=now, finished_at=None, ok=None, message=None)
         )
@@ -54,7 +53,7 @@ def claim_job(db: Database, name: str, *, not_since: datetime) -> bool:
 def finish_job(db: Database, name: str, *, ok: bool, message: str) -> None:
     db.run(
         lambda conn: conn.execute(
-            update(job_t)
+            update(job_run_t)
             .where(_j.name == name)
             .values(finished_at=db.now(), ok=ok, message=message[:500])
         )
@@ -64,5 +63,5 @@ def finish_job(db: Database, name: str, *, ok: bool, message: str) -> None:
 def job_states(db: Database) -> list[JobState]:
     """Every job's last run (for health pages and metrics)."""
     with db.read() as conn:
-        rows = conn.execute(select(job_t).order_by(_j.name))
+        rows = conn.execute(select(job_run_t).order_by(_j.name))
         return [JobState(r.name, r.started_at, r.finished_at, r.ok, r.message) for r in rows]

@@ -13,12 +13,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, func, insert, select, text, update
 
 from invdesk.db.engine import Database
-from invdesk.db.models import IntegrityCheck, table_of
+from invdesk.db.tables import check_t
 from invdesk.domain.errors import Conflict, DatabaseDamaged, NotFound
 from invdesk.domain.security import Actor, Permission, require
 from invdesk.services.trust import seals, verify
 
-check_t = table_of(IntegrityCheck)
 _c = check_t.c
 CHECK_EVERY = timedelta(hours=1)
 # pg_try_advisory_lock key: one integrity check at a time across every PC ("invdchk").

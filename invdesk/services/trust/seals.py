@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Connection, Select, func, insert, select, text, type_coerce
 
 from invdesk.db.engine import Database
-from invdesk.db.models import AuditEntry, Movement, Seal, table_of
+from invdesk.db.tables import audit_t, movement_t, seal_t
 from invdesk.domain.errors import ValidationError
 from invdesk.domain.seals import (
     AUDIT,
@@ -32,8 +32,7 @@ from invdesk.domain.seals import (
 )
 from invdesk.domain.security import Actor, Permission, require
 
-seal_t = table_of(Seal)
-_TABLES = {LEDGER: table_of(Movement), AUDIT: table_of(AuditEntry)}
+_TABLES = {LEDGER: movement_t, AUDIT: audit_t}
 _FIELDS = {LEDGER: LEDGER_FIELDS, AUDIT: AUDIT_FIELDS}
 # Rows are read from the server this many at a time (a server-side cursor on PostgreSQL).
 STREAM_BATCH = 10_000

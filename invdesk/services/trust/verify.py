@@ -9,12 +9,10 @@ from sqlalchemy import Connection, func, literal, select, union_all
 
 from invdesk.db import sqlite_check
 from invdesk.db.engine import Database
-from invdesk.db.models import Reservation, StockLevel, table_of
+from invdesk.db.tables import level_t, movement_t, product_t, reservation_t, warehouse_t
 from invdesk.domain.seals import TRAILS, SealView
 from invdesk.domain.security import Actor, Permission, require
 from invdesk.domain.stock import ReservationStatus
-from invdesk.services.catalog.lookup import product_t, warehouse_t
-from invdesk.services.stock.ledger import movement_t
 from invdesk.services.trust import verify_trails
 from invdesk.services.trust.verify_trails import Finding, Findings, TrailState
 
@@ -99,7 +97,7 @@ def verify_all(db: Database, actor: Actor, against: Sequence[SealView] = ()) -> 
 
 
 def _counters(conn: Connection) -> list[Discrepancy]:
-    m, s, r = movement_t.c, table_of(StockLevel).c, table_of(Reservation).c
+    m, s, r = movement_t.c, level_t.c, reservation_t.c
     zero = literal(0)
     parts = union_all(
         select(

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, func, select
 
-from invdesk.db.models import Movement, table_of
+from invdesk.db.tables import movement_t
 from invdesk.domain.seals import AUDIT, GENESIS, LEDGER, SealHasher, SealView
 from invdesk.services.trust import seals
 
@@ -175,7 +175,7 @@ def _seals_ending_at(conn: Connection, trail: str, last_ids: list[int]) -> Itera
 
 def check_balances(conn: Connection, findings: Findings) -> None:
     """Every ledger row's balance_after is the previous one of its product and warehouse plus qty."""
-    m = table_of(Movement).c
+    m = movement_t.c
     previous = (
         func.lag(m.balance_after)
         .over(partition_by=(m.product_id, m.warehouse_id), order_by=m.id)
