@@ -11,7 +11,8 @@ from invdesk.domain.catalog import CreateProduct, EditProduct, EditWarehouse
 from invdesk.domain.errors import Conflict
 from invdesk.domain.security import Actor, Role
 from invdesk.domain.stock import ReserveStock
-from invdesk.services.catalog import audit, categories, products, warehouses
+from invdesk.services.catalog import categories, products, warehouses
+from invdesk.services.reads import audit
 from invdesk.services.stock import reservations
 from tests import support
 

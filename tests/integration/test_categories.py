@@ -48,7 +48,8 @@ def test_a_merge_moves_products_and_policies_and_is_audited(db):
     from invdesk.domain.audit import AuditFilter
     from invdesk.domain.errors import Conflict, NotFound
     from invdesk.domain.restock import PolicyKind, PolicyRule, SetPolicy
-    from invdesk.services.catalog import audit, categories
+    from invdesk.services.catalog import categories
+    from invdesk.services.reads import audit
     from invdesk.services.stock import policies
 
     support.warehouse(db, "MAIN")

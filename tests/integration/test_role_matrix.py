@@ -38,7 +38,6 @@ from invdesk.domain.stock import (
 from invdesk.reports import runner, series
 from invdesk.reports.filters import ReportFilter
 from invdesk.services.catalog import (
-    audit,
     barcodes,
     categories,
     products,
@@ -52,7 +51,7 @@ from invdesk.services.importing import apply
 from invdesk.services.importing import products as import_products
 from invdesk.services.importing.files import ImportKind, Table
 from invdesk.services.outbound import alert_mail, webhooks
-from invdesk.services.reads import alerts, browse, dashboard, lookups_ui, queries, reorder
+from invdesk.services.reads import alerts, audit, browse, dashboard, lookups_ui, queries, reorder
 from invdesk.services.stock import operation, operations, orders, policies, reservations
 from invdesk.services.stock.operation import Planned
 from invdesk.services.system import backup, database
@@ -81,7 +80,7 @@ NO_LOGIN = {
             "tokens.authenticate",
         )
     },
-    "catalog.products.edit_session": "runs another service's work; that service checks",
+    "unit_of_work.edit_session": "runs another service's work; that service checks",
     "system.connection.create_tables": "only on an empty database, where no account can exist yet",
     "system.connection.upgrade_schema": "logs an admin in itself (no login only while no account exists)",
     "system.database.describe": "a label for the status bar",
@@ -390,7 +389,7 @@ MATRIX: dict[str, tuple[Permission, Call]] = {
         lambda db, a, t: apply.run_import(db, a, ImportKind.STOCK, STOCK_FILE, RECEIPTS),
     ),
     # reports
-    "catalog.audit.list_audit": (
+    "reads.audit.list_audit": (
         Permission.REPORTS,
         lambda db, a, t: audit.list_audit(db, a, AuditFilter(limit=5)),
     ),

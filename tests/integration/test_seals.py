@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from invdesk.db.engine import Database
 from invdesk.domain.stock import IssueStock, Line, ReceiveStock
-from invdesk.services.catalog import audit
+from invdesk.services import audit_trail
 from invdesk.services.stock import operations
 from invdesk.services.trust import seals, verify
 from tests import support
@@ -39,7 +39,7 @@ def busy(db):
         IssueStock("MAIN", (Line("SKU-1", 3),), reference="ORDER-1", reason=PRINTABLE_ODD),
         ACTOR,
     )
-    db.run(lambda conn: audit.record(conn, ACTOR, db.now(), "edit", "product", "SKU-1", ODD))
+    db.run(lambda conn: audit_trail.record(conn, ACTOR, db.now(), "edit", "product", "SKU-1", ODD))
     return db
 
 

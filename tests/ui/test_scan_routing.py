@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from invdesk.services.catalog import audit, products
+from invdesk.services.catalog import products
+from invdesk.services.reads import audit
 from invdesk.ui.dialogs import ProductEditor, ReceiveDialog, WarehouseEditor
 from invdesk.ui.login_dialog import LoginDialog
 from invdesk.ui.scanning import ScanDetector

@@ -11,13 +11,8 @@ from invdesk.domain.barcodes import MAX_PACK_QTY, normalize_barcode
 from invdesk.domain.catalog import EditProduct, ProductView
 from invdesk.domain.errors import Conflict, ValidationError
 from invdesk.domain.security import Actor, Permission, require
-from invdesk.services.catalog.products import (
-    apply_product_edit,
-    check_version,
-    edit_session,
-    product_by_code,
-    product_view,
-)
+from invdesk.services.catalog.products import apply_product_edit, product_by_code, product_view
+from invdesk.services.unit_of_work import check_version, edit_session
 
 
 def _clean(barcodes: tuple[tuple[str, int], ...]) -> dict[str, int]:

@@ -15,16 +15,14 @@ from invdesk.domain.errors import Conflict, ValidationError
 from invdesk.domain.restock import PolicyScope
 from invdesk.domain.security import Actor, Permission, require
 from invdesk.domain.validation import required_text
-from invdesk.services.catalog import audit
+from invdesk.services import audit_trail
 from invdesk.services.catalog.policy_lookup import scope_key
 from invdesk.services.catalog.products import (
-    _session,
     category_by_name,
     category_named,
-    check_version,
-    edit_session,
     lock_category_names,
 )
+from invdesk.services.unit_of_work import check_version, edit_session, orm_session
 
 
 def _label(name: object) -> str:
@@ -86,7 +84,7 @@ def list_categories(
     )
     if not include_inactive:
         stmt = stmt.where(Category.active.is_(True))
-    with db.read() as conn, _session(conn) as session:
+    with db.read() as conn, orm_session(conn) as session:
         views = [_view(c, n) for c, n in session.execute(stmt)]
     return sorted(views, key=lambda v: (v.path.casefold(), v.id))
 
@@ -107,7 +105,9 @@ def create_category(
         session.add(category)
         session.flush()
         details = {"parent": category.parent.name} if category.parent else None
-        audit.record(session.connection(), actor, db.now(), "create", "category", label, details)
+        audit_trail.record(
+            session.connection(), actor, db.now(), "create", "category", label, details
+        )
         return _view(category)
 
     return edit_session(db, work)
@@ -129,7 +129,7 @@ def rename_category(
             raise Conflict(f"A category named {clash.name} already exists.", field="category")
         old_name = category.name
         category.name = label
-        audit.record_edit(session, actor, db.now(), "category", old_name, category)
+        audit_trail.record_edit(session, actor, db.now(), "category", old_name, category)
         session.flush()
         return _view(category)
 
@@ -150,7 +150,7 @@ def move_category(
         category = category_by_name(session, name)
         check_version(category.version, expected_version, f"Category {category.name}")
         category.parent = _parent(session, parent, category)
-        audit.record_edit(session, actor, db.now(), "category", category.name, category)
+        audit_trail.record_edit(session, actor, db.now(), "category", category.name, category)
         session.flush()
         return _view(category)
 
@@ -167,7 +167,7 @@ def set_category_active(
         category = category_by_name(session, name)
         check_version(category.version, expected_version, f"Category {category.name}")
         category.active = active
-        audit.record_edit(session, actor, db.now(), "category", category.name, category)
+        audit_trail.record_edit(session, actor, db.now(), "category", category.name, category)
         session.flush()
         return _view(category)
 
@@ -210,7 +210,7 @@ def merge_category(
         session.execute(
             update(Category).where(Category.parent_id == old.id).values(parent_id=new.id)
         )
-        audit.record(
+        audit_trail.record(
             session.connection(), actor, db.now(), "merge", "category", old.name,
             {"into": new.name, "products": moved, "policies moved": kept,
              "policies dropped (kept the target's)": dropped},

@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import TypeVar
-
-from sqlalchemy import Connection, func, or_, select, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, or_, select, text
 from sqlalchemy.orm import Session, selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from invdesk.db.engine import Database
 from invdesk.db.models import Barcode, Category, Product
@@ -30,54 +24,8 @@ from invdesk.domain.catalog import (
 from invdesk.domain.errors import Conflict, NotFound, ValidationError
 from invdesk.domain.security import Actor, Permission, require
 from invdesk.domain.validation import clean_description, parse_money, required_text
-from invdesk.services.catalog import audit
-
-T = TypeVar("T")
-
-_UNIQUE_MESSAGES = {
-    "uq_product_sku": ("sku", "Another product already has this SKU."),
-    "uq_barcode_code": ("barcode", "This barcode already belongs to another product."),
-    "uq_category_name": ("category", "A category with this name already exists."),
-    "uq_warehouse_code": ("code", "A warehouse with this code already exists."),
-}
-
-
-def edit_session[T](db: Database, work: Callable[[Session], T]) -> T:
-    """Run ORM edits in one transaction; stale versions and duplicate keys become Conflict."""
-
-    def run(conn: Connection) -> T:
-        with _session(conn) as session:
-            result = work(session)
-            session.flush()
-            return result
-
-    try:
-        return db.run(run)
-    except StaleDataError:
-        raise Conflict(
-            "This record was changed by someone else. Reload it and try again."
-        ) from None
-    except IntegrityError as error:
-        text = str(error.orig)
-        for constraint, (field, message) in _UNIQUE_MESSAGES.items():
-            if constraint in text or constraint.split("_", 1)[1].replace("_", ".", 1) in text:
-                raise Conflict(message, field=field) from None
-        raise
-
-
-@contextmanager
-def _session(conn: Connection) -> Iterator[Session]:
-    session = Session(bind=conn, expire_on_commit=False, autoflush=True)
-    audit.track(session)
-    try:
-        yield session
-    finally:
-        session.close()
-
-
-def check_version(current: int, expected: int | None, what: str) -> None:
-    if expected is not None and expected != current:
-        raise Conflict(f"{what} was changed by someone else. Reload it and try again.")
+from invdesk.services import audit_trail
+from invdesk.services.unit_of_work import check_version, edit_session, orm_session
 
 
 def category_named(session: Session, name: str) -> Category | None:
@@ -233,7 +181,9 @@ def create_product(db: Database, cmd: CreateProduct, actor: Actor) -> ProductVie
         )
         session.add(product)
         session.flush()
-        audit.record(session.connection(), actor, now, "create", "product", sku, {"name": name})
+        audit_trail.record(
+            session.connection(), actor, now, "create", "product", sku, {"name": name}
+        )
         return product_view(product)
 
     return edit_session(db, work)
@@ -278,7 +228,7 @@ def apply_product_edit(session: Session, db: Database, cmd: EditProduct, actor: 
         product.description = clean_description(cmd.description, max_len=DESCRIPTION_MAX)
     if session.is_modified(product):
         product.updated_at = db.now()
-    audit.record_edit(session, actor, db.now(), "product", product.sku, product)
+    audit_trail.record_edit(session, actor, db.now(), "product", product.sku, product)
     session.flush()
     return product
 
@@ -313,7 +263,7 @@ def add_barcode(db: Database, sku: str, code: str, pack_qty: int, actor: Actor) 
         _check_barcodes_free(session, [clean])
         product.barcodes.append(Barcode(code=clean, pack_qty=pack))
         product.updated_at = db.now()
-        audit.record(
+        audit_trail.record(
             session.connection(), actor, product.updated_at, "add barcode", "product",
             product.sku, {"barcode": clean, "pack_qty": pack},
         )  # fmt: skip
@@ -334,7 +284,7 @@ def remove_barcode(db: Database, code: str, actor: Actor) -> ProductView:
         product = barcode.product
         product.barcodes.remove(barcode)
         product.updated_at = db.now()
-        audit.record(
+        audit_trail.record(
             session.connection(), actor, product.updated_at, "remove barcode", "product",
             product.sku, {"barcode": clean},
         )  # fmt: skip
@@ -347,7 +297,7 @@ def remove_barcode(db: Database, code: str, actor: Actor) -> ProductView:
 def get_product(db: Database, code: str, actor: Actor) -> ProductView:
     """A product by SKU or any of its barcodes."""
     require(actor, Permission.VIEW)
-    with db.read() as conn, _session(conn) as session:
+    with db.read() as conn, orm_session(conn) as session:
         return product_view(product_by_code(session, code))
 
 
@@ -377,7 +327,7 @@ def list_products(
                 Product.id.in_(select(Barcode.product_id).where(Barcode.code == term)),
             )
         )
-    with db.read() as conn, _session(conn) as session:
+    with db.read() as conn, orm_session(conn) as session:
         if category:
             stmt = stmt.where(Product.category_id == category_by_name(session, category).id)
         return [product_view(p) for p in session.scalars(stmt.limit(limit).offset(offset))]

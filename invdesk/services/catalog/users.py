@@ -30,8 +30,9 @@ from invdesk.domain.users import (
     lock_after,
     parse_role,
 )
-from invdesk.services.catalog import audit, logins
-from invdesk.services.catalog.products import edit_session
+from invdesk.services import audit_trail
+from invdesk.services.catalog import logins
+from invdesk.services.unit_of_work import edit_session
 
 # argon2id with the library's defaults (RFC 9106 low-memory profile: 3 passes over 64 MiB).
 _hasher = PasswordHasher()
@@ -118,7 +119,7 @@ def _new_user(
         now = db.now()
         if as_login:
             logins.create(session.connection(), name, password, role)
-            audit.record(
+            audit_trail.record(
                 session.connection(), actor, now, "create", "user", name, {"role": role.value}
             )
             created = session.scalar(select(User).where(User.username == name))
@@ -135,7 +136,9 @@ def _new_user(
         )
         session.add(user)
         session.flush()
-        audit.record(session.connection(), actor, now, "create", "user", name, {"role": role.value})
+        audit_trail.record(
+            session.connection(), actor, now, "create", "user", name, {"role": role.value}
+        )
         return _view(user)
 
     return edit_session(db, work)
@@ -289,12 +292,14 @@ def change_password(
         user = _by_name(session, username)
         if as_login:
             logins.set_password(session.connection(), user.username, new_password, own=own)
-            audit.record(session.connection(), actor, db.now(), "password", "user", user.username)
+            audit_trail.record(
+                session.connection(), actor, db.now(), "password", "user", user.username
+            )
             return _view(user)
         user.password_hash = hashed
         user.failed_logins = 0
         user.locked_until = None
-        audit.record(session.connection(), actor, db.now(), "password", "user", user.username)
+        audit_trail.record(session.connection(), actor, db.now(), "password", "user", user.username)
         session.flush()
         return _view(user)
 
@@ -323,7 +328,7 @@ def set_role(db: Database, username: str, role: Role | str, actor: Actor) -> Use
             _keep_an_admin(session)
         if logins.enabled(session.connection()):
             logins.set_role(session.connection(), user.username, new_role)
-            audit.record(
+            audit_trail.record(
                 session.connection(),
                 actor,
                 db.now(),
@@ -335,7 +340,7 @@ def set_role(db: Database, username: str, role: Role | str, actor: Actor) -> Use
             session.expire(user)
             return _view(user)
         user.role = new_role.value
-        audit.record_edit(session, actor, db.now(), "user", user.username, user)
+        audit_trail.record_edit(session, actor, db.now(), "user", user.username, user)
         session.flush()
         return _view(user)
 
@@ -352,7 +357,7 @@ def set_user_active(db: Database, username: str, active: bool, actor: Actor) -> 
             _keep_an_admin(session)
         if logins.enabled(session.connection()):
             logins.set_active(session.connection(), user.username, active)
-            audit.record(
+            audit_trail.record(
                 session.connection(),
                 actor,
                 db.now(),
@@ -364,7 +369,7 @@ def set_user_active(db: Database, username: str, active: bool, actor: Actor) -> 
             session.expire(user)
             return _view(user)
         user.active = active
-        audit.record_edit(session, actor, db.now(), "user", user.username, user)
+        audit_trail.record_edit(session, actor, db.now(), "user", user.username, user)
         session.flush()
         return _view(user)
 

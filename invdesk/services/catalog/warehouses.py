@@ -11,9 +11,9 @@ from invdesk.domain.catalog import ADDRESS_MAX, NAME_MAX, EditWarehouse, Warehou
 from invdesk.domain.errors import Conflict, NotFound, ValidationError
 from invdesk.domain.security import Actor, Permission, require
 from invdesk.domain.validation import clean_text, required_text
-from invdesk.services.catalog import audit
+from invdesk.services import audit_trail
 from invdesk.services.catalog.lookup import warehouse_code
-from invdesk.services.catalog.products import check_version, edit_session
+from invdesk.services.unit_of_work import check_version, edit_session
 
 
 def _view(w: Warehouse) -> WarehouseView:
@@ -49,7 +49,7 @@ def create_warehouse(
         warehouse = Warehouse(code=clean_code, name=clean_name, address=clean_address, active=True)
         session.add(warehouse)
         session.flush()
-        audit.record(
+        audit_trail.record(
             session.connection(), actor, db.now(), "create", "warehouse", clean_code,
             {"name": clean_name},
         )  # fmt: skip
@@ -73,7 +73,7 @@ def edit_warehouse(db: Database, cmd: EditWarehouse, actor: Actor) -> WarehouseV
             )
         if cmd.active is not None:
             warehouse.active = cmd.active
-        audit.record_edit(session, actor, db.now(), "warehouse", warehouse.code, warehouse)
+        audit_trail.record_edit(session, actor, db.now(), "warehouse", warehouse.code, warehouse)
         session.flush()
         return _view(warehouse)
 

@@ -20,7 +20,7 @@ from invdesk.domain.tokens import (
     clean_token_name,
     parse_scopes,
 )
-from invdesk.services.catalog import audit
+from invdesk.services import audit_trail
 from invdesk.services.catalog.lookup import warehouse_code, warehouse_ref
 
 _t = token_t.c
@@ -91,7 +91,7 @@ def add_token(
             )
         )
         details = {"scopes": " ".join(granted), "warehouses": " ".join(limits) or "all"}
-        audit.record(conn, actor, at, "create", "token", clean, details)
+        audit_trail.record(conn, actor, at, "create", "token", clean, details)
         return _view(conn.execute(select(token_t).where(_t.name == clean)).one())
 
     return db.run(work), secret
@@ -120,7 +120,7 @@ def revoke_token(db: Database, actor: Actor, name: object) -> TokenView:
                 .where(_t.id == row.id)
                 .values(active=False, revoked_at=at, revoked_by=actor.username)
             )
-            audit.record(conn, actor, at, "revoke", "token", clean)
+            audit_trail.record(conn, actor, at, "revoke", "token", clean)
             row = conn.execute(select(token_t).where(_t.id == row.id)).one()
         return _view(row)
 

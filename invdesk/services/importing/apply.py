@@ -24,7 +24,7 @@ from invdesk.domain.errors import Cancelled, ValidationError
 from invdesk.domain.security import Actor, Permission, require
 from invdesk.domain.stock import AdjustStock, Line, ReceiveStock
 from invdesk.domain.validation import parse_count, parse_quantity
-from invdesk.services.catalog import products
+from invdesk.services import unit_of_work
 from invdesk.services.importing.fields import FIELDS, Matched, choose_preset, match_headers
 from invdesk.services.importing.files import ImportKind, Table
 from invdesk.services.importing.products import ProductRows, apply_products, check, chunks, money
@@ -158,7 +158,7 @@ def preview_import(
     if kind is ImportKind.PRODUCTS and "qty" in matched.columns and not options.warehouse:
         header = table.headers[matched.columns["qty"]]
         notes.append(f"Choose a warehouse to import “{header}” as stock on hand.")
-    with db.read() as conn, products._session(conn) as session:
+    with db.read() as conn, unit_of_work.orm_session(conn) as session:
         step = _stepper(progress, cancelled)
         if options.warehouse:
             _check_warehouse(session, options.warehouse)

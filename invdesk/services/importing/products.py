@@ -25,7 +25,7 @@ from invdesk.domain.catalog import (
 from invdesk.domain.errors import InvdeskError
 from invdesk.domain.security import Actor, Permission, require
 from invdesk.domain.validation import clean_description, parse_count, parse_money, required_text
-from invdesk.services.catalog import audit, products
+from invdesk.services import audit_trail, unit_of_work
 from invdesk.services.importing.fields import Matched
 from invdesk.services.importing.files import Table
 from invdesk.services.importing.rows import (
@@ -248,6 +248,6 @@ def apply_products(
                     product.barcodes.append(Barcode(code=normalize_barcode(code), pack_qty=pack))
             session.flush()
         details = {"products": len(rows), "new categories": created}
-        audit.record(session.connection(), actor, now, "import", "products", file, details)
+        audit_trail.record(session.connection(), actor, now, "import", "products", file, details)
 
-    products.edit_session(db, work)
+    unit_of_work.edit_session(db, work)

@@ -22,7 +22,7 @@ from invdesk.domain.errors import NotFound
 from invdesk.domain.outbound import AlertSubscriptionView, check_alert_mode, check_email
 from invdesk.domain.security import Actor, Permission, require
 from invdesk.domain.stock import ReservationStatus
-from invdesk.services.catalog import audit
+from invdesk.services import audit_trail
 from invdesk.services.catalog.watching import watched_of
 
 _s = subscription_t.c
@@ -70,7 +70,7 @@ def set_alert_mail(
             if address is not None:
                 values["email"] = address
             conn.execute(update(subscription_t).where(_s.username == username).values(**values))
-        audit.record(conn, actor, at, "edit", "alert_mail", username, {"mode": chosen})
+        audit_trail.record(conn, actor, at, "edit", "alert_mail", username, {"mode": chosen})
         row = conn.execute(select(subscription_t).where(_s.username == username)).one()
         return AlertSubscriptionView(row.username, row.email, row.mode)
 

@@ -20,7 +20,7 @@ from invdesk.domain.outbound import (
     check_url,
 )
 from invdesk.domain.security import Actor, Permission, require
-from invdesk.services.catalog import audit
+from invdesk.services import audit_trail
 from invdesk.services.stock.outbox import write_one
 
 _w = webhook_t.c
@@ -70,7 +70,7 @@ def add_webhook(
             )
             .returning(_w.id)
         ).scalar_one()
-        audit.record(conn, actor, at, "add", "webhook", str(new_id), {"url": clean_url})
+        audit_trail.record(conn, actor, at, "add", "webhook", str(new_id), {"url": clean_url})
         row = conn.execute(select(webhook_t).where(_w.id == new_id)).one()
         return _webhook_view(row)
 
@@ -105,7 +105,7 @@ def remove_webhook(db: Database, actor: Actor, webhook_id: int) -> None:
             .where(_d.webhook_id == webhook_id, _d.status == "pending")
             .values(status="cancelled")
         )
-        audit.record(conn, actor, at, "remove", "webhook", str(webhook_id), {"url": row.url})
+        audit_trail.record(conn, actor, at, "remove", "webhook", str(webhook_id), {"url": row.url})
 
     db.run(work)
 
@@ -197,7 +197,7 @@ def retry_delivery(db: Database, actor: Actor, delivery_id: int) -> DeliveryView
             .where(_d.id == delivery_id)
             .values(status="pending", next_attempt_at=at)
         )
-        audit.record(conn, actor, at, "retry", "delivery", str(delivery_id))
+        audit_trail.record(conn, actor, at, "retry", "delivery", str(delivery_id))
         return _delivery_view(conn.execute(select(delivery_t).where(_d.id == delivery_id)).one())
 
     return db.run(work)

@@ -11,7 +11,7 @@ from invdesk.db.tables import category_t, level_t, policy_t, product_t, warehous
 from invdesk.domain.errors import Conflict, NotFound, ValidationError
 from invdesk.domain.restock import PolicyRule, PolicyScope, PolicyView, SetPolicy
 from invdesk.domain.security import Actor, Permission, require
-from invdesk.services.catalog import audit
+from invdesk.services import audit_trail
 from invdesk.services.catalog.lookup import product_ref, warehouse_code, warehouse_ref
 from invdesk.services.catalog.policy_lookup import effective, rule_of, scope_key
 from invdesk.services.stock import alert_rules, events
@@ -97,7 +97,7 @@ def set_policy(db: Database, cmd: SetPolicy, actor: Actor) -> PolicyView:
                 raise Conflict("This policy was changed by someone else; reload.")
             policy_id = existing.id
         target = cmd.product or cmd.category or "warehouse default"
-        audit.record(
+        audit_trail.record(
             conn,
             actor,
             at,
@@ -124,7 +124,7 @@ def remove_policy(db: Database, policy_id: int, actor: Actor) -> None:
             raise NotFound(f"There is no policy number {policy_id}.", field="policy")
         conn.execute(delete(policy_t).where(_p.id == policy_id))
         at = db.now()
-        audit.record(conn, actor, at, "delete", "policy", f"policy {policy_id}")
+        audit_trail.record(conn, actor, at, "delete", "policy", f"policy {policy_id}")
         _reevaluate(conn, row.warehouse_id, row.product_id, at)
         events.collect(conn, events.PolicyChanged(row.warehouse_id))
 

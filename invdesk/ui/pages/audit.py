@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from invdesk.domain.audit import AuditFilter
 from invdesk.domain.errors import InvdeskError
 from invdesk.domain.security import Actor, Permission
-from invdesk.services.catalog import audit
+from invdesk.services.reads import audit
 from invdesk.services.system.database import Database
 from invdesk.ui import background
 from invdesk.ui.models.audit import AuditModel
