@@ -1,56 +1,28 @@
 """Live updates between PCs (DESIGN.md section 5): a coalesced NOTIFY after commit, and a listener.
 
-The NOTIFY is a hint. Correctness never depends on it: the listener also checks a cheap watermark
-(newest ledger id, newest edits) every few seconds and after reconnecting, and on SQLite it polls
-`PRAGMA data_version`. Callbacks run on the listener's thread; front ends hand them to their own.
+The hints and the listener's thread are the database's (`invdesk.db.listen`); this module ties
+them to the event bus: what this process commits is announced to others (ChangeNotifier) and
+reported to its own listeners at once, without a round trip through the server.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
-import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
-import psycopg
-from sqlalchemy import text
-
 from invdesk.db.engine import Database
+from invdesk.db.listen import KINDS as KINDS
+from invdesk.db.listen import MAX_IDS, Listener, send_hint
+from invdesk.db.listen import Change as Change
+from invdesk.db.listen import merge as merge
+from invdesk.db.listen import parse_payload as parse_payload
+from invdesk.db.listen import payload as payload
 from invdesk.services.stock import events
 
 log = logging.getLogger(__name__)
-CHANNEL = "invdesk_changes"
-KINDS = frozenset({"stock", "alert", "order", "policy", "catalog"})
-MAX_IDS = 200  # per kind in one payload; more means "refresh everything of that kind"
-WATERMARK_SQL = (
-    "SELECT (SELECT max(id) FROM movement), (SELECT max(updated_at) FROM alert), "
-    "(SELECT max(updated_at) FROM product), (SELECT max(updated_at) FROM sales_order), "
-    "(SELECT max(updated_at) FROM restock_policy), (SELECT sum(version) FROM warehouse)"
-)
-WATERMARK_KINDS = (
-    frozenset({"stock"}),
-    frozenset({"alert"}),
-    frozenset({"catalog"}),
-    frozenset({"order"}),
-    frozenset({"policy"}),
-    frozenset({"catalog", "stock"}),
-)
-# What moved past a watermark, so a check names rows like a hint does: (kind, SQL with one
-# placeholder {p} for the old mark) per watermark column; None: no ids (refresh everything).
-# Each is an index range read: movement by id, the others by updated_at.
-SINCE_SQL: tuple[tuple[str, str] | None, ...] = (
-    ("stock", "SELECT DISTINCT product_id, warehouse_id FROM movement WHERE id > {p} LIMIT {n}"),
-    ("alert", "SELECT id FROM alert WHERE updated_at > {p} LIMIT {n}"),
-    ("catalog", "SELECT id FROM product WHERE updated_at > {p} LIMIT {n}"),
-    ("order", "SELECT id FROM sales_order WHERE updated_at > {p} LIMIT {n}"),
-    None,
-    None,
-)
-Fetch = Callable[[str, tuple[Any, ...]], list[tuple[Any, ...]]]
 _origins: dict[int, str] = {}
 
 
@@ -60,15 +32,6 @@ def origin_of(db: Database) -> str:
     return _origins.setdefault(id(found), uuid.uuid4().hex[:12])
 
 
-@dataclass(frozen=True)
-class Change:
-    """What changed: entity kinds, and per kind the ids (empty: anything of that kind)."""
-
-    kinds: frozenset[str]
-    ids: dict[str, tuple[Any, ...]] = field(default_factory=dict)
-    source: str = "local"  # local, notify, check, catch-up
-
-
 def change_of(batch: list[events.Event]) -> Change:
     ids: dict[str, list[Any]] = {}
     for event in batch:
@@ -76,35 +39,6 @@ def change_of(batch: list[events.Event]) -> Change:
         if event.key is not None and event.key not in ids[event.kind]:
             ids[event.kind].append(event.key)
     return Change(frozenset(ids), {k: tuple(v) for k, v in ids.items()})
-
-
-def merge(a: Change, b: Change) -> Change:
-    ids = {
-        k: tuple(dict.fromkeys((*a.ids.get(k, ()), *b.ids.get(k, ())))) for k in a.kinds | b.kinds
-    }
-    for kind in a.kinds | b.kinds:  # a kind named without ids in either means "everything"
-        if (kind in a.kinds and not a.ids.get(kind)) or (kind in b.kinds and not b.ids.get(kind)):
-            ids[kind] = ()
-    return Change(a.kinds | b.kinds, ids, b.source)
-
-
-def payload(change: Change, origin: str) -> str:
-    body = {k: (list(v) if len(v) <= MAX_IDS else []) for k, v in change.ids.items()}
-    for kind in change.kinds - body.keys():
-        body[kind] = []
-    return json.dumps({"o": origin, "k": body}, separators=(",", ":"))
-
-
-def parse_payload(text_: str) -> tuple[str, Change]:
-    try:
-        data = json.loads(text_)
-        body = {
-            str(k): tuple(tuple(i) if isinstance(i, list) else i for i in v)
-            for k, v in data["k"].items()
-        }
-        return str(data.get("o", "")), Change(frozenset(body), body, "notify")
-    except (ValueError, KeyError, TypeError, AttributeError):
-        return "", Change(KINDS, {}, "notify")  # unreadable: refresh everything
 
 
 class ChangeNotifier:
@@ -161,12 +95,7 @@ class ChangeNotifier:
 
     def _send(self, change: Change) -> None:
         try:
-            with self._db.engine.connect() as conn:
-                conn.execute(
-                    text("SELECT pg_notify(:channel, :payload)"),
-                    {"channel": CHANNEL, "payload": payload(change, self._origin)},
-                )
-                conn.commit()
+            send_hint(self._db, change, self._origin)
         except Exception as error:  # a lost hint is caught up by the listeners' checks
             log.warning("live-update hint not sent: %s", error)
 
@@ -184,18 +113,9 @@ def start_notifier(db: Database) -> ChangeNotifier | None:
     return ChangeNotifier(db) if db.dialect == "postgresql" else None
 
 
-def _conninfo(db: Database) -> str:
-    url = db.engine.url.set(drivername="postgresql")
-    return url.render_as_string(hide_password=False)
-
-
-class ChangeListener:
-    """Calls `on_change(Change)` when this or another PC changes the database.
-
-    PostgreSQL: LISTEN on a dedicated connection, reconnecting with back-off (`on_online(False)`
-    while away) and catching up after; a watermark check every `check_interval` seconds.
-    SQLite: poll `PRAGMA data_version` every `poll_interval` seconds. Changes committed in this
-    process arrive at once through the event bus. Callbacks run on a background thread.
+class ChangeListener(Listener):
+    """Calls `on_change(Change)` when this or another PC changes the database: other PCs' changes
+    through the database's hints and checks (`Listener`), this process's at once from the event bus.
     """
 
     def __init__(
@@ -208,160 +128,24 @@ class ChangeListener:
         check_interval: float = 3.0,
         max_backoff: float = 10.0,
     ) -> None:
-        self._db = db
-        self._on_change, self._on_online = on_change, on_online
-        self._poll, self._check, self._max_backoff = poll_interval, check_interval, max_backoff
-        self._origin = origin_of(db)
-        self._stop = threading.Event()
-        self._online: bool | None = None
-        self._mark: tuple[Any, ...] | None = None
-        self.backend_pid: int | None = None
+        super().__init__(
+            db,
+            on_change,
+            on_online,
+            origin=origin_of(db),
+            poll_interval=poll_interval,
+            check_interval=check_interval,
+            max_backoff=max_backoff,
+        )
         self._unsubscribe = events.subscribe(db, self._on_local)
-        self._thread = threading.Thread(target=self._run, name="invdesk-listen", daemon=True)
 
     def start(self) -> ChangeListener:
-        self._thread.start()
+        super().start()
         return self
 
     def close(self) -> None:
         self._unsubscribe()
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout=10)
-
-    @property
-    def online(self) -> bool:
-        return bool(self._online)
-
-    def _emit(self, change: Change) -> None:
-        try:
-            self._on_change(change)
-        except Exception:
-            log.exception("live-update subscriber failed")
+        super().close()
 
     def _on_local(self, batch: list[events.Event]) -> None:
         self._emit(change_of(batch))
-
-    def _set_online(self, online: bool) -> None:
-        if online != self._online:
-            self._online = online
-            if self._on_online is not None:
-                self._on_online(online)
-
-    def _compare(self, row: tuple[Any, ...], source: str, fetch: Fetch | None = None) -> None:
-        """Emit the kinds whose watermark moved since the last check, naming the rows that moved
-        where an index says so cheaply (`fetch(sql, params)`), so views re-read only those."""
-        mark = tuple(row)
-        if self._mark is not None and mark != self._mark:
-            kinds: frozenset[str] = frozenset()
-            everything: set[str] = set()
-            named: dict[str, list[Any]] = {}
-            for old, new, names, since in zip(
-                self._mark, mark, WATERMARK_KINDS, SINCE_SQL, strict=True
-            ):
-                if old == new:
-                    continue
-                kinds |= names
-                found = None
-                if since is not None and fetch is not None:
-                    sql = since[1].replace("{n}", str(MAX_IDS + 1))
-                    if old is None:  # the table was empty: every row is new
-                        sql = sql.replace("> {p}", "IS NOT NULL")
-                    found = fetch(sql, () if old is None else (old,))
-                if since is not None and found and len(found) <= MAX_IDS:
-                    rows = (r[0] if len(r) == 1 else tuple(r) for r in found)
-                    named.setdefault(since[0], []).extend(rows)
-                else:  # not known: everything of these kinds
-                    everything |= names
-            ids = {k: tuple(dict.fromkeys(v)) for k, v in named.items() if k not in everything}
-            ids.update(dict.fromkeys(everything, ()))
-            self._emit(Change(kinds, ids, source))
-        self._mark = mark
-
-    def _run(self) -> None:
-        try:
-            if self._db.dialect == "postgresql":
-                self._run_postgresql()
-            else:
-                self._run_sqlite()
-        except Exception:  # never take the app down; the periodic refresh still works
-            log.exception("live-update listener stopped")
-            self._set_online(False)
-
-    def _run_sqlite(self) -> None:
-        raw = self._db.engine.raw_connection()
-        try:
-            cursor = raw.cursor()
-
-            def fetch(sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
-                return list(cursor.execute(sql.replace("{p}", "?"), params).fetchall())
-
-            def look(version: Any) -> Any:
-                now = cursor.execute("PRAGMA data_version").fetchone()
-                if now != version:
-                    cursor.execute(WATERMARK_SQL)
-                    self._compare(tuple(cursor.fetchone() or ()), "check", fetch)
-                return now
-
-            # The starting point is read before going online: a commit made as soon as the
-            # listener says it is online must count as a change, not as where it started.
-            version = look(None)
-            self._set_online(True)
-            while not self._stop.wait(self._poll):
-                version = look(version)
-            cursor.close()
-        finally:
-            raw.close()
-
-    def _run_postgresql(self) -> None:
-        backoff = 0.25
-        while not self._stop.is_set():
-            try:
-                with psycopg.connect(
-                    _conninfo(self._db),
-                    autocommit=True,
-                    application_name="invdesk-listen",
-                    connect_timeout=5,
-                ) as conn:
-                    conn.execute(f"LISTEN {CHANNEL}")
-                    self.backend_pid = conn.info.backend_pid
-                    caught_up = self._online is False
-                    self._watch(conn, caught_up)
-            except (psycopg.Error, OSError) as error:
-                log.info("live updates offline: %s", error)
-                self._set_online(False)
-                self._stop.wait(backoff)
-                backoff = min(self._max_backoff, backoff * 2)
-                continue
-            backoff = 0.25
-
-    def _watch(self, conn: psycopg.Connection[Any], catch_up: bool) -> None:
-        def fetch(sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
-            return list(conn.execute(sql.replace("{p}", "%s"), params).fetchall())
-
-        mark = conn.execute(WATERMARK_SQL).fetchone()
-        assert mark is not None
-        self._set_online(True)
-        if catch_up:  # anything may have changed while we were away
-            self._emit(Change(KINDS, {}, "catch-up"))
-            self._mark = tuple(mark)
-        else:
-            self._compare(mark, "check", fetch)
-        next_check = time.monotonic() + self._check
-        while not self._stop.is_set():
-            batch: Change | None = None
-            # Wake on the first hint, then take whatever else is already queued.
-            notes = list(conn.notifies(timeout=self._poll, stop_after=1))
-            if notes:
-                notes += conn.notifies(timeout=0.01, stop_after=100)
-            for note in notes:
-                origin, change = parse_payload(note.payload)
-                if origin != self._origin:
-                    batch = change if batch is None else merge(batch, change)
-            if batch is not None:
-                self._emit(batch)
-            if time.monotonic() >= next_check:
-                row = conn.execute(WATERMARK_SQL).fetchone()
-                assert row is not None
-                self._compare(row, "check", fetch)
-                next_check = time.monotonic() + self._check
