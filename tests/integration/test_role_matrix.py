@@ -275,17 +275,13 @@ MATRIX: dict[str, tuple[Permission, Call]] = {
         lambda db, a, t: reservations.release(db, 2, a),
     ),
     "stock.reservations.sweep": (Permission.STOCK, lambda db, a, t: reservations.sweep(db, a)),
-    "stock.operation.run_stock_operation": (
+    "stock.operation.run_operation": (
         Permission.STOCK,
-        lambda db, a, t: operation.run_stock_operation(db, a, "receive", None, [], lambda op: ()),
+        lambda db, a, t: operation.run_operation(db, a, NOTHING),
     ),
-    "stock.operation.run_planned": (
+    "stock.operation.run_operations": (
         Permission.STOCK,
-        lambda db, a, t: operation.run_planned(db, a, NOTHING),
-    ),
-    "stock.operation.run_stock_operations": (
-        Permission.STOCK,
-        lambda db, a, t: operation.run_stock_operations(db, a, [NOTHING]),
+        lambda db, a, t: operation.run_operations(db, a, [NOTHING]),
     ),
     "stock.orders.place_order": (
         Permission.STOCK,

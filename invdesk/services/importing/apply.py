@@ -30,7 +30,7 @@ from invdesk.services.importing.files import ImportKind, Table
 from invdesk.services.importing.products import ProductRows, apply_products, check, chunks, money
 from invdesk.services.importing.rows import rows_of
 from invdesk.services.stock import operations
-from invdesk.services.stock.operation import Planned, run_stock_operations
+from invdesk.services.stock.operation import Planned, run_operations
 
 STOCK_MODES = ("count", "receive")
 PROGRESS_EVERY = 100
@@ -303,7 +303,7 @@ def run_import(
         apply_products(db, actor, table.name, [r.values for r in changed], step)
         applied = len(changed)
     step(0)  # the stock operations are one atomic batch: the last chance to stop
-    results = run_stock_operations(db, actor, plans) if plans else []
+    results = run_operations(db, actor, plans) if plans else []
     replayed = sum(r.replayed for r in results)
     if kind is ImportKind.STOCK:
         applied = len(results) - replayed

@@ -12,7 +12,6 @@ import threading
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import Connection, Engine
 
@@ -216,16 +215,11 @@ def collect(conn: Connection, event: Event) -> None:
         pending.append(event)
 
 
-@dataclass(frozen=True)
-class _Deferred:
-    error: Exception
-
-
 def run[T](db: Database, work: Callable[[Connection], T | AfterCommit]) -> T:
     """`db.run(work)`, then publish the events the committed attempt collected."""
     committed: list[Event] = []
 
-    def attempt(conn: Connection) -> T | _Deferred:
+    def attempt(conn: Connection) -> T | AfterCommit:
         pending: list[Event] = []
         info = conn.info
         info[_KEY] = pending
@@ -240,11 +234,6 @@ def run[T](db: Database, work: Callable[[Connection], T | AfterCommit]) -> T:
             if not conn.invalidated:
                 info.pop(_KEY, None)
         committed[:] = pending
-        return _Deferred(result.error) if isinstance(result, AfterCommit) else result
+        return result
 
-    outcome: Any = db.run(attempt)
-    bus(db).publish(committed)
-    if isinstance(outcome, _Deferred):
-        raise outcome.error
-    result: T = outcome
-    return result
+    return db.run(attempt, after_commit=lambda: bus(db).publish(committed))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 from invdesk.db.engine import AfterCommit, Database
@@ -84,28 +84,9 @@ def text(value: object, label: str, field: str, *, long: bool = False) -> str | 
     )
 
 
-def run_stock_operation(
-    db: Database, actor: Actor, kind: str, request_id: str | None, payload: Any, apply: Apply
-) -> StockResult:
-    """Run `apply` in one transaction under a claimed request id; a repeat returns the first result."""
-    require(actor, Permission.STOCK)
-    rid = request_id_or_new(request_id)
-    digest = fingerprint(kind, payload)
-
-    def work(conn: Any) -> StockResult | AfterCommit:
-        op = ledger.Op(conn, actor, db.now(), rid)
-        if not claim(conn, rid, kind, digest, actor, op.at):
-            return StockResult(rid, ledger.for_request(conn, rid), replayed=True)
-        applied = apply(op)
-        if isinstance(applied, AfterCommit):
-            return applied
-        return StockResult(rid, applied)
-
-    return events.run(db, work)
-
-
 class Planned(NamedTuple):
-    """A stock operation checked and ready to run: what `run_stock_operation` takes, as a value."""
+    """A stock operation checked and ready to run: its kind, request id, what it asks for (the
+    fingerprint that tells a true retry from a reused id) and the ledger work."""
 
     kind: str
     request_id: str | None
@@ -113,19 +94,18 @@ class Planned(NamedTuple):
     apply: Apply
 
 
-def run_planned(db: Database, actor: Actor, plan: Planned) -> StockResult:
-    return run_stock_operation(db, actor, plan.kind, plan.request_id, plan.payload, plan.apply)
+def run_operations(db: Database, actor: Actor, plans: Sequence[Planned]) -> list[StockResult]:
+    """Run stock operations in ONE transaction under claimed request ids: all apply, or none.
 
-
-def run_stock_operations(db: Database, actor: Actor, plans: list[Planned]) -> list[StockResult]:
-    """Run several operations in ONE transaction (an import): all of them apply, or none.
-
-    A repeated request id replays as usual; any refusal rolls back every operation.
+    The one transaction runner of stock operations. A repeated request id returns its first
+    result (replayed). An operation whose failure must keep its changes (a hold found expired
+    is released, then refused: AfterCommit) keeps them only when it runs alone; in a batch any
+    refusal rolls every operation back. Raises PermissionDenied without the stock permission.
     """
     require(actor, Permission.STOCK)
     claims = [(request_id_or_new(p.request_id), fingerprint(p.kind, p.payload)) for p in plans]
 
-    def work(conn: Any) -> list[StockResult]:
+    def work(conn: Any) -> list[StockResult] | AfterCommit:
         results = []
         for plan, (rid, digest) in zip(plans, claims, strict=True):
             op = ledger.Op(conn, actor, db.now(), rid)
@@ -134,8 +114,15 @@ def run_stock_operations(db: Database, actor: Actor, plans: list[Planned]) -> li
                 continue
             applied = plan.apply(op)
             if isinstance(applied, AfterCommit):
-                raise applied.error
+                if len(plans) > 1:
+                    raise applied.error
+                return applied
             results.append(StockResult(rid, applied))
         return results
 
     return events.run(db, work)
+
+
+def run_operation(db: Database, actor: Actor, plan: Planned) -> StockResult:
+    """`run_operations` for one operation: its result, or its refusal."""
+    return run_operations(db, actor, (plan,))[0]

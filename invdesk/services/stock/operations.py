@@ -42,8 +42,7 @@ from invdesk.services.stock.operation import (
     Planned,
     checked_units,
     parse_lines,
-    run_planned,
-    run_stock_operation,
+    run_operation,
     text,
     units_of,
 )
@@ -121,7 +120,7 @@ def receive(db: Database, cmd: ReceiveStock, actor: Actor) -> StockResult:
 
     Raises ValidationError, NotFound, DuplicateRequest; returns the ledger rows written.
     """
-    return run_planned(db, actor, plan_receive(cmd))
+    return run_operation(db, actor, plan_receive(cmd))
 
 
 def plan_receive(cmd: ReceiveStock) -> Planned:
@@ -189,7 +188,7 @@ def issue(db: Database, cmd: IssueStock, actor: Actor) -> StockResult:
             )
         return tuple(rows)
 
-    return run_stock_operation(db, actor, "issue", cmd.request_id, payload, apply)
+    return run_operation(db, actor, Planned("issue", cmd.request_id, payload, apply))
 
 
 def transfer(db: Database, cmd: TransferStock, actor: Actor) -> StockResult:
@@ -252,7 +251,7 @@ def transfer(db: Database, cmd: TransferStock, actor: Actor) -> StockResult:
             )
         return tuple(rows)
 
-    return run_stock_operation(db, actor, "transfer", cmd.request_id, payload, apply)
+    return run_operation(db, actor, Planned("transfer", cmd.request_id, payload, apply))
 
 
 def return_stock(db: Database, cmd: ReturnStock, actor: Actor) -> StockResult:
@@ -307,7 +306,7 @@ def return_stock(db: Database, cmd: ReturnStock, actor: Actor) -> StockResult:
             )
         return tuple(rows)
 
-    return run_stock_operation(db, actor, "return", cmd.request_id, payload, apply)
+    return run_operation(db, actor, Planned("return", cmd.request_id, payload, apply))
 
 
 def adjust(db: Database, cmd: AdjustStock, actor: Actor) -> StockResult:
@@ -315,7 +314,7 @@ def adjust(db: Database, cmd: AdjustStock, actor: Actor) -> StockResult:
 
     A count below the units held by open reservations is refused (release them first).
     """
-    return run_planned(db, actor, plan_adjust(cmd))
+    return run_operation(db, actor, plan_adjust(cmd))
 
 
 def plan_adjust(cmd: AdjustStock) -> Planned:

@@ -37,7 +37,7 @@ from invdesk.services.catalog.lookup import (
 )
 from invdesk.services.stock import events, ledger
 from invdesk.services.stock.availability import reservation_status, reservation_status_is
-from invdesk.services.stock.operation import run_stock_operation, text
+from invdesk.services.stock.operation import Planned, run_operation, text
 
 _r = reservation_t.c
 MAX_TTL_SECONDS = 90 * 24 * 3600
@@ -276,7 +276,7 @@ def _finish(
         moved = close_hold(op, number, commit=commit)
         return _refuse(op, number, kind) if moved is None else (moved,)
 
-    return run_stock_operation(db, actor, kind, request_id, [number], apply)
+    return run_operation(db, actor, Planned(kind, request_id, [number], apply))
 
 
 def _refuse(op: ledger.Op, number: int, kind: str) -> AfterCommit:
