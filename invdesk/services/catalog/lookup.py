@@ -10,8 +10,8 @@ from sqlalchemy import BigInteger, Connection, bindparam, select, type_coerce
 from invdesk.db.direct import Direct
 from invdesk.db.tables import barcode_t, product_t, warehouse_t
 from invdesk.domain.barcodes import MAX_BARCODE_LEN
-from invdesk.domain.catalog import WAREHOUSE_CODE_MAX
 from invdesk.domain.errors import NotFound, ValidationError
+from invdesk.domain.stock_checks import warehouse_code as warehouse_code
 from invdesk.domain.validation import required_text
 
 # Built once with bind parameters, so each look-up reuses the compiled statement.
@@ -79,12 +79,6 @@ def product_ref(conn: Connection, code: object, *, field: str = "product") -> Pr
         raise NotFound(f"No product has the SKU or barcode “{text}”.", field=field)
     pid, sku, name, active, cost, pack_qty = scanned
     return ProductRef(pid, sku, name, active, pack_qty, cost)
-
-
-def warehouse_code(value: object, *, field: str = "warehouse") -> str:
-    return required_text(
-        value, label="Warehouse code", field=field, max_len=WAREHOUSE_CODE_MAX
-    ).upper()
 
 
 def warehouse_ref(conn: Connection, code: object, *, field: str = "warehouse") -> WarehouseRef:

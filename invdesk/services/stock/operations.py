@@ -13,7 +13,7 @@ from typing import Any
 
 from invdesk.db import counters
 from invdesk.db.engine import Database
-from invdesk.domain.errors import InsufficientStock, ValidationError
+from invdesk.domain.errors import InsufficientStock, ValidationError, about_line
 from invdesk.domain.security import Actor
 from invdesk.domain.stock import (
     AdjustStock,
@@ -25,33 +25,32 @@ from invdesk.domain.stock import (
     StockResult,
     TransferStock,
 )
-from invdesk.domain.validation import MAX_ON_HAND, parse_count
+from invdesk.domain.stock_checks import (
+    CheckedLine,
+    check_adjust,
+    check_issue,
+    check_receive,
+    check_return,
+    check_transfer,
+)
+from invdesk.domain.validation import MAX_ON_HAND
 from invdesk.services.catalog.lookup import (
     ProductRef,
     WarehouseRef,
     product_cost_minor,
     product_ref,
     require_active_warehouse,
-    warehouse_code,
     warehouse_ref,
     warehouses_and_product,
 )
 from invdesk.services.stock import ledger
-from invdesk.services.stock.operation import (
-    ParsedLine,
-    Planned,
-    checked_units,
-    parse_lines,
-    run_operation,
-    text,
-    units_of,
-)
+from invdesk.services.stock.operation import Planned, checked_units, run_operation, units_of
 from invdesk.services.stock.reservations import expire_due
 
-Item = tuple[ProductRef, int, ParsedLine]
+Item = tuple[ProductRef, int, CheckedLine]
 
 
-def _resolved(conn: Any, lines: list[ParsedLine]) -> list[Item]:
+def _resolved(conn: Any, lines: tuple[CheckedLine, ...]) -> list[Item]:
     items = [(*units_of(conn, line), line) for line in lines]
     return sorted(items, key=lambda item: item[0].id)
 
@@ -59,7 +58,7 @@ def _resolved(conn: Any, lines: list[ParsedLine]) -> list[Item]:
 def _looked_up(
     op: ledger.Op,
     codes: tuple[str, ...],
-    lines: list[ParsedLine],
+    lines: tuple[CheckedLine, ...],
     check: Callable[[list[WarehouseRef]], None] = lambda _warehouses: None,
     fields: tuple[str, ...] = ("warehouse",),
 ) -> tuple[list[WarehouseRef], list[Item]]:
@@ -125,22 +124,23 @@ def receive(db: Database, cmd: ReceiveStock, actor: Actor) -> StockResult:
 
 def plan_receive(cmd: ReceiveStock) -> Planned:
     """A receipt checked and ready to run (alone, or with others in one transaction)."""
-    lines = parse_lines(cmd.lines, with_cost=True)
-    code = warehouse_code(cmd.warehouse)
-    reference = text(cmd.reference, "Reference", "reference")
-    payload = [code, [line.payload() for line in lines], reference]
+    checked = check_receive(cmd)
+    lines, reference = checked.lines, checked.reference
 
     def apply(op: ledger.Op) -> tuple[MovementView, ...]:
         (warehouse,), items = _looked_up(
-            op, (code,), lines, lambda found: require_active_warehouse(found[0])
+            op, (checked.warehouse,), lines, lambda found: require_active_warehouse(found[0])
         )
         rows = []
         for product, units, line in items:
             if not product.active:
                 raise ValidationError(
-                    f"Product {product.sku} is inactive; reactivate it first.", field="product"
+                    f"Product {product.sku} is inactive; reactivate it first.",
+                    field="product",
+                    line=line.row,
                 )
-            level = _add(op, product, warehouse, units, line.cost_minor)
+            with about_line(line.row):
+                level = _add(op, product, warehouse, units, line.cost_minor)
             rows.append(
                 ledger.record(
                     op,
@@ -156,22 +156,20 @@ def plan_receive(cmd: ReceiveStock) -> Planned:
             )
         return tuple(rows)
 
-    return Planned("receive", cmd.request_id, payload, apply)
+    return Planned("receive", cmd.request_id, checked.payload(), apply)
 
 
 def issue(db: Database, cmd: IssueStock, actor: Actor) -> StockResult:
     """Take stock out for a sale or consumption. Raises InsufficientStock if available < qty."""
-    lines = parse_lines(cmd.lines)
-    code = warehouse_code(cmd.warehouse)
-    reference = text(cmd.reference, "Reference", "reference")
-    reason = text(cmd.reason, "Reason", "reason", long=True)
-    payload = [code, [line.payload() for line in lines], reference, reason]
+    checked = check_issue(cmd)
+    reference, reason = checked.reference, checked.reason
 
     def apply(op: ledger.Op) -> tuple[MovementView, ...]:
-        (warehouse,), items = _looked_up(op, (code,), lines)
+        (warehouse,), items = _looked_up(op, (checked.warehouse,), checked.lines)
         rows = []
-        for product, units, _line in items:
-            level = take_units(op, product, warehouse, units)
+        for product, units, line in items:
+            with about_line(line.row):
+                level = take_units(op, product, warehouse, units)
             rows.append(
                 ledger.record(
                     op,
@@ -188,39 +186,32 @@ def issue(db: Database, cmd: IssueStock, actor: Actor) -> StockResult:
             )
         return tuple(rows)
 
-    return run_operation(db, actor, Planned("issue", cmd.request_id, payload, apply))
+    return run_operation(db, actor, Planned("issue", cmd.request_id, checked.payload(), apply))
 
 
 def transfer(db: Database, cmd: TransferStock, actor: Actor) -> StockResult:
     """Move stock between warehouses: an out row and an in row per line, sharing a transfer id."""
-    lines = parse_lines(cmd.lines)
-    source_code = warehouse_code(cmd.source, field="source")
-    destination_code = warehouse_code(cmd.destination, field="destination")
-    if source_code == destination_code:
-        raise ValidationError(
-            f"A transfer needs two different warehouses; both are {source_code}.",
-            field="destination",
-        )
-    reference = text(cmd.reference, "Reference", "reference")
-    payload = [source_code, destination_code, [line.payload() for line in lines], reference]
+    checked = check_transfer(cmd)
+    reference = checked.reference
 
     def apply(op: ledger.Op) -> tuple[MovementView, ...]:
         (source, destination), items = _looked_up(
             op,
-            (source_code, destination_code),
-            lines,
+            (checked.source, checked.destination),
+            checked.lines,
             lambda found: require_active_warehouse(found[1], field="destination"),
             ("source", "destination"),
         )
         transfer_id = str(uuid.uuid4())
         rows: list[MovementView] = []
-        for product, units, _line in items:
+        for product, units, line in items:
             if destination.id < source.id:
                 # Lock the lower warehouse id first, whichever way the goods move.
                 counters.ensure(op.conn, product.id, destination.id, 0)
                 counters.lock(op.conn, product.id, destination.id)
-            out = take_units(op, product, source, units)
-            into = _add(op, product, destination, units, out.avg_cost_minor)
+            with about_line(line.row):
+                out = take_units(op, product, source, units)
+                into = _add(op, product, destination, units, out.avg_cost_minor)
             rows.append(
                 ledger.record(
                     op,
@@ -251,28 +242,23 @@ def transfer(db: Database, cmd: TransferStock, actor: Actor) -> StockResult:
             )
         return tuple(rows)
 
-    return run_operation(db, actor, Planned("transfer", cmd.request_id, payload, apply))
+    plan = Planned("transfer", cmd.request_id, checked.payload(), apply)
+    return run_operation(db, actor, plan)
 
 
 def return_stock(db: Database, cmd: ReturnStock, actor: Actor) -> StockResult:
     """A customer return: back into available stock, or recorded as damaged without restocking."""
-    lines = parse_lines(cmd.lines)
-    code = warehouse_code(cmd.warehouse)
-    reference = text(cmd.reference, "Reference", "reference")
-    reason = text(cmd.reason, "Reason", "reason", long=True)
-    if cmd.damaged and reason is None:
-        # A write-off without a why cannot be reviewed later (returns analysis, audits).
-        raise ValidationError("Say why the returned goods are damaged.", field="reason")
-    payload = [code, [line.payload() for line in lines], cmd.damaged, reference, reason]
+    checked = check_return(cmd)
+    reference, reason = checked.reference, checked.reason
 
     def restocked_into(found: list[WarehouseRef]) -> None:
         if not cmd.damaged:
             require_active_warehouse(found[0])
 
     def apply(op: ledger.Op) -> tuple[MovementView, ...]:
-        (warehouse,), items = _looked_up(op, (code,), lines, restocked_into)
+        (warehouse,), items = _looked_up(op, (checked.warehouse,), checked.lines, restocked_into)
         rows = []
-        for product, units, _line in items:
+        for product, units, line in items:
             if cmd.damaged:
                 current = counters.read(op.conn, product.id, warehouse.id)
                 rows.append(
@@ -289,7 +275,8 @@ def return_stock(db: Database, cmd: ReturnStock, actor: Actor) -> StockResult:
                     )
                 )
                 continue
-            level = _add(op, product, warehouse, units, None)
+            with about_line(line.row):
+                level = _add(op, product, warehouse, units, None)
             rows.append(
                 ledger.record(
                     op,
@@ -306,7 +293,7 @@ def return_stock(db: Database, cmd: ReturnStock, actor: Actor) -> StockResult:
             )
         return tuple(rows)
 
-    return run_operation(db, actor, Planned("return", cmd.request_id, payload, apply))
+    return run_operation(db, actor, Planned("return", cmd.request_id, checked.payload(), apply))
 
 
 def adjust(db: Database, cmd: AdjustStock, actor: Actor) -> StockResult:
@@ -319,18 +306,12 @@ def adjust(db: Database, cmd: AdjustStock, actor: Actor) -> StockResult:
 
 def plan_adjust(cmd: AdjustStock) -> Planned:
     """A stock count checked and ready to run (alone, or with others in one transaction)."""
-    counted = parse_count(cmd.counted)
-    code = warehouse_code(cmd.warehouse)
-    product_code = text(cmd.product, "SKU or barcode", "product")
-    if product_code is None:
-        raise ValidationError("SKU or barcode cannot be empty.", field="product")
-    reason = text(cmd.reason, "Reason", "reason", long=True) or "Stock count"
-    reference = text(cmd.reference, "Reference", "reference")
-    payload = [product_code, code, counted, reason, reference]
+    checked = check_adjust(cmd)
+    counted, reason, reference = checked.counted, checked.reason, checked.reference
 
     def apply(op: ledger.Op) -> tuple[MovementView, ...]:
-        warehouse = warehouse_ref(op.conn, code)
-        product = product_ref(op.conn, product_code)
+        warehouse = warehouse_ref(op.conn, checked.warehouse)
+        product = product_ref(op.conn, checked.product)
         # Counting by a case barcode counts cases, like every other stock command.
         counted_units = counted * product.pack_qty
         if counted_units > MAX_ON_HAND:
@@ -366,4 +347,4 @@ def plan_adjust(cmd: AdjustStock) -> Planned:
             ),
         )
 
-    return Planned("adjust", cmd.request_id, payload, apply)
+    return Planned("adjust", cmd.request_id, checked.payload(), apply)

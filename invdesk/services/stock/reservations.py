@@ -24,6 +24,7 @@ from invdesk.domain.stock import (
     ReserveStock,
     StockResult,
 )
+from invdesk.domain.stock_checks import optional_text
 from invdesk.domain.validation import parse_quantity, parse_whole_number
 from invdesk.services.catalog.lookup import (
     ProductRef,
@@ -37,7 +38,7 @@ from invdesk.services.catalog.lookup import (
 )
 from invdesk.services.stock import events, ledger
 from invdesk.services.stock.availability import reservation_status, reservation_status_is
-from invdesk.services.stock.operation import Planned, run_operation, text
+from invdesk.services.stock.operation import Planned, run_operation
 
 _r = reservation_t.c
 MAX_TTL_SECONDS = 90 * 24 * 3600
@@ -226,10 +227,10 @@ def reserve(db: Database, cmd: ReserveStock, actor: Actor) -> ReservationView:
     if ttl > MAX_TTL_SECONDS:
         raise ValidationError("A reservation can be held for at most 90 days.", field="ttl")
     code = warehouse_code(cmd.warehouse)
-    product_code = text(cmd.product, "SKU or barcode", "product")
+    product_code = optional_text(cmd.product, "SKU or barcode", "product")
     if product_code is None:
         raise ValidationError("SKU or barcode cannot be empty.", field="product")
-    reference = text(cmd.reference, "Reference", "reference")
+    reference = optional_text(cmd.reference, "Reference", "reference")
     rid = request_id_or_new(cmd.request_id)
     digest = fingerprint("reserve", [product_code, code, qty, ttl, reference])
 
