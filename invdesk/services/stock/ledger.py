@@ -10,29 +10,16 @@ from sqlalchemy import BigInteger, Connection, Select, bindparam, insert, select
 
 from invdesk.db.direct import Direct
 from invdesk.db.tables import movement_t, product_t, warehouse_t
+from invdesk.domain.seals import LEDGER_FIELDS
 from invdesk.domain.security import Actor
 from invdesk.domain.stock import MovementKind, MovementView
 from invdesk.domain.validation import from_minor
 from invdesk.services.catalog.lookup import ProductRef, WarehouseRef
 from invdesk.services.stock import alert_rules, events
 
-_COLUMNS = (
-    "kind",
-    "product_id",
-    "warehouse_id",
-    "qty",
-    "reserved_delta",
-    "units",
-    "balance_after",
-    "unit_cost",
-    "reference",
-    "reason",
-    "user",
-    "at",
-    "request_id",
-    "transfer_id",
-    "reservation_id",
-)
+# The columns a new row states: the seal's fields less the id the database gives it, so a column
+# added to the ledger cannot be written without being sealed.
+_COLUMNS = tuple(name for name in LEDGER_FIELDS if name != "id")
 # Built once. The row's id comes back with whether its alerts need a look (alert_rules.may_change):
 # most movements need none, and then the alert check costs no round trip of its own. The unit cost
 # is bound as its stored integer (the same SQL): the caller has it so, and Money would convert the
@@ -120,32 +107,38 @@ def record(
         transfer_id=transfer_id,
         reservation_id=reservation_id,
     )
-    # Keep the row's alert in step in this transaction; queue the change for after the commit.
+    _after_append(op, view, product.id, warehouse.id, alerts_may_change)
+    return view
+
+
+def _after_append(
+    op: Op, row: MovementView, product_id: int, warehouse_id: int, alerts_may_change: bool
+) -> None:
+    """Keep the row's alert in step in this transaction; queue the change for after the commit."""
     if alerts_may_change:
         alert_rules.check(
             op.conn,
-            product.id,
-            warehouse.id,
+            product_id,
+            warehouse_id,
             op.at,
-            sku=product.sku,
-            warehouse=warehouse.code,
-            available_delta=qty - reserved_delta,
+            sku=row.sku,
+            warehouse=row.warehouse,
+            available_delta=row.qty - row.reserved_delta,
         )
     events.collect(
         op.conn,
         events.StockChanged(
-            new_id,
-            product.id,
-            warehouse.id,
-            product.sku,
-            warehouse.code,
-            kind.value,
-            qty,
-            reserved_delta,
-            balance_after,
+            row.id,
+            product_id,
+            warehouse_id,
+            row.sku,
+            row.warehouse,
+            row.kind.value,
+            row.qty,
+            row.reserved_delta,
+            row.balance_after,
         ),
     )
-    return view
 
 
 def select_views() -> Select[tuple[object, ...]]:
