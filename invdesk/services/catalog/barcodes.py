@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from invdesk.db.engine import Database
 from invdesk.db.models import Barcode, Product
 from invdesk.domain.barcodes import MAX_PACK_QTY, normalize_barcode
 from invdesk.domain.catalog import EditProduct, ProductView
-from invdesk.domain.errors import Conflict, ValidationError
+from invdesk.domain.errors import ValidationError
 from invdesk.domain.security import Actor, Permission, require
-from invdesk.services.catalog.products import apply_product_edit, product_by_code, product_view
+from invdesk.services.catalog.products import (
+    apply_product_edit,
+    check_barcodes_free,
+    product_by_code,
+    product_view,
+)
 from invdesk.services.unit_of_work import check_version, edit_session
 
 
@@ -76,15 +80,7 @@ def save_product(
 def _replace(session: Session, db: Database, product: Product, wanted: dict[str, int]) -> None:
     current = {b.code: b for b in product.barcodes}
     added = [code for code in wanted if code not in current]
-    if added:
-        clash = session.execute(
-            select(Barcode.code, Product.sku).join(Product).where(Barcode.code.in_(added))
-        ).first()
-        if clash is not None:
-            raise Conflict(f"Barcode {clash.code} already belongs to {clash.sku}.", field="barcode")
-        sku_clash = session.scalar(select(Product.sku).where(Product.sku.in_(added)))
-        if sku_clash is not None:
-            raise Conflict(f"Barcode {sku_clash} is already the SKU of a product.", field="barcode")
+    check_barcodes_free(session, added)
     changed = False
     for code, barcode in current.items():
         if code not in wanted:

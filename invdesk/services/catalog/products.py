@@ -164,7 +164,7 @@ def create_product(db: Database, cmd: CreateProduct, actor: Actor) -> ProductVie
         category = active_category(session, cmd.category)
         _lock_codes(session, [sku, *(code for code, _ in barcodes)])
         _check_sku_free(session, sku)
-        _check_barcodes_free(session, [code for code, _ in barcodes])
+        check_barcodes_free(session, [code for code, _ in barcodes])
         now = db.now()
         product = Product(
             sku=sku,
@@ -189,7 +189,8 @@ def create_product(db: Database, cmd: CreateProduct, actor: Actor) -> ProductVie
     return edit_session(db, work)
 
 
-def _check_barcodes_free(session: Session, codes: list[str]) -> None:
+def check_barcodes_free(session: Session, codes: list[str]) -> None:
+    """Raise Conflict if any of `codes` is another product's barcode or SKU."""
     if not codes:
         return
     clash = session.execute(
@@ -260,7 +261,7 @@ def add_barcode(db: Database, sku: str, code: str, pack_qty: int, actor: Actor) 
     def work(session: Session) -> ProductView:
         product = product_by_code(session, sku)
         _lock_codes(session, [clean])
-        _check_barcodes_free(session, [clean])
+        check_barcodes_free(session, [clean])
         product.barcodes.append(Barcode(code=clean, pack_qty=pack))
         product.updated_at = db.now()
         audit_trail.record(

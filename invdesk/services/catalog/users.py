@@ -8,7 +8,9 @@ login roles through the owner's account functions.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -326,23 +328,14 @@ def set_role(db: Database, username: str, role: Role | str, actor: Actor) -> Use
         user = _by_name(session, username)
         if user.role == Role.ADMIN.value and new_role is not Role.ADMIN and user.active:
             _keep_an_admin(session)
-        if logins.enabled(session.connection()):
-            logins.set_role(session.connection(), user.username, new_role)
-            audit_trail.record(
-                session.connection(),
-                actor,
-                db.now(),
-                "edit",
-                "user",
-                user.username,
-                {"role": new_role.value},
-            )
-            session.expire(user)
-            return _view(user)
-        user.role = new_role.value
-        audit_trail.record_edit(session, actor, db.now(), "user", user.username, user)
-        session.flush()
-        return _view(user)
+        return _change(
+            session,
+            user,
+            {"role": new_role.value},
+            lambda conn: logins.set_role(conn, user.username, new_role),
+            db.now(),
+            actor,
+        )
 
     return edit_session(db, work)
 
@@ -355,25 +348,39 @@ def set_user_active(db: Database, username: str, active: bool, actor: Actor) -> 
         user = _by_name(session, username)
         if not active and user.active and user.role == Role.ADMIN.value:
             _keep_an_admin(session)
-        if logins.enabled(session.connection()):
-            logins.set_active(session.connection(), user.username, active)
-            audit_trail.record(
-                session.connection(),
-                actor,
-                db.now(),
-                "edit",
-                "user",
-                user.username,
-                {"active": active},
-            )
-            session.expire(user)
-            return _view(user)
-        user.active = active
-        audit_trail.record_edit(session, actor, db.now(), "user", user.username, user)
-        session.flush()
-        return _view(user)
+        return _change(
+            session,
+            user,
+            {"active": active},
+            lambda conn: logins.set_active(conn, user.username, active),
+            db.now(),
+            actor,
+        )
 
     return edit_session(db, work)
+
+
+def _change(
+    session: Session,
+    user: User,
+    change: dict[str, Any],
+    on_login_role: Callable[[Connection], None],
+    at: datetime,
+    actor: Actor,
+) -> UserView:
+    """Apply an account change, audited: where accounts are login roles, to the role (through the
+    account functions, which also write the directory row); else to the directory row itself."""
+    conn = session.connection()
+    if logins.enabled(conn):
+        on_login_role(conn)
+        audit_trail.record(conn, actor, at, "edit", "user", user.username, change)
+        session.expire(user)
+        return _view(user)
+    for name, value in change.items():
+        setattr(user, name, value)
+    audit_trail.record_edit(session, actor, at, "user", user.username, user)
+    session.flush()
+    return _view(user)
 
 
 def _keep_an_admin(session: Session) -> None:
