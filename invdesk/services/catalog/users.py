@@ -7,6 +7,7 @@ login roles through the owner's account functions.
 
 from __future__ import annotations
 
+import math
 import secrets
 from collections.abc import Callable
 from datetime import datetime
@@ -194,7 +195,7 @@ def login(db: Database, username: str, password: str) -> Actor:
         _verify(_dummy_hash, password)  # take as long as a real check
         raise refused
     if user.locked_until is not None and user.locked_until > now:
-        wait = int((user.locked_until - now).total_seconds()) + 1
+        wait = max(1, math.ceil((user.locked_until - now).total_seconds()))
         raise LoginFailed(
             f"Too many failed logins for {name}: try again in {wait} seconds, "
             "or ask an administrator to reset the password.",
