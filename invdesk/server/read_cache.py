@@ -1,7 +1,7 @@
 """The job that keeps this process's stock read cache fresh, and tells other processes of its own
 changes.
 
-The listener (services.live) hands the cache every change: this process's at once, other
+The listener (services.system.live) hands the cache every change: this process's at once, other
 processes' and desktop PCs' from NOTIFY hints and watermark checks (PostgreSQL) or
 `PRAGMA data_version` (SQLite). The notifier sends this process's changes to the others, so a
 GET anywhere sees a change well inside the cache's hard bound (which does not rest on either).
@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from invdesk.server.state import ServerState
-from invdesk.services import live
+from invdesk.services.system import live
 
 
 @asynccontextmanager

@@ -11,9 +11,10 @@ from invdesk.db.engine import Database
 from invdesk.domain.channels import ProductStock
 from invdesk.domain.errors import PermissionDenied
 from invdesk.domain.tokens import Scope, TokenGrant
-from invdesk.services import events, live
 from invdesk.services.channels import stock_cache
 from invdesk.services.channels.stock_cache import StockCache
+from invdesk.services.stock import events
+from invdesk.services.system import live
 from tests import support
 
 READER = TokenGrant("reader", frozenset({Scope.READ}), None)

@@ -4,7 +4,7 @@ A channel polls the same few products again and again, and each answer from the 
 server ~1.7 ms of CPU (bench_serve). Here an answer is read from the database at most once per
 MAX_STALENESS_S per product and process, and dropped as soon as this process learns the product's
 stock changed: at once for a change made in this process (the event bus, before its HTTP answer
-leaves), within a moment for one made elsewhere (services.live: NOTIFY hints and watermark checks
+leaves), within a moment for one made elsewhere (services.system.live: NOTIFY hints and watermark checks
 on PostgreSQL, `PRAGMA data_version` on SQLite).
 
 The bound does not rest on those hints (one can be lost): an entry is kept MAX_STALENESS_S from
@@ -27,10 +27,10 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 
 from invdesk.db.engine import Database
+from invdesk.db.listen import Change
 from invdesk.domain.channels import ProductStock
 from invdesk.domain.tokens import Scope, TokenGrant
 from invdesk.services.channels.inventory import every_warehouse, visible_stock
-from invdesk.services.live import Change
 
 # How far behind the database an answer may be, at most (seconds).
 MAX_STALENESS_S = 1.0
@@ -146,7 +146,7 @@ class StockCache:
             self._codes.setdefault(product_id, set()).add(code)
 
     def changed(self, change: Change) -> None:
-        """Drop what `change` names (services.live's callback; runs on any thread)."""
+        """Drop what `change` names (services.system.live's callback; runs on any thread)."""
         if "catalog" in change.kinds:  # a renamed product or a moved barcode: anything
             self.clear()
             return
