@@ -46,9 +46,9 @@ def create_app(
                 for job in (housekeeping.forget_old_answers, read_cache_job, *jobs):
                     await stack.enter_async_context(job(state))
                 # What start-up made (modules, the app, SQLAlchemy's tables: ~120,000 objects)
-                # lives as long as the process: out of the garbage collector's sight, so its
-                # full collections, which each stopped every request for tens of ms on a
-                # loaded box, only walk what requests made.
+                # lives as long as the process: out of the garbage collector's sight, so a full
+                # collection (which stops every request; 210 ms for these on the loaded test
+                # box) only walks what requests made.
                 gc.freeze()
                 yield
         finally:

@@ -30,7 +30,8 @@ class Grants:
 
     Past half that, the next request of the token reads it again while the token's other
     requests are still let through on the kept grant: a busy token never has all its requests
-    wait on the database at once (which, each second, took the p99 of reads to hundreds of ms).
+    wait on the database at once (each second, on the loaded test box, that took the p99 of
+    reads to hundreds of ms).
     """
 
     def __init__(self) -> None:
