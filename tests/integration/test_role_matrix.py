@@ -80,6 +80,10 @@ NO_LOGIN = {
             "tokens.authenticate",
         )
     },
+    "channels.inventory.every_warehouse": (
+        "the server's stock read cache (StockCache) reads with it, after checking the token's "
+        "read scope, and shows a token only its warehouses (tests/server/test_read_cache.py)"
+    ),
     "unit_of_work.edit_session": "runs another service's work; that service checks",
     "system.connection.create_tables": "only on an empty database, where no account can exist yet",
     "system.connection.upgrade_schema": "logs an admin in itself (no login only while no account exists)",
