@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 from invdesk.domain.errors import InvdeskError, NotFound
 from invdesk.services import browse
 from invdesk.services.database import describe
-from invdesk.ui import background, dialogs
+from invdesk.ui import dialogs
 from invdesk.ui.drafts import Draft, DraftStore
 
 if TYPE_CHECKING:
@@ -66,7 +66,6 @@ class StockActions:
         background and opens at the size this PC last gave documents."""
         kind = getattr(dialogs, name)
         dialog: Any = kind(self.window.db, self.window.actor, self.window, **kwargs)
-        dialog.runner = background.post_runner
         dialog.posted.connect(lambda _result: self.window.data_changed.emit("stock"))
         settings = self.window.settings
         size = settings.value(f"documents/{name}/size")

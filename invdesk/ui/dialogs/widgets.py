@@ -37,24 +37,6 @@ _FLASH_STYLES = {
 }
 
 
-Runner = Callable[[Callable[[], Any], Callable[[Any], None], Callable[[InvdeskError], None]], None]
-"""How a dialog runs its post: run(work, on_success, on_failure). The main window may hand the
-dialogs its background helper; the default runs the (short) transaction at once."""
-
-
-def run_now(
-    work: Callable[[], Any],
-    on_success: Callable[[Any], None],
-    on_failure: Callable[[InvdeskError], None],
-) -> None:
-    try:
-        result = work()
-    except InvdeskError as error:
-        on_failure(error)
-        return
-    on_success(result)
-
-
 def regex_validator(pattern: str, parent: QWidget) -> QRegularExpressionValidator:
     return QRegularExpressionValidator(QRegularExpression(pattern), parent)
 

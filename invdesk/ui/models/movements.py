@@ -13,7 +13,7 @@ from invdesk.domain.security import Actor
 from invdesk.domain.stock import LedgerFilter, MovementKind, MovementView
 from invdesk.services import queries
 from invdesk.services.database import Database
-from invdesk.ui.background import Background, run_or_call
+from invdesk.ui.background import Background
 from invdesk.ui.models.columns import (
     ColumnData,
     Index,
@@ -107,7 +107,8 @@ class MovementModel(ColumnData, QAbstractTableModel):
         self, db: Database, actor: Actor, parent: Any = None, background: Background | None = None
     ) -> None:
         super().__init__(parent)
-        self._db, self._actor, self._background = db, actor, background
+        self._db, self._actor = db, actor
+        self._background = background or Background(self, inline=True)
         self.filter = LedgerFilter(limit=PAGE_SIZE)
         self._rows: list[MovementView] = []
         self._more = False
@@ -132,7 +133,7 @@ class MovementModel(ColumnData, QAbstractTableModel):
             self.endResetModel()
             self.loaded.emit(len(rows))
 
-        run_or_call(self._background, work, apply, self._fail)
+        self._background.run(work, apply, self._fail)
 
     def _fail(self, error: BaseException) -> None:
         self.beginResetModel()

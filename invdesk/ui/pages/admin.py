@@ -57,7 +57,6 @@ class AdminPage(QWidget):
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db, self.actor = db, actor
-        self._reads = background.Newest(self)
         self.server_url = QLabel()
         self.server_state = QLabel()
         self.replica_state = QLabel()
@@ -105,7 +104,7 @@ class AdminPage(QWidget):
         self.server_url.setText(url or NO_SERVER)
         self.server_state.setText("Checking…" if url else "")
         self.check_button.setEnabled(False)
-        self._reads.run(lambda: self._look(url), self._show, self._failed)
+        background.default().run(lambda: self._look(url), self._show, self._failed, parent=self, newest=self)
 
     def _look(self, url: str | None) -> Health:
         server = None if url is None else server_health.check_server(self.actor, url)

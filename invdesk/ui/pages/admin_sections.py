@@ -47,7 +47,6 @@ class _Section(QWidget):
         super().__init__(parent)
         self.heading = title
         self.db, self.actor = db, actor
-        self._reads = background.Newest(self)
         self.model = model
         self.table = table(self)
         self.table.setModel(model)
@@ -90,7 +89,7 @@ class _Section(QWidget):
         raise NotImplementedError
 
     def refresh(self) -> None:
-        self._reads.run(self.reader(), self.model.set_rows, self._failed)
+        background.default().run(self.reader(), self.model.set_rows, self._failed, parent=self, newest=self)
 
     def _failed(self, error: BaseException) -> None:
         if not isinstance(error, InvdeskError):
@@ -111,7 +110,7 @@ class _Section(QWidget):
             self.say(done)
             self.changed.emit()
 
-        background.post_runner(work, succeeded, lambda error: self.say(error.message, error=True))
+        background.default().run(work, succeeded, self._failed, parent=self)
 
     def ask(self, question: str, then: Callable[[], None]) -> None:
         """Ask before something that cannot be undone; `then` runs on Yes."""

@@ -55,7 +55,6 @@ class AlertsPage(QWidget):
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db, self._actor = db, actor
-        self._reads = background.Newest(self)
         self.status_filter = QComboBox(self)
         self.status_filter.addItems(list(STATUS_FILTERS))
         self.warehouse_filter = QComboBox(self)
@@ -128,7 +127,7 @@ class AlertsPage(QWidget):
             self._selection_changed()
             self.loaded.emit()
 
-        self._reads.run(work, show)
+        background.default().run(work, show, parent=self, newest=self)
         self.integrity_banner.refresh()
 
     @Slot(frozenset, object)

@@ -37,7 +37,6 @@ class AuditPage(QWidget):
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._reads = background.Newest(self)
         self._db, self._actor = db, actor
         self.user = QLineEdit()
         self.user.setPlaceholderText("any user")
@@ -96,7 +95,7 @@ class AuditPage(QWidget):
             return
         db, actor, wanted = self._db, self._actor, self.current_filter()
         self.status.setText("Loading…")
-        self._reads.run(lambda: audit.list_audit(db, actor, wanted), self._show, self._failed)
+        background.default().run(lambda: audit.list_audit(db, actor, wanted), self._show, self._failed, parent=self, newest=self)
 
     def _failed(self, error: BaseException) -> None:
         if not isinstance(error, InvdeskError):

@@ -46,7 +46,6 @@ class DashboardPage(Page):
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(db, actor, parent)
-        self._reads = background.Newest(self)
         self.integrity_banner = IntegrityBanner(db, actor, self)
         self.body.addWidget(self.integrity_banner)
         grid = QGridLayout()
@@ -77,7 +76,7 @@ class DashboardPage(Page):
         self.body.addWidget(self.table, 1)
 
     def refresh(self) -> None:
-        self._reads.run(self._read, self._show_all)
+        background.default().run(self._read, self._show_all, parent=self, newest=self)
         self.integrity_banner.refresh()
 
     def on_changed(self, kinds: frozenset[str], ids: Any = None) -> None:

@@ -49,7 +49,6 @@ class OrdersPage(QWidget):
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db, self._actor = db, actor
-        self._reads = background.Newest(self)
         now = db.now
         self.orders_model = RowsModel(
             (
@@ -161,7 +160,7 @@ class OrdersPage(QWidget):
             self._update_buttons()
             self.loaded.emit()
 
-        self._reads.run(work, show)
+        background.default().run(work, show, parent=self, newest=self)
 
     @Slot(frozenset, object)
     def on_changed(self, kinds: frozenset[str], ids: Any = None) -> None:

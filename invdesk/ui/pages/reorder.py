@@ -45,7 +45,6 @@ class ReorderPage(QWidget):
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._reads = background.Newest(self)
         self._db, self._actor = db, actor
         self.warehouse_filter = QComboBox(self)
         self.warehouse_filter.addItem("All warehouses", "")
@@ -85,7 +84,7 @@ class ReorderPage(QWidget):
         """Suggestions weigh every stock row against its policy: read off the GUI thread."""
         code = self.warehouse_filter.currentData() or None
         db, actor = self._db, self._actor
-        self._reads.run(lambda: reorder.suggestions(db, actor, code), self._show)
+        background.default().run(lambda: reorder.suggestions(db, actor, code), self._show, parent=self, newest=self)
 
     def _show(self, suggestions: list[Any]) -> None:
         self.model.set_rows(suggestions)

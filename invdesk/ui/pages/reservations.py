@@ -22,7 +22,6 @@ class ReservationsPage(Page):
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(db, actor, parent)
-        self._reads = background.Newest(self)
         self.model = reservation_model(self)
         self.state = QComboBox(self)
         self.state.addItem("Active holds", ReservationStatus.ACTIVE.value)
@@ -46,8 +45,8 @@ class ReservationsPage(Page):
     def refresh(self) -> None:
         value = self.state.currentData()
         status = ReservationStatus(value) if value else None
-        self._reads.run(
-            lambda: reservations.list_reservations(self.db, self.actor, status, LIMIT), self._show
+        background.default().run(
+            lambda: reservations.list_reservations(self.db, self.actor, status, LIMIT), self._show, parent=self, newest=self
         )
 
     def _show(self, rows: list[ReservationView]) -> None:

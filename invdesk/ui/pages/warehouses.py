@@ -21,7 +21,6 @@ class WarehousesPage(Page):
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(db, actor, parent)
-        self._reads = background.Newest(self)
         self.model = warehouse_model(self)
         self.table = make_table(self.model, self)
         set_widths(
@@ -34,7 +33,7 @@ class WarehousesPage(Page):
         self.table.activated.connect(self._open)
 
     def refresh(self) -> None:
-        self._reads.run(lambda: browse.warehouse_totals(self.db, self.actor), self._show)
+        background.default().run(lambda: browse.warehouse_totals(self.db, self.actor), self._show, parent=self, newest=self)
 
     def _show(self, rows: list[WarehouseTotals]) -> None:
         self.model.set_rows(rows)
