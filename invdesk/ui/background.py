@@ -157,7 +157,11 @@ class Background(QObject):
     busy_changed = Signal(int)
 
     def __init__(
-        self, parent: QObject | None = None, pool: QThreadPool | None = None, *, inline: bool = False
+        self,
+        parent: QObject | None = None,
+        pool: QThreadPool | None = None,
+        *,
+        inline: bool = False,
     ) -> None:
         super().__init__(parent)
         self._pool = pool or QThreadPool.globalInstance()

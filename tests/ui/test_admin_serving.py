@@ -17,7 +17,7 @@ from invdesk.services import delivery, webhooks
 from invdesk.services.channels import tokens
 from invdesk.ui.dialogs.api_access import AddTokenDialog, AddWebhookDialog, SecretShownDialog
 from invdesk.ui.main_window import MainWindow
-from invdesk.ui.models.admin_lists import DeliveryColumn, TokenColumn
+from invdesk.ui.models.small_lists import DeliveryColumn, TokenColumn
 from invdesk.ui.pages.admin import AdminPage
 from tests import support
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from PySide6.QtCore import QRegularExpression, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator
 from PySide6.QtWidgets import (
@@ -22,7 +19,6 @@ from PySide6.QtWidgets import (
 )
 
 from invdesk.domain.catalog import WarehouseView
-from invdesk.domain.errors import InvdeskError
 
 ERROR_COLOR = "#b3261e"
 OK_COLOR = "#1e7d32"

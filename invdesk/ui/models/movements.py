@@ -6,7 +6,7 @@ import enum
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 
 from invdesk.domain.security import Actor
@@ -14,13 +14,7 @@ from invdesk.domain.stock import LedgerFilter, MovementKind, MovementView
 from invdesk.services import queries
 from invdesk.services.database import Database
 from invdesk.ui.background import Background
-from invdesk.ui.models.columns import (
-    ColumnData,
-    Index,
-    money,
-    qty,
-    when,
-)
+from invdesk.ui.models.columns import Index, TableModel, money, qty, when
 
 PAGE_SIZE = 200
 
@@ -95,7 +89,7 @@ def display(row: MovementView, column: Column) -> str:
             return row.user
 
 
-class MovementModel(ColumnData, QAbstractTableModel):
+class MovementModel(TableModel):
     COLUMNS = Column
     HEADERS = HEADERS
     NUMERIC = NUMERIC

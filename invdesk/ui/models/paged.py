@@ -13,22 +13,20 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 
 from invdesk.domain.browse import Page, PageRequest
 from invdesk.domain.security import Actor
 from invdesk.services.database import Database
 from invdesk.ui.background import Background
+from invdesk.ui.models.columns import Index, TableModel
 
 log = logging.getLogger(__name__)
-Index = QModelIndex | QPersistentModelIndex
 PAGE_SIZE = 100
 CACHED_PAGES = 40
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1
-"""data(index, ROW_ROLE) is the row's DTO."""
 
 
-class PagedTableModel(QAbstractTableModel):
+class PagedTableModel(TableModel):
     loaded = Signal(int)
     """Emitted with the row count after each reload."""
     failed = Signal(object)

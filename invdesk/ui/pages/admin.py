@@ -104,7 +104,9 @@ class AdminPage(QWidget):
         self.server_url.setText(url or NO_SERVER)
         self.server_state.setText("Checking…" if url else "")
         self.check_button.setEnabled(False)
-        background.default().run(lambda: self._look(url), self._show, self._failed, parent=self, newest=self)
+        background.default().run(
+            lambda: self._look(url), self._show, self._failed, parent=self, newest=self
+        )
 
     def _look(self, url: str | None) -> Health:
         server = None if url is None else server_health.check_server(self.actor, url)

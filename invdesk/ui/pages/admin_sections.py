@@ -27,11 +27,9 @@ from invdesk.services.database import Database
 from invdesk.ui import background
 from invdesk.ui.dialogs.api_access import AddTokenDialog, AddWebhookDialog, SecretShownDialog
 from invdesk.ui.dialogs.widgets import ERROR_COLOR, MUTED_COLOR
-from invdesk.ui.models.admin_lists import delivery_model, token_model, webhook_model
-from invdesk.ui.models.columns import ListTableModel
+from invdesk.ui.models.columns import ROW_ROLE, ListTableModel
+from invdesk.ui.models.small_lists import delivery_model, token_model, webhook_model
 from invdesk.ui.pages.common import table
-
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class _Section(QWidget):
@@ -89,7 +87,9 @@ class _Section(QWidget):
         raise NotImplementedError
 
     def refresh(self) -> None:
-        background.default().run(self.reader(), self.model.set_rows, self._failed, parent=self, newest=self)
+        background.default().run(
+            self.reader(), self.model.set_rows, self._failed, parent=self, newest=self
+        )
 
     def _failed(self, error: BaseException) -> None:
         if not isinstance(error, InvdeskError):

@@ -14,7 +14,7 @@ from invdesk.services import alerts, warehouses
 from invdesk.services.database import Database
 from invdesk.ui import background
 from invdesk.ui.integrity import IntegrityBanner
-from invdesk.ui.models.rows import RowRole, RowsModel
+from invdesk.ui.models.columns import ROW_ROLE, ListTableModel
 from invdesk.ui.pages.common import reselect, show_error, table
 
 STATUS_FILTERS: dict[str, tuple[AlertStatus, ...]] = {
@@ -75,7 +75,7 @@ class AlertsPage(QWidget):
             "Your e-mail address for alerts: at once, a daily digest or off"
         )
         self.count_label = QLabel(self)
-        self.model = RowsModel(COLUMNS, self)
+        self.model = ListTableModel(COLUMNS, parent=self)
         self.table = table(self)
         self.table.setModel(self.model)
 
@@ -103,7 +103,7 @@ class AlertsPage(QWidget):
 
     def selected(self) -> AlertView | None:
         rows = self.table.selectionModel().selectedRows()
-        return self.model.data(rows[0], RowRole) if rows else None
+        return self.model.data(rows[0], ROW_ROLE) if rows else None
 
     @Slot()
     def refresh(self) -> None:

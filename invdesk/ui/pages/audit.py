@@ -95,7 +95,13 @@ class AuditPage(QWidget):
             return
         db, actor, wanted = self._db, self._actor, self.current_filter()
         self.status.setText("Loading…")
-        background.default().run(lambda: audit.list_audit(db, actor, wanted), self._show, self._failed, parent=self, newest=self)
+        background.default().run(
+            lambda: audit.list_audit(db, actor, wanted),
+            self._show,
+            self._failed,
+            parent=self,
+            newest=self,
+        )
 
     def _failed(self, error: BaseException) -> None:
         if not isinstance(error, InvdeskError):

@@ -14,7 +14,6 @@ from invdesk.ui import background
 from invdesk.ui.integrity import IntegrityBanner
 from invdesk.ui.models.columns import ListTableModel
 from invdesk.ui.models.movements import HEADERS, NUMERIC, WIDTHS, Column, display
-from invdesk.ui.models.rows import RowsModel
 from invdesk.ui.pages.common import table
 from invdesk.ui.widgets import Page, card, make_table, set_widths
 
@@ -60,7 +59,7 @@ class DashboardPage(Page):
         alerts_heading = QLabel("Newest alerts", self)
         alerts_heading.setObjectName("sectionTitle")
         self.body.addWidget(alerts_heading)
-        self.alerts_model = RowsModel(ALERT_COLUMNS, self)
+        self.alerts_model = ListTableModel(ALERT_COLUMNS, parent=self)
         self.alerts_table = table(self)
         self.alerts_table.setModel(self.alerts_model)
         self.alerts_table.setMaximumHeight(170)

@@ -15,7 +15,7 @@ from invdesk.domain.stock import ReservationStatus, ReservationView
 from invdesk.services import orders, reservations
 from invdesk.services.database import Database
 from invdesk.ui import background
-from invdesk.ui.models.rows import RowRole, RowsModel
+from invdesk.ui.models.columns import ROW_ROLE, ListTableModel
 from invdesk.ui.pages.common import reselect, show_error, table
 
 
@@ -50,7 +50,7 @@ class OrdersPage(QWidget):
         super().__init__(parent)
         self._db, self._actor = db, actor
         now = db.now
-        self.orders_model = RowsModel(
+        self.orders_model = ListTableModel(
             (
                 ("Reference", lambda o: o.reference),
                 ("Channel", lambda o: o.channel),
@@ -64,9 +64,9 @@ class OrdersPage(QWidget):
                     lambda o: time_left(o.expires_at, now(), o.status is OrderStatus.OPEN),
                 ),
             ),
-            self,
+            parent=self,
         )
-        self.reservations_model = RowsModel(
+        self.reservations_model = ListTableModel(
             (
                 ("ID", lambda r: r.id),
                 ("SKU", lambda r: r.sku),
@@ -77,7 +77,7 @@ class OrdersPage(QWidget):
                 ("User", lambda r: r.user),
                 ("Time left", lambda r: time_left(r.expires_at, now(), r.status is ReservationStatus.ACTIVE)),
             ),
-            self,
+            parent=self,
         )  # fmt: skip
         self.orders_table = table(self)
         self.orders_table.setModel(self.orders_model)
@@ -132,11 +132,11 @@ class OrdersPage(QWidget):
 
     def selected_order(self) -> OrderView | None:
         rows = self.orders_table.selectionModel().selectedRows()
-        return self.orders_model.data(rows[0], RowRole) if rows else None
+        return self.orders_model.data(rows[0], ROW_ROLE) if rows else None
 
     def selected_reservation(self) -> ReservationView | None:
         rows = self.reservations_table.selectionModel().selectedRows()
-        return self.reservations_model.data(rows[0], RowRole) if rows else None
+        return self.reservations_model.data(rows[0], ROW_ROLE) if rows else None
 
     @Slot()
     def refresh(self) -> None:

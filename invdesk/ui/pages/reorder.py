@@ -12,7 +12,7 @@ from invdesk.domain.security import Actor, Permission
 from invdesk.services import reorder, warehouses
 from invdesk.services.database import Database
 from invdesk.ui import background
-from invdesk.ui.models.rows import RowRole, RowsModel
+from invdesk.ui.models.columns import ROW_ROLE, ListTableModel
 from invdesk.ui.pages.common import table
 
 COLUMNS = (
@@ -55,7 +55,7 @@ class ReorderPage(QWidget):
         self.act_button.setVisible(actor.can(Permission.STOCK))
         self.policies_button = QPushButton("Policies…", self)
         self.policies_button.setVisible(actor.can(Permission.CATALOG))
-        self.model = RowsModel(COLUMNS, self)
+        self.model = ListTableModel(COLUMNS, parent=self)
         self.table = table(self)
         self.table.setModel(self.model)
         bar = QHBoxLayout()
@@ -77,14 +77,16 @@ class ReorderPage(QWidget):
 
     def selected(self) -> Suggestion | None:
         rows = self.table.selectionModel().selectedRows()
-        return self.model.data(rows[0], RowRole) if rows else None
+        return self.model.data(rows[0], ROW_ROLE) if rows else None
 
     @Slot()
     def refresh(self) -> None:
         """Suggestions weigh every stock row against its policy: read off the GUI thread."""
         code = self.warehouse_filter.currentData() or None
         db, actor = self._db, self._actor
-        background.default().run(lambda: reorder.suggestions(db, actor, code), self._show, parent=self, newest=self)
+        background.default().run(
+            lambda: reorder.suggestions(db, actor, code), self._show, parent=self, newest=self
+        )
 
     def _show(self, suggestions: list[Any]) -> None:
         self.model.set_rows(suggestions)

@@ -46,7 +46,10 @@ class ReservationsPage(Page):
         value = self.state.currentData()
         status = ReservationStatus(value) if value else None
         background.default().run(
-            lambda: reservations.list_reservations(self.db, self.actor, status, LIMIT), self._show, parent=self, newest=self
+            lambda: reservations.list_reservations(self.db, self.actor, status, LIMIT),
+            self._show,
+            parent=self,
+            newest=self,
         )
 
     def _show(self, rows: list[ReservationView]) -> None:

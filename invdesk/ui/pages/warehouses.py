@@ -33,7 +33,12 @@ class WarehousesPage(Page):
         self.table.activated.connect(self._open)
 
     def refresh(self) -> None:
-        background.default().run(lambda: browse.warehouse_totals(self.db, self.actor), self._show, parent=self, newest=self)
+        background.default().run(
+            lambda: browse.warehouse_totals(self.db, self.actor),
+            self._show,
+            parent=self,
+            newest=self,
+        )
 
     def _show(self, rows: list[WarehouseTotals]) -> None:
         self.model.set_rows(rows)
