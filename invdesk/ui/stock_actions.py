@@ -52,8 +52,7 @@ class StockActions:
     def _stock(self, name: str, lines: tuple[tuple[str, int], ...] = ()) -> QDialog:
         """An empty document on the page's warehouse: nothing is on it until it is scanned
         (or the user asked for a product, `for_product`)."""
-        page = self.window.current_page()
-        warehouse = getattr(page, "current_warehouse", lambda: None)()
+        warehouse = self.window.current_page().current_warehouse()
         return self.open_stock_dialog(name, warehouse=warehouse, lines=lines)
 
     def for_product(self, name: str, sku: str) -> QDialog:

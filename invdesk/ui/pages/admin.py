@@ -24,6 +24,7 @@ from invdesk.services import server_health
 from invdesk.services.database import Database, ReplicaStatus, replica_status
 from invdesk.ui import background
 from invdesk.ui.pages.admin_sections import DeliveriesSection, TokensSection, WebhooksSection
+from invdesk.ui.pages.base import Page
 
 NO_SERVER = (
     "No server is set up. To watch one here, set INVDESK_SERVER_URL or add to the config file:\n"
@@ -49,14 +50,13 @@ def replica_text(status: ReplicaStatus | None) -> str:
     return f"{status.url}: {status.reason}"
 
 
-class AdminPage(QWidget):
+class AdminPage(Page):
     TITLE = "Admin"
     ICON = "admin"
     PERMISSION = Permission.ADMIN
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.db, self.actor = db, actor
+        super().__init__(db, actor, parent)
         self.server_url = QLabel()
         self.server_state = QLabel()
         self.replica_state = QLabel()

@@ -15,6 +15,7 @@ from invdesk.services.database import Database
 from invdesk.ui import background
 from invdesk.ui.integrity import IntegrityBanner
 from invdesk.ui.models.columns import ROW_ROLE, ListTableModel
+from invdesk.ui.pages.base import Page
 from invdesk.ui.pages.common import reselect, show_error, table
 
 STATUS_FILTERS: dict[str, tuple[AlertStatus, ...]] = {
@@ -38,22 +39,18 @@ COLUMNS = (
 )
 
 
-class AlertsPage(QWidget):
+class AlertsPage(Page):
     """Alerts with status, warehouse and kind filters. `badge_changed(int)`: the open count."""
 
     TITLE = "Alerts"
     ICON = "alerts"
     KINDS = frozenset({"alert"})
     badge_changed = Signal(int)
-    watch_requested = Signal()
-    """The user asked to choose the warehouses whose alerts reach the tray."""
-    alert_mail_requested = Signal()
-    """The user asked to set their own alert e-mail."""
     loaded = Signal()
     """The list was read again and is on screen."""
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(db, actor, parent)
         self._db, self._actor = db, actor
         self.status_filter = QComboBox(self)
         self.status_filter.addItems(list(STATUS_FILTERS))

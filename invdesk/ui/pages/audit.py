@@ -26,17 +26,18 @@ from invdesk.services import audit
 from invdesk.services.database import Database
 from invdesk.ui import background
 from invdesk.ui.models.audit import AuditModel
+from invdesk.ui.pages.base import Page
 
 MAX_ROWS = 2000
 
 
-class AuditPage(QWidget):
+class AuditPage(Page):
     TITLE = "Audit"
     ICON = "audit"
     PERMISSION = Permission.REPORTS
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(db, actor, parent)
         self._db, self._actor = db, actor
         self.user = QLineEdit()
         self.user.setPlaceholderText("any user")

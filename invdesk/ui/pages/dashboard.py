@@ -14,8 +14,9 @@ from invdesk.ui import background
 from invdesk.ui.integrity import IntegrityBanner
 from invdesk.ui.models.columns import ListTableModel
 from invdesk.ui.models.movements import HEADERS, NUMERIC, WIDTHS, Column, display
+from invdesk.ui.pages.base import TitledPage
 from invdesk.ui.pages.common import table
-from invdesk.ui.widgets import Page, card, make_table, set_widths
+from invdesk.ui.widgets import card, make_table, set_widths
 
 CARDS = (
     ("products", "Active products", ""),
@@ -38,7 +39,7 @@ ALERT_COLUMNS = (
 )
 
 
-class DashboardPage(Page):
+class DashboardPage(TitledPage):
     TITLE = "Dashboard"
     ICON = "dashboard"
     KINDS = frozenset({"stock", "alert", "order", "policy", "catalog"})

@@ -16,6 +16,7 @@ from invdesk.services import orders, reservations
 from invdesk.services.database import Database
 from invdesk.ui import background
 from invdesk.ui.models.columns import ROW_ROLE, ListTableModel
+from invdesk.ui.pages.base import Page
 from invdesk.ui.pages.common import reselect, show_error, table
 
 
@@ -37,7 +38,7 @@ def _hold_key(hold: ReservationView) -> Any:
     return hold.id
 
 
-class OrdersPage(QWidget):
+class OrdersPage(Page):
     """Two tabs: orders (fulfil, cancel) and reservations (commit, release). Time left ticks."""
 
     TITLE = "Orders"
@@ -47,7 +48,7 @@ class OrdersPage(QWidget):
     """Orders and reservations were read again and are on screen."""
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(db, actor, parent)
         self._db, self._actor = db, actor
         now = db.now
         self.orders_model = ListTableModel(

@@ -13,6 +13,7 @@ from invdesk.services import reorder, warehouses
 from invdesk.services.database import Database
 from invdesk.ui import background
 from invdesk.ui.models.columns import ROW_ROLE, ListTableModel
+from invdesk.ui.pages.base import Page
 from invdesk.ui.pages.common import table
 
 COLUMNS = (
@@ -28,7 +29,7 @@ COLUMNS = (
 )
 
 
-class ReorderPage(QWidget):
+class ReorderPage(Page):
     """Suggestions with a warehouse filter.
 
     `receive_requested(warehouse, sku, qty)` and `transfer_requested(source, destination, sku, qty)`
@@ -44,7 +45,7 @@ class ReorderPage(QWidget):
     policies_requested = Signal(str)
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(db, actor, parent)
         self._db, self._actor = db, actor
         self.warehouse_filter = QComboBox(self)
         self.warehouse_filter.addItem("All warehouses", "")

@@ -10,12 +10,13 @@ from invdesk.services import reservations
 from invdesk.services.database import Database
 from invdesk.ui import background
 from invdesk.ui.models.small_lists import ReservationColumn, reservation_model
-from invdesk.ui.widgets import Page, make_table, set_widths
+from invdesk.ui.pages.base import TitledPage
+from invdesk.ui.widgets import make_table, set_widths
 
 LIMIT = 500
 
 
-class ReservationsPage(Page):
+class ReservationsPage(TitledPage):
     TITLE = "Reservations"
     ICON = "reservations"
     KINDS = frozenset({"stock", "order"})

@@ -11,10 +11,11 @@ from invdesk.services import browse
 from invdesk.services.database import Database
 from invdesk.ui import background
 from invdesk.ui.models.small_lists import WarehouseColumn, warehouse_model
-from invdesk.ui.widgets import Page, make_table, set_widths
+from invdesk.ui.pages.base import TitledPage
+from invdesk.ui.widgets import make_table, set_widths
 
 
-class WarehousesPage(Page):
+class WarehousesPage(TitledPage):
     TITLE = "Warehouses"
     ICON = "warehouses"
     KINDS = frozenset({"stock", "catalog"})
