@@ -52,6 +52,9 @@ def test_an_invalid_address_is_refused_at_its_field(qtbot, shop_db, settings):
     assert dialog.mode.currentData() == "immediate"
     dialog.email.setText("pat at shop")
     dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    assert dialog.saving is not None  # stored off the GUI thread: the answer comes by signal
+    with qtbot.waitSignal(dialog.saving.finished):
+        pass
     assert dialog.isVisible()
     assert dialog.form.labels["email"].isVisible()
     assert "not an e-mail address" in dialog.form.labels["email"].text()

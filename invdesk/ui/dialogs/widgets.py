@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from PySide6.QtCore import QRegularExpression, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator
 from PySide6.QtWidgets import (
@@ -19,6 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from invdesk.domain.catalog import WarehouseView
+from invdesk.domain.errors import InvdeskError
+from invdesk.ui import background
+from invdesk.ui.background import Job
 
 ERROR_COLOR = "#b3261e"
 OK_COLOR = "#1e7d32"
@@ -31,6 +37,42 @@ _FLASH_STYLES = {
     "ok": "background: #dff3e3; border: 1px solid #1e7d32; border-radius: 3px;",
     "unknown": "background: #fdecea; border: 1px solid #b3261e; border-radius: 3px;",
 }
+
+
+def save_off_thread(
+    dialog: QWidget,
+    form: FieldForm,
+    error: ErrorLabel,
+    save: QWidget,
+    work: Callable[[], Any],
+    done: Callable[[Any], None],
+) -> Job:
+    """One service call of a form's Save, on the application's runner (a lock wait never
+    freezes the window). Save is off meanwhile; a refusal shows at its field, or under the form,
+    and the dialog stays; a bug goes to the crash dialog. `done(result)` runs after a success."""
+    save.setEnabled(False)
+    dialog.setCursor(Qt.CursorShape.BusyCursor)
+
+    def finished() -> None:
+        save.setEnabled(True)
+        dialog.unsetCursor()
+
+    def succeeded(result: Any) -> None:
+        finished()
+        form.show({})
+        error.show_message(None)
+        done(result)
+
+    def failed(problem: BaseException) -> None:
+        finished()
+        if not isinstance(problem, InvdeskError):
+            background.show_error(dialog, problem)
+            return
+        at_field = problem.field in form.labels
+        form.show({problem.field: problem.message} if at_field and problem.field else {})
+        error.show_message(None if at_field else problem.message)
+
+    return background.default().run(work, succeeded, failed, parent=dialog)
 
 
 def regex_validator(pattern: str, parent: QWidget) -> QRegularExpressionValidator:

@@ -25,7 +25,12 @@ from invdesk.services import webhooks
 from invdesk.services.channels import tokens
 from invdesk.services.database import Database
 from invdesk.ui import background
-from invdesk.ui.dialogs.api_access import AddTokenDialog, AddWebhookDialog, SecretShownDialog
+from invdesk.ui.dialogs.api_access import (
+    AddDialog,
+    AddTokenDialog,
+    AddWebhookDialog,
+    SecretShownDialog,
+)
 from invdesk.ui.dialogs.widgets import ERROR_COLOR, MUTED_COLOR
 from invdesk.ui.models.columns import ROW_ROLE, ListTableModel
 from invdesk.ui.models.small_lists import delivery_model, token_model, webhook_model
@@ -112,23 +117,50 @@ class _Section(QWidget):
 
         background.default().run(work, succeeded, self._failed, parent=self)
 
-    def ask(self, question: str, then: Callable[[], None]) -> None:
-        """Ask before something that cannot be undone; `then` runs on Yes."""
+    def ask_then_write(self, question: str, work: Callable[[], Any], done: str) -> None:
+        """Ask before something that cannot be undone; on Yes, `write(work, done)`."""
         box = QMessageBox(QMessageBox.Icon.Question, self.heading, question, parent=self)
         box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
         box.setDefaultButton(QMessageBox.StandardButton.No)
-        box.accepted.connect(then)
+        box.accepted.connect(lambda: self.write(work, done))
         self.confirmation = box
         background.keep_open(box)
 
-    def show_secret(self, title: str, what: str, secret: str) -> None:
-        dialog = SecretShownDialog(title, what, secret, self)
+
+class _AddingSection(_Section):
+    """A section whose "New…" button opens an add dialog; the new row's secret is shown once."""
+
+    SECRET: str = ""
+    """What the secret shown once is called ("this token")."""
+
+    def add_dialog(self) -> AddDialog:
+        raise NotImplementedError
+
+    def named(self, view: Any) -> str:
+        """How the status line and the secret's title name a new row ("Token webshop")."""
+        raise NotImplementedError
+
+    def add(self) -> None:
+        dialog = self.add_dialog()
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.added.connect(self._added)
         self.shown = dialog
         dialog.open()
 
+    def _added(self, result: tuple[Any, str]) -> None:
+        view, secret = result
+        name = self.named(view)
+        self.say(f"{name} added.")
+        self.changed.emit()
+        shown = SecretShownDialog(name, self.SECRET, secret, self)
+        shown.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.shown = shown
+        shown.open()
 
-class TokensSection(_Section):
+
+class TokensSection(_AddingSection):
+    SECRET = "this token"
+
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__("API tokens", db, actor, token_model(), parent)
         self.model.setParent(self)
@@ -139,18 +171,11 @@ class TokensSection(_Section):
     def reader(self) -> Callable[[], Any]:
         return lambda: tokens.list_tokens(self.db, self.actor)
 
-    def add(self) -> None:
-        dialog = AddTokenDialog(self.db, self.actor, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.added.connect(self._added)
-        self.shown = dialog
-        dialog.open()
+    def add_dialog(self) -> AddDialog:
+        return AddTokenDialog(self.db, self.actor, self)
 
-    def _added(self, result: tuple[Any, str]) -> None:
-        view, secret = result
-        self.say(f"Token {view.name} added.")
-        self.changed.emit()
-        self.show_secret(f"Token {view.name}", "this token", secret)
+    def named(self, view: Any) -> str:
+        return f"Token {view.name}"
 
     def revoke(self) -> None:
         row = self.selected()
@@ -159,17 +184,17 @@ class TokensSection(_Section):
         if not row.active:
             self.say(f"Token {row.name} is already revoked.", error=True)
             return
-        self.ask(
+        self.ask_then_write(
             f"Revoke token {row.name}? Requests sending it are refused from now on; "
             "this cannot be undone.",
-            lambda: self.write(
-                lambda: tokens.revoke_token(self.db, self.actor, row.name),
-                f"Token {row.name} revoked.",
-            ),
+            lambda: tokens.revoke_token(self.db, self.actor, row.name),
+            f"Token {row.name} revoked.",
         )
 
 
-class WebhooksSection(_Section):
+class WebhooksSection(_AddingSection):
+    SECRET = "its signing secret"
+
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__("Webhooks", db, actor, webhook_model(), parent)
         self.model.setParent(self)
@@ -181,29 +206,20 @@ class WebhooksSection(_Section):
     def reader(self) -> Callable[[], Any]:
         return lambda: webhooks.list_webhooks(self.db, self.actor)
 
-    def add(self) -> None:
-        dialog = AddWebhookDialog(self.db, self.actor, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.added.connect(self._added)
-        self.shown = dialog
-        dialog.open()
+    def add_dialog(self) -> AddDialog:
+        return AddWebhookDialog(self.db, self.actor, self)
 
-    def _added(self, result: tuple[Any, str]) -> None:
-        view, secret = result
-        self.say(f"Webhook {view.id} added.")
-        self.changed.emit()
-        self.show_secret(f"Webhook {view.id}", "its signing secret", secret)
+    def named(self, view: Any) -> str:
+        return f"Webhook {view.id}"
 
     def remove(self) -> None:
         row = self.selected()
         if row is None:
             return
-        self.ask(
+        self.ask_then_write(
             f"Remove webhook {row.id} ({row.url})? Its pending deliveries are cancelled.",
-            lambda: self.write(
-                lambda: webhooks.remove_webhook(self.db, self.actor, row.id),
-                f"Webhook {row.id} removed.",
-            ),
+            lambda: webhooks.remove_webhook(self.db, self.actor, row.id),
+            f"Webhook {row.id} removed.",
         )
 
     def send_test(self) -> None:
