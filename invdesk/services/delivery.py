@@ -23,6 +23,7 @@ from sqlalchemy import Connection, bindparam, func, insert, select, update
 from invdesk.db.engine import Database
 from invdesk.db.models import AlertSubscription, User, Warehouse, WatchedWarehouse, table_of
 from invdesk.domain.outbound import TEST_EVENT, next_attempt, subscribed
+from invdesk.services import events
 from invdesk.services.outbox import outbox_t
 from invdesk.services.webhooks import delivery_t, webhook_t
 
@@ -163,9 +164,10 @@ def sequence(db: Database, *, chat_url: str | None = None, limit: int = 500) -> 
         conn.execute(_SET_SEQ, updates)
         if deliveries:
             conn.execute(insert(delivery_t), deliveries)
+            events.collect(conn, events.AdminChanged("delivery"))  # the Admin page's lists
         return len(rows)
 
-    return db.run(work)
+    return events.run(db, work)
 
 
 @dataclass(frozen=True)
@@ -259,9 +261,10 @@ def record_attempt(
             else:
                 values.update(next_attempt_at=retry_at)
         conn.execute(update(delivery_t).where(_d.id == delivery_id).values(**values))
+        events.collect(conn, events.AdminChanged("delivery"))  # the Admin page's lists
         return str(values.get("status", "pending"))
 
-    return db.run(work)
+    return events.run(db, work)
 
 
 def queue_depth(db: Database) -> int:

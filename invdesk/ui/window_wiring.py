@@ -88,7 +88,9 @@ class LiveWiring(QObject):
     def on_online(self, online: bool) -> None:
         self.online_label.setText("" if online else "Offline: reconnecting…")
         if online:  # a catch-up: anything missed while offline shows now
-            self.on_changed(frozenset({"stock", "alert", "order", "policy", "catalog"}), {})
+            self.on_changed(
+                frozenset({"stock", "alert", "order", "policy", "catalog", "admin"}), {}
+            )
 
     def update_badge(self) -> None:
         """The open-alert count next to Alerts in the side bar (read off the GUI thread)."""

@@ -4,6 +4,7 @@ and what the server serves: API tokens, webhooks and their deliveries."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -24,7 +25,7 @@ from invdesk.services import server_health
 from invdesk.services.database import Database, ReplicaStatus, replica_status
 from invdesk.ui import background
 from invdesk.ui.pages.admin_sections import DeliveriesSection, TokensSection, WebhooksSection
-from invdesk.ui.pages.base import Page
+from invdesk.ui.pages.base import SERVER_KINDS, Page
 
 NO_SERVER = (
     "No server is set up. To watch one here, set INVDESK_SERVER_URL or add to the config file:\n"
@@ -94,6 +95,17 @@ class AdminPage(Page):
             "admin_webhooks": self.webhooks.table,
             "admin_deliveries": self.deliveries.table,
         }
+
+    def follows(self, kinds: frozenset[str]) -> bool:
+        return True  # the server's lists ("admin"), and its health after any other change
+
+    def on_changed(self, kinds: frozenset[str], ids: Any = None) -> None:
+        """Live: tokens, webhooks or deliveries changed (another PC, the server sending)."""
+        if kinds <= SERVER_KINDS:
+            for section in (self.tokens, self.webhooks, self.deliveries):
+                section.refresh()
+        else:
+            self.refresh()
 
     def refresh(self) -> None:
         """Ask the server and the replica off the GUI thread (a dead host takes seconds), and

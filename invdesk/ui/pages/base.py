@@ -17,6 +17,9 @@ from invdesk.domain.security import Actor, Permission
 from invdesk.services.database import Database
 from invdesk.ui import background
 
+SERVER_KINDS = frozenset({"admin"})
+"""Change kinds only the Admin page shows: API tokens, webhooks and their deliveries."""
+
 
 class Page(QWidget):
     """A page of the main window, built with (db, actor, parent) when first shown."""
@@ -26,7 +29,8 @@ class Page(QWidget):
     PERMISSION: ClassVar[Permission] = Permission.VIEW
     """Who sees the page in the side bar."""
     KINDS: ClassVar[frozenset[str] | None] = None
-    """The live-update change kinds this page shows; None: any change may concern it."""
+    """The live-update change kinds this page shows; None: any change of the shop's data
+    (stock, catalogue, orders...) may concern it; the server's own lists ("admin") do not."""
 
     open_product = Signal(str)
     """Asks the window for the product editor on this SKU."""
@@ -47,7 +51,9 @@ class Page(QWidget):
 
     def follows(self, kinds: frozenset[str]) -> bool:
         """Whether a change of these kinds may concern what the page shows."""
-        return self.KINDS is None or bool(kinds & self.KINDS)
+        if self.KINDS is None:
+            return bool(kinds - SERVER_KINDS)
+        return bool(kinds & self.KINDS)
 
     def on_changed(self, kinds: frozenset[str], ids: Any = None) -> None:
         """A live change while the page is on screen (the window marks hidden pages stale).
