@@ -115,20 +115,24 @@ class TableModel(QAbstractTableModel):
         if not index.isValid() or not 0 <= index.column() < self.column_total():
             return None
         try:
-            row = self.row_at(index.row())
-            if row is None:
-                return None
-            if role == ROW_ROLE:
-                return row
-            column = self.column_at(index.column())
-            if role == Qt.ItemDataRole.DisplayRole:
-                return self.display(row, column)
-            if role == Qt.ItemDataRole.TextAlignmentRole:
-                return self.alignment(row, column)
-            return self.style(row, column, role)
+            return self.cell(index, role)
         except Exception as error:  # a view asking must never meet an exception
             log.warning("table cell (%s, %s): %s", index.row(), index.column(), error)
             return None
+
+    def cell(self, index: Index, role: int) -> Any:
+        """data() of a valid index; may raise (data() turns that into an empty cell)."""
+        row = self.row_at(index.row())
+        if row is None:
+            return None
+        if role == ROW_ROLE:
+            return row
+        column = self.column_at(index.column())
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.display(row, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return self.alignment(row, column)
+        return self.style(row, column, role)
 
 
 class ListTableModel(TableModel):
