@@ -1,7 +1,8 @@
 """The Admin page's lists for `invdesk serve`: API tokens, webhooks, and their deliveries.
 
-Each section reads off the GUI thread (its own `Newest`), acts on the selected row after asking,
-and says a refusal in its own status line."""
+Each section reads and writes off the GUI thread (the background runner; the newest read wins),
+acts on the selected row after asking, and says a refusal in its own status line. The page
+refreshes them on the live-update kind "admin"."""
 
 from __future__ import annotations
 
