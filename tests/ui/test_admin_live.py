@@ -60,11 +60,17 @@ def test_the_servers_sending_and_a_scripts_token_show_on_the_open_admin_page(
         webhooks.test_webhook(empty_db, ADMIN, hook.id)
         delivery.sequence(empty_db)
         qtbot.waitUntil(lambda: _delivery_status(page) == "Pending", timeout=3000)
+        page.tabs.setCurrentWidget(page.deliveries)
+        page.deliveries.table.selectRow(0)
+        assert page.deliveries.retry_button.isEnabled()
         later = empty_db.now() + timedelta(days=2)
         monkeypatch.setattr(empty_db, "clock", lambda: later)
         (due,) = delivery.claim_due(empty_db, lease=timedelta(minutes=1))
         delivery.record_attempt(empty_db, due.id, ok=False, code=500, answer="down")
         qtbot.waitUntil(lambda: _delivery_status(page) == "Failed", timeout=3000)
+        # The live refresh kept the row the admin had chosen.
+        assert page.deliveries.selected().id == due.id
+        assert page.deliveries.retry_button.isEnabled()
     finally:
         window.close()
         background.default().wait()

@@ -35,7 +35,7 @@ from invdesk.ui.dialogs.api_access import (
 from invdesk.ui.dialogs.widgets import ERROR_COLOR, MUTED_COLOR
 from invdesk.ui.models.columns import ROW_ROLE, ListTableModel
 from invdesk.ui.models.small_lists import delivery_model, token_model, webhook_model
-from invdesk.ui.pages.common import table
+from invdesk.ui.pages.common import reselect, table
 
 
 class _Section(QWidget):
@@ -92,10 +92,16 @@ class _Section(QWidget):
         """The read to run off the GUI thread (filters are taken here, on the GUI thread)."""
         raise NotImplementedError
 
+    def key(self, row: Any) -> Any:
+        """What names a row across re-reads (the selection stays on it)."""
+        return row.id
+
     def refresh(self) -> None:
-        background.default().run(
-            self.reader(), self.model.set_rows, self._failed, parent=self, newest=self
-        )
+        background.default().run(self.reader(), self._show, self._failed, parent=self, newest=self)
+
+    def _show(self, rows: list[Any]) -> None:
+        # A live refresh (the server sending) must not drop the row the admin is acting on.
+        reselect(self.table, lambda: self.model.set_rows(rows), self.key)
 
     def _failed(self, error: BaseException) -> None:
         if not isinstance(error, InvdeskError):
@@ -174,6 +180,9 @@ class TokensSection(_AddingSection):
 
     def add_dialog(self) -> AddDialog:
         return AddTokenDialog(self.db, self.actor, self)
+
+    def key(self, row: Any) -> Any:
+        return row.name
 
     def named(self, view: Any) -> str:
         return f"Token {view.name}"
