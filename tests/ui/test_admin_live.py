@@ -10,8 +10,8 @@ from PySide6.QtCore import QSettings
 
 from invdesk.db.engine import Database
 from invdesk.domain.security import Actor, Role
-from invdesk.services import delivery, webhooks
 from invdesk.services.channels import tokens
+from invdesk.services.outbound import delivery, webhooks
 from invdesk.ui import background
 from invdesk.ui.live import LiveUpdates
 from invdesk.ui.main_window import MainWindow

@@ -17,7 +17,7 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 
 from invdesk.domain.browse import Page, PageRequest
 from invdesk.domain.security import Actor
-from invdesk.services.database import Database
+from invdesk.services.system.database import Database
 from invdesk.ui.background import Background
 from invdesk.ui.models.columns import Index, TableModel
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QTableView, QVBoxL
 
 from invdesk.domain.errors import InvdeskError
 from invdesk.domain.security import Actor, Permission
-from invdesk.services.database import Database
+from invdesk.services.system.database import Database
 from invdesk.ui import background
 
 SERVER_KINDS = frozenset({"admin"})

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from invdesk.domain.security import Actor, Permission
-from invdesk.services import categories
-from invdesk.services.database import Database
+from invdesk.services.catalog import categories
+from invdesk.services.system.database import Database
 from invdesk.ui import background
 from invdesk.ui.models.products import SORTS, Column, ProductTableModel
 from invdesk.ui.pages.base import TitledPage
