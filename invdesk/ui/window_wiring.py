@@ -4,6 +4,7 @@ import and export."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +36,7 @@ from invdesk.ui.resources import icon
 
 if TYPE_CHECKING:
     from invdesk.ui.main_window import MainWindow
+    from invdesk.ui.pages.reorder import ReorderPage
 
 
 class LiveWiring(QObject):
@@ -68,14 +70,10 @@ class LiveWiring(QObject):
         window = self.window
         current = window.stack.currentIndex()
         for number, page in list(window.built_pages().items()):
-            on_changed = getattr(page, "on_changed", None)
-            follows = getattr(page, "KINDS", None)
-            if follows is not None and not kinds & follows:
+            if not page.follows(kinds):
                 continue  # nothing this page shows
-            if number == current and on_changed is not None:
-                on_changed(kinds, ids)
-            elif number == current:
-                page.refresh()
+            if number == current:
+                page.on_changed(kinds, ids)
             else:
                 window.mark_stale(number)
         if "alert" in kinds:
@@ -90,7 +88,9 @@ class LiveWiring(QObject):
     def on_online(self, online: bool) -> None:
         self.online_label.setText("" if online else "Offline: reconnecting…")
         if online:  # a catch-up: anything missed while offline shows now
-            self.on_changed(frozenset({"stock", "alert", "order", "policy", "catalog"}), {})
+            self.on_changed(
+                frozenset({"stock", "alert", "order", "policy", "catalog", "admin"}), {}
+            )
 
     def update_badge(self) -> None:
         """The open-alert count next to Alerts in the side bar (read off the GUI thread)."""
@@ -106,7 +106,7 @@ class LiveWiring(QObject):
         )
 
 
-def open_reorder_document(window: MainWindow, page: Any) -> None:
+def open_reorder_document(window: MainWindow, page: ReorderPage) -> None:
     """A reorder suggestion opens the receive (or transfer) dialog, pre-filled."""
     actions = window.actions_
     page.receive_requested.connect(
@@ -199,7 +199,7 @@ def _import(window: MainWindow, kind: ImportKind) -> None:
 def export_current_table(window: MainWindow, path: str | None = None) -> int:
     """Write the table on screen, with its filters and sort, to .xlsx or .csv."""
     page = window.current_page()
-    tables: dict[str, QTableView] = page.tables() if hasattr(page, "tables") else {}
+    tables = page.tables()
     if not tables:
         QMessageBox.information(window, "Export", "This page has no table to export.")
         return 0
@@ -224,13 +224,14 @@ def export_current_table(window: MainWindow, path: str | None = None) -> int:
         written = export_model(
             model,
             path,
-            title=getattr(page, "TITLE", name),
+            title=page.TITLE or name,
             by=window.actor.username,
             progress=step,
             cancelled=progress.wasCanceled,
         )
     except (InvdeskError, OSError) as error:
-        QMessageBox.warning(window, "Export", getattr(error, "message", str(error)))
+        message = error.message if isinstance(error, InvdeskError) else str(error)
+        QMessageBox.warning(window, "Export", message)
         return 0
     finally:
         progress.close()
@@ -238,7 +239,9 @@ def export_current_table(window: MainWindow, path: str | None = None) -> int:
     return written
 
 
-def product_menu(window: MainWindow, table: QTableView, selected_sku: Any) -> None:
+def product_menu(
+    window: MainWindow, table: QTableView, selected_sku: Callable[[], str | None]
+) -> None:
     """Right-click on a product row: a document for that product, asked for by the user (a
     document opened from the toolbar starts empty)."""
     table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
