@@ -19,6 +19,8 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from invdesk.domain.errors import Cancelled, InvdeskError
+from invdesk.ui.crash import show_crash
+from invdesk.ui.message_box import keep_open
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int], None]
@@ -110,24 +112,12 @@ class _Runnable(QRunnable):
         self._job._run(self._work)
 
 
-_shown: set[QMessageBox] = set()
-
-
-def keep_open(box: QMessageBox) -> None:
-    """Open a message box without blocking; hold it until closed (a parentless one has no owner)."""
-    _shown.add(box)
-    box.finished.connect(lambda _result: _shown.discard(box))
-    box.open()
-
-
 def show_error(parent: QWidget | None, error: BaseException, title: str = "invdesk") -> None:
     """A known error as a message box (non-blocking); a bug as the crash dialog."""
     if isinstance(error, InvdeskError):
         box = QMessageBox(QMessageBox.Icon.Warning, title, error.message, parent=parent)
         keep_open(box)
         return
-    from invdesk.ui.crash import show_crash
-
     show_crash(type(error), error, error.__traceback__)
 
 

@@ -25,7 +25,7 @@ from invdesk.domain.security import Actor
 from invdesk.services.channels import tokens
 from invdesk.services.outbound import webhooks
 from invdesk.services.system.database import Database
-from invdesk.ui import background
+from invdesk.ui import background, message_box
 from invdesk.ui.dialogs.api_access import (
     AddDialog,
     AddTokenDialog,
@@ -131,7 +131,7 @@ class _Section(QWidget):
         box.setDefaultButton(QMessageBox.StandardButton.No)
         box.accepted.connect(lambda: self.write(work, done))
         self.confirmation = box
-        background.keep_open(box)
+        message_box.keep_open(box)
 
 
 class _AddingSection(_Section):
