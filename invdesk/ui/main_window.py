@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMainWindow,
     QProgressBar,
     QStackedWidget,
     QToolBar,
@@ -36,6 +35,7 @@ from invdesk.ui.roles import restrict
 from invdesk.ui.scanning import ScanDetector, ScannerSettings, route_scan
 from invdesk.ui.session_guard import SessionGuard
 from invdesk.ui.stock_actions import StockActions
+from invdesk.ui.window_host import WindowHost
 from invdesk.ui.window_wiring import (
     LiveWiring,
     file_actions,
@@ -48,10 +48,7 @@ from invdesk.ui.window_wiring import (
 FLASH_MS = 900
 
 
-class MainWindow(QMainWindow):
-    data_changed = Signal(str)
-    """After a write: "stock", "products" or "warehouses"; pages refresh what they show."""
-
+class MainWindow(WindowHost):
     def __init__(
         self,
         db: Database,

@@ -22,11 +22,11 @@ from invdesk.ui import dialogs
 from invdesk.ui.drafts import Draft, DraftStore
 
 if TYPE_CHECKING:
-    from invdesk.ui.main_window import MainWindow
+    from invdesk.ui.window_host import WindowHost
 
 
 class StockActions:
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: WindowHost) -> None:
         self.window = window
         self.open_dialogs: list[QDialog] = []
         self.prompt: QMessageBox | None = None

@@ -85,8 +85,6 @@ class Page(QWidget):
 
     def framed(self, parent: QWidget) -> QWidget:
         """What the window's stack shows: the page under its title."""
-        from invdesk.ui.help_menu import titled
-
         return titled(self.TITLE, self, parent)
 
 
@@ -132,3 +130,16 @@ class TitledPage(Page):
         elif isinstance(error, BaseException):
             self.status.setText("Could not read the data.")
             background.show_error(self, error)
+
+
+def titled(title: str, page: QWidget, parent: QWidget) -> QWidget:
+    """A page that has no title of its own, under one like every other page's."""
+    frame = QWidget(parent)
+    layout = QVBoxLayout(frame)
+    layout.setContentsMargins(20, 16, 20, 0)
+    label = QLabel(title, frame)
+    label.setObjectName("pageTitle")
+    layout.addWidget(label)
+    layout.addWidget(page, 1)
+    page.setParent(frame)
+    return frame
