@@ -14,6 +14,7 @@ from invdesk.services.system.database import Database
 from invdesk.ui import background
 from invdesk.ui.models.movements import KIND_LABELS, WIDTHS, MovementModel
 from invdesk.ui.pages.base import TitledPage
+from invdesk.ui.pages.common import refill
 from invdesk.ui.widgets import SearchBox, make_table, set_widths
 
 
@@ -67,14 +68,8 @@ class MovementsPage(TitledPage):
         self._load_warehouses()
 
     def _load_warehouses(self) -> None:
-        current = self.warehouse.currentData()
-        self.warehouse.blockSignals(True)
-        self.warehouse.clear()
-        self.warehouse.addItem("All warehouses", None)
-        for w in warehouses.list_warehouses(self.db, self.actor):
-            self.warehouse.addItem(w.code, w.code)
-        self.warehouse.setCurrentIndex(max(0, self.warehouse.findData(current)))
-        self.warehouse.blockSignals(False)
+        found = warehouses.list_warehouses(self.db, self.actor)
+        refill(self.warehouse, "All warehouses", ((w.code, w.code) for w in found))
 
     def current_filter(self) -> LedgerFilter:
         kind = self.kind.currentData()
