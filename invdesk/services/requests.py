@@ -7,7 +7,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, select
+from sqlalchemy import Connection, bindparam, delete, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 
 from invdesk.db.direct import Direct
@@ -28,6 +28,9 @@ _CLAIM = {
 }
 _CLAIMED = select(_r.kind, _r.fingerprint).where(_r.request_id == bindparam("rid"))
 _UNCLAIM = delete(request_t).where(_r.request_id == bindparam("rid"))
+# On PostgreSQL clients hold no DELETE on request ids: the owner's function gives back only a
+# claim this transaction made (migration 0011).
+_UNCLAIM_OWN = text("SELECT invdesk_unclaim(:rid)")
 
 
 # What json.dumps(..., sort_keys=True, default=str, separators=(",", ":")) builds on every call.
@@ -69,4 +72,5 @@ def claim(
 
 def unclaim(conn: Connection, request_id: str) -> None:
     """Give back a claim in this transaction (the operation ended with a recorded refusal)."""
-    conn.execute(_UNCLAIM, {"rid": request_id})
+    statement = _UNCLAIM_OWN if conn.dialect.name == "postgresql" else _UNCLAIM
+    conn.execute(statement, {"rid": request_id})
