@@ -20,7 +20,7 @@ from invdesk.services import alerts, orders, policies, reservations
 from tests import support
 
 _NEW_HOLD = (
-    "WITH c AS (INSERT INTO stock_request (request_id, kind, fingerprint, \"user\", at) "
+    'WITH c AS (INSERT INTO stock_request (request_id, kind, fingerprint, "user", at) '
     "VALUES ('forged-hold', 'reserve', 'x', 'x', now()) RETURNING request_id) "
     'INSERT INTO reservation (product_id, warehouse_id, qty, status, "user", created_at, '
     "expires_at, request_id) SELECT s.product_id, s.warehouse_id, 1, 'active', 'x', now(), "
