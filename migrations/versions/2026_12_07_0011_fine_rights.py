@@ -57,6 +57,9 @@ TRIGGERS = (
 POLICIES = ("alert_subscription_own", "alert_subscription_admin", "alert_subscription_server")
 # Refusals are check violations: the services and the CLI show them as "not allowed" messages.
 _REFUSE = "USING ERRCODE = 'check_violation'"
+# The services hold stock for at most 90 days (reservations.MAX_TTL_SECONDS) from the PC's clock;
+# a day more allows for a PC whose clock is ahead of the server's.
+_LONGEST = "interval '91 days'"
 
 
 def _functions(schema: str) -> list[str]:
@@ -80,6 +83,9 @@ BEGIN
     IF TG_OP = 'INSERT' THEN
         IF NEW.status <> 'active' OR NEW.closed_at IS NOT NULL THEN
             RAISE EXCEPTION 'a new hold is active' {_REFUSE};
+        END IF;
+        IF NEW.expires_at > clock_timestamp() + {_LONGEST} THEN
+            RAISE EXCEPTION 'a hold lasts at most 90 days' {_REFUSE};
         END IF;
         NEW."user" := invdesk_actor(NEW."user");
         RETURN NEW;
@@ -123,6 +129,9 @@ BEGIN
     IF TG_OP = 'INSERT' THEN
         IF NEW.status <> 'open' OR NEW.closed_at IS NOT NULL THEN
             RAISE EXCEPTION 'a new order is open' {_REFUSE};
+        END IF;
+        IF NEW.expires_at > clock_timestamp() + {_LONGEST} THEN
+            RAISE EXCEPTION 'an order is held at most 90 days' {_REFUSE};
         END IF;
         NEW."user" := invdesk_actor(NEW."user");
         NEW.version := 1;

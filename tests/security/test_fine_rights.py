@@ -258,3 +258,35 @@ def test_a_refused_commit_gives_back_only_its_own_claim(seeded, make_login):
         ).fetchall()
 
     assert left == [("mine-earlier",)]
+
+
+def test_a_hold_made_by_hand_cannot_last_for_years(seeded, make_login):
+    """Even with its ledger row, a hold made with psql lasts no longer than the services allow."""
+    me = make_login("clerk")
+    before = _state(seeded)
+    with (
+        me.connect() as conn,
+        pytest.raises(errors.CheckViolation, match="90 days"),
+        conn.transaction(),
+    ):
+        conn.execute(
+            'INSERT INTO stock_request (request_id, kind, fingerprint, "user", at) '
+            "VALUES ('long-hold', 'reserve', 'x', 'x', now())"
+        )
+        hold = conn.execute(
+            'INSERT INTO reservation (product_id, warehouse_id, qty, status, "user", '
+            "created_at, expires_at, request_id) SELECT product_id, warehouse_id, 1, "
+            "'active', 'x', now(), now() + interval '10 years', 'long-hold' "
+            "FROM stock_level LIMIT 1 RETURNING id, product_id, warehouse_id"
+        ).fetchone()
+        conn.execute(
+            "SELECT * FROM invdesk_lock_level(%s, %s, false)", (hold[1], hold[2])
+        ).fetchall()
+        conn.execute(
+            "INSERT INTO movement (kind, product_id, warehouse_id, qty, reserved_delta, "
+            'units, balance_after, "user", at, request_id, reservation_id) '
+            "VALUES ('reserve', %s, %s, 0, 1, 1, 0, 'x', now(), 'long-hold', %s)",
+            (hold[1], hold[2], hold[0]),
+        )
+
+    assert _state(seeded) == before
