@@ -294,11 +294,17 @@ class Database:
                     raise
                 raise translated from error
 
-    def run(self, work: Callable[[Connection], T | AfterCommit]) -> T:
+    def run(
+        self,
+        work: Callable[[Connection], T | AfterCommit],
+        after_commit: Callable[[], None] | None = None,
+    ) -> T:
         """Run `work` in one write transaction; retry serialization failures and lost connections.
 
         `work` must be safe to run again: stock operations are, because their request id makes a
-        retry of a transaction that did commit return the first result.
+        retry of a transaction that did commit return the first result. `after_commit` runs once
+        the transaction has committed, also when `work` returned an AfterCommit (whose error is
+        raised after it): the one place a failure that keeps its changes is handled.
         """
         for attempt in range(1, self.max_attempts + 1):
             # The spare (below) or a pooled connection; not _connect's generator-based context
@@ -330,6 +336,8 @@ class Database:
                     continue
                 raise translate(error, self.url) from error
             self._keep_spare(conn, generation)
+            if after_commit is not None:
+                after_commit()
             if isinstance(result, AfterCommit):
                 raise result.error
             return result

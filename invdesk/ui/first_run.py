@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QMessageBox, QProgressDialog
 
-from invdesk.services import browse, demo
-from invdesk.services.demo import DemoSummary
+from invdesk.services.demo import loader
+from invdesk.services.demo.loader import DemoSummary
+from invdesk.services.reads import browse
 from invdesk.ui import background
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ def load_demo(window: MainWindow) -> QProgressDialog:
         done[0], done[1] = count, total
 
     def work() -> DemoSummary:
-        return demo.load_demo(window.db, window.actor, progress=progress, cancelled=stop.is_set)
+        return loader.load_demo(window.db, window.actor, progress=progress, cancelled=stop.is_set)
 
     def finished(summary: DemoSummary) -> None:
         timer.stop()

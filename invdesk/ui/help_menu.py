@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from invdesk import __version__
-from invdesk.services import database
+from invdesk.services.system import database
 
 if TYPE_CHECKING:
     from invdesk.ui.main_window import MainWindow

@@ -8,8 +8,9 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QSystemTrayIcon, QWidget
 
 from invdesk.domain.security import Actor
-from invdesk.services import events, live
-from invdesk.services.database import Database
+from invdesk.services.stock import events
+from invdesk.services.system import live
+from invdesk.services.system.database import Database
 
 
 class LiveUpdates(QObject):
@@ -111,7 +112,8 @@ class TrayNotifier(QObject):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        from invdesk.services import alerts, watching
+        from invdesk.services.catalog import watching
+        from invdesk.services.reads import alerts
 
         self._alerts, self._watching = alerts, watching
         self._db, self._actor, self._tray = db, actor, tray
@@ -176,7 +178,7 @@ class SweepTimer(QObject):
         self, db: Database, actor: Actor, parent: QObject | None = None, interval_ms: int = 60_000
     ) -> None:
         super().__init__(parent)
-        from invdesk.services import orders
+        from invdesk.services.stock import orders
 
         self._run = lambda: orders.expire_orders(db, actor)
         self.timer = QTimer(self)

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from invdesk.domain.security import Actor, Permission
-from invdesk.services import database
-from invdesk.services.database import Database
+from invdesk.services.system import database
+from invdesk.services.system.database import Database
 from invdesk.ui import background
 from invdesk.ui.backup_actions import backup_actions
 from invdesk.ui.help_menu import about_box, page_shortcut, shortcuts_dialog, titled

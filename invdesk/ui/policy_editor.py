@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
 from invdesk.domain.errors import InvdeskError
 from invdesk.domain.restock import PolicyKind, PolicyRule, PolicyScope, PolicyView, SetPolicy
 from invdesk.domain.security import Actor, Permission
-from invdesk.services import categories, policies
-from invdesk.services.database import Database
+from invdesk.services.catalog import categories
+from invdesk.services.stock import policies
+from invdesk.services.system.database import Database
 from invdesk.ui.models.rows import RowRole, RowsModel
 from invdesk.ui.pages.common import table
 

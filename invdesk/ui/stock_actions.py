@@ -16,8 +16,8 @@ from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtWidgets import QDialog, QMessageBox
 
 from invdesk.domain.errors import InvdeskError, NotFound
-from invdesk.services import browse
-from invdesk.services.database import describe
+from invdesk.services.reads import browse
+from invdesk.services.system.database import describe
 from invdesk.ui import background, dialogs
 from invdesk.ui.drafts import Draft, DraftStore
 

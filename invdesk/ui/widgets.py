@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from invdesk.domain.errors import InvdeskError
 from invdesk.domain.security import Actor
-from invdesk.services.database import Database
+from invdesk.services.system.database import Database
 from invdesk.ui import background
 from invdesk.ui.resources import icon
 

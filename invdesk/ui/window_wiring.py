@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 
 from invdesk.domain.errors import InvdeskError
 from invdesk.domain.security import Permission
-from invdesk.services import alerts
-from invdesk.services.import_files import ImportKind
-from invdesk.services.integrity import CheckView
+from invdesk.services.importing.files import ImportKind
+from invdesk.services.reads import alerts
+from invdesk.services.trust.integrity import CheckView
 from invdesk.ui import background
 from invdesk.ui.export import export_model
 from invdesk.ui.import_dialog import ImportDialog

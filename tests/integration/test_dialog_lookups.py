@@ -8,7 +8,9 @@ from invdesk.domain.catalog import EditProduct
 from invdesk.domain.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from invdesk.domain.security import Actor, Role
 from invdesk.domain.stock import ReserveStock
-from invdesk.services import catalog, lookups_ui, product_barcodes, reservations
+from invdesk.services.catalog import barcodes, products
+from invdesk.services.reads import lookups_ui
+from invdesk.services.stock import reservations
 from tests import support
 
 UNIT_EAN = "4006381333931"
@@ -61,13 +63,13 @@ def test_barcode_owner_and_active_warehouses(shop):
     assert lookups_ui.barcode_owner(shop, CLERK, "SKU-2") == "SKU-2"
     assert lookups_ui.barcode_owner(shop, CLERK, "96385074") is None
     assert [w.code for w in lookups_ui.active_warehouses(shop, CLERK)] == ["MAIN", "SHOP"]
-    product_id = catalog.get_product(shop, "SKU-2", CLERK).id
+    product_id = products.get_product(shop, "SKU-2", CLERK).id
     assert lookups_ui.product_sku(shop, CLERK, product_id) == "SKU-2"
 
 
 def test_replacing_barcodes_adds_removes_and_resizes_in_one_edit(shop):
-    before = catalog.get_product(shop, "CAB-1", MANAGER)
-    view = product_barcodes.replace_barcodes(
+    before = products.get_product(shop, "CAB-1", MANAGER)
+    view = barcodes.replace_barcodes(
         shop,
         "CAB-1",
         ((CASE_EAN, 6), ("96385074", 1)),
@@ -81,30 +83,30 @@ def test_replacing_barcodes_adds_removes_and_resizes_in_one_edit(shop):
 
 def test_one_product_save_is_one_transaction(shop):
     """A barcode refused on Save leaves the product's new fields unsaved as well."""
-    before = catalog.get_product(shop, "SKU-2", MANAGER)
+    before = products.get_product(shop, "SKU-2", MANAGER)
     edit = EditProduct(sku="SKU-2", expected_version=before.version, name="Renamed")
     with pytest.raises(Conflict) as error:
-        product_barcodes.save_product(shop, edit, ((UNIT_EAN, 1),), MANAGER)
+        barcodes.save_product(shop, edit, ((UNIT_EAN, 1),), MANAGER)
     assert "CAB-1" in error.value.message
-    after = catalog.get_product(shop, "SKU-2", MANAGER)
+    after = products.get_product(shop, "SKU-2", MANAGER)
     assert (after.name, after.version) == (before.name, before.version)
-    saved = product_barcodes.save_product(shop, edit, (("96385074", 1),), MANAGER)
+    saved = barcodes.save_product(shop, edit, (("96385074", 1),), MANAGER)
     assert saved.name == "Renamed" and [b.code for b in saved.barcodes] == ["96385074"]
 
 
 def test_replacing_barcodes_refuses_stale_taken_or_invalid_codes(shop):
-    stale = catalog.get_product(shop, "SKU-2", MANAGER).version
-    product_barcodes.replace_barcodes(shop, "SKU-2", (("96385074", 1),), MANAGER)
+    stale = products.get_product(shop, "SKU-2", MANAGER).version
+    barcodes.replace_barcodes(shop, "SKU-2", (("96385074", 1),), MANAGER)
     with pytest.raises(Conflict) as error:
-        product_barcodes.replace_barcodes(shop, "SKU-2", (), MANAGER, expected_version=stale)
+        barcodes.replace_barcodes(shop, "SKU-2", (), MANAGER, expected_version=stale)
     assert error.value.field is None
     with pytest.raises(Conflict) as error:
-        product_barcodes.replace_barcodes(shop, "SKU-2", ((UNIT_EAN, 1),), MANAGER)
+        barcodes.replace_barcodes(shop, "SKU-2", ((UNIT_EAN, 1),), MANAGER)
     assert error.value.field == "barcode" and "CAB-1" in error.value.message
     with pytest.raises(ValidationError):
-        product_barcodes.replace_barcodes(shop, "SKU-2", (("4006381333932", 1),), MANAGER)
+        barcodes.replace_barcodes(shop, "SKU-2", (("4006381333932", 1),), MANAGER)
     with pytest.raises(ValidationError):
-        product_barcodes.replace_barcodes(shop, "SKU-2", (("96385074", 0),), MANAGER)
+        barcodes.replace_barcodes(shop, "SKU-2", (("96385074", 0),), MANAGER)
     with pytest.raises(PermissionDenied):
-        product_barcodes.replace_barcodes(shop, "SKU-2", (), CLERK)
-    assert [b.code for b in catalog.get_product(shop, "SKU-2", CLERK).barcodes] == ["96385074"]
+        barcodes.replace_barcodes(shop, "SKU-2", (), CLERK)
+    assert [b.code for b in products.get_product(shop, "SKU-2", CLERK).barcodes] == ["96385074"]

@@ -22,16 +22,9 @@ from invdesk.domain.restock import PolicyKind, PolicyRule, SetPolicy
 from invdesk.domain.security import SYSTEM, Actor, Role
 from invdesk.domain.stock import ReservationStatus, ReserveStock
 from invdesk.reports import runner
-from invdesk.services import (
-    browse,
-    lookups_ui,
-    orders,
-    policies,
-    queries,
-    reorder,
-    reservations,
-    verify,
-)
+from invdesk.services.reads import browse, lookups_ui, queries, reorder
+from invdesk.services.stock import orders, policies, reservations
+from invdesk.services.trust import verify
 from tests import support
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

@@ -10,7 +10,7 @@ import pytest
 from psycopg import errors
 
 from invdesk.domain.security import SYSTEM
-from invdesk.services import verify
+from invdesk.services.trust import verify
 from tests import support
 
 # Statements a clerk or manager may not run; each is refused by the server's rights.

@@ -9,7 +9,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from invdesk.domain.security import Actor, Role
-from invdesk.services.database import Database, open_database
+from invdesk.services.system.database import Database, open_database
 from invdesk.ui import background
 from invdesk.ui.main_window import MainWindow
 from tests import support

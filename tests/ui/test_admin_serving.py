@@ -13,8 +13,8 @@ from invdesk.cli.main import cli
 from invdesk.domain.errors import PermissionDenied
 from invdesk.domain.security import Actor, Role
 from invdesk.domain.tokens import Scope, TokenRefused
-from invdesk.services import delivery, webhooks
 from invdesk.services.channels import tokens
+from invdesk.services.outbound import delivery, webhooks
 from invdesk.ui.dialogs.api_access import AddTokenDialog, AddWebhookDialog, SecretShownDialog
 from invdesk.ui.main_window import MainWindow
 from invdesk.ui.models.admin_lists import DeliveryColumn, TokenColumn

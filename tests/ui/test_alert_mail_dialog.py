@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialogButtonBox
 
 from invdesk.domain.security import Actor, Role
-from invdesk.services import alert_mail
+from invdesk.services.outbound import alert_mail
 from invdesk.ui.dialogs.alert_mail import AlertMailDialog
 from invdesk.ui.main_window import MainWindow
 from invdesk.ui.pages.alerts import AlertsPage

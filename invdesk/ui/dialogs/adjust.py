@@ -20,9 +20,10 @@ from invdesk.domain.errors import InvdeskError, ValidationError
 from invdesk.domain.security import Actor
 from invdesk.domain.stock import AdjustStock
 from invdesk.domain.validation import parse_count
-from invdesk.services import lookups_ui, stock
-from invdesk.services.database import Database
-from invdesk.services.lookups_ui import ScannedCode, StockFigure
+from invdesk.services.reads import lookups_ui
+from invdesk.services.reads.lookups_ui import ScannedCode, StockFigure
+from invdesk.services.stock import operations
+from invdesk.services.system.database import Database
 from invdesk.ui.dialogs.posting import PostingDialog
 from invdesk.ui.dialogs.stock_dialogs import NO_WAREHOUSE
 from invdesk.ui.dialogs.widgets import (
@@ -232,4 +233,4 @@ class AdjustDialog(PostingDialog):
         )
 
     def service(self) -> Any:
-        return stock.adjust
+        return operations.adjust

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
 
 from invdesk.domain.errors import InvdeskError
 from invdesk.domain.security import Actor
-from invdesk.services import alert_mail
-from invdesk.services.database import Database
+from invdesk.services.outbound import alert_mail
+from invdesk.services.system.database import Database
 from invdesk.ui.dialogs.widgets import ErrorLabel, FieldForm, Heading
 
 MODES = {

@@ -26,9 +26,10 @@ from invdesk.domain.errors import InvdeskError
 from invdesk.domain.outbound import SUBSCRIBABLE
 from invdesk.domain.security import Actor
 from invdesk.domain.tokens import Scope
-from invdesk.services import warehouses, webhooks
+from invdesk.services.catalog import warehouses
 from invdesk.services.channels import tokens
-from invdesk.services.database import Database
+from invdesk.services.outbound import webhooks
+from invdesk.services.system.database import Database
 from invdesk.ui.dialogs.widgets import MUTED_COLOR, ErrorLabel, FieldForm, Heading
 
 SCOPE_HINTS = {

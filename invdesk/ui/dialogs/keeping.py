@@ -17,8 +17,8 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 from invdesk.domain.errors import InvdeskError
 from invdesk.domain.security import Actor
 from invdesk.domain.stock import StockResult
-from invdesk.services import lookups_ui
-from invdesk.services.database import Database, describe
+from invdesk.services.reads import lookups_ui
+from invdesk.services.system.database import Database, describe
 from invdesk.ui.dialogs.lines import Column, LineModel
 from invdesk.ui.dialogs.widgets import ScanField, StatusLine
 from invdesk.ui.drafts import Draft, DraftStore

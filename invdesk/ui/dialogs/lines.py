@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from invdesk.domain.errors import ValidationError
 from invdesk.domain.stock import Line
 from invdesk.domain.validation import parse_money, parse_quantity
-from invdesk.services.lookups_ui import ScannedCode
+from invdesk.services.reads.lookups_ui import ScannedCode
 from invdesk.ui.dialogs.widgets import MONEY_PATTERN, regex_validator
 
 Index = QModelIndex | QPersistentModelIndex

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QDialog, QWidget
 from invdesk.domain.errors import InvdeskError
 from invdesk.domain.security import Actor
 from invdesk.domain.stock import StockResult
-from invdesk.services.database import Database
+from invdesk.services.system.database import Database
 from invdesk.ui.dialogs.widgets import Runner, run_now
 
 

@@ -11,8 +11,9 @@ from invdesk.domain.catalog import REASON_MAX, REFERENCE_MAX
 from invdesk.domain.errors import InvdeskError
 from invdesk.domain.security import Actor
 from invdesk.domain.stock import IssueStock, ReceiveStock, ReturnStock, StockResult, TransferStock
-from invdesk.services import lookups_ui, stock
-from invdesk.services.database import Database
+from invdesk.services.reads import lookups_ui
+from invdesk.services.stock import operations
+from invdesk.services.system.database import Database
 from invdesk.ui.dialogs.document import StockDocumentDialog
 from invdesk.ui.dialogs.lines import Column
 from invdesk.ui.dialogs.widgets import FieldForm, WarehouseCombo
@@ -99,7 +100,7 @@ class ReceiveDialog(_SingleWarehouseDialog):
         )
 
     def service(self) -> Callable[[Database, Any, Actor], StockResult]:
-        return stock.receive
+        return operations.receive
 
 
 class IssueDialog(_SingleWarehouseDialog):
@@ -122,7 +123,7 @@ class IssueDialog(_SingleWarehouseDialog):
         )
 
     def service(self) -> Callable[[Database, Any, Actor], StockResult]:
-        return stock.issue
+        return operations.issue
 
 
 class ReturnDialog(_SingleWarehouseDialog):
@@ -174,7 +175,7 @@ class ReturnDialog(_SingleWarehouseDialog):
         )
 
     def service(self) -> Callable[[Database, Any, Actor], StockResult]:
-        return stock.return_stock
+        return operations.return_stock
 
 
 class TransferDialog(StockDocumentDialog):
@@ -261,7 +262,7 @@ class TransferDialog(StockDocumentDialog):
         )
 
     def service(self) -> Callable[[Database, Any, Actor], StockResult]:
-        return stock.transfer
+        return operations.transfer
 
 
 def _text_field(parent: QWidget, max_len: int, hint: str) -> QLineEdit:

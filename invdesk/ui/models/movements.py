@@ -11,8 +11,8 @@ from PySide6.QtGui import QColor
 
 from invdesk.domain.security import Actor
 from invdesk.domain.stock import LedgerFilter, MovementKind, MovementView
-from invdesk.services import queries
-from invdesk.services.database import Database
+from invdesk.services.reads import queries
+from invdesk.services.system.database import Database
 from invdesk.ui.background import Background, run_or_call
 from invdesk.ui.models.columns import (
     ColumnData,

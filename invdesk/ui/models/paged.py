@@ -17,7 +17,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from invdesk.domain.browse import Page, PageRequest
 from invdesk.domain.security import Actor
-from invdesk.services.database import Database
+from invdesk.services.system.database import Database
 from invdesk.ui.background import Background, run_or_call
 
 log = logging.getLogger(__name__)

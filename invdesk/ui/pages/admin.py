@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 from invdesk.config import server_url
 from invdesk.domain.errors import InvdeskError
 from invdesk.domain.security import Actor, Permission
-from invdesk.services import server_health
-from invdesk.services.database import Database, ReplicaStatus, replica_status
+from invdesk.services.system import server_health
+from invdesk.services.system.database import Database, ReplicaStatus, replica_status
 from invdesk.ui import background
 from invdesk.ui.pages.admin_sections import DeliveriesSection, TokensSection, WebhooksSection
 

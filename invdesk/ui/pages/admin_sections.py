@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 
 from invdesk.domain.errors import InvdeskError
 from invdesk.domain.security import Actor
-from invdesk.services import webhooks
 from invdesk.services.channels import tokens
-from invdesk.services.database import Database
+from invdesk.services.outbound import webhooks
+from invdesk.services.system.database import Database
 from invdesk.ui import background
 from invdesk.ui.dialogs.api_access import AddTokenDialog, AddWebhookDialog, SecretShownDialog
 from invdesk.ui.dialogs.widgets import ERROR_COLOR, MUTED_COLOR

@@ -10,8 +10,9 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBox
 from invdesk.domain.errors import InvdeskError
 from invdesk.domain.restock import AlertKind, AlertStatus, AlertView
 from invdesk.domain.security import Actor, Permission
-from invdesk.services import alerts, warehouses
-from invdesk.services.database import Database
+from invdesk.services.catalog import warehouses
+from invdesk.services.reads import alerts
+from invdesk.services.system.database import Database
 from invdesk.ui import background
 from invdesk.ui.integrity import IntegrityBanner
 from invdesk.ui.models.rows import RowRole, RowsModel

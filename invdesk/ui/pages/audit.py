@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 from invdesk.domain.audit import AuditFilter
 from invdesk.domain.errors import InvdeskError
 from invdesk.domain.security import Actor, Permission
-from invdesk.services import audit
-from invdesk.services.database import Database
+from invdesk.services.reads import audit
+from invdesk.services.system.database import Database
 from invdesk.ui import background
 from invdesk.ui.models.audit import AuditModel
 

@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QTableView, QWidget
 
 from invdesk.domain.browse import DashboardSummary
 from invdesk.domain.security import Actor
-from invdesk.services import browse, dashboard
-from invdesk.services.database import Database
+from invdesk.services.reads import browse, dashboard
+from invdesk.services.system.database import Database
 from invdesk.ui import background
 from invdesk.ui.integrity import IntegrityBanner
 from invdesk.ui.models.columns import ListTableModel

@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QLabel, QTableVie
 
 from invdesk.domain.security import Actor
 from invdesk.domain.stock import LedgerFilter, MovementKind
-from invdesk.services import warehouses
-from invdesk.services.database import Database
+from invdesk.services.catalog import warehouses
+from invdesk.services.system.database import Database
 from invdesk.ui import background
 from invdesk.ui.models.movements import KIND_LABELS, WIDTHS, MovementModel
 from invdesk.ui.widgets import Page, SearchBox, make_table, set_widths

@@ -12,8 +12,8 @@ from invdesk.domain.errors import InvdeskError
 from invdesk.domain.orders import OrderStatus, OrderView
 from invdesk.domain.security import Actor, Permission
 from invdesk.domain.stock import ReservationStatus, ReservationView
-from invdesk.services import orders, reservations
-from invdesk.services.database import Database
+from invdesk.services.stock import orders, reservations
+from invdesk.services.system.database import Database
 from invdesk.ui import background
 from invdesk.ui.models.rows import RowRole, RowsModel
 from invdesk.ui.pages.common import reselect, show_error, table

@@ -9,8 +9,8 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QPushButton, QTableView, QWidget
 
 from invdesk.domain.security import Actor, Permission
-from invdesk.services import categories
-from invdesk.services.database import Database
+from invdesk.services.catalog import categories
+from invdesk.services.system.database import Database
 from invdesk.ui import background
 from invdesk.ui.models.products import SORTS, Column, ProductTableModel
 from invdesk.ui.widgets import Page, SearchBox, make_table, reload_in_place, set_widths

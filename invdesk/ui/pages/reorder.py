@@ -9,8 +9,9 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QVBoxLayout, 
 
 from invdesk.domain.restock import Suggestion
 from invdesk.domain.security import Actor, Permission
-from invdesk.services import reorder, warehouses
-from invdesk.services.database import Database
+from invdesk.services.catalog import warehouses
+from invdesk.services.reads import reorder
+from invdesk.services.system.database import Database
 from invdesk.ui import background
 from invdesk.ui.models.rows import RowRole, RowsModel
 from invdesk.ui.pages.common import table

@@ -25,8 +25,8 @@ from invdesk.domain.security import Actor, Permission
 from invdesk.reports import runner
 from invdesk.reports.filters import DEFAULT_DAYS, ReportFilter
 from invdesk.reports.series import warehouse_trend
-from invdesk.services import categories, warehouses
-from invdesk.services.database import Database
+from invdesk.services.catalog import categories, warehouses
+from invdesk.services.system.database import Database
 from invdesk.ui.background import Background, Job, failure_text
 from invdesk.ui.charts.time_plot import TimePlot
 

@@ -6,8 +6,8 @@ from PySide6.QtWidgets import QComboBox, QTableView, QWidget
 
 from invdesk.domain.security import Actor
 from invdesk.domain.stock import ReservationStatus, ReservationView
-from invdesk.services import reservations
-from invdesk.services.database import Database
+from invdesk.services.stock import reservations
+from invdesk.services.system.database import Database
 from invdesk.ui import background
 from invdesk.ui.models.small_lists import ReservationColumn, reservation_model
 from invdesk.ui.widgets import Page, make_table, set_widths

@@ -9,8 +9,8 @@ from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QTableView, QWidget
 
 from invdesk.domain.security import Actor
-from invdesk.services import warehouses
-from invdesk.services.database import Database
+from invdesk.services.catalog import warehouses
+from invdesk.services.system.database import Database
 from invdesk.ui import background
 from invdesk.ui.models.stock_levels import SORTS, Column, StockLevelModel
 from invdesk.ui.widgets import Page, SearchBox, make_table, reload_in_place, set_widths

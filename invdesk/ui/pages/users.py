@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 from invdesk.domain.errors import InvdeskError
 from invdesk.domain.security import Actor, Permission, Role
 from invdesk.domain.users import UserView
-from invdesk.services import users
-from invdesk.services.database import Database
+from invdesk.services.catalog import users
+from invdesk.services.system.database import Database
 
 HEADERS = ("User", "Role", "Active", "Last login")
 

@@ -7,8 +7,8 @@ from PySide6.QtWidgets import QTableView, QWidget
 
 from invdesk.domain.browse import WarehouseTotals
 from invdesk.domain.security import Actor
-from invdesk.services import browse
-from invdesk.services.database import Database
+from invdesk.services.reads import browse
+from invdesk.services.system.database import Database
 from invdesk.ui import background
 from invdesk.ui.models.small_lists import WarehouseColumn, warehouse_model
 from invdesk.ui.widgets import Page, make_table, set_widths

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QWidget
 
 from invdesk.domain.security import Actor, Role
-from invdesk.services.database import Database
+from invdesk.services.system.database import Database
 from tests import support
 
 UNIT_EAN = "4006381333931"

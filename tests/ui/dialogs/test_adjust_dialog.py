@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from invdesk.domain.stock import MovementKind, ReserveStock
-from invdesk.services import reservations
+from invdesk.services.stock import reservations
 from invdesk.ui.dialogs import AdjustDialog
 from tests import support
 from tests.ui.dialogs.shop import CASE_EAN, CLERK, shown

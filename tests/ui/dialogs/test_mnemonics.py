@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 import invdesk.ui
-from invdesk.services.database import Database
-from invdesk.services.import_files import ImportKind
+from invdesk.services.importing.files import ImportKind
+from invdesk.services.system.database import Database
 from invdesk.ui.connection_dialog import ConnectionDialog
 from invdesk.ui.dialogs import (
     AdjustDialog,

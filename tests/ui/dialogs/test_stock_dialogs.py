@@ -7,7 +7,9 @@ from PySide6.QtCore import Qt
 from invdesk.domain.catalog import EditWarehouse
 from invdesk.domain.errors import DatabaseUnavailable
 from invdesk.domain.stock import LedgerFilter, MovementKind
-from invdesk.services import catalog, queries, stock, warehouses
+from invdesk.services.catalog import products, warehouses
+from invdesk.services.reads import queries
+from invdesk.services.stock import operations
 from invdesk.ui.dialogs import IssueDialog, ReceiveDialog, ReturnDialog, TransferDialog
 from invdesk.ui.dialogs.lines import Column
 from tests import support
@@ -129,7 +131,7 @@ def test_posting_twice_writes_the_ledger_once(qtbot, shop):
     with qtbot.waitSignal(dialog.posted):
         dialog.post()
     dialog.post()  # a second click, or Enter pressed twice
-    again = stock.receive(shop, dialog.command(), CLERK)  # the same request sent again
+    again = operations.receive(shop, dialog.command(), CLERK)  # the same request sent again
     assert again.replayed
     assert support.ledger_count(shop) == before + 1
     assert support.on_hand(shop, "SKU-2") == (2, 0)
@@ -137,7 +139,7 @@ def test_posting_twice_writes_the_ledger_once(qtbot, shop):
 
 def test_a_retry_after_a_lost_answer_posts_once(qtbot, shop, monkeypatch):
     """The first attempt commits but its answer is lost; the retry returns the first result."""
-    real = stock.receive
+    real = operations.receive
     calls = []
 
     def flaky(db, cmd, actor):
@@ -147,7 +149,7 @@ def test_a_retry_after_a_lost_answer_posts_once(qtbot, shop, monkeypatch):
             raise DatabaseUnavailable("The database connection was lost. Try again.")
         return result
 
-    monkeypatch.setattr(stock, "receive", flaky)
+    monkeypatch.setattr(operations, "receive", flaky)
     dialog = _open(qtbot, ReceiveDialog, shop, warehouse="MAIN", lines=[("SKU-3", 7)])
     before = support.ledger_count(shop)
     dialog.post()
@@ -223,7 +225,7 @@ def test_available_follows_the_chosen_warehouse(qtbot, shop):
 
 
 def test_an_inactive_product_is_refused_at_its_line(qtbot, shop):
-    catalog.set_product_active(shop, "SKU-3", False, ADMIN)
+    products.set_product_active(shop, "SKU-3", False, ADMIN)
     dialog = _open(qtbot, ReceiveDialog, shop, warehouse="MAIN", lines=[("SKU-2", 1)])
     dialog.add_code("SKU-3", 1)
     assert "inactive" in dialog.model.data(dialog.model.index(1, 1))
