@@ -16,7 +16,8 @@ from invdesk.domain.orders import OrderLine, PlaceOrder
 from invdesk.domain.restock import PolicyKind, PolicyRule, SetPolicy
 from invdesk.domain.security import SYSTEM
 from invdesk.domain.stock import ReserveStock
-from invdesk.services import alerts, orders, policies, reservations
+from invdesk.services.reads import alerts
+from invdesk.services.stock import orders, policies, reservations
 from tests import support
 
 _NEW_HOLD = (

@@ -14,7 +14,11 @@ from invdesk.domain.orders import OrderLine, OrderStatus, PlaceOrder
 from invdesk.domain.restock import AlertStatus, PolicyKind, PolicyRule, SetPolicy
 from invdesk.domain.security import SYSTEM, Actor, Role
 from invdesk.domain.stock import IssueStock, Line, ReceiveStock, ReservationStatus, ReserveStock
-from invdesk.services import alert_mail, alerts, orders, policies, reservations, stock, verify
+from invdesk.services.outbound import alert_mail
+from invdesk.services.reads import alerts
+from invdesk.services.stock import operations as stock
+from invdesk.services.stock import orders, policies, reservations
+from invdesk.services.trust import verify
 from tests import support
 
 

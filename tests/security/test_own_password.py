@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 from invdesk.db import migrate
 from invdesk.db.engine import Database
 from invdesk.domain.security import SYSTEM
-from invdesk.services import logins, users
+from invdesk.services.catalog import logins, users
 
 OLD, NEW = "old pass 123", "new pass 456"
 
