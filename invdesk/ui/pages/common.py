@@ -9,7 +9,7 @@ from PySide6.QtCore import QAbstractItemModel
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMessageBox, QTableView, QWidget
 
 from invdesk.domain.errors import InvdeskError
-from invdesk.ui.models.rows import RowRole
+from invdesk.ui.models.columns import ROW_ROLE
 
 
 class _FittedTable(QTableView):
@@ -44,18 +44,18 @@ def show_error(parent: QWidget, error: InvdeskError) -> None:
 
 
 def reselect(table: QTableView, replace: Callable[[], None], key: Callable[[Any], Any]) -> None:
-    """Run `replace` (new rows for the table's RowsModel), then select the row with the same
+    """Run `replace` (new rows for the table's ListTableModel), then select the row with the same
     `key` as the one selected before, and keep the scroll position."""
     model = table.model()
     chosen = table.selectionModel().selectedRows()
-    before = model.data(chosen[0], RowRole) if chosen else None
+    before = model.data(chosen[0], ROW_ROLE) if chosen else None
     scroll = table.verticalScrollBar().value()
     replace()
     table.verticalScrollBar().setValue(scroll)
     if before is None:
         return
     for number in range(model.rowCount()):
-        row = model.data(model.index(number, 0), RowRole)
+        row = model.data(model.index(number, 0), ROW_ROLE)
         if row is not None and key(row) == key(before):
             table.selectRow(number)
             return

@@ -13,7 +13,8 @@ from invdesk.services.catalog import warehouses
 from invdesk.services.system.database import Database
 from invdesk.ui import background
 from invdesk.ui.models.movements import KIND_LABELS, WIDTHS, MovementModel
-from invdesk.ui.widgets import Page, SearchBox, make_table, set_widths
+from invdesk.ui.pages.base import TitledPage
+from invdesk.ui.widgets import SearchBox, make_table, set_widths
 
 
 def _local_midnight_utc(day: QDate) -> datetime:
@@ -21,7 +22,7 @@ def _local_midnight_utc(day: QDate) -> datetime:
     return local.astimezone(UTC)
 
 
-class MovementsPage(Page):
+class MovementsPage(TitledPage):
     TITLE = "Movements"
     ICON = "movements"
     KINDS = frozenset({"stock", "catalog"})

@@ -6,19 +6,28 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QPushButton, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QWidget,
+)
 
 from invdesk.domain.security import Actor, Permission
 from invdesk.services.catalog import categories
 from invdesk.services.system.database import Database
 from invdesk.ui import background
 from invdesk.ui.models.products import SORTS, Column, ProductTableModel
-from invdesk.ui.widgets import Page, SearchBox, make_table, reload_in_place, set_widths
+from invdesk.ui.pages.base import TitledPage
+from invdesk.ui.widgets import SearchBox, make_table, reload_in_place, set_widths
 
 ALL = "All categories"
 
 
-class ProductsPage(Page):
+class ProductsPage(TitledPage):
     TITLE = "Products"
     ICON = "products"
     KINDS = frozenset({"stock", "catalog"})
@@ -129,6 +138,12 @@ class ProductsPage(Page):
     def _select_first(self, count: int) -> None:
         if count:
             self.table.selectRow(0)
+
+    def search_box(self) -> QLineEdit | None:
+        return self.search
+
+    def product_table(self) -> QTableView | None:
+        return self.table
 
     def selected_sku(self) -> str | None:
         rows = self.table.selectionModel().selectedRows()

@@ -6,19 +6,20 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QModelIndex
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QTableView, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QTableView, QWidget
 
 from invdesk.domain.security import Actor
 from invdesk.services.catalog import warehouses
 from invdesk.services.system.database import Database
 from invdesk.ui import background
 from invdesk.ui.models.stock_levels import SORTS, Column, StockLevelModel
-from invdesk.ui.widgets import Page, SearchBox, make_table, reload_in_place, set_widths
+from invdesk.ui.pages.base import TitledPage
+from invdesk.ui.widgets import SearchBox, make_table, reload_in_place, set_widths
 
 ALL = "All warehouses"
 
 
-class StockPage(Page):
+class StockPage(TitledPage):
     TITLE = "Stock"
     ICON = "stock"
     KINDS = frozenset({"stock", "catalog", "policy"})
@@ -104,6 +105,12 @@ class StockPage(Page):
 
     def tables(self) -> dict[str, QTableView]:
         return {"stock": self.table}
+
+    def search_box(self) -> QLineEdit | None:
+        return self.search
+
+    def product_table(self) -> QTableView | None:
+        return self.table
 
     def selected_sku(self) -> str | None:
         rows = self.table.selectionModel().selectedRows()
