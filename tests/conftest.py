@@ -6,4 +6,9 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-pytest_plugins = ["tests.fixtures.databases", "tests.fixtures.logins", "tests.fixtures.replica"]
+pytest_plugins = [
+    "tests.fixtures.databases",
+    "tests.fixtures.logins",
+    "tests.fixtures.replica",
+    "tests.fixtures.scram",
+]

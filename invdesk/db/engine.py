@@ -118,6 +118,17 @@ def _install_idle_ping(engine: Engine) -> None:
             raise DisconnectionError(f"idle pooled connection is gone: {error}") from error
 
 
+def _install_current_password(engine: Engine) -> None:
+    """Each new connection logs in with the engine's URL as it is now, not as it was created:
+    after a person changes their own password (Database.use_password) the pool's next connection
+    must send the new one."""
+
+    @event.listens_for(engine, "do_connect")
+    def _on_connect(_dialect: Any, _record: Any, _cargs: Any, cparams: dict[str, Any]) -> None:
+        if engine.url.password is not None:
+            cparams["password"] = engine.url.password
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for a database URL, with invdesk's per-dialect settings."""
     parsed = make_url(url)
@@ -141,6 +152,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         connect_args.update(kwargs.pop("connect_args", {}))
         engine = create_engine(parsed, connect_args=connect_args, **kwargs)
         _install_idle_ping(engine)
+        _install_current_password(engine)
         return engine
     raise DatabaseUnavailable(
         f"Unsupported database “{backend}”: use a sqlite:/// file or a postgresql:// server."
@@ -252,6 +264,12 @@ class Database:
 
     def now(self) -> datetime:
         return self.clock()
+
+    def use_password(self, password: str) -> None:
+        """Log in with `password` from now on (the login's own password was just changed). Open
+        and pooled connections are signed in already and go on with their work; only the new
+        ones (the pool's, the change listener's, a sign-in check's) use the engine's URL."""
+        self.engine.url = self.engine.url.set(password=password)
 
     @contextmanager
     def read(self, *, replica: bool = False) -> Iterator[Connection]:

@@ -22,7 +22,7 @@ from invdesk.db.engine import Database
 
 log = logging.getLogger(__name__)
 CHANNEL = "invdesk_changes"
-KINDS = frozenset({"stock", "alert", "order", "policy", "catalog"})
+KINDS = frozenset({"stock", "alert", "order", "policy", "catalog", "admin"})
 MAX_IDS = 200  # per kind in one payload; more means "refresh everything of that kind"
 WATERMARK_SQL = (
     "SELECT (SELECT max(id) FROM movement), (SELECT max(updated_at) FROM alert), "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, bindparam, delete, select
+from sqlalchemy import Connection, bindparam, delete, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 
 from invdesk.db.direct import Direct
@@ -24,6 +24,9 @@ _CLAIM = {
 }
 _CLAIMED = select(_r.kind, _r.fingerprint).where(_r.request_id == bindparam("rid"))
 _UNCLAIM = delete(request_t).where(_r.request_id == bindparam("rid"))
+# On PostgreSQL clients hold no DELETE on request ids: the owner's function gives back only a
+# claim this transaction made (migration 0011).
+_UNCLAIM_OWN = text("SELECT invdesk_unclaim(:rid)")
 
 
 def claim(
@@ -55,4 +58,5 @@ def claim(
 
 def unclaim(conn: Connection, request_id: str) -> None:
     """Give back a claim in this transaction (the operation ended with a recorded refusal)."""
-    conn.execute(_UNCLAIM, {"rid": request_id})
+    statement = _UNCLAIM_OWN if conn.dialect.name == "postgresql" else _UNCLAIM
+    conn.execute(statement, {"rid": request_id})

@@ -14,10 +14,10 @@ from invdesk.services.reads import browse
 from invdesk.ui import background
 
 if TYPE_CHECKING:
-    from invdesk.ui.main_window import MainWindow
+    from invdesk.ui.window_host import WindowHost
 
 
-def offer_demo(window: MainWindow) -> QMessageBox | None:
+def offer_demo(window: WindowHost) -> QMessageBox | None:
     """Ask whether to load the demo data, if the database is empty; returns the open question."""
     if not browse.is_empty(window.db, window.actor):
         return None
@@ -36,7 +36,7 @@ def offer_demo(window: MainWindow) -> QMessageBox | None:
     return box
 
 
-def load_demo(window: MainWindow) -> QProgressDialog:
+def load_demo(window: WindowHost) -> QProgressDialog:
     """Load the demo data in the background with a progress dialog that can cancel it."""
     dialog = QProgressDialog("Loading the demo data…", "Cancel", 0, 100, window)
     dialog.setWindowTitle("invdesk")

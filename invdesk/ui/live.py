@@ -16,7 +16,8 @@ from invdesk.services.system.database import Database
 class LiveUpdates(QObject):
     """Tells views what changed in the database, whoever changed it.
 
-    `changed(kinds, ids)`: kinds is a frozenset of "stock", "alert", "order", "policy", "catalog";
+    `changed(kinds, ids)`: kinds is a frozenset of "stock", "alert", "order", "policy", "catalog",
+    "admin" (API tokens, webhooks, deliveries);
     ids maps a kind to a tuple of ids (empty: refresh everything of that kind). Bursts are merged
     for `coalesce_ms` so a busy warehouse does not make views refresh dozens of times a second.
     `online_changed(bool)`: the PostgreSQL listener lost or regained its connection.

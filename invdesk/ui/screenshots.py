@@ -19,7 +19,7 @@ from invdesk.services.system.database import open_database
 from invdesk.ui import background
 from invdesk.ui.dialogs.gallery import dialog_shots
 from invdesk.ui.main_window import MainWindow
-from invdesk.ui.pages import PAGES
+from invdesk.ui.pages import PAGES, Page
 from invdesk.ui.pages.products import ProductsPage
 from invdesk.ui.pages.stock import StockPage
 
@@ -34,13 +34,11 @@ def settle() -> None:
         QApplication.processEvents()
 
 
-def _page(page_class: type[QWidget]) -> Factory:
+def _page(page_class: type[Page]) -> Factory:
     def show(window: MainWindow) -> QWidget:
-        page = window.open_page(page_class)  # type: ignore[arg-type]
-        wait = getattr(page, "wait_for_jobs", None)  # pages with workers of their own
-        if wait is not None:
-            wait()
-            QApplication.processEvents()
+        page = window.open_page(page_class)
+        page.wait_for_jobs()  # pages with workers of their own (reports)
+        QApplication.processEvents()
         return window
 
     return show

@@ -51,7 +51,15 @@ from invdesk.services.importing import apply
 from invdesk.services.importing import products as import_products
 from invdesk.services.importing.files import ImportKind, Table
 from invdesk.services.outbound import alert_mail, webhooks
-from invdesk.services.reads import alerts, audit, browse, dashboard, lookups_ui, queries, reorder
+from invdesk.services.reads import (
+    alerts,
+    audit,
+    browse,
+    dashboard,
+    dialog_lookups,
+    queries,
+    reorder,
+)
 from invdesk.services.stock import operation, operations, orders, policies, reservations
 from invdesk.services.stock.operation import Planned
 from invdesk.services.system import backup, database
@@ -198,29 +206,29 @@ MATRIX: dict[str, tuple[Permission, Call]] = {
     "reads.browse.dashboard": (Permission.VIEW, lambda db, a, t: browse.dashboard(db, a)),
     "reads.browse.is_empty": (Permission.VIEW, lambda db, a, t: browse.is_empty(db, a)),
     "reads.dashboard.attention": (Permission.VIEW, lambda db, a, t: dashboard.attention(db, a)),
-    "reads.lookups_ui.resolve_code": (
+    "reads.dialog_lookups.resolve_code": (
         Permission.VIEW,
-        lambda db, a, t: lookups_ui.resolve_code(db, a, "P-1"),
+        lambda db, a, t: dialog_lookups.resolve_code(db, a, "P-1"),
     ),
-    "reads.lookups_ui.stock_figures": (
+    "reads.dialog_lookups.stock_figures": (
         Permission.VIEW,
-        lambda db, a, t: lookups_ui.stock_figures(db, a, ["P-1"], "MAIN"),
+        lambda db, a, t: dialog_lookups.stock_figures(db, a, ["P-1"], "MAIN"),
     ),
-    "reads.lookups_ui.stock_figure": (
+    "reads.dialog_lookups.stock_figure": (
         Permission.VIEW,
-        lambda db, a, t: lookups_ui.stock_figure(db, a, "P-1", "MAIN"),
+        lambda db, a, t: dialog_lookups.stock_figure(db, a, "P-1", "MAIN"),
     ),
-    "reads.lookups_ui.barcode_owner": (
+    "reads.dialog_lookups.barcode_owner": (
         Permission.VIEW,
-        lambda db, a, t: lookups_ui.barcode_owner(db, a, "P-1"),
+        lambda db, a, t: dialog_lookups.barcode_owner(db, a, "P-1"),
     ),
-    "reads.lookups_ui.active_warehouses": (
+    "reads.dialog_lookups.active_warehouses": (
         Permission.VIEW,
-        lambda db, a, t: lookups_ui.active_warehouses(db, a),
+        lambda db, a, t: dialog_lookups.active_warehouses(db, a),
     ),
-    "reads.lookups_ui.product_sku": (
+    "reads.dialog_lookups.product_sku": (
         Permission.VIEW,
-        lambda db, a, t: lookups_ui.product_sku(db, a, 1),
+        lambda db, a, t: dialog_lookups.product_sku(db, a, 1),
     ),
     "reads.alerts.list_alerts": (Permission.VIEW, lambda db, a, t: alerts.list_alerts(db, a)),
     "reads.alerts.alert_badge_count": (

@@ -35,6 +35,17 @@ def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def gc_on_the_gui_thread(qapp) -> Iterator[None]:
+    """As in the app: cycles are collected on the GUI thread only (a collection in a background
+    job's thread that frees a Qt object crashes the process); automatic again after the test."""
+    from invdesk.ui import collector
+
+    found = collector.install(qapp)
+    yield
+    found.stop()
+
+
+@pytest.fixture(autouse=True)
 def private_data_dir(tmp_path, monkeypatch) -> None:
     """Document drafts go to the test's own folder, never the user's."""
     from invdesk.ui.drafts import ENV_DATA_DIR

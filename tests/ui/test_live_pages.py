@@ -93,7 +93,7 @@ def test_alerts_page_lists_acknowledges_and_counts_the_badge(qtbot, qtmodelteste
     with qtbot.waitSignal(page.badge_changed) as badge:
         page.acknowledge_selected()
     assert badge.args == [0]
-    assert page.model.row(0).status.value == "acknowledged"
+    assert page.model.row_at(0).status.value == "acknowledged"
 
 
 def test_tray_notifier_announces_new_alerts_once(qtbot, shop):
@@ -117,7 +117,7 @@ def test_orders_page_fulfils_the_selected_order(qtbot, shop):
     assert page.fulfil_button.isEnabled()
     with qtbot.waitSignal(page.loaded):
         page.fulfil_button.click()
-    assert page.orders_model.row(0).status.value == "fulfilled"
+    assert page.orders_model.row_at(0).status.value == "fulfilled"
     assert support.on_hand(shop, "A") == (18, 0)
 
 

@@ -306,7 +306,12 @@ def change_password(
         session.flush()
         return _view(user)
 
-    return edit_session(db, work)
+    view = edit_session(db, work)
+    if as_login and own and db.engine.url.username == view.username:
+        # The server now wants the new password from this login: the pool's next connection
+        # must send it (the ones open go on; the server does not ask them again).
+        db.use_password(new_password)
+    return view
 
 
 def _check_password(db: Database, username: str, password: str, as_login: bool) -> None:

@@ -22,6 +22,7 @@ from invdesk.domain.tokens import (
 )
 from invdesk.services import audit_trail
 from invdesk.services.catalog.lookup import warehouse_code, warehouse_ref
+from invdesk.services.stock import events
 
 _t = token_t.c
 # 32 random bytes: far beyond guessing, so a fast hash (not a password hash) is the right store,
@@ -74,6 +75,7 @@ def add_token(
     secret = TOKEN_MARK + secrets.token_urlsafe(TOKEN_BYTES)
 
     def work(conn: Connection) -> TokenView:
+        events.collect(conn, events.AdminChanged("token"))  # the Admin page's lists
         if conn.execute(select(_t.id).where(_t.name == clean)).first() is not None:
             raise Conflict(f"A token named {clean} already exists.", field="name")
         limits = _warehouses(conn, warehouses)
@@ -94,7 +96,7 @@ def add_token(
         audit_trail.record(conn, actor, at, "create", "token", clean, details)
         return _view(conn.execute(select(token_t).where(_t.name == clean)).one())
 
-    return db.run(work), secret
+    return events.run(db, work), secret
 
 
 def list_tokens(db: Database, actor: Actor) -> list[TokenView]:
@@ -110,6 +112,7 @@ def revoke_token(db: Database, actor: Actor, name: object) -> TokenView:
     clean = clean_token_name(name)
 
     def work(conn: Connection) -> TokenView:
+        events.collect(conn, events.AdminChanged("token"))  # the Admin page's lists
         row = conn.execute(select(token_t).where(_t.name == clean)).first()
         if row is None:
             raise NotFound(f"There is no token “{clean}”.", field="name")
@@ -124,7 +127,7 @@ def revoke_token(db: Database, actor: Actor, name: object) -> TokenView:
             row = conn.execute(select(token_t).where(_t.id == row.id)).one()
         return _view(row)
 
-    return db.run(work)
+    return events.run(db, work)
 
 
 def authenticate(db: Database, secret: str | None) -> TokenGrant:

@@ -31,6 +31,7 @@ from invdesk.db.tables import (
     webhook_t,
 )
 from invdesk.domain.outbound import TEST_EVENT, next_attempt, subscribed
+from invdesk.services.stock import events
 
 # pg_try_advisory_xact_lock key of the sequencer ("invdseq").
 SEQUENCE_LOCK_KEY = 0x696E7664736571
@@ -167,9 +168,10 @@ def sequence(db: Database, *, chat_url: str | None = None, limit: int = 500) -> 
         conn.execute(_SET_SEQ, updates)
         if deliveries:
             conn.execute(insert(delivery_t), deliveries)
+            events.collect(conn, events.AdminChanged("delivery"))  # the Admin page's lists
         return len(rows)
 
-    return db.run(work)
+    return events.run(db, work)
 
 
 @dataclass(frozen=True)
@@ -263,9 +265,10 @@ def record_attempt(
             else:
                 values.update(next_attempt_at=retry_at)
         conn.execute(update(delivery_t).where(_d.id == delivery_id).values(**values))
+        events.collect(conn, events.AdminChanged("delivery"))  # the Admin page's lists
         return str(values.get("status", "pending"))
 
-    return db.run(work)
+    return events.run(db, work)
 
 
 def queue_depth(db: Database) -> int:

@@ -21,6 +21,7 @@ from invdesk.domain.outbound import (
 )
 from invdesk.domain.security import Actor, Permission, require
 from invdesk.services import audit_trail
+from invdesk.services.stock import events
 from invdesk.services.stock.outbox import write_one
 
 _w = webhook_t.c
@@ -57,6 +58,7 @@ def add_webhook(
         )
 
     def work(conn: Connection) -> WebhookView:
+        events.collect(conn, events.AdminChanged("webhook"))  # the Admin page's lists
         at = db.now()
         new_id = conn.execute(
             insert(webhook_t)
@@ -74,7 +76,7 @@ def add_webhook(
         row = conn.execute(select(webhook_t).where(_w.id == new_id)).one()
         return _webhook_view(row)
 
-    return db.run(work), key
+    return events.run(db, work), key
 
 
 def list_webhooks(db: Database, actor: Actor) -> list[WebhookView]:
@@ -97,6 +99,7 @@ def remove_webhook(db: Database, actor: Actor, webhook_id: int) -> None:
     require(actor, Permission.ADMIN)
 
     def work(conn: Connection) -> None:
+        events.collect(conn, events.AdminChanged("webhook"))  # the Admin page's lists
         row = _active(conn, webhook_id)
         at = db.now()
         conn.execute(update(webhook_t).where(_w.id == webhook_id).values(active=False))
@@ -107,7 +110,7 @@ def remove_webhook(db: Database, actor: Actor, webhook_id: int) -> None:
         )
         audit_trail.record(conn, actor, at, "remove", "webhook", str(webhook_id), {"url": row.url})
 
-    db.run(work)
+    events.run(db, work)
 
 
 def test_webhook(db: Database, actor: Actor, webhook_id: int) -> str:
@@ -115,12 +118,13 @@ def test_webhook(db: Database, actor: Actor, webhook_id: int) -> str:
     require(actor, Permission.ADMIN)
 
     def work(conn: Connection) -> str:
+        events.collect(conn, events.AdminChanged("webhook"))  # the Admin page's lists
         _active(conn, webhook_id)
         data = {"webhook_id": webhook_id, "requested_by": actor.username}
         outbox_id = write_one(conn, db.now(), {"type": TEST_EVENT, "warehouses": [], "data": data})
         return f"{outbox_id}-0"
 
-    return db.run(work)
+    return events.run(db, work)
 
 
 def _delivery_view(row: Any) -> DeliveryView:
@@ -183,6 +187,7 @@ def retry_delivery(db: Database, actor: Actor, delivery_id: int) -> DeliveryView
     require(actor, Permission.ADMIN)
 
     def work(conn: Connection) -> DeliveryView:
+        events.collect(conn, events.AdminChanged("delivery"))  # the Admin page's lists
         row = conn.execute(select(delivery_t).where(_d.id == delivery_id)).first()
         if row is None:
             raise NotFound(f"There is no delivery number {delivery_id}.", field="delivery")
@@ -200,4 +205,4 @@ def retry_delivery(db: Database, actor: Actor, delivery_id: int) -> DeliveryView
         audit_trail.record(conn, actor, at, "retry", "delivery", str(delivery_id))
         return _delivery_view(conn.execute(select(delivery_t).where(_d.id == delivery_id)).one())
 
-    return db.run(work)
+    return events.run(db, work)

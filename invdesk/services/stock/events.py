@@ -28,7 +28,7 @@ class Event:
 
     @property
     def kind(self) -> str:
-        """The entity kind other PCs refresh for it: stock, alert, order, policy, catalog."""
+        """The entity kind other PCs refresh for it: stock, alert, order, policy, catalog, admin."""
         return "stock"
 
     @property
@@ -151,6 +151,18 @@ class PolicyChanged(Event):
     @property
     def key(self) -> object:
         return self.warehouse_id
+
+
+@dataclass(frozen=True)
+class AdminChanged(Event):
+    """API tokens, webhooks or their deliveries changed (the Admin page's lists): "token",
+    "webhook" or "delivery". Internal: a live-update hint only, never sent out."""
+
+    what: str
+
+    @property
+    def kind(self) -> str:
+        return "admin"
 
 
 Handler = Callable[[list[Event]], None]

@@ -20,8 +20,8 @@ from invdesk.domain.barcodes import MAX_PACK_QTY
 from invdesk.domain.errors import InvdeskError
 from invdesk.domain.security import Actor
 from invdesk.services.catalog import products
-from invdesk.services.reads import lookups_ui
-from invdesk.services.reads.lookups_ui import ScannedCode
+from invdesk.services.reads import dialog_lookups
+from invdesk.services.reads.dialog_lookups import ScannedCode
 from invdesk.services.system.database import Database
 from invdesk.ui.dialogs.widgets import ErrorLabel, FieldForm, Heading
 
@@ -92,7 +92,7 @@ class AttachBarcodeDialog(QDialog):
         message = None
         if text.strip():
             try:
-                self.target = lookups_ui.resolve_code(self._db, self._actor, text)
+                self.target = dialog_lookups.resolve_code(self._db, self._actor, text)
             except InvdeskError as error:
                 message = error.message
         self.product_name.setText(f"{self.target.name} ({self.target.sku})" if self.target else "—")

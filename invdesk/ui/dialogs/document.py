@@ -25,7 +25,7 @@ from invdesk.domain.errors import InvdeskError, NotFound
 from invdesk.domain.security import Actor, Permission
 from invdesk.domain.stock import StockResult
 from invdesk.domain.validation import MAX_QTY
-from invdesk.services.reads import lookups_ui
+from invdesk.services.reads import dialog_lookups
 from invdesk.services.system.database import Database
 from invdesk.ui.dialogs.keeping import KeptDocument
 from invdesk.ui.dialogs.lines import CellDelegate, Column, LineModel, LineTable
@@ -214,7 +214,7 @@ class StockDocumentDialog(KeptDocument, PostingDialog):
         """
         self.new_product_button.hide()
         try:
-            item = lookups_ui.resolve_code(self._db, self._actor, code)
+            item = dialog_lookups.resolve_code(self._db, self._actor, code)
         except InvdeskError as error:
             unknown = isinstance(error, NotFound)
             self._unknown_code = code if unknown else None
@@ -268,7 +268,7 @@ class StockDocumentDialog(KeptDocument, PostingDialog):
         if Column.AVAILABLE not in self.columns or not warehouse or not self.model.lines:
             return
         try:
-            figures = lookups_ui.stock_figures(
+            figures = dialog_lookups.stock_figures(
                 self._db, self._actor, [line.item.sku for line in self.model.lines], warehouse
             )
         except InvdeskError:

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QDialog
 from invdesk.domain.catalog import ProductView
 from invdesk.domain.security import Actor
 from invdesk.services.catalog import products
-from invdesk.services.reads import lookups_ui, queries
+from invdesk.services.reads import dialog_lookups, queries
 from invdesk.services.system.database import Database
 from invdesk.ui.dialogs.adjust import AdjustDialog
 from invdesk.ui.dialogs.attach_barcode import AttachBarcodeDialog
@@ -40,7 +40,7 @@ def dialog_shots(db: Database, actor: Actor) -> list[tuple[str, QDialog]]:
 
     The caller shows, grabs and closes them. With no warehouses or products the dialogs are empty.
     """
-    warehouses = [w.code for w in lookups_ui.active_warehouses(db, actor)]
+    warehouses = [w.code for w in dialog_lookups.active_warehouses(db, actor)]
     found = products.list_products(db, actor, limit=200)
     with_barcodes = [p for p in found if p.barcodes] or found
     first = warehouses[0] if warehouses else None

@@ -30,7 +30,7 @@ from invdesk.domain.errors import InvdeskError, ValidationError
 from invdesk.domain.security import Actor, Permission
 from invdesk.domain.validation import parse_money
 from invdesk.services.catalog import barcodes, categories, products
-from invdesk.services.reads import lookups_ui
+from invdesk.services.reads import dialog_lookups
 from invdesk.services.system.database import Database
 from invdesk.ui.dialogs.barcode_list import BarcodeList
 from invdesk.ui.dialogs.record_editor import RecordEditor
@@ -155,7 +155,7 @@ class ProductEditor(RecordEditor):
         self.heading.hint.setText("Only managers and admins can change products.")
 
     def _barcode_owner(self, code: str) -> str | None:
-        return lookups_ui.barcode_owner(self._db, self._actor, code)
+        return dialog_lookups.barcode_owner(self._db, self._actor, code)
 
     def _own_sku(self) -> str | None:
         return self.product.sku if self.product else None
@@ -285,7 +285,7 @@ class ProductEditor(RecordEditor):
     def _reread(self) -> ProductView:
         """By id: someone else may have renamed the SKU since this editor opened."""
         assert self.product is not None
-        sku = lookups_ui.product_sku(self._db, self._actor, self.product.id)
+        sku = dialog_lookups.product_sku(self._db, self._actor, self.product.id)
         return products.get_product(self._db, sku, self._actor)
 
     def show_history(self, sku: str) -> QDialog:

@@ -11,7 +11,7 @@ from invdesk.domain.catalog import REASON_MAX, REFERENCE_MAX
 from invdesk.domain.errors import InvdeskError
 from invdesk.domain.security import Actor
 from invdesk.domain.stock import IssueStock, ReceiveStock, ReturnStock, StockResult, TransferStock
-from invdesk.services.reads import lookups_ui
+from invdesk.services.reads import dialog_lookups
 from invdesk.services.stock import operations
 from invdesk.services.system.database import Database
 from invdesk.ui.dialogs.document import StockDocumentDialog
@@ -48,7 +48,7 @@ class _SingleWarehouseDialog(StockDocumentDialog):
 
     def _warehouses(self) -> list[Any]:
         try:
-            return lookups_ui.active_warehouses(self._db, self._actor)
+            return dialog_lookups.active_warehouses(self._db, self._actor)
         except InvdeskError:
             return []
 
@@ -203,7 +203,7 @@ class TransferDialog(StockDocumentDialog):
 
     def build_header(self, form: FieldForm, warehouse: str | None) -> None:
         try:
-            choices = lookups_ui.active_warehouses(self._db, self._actor)
+            choices = dialog_lookups.active_warehouses(self._db, self._actor)
         except InvdeskError:
             choices = []
         source, destination = self._initial
