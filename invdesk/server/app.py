@@ -14,10 +14,9 @@ from litestar.openapi.spec import Components, SecurityScheme
 
 from invdesk import __version__
 from invdesk.server import errors, health, housekeeping, inventory, metrics, orders, sse
-from invdesk.server.auth import current_grant
 from invdesk.server.read_cache import read_cache_job
 from invdesk.server.settings import ServerSettings
-from invdesk.server.state import ServerState
+from invdesk.server.state import ServerState, current_grant
 from invdesk.services.system.database import open_database
 
 # A background job: entered when the process starts serving, left (and so stopped) on shutdown.

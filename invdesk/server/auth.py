@@ -8,7 +8,6 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any
 
-import anyio
 from litestar import Request
 
 from invdesk.domain.tokens import RateLimited, TokenGrant, TokenRefused
@@ -16,7 +15,7 @@ from invdesk.services.channels import tokens
 from invdesk.services.channels.stock_cache import MAX_STALENESS_S
 
 if TYPE_CHECKING:
-    from invdesk.server.state import ServerState
+    from invdesk.services.system.database import Database
 
 # A grant is re-read from the database (the primary) after this long, so a revoked token is
 # refused within it by every server process, and a busy token costs one look-up per interval, not
@@ -57,15 +56,15 @@ class Grants:
                     return None
         return grant
 
-    def read(self, state: ServerState, secret: str | None) -> TokenGrant:
+    def read(self, db: Database, secret: str | None) -> TokenGrant:
         """Authenticate `secret` against the database and keep its grant; TokenRefused if it is
         missing, unknown or revoked (and then forgotten, so it is asked again next time)."""
         if not secret:
-            return tokens.authenticate(state.db, secret)  # raises TokenRefused
+            return tokens.authenticate(db, secret)  # raises TokenRefused
         key = tokens.hash_token(secret)
         began = time.monotonic()
         try:
-            grant = tokens.authenticate(state.db, secret)
+            grant = tokens.authenticate(db, secret)
         except TokenRefused:
             with self._lock:
                 self._found.pop(key, None)
@@ -114,16 +113,3 @@ def bearer(request: Request[Any, Any, Any]) -> str | None:
             raise TokenRefused("Send the API token as “Authorization: Bearer TOKEN”.")
         return None
     return value.strip()
-
-
-async def current_grant(request: Request[Any, Any, Any]) -> TokenGrant:
-    """The dependency every API handler takes: authenticated, and within its rate. On the event
-    loop while the token's grant is cached; its database read (once a GRANT_TTL_SECONDS per token)
-    runs in a worker thread, so a slow database never stalls the other requests."""
-    state: ServerState = request.app.state.invdesk
-    secret = bearer(request)
-    grant = state.grants.cached(secret) if secret else None
-    if grant is None:
-        grant = await anyio.to_thread.run_sync(state.grants.read, state, secret)
-    state.limiter.take(grant.name)
-    return grant
