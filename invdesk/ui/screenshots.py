@@ -87,7 +87,7 @@ def render(directory: str | Path, names: list[str] | None = None) -> list[Path]:
     with tempfile.TemporaryDirectory() as tmp:
         db = open_database(f"sqlite:///{tmp}/loader.db")
         try:
-            actor = Actor("clerk.anna", Role.MANAGER)
+            actor = Actor("anna", Role.ADMIN)  # an admin sees every page, the Admin page too
             loader.load_demo(db, actor)
             settings = QSettings(f"{tmp}/settings.ini", QSettings.Format.IniFormat)
             window = MainWindow(db, actor, settings=settings)
