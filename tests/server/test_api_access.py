@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import httpx
-import pytest
 
 from invdesk.db.engine import Database
 from invdesk.domain.security import SYSTEM
 from invdesk.services.channels import tokens
 from tests.server.conftest import Api
-from tests.server.running import serving
 
 ORDER = {"channel": "pos", "warehouse": "SHOP", "lines": [{"sku": "A-1", "qty": 1}]}
 
@@ -88,14 +85,6 @@ def test_a_revoked_token_is_refused_within_seconds(api: Api) -> None:
     while httpx.get(url, headers=headers).status_code != 401:
         assert time.monotonic() < deadline, "the revoked token was still accepted after 30 s"
         time.sleep(0.2)
-
-
-@pytest.fixture(scope="module")
-def limited(module_db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A second server on the same database with a tiny rate: 1 request/s, bursts of 3."""
-    log = tmp_path_factory.mktemp("limited") / "serve.log"
-    with serving(module_db_url, options=("--rate-limit", "1", "--burst", "3"), log=log) as base:
-        yield base
 
 
 def test_the_rate_limit_answers_429_with_retry_after(api: Api, limited: str) -> None:
