@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
@@ -14,7 +13,6 @@ from invdesk.services.database import Database, open_database
 from invdesk.ui import background
 from invdesk.ui.main_window import MainWindow
 from tests import support
-from tests.fixtures.databases import migrated_sqlite
 
 CLERK = Actor("clerk", Role.MANAGER)
 SKUS = [f"P-{n:03d}" for n in range(1, 24)]  # 23 products: several pages of 5
@@ -44,41 +42,26 @@ def private_data_dir(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv(ENV_DATA_DIR, str(tmp_path / "data"))
 
 
-def _opened(url: str) -> Iterator[Database]:
-    db = open_database(url)
+@pytest.fixture
+def empty_db(tmp_path) -> Iterator[Database]:
+    db = open_database(f"sqlite:///{tmp_path}/shop.db")
     yield db
     background.default().wait()
     db.dispose()
 
 
 @pytest.fixture
-def empty_db(tmp_path: Path, sqlite_template: Path) -> Iterator[Database]:
-    yield from _opened(migrated_sqlite(sqlite_template, tmp_path / "shop.db"))
-
-
-@pytest.fixture(scope="session")
-def shop_template(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Path:
-    """The shop below, made once per session (per xdist worker); each test gets a copy."""
-    path = tmp_path_factory.mktemp("shop") / "shop.db"
-    db = open_database(migrated_sqlite(sqlite_template, path))
-    try:
-        support.warehouse(db, "MAIN")
-        support.warehouse(db, "SHOP")
-        for n, sku in enumerate(SKUS, start=1):
-            barcodes = (("4006381333931", 1), ("14006381333938", 12)) if n == 1 else ()
-            support.product(db, sku, barcodes=barcodes, category="Tools" if n % 2 else "Office")
-            if n <= 10:
-                support.stocked(db, sku, qty=n * 10)
-        support.stocked(db, "P-002", qty=5, wh="SHOP")
-    finally:
-        db.dispose()
-    return path
-
-
-@pytest.fixture
-def shop_db(tmp_path: Path, shop_template: Path) -> Iterator[Database]:
+def shop_db(empty_db: Database) -> Database:
     """MAIN and SHOP; 23 products (P-001 has barcode 4006381333931 and a case of 12); stock."""
-    yield from _opened(migrated_sqlite(shop_template, tmp_path / "shop.db"))
+    support.warehouse(empty_db, "MAIN")
+    support.warehouse(empty_db, "SHOP")
+    for n, sku in enumerate(SKUS, start=1):
+        barcodes = (("4006381333931", 1), ("14006381333938", 12)) if n == 1 else ()
+        support.product(empty_db, sku, barcodes=barcodes, category="Tools" if n % 2 else "Office")
+        if n <= 10:
+            support.stocked(empty_db, sku, qty=n * 10)
+    support.stocked(empty_db, "P-002", qty=5, wh="SHOP")
+    return empty_db
 
 
 @pytest.fixture

@@ -14,41 +14,27 @@ from invdesk.services import stock
 from invdesk.services.database import open_database
 from invdesk.ui.charts.product_chart import ProductChartWidget
 from tests import support
-from tests.fixtures.databases import migrated_sqlite
 
 MANAGER = Actor("manager")
 
 
-@pytest.fixture(scope="module")
-def history_file(tmp_path_factory, sqlite_template):
-    """A product received and sold daily in two warehouses over 120 days, written once per
-    module (and worker); returns the file and the moment the charts look from."""
-    path = tmp_path_factory.mktemp("chart") / "chart.db"
-    db = open_database(migrated_sqlite(sqlite_template, path))
+@pytest.fixture
+def history(tmp_path):
+    """A product received and sold daily in two warehouses over 120 days."""
+    db = open_database(f"sqlite:///{tmp_path}/chart.db")
     start = datetime.now(UTC) - timedelta(days=120)
     clock = {"now": start}
     db.clock = lambda: clock["now"]
-    try:
-        support.warehouse(db, "MAIN")
-        support.warehouse(db, "SHOP")
-        support.product(db, "A-1")
-        for day in range(120):
-            clock["now"] = start + timedelta(days=day)
-            for wh in ("MAIN", "SHOP"):
-                if day % 20 == 0:
-                    stock.receive(db, ReceiveStock(wh, (Line("A-1", 100),)), support.ACTOR)
-                stock.issue(db, IssueStock(wh, (Line("A-1", 2 + day % 3),)), support.ACTOR)
-    finally:
-        db.dispose()
-    return path, start + timedelta(days=120)
-
-
-@pytest.fixture
-def history(tmp_path, history_file):
-    """A copy of that history, opened with the clock at its end."""
-    path, end = history_file
-    db = open_database(migrated_sqlite(path, tmp_path / "chart.db"))
-    db.clock = lambda: end
+    support.warehouse(db, "MAIN")
+    support.warehouse(db, "SHOP")
+    support.product(db, "A-1")
+    for day in range(120):
+        clock["now"] = start + timedelta(days=day)
+        for wh in ("MAIN", "SHOP"):
+            if day % 20 == 0:
+                stock.receive(db, ReceiveStock(wh, (Line("A-1", 100),)), support.ACTOR)
+            stock.issue(db, IssueStock(wh, (Line("A-1", 2 + day % 3),)), support.ACTOR)
+    db.clock = lambda: start + timedelta(days=120)
     yield db
     db.dispose()
 
