@@ -9,7 +9,12 @@ from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-pytest_plugins = ["tests.fixtures.databases", "tests.fixtures.logins", "tests.fixtures.replica"]
+pytest_plugins = [
+    "tests.fixtures.databases",
+    "tests.fixtures.logins",
+    "tests.fixtures.replica",
+    "tests.fixtures.scram",
+]
 
 # Modules whose tests share a fixture that is costly to set up (a running server, a primary with
 # its standby, a seeded database): all their tests go to one worker, so it is set up once per run

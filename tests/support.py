@@ -10,7 +10,8 @@ from invdesk.db.engine import Database
 from invdesk.domain.catalog import CreateProduct, ProductView
 from invdesk.domain.security import SYSTEM, Actor
 from invdesk.domain.stock import Line, ReceiveStock
-from invdesk.services import catalog, queries, warehouses
+from invdesk.services.catalog import products, warehouses
+from invdesk.services.reads import queries
 
 ACTOR = Actor("tester")
 
@@ -27,7 +28,7 @@ def product(
     cost: str = "1.00",
     category: str = "Tools",
 ) -> ProductView:
-    return catalog.create_product(
+    return products.create_product(
         db,
         CreateProduct(sku, f"Product {sku}", category, cost=cost, price="2.00", barcodes=barcodes),
         SYSTEM,
@@ -35,9 +36,9 @@ def product(
 
 
 def stocked(db: Database, sku: str = "SKU-1", qty: int = 10, wh: str = "MAIN") -> None:
-    from invdesk.services import stock
+    from invdesk.services.stock import operations
 
-    stock.receive(db, ReceiveStock(wh, (Line(sku, qty),)), SYSTEM)
+    operations.receive(db, ReceiveStock(wh, (Line(sku, qty),)), SYSTEM)
 
 
 def on_hand(db: Database, sku: str, wh: str = "MAIN") -> tuple[int, int]:

@@ -7,7 +7,8 @@ import click
 from invdesk.cli.context import CliContext, pass_cli
 from invdesk.cli.output import emit_json
 from invdesk.domain.errors import DatabaseDamaged
-from invdesk.services import backup, database, seals, verify
+from invdesk.services.system import backup, database
+from invdesk.services.trust import seals, verify
 
 
 @click.group("db")
@@ -97,9 +98,9 @@ def _replace_damaged(ctx: CliContext, file: str, yes: bool, damage: DatabaseDama
 @pass_cli
 def demo_cmd(ctx: CliContext) -> None:
     """Load the demo data set (warehouses, products, months of history) into an empty database."""
-    from invdesk.services import demo
+    from invdesk.services.demo import loader
 
-    summary = demo.load_demo(ctx.database(), ctx.actor())
+    summary = loader.load_demo(ctx.database(), ctx.actor())
     click.echo(
         f"Loaded {summary.warehouses} warehouses, {summary.products} products and "
         f"{summary.movements:,} ledger rows."

@@ -8,7 +8,7 @@ from invdesk.cli.context import CliContext, pass_cli
 from invdesk.cli.output import emit_json, emit_table
 from invdesk.domain.barcodes import parse_barcode_spec
 from invdesk.domain.catalog import CreateProduct, EditProduct, EditWarehouse, ProductView
-from invdesk.services import catalog, warehouses
+from invdesk.services.catalog import products, warehouses
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 
@@ -50,7 +50,7 @@ def product_add(
     """Add a product. Its category must exist (`invdesk category list`; a manager adds one with
     `invdesk category add`)."""
     specs = tuple(parse_barcode_spec(spec) for spec in barcodes)
-    product = catalog.create_product(
+    product = products.create_product(
         ctx.database(),
         CreateProduct(
             sku, name, category, unit=unit, price=price, cost=cost, barcodes=specs,
@@ -86,7 +86,7 @@ def product_list(
 ) -> None:
     """List products, ordered by SKU."""
     # One row past the limit tells whether more exist without counting them all.
-    products = catalog.list_products(
+    found = products.list_products(
         ctx.database(),
         ctx.actor(),
         search=search,
@@ -94,16 +94,16 @@ def product_list(
         include_inactive=inactive,
         limit=None if show_all else limit + 1,
     )
-    more = not show_all and len(products) > limit
-    products = products[:limit] if more else products
+    more = not show_all and len(found) > limit
+    found = found[:limit] if more else found
     if as_json:
-        emit_json(products)
+        emit_json(found)
     else:
         emit_table(
             ["SKU", "Name", "Category", "Unit", "Price", "Cost", "Active"],
             [
                 [p.sku, p.name, p.category, p.unit, p.price, p.cost, "yes" if p.active else "no"]
-                for p in products
+                for p in found
             ],
             empty="No products.",
         )
@@ -120,7 +120,7 @@ def product_list(
 @pass_cli
 def product_show(ctx: CliContext, sku: str, as_json: bool) -> None:
     """Show one product (by SKU or barcode)."""
-    _show(catalog.get_product(ctx.database(), sku, ctx.actor()), as_json)
+    _show(products.get_product(ctx.database(), sku, ctx.actor()), as_json)
 
 
 @product_group.command("edit")
@@ -161,7 +161,7 @@ def product_edit(
     """Change a product's fields or barcodes."""
     db, actor = ctx.database(), ctx.actor()
     specs = [parse_barcode_spec(spec) for spec in add_barcodes]
-    product = catalog.edit_product(
+    product = products.edit_product(
         db,
         EditProduct(
             sku=sku,
@@ -178,9 +178,9 @@ def product_edit(
         actor,
     )
     for code, pack in specs:
-        product = catalog.add_barcode(db, product.sku, code, pack, actor)
+        product = products.add_barcode(db, product.sku, code, pack, actor)
     for code in remove_barcodes:
-        product = catalog.remove_barcode(db, code, actor)
+        product = products.remove_barcode(db, code, actor)
     _show(product, as_json)
 
 

@@ -7,7 +7,7 @@ import click
 from invdesk.cli.context import CliContext, pass_cli
 from invdesk.cli.output import emit_json, emit_table
 from invdesk.domain.catalog import CategoryView
-from invdesk.services import categories
+from invdesk.services.catalog import categories
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 version_option = click.option(

@@ -17,8 +17,9 @@ from invdesk.db.engine import Database
 from invdesk.db.replica import DEFAULT_MAX_LAG_S
 from invdesk.domain.security import Actor, Role
 from invdesk.domain.users import LoginRequired
-from invdesk.services import live, logins, users
-from invdesk.services.database import attach_replica, open_database
+from invdesk.services.catalog import logins, users
+from invdesk.services.system import live
+from invdesk.services.system.database import attach_replica, open_database
 
 ENV_PASSWORD = "INVDESK_PASSWORD"
 ENV_NEW_PASSWORD = "INVDESK_NEW_PASSWORD"

@@ -10,7 +10,7 @@ import click
 from invdesk import __version__
 from invdesk.cli.context import CliContext
 from invdesk.domain.errors import InvdeskError
-from invdesk.services import database
+from invdesk.services.system import database
 
 
 class InvdeskGroup(click.Group):

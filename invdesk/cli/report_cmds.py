@@ -12,9 +12,9 @@ from invdesk.cli.output import emit_json
 from invdesk.domain.validation import parse_since, parse_until
 from invdesk.reports import runner
 from invdesk.reports.filters import ReportFilter
-from invdesk.services import importing
-from invdesk.services.import_fields import PRESET_CHOICES, PRESETS
-from invdesk.services.import_files import ImportKind, read_table
+from invdesk.services.importing import apply
+from invdesk.services.importing.fields import PRESET_CHOICES, PRESETS
+from invdesk.services.importing.files import ImportKind, read_table
 
 
 @click.command("report")
@@ -87,7 +87,7 @@ def _mapping(specs: tuple[str, ...]) -> dict[str, str | None]:
     return mapping
 
 
-def _row_json(row: importing.RowCheck) -> dict[str, Any]:
+def _row_json(row: apply.RowCheck) -> dict[str, Any]:
     return {"row": row.row, "action": row.action, "reasons": list(row.reasons), **row.values}
 
 
@@ -104,7 +104,7 @@ def _row_json(row: importing.RowCheck) -> dict[str, Any]:
 )
 @click.option(
     "--mode",
-    type=click.Choice(importing.STOCK_MODES),
+    type=click.Choice(apply.STOCK_MODES),
     default="count",
     show_default=True,
     help="Stock rows: counts (set on hand) or receipts (add).",
@@ -160,12 +160,12 @@ def import_cmd(
     Exits 2 if any row is bad (a dry run too) and, unless --valid-only, imports nothing.
     """
     table = read_table(file)
-    options = importing.ImportOptions(
+    options = apply.ImportOptions(
         _mapping(maps), valid_only, mode, reference, preset, warehouse, create_categories
     )
     db, actor = ctx.database(), ctx.actor()
     import_kind = ImportKind(kind)
-    preview = importing.preview_import(db, actor, import_kind, table, options)
+    preview = apply.preview_import(db, actor, import_kind, table, options)
     bad = [r for r in preview.rows if not r.ok]
     refused = bool(bad) and (dry_run or not valid_only)
     if as_json and (dry_run or refused):
@@ -178,7 +178,7 @@ def import_cmd(
     if refused and dry_run:
         click.echo(f"Checked {table.name}: {len(bad)} bad row(s); nothing imported.", err=True)
         raise SystemExit(2)
-    result = importing.run_import(db, actor, import_kind, table, options, dry_run=dry_run)
+    result = apply.run_import(db, actor, import_kind, table, options, dry_run=dry_run)
     if as_json:
         emit_json(_document(result.preview, result.applied, result.replayed, dry_run))
         return
@@ -197,7 +197,7 @@ def import_cmd(
         click.echo(f"Ignored columns: {', '.join(result.preview.matched.unknown)}.", err=True)
 
 
-def _say_rows(preview: importing.Preview) -> None:
+def _say_rows(preview: apply.Preview) -> None:
     """The rows left out and why (bad ones, and rows a channel export has without a SKU)."""
     if preview.matched.preset:
         click.echo(f"Read as a {PRESETS[preview.matched.preset].label}.")
@@ -211,7 +211,7 @@ def _say_rows(preview: importing.Preview) -> None:
         click.echo(note, err=True)
 
 
-def _document(preview: importing.Preview, applied: int, replayed: int, dry_run: bool) -> Any:
+def _document(preview: apply.Preview, applied: int, replayed: int, dry_run: bool) -> Any:
     return {
         "file": preview.file,
         "kind": preview.kind.value,

@@ -22,7 +22,8 @@ from invdesk.domain.orders import (
     PlaceOrder,
 )
 from invdesk.domain.restock import AlertStatus, PolicyKind, PolicyRule, SetPolicy
-from invdesk.services import alerts, orders, policies, reorder
+from invdesk.services.reads import alerts, reorder
+from invdesk.services.stock import orders, policies
 
 CHANNELS = [c.value for c in Channel]
 

@@ -12,7 +12,7 @@ from invdesk.server.settings import (
     DEFAULT_RATE,
     ServerSettings,
 )
-from invdesk.services.database import DEFAULT_MAX_LAG_S, open_database
+from invdesk.services.system.database import DEFAULT_MAX_LAG_S, open_database
 
 
 @click.command("serve")

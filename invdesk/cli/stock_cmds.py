@@ -23,7 +23,8 @@ from invdesk.domain.stock import (
     TransferStock,
 )
 from invdesk.domain.validation import parse_since, parse_until
-from invdesk.services import orders, queries, reservations, stock
+from invdesk.services.reads import queries
+from invdesk.services.stock import operations, orders, reservations
 
 SKU_HELP = "SKU arguments also accept a barcode; a case barcode counts its pack size."
 
@@ -72,7 +73,7 @@ def receive_cmd(
 ) -> None:
     """Receive QTY of SKU into WAREHOUSE."""
     cmd = ReceiveStock(warehouse, (Line(sku, qty, cost),), reference, request_id)
-    _report(stock.receive(ctx.database(), cmd, ctx.actor()), as_json)
+    _report(operations.receive(ctx.database(), cmd, ctx.actor()), as_json)
 
 
 @click.command("issue", cls=NumberArgsCommand, epilog=SKU_HELP)
@@ -94,7 +95,7 @@ def issue_cmd(
 ) -> None:
     """Issue (sell or consume) QTY of SKU from WAREHOUSE."""
     cmd = IssueStock(warehouse, (Line(sku, qty),), reference, reason, request_id)
-    _report(stock.issue(ctx.database(), cmd, ctx.actor()), as_json)
+    _report(operations.issue(ctx.database(), cmd, ctx.actor()), as_json)
 
 
 @click.command("transfer", cls=NumberArgsCommand, epilog=SKU_HELP)
@@ -116,7 +117,7 @@ def transfer_cmd(
 ) -> None:
     """Move QTY of SKU from one warehouse to another."""
     cmd = TransferStock(source, destination, (Line(sku, qty),), reference, request_id)
-    _report(stock.transfer(ctx.database(), cmd, ctx.actor()), as_json)
+    _report(operations.transfer(ctx.database(), cmd, ctx.actor()), as_json)
 
 
 @click.command("return", cls=NumberArgsCommand, epilog=SKU_HELP)
@@ -140,7 +141,7 @@ def return_cmd(
 ) -> None:
     """Take back QTY of SKU from a customer into WAREHOUSE."""
     cmd = ReturnStock(warehouse, (Line(sku, qty),), damaged, reason, reference, request_id)
-    _report(stock.return_stock(ctx.database(), cmd, ctx.actor()), as_json)
+    _report(operations.return_stock(ctx.database(), cmd, ctx.actor()), as_json)
 
 
 @click.command("adjust", cls=NumberArgsCommand, epilog=SKU_HELP)
@@ -162,7 +163,7 @@ def adjust_cmd(
 ) -> None:
     """Set SKU in WAREHOUSE to the COUNTED quantity; the ledger records the difference."""
     cmd = AdjustStock(sku, warehouse, counted, reason, reference, request_id)
-    _report(stock.adjust(ctx.database(), cmd, ctx.actor()), as_json)
+    _report(operations.adjust(ctx.database(), cmd, ctx.actor()), as_json)
 
 
 @click.command("reserve", cls=NumberArgsCommand, epilog=SKU_HELP)

@@ -10,7 +10,9 @@ from invdesk.domain.audit import AuditFilter, describe_details, details_object
 from invdesk.domain.outbound import ALERT_MODES
 from invdesk.domain.security import Role
 from invdesk.domain.validation import parse_since, parse_until
-from invdesk.services import alert_mail, audit, users
+from invdesk.services.catalog import users
+from invdesk.services.outbound import alert_mail
+from invdesk.services.reads import audit
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 ROLES = click.Choice([r.value for r in Role], case_sensitive=False)

@@ -7,7 +7,7 @@ import click
 from invdesk.cli.context import CliContext, pass_cli
 from invdesk.cli.output import emit_json, emit_table
 from invdesk.domain.outbound import SUBSCRIBABLE
-from invdesk.services import webhooks
+from invdesk.services.outbound import webhooks
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 

@@ -118,6 +118,17 @@ def _install_idle_ping(engine: Engine) -> None:
             raise DisconnectionError(f"idle pooled connection is gone: {error}") from error
 
 
+def _install_current_password(engine: Engine) -> None:
+    """Each new connection logs in with the engine's URL as it is now, not as it was created:
+    after a person changes their own password (Database.use_password) the pool's next connection
+    must send the new one."""
+
+    @event.listens_for(engine, "do_connect")
+    def _on_connect(_dialect: Any, _record: Any, _cargs: Any, cparams: dict[str, Any]) -> None:
+        if engine.url.password is not None:
+            cparams["password"] = engine.url.password
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for a database URL, with invdesk's per-dialect settings."""
     parsed = make_url(url)
@@ -141,6 +152,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         connect_args.update(kwargs.pop("connect_args", {}))
         engine = create_engine(parsed, connect_args=connect_args, **kwargs)
         _install_idle_ping(engine)
+        _install_current_password(engine)
         return engine
     raise DatabaseUnavailable(
         f"Unsupported database “{backend}”: use a sqlite:/// file or a postgresql:// server."
@@ -253,6 +265,12 @@ class Database:
     def now(self) -> datetime:
         return self.clock()
 
+    def use_password(self, password: str) -> None:
+        """Log in with `password` from now on (the login's own password was just changed). Open
+        and pooled connections are signed in already and go on with their work; only the new
+        ones (the pool's, the change listener's, a sign-in check's) use the engine's URL."""
+        self.engine.url = self.engine.url.set(password=password)
+
     @contextmanager
     def read(self, *, replica: bool = False) -> Iterator[Connection]:
         """A read-only transaction: the database refuses any change made in it (PostgreSQL
@@ -276,11 +294,17 @@ class Database:
                     raise
                 raise translated from error
 
-    def run(self, work: Callable[[Connection], T | AfterCommit]) -> T:
+    def run(
+        self,
+        work: Callable[[Connection], T | AfterCommit],
+        after_commit: Callable[[], None] | None = None,
+    ) -> T:
         """Run `work` in one write transaction; retry serialization failures and lost connections.
 
         `work` must be safe to run again: stock operations are, because their request id makes a
-        retry of a transaction that did commit return the first result.
+        retry of a transaction that did commit return the first result. `after_commit` runs once
+        the transaction has committed, also when `work` returned an AfterCommit (whose error is
+        raised after it): the one place a failure that keeps its changes is handled.
         """
         for attempt in range(1, self.max_attempts + 1):
             # The spare (below) or a pooled connection; not _connect's generator-based context
@@ -312,6 +336,8 @@ class Database:
                     continue
                 raise translate(error, self.url) from error
             self._keep_spare(conn, generation)
+            if after_commit is not None:
+                after_commit()
             if isinstance(result, AfterCommit):
                 raise result.error
             return result

@@ -191,6 +191,13 @@ class Movement(Base):
         Index("ix_movement_product_warehouse", "product_id", "warehouse_id", "id"),
         Index("ix_movement_warehouse_id", "warehouse_id", "id"),
         Index("ix_movement_at", "at"),
+        # A hold's ledger rows (the server checks each step of a hold has its row): holds only.
+        Index(
+            "ix_movement_reservation_id",
+            "reservation_id",
+            postgresql_where=text("reservation_id IS NOT NULL"),
+            sqlite_where=text("reservation_id IS NOT NULL"),
+        ),
     )
 
 

@@ -3,8 +3,9 @@
 `invdesk_owner` (no login) owns every table, sequence and function; people log in as their own
 roles, members of one group role each, and `invdesk serve` logs in as a member of `invdesk_server`.
 A group role gets exactly the table privileges listed here and nothing else; every right finer than
-a table privilege is a SECURITY DEFINER function of the owner (migration 0006), listed under
-FUNCTIONS with who may call it. Nobody but the owner gets UPDATE, DELETE or TRUNCATE on the ledger
+a table privilege is a column grant (`columns(UPDATE, ...)`), a trigger that allows only the legal
+steps of a row's life, row-level security where a row is a person's, or a SECURITY DEFINER function
+of the owner (migrations 0006 and 0011, listed under FUNCTIONS with who may call it). Nobody but the owner gets UPDATE, DELETE or TRUNCATE on the ledger
 (`movement`) or the audit trail (`audit_entry`), and nobody gets UPDATE on the counters
 (`stock_level`): they move only with a ledger row, by the ledger's trigger.
 
@@ -29,6 +30,12 @@ CATALOG = (MANAGER, ADMIN)
 
 SELECT, INSERT, UPDATE, DELETE = "SELECT", "INSERT", "UPDATE", "DELETE"
 
+
+def columns(privilege: str, *names: str) -> str:
+    """A privilege on some columns only, e.g. `UPDATE (status, closed_at)` (a GRANT accepts it)."""
+    return f"{privilege} ({', '.join(names)})"
+
+
 TABLES: dict[str, dict[str, tuple[str, ...]]] = {
     "alembic_version": {SELECT: EVERYONE},
     # DELETE: a merge moves everything of a category into another, then removes it.
@@ -39,14 +46,33 @@ TABLES: dict[str, dict[str, tuple[str, ...]]] = {
     "restock_policy": {SELECT: EVERYONE, INSERT: CATALOG, UPDATE: CATALOG, DELETE: CATALOG},
     # Counters: read by all, written only by the ledger's trigger and invdesk_lock_level.
     "stock_level": {SELECT: EVERYONE},
-    # Request ids: claimed in the operation's transaction; a failed after-commit step unclaims.
-    "stock_request": {SELECT: EVERYONE, INSERT: STOCK, DELETE: STOCK},
+    # Request ids: claimed in the operation's transaction. No DELETE: a refused operation gives
+    # back only its own transaction's claim, through invdesk_unclaim (a row right no grant says).
+    "stock_request": {SELECT: EVERYONE, INSERT: STOCK},
     # The ledger and the audit trail: append only; who and when are the server's.
     "movement": {SELECT: EVERYONE, INSERT: STOCK},
     "audit_entry": {SELECT: EVERYONE, INSERT: EVERYONE},
-    "reservation": {SELECT: EVERYONE, INSERT: STOCK, UPDATE: STOCK},
-    "alert": {SELECT: EVERYONE, INSERT: STOCK, UPDATE: STOCK},
-    "sales_order": {SELECT: EVERYONE, INSERT: STOCK, UPDATE: STOCK},
+    # Holds, orders, alerts: only the columns a step writes (a column grant); which steps are
+    # legal, and who/when, are said by their BEFORE triggers (migration 0011).
+    "reservation": {SELECT: EVERYONE, INSERT: STOCK, columns(UPDATE, "status", "closed_at"): STOCK},
+    "alert": {
+        SELECT: EVERYONE,
+        INSERT: STOCK,
+        columns(
+            UPDATE,
+            "status",
+            "acknowledged_at",
+            "acknowledged_by",
+            "resolved_at",
+            "updated_at",
+            "version",
+        ): STOCK,
+    },
+    "sales_order": {
+        SELECT: EVERYONE,
+        INSERT: STOCK,
+        columns(UPDATE, "status", "closed_at", "updated_at", "version"): STOCK,
+    },
     "sales_order_line": {SELECT: EVERYONE, INSERT: STOCK},
     "watched_warehouse": {SELECT: EVERYONE, INSERT: PEOPLE, DELETE: PEOPLE},
     # Accounts are login roles; their directory rows are written by the account functions only.
@@ -71,11 +97,13 @@ TABLES: dict[str, dict[str, tuple[str, ...]]] = {
     "webhook": {SELECT: (ADMIN, SERVER), INSERT: (ADMIN,), UPDATE: (ADMIN,)},
     # Admins cancel (remove a webhook) and retry deliveries; the server creates and records them.
     "outbound_delivery": {SELECT: (ADMIN, SERVER), INSERT: (SERVER,), UPDATE: (ADMIN, SERVER)},
-    # People set their own alert e-mail; the server marks the day's digest as sent.
+    # People set their own alert e-mail; the server marks the day's digest as sent. Which row is
+    # whose is row-level security (migration 0011): a row belongs to a person.
     "alert_subscription": {
         SELECT: EVERYONE,
         INSERT: PEOPLE,
-        UPDATE: EVERYONE,
+        columns(UPDATE, "email", "mode"): PEOPLE,
+        columns(UPDATE, "last_digest_on"): (SERVER,),
         DELETE: PEOPLE,
     },
     "job_run": {SELECT: EVERYONE, INSERT: (SERVER,), UPDATE: (SERVER,)},
@@ -95,6 +123,15 @@ FUNCTIONS: dict[str, tuple[str, ...]] = {
     # Sealing seals only committed rows, so anyone may start it; the range helper is internal.
     "invdesk_seal()": EVERYONE,
     "invdesk_seal_range(text, bigint)": (),
+    # Migration 0011: the one DELETE on request ids (this transaction's own claim), and the
+    # triggers of holds, orders, their lines and alerts with their helper.
+    "invdesk_unclaim(text)": STOCK,
+    "invdesk_actor(text)": (),
+    "invdesk_reservation_guard()": (),
+    "invdesk_reservation_ledger()": (),
+    "invdesk_order_guard()": (),
+    "invdesk_order_line_guard()": (),
+    "invdesk_alert_guard()": (),
 }
 
 _ENSURE_ROLE = """

@@ -2,16 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 
 class InvdeskError(Exception):
-    """A known failure with a message for people. `field` names the input at fault, if any."""
+    """A known failure with a message for people. `field` names the input at fault, if any;
+    `line`, the index (from 0) of the document line it is about, if any."""
 
     exit_code = 1
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(self, message: str, *, field: str | None = None, line: int | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        self.line = line
+
+
+@contextmanager
+def about_line(index: int) -> Iterator[None]:
+    """Errors raised inside are about document line `index` (unless they already name one)."""
+    try:
+        yield
+    except InvdeskError as error:
+        if error.line is None:
+            error.line = index
+        raise
 
 
 class ValidationError(InvdeskError):

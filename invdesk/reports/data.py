@@ -12,14 +12,13 @@ from typing import Any
 from sqlalchemy import BigInteger, Connection, Date, Select, and_, case, cast, func, select
 from sqlalchemy import type_coerce as coerce
 
-from invdesk.db.models import Movement, StockLevel, table_of
+from invdesk.db.tables import category_t, level_t, movement_t, product_t, warehouse_t
 from invdesk.domain.stock import MovementKind as K
-from invdesk.reports.filters import Scope, category_t
-from invdesk.services.availability import held
-from invdesk.services.lookup import product_t, warehouse_t
+from invdesk.reports.filters import Scope
+from invdesk.services.stock.availability import held
 
-m = table_of(Movement).c
-s = table_of(StockLevel).c
+m = movement_t.c
+s = level_t.c
 p = product_t.c
 w = warehouse_t.c
 STREAM_BATCH = 5000
@@ -81,7 +80,7 @@ def valuation_rows(conn: Connection, scope: Scope) -> Iterator[list[Any]]:
             w.code, p.sku, p.name, category_t.c.name.label("category"), p.unit,
             s.on_hand, as_of.reserved, as_minor(s.avg_cost).label("cost"),
         )
-        .select_from(table_of(StockLevel))
+        .select_from(level_t)
         .join(product_t, p.id == s.product_id)
         .join(warehouse_t, w.id == s.warehouse_id)
         .join(category_t, category_t.c.id == p.category_id)
@@ -101,7 +100,7 @@ def valuation_by_warehouse(conn: Connection, scope: Scope) -> list[list[Any]]:
     value = func.sum(s.on_hand * as_minor(s.avg_cost))
     stmt = (
         select(w.code, w.name, func.count(), func.sum(s.on_hand), value)
-        .select_from(table_of(StockLevel))
+        .select_from(level_t)
         .join(product_t, p.id == s.product_id)
         .join(warehouse_t, w.id == s.warehouse_id)
         .where(s.on_hand > 0)

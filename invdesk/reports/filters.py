@@ -7,12 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, func, select, text
 
-from invdesk.db.models import Category, table_of
+from invdesk.db.tables import category_t
 from invdesk.domain.errors import NotFound
 from invdesk.domain.security import Actor, Permission, require
-from invdesk.services.lookup import warehouse_ref
+from invdesk.services.catalog.lookup import warehouse_ref
 
-category_t = table_of(Category)
 DEFAULT_DAYS = 90
 
 

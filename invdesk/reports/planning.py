@@ -10,13 +10,12 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from invdesk.db.models import StockLevel, table_of
+from invdesk.db.tables import level_t, product_t, warehouse_t
 from invdesk.domain import forecast as fc
 from invdesk.reports import data
 from invdesk.reports.filters import Scope
-from invdesk.services.availability import held
-from invdesk.services.lookup import product_t, warehouse_t
-from invdesk.services.policy_lookup import RowStock, stock_of, thresholds
+from invdesk.services.catalog.policy_lookup import RowStock, stock_of, thresholds
+from invdesk.services.stock.availability import held
 
 m, s, p, w = data.m, data.s, data.p, data.w
 FORECAST_HISTORY_DAYS = 182
@@ -43,7 +42,7 @@ def low_stock_rows(conn: Connection, scope: Scope) -> Iterator[list[Any]]:
             s.product_id, s.warehouse_id, p.category_id, p.sku, p.name, w.code, s.on_hand,
             as_of.reserved, data.as_minor(s.avg_cost), func.coalesce(demand.c.units, 0),
         )
-        .select_from(table_of(StockLevel))
+        .select_from(level_t)
         .join(product_t, p.id == s.product_id)
         .join(warehouse_t, w.id == s.warehouse_id)
         .outerjoin(
@@ -142,7 +141,7 @@ def _stock_info(
         select(p.id, p.sku, p.name, w.id, w.code, func.coalesce(s.on_hand, 0))
         .select_from(product_t)
         .join(warehouse_t, w.id.in_({wid for _, wid in keys}))
-        .outerjoin(table_of(StockLevel), (s.product_id == p.id) & (s.warehouse_id == w.id))
+        .outerjoin(level_t, (s.product_id == p.id) & (s.warehouse_id == w.id))
         .where(p.id.in_(products))
     )
     wanted = set(keys)

@@ -11,16 +11,16 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from invdesk.db.engine import Database
-from invdesk.db.models import Movement, table_of
+from invdesk.db.tables import movement_t, warehouse_t
 from invdesk.domain import forecast as fc
 from invdesk.domain.security import Actor
 from invdesk.domain.stock import MovementKind as K
 from invdesk.reports import data
 from invdesk.reports.filters import ReportFilter, Scope, begin_report, resolve
-from invdesk.services.lookup import product_ref, warehouse_t
-from invdesk.services.policy_lookup import stock_of, thresholds
+from invdesk.services.catalog.lookup import product_ref
+from invdesk.services.catalog.policy_lookup import stock_of, thresholds
 
-m = table_of(Movement).c
+m = movement_t.c
 w = warehouse_t.c
 DEFAULT_HISTORY_DAYS = 3 * 366
 MOVING_AVERAGE_DAYS = 7

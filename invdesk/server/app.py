@@ -16,7 +16,7 @@ from invdesk.server import errors, health, housekeeping, inventory, metrics, ord
 from invdesk.server.auth import current_grant
 from invdesk.server.settings import ServerSettings
 from invdesk.server.state import ServerState
-from invdesk.services.database import open_database
+from invdesk.services.system.database import open_database
 
 # A background job: entered when the process starts serving, left (and so stopped) on shutdown.
 Job = Callable[[ServerState], AbstractAsyncContextManager[object]]

@@ -20,8 +20,9 @@ from invdesk.server import metrics, outbound_settings
 from invdesk.server.outbound_settings import OutboundSettings
 from invdesk.server.senders import Answer, send_alert_mail, send_chat, send_webhook
 from invdesk.server.state import ServerState
-from invdesk.services import delivery, events
-from invdesk.services.database import Database
+from invdesk.services.outbound import delivery
+from invdesk.services.stock import events
+from invdesk.services.system.database import Database
 
 POLL_S = 0.25
 DEPTH_EVERY_S = 2.0

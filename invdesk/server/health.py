@@ -8,7 +8,7 @@ from litestar import Request, Router, get
 from litestar.response import Response
 
 from invdesk.server.state import state_of
-from invdesk.services import database
+from invdesk.services.system import database
 
 
 @get("/healthz", summary="The process is up", sync_to_thread=False)

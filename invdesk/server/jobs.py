@@ -20,8 +20,11 @@ from invdesk.server import metrics, outbound_settings
 from invdesk.server.outbound_settings import OutboundSettings
 from invdesk.server.senders import send_mail
 from invdesk.server.state import ServerState
-from invdesk.services import alert_mail, backup, integrity, jobs, orders
-from invdesk.services.database import Database
+from invdesk.services.outbound import alert_mail
+from invdesk.services.stock import orders
+from invdesk.services.system import backup, jobs
+from invdesk.services.system.database import Database
+from invdesk.services.trust import integrity
 
 # Who the ledger and audit trail name for the server's own work (expiries, backups).
 SERVER_ACTOR = Actor("invdesk-serve", Role.ADMIN)

@@ -9,11 +9,11 @@ import msgspec
 from litestar import Response
 
 from invdesk.domain.errors import DatabaseUnavailable, InvdeskError
+from invdesk.domain.fingerprint import fingerprint
 from invdesk.domain.tokens import TokenGrant
 from invdesk.server import errors
 from invdesk.server.state import ServerState
 from invdesk.services.channels import idempotency
-from invdesk.services.requests import fingerprint
 
 # What an endpoint does once the key is settled: (status, answer), given the stock request id
 # that the key implies (None without a key).

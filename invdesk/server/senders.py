@@ -13,7 +13,7 @@ from typing import NamedTuple
 from invdesk import __version__
 from invdesk.domain.outbound import EVENT_ID_HEADER, SIGNATURE_HEADER, signature
 from invdesk.server.outbound_settings import MailSettings
-from invdesk.services.delivery import Due
+from invdesk.services.outbound.delivery import Due
 
 
 class Answer(NamedTuple):

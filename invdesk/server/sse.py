@@ -25,8 +25,8 @@ from invdesk.domain.tokens import Scope as TokenScope
 from invdesk.domain.tokens import TokenGrant
 from invdesk.server import examples
 from invdesk.server.state import ServerState
-from invdesk.services import delivery
-from invdesk.services.database import Database
+from invdesk.services.outbound import delivery
+from invdesk.services.system.database import Database
 
 POLL_S = 0.5
 HEARTBEAT_S = 15.0

@@ -9,7 +9,7 @@ from litestar import Request
 
 from invdesk.server.auth import Grants, RateLimiter
 from invdesk.server.settings import ServerSettings
-from invdesk.services.database import Database
+from invdesk.services.system.database import Database
 
 
 @dataclass

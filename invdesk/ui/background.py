@@ -1,6 +1,7 @@
 """Running work off the GUI thread, Anki style: run this, then on success..., on failure...
 
-`run(work, ...)` for reads; `start(work, ...)` for long jobs (reports, imports, exports) whose
+One runner, `Background`: `run(work, ...)` for reads and short writes (a stock post);
+`start(work, ...)` for long jobs (reports, imports, exports) whose
 work takes `(progress, cancelled)` and whose Job can be cancelled. Results come back to the GUI
 thread by queued signal. Known failures (InvdeskError) become a message box by default; anything
 else is a bug and goes to the crash dialog.
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 import shiboken6
@@ -18,6 +19,8 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from invdesk.domain.errors import Cancelled, InvdeskError
+from invdesk.ui.crash import show_crash
+from invdesk.ui.message_box import keep_open
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int], None]
@@ -109,24 +112,12 @@ class _Runnable(QRunnable):
         self._job._run(self._work)
 
 
-_shown: set[QMessageBox] = set()
-
-
-def keep_open(box: QMessageBox) -> None:
-    """Open a message box without blocking; hold it until closed (a parentless one has no owner)."""
-    _shown.add(box)
-    box.finished.connect(lambda _result: _shown.discard(box))
-    box.open()
-
-
 def show_error(parent: QWidget | None, error: BaseException, title: str = "invdesk") -> None:
     """A known error as a message box (non-blocking); a bug as the crash dialog."""
     if isinstance(error, InvdeskError):
         box = QMessageBox(QMessageBox.Icon.Warning, title, error.message, parent=parent)
         keep_open(box)
         return
-    from invdesk.ui.crash import show_crash
-
     show_crash(type(error), error, error.__traceback__)
 
 
@@ -141,14 +132,33 @@ def failure_text(error: BaseException, *, cancelled: str, failed: str) -> str:
 
 
 class Background(QObject):
-    """Runs callables on a thread pool; `busy_changed(count)` drives a progress indicator."""
+    """The one way to run work off the GUI thread: `run` for reads and short writes, `start` for
+    long jobs with progress and cancel; `busy_changed(count)` drives a progress indicator.
+
+    `newest=key`: of the runs sharing that key (one view's reads), only the newest counts. A
+    view refreshed again while its last read still runs (a filter typed, a live change) ends up
+    showing the newer result whichever read finishes first; an older result, or its failure,
+    arriving later is dropped.
+
+    `inline=True` runs the work at once on the calling thread, callbacks included (a model or a
+    dialog used on its own in a script or a test); the application's runner (`default()`) never
+    does."""
 
     busy_changed = Signal(int)
 
-    def __init__(self, parent: QObject | None = None, pool: QThreadPool | None = None) -> None:
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        pool: QThreadPool | None = None,
+        *,
+        inline: bool = False,
+    ) -> None:
         super().__init__(parent)
         self._pool = pool or QThreadPool.globalInstance()
+        self._inline = inline
         self._running: set[Job] = set()
+        self._runs = 0
+        self._newest: dict[Hashable, int] = {}
 
     @property
     def busy(self) -> int:
@@ -161,11 +171,16 @@ class Background(QObject):
         on_failure: Callable[[BaseException], None] | None = None,
         *,
         parent: QWidget | None = None,
+        newest: Hashable | None = None,
     ) -> Job:
         """Run `work()` off the GUI thread, then `on_success(result)` or `on_failure(error)` on
         it. Without on_failure a known error becomes a message box and a bug the crash dialog."""
         return self.start(
-            lambda _progress, _cancelled: work(), on_success, on_failure, parent=parent
+            lambda _progress, _cancelled: work(),
+            on_success,
+            on_failure,
+            parent=parent,
+            newest=newest,
         )
 
     def start(
@@ -176,6 +191,7 @@ class Background(QObject):
         *,
         on_progress: Callable[[int], None] | None = None,
         parent: QWidget | None = None,
+        newest: Hashable | None = None,
     ) -> Job:
         """Run long work that reports progress and can be cancelled: `work(progress, cancelled)`
         calls `progress(count)` as it goes and stops (raising Cancelled) once `cancelled()` is
@@ -183,10 +199,19 @@ class Background(QObject):
 
         With `parent`, the callbacks are dropped once that widget is gone: a page or chart closed
         while its read was running must not be painted into after its deletion."""
+        self._runs += 1
+        mine = self._runs
+        if newest is not None:
+            self._newest[newest] = mine
 
         def done() -> bool:
+            """Whether the callbacks still apply (the run is current, its widget alive)."""
             self._running.discard(job)
             self.busy_changed.emit(self.busy)
+            if newest is not None:
+                if self._newest.get(newest) != mine:
+                    return False  # a newer run of the same view replaced this one
+                del self._newest[newest]
             return parent is None or shiboken6.isValid(parent)
 
         def succeeded(result: Any) -> None:
@@ -195,7 +220,7 @@ class Background(QObject):
 
         def failed(error: BaseException) -> None:
             if not done():
-                log.info("background work for a closed widget failed: %s", error)
+                log.info("background work dropped (replaced, or its widget closed): %s", error)
             elif on_failure is not None:
                 on_failure(error)
             else:
@@ -205,7 +230,10 @@ class Background(QObject):
         job = Job(succeeded, failed, on_progress)
         self._running.add(job)
         self.busy_changed.emit(self.busy)
-        self._pool.start(_Runnable(job, work))
+        if self._inline:
+            job._run(work)
+        else:
+            self._pool.start(_Runnable(job, work))
         return job
 
     def cancel_all(self) -> None:
@@ -216,79 +244,6 @@ class Background(QObject):
     def wait(self, msecs: int = 30_000) -> bool:
         """Block until queued work finished (for shutdown, screenshots and tests)."""
         return self._pool.waitForDone(msecs)
-
-
-class Newest:
-    """The background reads of one view, of which only the newest counts.
-
-    A page refreshed again while its last read still runs (a filter typed, a live change) must
-    end up showing the newer result, whichever read finishes first: an older result arriving
-    later is dropped, and so is its failure."""
-
-    def __init__(self, parent: QWidget, runner: Background | None = None) -> None:
-        self._parent, self._runner = parent, runner
-        self._count = 0
-
-    def run(
-        self,
-        work: Callable[[], Any],
-        on_success: Callable[[Any], None],
-        on_failure: Callable[[BaseException], None] | None = None,
-    ) -> Job:
-        self._count += 1
-        mine = self._count
-
-        def succeeded(result: Any) -> None:
-            if mine == self._count:
-                on_success(result)
-
-        def failed(error: BaseException) -> None:
-            if mine != self._count:
-                return
-            if on_failure is not None:
-                on_failure(error)
-            else:
-                show_error(self._parent, error)
-
-        runner = self._runner or default()
-        return runner.run(work, succeeded, failed, parent=self._parent)
-
-
-def run_or_call(
-    runner: Background | None,
-    work: Callable[[], Any],
-    on_success: Callable[[Any], None],
-    on_failure: Callable[[BaseException], None],
-) -> None:
-    """With a runner, off the GUI thread; without one (a model used on its own), right here."""
-    if runner is not None:
-        runner.run(work, on_success, on_failure)
-        return
-    try:
-        result = work()
-    except Exception as error:
-        on_failure(error)
-    else:
-        on_success(result)
-
-
-def post_runner(
-    work: Callable[[], Any],
-    on_success: Callable[[Any], None],
-    on_failure: Callable[[InvdeskError], None],
-) -> None:
-    """How the window's stock dialogs post: off the GUI thread, so a lock wait of seconds never
-    freezes the window. A refusal goes back to the dialog; a bug to the crash dialog, and the
-    dialog hears that nothing was posted (one transaction)."""
-
-    def failed(error: BaseException) -> None:
-        if isinstance(error, InvdeskError):
-            on_failure(error)
-            return
-        show_error(None, error)
-        on_failure(InvdeskError("The post failed unexpectedly; nothing was posted."))
-
-    default().run(work, on_success, failed)
 
 
 _default: Background | None = None

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from invdesk.domain.errors import InvdeskError
 from invdesk.domain.security import Actor, Permission
-from invdesk.services import backup, database
-from invdesk.services.database import Database
+from invdesk.services.system import backup, database
+from invdesk.services.system.database import Database
 
 
 def backup_database(parent: QWidget | None, db: Database, actor: Actor) -> str | None:

@@ -33,8 +33,9 @@ from PySide6.QtWidgets import (
 
 from invdesk import config, credentials
 from invdesk.domain.errors import InvdeskError
-from invdesk.services import connection, users
-from invdesk.services.database import Database
+from invdesk.services.catalog import users
+from invdesk.services.system import connection
+from invdesk.services.system.database import Database
 
 SSL_MODES = ("prefer", "disable", "allow", "require", "verify-ca", "verify-full")
 

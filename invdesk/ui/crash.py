@@ -11,6 +11,8 @@ from types import TracebackType
 from platformdirs import user_log_dir
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from invdesk.ui.message_box import keep_open
+
 log = logging.getLogger("invdesk")
 
 
@@ -46,8 +48,6 @@ def show_crash(
         f"to your support contact.\nLog file: {log_path()}"
     )
     box.setDetailedText(text)
-    from invdesk.ui.background import keep_open
-
     keep_open(box)
     return box
 

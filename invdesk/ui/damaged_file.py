@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from invdesk.domain.errors import InvdeskError
-from invdesk.services import backup, database
+from invdesk.services.system import backup, database
 
 NEWEST, CHOOSE, CANCEL = "newest", "choose", "cancel"
 

@@ -8,15 +8,16 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QMessageBox, QProgressDialog
 
-from invdesk.services import browse, demo
-from invdesk.services.demo import DemoSummary
+from invdesk.services.demo import loader
+from invdesk.services.demo.loader import DemoSummary
+from invdesk.services.reads import browse
 from invdesk.ui import background
 
 if TYPE_CHECKING:
-    from invdesk.ui.main_window import MainWindow
+    from invdesk.ui.window_host import WindowHost
 
 
-def offer_demo(window: MainWindow) -> QMessageBox | None:
+def offer_demo(window: WindowHost) -> QMessageBox | None:
     """Ask whether to load the demo data, if the database is empty; returns the open question."""
     if not browse.is_empty(window.db, window.actor):
         return None
@@ -35,7 +36,7 @@ def offer_demo(window: MainWindow) -> QMessageBox | None:
     return box
 
 
-def load_demo(window: MainWindow) -> QProgressDialog:
+def load_demo(window: WindowHost) -> QProgressDialog:
     """Load the demo data in the background with a progress dialog that can cancel it."""
     dialog = QProgressDialog("Loading the demo data…", "Cancel", 0, 100, window)
     dialog.setWindowTitle("invdesk")
@@ -54,7 +55,7 @@ def load_demo(window: MainWindow) -> QProgressDialog:
         done[0], done[1] = count, total
 
     def work() -> DemoSummary:
-        return demo.load_demo(window.db, window.actor, progress=progress, cancelled=stop.is_set)
+        return loader.load_demo(window.db, window.actor, progress=progress, cancelled=stop.is_set)
 
     def finished(summary: DemoSummary) -> None:
         timer.stop()

@@ -9,19 +9,17 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHeaderView,
-    QLabel,
     QMessageBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
-    QWidget,
 )
 
 from invdesk import __version__
-from invdesk.services import database
+from invdesk.services.system import database
 
 if TYPE_CHECKING:
-    from invdesk.ui.main_window import MainWindow
+    from invdesk.ui.window_host import WindowHost
 
 IN_DOCUMENTS = (
     ("Enter (in the scan field)", "Add the typed code as a line"),
@@ -41,20 +39,7 @@ def page_shortcut(number: int) -> str:
     return f"Alt+{number - 9}"
 
 
-def titled(title: str, page: QWidget, parent: QWidget) -> QWidget:
-    """A page that has no title of its own, under one like every other page's."""
-    frame = QWidget(parent)
-    layout = QVBoxLayout(frame)
-    layout.setContentsMargins(20, 16, 20, 0)
-    label = QLabel(title, frame)
-    label.setObjectName("pageTitle")
-    layout.addWidget(label)
-    layout.addWidget(page, 1)
-    page.setParent(frame)
-    return frame
-
-
-def shortcuts_dialog(window: MainWindow) -> QDialog:
+def shortcuts_dialog(window: WindowHost) -> QDialog:
     """Every shortcut of the window's actions, and those of the stock documents."""
     rows = sorted(
         {
@@ -85,7 +70,7 @@ def shortcuts_dialog(window: MainWindow) -> QDialog:
     return dialog
 
 
-def about_box(window: MainWindow) -> QMessageBox:
+def about_box(window: WindowHost) -> QMessageBox:
     box = QMessageBox(QMessageBox.Icon.Information, "About invdesk", "", parent=window)
     box.setText(f"<b>invdesk {__version__}</b><br>Inventory for shops and warehouses.")
     box.setInformativeText(

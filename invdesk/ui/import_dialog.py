@@ -30,10 +30,11 @@ from PySide6.QtWidgets import (
 
 from invdesk.domain.errors import InvdeskError
 from invdesk.domain.security import Actor
-from invdesk.services import importing, warehouses
-from invdesk.services.database import Database
-from invdesk.services.import_fields import FIELDS, PRESETS, choose_preset
-from invdesk.services.import_files import ImportKind, Table, read_table
+from invdesk.services.catalog import warehouses
+from invdesk.services.importing import apply
+from invdesk.services.importing.fields import FIELDS, PRESETS, choose_preset
+from invdesk.services.importing.files import ImportKind, Table, read_table
+from invdesk.services.system.database import Database
 from invdesk.ui.background import Background, Job, failure_text
 from invdesk.ui.import_mapping import ColumnMapping
 
@@ -46,7 +47,7 @@ class ImportDialog(QDialog):
     """File, preset and column mapping above; the preview of every row below (the two halves
     share a splitter, so a file of many columns can have the room it needs)."""
 
-    imported = Signal(object)  # an importing.ImportResult
+    imported = Signal(object)  # an apply.ImportResult
 
     def __init__(
         self,
@@ -62,7 +63,7 @@ class ImportDialog(QDialog):
         self._db, self._actor = db, actor
         self._settings = settings if settings is not None else QSettings()
         self.table: Table | None = None
-        self.preview: importing.Preview | None = None
+        self.preview: apply.Preview | None = None
         self._job: Job | None = None
         self.pool = QThreadPool(self)
         self.background = Background(self, self.pool)
@@ -206,8 +207,8 @@ class ImportDialog(QDialog):
     def mapping_choice(self) -> dict[str, str | None]:
         return self.columns.choice()
 
-    def options(self) -> importing.ImportOptions:
-        return importing.ImportOptions(
+    def options(self) -> apply.ImportOptions:
+        return apply.ImportOptions(
             mapping=self.mapping_choice(),
             valid_only=self.valid_only.isChecked(),
             stock_mode=self.stock_mode.currentData(),
@@ -252,7 +253,7 @@ class ImportDialog(QDialog):
         self.preview = None
         self.columns.store()
         return self._start(
-            lambda progress, cancelled: importing.preview_import(
+            lambda progress, cancelled: apply.preview_import(
                 db, actor, kind, table, options, progress=progress, cancelled=cancelled
             ),
             self._show_preview,
@@ -266,13 +267,13 @@ class ImportDialog(QDialog):
             self._db, self._actor, self.current_kind(), self.table, self.options(),
         )  # fmt: skip
         return self._start(
-            lambda progress, cancelled: importing.run_import(
+            lambda progress, cancelled: apply.run_import(
                 db, actor, kind, table, options, progress=progress, cancelled=cancelled
             ),
             self._done,
         )
 
-    def _show_preview(self, preview: importing.Preview) -> None:
+    def _show_preview(self, preview: apply.Preview) -> None:
         self.preview = preview
         keys = [f.key for f in FIELDS[preview.kind]]
         self.rows.clear()
@@ -310,7 +311,7 @@ class ImportDialog(QDialog):
         notes = "".join(f" {note}" for note in preview.notes)
         self.summary.setText(f"{counts}{extra}.{created}{ignored}{notes}")
 
-    def _done(self, result: importing.ImportResult) -> None:
+    def _done(self, result: apply.ImportResult) -> None:
         replayed = f", {result.replayed:,} already imported before" if result.replayed else ""
         self.summary.setText(
             f"Imported {result.applied:,} rows, skipped {result.skipped:,}{replayed}."

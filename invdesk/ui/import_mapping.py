@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from invdesk.services.import_fields import FIELDS, Preset, match_headers, normalize_header
-from invdesk.services.import_files import ImportKind
+from invdesk.services.importing.fields import FIELDS, Preset, match_headers, normalize_header
+from invdesk.services.importing.files import ImportKind
 
 IGNORE = "(ignore)"
 

@@ -10,9 +10,9 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from invdesk.domain.errors import InvdeskError
 from invdesk.domain.security import Actor, Permission
-from invdesk.services import integrity
-from invdesk.services.database import Database
-from invdesk.services.integrity import CheckView
+from invdesk.services.system.database import Database
+from invdesk.services.trust import integrity
+from invdesk.services.trust.integrity import CheckView
 from invdesk.ui import background
 
 # How often this PC looks: it runs the check when the newest run (any PC's) is older than

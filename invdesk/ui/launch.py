@@ -11,9 +11,10 @@ from PySide6.QtWidgets import QApplication, QDialog, QStyleFactory
 
 from invdesk.config import config_path, resolve_database, resolve_read_database
 from invdesk.credentials import url_with_saved_password
-from invdesk.services import connection, logins
-from invdesk.services.database import DEFAULT_MAX_LAG_S, Database
-from invdesk.ui import crash, damaged_file, first_run
+from invdesk.services.catalog import logins
+from invdesk.services.system import connection
+from invdesk.services.system.database import DEFAULT_MAX_LAG_S, Database
+from invdesk.ui import collector, crash, damaged_file, first_run
 from invdesk.ui.connection_dialog import ConnectionDialog
 from invdesk.ui.login_dialog import LoginDialog
 from invdesk.ui.main_window import MainWindow
@@ -31,6 +32,7 @@ def make_app(*, offscreen: bool = False) -> QApplication:
     app.setOrganizationName("invdesk")
     app.setStyle(QStyleFactory.create("Fusion"))
     app.setStyleSheet(stylesheet())
+    collector.install(app)
     return app
 
 

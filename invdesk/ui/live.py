@@ -8,14 +8,16 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QSystemTrayIcon, QWidget
 
 from invdesk.domain.security import Actor
-from invdesk.services import events, live
-from invdesk.services.database import Database
+from invdesk.services.stock import events
+from invdesk.services.system import live
+from invdesk.services.system.database import Database
 
 
 class LiveUpdates(QObject):
     """Tells views what changed in the database, whoever changed it.
 
-    `changed(kinds, ids)`: kinds is a frozenset of "stock", "alert", "order", "policy", "catalog";
+    `changed(kinds, ids)`: kinds is a frozenset of "stock", "alert", "order", "policy", "catalog",
+    "admin" (API tokens, webhooks, deliveries);
     ids maps a kind to a tuple of ids (empty: refresh everything of that kind). Bursts are merged
     for `coalesce_ms` so a busy warehouse does not make views refresh dozens of times a second.
     `online_changed(bool)`: the PostgreSQL listener lost or regained its connection.
@@ -111,7 +113,8 @@ class TrayNotifier(QObject):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        from invdesk.services import alerts, watching
+        from invdesk.services.catalog import watching
+        from invdesk.services.reads import alerts
 
         self._alerts, self._watching = alerts, watching
         self._db, self._actor, self._tray = db, actor, tray
@@ -176,7 +179,7 @@ class SweepTimer(QObject):
         self, db: Database, actor: Actor, parent: QObject | None = None, interval_ms: int = 60_000
     ) -> None:
         super().__init__(parent)
-        from invdesk.services import orders
+        from invdesk.services.stock import orders
 
         self._run = lambda: orders.expire_orders(db, actor)
         self.timer = QTimer(self)

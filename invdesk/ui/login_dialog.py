@@ -15,9 +15,10 @@ from PySide6.QtWidgets import (
 
 from invdesk.domain.errors import InvdeskError
 from invdesk.domain.security import Actor
-from invdesk.services import database, users
-from invdesk.services.database import Database
-from invdesk.services.logins import refused as logins_refused
+from invdesk.services.catalog import users
+from invdesk.services.catalog.logins import refused as logins_refused
+from invdesk.services.system import database
+from invdesk.services.system.database import Database
 
 
 class LoginDialog(QDialog):

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMainWindow,
     QProgressBar,
     QStackedWidget,
     QToolBar,
@@ -23,11 +22,11 @@ from PySide6.QtWidgets import (
 )
 
 from invdesk.domain.security import Actor, Permission
-from invdesk.services import database
-from invdesk.services.database import Database
+from invdesk.services.system import database
+from invdesk.services.system.database import Database
 from invdesk.ui import background
 from invdesk.ui.backup_actions import backup_actions
-from invdesk.ui.help_menu import about_box, page_shortcut, shortcuts_dialog, titled
+from invdesk.ui.help_menu import about_box, page_shortcut, shortcuts_dialog
 from invdesk.ui.live import LiveUpdates
 from invdesk.ui.pages import PAGES, Page
 from invdesk.ui.pages.reorder import ReorderPage
@@ -36,6 +35,7 @@ from invdesk.ui.roles import restrict
 from invdesk.ui.scanning import ScanDetector, ScannerSettings, route_scan
 from invdesk.ui.session_guard import SessionGuard
 from invdesk.ui.stock_actions import StockActions
+from invdesk.ui.window_host import WindowHost
 from invdesk.ui.window_wiring import (
     LiveWiring,
     file_actions,
@@ -48,10 +48,7 @@ from invdesk.ui.window_wiring import (
 FLASH_MS = 900
 
 
-class MainWindow(QMainWindow):
-    data_changed = Signal(str)
-    """After a write: "stock", "products" or "warehouses"; pages refresh what they show."""
-
+class MainWindow(WindowHost):
     def __init__(
         self,
         db: Database,
@@ -67,9 +64,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("invdesk")
         self.setWindowIcon(icon("invdesk"))
         self.resize(1280, 800)
-        self.page_classes: list[type[Page]] = [
-            page for page in PAGES if actor.can(getattr(page, "PERMISSION", Permission.VIEW))
-        ]
+        self.page_classes: list[type[Page]] = [page for page in PAGES if actor.can(page.PERMISSION)]
         self._pages: dict[int, Page] = {}
         self._stale: set[int] = set()
         self._build_pages()
@@ -117,22 +112,16 @@ class MainWindow(QMainWindow):
         page = self._pages.get(number)
         if page is None:
             page = self.page_classes[number](self.db, self.actor, self.stack)
-            # Pages of other features are plain widgets: the editor signals and remembered
-            # column widths apply to those that offer them.
-            if hasattr(page, "open_product"):
-                page.open_product.connect(lambda sku: self.actions_.edit_product(sku=sku))
-            if hasattr(page, "open_warehouse"):
-                page.open_warehouse.connect(lambda code: self.actions_.edit_warehouse(code=code))
+            page.open_product.connect(lambda sku: self.actions_.edit_product(sku=sku))
+            page.open_warehouse.connect(lambda code: self.actions_.edit_warehouse(code=code))
+            page.watch_requested.connect(lambda: open_watched_warehouses(self))
+            page.alert_mail_requested.connect(lambda: open_alert_mail(self))
             if isinstance(page, ReorderPage):
                 open_reorder_document(self, page)
-            if hasattr(page, "selected_sku") and hasattr(page, "table"):
-                product_menu(self, page.table, page.selected_sku)
-            if hasattr(page, "watch_requested"):
-                page.watch_requested.connect(lambda: open_watched_warehouses(self))
-            if hasattr(page, "alert_mail_requested"):
-                page.alert_mail_requested.connect(lambda: open_alert_mail(self))
-            tables = page.tables() if hasattr(page, "tables") else {}
-            for name, table in tables.items():
+            products = page.product_table()
+            if products is not None:
+                product_menu(self, products, page.selected_sku)
+            for name, table in page.tables().items():
                 state = self.settings.value(f"tables/{name}")
                 if isinstance(state, QByteArray):
                     table.horizontalHeader().restoreState(state)
@@ -140,8 +129,7 @@ class MainWindow(QMainWindow):
             current = self.stack.currentIndex()
             self.stack.removeWidget(placeholder)
             placeholder.deleteLater()
-            shown = page if isinstance(page, Page) else titled(page.TITLE, page, self.stack)
-            self.stack.insertWidget(number, shown)
+            self.stack.insertWidget(number, page.framed(self.stack))
             self.stack.setCurrentIndex(current)
             self._pages[number] = page
             self._stale.add(number)
@@ -315,8 +303,8 @@ class MainWindow(QMainWindow):
 
     def focus_search(self) -> None:
         """Ctrl+F: the current page's search box, if it has one."""
-        search = getattr(self.current_page(), "search", None)
-        if isinstance(search, QLineEdit):
+        search = self.current_page().search_box()
+        if search is not None:
             search.setFocus(Qt.FocusReason.ShortcutFocusReason)
             search.selectAll()
 
@@ -374,8 +362,7 @@ class MainWindow(QMainWindow):
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/page", self.page_classes[self.stack.currentIndex()].TITLE)
         for page in self.pages:
-            tables = page.tables() if hasattr(page, "tables") else {}
-            for name, table in tables.items():
+            for name, table in page.tables().items():
                 s.setValue(f"tables/{name}", table.horizontalHeader().saveState())
         s.sync()
 

@@ -22,9 +22,10 @@ from PySide6.QtWidgets import (
 from invdesk.domain.errors import InvdeskError
 from invdesk.domain.restock import PolicyKind, PolicyRule, PolicyScope, PolicyView, SetPolicy
 from invdesk.domain.security import Actor, Permission
-from invdesk.services import categories, policies
-from invdesk.services.database import Database
-from invdesk.ui.models.rows import RowRole, RowsModel
+from invdesk.services.catalog import categories
+from invdesk.services.stock import policies
+from invdesk.services.system.database import Database
+from invdesk.ui.models.columns import ROW_ROLE, ListTableModel
 from invdesk.ui.pages.common import table
 
 KIND_LABELS = {
@@ -76,14 +77,14 @@ class PolicyEditor(QDialog):
         self._editing: PolicyView | None = None
         self.setWindowTitle(f"Restock policies: {warehouse}")
         self.resize(760, 520)
-        self.model = RowsModel(
+        self.model = ListTableModel(
             (
                 ("Applies to", lambda p: SCOPE_LABELS[p.scope] + (f": {p.target}" if p.target else "")),
                 ("Kind", lambda p: KIND_LABELS[p.rule.kind]),
                 ("Rule", lambda p: describe(p.rule)),
                 ("Changed by", lambda p: p.updated_by),
             ),
-            self,
+            parent=self,
         )  # fmt: skip
         self.table = table(self)
         self.table.setModel(self.model)
@@ -174,7 +175,7 @@ class PolicyEditor(QDialog):
 
     def _load_selected(self, *_: Any) -> None:
         rows = self.table.selectionModel().selectedRows()
-        policy: PolicyView | None = self.model.data(rows[0], RowRole) if rows else None
+        policy: PolicyView | None = self.model.data(rows[0], ROW_ROLE) if rows else None
         self._editing = policy
         if policy is None:
             return

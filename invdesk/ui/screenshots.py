@@ -14,12 +14,12 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QWidget
 
 from invdesk.domain.security import Actor, Role
-from invdesk.services import demo
-from invdesk.services.database import open_database
+from invdesk.services.demo import loader
+from invdesk.services.system.database import open_database
 from invdesk.ui import background
 from invdesk.ui.dialogs.gallery import dialog_shots
 from invdesk.ui.main_window import MainWindow
-from invdesk.ui.pages import PAGES
+from invdesk.ui.pages import PAGES, Page
 from invdesk.ui.pages.products import ProductsPage
 from invdesk.ui.pages.stock import StockPage
 
@@ -34,13 +34,11 @@ def settle() -> None:
         QApplication.processEvents()
 
 
-def _page(page_class: type[QWidget]) -> Factory:
+def _page(page_class: type[Page]) -> Factory:
     def show(window: MainWindow) -> QWidget:
-        page = window.open_page(page_class)  # type: ignore[arg-type]
-        wait = getattr(page, "wait_for_jobs", None)  # pages with workers of their own
-        if wait is not None:
-            wait()
-            QApplication.processEvents()
+        page = window.open_page(page_class)
+        page.wait_for_jobs()  # pages with workers of their own (reports)
+        QApplication.processEvents()
         return window
 
     return show
@@ -87,10 +85,10 @@ def render(directory: str | Path, names: list[str] | None = None) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     with tempfile.TemporaryDirectory() as tmp:
-        db = open_database(f"sqlite:///{tmp}/demo.db")
+        db = open_database(f"sqlite:///{tmp}/loader.db")
         try:
             actor = Actor("clerk.anna", Role.MANAGER)
-            demo.load_demo(db, actor)
+            loader.load_demo(db, actor)
             settings = QSettings(f"{tmp}/settings.ini", QSettings.Format.IniFormat)
             window = MainWindow(db, actor, settings=settings)
             window.resize(*SIZE)

@@ -10,8 +10,8 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from invdesk.domain.security import Actor
-from invdesk.services import users
-from invdesk.services.database import Database
+from invdesk.services.catalog import users
+from invdesk.services.system.database import Database
 from invdesk.ui import background
 
 CHECK_MS = 15_000

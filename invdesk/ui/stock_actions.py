@@ -16,17 +16,17 @@ from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtWidgets import QDialog, QMessageBox
 
 from invdesk.domain.errors import InvdeskError, NotFound
-from invdesk.services import browse
-from invdesk.services.database import describe
-from invdesk.ui import background, dialogs
+from invdesk.services.reads import browse
+from invdesk.services.system.database import describe
+from invdesk.ui import dialogs
 from invdesk.ui.drafts import Draft, DraftStore
 
 if TYPE_CHECKING:
-    from invdesk.ui.main_window import MainWindow
+    from invdesk.ui.window_host import WindowHost
 
 
 class StockActions:
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: WindowHost) -> None:
         self.window = window
         self.open_dialogs: list[QDialog] = []
         self.prompt: QMessageBox | None = None
@@ -52,8 +52,7 @@ class StockActions:
     def _stock(self, name: str, lines: tuple[tuple[str, int], ...] = ()) -> QDialog:
         """An empty document on the page's warehouse: nothing is on it until it is scanned
         (or the user asked for a product, `for_product`)."""
-        page = self.window.current_page()
-        warehouse = getattr(page, "current_warehouse", lambda: None)()
+        warehouse = self.window.current_page().current_warehouse()
         return self.open_stock_dialog(name, warehouse=warehouse, lines=lines)
 
     def for_product(self, name: str, sku: str) -> QDialog:
@@ -66,7 +65,6 @@ class StockActions:
         background and opens at the size this PC last gave documents."""
         kind = getattr(dialogs, name)
         dialog: Any = kind(self.window.db, self.window.actor, self.window, **kwargs)
-        dialog.runner = background.post_runner
         dialog.posted.connect(lambda _result: self.window.data_changed.emit("stock"))
         settings = self.window.settings
         size = settings.value(f"documents/{name}/size")

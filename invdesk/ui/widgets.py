@@ -9,7 +9,6 @@ from PySide6.QtCore import QAbstractItemModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -18,10 +17,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from invdesk.domain.errors import InvdeskError
-from invdesk.domain.security import Actor
-from invdesk.services.database import Database
-from invdesk.ui import background
 from invdesk.ui.resources import icon
 
 ROW_HEIGHT = 28
@@ -98,58 +93,6 @@ class SearchBox(QLineEdit):
     def apply_now(self) -> None:
         self._timer.stop()
         self.search_changed.emit(self.text().strip())
-
-
-class Page(QWidget):
-    """A page of the main window. Subclasses set TITLE, ICON and SUBTITLE and fill `body`."""
-
-    TITLE = ""
-    ICON = ""
-    SUBTITLE = ""
-    open_product = Signal(str)
-    open_warehouse = Signal(str)
-
-    def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.db, self.actor = db, actor
-        self.setObjectName(f"page_{type(self).__name__}")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 16, 20, 12)
-        layout.setSpacing(10)
-        top = QHBoxLayout()
-        title = QLabel(self.TITLE, self)
-        title.setObjectName("pageTitle")
-        top.addWidget(title)
-        self.status = QLabel("", self)
-        self.status.setObjectName("pageStatus")
-        top.addStretch(1)
-        top.addWidget(self.status)
-        layout.addLayout(top)
-        if self.SUBTITLE:
-            subtitle = QLabel(self.SUBTITLE, self)
-            subtitle.setObjectName("pageSubtitle")
-            subtitle.setWordWrap(True)
-            layout.addWidget(subtitle)
-        self.filters = QHBoxLayout()
-        self.filters.setSpacing(8)
-        layout.addLayout(self.filters)
-        self.body = QVBoxLayout()
-        layout.addLayout(self.body, 1)
-
-    def refresh(self) -> None:
-        """Read the page's data again."""
-
-    def show_failure(self, error: object) -> None:
-        """A failed read: a known error in the page's status line, a bug in the crash dialog."""
-        if isinstance(error, InvdeskError):
-            self.status.setText(error.message)
-        elif isinstance(error, BaseException):
-            self.status.setText("Could not read the data.")
-            background.show_error(self, error)
-
-    def tables(self) -> dict[str, QTableView]:
-        """Tables whose column widths are remembered, by a stable name."""
-        return {}
 
 
 def card(title: str, value: str, parent: QWidget, accent: str = "") -> tuple[QFrame, QLabel]:

@@ -4,6 +4,7 @@ import and export."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,9 +23,9 @@ from PySide6.QtWidgets import (
 
 from invdesk.domain.errors import InvdeskError
 from invdesk.domain.security import Permission
-from invdesk.services import alerts
-from invdesk.services.import_files import ImportKind
-from invdesk.services.integrity import CheckView
+from invdesk.services.importing.files import ImportKind
+from invdesk.services.reads import alerts
+from invdesk.services.trust.integrity import CheckView
 from invdesk.ui import background
 from invdesk.ui.export import export_model
 from invdesk.ui.import_dialog import ImportDialog
@@ -34,13 +35,14 @@ from invdesk.ui.policy_editor import PolicyEditor
 from invdesk.ui.resources import icon
 
 if TYPE_CHECKING:
-    from invdesk.ui.main_window import MainWindow
+    from invdesk.ui.pages.reorder import ReorderPage
+    from invdesk.ui.window_host import WindowHost
 
 
 class LiveWiring(QObject):
     """Keeps the window in step with the database, whoever changed it (DESIGN.md section 5)."""
 
-    def __init__(self, window: MainWindow, live: LiveUpdates) -> None:
+    def __init__(self, window: WindowHost, live: LiveUpdates) -> None:
         super().__init__(window)
         self.window, self.live = window, live
         db, actor = window.db, window.actor
@@ -68,14 +70,10 @@ class LiveWiring(QObject):
         window = self.window
         current = window.stack.currentIndex()
         for number, page in list(window.built_pages().items()):
-            on_changed = getattr(page, "on_changed", None)
-            follows = getattr(page, "KINDS", None)
-            if follows is not None and not kinds & follows:
+            if not page.follows(kinds):
                 continue  # nothing this page shows
-            if number == current and on_changed is not None:
-                on_changed(kinds, ids)
-            elif number == current:
-                page.refresh()
+            if number == current:
+                page.on_changed(kinds, ids)
             else:
                 window.mark_stale(number)
         if "alert" in kinds:
@@ -90,7 +88,9 @@ class LiveWiring(QObject):
     def on_online(self, online: bool) -> None:
         self.online_label.setText("" if online else "Offline: reconnecting…")
         if online:  # a catch-up: anything missed while offline shows now
-            self.on_changed(frozenset({"stock", "alert", "order", "policy", "catalog"}), {})
+            self.on_changed(
+                frozenset({"stock", "alert", "order", "policy", "catalog", "admin"}), {}
+            )
 
     def update_badge(self) -> None:
         """The open-alert count next to Alerts in the side bar (read off the GUI thread)."""
@@ -106,7 +106,7 @@ class LiveWiring(QObject):
         )
 
 
-def open_reorder_document(window: MainWindow, page: Any) -> None:
+def open_reorder_document(window: WindowHost, page: ReorderPage) -> None:
     """A reorder suggestion opens the receive (or transfer) dialog, pre-filled."""
     actions = window.actions_
     page.receive_requested.connect(
@@ -122,7 +122,7 @@ def open_reorder_document(window: MainWindow, page: Any) -> None:
     page.policies_requested.connect(lambda wh: open_policy_editor(window, wh))
 
 
-def open_watched_warehouses(window: MainWindow) -> None:
+def open_watched_warehouses(window: WindowHost) -> None:
     """The user's watched warehouses: whose new alerts show as tray messages."""
     from invdesk.ui.dialogs.watched import WatchedWarehousesDialog
 
@@ -138,7 +138,7 @@ def open_watched_warehouses(window: MainWindow) -> None:
     dialog.open()
 
 
-def open_alert_mail(window: MainWindow) -> None:
+def open_alert_mail(window: WindowHost) -> None:
     """The user's own alert e-mail address and how alerts reach it."""
     from invdesk.ui.dialogs.alert_mail import MODES, AlertMailDialog
 
@@ -159,14 +159,14 @@ def open_alert_mail(window: MainWindow) -> None:
     dialog.open()
 
 
-def open_policy_editor(window: MainWindow, warehouse: str) -> None:
+def open_policy_editor(window: WindowHost, warehouse: str) -> None:
     editor = PolicyEditor(window.db, window.actor, warehouse, window)
     editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     editor.saved.connect(lambda: window.data_changed.emit("stock"))
     editor.open()
 
 
-def file_actions(window: MainWindow) -> list[QAction]:
+def file_actions(window: WindowHost) -> list[QAction]:
     """Import products or stock (managers) and export the table on screen (everyone)."""
     products = QAction("Import &products…", window)
     stock = QAction("Import &stock…", window)
@@ -188,7 +188,7 @@ def file_actions(window: MainWindow) -> list[QAction]:
     return [products, stock, export, watched, mail]
 
 
-def _import(window: MainWindow, kind: ImportKind) -> None:
+def _import(window: WindowHost, kind: ImportKind) -> None:
     dialog = ImportDialog(window.db, window.actor, kind, window, window.settings)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.imported.connect(lambda _result: window.data_changed.emit("stock"))
@@ -196,10 +196,10 @@ def _import(window: MainWindow, kind: ImportKind) -> None:
     dialog.open()
 
 
-def export_current_table(window: MainWindow, path: str | None = None) -> int:
+def export_current_table(window: WindowHost, path: str | None = None) -> int:
     """Write the table on screen, with its filters and sort, to .xlsx or .csv."""
     page = window.current_page()
-    tables: dict[str, QTableView] = page.tables() if hasattr(page, "tables") else {}
+    tables = page.tables()
     if not tables:
         QMessageBox.information(window, "Export", "This page has no table to export.")
         return 0
@@ -224,13 +224,14 @@ def export_current_table(window: MainWindow, path: str | None = None) -> int:
         written = export_model(
             model,
             path,
-            title=getattr(page, "TITLE", name),
+            title=page.TITLE or name,
             by=window.actor.username,
             progress=step,
             cancelled=progress.wasCanceled,
         )
     except (InvdeskError, OSError) as error:
-        QMessageBox.warning(window, "Export", getattr(error, "message", str(error)))
+        message = error.message if isinstance(error, InvdeskError) else str(error)
+        QMessageBox.warning(window, "Export", message)
         return 0
     finally:
         progress.close()
@@ -238,7 +239,9 @@ def export_current_table(window: MainWindow, path: str | None = None) -> int:
     return written
 
 
-def product_menu(window: MainWindow, table: QTableView, selected_sku: Any) -> None:
+def product_menu(
+    window: WindowHost, table: QTableView, selected_sku: Callable[[], str | None]
+) -> None:
     """Right-click on a product row: a document for that product, asked for by the user (a
     document opened from the toolbar starts empty)."""
     table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)

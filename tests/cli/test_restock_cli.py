@@ -13,8 +13,8 @@ from click.testing import CliRunner
 
 from invdesk.db.engine import Database
 from invdesk.domain.security import SYSTEM
-from invdesk.services import demo
-from invdesk.services.database import open_database
+from invdesk.services.demo import loader
+from invdesk.services.system.database import open_database
 from tests.cli.conftest import Invdesk, assert_one_line_error, sqlite_url
 
 RANK = {"product": 0, "category": 1, "warehouse": 2}
@@ -25,7 +25,7 @@ def demo_cli(tmp_path_factory: pytest.TempPathFactory) -> Invdesk:
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     db: Database = open_database(sqlite_url(path))
     try:
-        demo.load_demo(db, SYSTEM, days=45)
+        loader.load_demo(db, SYSTEM, days=45)
     finally:
         db.dispose()
     return Invdesk(sqlite_url(path), CliRunner())

@@ -11,8 +11,8 @@ from invdesk.db.engine import Database
 from invdesk.domain.audit import AuditFilter
 from invdesk.domain.security import SYSTEM
 from invdesk.domain.tokens import TokenRefused
-from invdesk.services import audit
 from invdesk.services.channels import tokens
+from invdesk.services.reads import audit
 from tests.cli.conftest import assert_one_line_error
 
 BOSS = {"INVDESK_USER": "boss", "INVDESK_PASSWORD": "boss password 1"}

@@ -12,7 +12,9 @@ from invdesk.domain.stock import IssueStock, Line, ReserveStock
 from invdesk.server.dispatch import Dispatcher
 from invdesk.server.jobs import Scheduler
 from invdesk.server.outbound_settings import JobSettings, MailSettings, OutboundSettings
-from invdesk.services import alert_mail, reservations, stock, watching
+from invdesk.services.catalog import watching
+from invdesk.services.outbound import alert_mail
+from invdesk.services.stock import operations, reservations
 from tests import support
 from tests.events.receiver import receiving
 from tests.events.smtp import Inbox, smtp_server
@@ -33,7 +35,7 @@ def _settings(port: int, **kwargs) -> OutboundSettings:
 
 def _empty_out(db, sku: str, wh: str = "MAIN") -> None:
     support.stocked(db, sku, 1, wh=wh)
-    stock.issue(db, IssueStock(wh, (Line(sku, 1),)), SYSTEM)
+    operations.issue(db, IssueStock(wh, (Line(sku, 1),)), SYSTEM)
 
 
 def test_an_alert_in_a_watched_warehouse_is_mailed_at_once_and_posted_to_chat(shop, smtp):

@@ -18,7 +18,7 @@ import pytest
 
 from invdesk.db.engine import Database
 from invdesk.domain.security import SYSTEM
-from invdesk.services import webhooks
+from invdesk.services.outbound import webhooks
 from tests import support
 from tests.events.receiver import receiving
 from tests.server.running import free_port, stop

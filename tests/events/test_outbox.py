@@ -13,7 +13,9 @@ from invdesk.domain.orders import OrderLine, PlaceOrder
 from invdesk.domain.restock import AlertStatus
 from invdesk.domain.security import SYSTEM
 from invdesk.domain.stock import IssueStock, Line, TransferStock
-from invdesk.services import alerts, delivery, orders, outbox, stock
+from invdesk.services.outbound import delivery
+from invdesk.services.reads import alerts
+from invdesk.services.stock import operations, orders, outbox
 from tests import support
 
 
@@ -45,7 +47,7 @@ def test_a_receipt_writes_one_outbox_row_with_its_stock_change(shop):
 
 def test_a_transfer_is_one_outbox_row_with_both_stock_changes(shop):
     support.stocked(shop, "A", 5)
-    stock.transfer(shop, TransferStock("MAIN", "SHOP", (Line("A", 2),)), SYSTEM)
+    operations.transfer(shop, TransferStock("MAIN", "SHOP", (Line("A", 2),)), SYSTEM)
     _, items = _rows(shop)[-1]
     assert [(i["type"], i["data"]["warehouse"], i["data"]["qty"]) for i in items] == [
         ("stock.changed", "MAIN", -2),
@@ -56,13 +58,13 @@ def test_a_transfer_is_one_outbox_row_with_both_stock_changes(shop):
 def test_a_refused_issue_writes_no_event(shop):
     support.stocked(shop, "A", 1)
     with pytest.raises(InsufficientStock):
-        stock.issue(shop, IssueStock("MAIN", (Line("A", 5),)), SYSTEM)
+        operations.issue(shop, IssueStock("MAIN", (Line("A", 5),)), SYSTEM)
     assert len(_rows(shop)) == 1
 
 
 def test_alert_changes_carry_sku_and_warehouse(shop):
     support.stocked(shop, "A", 1)
-    stock.issue(shop, IssueStock("MAIN", (Line("A", 1),)), SYSTEM)  # out of stock: raised
+    operations.issue(shop, IssueStock("MAIN", (Line("A", 1),)), SYSTEM)  # out of stock: raised
     [alert] = alerts.list_alerts(shop, SYSTEM, statuses=(AlertStatus.OPEN,))
     alerts.acknowledge(shop, alert.id, SYSTEM)
     support.stocked(shop, "A", 3)  # resolved

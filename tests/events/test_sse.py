@@ -17,7 +17,7 @@ from litestar.di import Provide
 
 from invdesk.db.engine import Database
 from invdesk.server import sse
-from invdesk.services import delivery
+from invdesk.services.outbound import delivery
 from tests import support
 from tests.server.running import free_port
 

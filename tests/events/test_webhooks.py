@@ -14,7 +14,8 @@ from invdesk.domain.security import SYSTEM, Actor, Role
 from invdesk.domain.stock import IssueStock, Line
 from invdesk.server.dispatch import Dispatcher
 from invdesk.server.outbound_settings import OutboundSettings
-from invdesk.services import delivery, stock, webhooks
+from invdesk.services.outbound import delivery, webhooks
+from invdesk.services.stock import operations
 from tests import support
 from tests.events.receiver import Receiver, receiving
 
@@ -70,7 +71,7 @@ def test_a_webhook_gets_only_the_events_it_chose(shop, receiver, dispatching):
     webhooks.add_webhook(shop, SYSTEM, receiver.url, ["alert.raised"], SECRET)
     support.stocked(shop, "A", 1)
     support.stocked(shop, "B", 1)
-    stock.issue(shop, IssueStock("MAIN", (Line("A", 1),)), SYSTEM)  # out of stock: an alert
+    operations.issue(shop, IssueStock("MAIN", (Line("A", 1),)), SYSTEM)  # out of stock: an alert
     receiver.wait_for(lambda got: len(got) >= 1)
     assert [r.json["type"] for r in receiver.received] == ["alert.raised"]
     assert receiver.received[0].json["data"]["sku"] == "A"

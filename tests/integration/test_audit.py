@@ -11,7 +11,9 @@ from invdesk.domain.catalog import CreateProduct, EditProduct, EditWarehouse
 from invdesk.domain.errors import Conflict
 from invdesk.domain.security import Actor, Role
 from invdesk.domain.stock import ReserveStock
-from invdesk.services import audit, catalog, categories, reservations, warehouses
+from invdesk.services.catalog import categories, products, warehouses
+from invdesk.services.reads import audit
+from invdesk.services.stock import reservations
 from tests import support
 
 BOB = Actor("bob", Role.MANAGER)
@@ -26,9 +28,9 @@ def _edits(db):
 
 
 def test_a_product_edit_records_every_changed_field(db):
-    catalog.create_product(db, CreateProduct("A-1", "Anvil", "Tools", price="5"), BOB)
+    products.create_product(db, CreateProduct("A-1", "Anvil", "Tools", price="5"), BOB)
 
-    catalog.edit_product(
+    products.edit_product(
         db, EditProduct("A-1", new_sku="A-2", category="Food", price="7.5", active=False), BOB
     )
 
@@ -47,9 +49,9 @@ def test_a_product_edit_records_every_changed_field(db):
 
 
 def test_an_edit_that_changes_nothing_is_not_recorded(db):
-    catalog.create_product(db, CreateProduct("A-1", "Anvil", "Tools"), BOB)
+    products.create_product(db, CreateProduct("A-1", "Anvil", "Tools"), BOB)
 
-    catalog.edit_product(db, EditProduct("A-1", name="Anvil"), BOB)
+    products.edit_product(db, EditProduct("A-1", name="Anvil"), BOB)
 
     assert [e[1] for e in _edits(db)] == ["create"]
 
@@ -79,7 +81,7 @@ def test_warehouse_and_category_edits_are_recorded(db):
 
 def test_policy_edits_and_removals_are_recorded_with_their_user(db):
     from invdesk.domain.restock import PolicyKind, PolicyRule, SetPolicy
-    from invdesk.services import policies
+    from invdesk.services.stock import policies
 
     support.warehouse(db)
     rule = PolicyRule(PolicyKind.REORDER_POINT, point=5, qty=20)

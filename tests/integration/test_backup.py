@@ -8,8 +8,8 @@ import pytest
 
 from invdesk.domain.errors import ValidationError
 from invdesk.domain.security import SYSTEM
-from invdesk.services import backup
-from invdesk.services.database import open_database
+from invdesk.services.system import backup
+from invdesk.services.system.database import open_database
 from tests import support
 
 

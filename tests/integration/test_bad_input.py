@@ -36,7 +36,9 @@ from invdesk.domain.stock import (
     ReturnStock,
     TransferStock,
 )
-from invdesk.services import catalog, categories, queries, reservations, stock, warehouses
+from invdesk.services.catalog import categories, products, warehouses
+from invdesk.services.reads import queries
+from invdesk.services.stock import operations, reservations
 from tests import support
 from tests.fixtures.databases import _empty as empty_database
 
@@ -80,14 +82,16 @@ def build_world(db: Database) -> World:
     support.product(db, "SKU-2")
     support.product(db, "GONE")
     support.product(db, "FULL")
-    catalog.set_product_active(db, "GONE", False, ACTOR)
-    catalog.edit_product(db, EditProduct("SKU-1", name="Renamed once"), ACTOR)
+    products.set_product_active(db, "GONE", False, ACTOR)
+    products.edit_product(db, EditProduct("SKU-1", name="Renamed once"), ACTOR)
     categories.rename_category(db, "Office", "Office supplies", ACTOR)
-    stock.receive(db, ReceiveStock("MAIN", (Line("SKU-1", 10, "1.50"),)), ACTOR)
-    stock.receive(db, ReceiveStock("MAIN", (Line("SKU-2", 7),), request_id=USED_REQUEST), ACTOR)
-    stock.receive(db, ReceiveStock("BACK", (Line("SKU-2", 3),)), ACTOR)
-    stock.issue(db, IssueStock("BACK", (Line("SKU-2", 3),)), ACTOR)
-    stock.adjust(db, AdjustStock("FULL", "MAIN", 10**9), ACTOR)
+    operations.receive(db, ReceiveStock("MAIN", (Line("SKU-1", 10, "1.50"),)), ACTOR)
+    operations.receive(
+        db, ReceiveStock("MAIN", (Line("SKU-2", 7),), request_id=USED_REQUEST), ACTOR
+    )
+    operations.receive(db, ReceiveStock("BACK", (Line("SKU-2", 3),)), ACTOR)
+    operations.issue(db, IssueStock("BACK", (Line("SKU-2", 3),)), ACTOR)
+    operations.adjust(db, AdjustStock("FULL", "MAIN", 10**9), ACTOR)
     active = reservations.reserve(db, ReserveStock("SKU-1", "MAIN", 2), ACTOR)
     committed = reservations.reserve(db, ReserveStock("SKU-2", "MAIN", 2), ACTOR)
     reservations.commit(db, committed.id, ACTOR)
@@ -104,7 +108,7 @@ def snapshot(db: Database) -> dict[str, Any]:
         "levels": queries.stock_levels(db, SYSTEM, include_empty=True),
         "ledger_rows": support.ledger_count(db),
         "request_ids": claimed,
-        "products": catalog.list_products(db, SYSTEM, include_inactive=True),
+        "products": products.list_products(db, SYSTEM, include_inactive=True),
         "categories": categories.list_categories(db, SYSTEM),
         "warehouses": warehouses.list_warehouses(db, SYSTEM),
         "reservations": reservations.list_reservations(db, SYSTEM),
@@ -195,19 +199,19 @@ Call = Callable[[Database, World], object]
 
 
 def receive(*lines: Line, wh: str = "MAIN", **kw: Any) -> Call:
-    return lambda db, w: stock.receive(db, ReceiveStock(wh, lines, **kw), ACTOR)
+    return lambda db, w: operations.receive(db, ReceiveStock(wh, lines, **kw), ACTOR)
 
 
 def issue(*lines: Line, wh: str = "MAIN", **kw: Any) -> Call:
-    return lambda db, w: stock.issue(db, IssueStock(wh, lines, **kw), ACTOR)
+    return lambda db, w: operations.issue(db, IssueStock(wh, lines, **kw), ACTOR)
 
 
 def transfer(*lines: Line, src: str = "MAIN", dst: str = "BACK", **kw: Any) -> Call:
-    return lambda db, w: stock.transfer(db, TransferStock(src, dst, lines, **kw), ACTOR)
+    return lambda db, w: operations.transfer(db, TransferStock(src, dst, lines, **kw), ACTOR)
 
 
 def return_(*lines: Line, wh: str = "MAIN", **kw: Any) -> Call:
-    return lambda db, w: stock.return_stock(db, ReturnStock(wh, lines, **kw), ACTOR)
+    return lambda db, w: operations.return_stock(db, ReturnStock(wh, lines, **kw), ACTOR)
 
 
 def reserve(sku: str = "SKU-1", qty: object = 1, wh: str = "MAIN", **kw: Any) -> Call:
@@ -215,22 +219,22 @@ def reserve(sku: str = "SKU-1", qty: object = 1, wh: str = "MAIN", **kw: Any) ->
 
 
 def adjust(counted: object, sku: str = "SKU-1", wh: str = "MAIN", **kw: Any) -> Call:
-    return lambda db, w: stock.adjust(db, AdjustStock(sku, wh, counted, **kw), ACTOR)
+    return lambda db, w: operations.adjust(db, AdjustStock(sku, wh, counted, **kw), ACTOR)
 
 
 def new_product(
     sku: str = "NEW-1", name: str = "New thing", actor: Actor = ACTOR, **kw: Any
 ) -> Call:
     kw.setdefault("category", "Tools")
-    return lambda db, w: catalog.create_product(db, CreateProduct(sku, name, **kw), actor)
+    return lambda db, w: products.create_product(db, CreateProduct(sku, name, **kw), actor)
 
 
 def edit_product(actor: Actor = ACTOR, sku: str = "SKU-1", **kw: Any) -> Call:
-    return lambda db, w: catalog.edit_product(db, EditProduct(sku, **kw), actor)
+    return lambda db, w: products.edit_product(db, EditProduct(sku, **kw), actor)
 
 
 def add_barcode(code: str, pack: int = 1, sku: str = "SKU-2", actor: Actor = ACTOR) -> Call:
-    return lambda db, w: catalog.add_barcode(db, sku, code, pack, actor)
+    return lambda db, w: products.add_barcode(db, sku, code, pack, actor)
 
 
 def new_warehouse(code: str = "EAST", name: str = "East", actor: Actor = ACTOR, **kw: Any) -> Call:
@@ -317,7 +321,7 @@ UNKNOWN_CASES = [
     ),
     case(
         "get-product-unknown-barcode",
-        lambda db, w: catalog.get_product(db, UNKNOWN_EAN8, ACTOR),
+        lambda db, w: products.get_product(db, UNKNOWN_EAN8, ACTOR),
         NotFound,
         ("no product", UNKNOWN_EAN8),
         "sku",
@@ -332,7 +336,7 @@ UNKNOWN_CASES = [
     ),
     case(
         "remove-unknown-barcode",
-        lambda db, w: catalog.remove_barcode(db, UNKNOWN_EAN8, ACTOR),
+        lambda db, w: products.remove_barcode(db, UNKNOWN_EAN8, ACTOR),
         NotFound,
         ("no product", UNKNOWN_EAN8),
         "barcode",
@@ -806,7 +810,7 @@ CONFLICT_CASES = [
     ),
     case(
         "deactivate-product-stale-version",
-        lambda db, w: catalog.set_product_active(db, "SKU-1", False, ACTOR, expected_version=1),
+        lambda db, w: products.set_product_active(db, "SKU-1", False, ACTOR, expected_version=1),
         Conflict,
         STALE,
         None,
@@ -1250,7 +1254,7 @@ def test_editing_a_sku_to_one_with_spaces_is_refused_and_changes_nothing(changed
     db, _, before = changed_world
 
     with pytest.raises(ValidationError) as raised:
-        catalog.edit_product(db, EditProduct("SKU-1", new_sku="AB 12"), ACTOR)
+        products.edit_product(db, EditProduct("SKU-1", new_sku="AB 12"), ACTOR)
 
     assert "spaces" in raised.value.message
     assert raised.value.field == "sku"

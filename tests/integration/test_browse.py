@@ -7,7 +7,9 @@ import pytest
 from invdesk.domain.browse import PageRequest, ProductQuery, ProductSort, StockQuery, StockSort
 from invdesk.domain.errors import NotFound
 from invdesk.domain.stock import IssueStock, Line
-from invdesk.services import browse, catalog, stock
+from invdesk.services.catalog import products
+from invdesk.services.reads import browse
+from invdesk.services.stock import operations
 from tests import support
 from tests.support import ACTOR
 
@@ -19,9 +21,9 @@ def catalogue(db):
     support.warehouse(db, "MAIN")
     support.warehouse(db, "SHOP")
     for n, name in enumerate(NAMES, start=1):
-        catalog.create_product(
+        products.create_product(
             db,
-            catalog.CreateProduct(
+            products.CreateProduct(
                 f"SKU-{n:02d}",
                 name,
                 "Tools",
@@ -84,7 +86,7 @@ def test_search_matches_the_start_of_sku_name_or_barcode_ignoring_case(catalogue
 
 
 def test_inactive_products_and_categories_filter(catalogue):
-    catalog.set_product_active(catalogue, "SKU-04", False, ACTOR)
+    products.set_product_active(catalogue, "SKU-04", False, ACTOR)
     assert browse.count_products(catalogue, ACTOR, ProductQuery()) == 5
     assert browse.count_products(catalogue, ACTOR, ProductQuery(include_inactive=True)) == 6
     assert browse.count_products(catalogue, ACTOR, ProductQuery(category="Office")) == 0
@@ -108,7 +110,7 @@ def test_the_barcode_column_shows_the_unit_code_not_a_case_code(db):
 
 
 def test_stock_pages_filter_by_warehouse_and_sort_by_available(catalogue):
-    stock.issue(catalogue, IssueStock("MAIN", (Line("SKU-02", 8),)), ACTOR)
+    operations.issue(catalogue, IssueStock("MAIN", (Line("SKU-02", 8),)), ACTOR)
     q = StockQuery(sort=StockSort.AVAILABLE)
     rows = browse.stock_page(catalogue, ACTOR, q, PageRequest()).rows
     assert [(r.sku, r.warehouse, r.available) for r in rows] == [
@@ -136,7 +138,7 @@ def test_warehouse_totals_dashboard_and_code_look_up(catalogue):
 def test_sqlite_reads_a_page_in_index_order_without_sorting_the_table(tmp_path, sort):
     from sqlalchemy import event
 
-    from invdesk.services.database import open_database
+    from invdesk.services.system.database import open_database
 
     db = open_database(f"sqlite:///{tmp_path}/plan.db")
     try:

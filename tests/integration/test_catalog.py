@@ -16,7 +16,9 @@ from invdesk.domain.errors import (
 )
 from invdesk.domain.security import Actor, Role
 from invdesk.domain.stock import IssueStock, LedgerFilter, Line, ReceiveStock
-from invdesk.services import catalog, categories, queries, stock, warehouses
+from invdesk.services.catalog import categories, products, warehouses
+from invdesk.services.reads import queries
+from invdesk.services.stock import operations
 from tests import support
 
 ACTOR = support.ACTOR
@@ -27,7 +29,7 @@ UPC_A = "036000291452"
 
 
 def _create(db, sku: str = "P-1", name: str = "Blue widget", category: str = "Tools", **kw):
-    return catalog.create_product(db, CreateProduct(sku, name, category, **kw), ACTOR)
+    return products.create_product(db, CreateProduct(sku, name, category, **kw), ACTOR)
 
 
 def _skus(products) -> list[str]:
@@ -46,7 +48,7 @@ def test_created_product_keeps_its_fields_and_is_found_by_sku_or_any_barcode(db)
         barcodes=((UNIT_EAN13, 1), (CASE_GTIN14, 12)),
     )
 
-    fetched = catalog.get_product(db, "P-1", ACTOR)
+    fetched = products.get_product(db, "P-1", ACTOR)
     assert fetched == created
     assert (fetched.sku, fetched.name, fetched.category, fetched.unit) == (
         "P-1",
@@ -57,8 +59,8 @@ def test_created_product_keeps_its_fields_and_is_found_by_sku_or_any_barcode(db)
     assert (fetched.price, fetched.cost) == (Decimal("12.50"), Decimal("7.1234"))
     assert (fetched.active, fetched.version) == (True, 1)
     assert fetched.barcodes == (BarcodeView(UNIT_EAN13, 1), BarcodeView(CASE_GTIN14, 12))
-    assert catalog.get_product(db, CASE_GTIN14, ACTOR) == fetched
-    assert catalog.get_product(db, f"  {UNIT_EAN13} ", ACTOR) == fetched
+    assert products.get_product(db, CASE_GTIN14, ACTOR) == fetched
+    assert products.get_product(db, f"  {UNIT_EAN13} ", ACTOR) == fetched
 
 
 def test_creating_a_product_with_an_existing_sku_is_a_conflict(db):
@@ -69,7 +71,7 @@ def test_creating_a_product_with_an_existing_sku_is_a_conflict(db):
 
     assert raised.value.field == "sku"
     assert "P-1" in raised.value.message
-    assert _skus(catalog.list_products(db, ACTOR)) == ["P-1"]
+    assert _skus(products.list_products(db, ACTOR)) == ["P-1"]
 
 
 @pytest.mark.parametrize("how", ["create", "add"])
@@ -82,11 +84,11 @@ def test_a_barcode_already_used_by_another_product_is_a_conflict(db, how):
         if how == "create":
             _create(db, "P-2", barcodes=((UNIT_EAN13, 1),))
         else:
-            catalog.add_barcode(db, "P-2", UNIT_EAN13, 1, ACTOR)
+            products.add_barcode(db, "P-2", UNIT_EAN13, 1, ACTOR)
 
     assert raised.value.field == "barcode"
     assert UNIT_EAN13 in raised.value.message and "P-1" in raised.value.message
-    assert catalog.get_product(db, UNIT_EAN13, ACTOR).sku == "P-1"
+    assert products.get_product(db, UNIT_EAN13, ACTOR).sku == "P-1"
 
 
 @pytest.mark.parametrize("how", ["create", "add"])
@@ -99,11 +101,11 @@ def test_a_barcode_equal_to_another_products_sku_is_a_conflict(db, how):
         if how == "create":
             _create(db, "P-2", barcodes=(("ABC-123", 1),))
         else:
-            catalog.add_barcode(db, "P-2", "ABC-123", 1, ACTOR)
+            products.add_barcode(db, "P-2", "ABC-123", 1, ACTOR)
 
     assert raised.value.field == "barcode"
     assert "ABC-123" in raised.value.message
-    assert catalog.get_product(db, "ABC-123", ACTOR).sku == "ABC-123"
+    assert products.get_product(db, "ABC-123", ACTOR).sku == "ABC-123"
 
 
 @pytest.mark.parametrize("how", ["create", "edit"])
@@ -111,28 +113,28 @@ def test_a_sku_equal_to_another_products_barcode_is_a_conflict(db, how):
     _create(db, barcodes=(("CASE-7", 12),))
     if how == "edit":
         _create(db, "P-2")
-    before = catalog.list_products(db, ACTOR)
+    before = products.list_products(db, ACTOR)
 
     with pytest.raises(Conflict) as raised:
         if how == "create":
             _create(db, "CASE-7", "Loose sevens")
         else:
-            catalog.edit_product(db, EditProduct("P-2", new_sku="CASE-7"), ACTOR)
+            products.edit_product(db, EditProduct("P-2", new_sku="CASE-7"), ACTOR)
 
     assert raised.value.field == "sku"
     assert "CASE-7" in raised.value.message and "P-1" in raised.value.message
-    assert catalog.list_products(db, ACTOR) == before
-    assert catalog.get_product(db, "CASE-7", ACTOR).sku == "P-1"
+    assert products.list_products(db, ACTOR) == before
+    assert products.get_product(db, "CASE-7", ACTOR).sku == "P-1"
 
 
 def test_a_sku_may_be_the_products_own_unit_barcode(db):
     created = _create(db, UNIT_EAN13, barcodes=((UNIT_EAN13, 1),))
     _create(db, "P-2", barcodes=((UPC_A, 1),))
 
-    renamed = catalog.edit_product(db, EditProduct("P-2", new_sku=UPC_A), ACTOR)
+    renamed = products.edit_product(db, EditProduct("P-2", new_sku=UPC_A), ACTOR)
 
     assert created.sku == UNIT_EAN13 and renamed.sku == UPC_A
-    assert catalog.get_product(db, UPC_A, ACTOR).sku == UPC_A
+    assert products.get_product(db, UPC_A, ACTOR).sku == UPC_A
 
 
 @pytest.mark.parametrize("how", ["create", "edit"])
@@ -140,29 +142,29 @@ def test_a_sku_cannot_be_the_products_own_case_barcode(db, how):
     """Look-ups try SKUs first: the case would then count as one unit, not as its pack."""
     if how == "edit":
         _create(db, barcodes=((CASE_GTIN14, 12),))
-    before = catalog.list_products(db, ACTOR)
+    before = products.list_products(db, ACTOR)
 
     with pytest.raises(ValidationError) as raised:
         if how == "create":
             _create(db, CASE_GTIN14, barcodes=((CASE_GTIN14, 12),))
         else:
-            catalog.edit_product(db, EditProduct("P-1", new_sku=CASE_GTIN14), ACTOR)
+            products.edit_product(db, EditProduct("P-1", new_sku=CASE_GTIN14), ACTOR)
 
     assert raised.value.field == "sku"
     assert "case of 12" in raised.value.message
-    assert catalog.list_products(db, ACTOR) == before
+    assert products.list_products(db, ACTOR) == before
 
 
 def test_an_added_barcode_finds_the_product_and_a_removed_one_no_longer_does(db):
     _create(db)
 
-    added = catalog.add_barcode(db, "P-1", UPC_A, 6, ACTOR)
+    added = products.add_barcode(db, "P-1", UPC_A, 6, ACTOR)
     assert BarcodeView(UPC_A, 6) in added.barcodes
-    assert catalog.get_product(db, UPC_A, ACTOR).sku == "P-1"
+    assert products.get_product(db, UPC_A, ACTOR).sku == "P-1"
 
-    catalog.remove_barcode(db, UPC_A, ACTOR)
+    products.remove_barcode(db, UPC_A, ACTOR)
     with pytest.raises(NotFound):
-        catalog.get_product(db, UPC_A, ACTOR)
+        products.get_product(db, UPC_A, ACTOR)
 
 
 def test_an_unknown_category_is_not_found(db):
@@ -171,7 +173,7 @@ def test_an_unknown_category_is_not_found(db):
 
     assert raised.value.field == "category"
     assert "Gadgets" in raised.value.message
-    assert catalog.list_products(db, ACTOR, include_inactive=True) == []
+    assert products.list_products(db, ACTOR, include_inactive=True) == []
 
 
 def test_category_lookup_ignores_letter_case(db):
@@ -179,8 +181,8 @@ def test_category_lookup_ignores_letter_case(db):
     for number, name in enumerate(typed):
         _create(db, f"P-{number}", category=name)
 
-    assert {p.category for p in catalog.list_products(db, ACTOR)} == {"Tools"}
-    found = {name: _skus(catalog.list_products(db, ACTOR, category=name)) for name in typed}
+    assert {p.category for p in products.list_products(db, ACTOR)} == {"Tools"}
+    found = {name: _skus(products.list_products(db, ACTOR, category=name)) for name in typed}
     assert found == {name: ["P-0", "P-1", "P-2"] for name in typed}
 
 
@@ -222,7 +224,7 @@ def test_renaming_a_category_to_an_existing_name_is_a_conflict(db, new_name):
 def test_editing_fields_bumps_the_version_and_keeps_the_rest(db):
     _create(db, price="2.00", cost="1.00", barcodes=((UNIT_EAN13, 1),))
 
-    edited = catalog.edit_product(
+    edited = products.edit_product(
         db, EditProduct("P-1", expected_version=1, name="Navy widget", price="2.50"), ACTOR
     )
 
@@ -230,39 +232,39 @@ def test_editing_fields_bumps_the_version_and_keeps_the_rest(db):
     assert (edited.name, edited.price) == ("Navy widget", Decimal("2.50"))
     assert (edited.cost, edited.category, edited.unit) == (Decimal("1.00"), "Tools", "each")
     assert edited.barcodes == (BarcodeView(UNIT_EAN13, 1),)
-    assert catalog.get_product(db, "P-1", ACTOR) == edited
+    assert products.get_product(db, "P-1", ACTOR) == edited
 
 
 def test_editing_the_sku_keeps_barcodes_and_the_old_sku_is_gone(db):
     _create(db, barcodes=((UNIT_EAN13, 1),))
 
-    catalog.edit_product(db, EditProduct("P-1", new_sku="P-100"), ACTOR)
+    products.edit_product(db, EditProduct("P-1", new_sku="P-100"), ACTOR)
 
-    assert catalog.get_product(db, UNIT_EAN13, ACTOR).sku == "P-100"
+    assert products.get_product(db, UNIT_EAN13, ACTOR).sku == "P-100"
     with pytest.raises(NotFound):
-        catalog.get_product(db, "P-1", ACTOR)
+        products.get_product(db, "P-1", ACTOR)
 
 
 def test_second_edit_from_the_same_stale_version_is_a_conflict(db):
     version = _create(db).version
-    catalog.edit_product(db, EditProduct("P-1", expected_version=version, name="Mine"), ACTOR)
+    products.edit_product(db, EditProduct("P-1", expected_version=version, name="Mine"), ACTOR)
 
     with pytest.raises(Conflict) as raised:
-        catalog.edit_product(db, EditProduct("P-1", expected_version=version, name="Yours"), ACTOR)
+        products.edit_product(db, EditProduct("P-1", expected_version=version, name="Yours"), ACTOR)
 
     assert "changed by someone else" in raised.value.message
     assert raised.value.exit_code == 5
-    current = catalog.get_product(db, "P-1", ACTOR)
+    current = products.get_product(db, "P-1", ACTOR)
     assert (current.name, current.version) == ("Mine", version + 1)
 
 
 def test_a_deactivated_product_cannot_be_received(db):
     support.warehouse(db)
     _create(db)
-    catalog.set_product_active(db, "P-1", False, ACTOR)
+    products.set_product_active(db, "P-1", False, ACTOR)
 
     with pytest.raises(ValidationError) as raised:
-        stock.receive(db, ReceiveStock("MAIN", (Line("P-1", 1),)), ACTOR)
+        operations.receive(db, ReceiveStock("MAIN", (Line("P-1", 1),)), ACTOR)
 
     assert "inactive" in raised.value.message
     assert raised.value.field == "product"
@@ -273,13 +275,13 @@ def test_a_deactivated_product_can_still_be_issued_and_received_once_reactivated
     support.warehouse(db)
     _create(db)
     support.stocked(db, "P-1", qty=5)
-    catalog.set_product_active(db, "P-1", False, ACTOR)
+    products.set_product_active(db, "P-1", False, ACTOR)
 
-    stock.issue(db, IssueStock("MAIN", (Line("P-1", 2),)), ACTOR)
+    operations.issue(db, IssueStock("MAIN", (Line("P-1", 2),)), ACTOR)
     assert support.on_hand(db, "P-1") == (3, 0)
 
-    catalog.set_product_active(db, "P-1", True, ACTOR)
-    stock.receive(db, ReceiveStock("MAIN", (Line("P-1", 1),)), ACTOR)
+    products.set_product_active(db, "P-1", True, ACTOR)
+    operations.receive(db, ReceiveStock("MAIN", (Line("P-1", 1),)), ACTOR)
     assert support.on_hand(db, "P-1") == (4, 0)
 
 
@@ -293,7 +295,7 @@ def shelf(db):
     _create(db, "PEN-BLUE", "Ballpoint pen, blue", "Office", barcodes=((UPC_A, 1),))
     _create(db, "TEA-1", "Green tea", "Food")
     _create(db, "OLD-9", "Retired bolt", "Tools")
-    catalog.set_product_active(db, "OLD-9", False, ACTOR)
+    products.set_product_active(db, "OLD-9", False, ACTOR)
     return db
 
 
@@ -310,7 +312,7 @@ SEARCHES = {
 
 
 def test_list_products_searches_sku_and_name_fragments_and_exact_barcodes(shelf):
-    found = {term: _skus(catalog.list_products(shelf, ACTOR, search=term)) for term in SEARCHES}
+    found = {term: _skus(products.list_products(shelf, ACTOR, search=term)) for term in SEARCHES}
 
     assert found == SEARCHES
 
@@ -319,7 +321,7 @@ def test_list_products_search_treats_underscore_literally(db):
     _create(db, "M_1", "Underscored")
     _create(db, "MX1", "Lettered")
 
-    assert _skus(catalog.list_products(db, ACTOR, search="M_")) == ["M_1"]
+    assert _skus(products.list_products(db, ACTOR, search="M_")) == ["M_1"]
 
 
 def test_list_products_search_treats_percent_and_backslash_literally(db):
@@ -329,7 +331,7 @@ def test_list_products_search_treats_percent_and_backslash_literally(db):
     _create(db, "TEE-1", "100% cotton tee")
     _create(db, "TEE-2", "1000 cotton tees")
 
-    found = {term: _skus(catalog.list_products(db, ACTOR, search=term)) for term in SPECIALS}
+    found = {term: _skus(products.list_products(db, ACTOR, search=term)) for term in SPECIALS}
 
     assert found == SPECIALS
 
@@ -344,21 +346,21 @@ SPECIALS = {
 
 
 def test_list_products_filters_by_category_hides_inactive_and_pages_in_sku_order(shelf):
-    assert _skus(catalog.list_products(shelf, ACTOR, category="Tools")) == ["BOLT-M6", "BOLT-M8"]
-    assert _skus(catalog.list_products(shelf, ACTOR, category="tools", include_inactive=True)) == [
+    assert _skus(products.list_products(shelf, ACTOR, category="Tools")) == ["BOLT-M6", "BOLT-M8"]
+    assert _skus(products.list_products(shelf, ACTOR, category="tools", include_inactive=True)) == [
         "BOLT-M6",
         "BOLT-M8",
         "OLD-9",
     ]
-    assert _skus(catalog.list_products(shelf, ACTOR, search="bolt")) == ["BOLT-M6", "BOLT-M8"]
-    assert _skus(catalog.list_products(shelf, ACTOR, search="bolt", include_inactive=True)) == [
+    assert _skus(products.list_products(shelf, ACTOR, search="bolt")) == ["BOLT-M6", "BOLT-M8"]
+    assert _skus(products.list_products(shelf, ACTOR, search="bolt", include_inactive=True)) == [
         "BOLT-M6",
         "BOLT-M8",
         "OLD-9",
     ]
-    assert _skus(catalog.list_products(shelf, ACTOR, category="Clothing")) == []
-    first = catalog.list_products(shelf, ACTOR, limit=2)
-    second = catalog.list_products(shelf, ACTOR, limit=2, offset=2)
+    assert _skus(products.list_products(shelf, ACTOR, category="Clothing")) == []
+    first = products.list_products(shelf, ACTOR, limit=2)
+    second = products.list_products(shelf, ACTOR, limit=2, offset=2)
     assert _skus(first) + _skus(second) == ["BOLT-M6", "BOLT-M8", "PEN-BLUE", "TEA-1"]
 
 
@@ -424,11 +426,11 @@ def test_a_deactivated_warehouse_refuses_receiving_but_allows_issuing(db):
     warehouses.edit_warehouse(db, EditWarehouse("MAIN", active=False), ACTOR)
 
     with pytest.raises(ValidationError) as raised:
-        stock.receive(db, ReceiveStock("MAIN", (Line("P-1", 1),)), ACTOR)
+        operations.receive(db, ReceiveStock("MAIN", (Line("P-1", 1),)), ACTOR)
     assert "inactive" in raised.value.message
     assert raised.value.field == "warehouse"
 
-    stock.issue(db, IssueStock("MAIN", (Line("P-1", 2),)), ACTOR)
+    operations.issue(db, IssueStock("MAIN", (Line("P-1", 2),)), ACTOR)
     assert support.on_hand(db, "P-1") == (3, 0)
     assert [w.code for w in warehouses.list_warehouses(db, ACTOR, include_inactive=False)] == []
 
@@ -437,12 +439,12 @@ def test_a_deactivated_warehouse_refuses_receiving_but_allows_issuing(db):
 
 
 CLERK_EDITS = {
-    "create product": lambda db: catalog.create_product(
+    "create product": lambda db: products.create_product(
         db, CreateProduct("P-2", "Clerk's", "Tools"), CLERK
     ),
-    "edit product": lambda db: catalog.edit_product(db, EditProduct("P-1", name="Mine"), CLERK),
-    "deactivate product": lambda db: catalog.set_product_active(db, "P-1", False, CLERK),
-    "add barcode": lambda db: catalog.add_barcode(db, "P-1", UPC_A, 1, CLERK),
+    "edit product": lambda db: products.edit_product(db, EditProduct("P-1", name="Mine"), CLERK),
+    "deactivate product": lambda db: products.set_product_active(db, "P-1", False, CLERK),
+    "add barcode": lambda db: products.add_barcode(db, "P-1", UPC_A, 1, CLERK),
     "create warehouse": lambda db: warehouses.create_warehouse(db, "EAST", "East", CLERK),
     "edit warehouse": lambda db: warehouses.edit_warehouse(
         db, EditWarehouse("MAIN", name="x"), CLERK
@@ -456,7 +458,7 @@ def test_a_clerk_cannot_change_products_warehouses_or_categories(db):
     support.warehouse(db, "MAIN")
     support.product(db, "P-1")
     state = (
-        catalog.list_products(db, ACTOR, include_inactive=True),
+        products.list_products(db, ACTOR, include_inactive=True),
         warehouses.list_warehouses(db, ACTOR),
         categories.list_categories(db, ACTOR),
     )
@@ -475,7 +477,7 @@ def test_a_clerk_cannot_change_products_warehouses_or_categories(db):
 
     assert outcome == dict.fromkeys(CLERK_EDITS, (PermissionDenied, 6, True))
     assert state == (
-        catalog.list_products(db, ACTOR, include_inactive=True),
+        products.list_products(db, ACTOR, include_inactive=True),
         warehouses.list_warehouses(db, ACTOR),
         categories.list_categories(db, ACTOR),
     )
@@ -485,10 +487,10 @@ def test_a_clerk_can_receive_issue_and_look_up(db):
     support.warehouse(db, "MAIN")
     support.product(db, "P-1")
 
-    stock.receive(db, ReceiveStock("MAIN", (Line("P-1", 4),)), CLERK)
-    stock.issue(db, IssueStock("MAIN", (Line("P-1", 1),)), CLERK)
+    operations.receive(db, ReceiveStock("MAIN", (Line("P-1", 4),)), CLERK)
+    operations.issue(db, IssueStock("MAIN", (Line("P-1", 1),)), CLERK)
 
-    assert catalog.get_product(db, "P-1", CLERK).sku == "P-1"
+    assert products.get_product(db, "P-1", CLERK).sku == "P-1"
     assert [(r.sku, r.on_hand) for r in queries.stock_levels(db, CLERK)] == [("P-1", 3)]
     rows = queries.history(db, CLERK, LedgerFilter(product="P-1"))
     assert [(r.kind.value, r.user) for r in rows] == [("issue", "clara"), ("receive", "clara")]

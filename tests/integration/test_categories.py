@@ -1,7 +1,7 @@
 import pytest
 
 from invdesk.domain.errors import ValidationError
-from invdesk.services import catalog
+from invdesk.services.catalog import products
 from tests import support
 
 
@@ -10,15 +10,15 @@ def test_receive_then_issue_leaves_the_difference(db):
     support.product(db)
     support.stocked(db, qty=10)
     from invdesk.domain.stock import IssueStock, Line
-    from invdesk.services import stock
+    from invdesk.services.stock import operations
 
-    stock.issue(db, IssueStock("MAIN", (Line("SKU-1", 4),)), support.ACTOR)
+    operations.issue(db, IssueStock("MAIN", (Line("SKU-1", 4),)), support.ACTOR)
     assert support.on_hand(db, "SKU-1") == (6, 0)
 
 
 def test_a_retired_category_takes_no_new_products(db):
 
-    from invdesk.services import categories
+    from invdesk.services.catalog import categories
 
     categories.set_category_active(db, "food", False, support.ACTOR)
     assert "Food" not in [c.name for c in categories.list_categories(db, support.ACTOR)]
@@ -27,7 +27,7 @@ def test_a_retired_category_takes_no_new_products(db):
 
 
 def test_categories_nest_one_level_and_show_as_a_path(db):
-    from invdesk.services import categories
+    from invdesk.services.catalog import categories
 
     shirts = categories.create_category(db, "Shirts", support.ACTOR, parent="clothing")
     assert (shirts.parent, shirts.path) == ("Clothing", "Clothing > Shirts")
@@ -48,7 +48,9 @@ def test_a_merge_moves_products_and_policies_and_is_audited(db):
     from invdesk.domain.audit import AuditFilter
     from invdesk.domain.errors import Conflict, NotFound
     from invdesk.domain.restock import PolicyKind, PolicyRule, SetPolicy
-    from invdesk.services import audit, categories, policies
+    from invdesk.services.catalog import categories
+    from invdesk.services.reads import audit
+    from invdesk.services.stock import policies
 
     support.warehouse(db, "MAIN")
     support.warehouse(db, "SHOP")
@@ -68,7 +70,7 @@ def test_a_merge_moves_products_and_policies_and_is_audited(db):
     merged = categories.merge_category(db, "tees", "Clothing", support.ACTOR, tees.version)
 
     assert (merged.name, merged.products) == ("Clothing", 2)
-    assert catalog.get_product(db, "T-1", support.ACTOR).category == "Clothing"
+    assert products.get_product(db, "T-1", support.ACTOR).category == "Clothing"
     with pytest.raises(NotFound):
         categories.merge_category(db, "Tees", "Clothing", support.ACTOR)
     kept = {

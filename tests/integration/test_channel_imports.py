@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from invdesk.domain.errors import ValidationError
-from invdesk.services import catalog, categories, queries
-from invdesk.services.import_fields import match_headers
-from invdesk.services.import_files import ImportKind, read_table
-from invdesk.services.importing import ImportOptions, preview_import, run_import
+from invdesk.services.catalog import categories, products
+from invdesk.services.importing.apply import ImportOptions, preview_import, run_import
+from invdesk.services.importing.fields import match_headers
+from invdesk.services.importing.files import ImportKind, read_table
+from invdesk.services.reads import queries
 from tests import support
 
 SHOPIFY = Path(__file__).resolve().parents[1] / "fixtures" / "imports" / "shopify_products.csv"
@@ -29,12 +30,12 @@ def test_a_shopify_export_gives_one_product_per_variant_with_its_stock(db):
 
     result = run_import(db, ADMIN, P, table, options)
 
-    products = {
-        p.sku: p for p in catalog.list_products(db, ADMIN, include_inactive=True, limit=None)
+    by_sku = {
+        p.sku: p for p in products.list_products(db, ADMIN, include_inactive=True, limit=None)
     }
     shown = {
         sku: (p.name, p.category, str(p.price), [b.code for b in p.barcodes], p.active)
-        for sku, p in products.items()
+        for sku, p in by_sku.items()
     }
     assert shown == {
         "TEE-S-RED": ("Classic Tee - S / Red", "Shirts & Tops", "19.9000", ["4012345600018"], True),
@@ -43,11 +44,11 @@ def test_a_shopify_export_gives_one_product_per_variant_with_its_stock(db):
         "MUG-12": ("Mug, 12 oz", "Kitchen", "8.5000", ["4012345600049"], False),
         "CAP-OLD": ('Old "Dad" Cap', "Hats", "5.0000", [], False),
     }  # fmt: skip
-    assert products["TEE-M-RED"].description == (
+    assert by_sku["TEE-M-RED"].description == (
         "Soft cotton, 180 g/m².\n- Machine wash\n- Made in Portugal"
     )
-    assert products["MUG-12"].description == "Stoneware mug.\nDishwasher safe"
-    assert str(products["TEE-M-BLUE"].cost) == "7.2500"
+    assert by_sku["MUG-12"].description == "Stoneware mug.\nDishwasher safe"
+    assert str(by_sku["TEE-M-BLUE"].cost) == "7.2500"
     levels = {
         (r.sku, r.warehouse): r.on_hand for r in queries.stock_levels(db, ADMIN, include_empty=True)
     }

@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 
 from invdesk.db.models import Movement, Reservation
 from invdesk.domain.stock import ReserveStock
-from invdesk.services import reservations, verify
+from invdesk.services.stock import reservations
+from invdesk.services.trust import verify
 from tests import support
 from tests.integration import racing, workers
 

@@ -27,9 +27,9 @@ from invdesk.domain.errors import Conflict, PermissionDenied, ValidationError
 from invdesk.domain.security import Actor, Role
 from invdesk.domain.stock import IssueStock, Line, ReservationStatus
 from invdesk.domain.validation import to_minor
-from invdesk.services import reservations, stock
-from invdesk.services.demo import load_demo
-from invdesk.services.verify import verify
+from invdesk.services.demo.loader import load_demo
+from invdesk.services.stock import operations, reservations
+from invdesk.services.trust.verify import verify
 from tests import support
 
 MANAGER = Actor("demo", Role.MANAGER)
@@ -146,7 +146,7 @@ def test_open_reservations_are_held_in_the_counters_and_can_be_committed(db):
         (r.id, r.qty, r.qty, 0) for r in held
     }
     reservations.commit(db, held[0].id, MANAGER)
-    stock.issue(db, IssueStock(held[-1].warehouse, (Line(held[-1].sku, 1),)), MANAGER)
+    operations.issue(db, IssueStock(held[-1].warehouse, (Line(held[-1].sku, 1),)), MANAGER)
     assert verify(db, MANAGER) == []
 
 
@@ -219,7 +219,7 @@ def test_the_demo_opens_with_a_handful_of_alerts_not_hundreds(db):
     follows the clock (weekdays, hours), so over 16 sampled start times it ranged 4.7-10.4%:
     the bounds leave room for that, and still fail on the hundreds the demo used to raise."""
     from invdesk.domain.browse import StockQuery
-    from invdesk.services import alerts, browse
+    from invdesk.services.reads import alerts, browse
 
     load_demo(db, MANAGER)
     found = alerts.list_alerts(db, MANAGER, limit=10_000)
@@ -231,8 +231,8 @@ def test_the_demo_opens_with_a_handful_of_alerts_not_hundreds(db):
 
 
 def test_demo_history_belongs_to_demo_users_and_the_progress_moves_from_the_start(db):
-    from invdesk.services import catalog, users
-    from invdesk.services.demo import DEMO_CLERK, DEMO_MANAGER, PROGRESS_SCALE
+    from invdesk.services.catalog import products, users
+    from invdesk.services.demo.loader import DEMO_CLERK, DEMO_MANAGER, PROGRESS_SCALE
 
     admin = users.create_first_admin(db, "boss", "password 123")
     seen: list[int] = []
@@ -250,12 +250,12 @@ def test_demo_history_belongs_to_demo_users_and_the_progress_moves_from_the_star
     assert accounts[DEMO_CLERK] == ("clerk", False) and accounts[DEMO_MANAGER] == ("manager", False)
     assert seen == sorted(seen) and seen[-1] == 100 and PROGRESS_SCALE > 100
     assert len([p for p in seen if p < 50]) >= 10  # it moved while simulating, before writing
-    product = catalog.list_products(db, admin, limit=1)[0]
+    product = products.list_products(db, admin, limit=1)[0]
     assert product.description and product.name in product.description
 
 
 def test_a_demo_on_a_database_without_accounts_adds_none(db):
-    from invdesk.services import users
+    from invdesk.services.catalog import users
 
     load_demo(db, MANAGER, days=7)
     assert not users.has_users(db)

@@ -12,7 +12,7 @@ import time
 import pytest
 
 from invdesk.domain.stock import IssueStock, Line
-from invdesk.services import stock
+from invdesk.services.stock import operations
 from tests import support
 
 FREEZE = textwrap.dedent("""
@@ -43,7 +43,7 @@ def test_a_frozen_client_holding_a_row_lock_delays_others_only_seconds(pg_url):
         try:
             assert frozen.stdout is not None and frozen.stdout.readline().strip() == "locked"
             started = time.monotonic()
-            stock.issue(db, IssueStock("MAIN", (Line("SKU-1", 1),)), support.ACTOR)
+            operations.issue(db, IssueStock("MAIN", (Line("SKU-1", 1),)), support.ACTOR)
             waited = time.monotonic() - started
         finally:
             os.kill(frozen.pid, signal.SIGKILL)
@@ -89,7 +89,7 @@ def test_a_sqlite_writer_frozen_mid_transaction_fails_others_after_the_busy_time
             assert frozen.stdout is not None and frozen.stdout.readline().strip() == "locked"
             started = time.monotonic()
             with pytest.raises(DatabaseUnavailable) as refused:
-                stock.issue(db, IssueStock("MAIN", (Line("SKU-1", 1),)), support.ACTOR)
+                operations.issue(db, IssueStock("MAIN", (Line("SKU-1", 1),)), support.ACTOR)
             waited = time.monotonic() - started
         finally:
             frozen.kill()

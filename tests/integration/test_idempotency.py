@@ -18,7 +18,8 @@ from invdesk.domain.stock import (
     ReturnStock,
     TransferStock,
 )
-from invdesk.services import reservations, stock, verify
+from invdesk.services.stock import operations, reservations
+from invdesk.services.trust import verify
 from tests import support
 
 
@@ -33,9 +34,9 @@ def shelf(db):
 
 def test_the_same_receive_twice_writes_one_ledger_row(shelf):
     cmd = ReceiveStock("MAIN", (Line("SKU-1", 5, "2.00"),), request_id="po-7-line-1")
-    first = stock.receive(shelf, cmd, support.ACTOR)
+    first = operations.receive(shelf, cmd, support.ACTOR)
     rows = support.ledger_count(shelf)
-    again = stock.receive(shelf, cmd, support.ACTOR)
+    again = operations.receive(shelf, cmd, support.ACTOR)
     assert again.replayed and not first.replayed
     assert again.movements == first.movements
     assert support.ledger_count(shelf) == rows
@@ -43,14 +44,18 @@ def test_the_same_receive_twice_writes_one_ledger_row(shelf):
 
 
 def test_a_reused_request_id_with_another_payload_is_refused_and_changes_nothing(shelf):
-    stock.issue(shelf, IssueStock("MAIN", (Line("SKU-1", 1),), request_id="r-1"), support.ACTOR)
+    operations.issue(
+        shelf, IssueStock("MAIN", (Line("SKU-1", 1),), request_id="r-1"), support.ACTOR
+    )
     rows = support.ledger_count(shelf)
     with pytest.raises(DuplicateRequest) as caught:
-        stock.issue(shelf, IssueStock("MAIN", (Line("SKU-1", 2),), request_id="r-1"), support.ACTOR)
+        operations.issue(
+            shelf, IssueStock("MAIN", (Line("SKU-1", 2),), request_id="r-1"), support.ACTOR
+        )
     assert "already used" in caught.value.message
     assert caught.value.exit_code == 5
     with pytest.raises(DuplicateRequest):
-        stock.transfer(
+        operations.transfer(
             shelf,
             TransferStock("MAIN", "SHOP", (Line("SKU-1", 1),), request_id="r-1"),
             support.ACTOR,
@@ -96,7 +101,7 @@ def _lose_the_first_acknowledgement(db, monkeypatch):
 def test_a_lost_acknowledgement_is_retried_and_applies_once(shelf, monkeypatch):
     rows = support.ledger_count(shelf)
     lost = _lose_the_first_acknowledgement(shelf, monkeypatch)
-    result = stock.issue(
+    result = operations.issue(
         shelf, IssueStock("MAIN", (Line("SKU-1", 4),), request_id="sale-9"), support.ACTOR
     )
     assert lost == [True]
@@ -111,25 +116,25 @@ def test_a_lost_acknowledgement_is_retried_and_applies_once(shelf, monkeypatch):
 # (on_hand, reserved) of SKU-1 in MAIN after it.
 LOST_ACK_OPERATIONS = {
     "receive": (
-        lambda db, rid, _: stock.receive(
+        lambda db, rid, _: operations.receive(
             db, ReceiveStock("MAIN", (Line("SKU-1", 5, "2.00"),), request_id=rid), support.ACTOR
         ),
         (15, 0),
     ),
     "transfer": (
-        lambda db, rid, _: stock.transfer(
+        lambda db, rid, _: operations.transfer(
             db, TransferStock("MAIN", "SHOP", (Line("SKU-1", 4),), request_id=rid), support.ACTOR
         ),
         (6, 0),
     ),
     "return": (
-        lambda db, rid, _: stock.return_stock(
+        lambda db, rid, _: operations.return_stock(
             db, ReturnStock("MAIN", (Line("SKU-1", 2),), request_id=rid), support.ACTOR
         ),
         (12, 0),
     ),
     "adjust": (
-        lambda db, rid, _: stock.adjust(
+        lambda db, rid, _: operations.adjust(
             db, AdjustStock("SKU-1", "MAIN", 7, request_id=rid), support.ACTOR
         ),
         (7, 0),
@@ -202,7 +207,7 @@ def test_a_busy_pooled_connection_the_server_dropped_is_retried_and_applies_once
     spare = _spare_pid(shelf)
     _drop_pooled_connection(shelf)
     _terminate(shelf, spare)
-    result = stock.issue(shelf, IssueStock("MAIN", (Line("SKU-1", 2),)), support.ACTOR)
+    result = operations.issue(shelf, IssueStock("MAIN", (Line("SKU-1", 2),)), support.ACTOR)
     assert not result.replayed and len(result.movements) == 1
     assert support.on_hand(shelf, "SKU-1") == (8, 0)
     assert support.ledger_count(shelf) == rows + 1
@@ -212,13 +217,13 @@ def test_a_busy_pooled_connection_the_server_dropped_is_retried_and_applies_once
 def test_an_idle_spare_the_server_dropped_goes_back_to_the_pool_and_is_pinged(shelf):
     """A spare idle too long returns to the pool as idle since its last use, so it is pinged."""
     shelf.dispose()
-    stock.receive(shelf, ReceiveStock("MAIN", (Line("SKU-1", 1),)), support.ACTOR)
+    operations.receive(shelf, ReceiveStock("MAIN", (Line("SKU-1", 1),)), support.ACTOR)
     _terminate(shelf, _spare_pid(shelf))  # the only connection: the pool itself holds none
     # The spare became one a minute ago: past SPARE_IDLE_S and PG_PING_AFTER_IDLE_S.
     conn, since = shelf._spare
     shelf._spare = (conn, since - 60)
     shelf.max_attempts = 1  # no retry: only the ping on checkout can replace it
-    result = stock.issue(shelf, IssueStock("MAIN", (Line("SKU-1", 2),)), support.ACTOR)
+    result = operations.issue(shelf, IssueStock("MAIN", (Line("SKU-1", 2),)), support.ACTOR)
     assert len(result.movements) == 1
     assert support.on_hand(shelf, "SKU-1") == (9, 0)
 

@@ -8,9 +8,10 @@ from openpyxl import Workbook
 
 from invdesk.domain.errors import Cancelled, PermissionDenied, ValidationError
 from invdesk.domain.security import Actor, Role
-from invdesk.services import catalog, queries
-from invdesk.services.import_files import ImportKind, read_table
-from invdesk.services.importing import ImportOptions, preview_import, run_import
+from invdesk.services.catalog import products
+from invdesk.services.importing.apply import ImportOptions, preview_import, run_import
+from invdesk.services.importing.files import ImportKind, read_table
+from invdesk.services.reads import queries
 from tests import support
 
 ADMIN = support.ACTOR
@@ -41,8 +42,8 @@ def write_xlsx(tmp_path, name, rows):
 
 
 def snapshot(db):
-    products = catalog.list_products(db, ADMIN, include_inactive=True, limit=1000)
-    return products, queries.stock_levels(db, ADMIN, include_empty=True), support.ledger_count(db)
+    found = products.list_products(db, ADMIN, include_inactive=True, limit=1000)
+    return found, queries.stock_levels(db, ADMIN, include_empty=True), support.ledger_count(db)
 
 
 def test_the_preview_flags_each_kind_of_bad_row_with_its_reason(db, tmp_path):
@@ -74,7 +75,7 @@ def test_valid_rows_only_imports_the_good_rows_and_a_reimport_updates(db, tmp_pa
     table = read_table(write_csv(tmp_path, "p.csv", PRODUCTS_CSV))
     result = run_import(db, ADMIN, P, table, ImportOptions(valid_only=True))
     assert (result.applied, result.skipped) == (2, 3)
-    tape = catalog.get_product(db, "14006381333938", ADMIN)
+    tape = products.get_product(db, "14006381333938", ADMIN)
     assert (tape.sku, str(tape.price), tape.category) == ("NEW-4", "2.5000", "Office")
     again = run_import(db, ADMIN, P, table, ImportOptions(valid_only=True))
     assert again.applied == 0 and again.preview.counts()["unchanged"] == 2
@@ -83,10 +84,10 @@ def test_valid_rows_only_imports_the_good_rows_and_a_reimport_updates(db, tmp_pa
     )
     result = run_import(db, ADMIN, P, read_table(changed), ImportOptions())
     assert result.preview.rows[0].action == "update"
-    products = catalog.list_products(db, ADMIN, search="NEW-4")
-    assert len(products) == 1
-    assert (products[0].name, str(products[0].price)) == ("Packing tape", "2.7500")
-    assert len(products[0].barcodes) == 2  # kept
+    found = products.list_products(db, ADMIN, search="NEW-4")
+    assert len(found) == 1
+    assert (found[0].name, str(found[0].price)) == ("Packing tape", "2.7500")
+    assert len(found[0].barcodes) == 2  # kept
 
 
 def test_unknown_headers_can_be_mapped_and_missing_ones_are_refused(db, tmp_path):
@@ -99,7 +100,7 @@ def test_unknown_headers_can_be_mapped_and_missing_ones_are_refused(db, tmp_path
     mapping = {"Artikel": "sku", "Bezeichnung": "name", "Warengruppe": "category"}
     result = run_import(db, ADMIN, P, table, ImportOptions(mapping=mapping))
     assert result.applied == 1
-    assert catalog.get_product(db, "X-1", ADMIN).name == "Ding"
+    assert products.get_product(db, "X-1", ADMIN).name == "Ding"
 
 
 @pytest.fixture
@@ -189,7 +190,7 @@ def test_unreadable_files_are_refused_with_a_reason(tmp_path):
 
 def test_a_row_refused_while_applying_rolls_back_the_whole_file(stocked, tmp_path):
     from invdesk.domain.stock import ReserveStock
-    from invdesk.services import reservations
+    from invdesk.services.stock import reservations
 
     reservations.reserve(stocked, ReserveStock("A-1", "MAIN", 6), ADMIN)
     # Both rows pass the preview; counting A-1 below its 6 reserved units fails when applied.

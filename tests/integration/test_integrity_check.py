@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from invdesk.domain.errors import PermissionDenied
 from invdesk.domain.security import Actor, Role
-from invdesk.services import integrity
+from invdesk.services.trust import integrity
 from tests import support
 
 ADMIN = Actor("ada", Role.ADMIN)

@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from invdesk.db.engine import Database
 from invdesk.domain.security import SYSTEM
-from invdesk.services import live
+from invdesk.services.system import live
 from tests import support
 
 
@@ -109,7 +109,8 @@ def test_a_check_without_a_hint_names_the_stock_rows_that_moved(two_clients):
     """No notifier on the writer (a lost hint, or SQLite): the check still names the rows."""
     from invdesk.domain.browse import PageRequest, StockQuery
     from invdesk.domain.catalog import EditProduct
-    from invdesk.services import browse, catalog
+    from invdesk.services.catalog import products
+    from invdesk.services.reads import browse
 
     writer, reader = two_clients
     support.warehouse(writer, "SHOP")
@@ -127,7 +128,7 @@ def test_a_check_without_a_hint_names_the_stock_rows_that_moved(two_clients):
         (row,) = browse.stock_page(writer, SYSTEM, StockQuery(), PageRequest()).rows
         assert change.source == "check"
         assert change.ids["stock"] == ((row.product_id, row.warehouse_id),)
-        catalog.edit_product(writer, EditProduct("B", name="Renamed"), SYSTEM)
+        products.edit_product(writer, EditProduct("B", name="Renamed"), SYSTEM)
         change = _wait_for(changes, "catalog", timeout=2)
         assert change.ids["catalog"] == (row.product_id,)
     finally:

@@ -14,7 +14,7 @@ from invdesk.domain.errors import Conflict, DuplicateRequest, InsufficientStock,
 from invdesk.domain.orders import OrderLine, OrderStatus, PlaceOrder
 from invdesk.domain.security import SYSTEM
 from invdesk.domain.stock import ReserveStock
-from invdesk.services import orders, reservations
+from invdesk.services.stock import orders, reservations
 from tests import support
 
 

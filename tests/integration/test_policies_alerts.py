@@ -10,18 +10,19 @@ from invdesk.domain.errors import Conflict, PermissionDenied
 from invdesk.domain.restock import AlertKind, AlertStatus, PolicyKind, PolicyRule, SetPolicy
 from invdesk.domain.security import SYSTEM, Actor, Role
 from invdesk.domain.stock import IssueStock, Line, ReceiveStock
-from invdesk.services import alerts, events, policies, reorder, stock
+from invdesk.services.reads import alerts, reorder
+from invdesk.services.stock import events, operations, policies
 from tests import support
 
 ROP = PolicyRule(PolicyKind.REORDER_POINT, point=10, qty=40)
 
 
 def _issue(db, sku, qty, wh="MAIN"):
-    stock.issue(db, IssueStock(wh, (Line(sku, qty),)), SYSTEM)
+    operations.issue(db, IssueStock(wh, (Line(sku, qty),)), SYSTEM)
 
 
 def _receive(db, sku, qty, wh="MAIN"):
-    stock.receive(db, ReceiveStock(wh, (Line(sku, qty),)), SYSTEM)
+    operations.receive(db, ReceiveStock(wh, (Line(sku, qty),)), SYSTEM)
 
 
 @pytest.fixture
@@ -93,7 +94,7 @@ def test_a_refused_operation_raises_no_alert(shop):
     db = shop
     policies.set_policy(db, SetPolicy("MAIN", ROP, product="A"), SYSTEM)
     with pytest.raises(Exception, match="Not enough"):
-        stock.issue(db, IssueStock("MAIN", (Line("A", 95), Line("B", 500))), SYSTEM)
+        operations.issue(db, IssueStock("MAIN", (Line("A", 95), Line("B", 500))), SYSTEM)
     assert _open(db) == set()
 
 
@@ -164,7 +165,7 @@ def test_transfer_from_a_warehouse_with_surplus_comes_before_buying(shop):
 
 def test_holds_count_against_available_for_alerts(shop):
     from invdesk.domain.stock import ReserveStock
-    from invdesk.services import reservations
+    from invdesk.services.stock import reservations
 
     db = shop
     held = reservations.reserve(db, ReserveStock("C", "MAIN", 100), SYSTEM)
@@ -175,7 +176,7 @@ def test_holds_count_against_available_for_alerts(shop):
 
 def test_the_stock_page_shows_the_threshold_of_the_most_specific_policy(shop):
     from invdesk.domain.browse import PageRequest, StockQuery
-    from invdesk.services import browse
+    from invdesk.services.reads import browse
 
     db = shop
     warehouse_rule = PolicyRule(PolicyKind.MIN_MAX, point=95, level=200)

@@ -15,7 +15,8 @@ from invdesk.db import migrate
 from invdesk.db.engine import Database, open_replica
 from invdesk.domain.security import SYSTEM, Actor, Role
 from invdesk.reports import runner
-from invdesk.services import database, queries
+from invdesk.services.reads import queries
+from invdesk.services.system import database
 from invdesk.ui.pages.admin import replica_text
 from tests import support
 from tests.fixtures.replica import Clusters, wait_for

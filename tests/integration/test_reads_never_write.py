@@ -22,16 +22,9 @@ from invdesk.domain.restock import PolicyKind, PolicyRule, SetPolicy
 from invdesk.domain.security import SYSTEM, Actor, Role
 from invdesk.domain.stock import ReservationStatus, ReserveStock
 from invdesk.reports import runner
-from invdesk.services import (
-    browse,
-    lookups_ui,
-    orders,
-    policies,
-    queries,
-    reorder,
-    reservations,
-    verify,
-)
+from invdesk.services.reads import browse, dialog_lookups, queries, reorder
+from invdesk.services.stock import orders, policies, reservations
+from invdesk.services.trust import verify
 from tests import support
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -114,7 +107,7 @@ def test_every_stock_read_counts_overdue_holds_as_released_and_writes_nothing(
     assert (row.on_hand, row.reserved, row.available) == (10, 1, 9)
     (again,) = browse.stock_rows(read_only, SYSTEM, StockQuery(), [(row.product_id, 1)]).rows
     assert again.reserved == 1
-    figure = lookups_ui.stock_figure(read_only, SYSTEM, "SKU-1", "MAIN")  # the stock dialogs
+    figure = dialog_lookups.stock_figure(read_only, SYSTEM, "SKU-1", "MAIN")  # the stock dialogs
     assert (figure.reserved, figure.available) == (1, 9)
     (totals,) = browse.warehouse_totals(read_only, SYSTEM)  # Warehouses page
     assert totals.reserved == 1

@@ -26,8 +26,9 @@ from invdesk.domain.stock import (
 from invdesk.reports import runner
 from invdesk.reports.excel import FIRST_DATA_ROW, HEADER_ROW, Cancelled
 from invdesk.reports.filters import ReportFilter
-from invdesk.services import policies, reorder, stock
-from invdesk.services.demo import load_demo
+from invdesk.services.demo.loader import load_demo
+from invdesk.services.reads import reorder
+from invdesk.services.stock import operations, policies
 from tests import support
 
 MANAGER = Actor("manager", Role.MANAGER)
@@ -58,32 +59,38 @@ def shop(db):
     support.product(db, "C-3", cost="1.50")
     from invdesk.domain.catalog import EditProduct
     from invdesk.domain.security import SYSTEM
-    from invdesk.services import catalog
+    from invdesk.services.catalog import products
 
-    catalog.edit_product(db, EditProduct("C-3", name=NASTY), SYSTEM)
+    products.edit_product(db, EditProduct("C-3", name=NASTY), SYSTEM)
 
     def op(fn, cmd):
         fn(db, cmd, support.ACTOR)
 
-    op(stock.receive, ReceiveStock("MAIN", (Line("A-1", 200, "2.50"), Line("B-2", 50, "4.00"))))
-    op(stock.receive, ReceiveStock("MAIN", (Line("C-3", 30),), reference="@import"))
+    op(
+        operations.receive,
+        ReceiveStock("MAIN", (Line("A-1", 200, "2.50"), Line("B-2", 50, "4.00"))),
+    )
+    op(operations.receive, ReceiveStock("MAIN", (Line("C-3", 30),), reference="@import"))
     for day in range(1, 40):
         clock.now = START + timedelta(days=day, hours=day % 5)
-        op(stock.issue, IssueStock("MAIN", (Line("A-1", 3 + day % 4),), reference=f"ORD-{day}"))
+        op(
+            operations.issue,
+            IssueStock("MAIN", (Line("A-1", 3 + day % 4),), reference=f"ORD-{day}"),
+        )
         if day % 3 == 0:
-            op(stock.issue, IssueStock("MAIN", (Line("B-2", 1),)))
+            op(operations.issue, IssueStock("MAIN", (Line("B-2", 1),)))
         if day == 10:
-            op(stock.transfer, TransferStock("MAIN", "SHOP", (Line("A-1", 20),)))
-            op(stock.receive, ReceiveStock("MAIN", (Line("A-1", 40, "3.00"),)))
+            op(operations.transfer, TransferStock("MAIN", "SHOP", (Line("A-1", 20),)))
+            op(operations.receive, ReceiveStock("MAIN", (Line("A-1", 40, "3.00"),)))
         if day == 20:
-            op(stock.return_stock, ReturnStock("MAIN", (Line("A-1", 2),), reason="wrong size"))
+            op(operations.return_stock, ReturnStock("MAIN", (Line("A-1", 2),), reason="wrong size"))
             op(
-                stock.return_stock,
+                operations.return_stock,
                 ReturnStock("MAIN", (Line("B-2", 1),), damaged=True, reason="cracked"),
             )
-            op(stock.issue, IssueStock("SHOP", (Line("A-1", 5),)))
+            op(operations.issue, IssueStock("SHOP", (Line("A-1", 5),)))
         if day == 30:
-            op(stock.adjust, AdjustStock("C-3", "MAIN", 27, reason="cycle count"))
+            op(operations.adjust, AdjustStock("C-3", "MAIN", 27, reason="cycle count"))
     # The warehouse's restock policy: reorder when stock covers fewer than 14 days of demand.
     cover = PolicyRule(PolicyKind.DAYS_OF_COVER, cover_days=14, lookback_days=30, target_days=45)
     policies.set_policy(db, SetPolicy("MAIN", cover), MANAGER)

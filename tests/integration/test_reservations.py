@@ -10,7 +10,9 @@ from sqlalchemy import func, select
 from invdesk.db.models import Movement
 from invdesk.domain.errors import InsufficientStock, ValidationError
 from invdesk.domain.stock import IssueStock, Line, ReservationStatus, ReserveStock
-from invdesk.services import queries, reservations, stock, verify
+from invdesk.services.reads import queries
+from invdesk.services.stock import operations, reservations
+from invdesk.services.trust import verify
 from tests import support
 
 
@@ -44,9 +46,9 @@ def _expire_rows(db) -> int:
 def test_a_hold_makes_stock_unavailable_to_issues(db, clock):
     reservations.reserve(db, ReserveStock("SKU-1", "MAIN", 8), support.ACTOR)
     with pytest.raises(InsufficientStock) as caught:
-        stock.issue(db, IssueStock("MAIN", (Line("SKU-1", 3),)), support.ACTOR)
+        operations.issue(db, IssueStock("MAIN", (Line("SKU-1", 3),)), support.ACTOR)
     assert caught.value.available == 2
-    stock.issue(db, IssueStock("MAIN", (Line("SKU-1", 2),)), support.ACTOR)
+    operations.issue(db, IssueStock("MAIN", (Line("SKU-1", 2),)), support.ACTOR)
     assert support.on_hand(db, "SKU-1") == (8, 8)
 
 
@@ -99,7 +101,7 @@ def test_committing_an_expired_hold_is_refused_and_releases_it(db, clock):
 def test_an_issue_blocked_only_by_expired_holds_goes_through(db, clock):
     reservations.reserve(db, ReserveStock("SKU-1", "MAIN", 10, ttl_seconds=60), support.ACTOR)
     clock.now += timedelta(minutes=2)
-    stock.issue(db, IssueStock("MAIN", (Line("SKU-1", 10),)), support.ACTOR)
+    operations.issue(db, IssueStock("MAIN", (Line("SKU-1", 10),)), support.ACTOR)
     assert support.on_hand(db, "SKU-1") == (0, 0)
     assert verify.verify(db, support.ACTOR) == []
 

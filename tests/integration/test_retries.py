@@ -11,7 +11,8 @@ from sqlalchemy.exc import IntegrityError
 
 from invdesk.domain.errors import DatabaseUnavailable
 from invdesk.domain.stock import IssueStock, Line
-from invdesk.services import stock, verify
+from invdesk.services.stock import operations
+from invdesk.services.trust import verify
 from tests import support
 
 
@@ -47,7 +48,7 @@ def _fail_commits(db, monkeypatch, error: Exception, times: int) -> list[int]:
 
 
 def _issue(db, request_id: str = "sale-1"):
-    return stock.issue(
+    return operations.issue(
         db, IssueStock("MAIN", (Line("SKU-1", 2),), request_id=request_id), support.ACTOR
     )
 

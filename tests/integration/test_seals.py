@@ -10,7 +10,9 @@ from sqlalchemy import text
 
 from invdesk.db.engine import Database
 from invdesk.domain.stock import IssueStock, Line, ReceiveStock
-from invdesk.services import audit, seals, stock, verify
+from invdesk.services import audit_trail
+from invdesk.services.stock import operations
+from invdesk.services.trust import seals, verify
 from tests import support
 
 ACTOR = support.ACTOR
@@ -30,14 +32,14 @@ def busy(db):
     support.warehouse(db, "MAIN")
     support.product(db, "SKU-1")
     support.product(db, "SKU-2")
-    stock.receive(db, ReceiveStock("MAIN", (Line("SKU-1", 20, "1.25"),)), ACTOR)
-    stock.receive(db, ReceiveStock("MAIN", (Line("SKU-2", 5),)), ACTOR)
-    stock.issue(
+    operations.receive(db, ReceiveStock("MAIN", (Line("SKU-1", 20, "1.25"),)), ACTOR)
+    operations.receive(db, ReceiveStock("MAIN", (Line("SKU-2", 5),)), ACTOR)
+    operations.issue(
         db,
         IssueStock("MAIN", (Line("SKU-1", 3),), reference="ORDER-1", reason=PRINTABLE_ODD),
         ACTOR,
     )
-    db.run(lambda conn: audit.record(conn, ACTOR, db.now(), "edit", "product", "SKU-1", ODD))
+    db.run(lambda conn: audit_trail.record(conn, ACTOR, db.now(), "edit", "product", "SKU-1", ODD))
     return db
 
 
@@ -73,7 +75,7 @@ def test_sealed_ledger_and_audit_trail_verify_clean(busy):
 
 def test_seals_chain_on_and_rows_after_the_last_seal_are_counted_unsealed(busy):
     seal_all(busy)
-    stock.issue(busy, IssueStock("MAIN", (Line("SKU-2", 1),)), ACTOR)
+    operations.issue(busy, IssueStock("MAIN", (Line("SKU-2", 1),)), ACTOR)
 
     report = verify.verify_all(busy, ACTOR)
     assert report.ok
@@ -159,7 +161,7 @@ def test_a_back_dated_ledger_row_is_named(busy):
 def test_rows_a_few_seconds_out_of_time_order_are_normal_concurrency(busy):
     now = datetime.now(UTC)
     busy.clock = lambda: now - timedelta(seconds=30)
-    stock.issue(busy, IssueStock("MAIN", (Line("SKU-2", 1),)), ACTOR)
+    operations.issue(busy, IssueStock("MAIN", (Line("SKU-2", 1),)), ACTOR)
 
     assert [c for c, _ in _findings(busy) if c == "order"] == []
 
@@ -190,7 +192,7 @@ def test_an_export_of_an_unchanged_history_verifies(busy, tmp_path):
     seal_all(busy)
     kept = tmp_path / "seals.json"
     seals.export(busy, ACTOR, kept)
-    stock.issue(busy, IssueStock("MAIN", (Line("SKU-2", 2),)), ACTOR)
+    operations.issue(busy, IssueStock("MAIN", (Line("SKU-2", 2),)), ACTOR)
     seal_all(busy)
 
     assert verify.verify_all(busy, ACTOR, seals.load_export(kept)).ok

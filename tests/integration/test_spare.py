@@ -8,7 +8,7 @@ import pytest
 
 from invdesk.db import engine as engine_module
 from invdesk.domain.stock import IssueStock, Line
-from invdesk.services import stock
+from invdesk.services.stock import operations
 from tests import support
 
 
@@ -67,7 +67,7 @@ def test_threads_share_at_most_one_spare(db):
         try:
             barrier.wait()
             for _ in range(10):
-                stock.issue(db, IssueStock("MAIN", (Line("SKU-1", 1),)), support.ACTOR)
+                operations.issue(db, IssueStock("MAIN", (Line("SKU-1", 1),)), support.ACTOR)
         except BaseException as error:  # reported below, in the test's thread
             errors.append(error)
 

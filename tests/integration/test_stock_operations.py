@@ -22,7 +22,9 @@ from invdesk.domain.stock import (
     ReturnStock,
     TransferStock,
 )
-from invdesk.services import queries, reservations, stock, verify
+from invdesk.services.reads import queries
+from invdesk.services.stock import operations, reservations
+from invdesk.services.trust import verify
 from tests import support
 
 ACTOR = support.ACTOR
@@ -61,11 +63,11 @@ def main(db):
 
 
 def receive(db, sku: str, qty: int, cost: str | None = None, wh: str = "MAIN", **kw):
-    return stock.receive(db, ReceiveStock(wh, (Line(sku, qty, cost),), **kw), ACTOR)
+    return operations.receive(db, ReceiveStock(wh, (Line(sku, qty, cost),), **kw), ACTOR)
 
 
 def issue(db, sku: str, qty: int, wh: str = "MAIN", **kw):
-    return stock.issue(db, IssueStock(wh, (Line(sku, qty),), **kw), ACTOR)
+    return operations.issue(db, IssueStock(wh, (Line(sku, qty),), **kw), ACTOR)
 
 
 def level(db, sku: str, wh: str = "MAIN"):
@@ -128,7 +130,9 @@ def test_issue_and_return_leave_the_average_cost_alone(main):
     receive(main, "SKU-1", 30, "2.00")
 
     out = issue(main, "SKU-1", 15).movements[0]
-    back = stock.return_stock(main, ReturnStock("MAIN", (Line("SKU-1", 5),)), ACTOR).movements[0]
+    back = operations.return_stock(main, ReturnStock("MAIN", (Line("SKU-1", 5),)), ACTOR).movements[
+        0
+    ]
 
     assert out.unit_cost == back.unit_cost == Decimal("1.75")
     assert level(main, "SKU-1").avg_cost == Decimal("1.75")
@@ -196,7 +200,7 @@ def test_transfer_writes_paired_rows_sharing_a_transfer_id_and_carries_the_avera
     receive(main, "SKU-2", 10, "2.00", wh=source)
     receive(main, "SKU-2", 10, "1.00", wh=destination)  # 10 + 10 at 2.00 -> 1.50
 
-    result = stock.transfer(
+    result = operations.transfer(
         main,
         TransferStock(source, destination, (Line("SKU-1", 40), Line("SKU-2", 10)), reference="T1"),
         ACTOR,
@@ -228,7 +232,7 @@ def test_transfer_writes_paired_rows_sharing_a_transfer_id_and_carries_the_avera
 def test_a_return_restocks(main):
     receive(main, "SKU-1", 3, "2.00")
 
-    (row,) = stock.return_stock(
+    (row,) = operations.return_stock(
         main, ReturnStock("MAIN", (Line("SKU-1", 2),), reason="Wrong size"), ACTOR
     ).movements
 
@@ -240,7 +244,7 @@ def test_a_return_restocks(main):
 def test_a_damaged_return_is_recorded_without_restocking(main):
     receive(main, "SKU-1", 3)
 
-    (row,) = stock.return_stock(
+    (row,) = operations.return_stock(
         main, ReturnStock("MAIN", (Line("SKU-1", 2),), damaged=True, reason="Crushed"), ACTOR
     ).movements
 
@@ -252,10 +256,10 @@ def test_a_damaged_return_is_recorded_without_restocking(main):
 def test_adjust_records_the_signed_difference_to_the_counted_quantity_with_a_reason(main):
     receive(main, "SKU-1", 10)
 
-    up = stock.adjust(main, AdjustStock("SKU-1", "MAIN", 13, reason="Found a box"), ACTOR)
-    down = stock.adjust(main, AdjustStock("SKU-1", "MAIN", "4"), ACTOR)
-    same = stock.adjust(main, AdjustStock("SKU-1", "MAIN", 4, reason="Recount"), ACTOR)
-    fresh = stock.adjust(main, AdjustStock("SKU-1", "BACK", 6), ACTOR)  # no row there before
+    up = operations.adjust(main, AdjustStock("SKU-1", "MAIN", 13, reason="Found a box"), ACTOR)
+    down = operations.adjust(main, AdjustStock("SKU-1", "MAIN", "4"), ACTOR)
+    same = operations.adjust(main, AdjustStock("SKU-1", "MAIN", 4, reason="Recount"), ACTOR)
+    fresh = operations.adjust(main, AdjustStock("SKU-1", "BACK", 6), ACTOR)  # no row there before
 
     rows = [r.movements[0] for r in (up, down, same, fresh)]
     assert [(r.kind, r.warehouse, r.qty, r.units, r.balance_after, r.reason) for r in rows] == [
@@ -273,12 +277,12 @@ def test_adjust_may_count_down_to_the_reserved_units_but_not_below(main):
     reservations.reserve(main, ReserveStock("SKU-1", "MAIN", 4), ACTOR)
 
     with pytest.raises(ValidationError) as raised:
-        stock.adjust(main, AdjustStock("SKU-1", "MAIN", 3), ACTOR)
+        operations.adjust(main, AdjustStock("SKU-1", "MAIN", 3), ACTOR)
     assert raised.value.field == "counted"
     assert "reserved" in raised.value.message
     assert support.on_hand(main, "SKU-1") == (10, 4)
 
-    stock.adjust(main, AdjustStock("SKU-1", "MAIN", 4), ACTOR)
+    operations.adjust(main, AdjustStock("SKU-1", "MAIN", 4), ACTOR)
     assert support.on_hand(main, "SKU-1") == (4, 4)
 
 
@@ -289,7 +293,7 @@ def test_a_three_line_receive_is_one_request_with_three_rows(main):
     support.product(main, "SKU-2")
     support.product(main, "SKU-3")
 
-    result = stock.receive(
+    result = operations.receive(
         main,
         ReceiveStock(
             "MAIN",
@@ -364,7 +368,7 @@ def week(main, clock):
     clock.advance(days=1)
     issue(main, "SKU-1", 2)  # Wed, MAIN
     clock.advance(days=1)
-    stock.transfer(main, TransferStock("MAIN", "BACK", (Line("SKU-1", 3),)), ACTOR)  # Thu
+    operations.transfer(main, TransferStock("MAIN", "BACK", (Line("SKU-1", 3),)), ACTOR)  # Thu
     return main
 
 
@@ -405,14 +409,16 @@ def test_verify_finds_nothing_wrong_after_every_kind_of_operation(main, clock):
     receive(main, "SKU-1", 20, "1.00")
     receive(main, CASE_EAN13, 2, "6.00")
     issue(main, "SKU-1", 3)
-    stock.transfer(main, TransferStock("MAIN", "BACK", (Line("SKU-1", 5), Line("CAN", 4))), ACTOR)
-    stock.transfer(main, TransferStock("BACK", "MAIN", (Line("SKU-1", 1),)), ACTOR)
-    stock.return_stock(main, ReturnStock("MAIN", (Line("SKU-1", 2),)), ACTOR)
-    stock.return_stock(
+    operations.transfer(
+        main, TransferStock("MAIN", "BACK", (Line("SKU-1", 5), Line("CAN", 4))), ACTOR
+    )
+    operations.transfer(main, TransferStock("BACK", "MAIN", (Line("SKU-1", 1),)), ACTOR)
+    operations.return_stock(main, ReturnStock("MAIN", (Line("SKU-1", 2),)), ACTOR)
+    operations.return_stock(
         main, ReturnStock("BACK", (Line("CAN", 1),), damaged=True, reason="dented"), ACTOR
     )
-    stock.adjust(main, AdjustStock("SKU-1", "MAIN", 11), ACTOR)
-    stock.adjust(main, AdjustStock("CAN", "BACK", 6), ACTOR)
+    operations.adjust(main, AdjustStock("SKU-1", "MAIN", 11), ACTOR)
+    operations.adjust(main, AdjustStock("CAN", "BACK", 6), ACTOR)
     held = [
         reservations.reserve(main, ReserveStock("SKU-1", "MAIN", 2, ttl_seconds=60), ACTOR)
         for _ in range(4)
@@ -456,6 +462,6 @@ def test_verify_reports_a_counter_that_disagrees_with_the_ledger(main):
 def test_a_damaged_return_without_a_reason_is_refused_and_writes_nothing(main):
     before = queries.history(main, ACTOR, LedgerFilter())
     with pytest.raises(ValidationError, match="damaged") as refused:
-        stock.return_stock(main, ReturnStock("MAIN", (Line("SKU-1", 1),), damaged=True), ACTOR)
+        operations.return_stock(main, ReturnStock("MAIN", (Line("SKU-1", 1),), damaged=True), ACTOR)
     assert refused.value.field == "reason"
     assert queries.history(main, ACTOR, LedgerFilter()) == before

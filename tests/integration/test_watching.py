@@ -7,7 +7,7 @@ import pytest
 from invdesk.domain.catalog import EditWarehouse
 from invdesk.domain.errors import NotFound, PermissionDenied, ValidationError
 from invdesk.domain.security import Actor, Role
-from invdesk.services import warehouses, watching
+from invdesk.services.catalog import warehouses, watching
 from tests import support
 from tests.support import ACTOR
 

@@ -9,7 +9,7 @@ from invdesk.db.engine import Database
 from invdesk.domain.errors import InsufficientStock, ValidationError
 from invdesk.domain.security import Actor
 from invdesk.domain.stock import IssueStock, Line, ReserveStock, TransferStock
-from invdesk.services import reservations, stock
+from invdesk.services.stock import operations, reservations
 
 _db: Database | None = None
 _url: str | None = None
@@ -47,7 +47,7 @@ def close() -> None:
 
 def issue_one(url: str, sku: str, wh: str, worker: int) -> str:
     try:
-        stock.issue(_database(url), IssueStock(wh, (Line(sku, 1),)), Actor(f"clerk{worker}"))
+        operations.issue(_database(url), IssueStock(wh, (Line(sku, 1),)), Actor(f"clerk{worker}"))
     except InsufficientStock:
         return "short"
     return "ok"
@@ -86,7 +86,7 @@ def reserve_with_request(url: str, sku: str, wh: str, request_id: str) -> int:
 def transfer_lines(url: str, source: str, destination: str, skus: list[str], worker: int) -> str:
     lines = tuple(Line(sku, 1) for sku in skus)
     try:
-        stock.transfer(
+        operations.transfer(
             _database(url), TransferStock(source, destination, lines), Actor(f"clerk{worker}")
         )
     except InsufficientStock:
@@ -95,7 +95,7 @@ def transfer_lines(url: str, source: str, destination: str, skus: list[str], wor
 
 
 def issue_with_request(url: str, sku: str, wh: str, request_id: str) -> tuple[int, ...]:
-    result = stock.issue(
+    result = operations.issue(
         _database(url), IssueStock(wh, (Line(sku, 1),), request_id=request_id), Actor("clerk")
     )
     return tuple(m.id for m in result.movements)

@@ -12,7 +12,7 @@ from invdesk.db import migrate
 from invdesk.db.engine import Database
 from invdesk.db.models import Base
 from invdesk.domain.errors import DatabaseUnavailable
-from invdesk.services.database import open_database
+from invdesk.services.system.database import open_database
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -43,7 +43,7 @@ from invdesk.db.engine import Database
 from invdesk.domain.barcodes import gtin_check_digit
 from invdesk.domain.browse import PageRequest, ProductQuery, ProductSort
 from invdesk.domain.security import Actor, Role
-from invdesk.services import browse
+from invdesk.services.reads import browse
 
 ACTOR = Actor("bench", Role.ADMIN)
 WORDS = [

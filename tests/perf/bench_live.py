@@ -46,7 +46,10 @@ from invdesk.domain.catalog import CreateProduct
 from invdesk.domain.errors import InsufficientStock
 from invdesk.domain.security import SYSTEM
 from invdesk.domain.stock import IssueStock, Line, ReceiveStock
-from invdesk.services import browse, catalog, live, queries, stock, warehouses
+from invdesk.services.catalog import products, warehouses
+from invdesk.services.reads import browse, queries
+from invdesk.services.stock import operations
+from invdesk.services.system import live
 
 PRODUCTS = 40
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -58,12 +61,12 @@ def _setup(url: str) -> None:
         migrate.upgrade(db)
         warehouses.create_warehouse(db, "MAIN", "Main", SYSTEM)
         for n in range(PRODUCTS):
-            catalog.create_product(
+            products.create_product(
                 db,
                 CreateProduct(f"P{n:03d}", f"Product {n}", "Tools", cost="1.00", price="2.00"),
                 SYSTEM,
             )
-        stock.receive(
+        operations.receive(
             db,
             ReceiveStock("MAIN", tuple(Line(f"P{n:03d}", 1_000_000) for n in range(PRODUCTS))),
             SYSTEM,
@@ -93,9 +96,9 @@ def _writer(url: str, notify: Any, stop: Any, seed: int, counts: Any, cpus: Any,
             sku = f"P{rng.randrange(PRODUCTS):03d}"
             try:
                 if rng.random() < 0.5:
-                    stock.receive(db, ReceiveStock("MAIN", (Line(sku, 1),)), SYSTEM)
+                    operations.receive(db, ReceiveStock("MAIN", (Line(sku, 1),)), SYSTEM)
                 else:
-                    stock.issue(db, IssueStock("MAIN", (Line(sku, 1),)), SYSTEM)
+                    operations.issue(db, IssueStock("MAIN", (Line(sku, 1),)), SYSTEM)
             except InsufficientStock:
                 pass
             done += 1
@@ -189,7 +192,7 @@ def _stale_writer(url: str, samples: int, ready: Any, out: Any) -> None:
     ready.wait()
     try:
         for _ in range(samples):
-            result = stock.receive(db, ReceiveStock("MAIN", (Line("P000", 1),)), SYSTEM)
+            result = operations.receive(db, ReceiveStock("MAIN", (Line("P000", 1),)), SYSTEM)
             commits.append((result.movements[0].balance_after, time.time()))
             time.sleep(rng.uniform(0.02, 0.08))
         time.sleep(1.5)

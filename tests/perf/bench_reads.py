@@ -45,7 +45,9 @@ from invdesk.domain.catalog import CreateProduct
 from invdesk.domain.errors import InsufficientStock
 from invdesk.domain.security import SYSTEM
 from invdesk.domain.stock import Line, ReceiveStock, ReserveStock
-from invdesk.services import catalog, queries, reservations, stock, warehouses
+from invdesk.services.catalog import products, warehouses
+from invdesk.services.reads import queries
+from invdesk.services.stock import operations, reservations
 
 PRODUCTS = 1000
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -56,9 +58,9 @@ def _setup(url: str) -> None:
         migrate.upgrade(db)
         warehouses.create_warehouse(db, "MAIN", "Main", SYSTEM)
         for n in range(PRODUCTS):
-            catalog.create_product(db, CreateProduct(f"P{n:04d}", f"Product {n}", "Tools"), SYSTEM)
+            products.create_product(db, CreateProduct(f"P{n:04d}", f"Product {n}", "Tools"), SYSTEM)
         lines = tuple(Line(f"P{n:04d}", 100) for n in range(PRODUCTS))
-        stock.receive(db, ReceiveStock("MAIN", lines), SYSTEM)
+        operations.receive(db, ReceiveStock("MAIN", lines), SYSTEM)
 
 
 def _holder(url: str, per_second: float, stop: Any) -> None:

@@ -150,7 +150,7 @@ def _chart_product(run: Any) -> None:
 def run_invdesk(url: str, path: str, out: Any) -> None:
     from invdesk.domain.security import Actor, Role
     from invdesk.reports import runner
-    from invdesk.services.database import open_database
+    from invdesk.services.system.database import open_database
 
     db = open_database(url)
     c0, t = cpu_seconds(), time.perf_counter()
@@ -229,7 +229,7 @@ def run_chart(url: str, _path: str, out: Any) -> None:
 
     from invdesk.domain.security import Actor
     from invdesk.reports.series import product_series
-    from invdesk.services.database import open_database
+    from invdesk.services.system.database import open_database
     from invdesk.ui.charts.product_chart import ProductChartWidget
     from invdesk.ui.charts.time_plot import TimePlot
 

@@ -45,7 +45,7 @@ from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings, QTimer, qIns
 from PySide6.QtWidgets import QApplication, QLineEdit
 
 from invdesk.domain.security import Actor, Role
-from invdesk.services.database import open_database
+from invdesk.services.system.database import open_database
 from invdesk.ui.dialogs import ReceiveDialog
 from invdesk.ui.launch import make_app
 from invdesk.ui.main_window import MainWindow

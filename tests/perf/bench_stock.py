@@ -8,7 +8,7 @@ For SQLite (a WAL file in a temporary directory) and PostgreSQL (a scratch datab
 server named by INVDESK_BENCH_DATABASE_URL, default postgresql://postgres@127.0.0.1:5432/postgres,
 and dropped at the end) it prints, at 1, 4 and 16 concurrent worker processes:
 
-* ours: stock operations per second through invdesk.services.stock (receive, issue, transfer),
+* ours: stock operations per second through invdesk.services.stock.operations (receive, issue, transfer),
 * raw:  the same statements, in the same order and transaction, sent straight through the driver
         (sqlite3 / psycopg, no SQLAlchemy), with the same pragmas / session options,
 * on PostgreSQL, pgbench's tpcb-like TPS at the same client count (separate scratch database),
@@ -16,7 +16,7 @@ and dropped at the end) it prints, at 1, 4 and 16 concurrent worker processes:
 on PostgreSQL then the rights model's cost: ours with one database login per worker (each a member of
 invdesk_clerk, so the server stamps who and when and checks the group's rights) against ours with
 one shared login for every worker (a member of invdesk_owner, as when the PCs' single login owned
-the tables), target ratio >= 0.95; and finally invdesk.services.verify.verify, requiring no
+the tables), target ratio >= 0.95; and finally invdesk.services.trust.verify.verify, requiring no
 discrepancy. The op mix is identical in
 both modes (the same random sequence per worker). An InsufficientStock refusal counts as a completed
 operation and is also shown on its own.
@@ -80,15 +80,14 @@ from invdesk.db.engine import (
     Database,
 )
 from invdesk.db.models import Category, StockLevel, StockRequest, table_of
+from invdesk.db.tables import movement_t, product_t, warehouse_t
 from invdesk.domain.errors import InsufficientStock
 from invdesk.domain.security import Actor
 from invdesk.domain.stock import IssueStock, Line, ReceiveStock, TransferStock
 from invdesk.domain.validation import MAX_ON_HAND
-from invdesk.services import stock
-from invdesk.services.ledger import _COLUMNS as LEDGER_COLUMNS
-from invdesk.services.ledger import movement_t
-from invdesk.services.lookup import product_t, warehouse_t
-from invdesk.services.verify import verify
+from invdesk.services.stock import operations
+from invdesk.services.stock.ledger import _COLUMNS as LEDGER_COLUMNS
+from invdesk.services.trust.verify import verify
 
 DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 # Scratch database names get a per-run suffix, so two runs on one server never drop each other's.
@@ -143,12 +142,12 @@ def next_op(rng: random.Random, products: int) -> Op:
 def ours_op(db: Database, op: Op) -> None:
     kind, sku, warehouse, other, qty, cost, _minor = op
     if kind == "issue":
-        stock.issue(db, IssueStock(warehouse, (Line(sku, qty),)), ACTOR)
+        operations.issue(db, IssueStock(warehouse, (Line(sku, qty),)), ACTOR)
     elif kind == "receive":
-        stock.receive(db, ReceiveStock(warehouse, (Line(sku, qty, cost),)), ACTOR)
+        operations.receive(db, ReceiveStock(warehouse, (Line(sku, qty, cost),)), ACTOR)
     else:
         assert other is not None
-        stock.transfer(db, TransferStock(warehouse, other, (Line(sku, qty),)), ACTOR)
+        operations.transfer(db, TransferStock(warehouse, other, (Line(sku, qty),)), ACTOR)
 
 
 # --------------------------------------------------------------------------------------------
@@ -160,7 +159,7 @@ class RawInsufficient(Exception):
 
 
 def _fingerprint(kind: str, payload: Any) -> str:
-    # invdesk.services.requests.fingerprint, inlined (it is part of what a call costs).
+    # invdesk.db.request_ids.fingerprint, inlined (it is part of what a call costs).
     text = json.dumps([kind, payload], sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -231,7 +230,7 @@ class RawBackend:
         new_id, alerts_may_change = self.movement(row)
         if alerts_may_change:
             raise AssertionError("the benchmark sets no policy and never empties a stock row")
-        # The stock.changed event the services write to the outbox for this row (events.py).
+        # The operations.changed event the services write to the outbox for this row (events.py).
         data = {
             "movement_id": new_id,
             "sku": sku,
@@ -341,7 +340,7 @@ class RawBackend:
 # Direct statements, e.g. for the ledger INSERT on SQLite:
 #     from sqlalchemy.dialects import sqlite; from invdesk.services import ledger
 #     print(repr(ledger._RECORD.sql(sqlite.dialect())))
-# (requests._CLAIM, lookup._WAREHOUSES_AND_PRODUCT, counters._TAKE/_PUT/_READ/_LOCK, ledger._RECORD,
+# (request_ids._CLAIM, lookup._WAREHOUSES_AND_PRODUCT, counters._TAKE/_PUT/_READ/_LOCK, ledger._RECORD,
 # reservations._DUE; on PostgreSQL postgresql.psycopg.dialect()).
 
 _SQLITE = {
@@ -382,12 +381,14 @@ def check_raw_sql() -> None:
     """Fail unless every raw statement is, character for character, the one the services send."""
     from sqlalchemy.dialects import postgresql, sqlite
 
-    from invdesk.services import counters, ledger, lookup, outbox, requests, reservations
+    from invdesk.db import counters, request_ids
+    from invdesk.services.catalog import lookup
+    from invdesk.services.stock import ledger, outbox, reservations
 
     for dialect, table in ((sqlite.dialect(), _SQLITE), (postgresql.psycopg.dialect(), _PG)):
         plain, costed, ensure = counters._PUT[dialect.name]
         ours = {
-            "claim": requests._CLAIM[dialect.name],
+            "claim": request_ids._CLAIM[dialect.name],
             "lookup": lookup._WAREHOUSES_AND_PRODUCT[1],
             "lookup2": lookup._WAREHOUSES_AND_PRODUCT[2],
             "read": counters._READ,
@@ -532,7 +533,7 @@ class RawPostgres(RawBackend):
         sql = "lookup" if len(codes) == 1 else "lookup2"
         return self._one(sql, {"code": sku, **dict(zip(names, codes, strict=True))})
 
-    # As invdesk.services.counters on PostgreSQL: lock the row, decide here; the ledger row moves it.
+    # As invdesk.db.counters on PostgreSQL: lock the row, decide here; the ledger row moves it.
     def _locked(self, pid: int, wid: int, create: bool) -> Any:
         return self._one("lock_level", {"pid": pid, "wid": wid, "create_row": create})
 
@@ -1160,7 +1161,7 @@ def main() -> int:
         f"{os.cpu_count()} CPUs, Python {platform.python_version()}, SQLAlchemy "
         f"{sqlalchemy.__version__}, psycopg {psycopg.__version__}, SQLite "
         f"{sqlite3.sqlite_version}, PostgreSQL {pg_version}\n"
-        "ours = invdesk.services.stock; raw = the same statements via sqlite3/psycopg; "
+        "ours = invdesk.services.stock.operations; raw = the same statements via sqlite3/psycopg; "
         "ratio = ours/raw",
         flush=True,
     )

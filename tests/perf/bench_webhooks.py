@@ -26,7 +26,7 @@ from invdesk.db.engine import Database
 from invdesk.domain.security import SYSTEM
 from invdesk.server.dispatch import Dispatcher
 from invdesk.server.outbound_settings import OutboundSettings
-from invdesk.services import webhooks
+from invdesk.services.outbound import webhooks
 from tests import support
 from tests.events.receiver import receiving
 

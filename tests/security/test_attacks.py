@@ -12,7 +12,7 @@ from psycopg import errors
 from invdesk.db import migrate
 from invdesk.db.engine import Database
 from invdesk.domain.security import SYSTEM
-from invdesk.services import verify
+from invdesk.services.trust import verify
 from tests import support
 from tests.fixtures.logins import LoginMaker
 

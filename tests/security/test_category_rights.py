@@ -8,7 +8,7 @@ import pytest
 
 from invdesk.db.engine import Database
 from invdesk.domain.security import SYSTEM, Actor, Role
-from invdesk.services import catalog, categories
+from invdesk.services.catalog import categories, products
 from tests import support
 
 
@@ -23,6 +23,6 @@ def test_a_managers_login_merges_categories_and_a_clerks_cannot_delete_one(pg_db
         )
 
     assert merged.products == 1
-    assert catalog.get_product(pg_db, "T-1", SYSTEM).category == "Hand tools"
+    assert products.get_product(pg_db, "T-1", SYSTEM).category == "Hand tools"
     with clerk.connect() as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
         conn.execute("DELETE FROM category WHERE name = 'Other'")

@@ -10,8 +10,8 @@ import httpx
 
 from invdesk.db.engine import Database
 from invdesk.domain.security import SYSTEM
-from invdesk.services import verify
 from invdesk.services.channels import tokens
+from invdesk.services.trust import verify
 from tests import support
 
 SKU = "RACE-1"

@@ -10,7 +10,7 @@ import httpx
 from invdesk.db.engine import Database
 from invdesk.domain.audit import AuditFilter
 from invdesk.domain.security import SYSTEM
-from invdesk.services import audit
+from invdesk.services.reads import audit
 from tests.server.conftest import Api
 
 

@@ -9,7 +9,7 @@ import httpx
 from invdesk.db.engine import Database
 from invdesk.domain.audit import AuditFilter, AuditRow
 from invdesk.domain.security import SYSTEM
-from invdesk.services import audit
+from invdesk.services.reads import audit
 from tests.server.conftest import CASE, EAN, Api
 
 

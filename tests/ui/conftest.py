@@ -9,7 +9,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from invdesk.domain.security import Actor, Role
-from invdesk.services.database import Database, open_database
+from invdesk.services.system.database import Database, open_database
 from invdesk.ui import background
 from invdesk.ui.main_window import MainWindow
 from tests import support
@@ -32,6 +32,17 @@ def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
         if not background.default().busy:
             break
     yield
+
+
+@pytest.fixture(autouse=True)
+def gc_on_the_gui_thread(qapp) -> Iterator[None]:
+    """As in the app: cycles are collected on the GUI thread only (a collection in a background
+    job's thread that frees a Qt object crashes the process); automatic again after the test."""
+    from invdesk.ui import collector
+
+    found = collector.install(qapp)
+    yield
+    found.stop()
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,7 @@ import pytest
 
 from invdesk.domain.errors import PermissionDenied
 from invdesk.domain.security import Actor, Role
-from invdesk.services import server_health
+from invdesk.services.system import server_health
 from invdesk.ui.pages import PAGES
 from invdesk.ui.pages.admin import NO_REPLICA, AdminPage
 

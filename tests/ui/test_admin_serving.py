@@ -13,11 +13,11 @@ from invdesk.cli.main import cli
 from invdesk.domain.errors import PermissionDenied
 from invdesk.domain.security import Actor, Role
 from invdesk.domain.tokens import Scope, TokenRefused
-from invdesk.services import delivery, webhooks
 from invdesk.services.channels import tokens
+from invdesk.services.outbound import delivery, webhooks
 from invdesk.ui.dialogs.api_access import AddTokenDialog, AddWebhookDialog, SecretShownDialog
 from invdesk.ui.main_window import MainWindow
-from invdesk.ui.models.admin_lists import DeliveryColumn, TokenColumn
+from invdesk.ui.models.small_lists import DeliveryColumn, TokenColumn
 from invdesk.ui.pages.admin import AdminPage
 from tests import support
 
@@ -41,8 +41,15 @@ def _cells(model, row: int) -> list[str]:
     return [model.index(row, c).data() for c in range(model.columnCount())]
 
 
-def _save(dialog) -> None:
-    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+def _save(qtbot, dialog) -> None:
+    """Click Save, then wait for the save, which runs off the GUI thread."""
+    save = dialog.buttons.button(QDialogButtonBox.StandardButton.Save)
+    save.click()
+    assert dialog.saving is not None
+    assert not save.isEnabled() and dialog.isVisible()  # the answer comes later, by signal
+    with qtbot.waitSignal(dialog.saving.finished, timeout=10_000):
+        pass
+    assert save.isEnabled()
 
 
 def _yes(section) -> None:
@@ -59,7 +66,7 @@ def test_an_admin_adds_a_token_sees_it_once_and_revokes_it(qtbot, page, empty_db
     dialog.name.setText("webshop")
     dialog.scope_boxes["orders"].setChecked(True)
     dialog.warehouse_boxes["SHOP"].setChecked(True)
-    _save(dialog)
+    _save(qtbot, dialog)
 
     shown = section.shown
     assert isinstance(shown, SecretShownDialog) and shown.isVisible()
@@ -99,13 +106,13 @@ def test_a_refused_token_is_said_at_its_field_and_the_dialog_stays(qtbot, page, 
     page.tokens.add_button.click()
     dialog = page.tokens.shown
     dialog.name.setText("webshop")
-    _save(dialog)
+    _save(qtbot, dialog)
     assert dialog.isVisible()
     assert "already exists" in dialog.form.labels["name"].text()
     assert dialog.form.labels["name"].isVisible()
     dialog.name.setText("till")
     dialog.scope_boxes["read"].setChecked(False)
-    _save(dialog)
+    _save(qtbot, dialog)
     assert dialog.isVisible() and "at least one scope" in dialog.form.labels["scope"].text()
     assert not dialog.form.labels["name"].isVisible()
     assert [t.name for t in tokens.list_tokens(empty_db, ADMIN)] == ["webshop"]
@@ -119,10 +126,10 @@ def test_an_admin_adds_a_webhook_tests_it_and_retries_a_failed_delivery(
     dialog = hooks.shown
     assert isinstance(dialog, AddWebhookDialog)
     dialog.url.setText("not an address")
-    _save(dialog)
+    _save(qtbot, dialog)
     assert dialog.isVisible() and dialog.form.labels["url"].isVisible()
     dialog.url.setText("http://127.0.0.1:9/hook")
-    _save(dialog)
+    _save(qtbot, dialog)
     assert isinstance(hooks.shown, SecretShownDialog)
     hooks.shown.close()
     qtbot.waitUntil(lambda: hooks.model.rowCount() == 1)

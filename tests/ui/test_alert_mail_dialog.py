@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialogButtonBox
 
 from invdesk.domain.security import Actor, Role
-from invdesk.services import alert_mail
+from invdesk.services.outbound import alert_mail
 from invdesk.ui.dialogs.alert_mail import AlertMailDialog
 from invdesk.ui.main_window import MainWindow
 from invdesk.ui.pages.alerts import AlertsPage
@@ -35,8 +35,8 @@ def test_a_clerk_sets_their_alert_email_from_the_file_menu(qtbot, shop_db, setti
     assert dialog.email.text() == ""
     dialog.email.setText("pat@shop.example")
     dialog.mode.setCurrentIndex(dialog.mode.findData("digest"))
-    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
-    qtbot.waitUntil(lambda: not dialog.isVisible())
+    with qtbot.waitSignal(dialog.finished):  # stored off the GUI thread, then it closes
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
     chosen = alert_mail.alert_mail(shop_db, CLERK, "pat")
     assert chosen is not None and (chosen.email, chosen.mode) == ("pat@shop.example", "digest")
     assert "pat@shop.example" in window.statusBar().currentMessage()
@@ -52,6 +52,9 @@ def test_an_invalid_address_is_refused_at_its_field(qtbot, shop_db, settings):
     assert dialog.mode.currentData() == "immediate"
     dialog.email.setText("pat at shop")
     dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    assert dialog.saving is not None  # stored off the GUI thread: the answer comes by signal
+    with qtbot.waitSignal(dialog.saving.finished):
+        pass
     assert dialog.isVisible()
     assert dialog.form.labels["email"].isVisible()
     assert "not an e-mail address" in dialog.form.labels["email"].text()

@@ -6,8 +6,8 @@ import pytest
 
 from invdesk.domain.catalog import CreateProduct, EditProduct
 from invdesk.domain.security import Actor, Role
-from invdesk.services import catalog
-from invdesk.services.database import open_database
+from invdesk.services.catalog import products
+from invdesk.services.system.database import open_database
 from invdesk.ui import background
 from invdesk.ui.models.audit import Column
 from invdesk.ui.pages.audit import AuditPage
@@ -20,8 +20,8 @@ BOSS = Actor("boss", Role.MANAGER)
 def db(tmp_path):
     database = open_database(f"sqlite:///{tmp_path}/shop.db")
     support.warehouse(database)
-    catalog.create_product(database, CreateProduct("CAB-1", "Cable", "Tools"), BOSS)
-    catalog.edit_product(database, EditProduct("CAB-1", name="USB-C cable"), BOSS)
+    products.create_product(database, CreateProduct("CAB-1", "Cable", "Tools"), BOSS)
+    products.edit_product(database, EditProduct("CAB-1", name="USB-C cable"), BOSS)
     support.stocked(database, "CAB-1", 12)
     yield database
     database.dispose()

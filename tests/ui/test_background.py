@@ -117,12 +117,9 @@ def test_an_older_read_finishing_last_does_not_overwrite_the_newer_one(qtbot):
     """A page refreshed twice: the first read is slow, the second quick; the page keeps the second."""
     from PySide6.QtWidgets import QLabel
 
-    from invdesk.ui.background import Newest
-
     runner = Background(pool=QThreadPool())
     label = QLabel()
     qtbot.addWidget(label)
-    reads = Newest(label, runner)
     release = threading.Event()
     shown: list[str] = []
 
@@ -130,8 +127,8 @@ def test_an_older_read_finishing_last_does_not_overwrite_the_newer_one(qtbot):
         release.wait(10)
         return "old"
 
-    first = reads.run(slow, shown.append)
-    second = reads.run(lambda: "new", shown.append)
+    first = runner.run(slow, shown.append, parent=label, newest=label)
+    second = runner.run(lambda: "new", shown.append, parent=label, newest=label)
     with qtbot.waitSignal(second.finished, timeout=5000):
         pass
     release.set()
@@ -139,3 +136,14 @@ def test_an_older_read_finishing_last_does_not_overwrite_the_newer_one(qtbot):
         pass
 
     assert shown == ["new"]
+
+
+def test_an_inline_runner_answers_before_run_returns():
+    """A model or dialog used on its own (a script, a test) runs its work at once."""
+    runner = Background(inline=True)
+    shown: list[int] = []
+    failures: list[BaseException] = []
+    job = runner.run(lambda: 6 * 7, shown.append)
+    runner.run(lambda: 1 // 0, shown.append, failures.append)
+    assert shown == [42] and job.wait(0)
+    assert isinstance(failures[0], ZeroDivisionError) and runner.busy == 0

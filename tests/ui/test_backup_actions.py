@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from invdesk.domain.security import Actor, Role
-from invdesk.services import backup
-from invdesk.services.database import open_database
+from invdesk.services.system import backup
+from invdesk.services.system.database import open_database
 from invdesk.ui.backup_actions import backup_actions, restore_database
 from tests import support
 

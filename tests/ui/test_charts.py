@@ -10,8 +10,8 @@ from PySide6.QtCore import QCoreApplication, QEvent
 
 from invdesk.domain.security import Actor
 from invdesk.domain.stock import IssueStock, Line, ReceiveStock
-from invdesk.services import stock
-from invdesk.services.database import open_database
+from invdesk.services.stock import operations
+from invdesk.services.system.database import open_database
 from invdesk.ui.charts.product_chart import ProductChartWidget
 from tests import support
 
@@ -32,8 +32,8 @@ def history(tmp_path):
         clock["now"] = start + timedelta(days=day)
         for wh in ("MAIN", "SHOP"):
             if day % 20 == 0:
-                stock.receive(db, ReceiveStock(wh, (Line("A-1", 100),)), support.ACTOR)
-            stock.issue(db, IssueStock(wh, (Line("A-1", 2 + day % 3),)), support.ACTOR)
+                operations.receive(db, ReceiveStock(wh, (Line("A-1", 100),)), support.ACTOR)
+            operations.issue(db, IssueStock(wh, (Line("A-1", 2 + day % 3),)), support.ACTOR)
     db.clock = lambda: start + timedelta(days=120)
     yield db
     db.dispose()

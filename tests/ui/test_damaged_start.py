@@ -7,7 +7,8 @@ import pytest
 from invdesk.db import migrate
 from invdesk.db.engine import Database
 from invdesk.domain.security import SYSTEM
-from invdesk.services import backup, warehouses
+from invdesk.services.catalog import warehouses
+from invdesk.services.system import backup
 from invdesk.ui import damaged_file, launch
 from tests.damaged_files import DAMAGES
 from tests.ui.test_roles_and_launch import FakeDialog

@@ -91,7 +91,7 @@ _HALF_SCANNED = textwrap.dedent(
     """
     import sys
     from PySide6.QtCore import QSettings, QTimer
-    from invdesk.services.database import open_database
+    from invdesk.services.system.database import open_database
     from invdesk.ui.launch import make_app
     from invdesk.ui.main_window import MainWindow
     from invdesk.ui.drafts import DraftStore

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from invdesk.domain.errors import NotFound
-from invdesk.services import browse
+from invdesk.services.reads import browse
 from invdesk.ui import background, crash, first_run
 from invdesk.ui.background import Background
 from invdesk.ui.main_window import MainWindow

@@ -11,7 +11,7 @@ from invdesk.domain.orders import OrderLine, PlaceOrder
 from invdesk.domain.restock import PolicyKind, PolicyRule, SetPolicy
 from invdesk.domain.security import SYSTEM, Actor, Role
 from invdesk.domain.stock import IssueStock, Line
-from invdesk.services import orders, policies, stock
+from invdesk.services.stock import operations, orders, policies
 from invdesk.ui import background
 from invdesk.ui.live import LiveUpdates, TrayNotifier
 from invdesk.ui.main_window import MainWindow
@@ -83,7 +83,7 @@ def test_alerts_page_lists_acknowledges_and_counts_the_badge(qtbot, qtmodelteste
     with qtbot.waitSignal(page.loaded):  # read off the GUI thread
         pass
     assert page.model.rowCount() == 0
-    stock.issue(shop, IssueStock("MAIN", (Line("A", 15),)), SYSTEM)
+    operations.issue(shop, IssueStock("MAIN", (Line("A", 15),)), SYSTEM)
     with qtbot.waitSignal(page.badge_changed) as badge:
         page.on_changed(frozenset({"alert"}), {})
     assert badge.args == [1]
@@ -93,12 +93,12 @@ def test_alerts_page_lists_acknowledges_and_counts_the_badge(qtbot, qtmodelteste
     with qtbot.waitSignal(page.badge_changed) as badge:
         page.acknowledge_selected()
     assert badge.args == [0]
-    assert page.model.row(0).status.value == "acknowledged"
+    assert page.model.row_at(0).status.value == "acknowledged"
 
 
 def test_tray_notifier_announces_new_alerts_once(qtbot, shop):
     tray = TrayNotifier(shop, CLERK, watched=("MAIN",))
-    stock.issue(shop, IssueStock("MAIN", (Line("B", 20),)), SYSTEM)
+    operations.issue(shop, IssueStock("MAIN", (Line("B", 20),)), SYSTEM)
     with qtbot.waitSignal(tray.shown) as shown:
         assert tray.check() == 1
     assert shown.args[0] == "Out of stock"
@@ -117,12 +117,12 @@ def test_orders_page_fulfils_the_selected_order(qtbot, shop):
     assert page.fulfil_button.isEnabled()
     with qtbot.waitSignal(page.loaded):
         page.fulfil_button.click()
-    assert page.orders_model.row(0).status.value == "fulfilled"
+    assert page.orders_model.row_at(0).status.value == "fulfilled"
     assert support.on_hand(shop, "A") == (18, 0)
 
 
 def test_reorder_page_turns_a_suggestion_into_a_receive_request(qtbot, shop):
-    stock.issue(shop, IssueStock("MAIN", (Line("A", 15),)), SYSTEM)
+    operations.issue(shop, IssueStock("MAIN", (Line("A", 15),)), SYSTEM)
     page = ReorderPage(shop, CLERK)
     qtbot.addWidget(page)
     qtbot.waitUntil(lambda: page.model.rowCount() == 1)  # read off the GUI thread
@@ -138,7 +138,7 @@ def test_dashboard_shows_the_kpis_and_refreshes_on_change(qtbot, shop):
     page.refresh()
     background.default().wait()
     qtbot.waitUntil(lambda: page.kpi_labels["below_threshold"].text() == "0")
-    stock.issue(shop, IssueStock("MAIN", (Line("A", 15),)), SYSTEM)
+    operations.issue(shop, IssueStock("MAIN", (Line("A", 15),)), SYSTEM)
     page.on_changed(frozenset({"stock"}), {})
     background.default().wait()
     qtbot.waitUntil(lambda: page.kpi_labels["below_threshold"].text() == "1")
@@ -214,13 +214,13 @@ def test_the_sweep_timer_expires_overdue_orders(qtbot, shop):
 
 
 def test_alerts_page_reads_off_the_gui_thread_and_keeps_the_selected_alert(qtbot, shop):
-    stock.issue(shop, IssueStock("MAIN", (Line("A", 15),)), SYSTEM)
+    operations.issue(shop, IssueStock("MAIN", (Line("A", 15),)), SYSTEM)
     page = AlertsPage(shop, CLERK)
     qtbot.addWidget(page)
     assert page.model.rowCount() == 0  # not read on the GUI thread
     qtbot.waitUntil(lambda: page.model.rowCount() == 1)
     page.table.selectRow(0)
-    stock.issue(shop, IssueStock("MAIN", (Line("B", 20),)), SYSTEM)  # a newer alert, on top
+    operations.issue(shop, IssueStock("MAIN", (Line("B", 20),)), SYSTEM)  # a newer alert, on top
     with qtbot.waitSignal(page.loaded):
         page.on_changed(frozenset({"alert"}), {})
     assert page.model.rowCount() == 2

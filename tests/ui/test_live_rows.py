@@ -8,7 +8,7 @@ from PySide6.QtCore import QCoreApplication
 
 from invdesk.domain.security import SYSTEM, Actor, Role
 from invdesk.domain.stock import IssueStock, Line
-from invdesk.services import stock
+from invdesk.services.stock import operations
 from invdesk.ui.models.products import Column as ProductColumn
 from invdesk.ui.models.products import ProductTableModel
 from invdesk.ui.models.stock_levels import Column, StockLevelModel
@@ -38,7 +38,7 @@ def test_a_hint_for_one_stock_row_updates_that_row_without_a_reset(qtbot, qtmode
     model.reload()
     b = model.row_at(1)
     assert (b.sku, model.data(model.index(1, Column.AVAILABLE))) == ("B", "10")
-    stock.issue(shop, IssueStock("MAIN", (Line("B", 3),)), SYSTEM)
+    operations.issue(shop, IssueStock("MAIN", (Line("B", 3),)), SYSTEM)
     resets = _resets(model)
     with qtbot.waitSignal(model.dataChanged) as changed:
         model.refresh_levels([(b.product_id, b.warehouse_id)])
@@ -54,7 +54,7 @@ def test_a_hint_for_a_row_that_leaves_the_query_reads_the_page_again(qtbot, shop
     model = StockLevelModel(shop, CLERK)
     model.reload()
     b = model.row_at(1)
-    stock.issue(shop, IssueStock("MAIN", (Line("B", 10),)), SYSTEM)  # empty: hidden by default
+    operations.issue(shop, IssueStock("MAIN", (Line("B", 10),)), SYSTEM)  # empty: hidden by default
     with qtbot.waitSignal(model.modelReset):
         model.refresh_levels([(b.product_id, b.warehouse_id)])
     assert [model.row_at(n).sku for n in range(model.rowCount())] == ["A", "C"]
@@ -64,7 +64,7 @@ def test_a_hint_for_one_product_updates_its_row_in_the_catalogue(qtbot, shop):
     model = ProductTableModel(shop, CLERK)
     model.reload()
     c = model.row_at(2)
-    stock.issue(shop, IssueStock("MAIN", (Line("C", 4),)), SYSTEM)
+    operations.issue(shop, IssueStock("MAIN", (Line("C", 4),)), SYSTEM)
     resets = _resets(model)
     with qtbot.waitSignal(model.dataChanged) as changed:
         model.refresh_rows([c.id])
@@ -78,7 +78,7 @@ def test_the_stock_page_keeps_its_selection_through_a_live_update(qtbot, shop):
     qtbot.waitUntil(lambda: page.model.rowCount() == 3)
     page.table.selectRow(2)
     c = page.model.row_at(2)
-    stock.issue(shop, IssueStock("MAIN", (Line("C", 1),)), SYSTEM)
+    operations.issue(shop, IssueStock("MAIN", (Line("C", 1),)), SYSTEM)
     with qtbot.waitSignal(page.model.dataChanged):
         page.on_changed(frozenset({"stock"}), {"stock": ((c.product_id, c.warehouse_id),)})
     assert page.selected_sku() == "C"
@@ -92,7 +92,7 @@ def test_a_reload_after_a_row_left_keeps_the_selected_row_selected(qtbot, shop):
     qtbot.waitUntil(lambda: page.model.rowCount() == 3)
     page.table.selectRow(2)
     b = page.model.row_at(1)
-    stock.issue(shop, IssueStock("MAIN", (Line("B", 10),)), SYSTEM)  # B leaves the list
+    operations.issue(shop, IssueStock("MAIN", (Line("B", 10),)), SYSTEM)  # B leaves the list
     with qtbot.waitSignal(page.model.loaded):
         page.on_changed(frozenset({"stock"}), {"stock": ((b.product_id, b.warehouse_id),)})
     qtbot.waitUntil(lambda: page.model.rowCount() == 2)

@@ -7,8 +7,8 @@ from PySide6.QtWidgets import QLabel, QPushButton
 from sqlalchemy.engine import make_url
 
 from invdesk.domain.security import Actor, Role
-from invdesk.services import users
-from invdesk.services.database import open_database
+from invdesk.services.catalog import users
+from invdesk.services.system.database import open_database
 from invdesk.ui.login_dialog import LoginDialog
 from tests.fixtures.logins import PASSWORD as PASSWORD_OF_LOGINS
 

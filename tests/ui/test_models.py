@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from invdesk.domain.browse import ProductQuery
 from invdesk.domain.restock import PolicyKind, PolicyRule, SetPolicy
 from invdesk.domain.stock import LedgerFilter, MovementKind
-from invdesk.services import policies
+from invdesk.services.stock import policies
 from invdesk.ui.models import movements
 from invdesk.ui.models.movements import MovementModel
 from invdesk.ui.models.products import Column, ProductTableModel
@@ -74,9 +74,9 @@ def test_search_matches_sku_prefix_name_prefix_and_barcode(products):
 
 
 def test_category_and_inactive_filters(shop_db, products):
-    from invdesk.services import catalog
+    from invdesk.services.catalog import products as product_service
 
-    catalog.set_product_active(shop_db, "P-003", False, CLERK)
+    product_service.set_product_active(shop_db, "P-003", False, CLERK)
     products.set_query(ProductQuery(category="Tools"))
     tools = skus(products)
     assert "P-003" not in tools and len(tools) == 11

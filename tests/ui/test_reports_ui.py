@@ -11,9 +11,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 
 from invdesk.domain.security import Actor
-from invdesk.services import importing
-from invdesk.services.database import open_database
-from invdesk.services.import_files import ImportKind
+from invdesk.services.importing import apply
+from invdesk.services.importing.files import ImportKind
+from invdesk.services.system.database import open_database
 from invdesk.ui.export import export_model
 from invdesk.ui.import_dialog import BAD, ImportDialog
 from invdesk.ui.models.stock_levels import StockLevelModel
@@ -202,9 +202,7 @@ def test_the_import_dialog_shows_progress_and_a_cancelled_import_changes_nothing
     with qtbot.waitSignal(job.finished, timeout=30000):
         pass
     assert dialog.summary.text() == "Cancelled; nothing was imported."
-    again = importing.preview_import(
-        db, MANAGER, ImportKind.PRODUCTS, dialog.table, dialog.options()
-    )
+    again = apply.preview_import(db, MANAGER, ImportKind.PRODUCTS, dialog.table, dialog.options())
     assert again.counts() == {"create": 500}
     dialog.close()
 

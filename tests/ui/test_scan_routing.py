@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from invdesk.services import audit, catalog
+from invdesk.services.catalog import products
+from invdesk.services.reads import audit
 from invdesk.ui.dialogs import ProductEditor, ReceiveDialog, WarehouseEditor
 from invdesk.ui.login_dialog import LoginDialog
 from invdesk.ui.scanning import ScanDetector
@@ -41,8 +42,8 @@ def test_a_scan_with_the_product_editor_open_changes_no_product(qtbot, window, t
     assert editor.name.text() == "Product P-002"
     assert editor.barcode_list() == (("96385074", 1),)  # listed, to be saved with Save
     assert editor.isVisible() and editor.saved_view is None  # Enter did not press Save
-    assert catalog.get_product(window.db, "P-002", CLERK).name == "Product P-002"
-    assert catalog.get_product(window.db, "P-002", CLERK).barcodes == ()
+    assert products.get_product(window.db, "P-002", CLERK).name == "Product P-002"
+    assert products.get_product(window.db, "P-002", CLERK).barcodes == ()
     assert audit.list_audit(window.db, CLERK) == audit_before
 
 

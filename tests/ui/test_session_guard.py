@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from invdesk.domain.security import Actor, Role
-from invdesk.services import users
+from invdesk.services.catalog import users
 from invdesk.ui.main_window import MainWindow
 from invdesk.ui.session_guard import SessionGuard
 

@@ -6,8 +6,8 @@ import pytest
 
 from invdesk.domain.errors import PermissionDenied
 from invdesk.domain.security import Actor, Role
-from invdesk.services import users
-from invdesk.services.database import open_database
+from invdesk.services.catalog import users
+from invdesk.services.system.database import open_database
 from invdesk.ui.pages.users import UsersPage
 
 BOSS = Actor("boss", Role.ADMIN)

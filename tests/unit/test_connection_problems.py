@@ -9,7 +9,7 @@ from sqlalchemy.exc import OperationalError
 
 from invdesk.db.engine import translate
 from invdesk.domain.errors import DatabaseUnavailable
-from invdesk.services.connection import classify
+from invdesk.services.system.connection import classify
 
 URL = "postgresql://clerk@db-server:5432/shop"
 

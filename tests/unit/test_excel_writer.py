@@ -9,8 +9,8 @@ import pytest
 from openpyxl import load_workbook
 
 from invdesk.reports import excel as x
-from invdesk.services.import_fields import match_headers, normalize_header
-from invdesk.services.import_files import ImportKind
+from invdesk.services.importing.fields import match_headers, normalize_header
+from invdesk.services.importing.files import ImportKind
 
 META = x.Meta("all warehouses", datetime(2026, 5, 1, 8, 30, tzinfo=UTC), "ann")
 COLUMNS = [

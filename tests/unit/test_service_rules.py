@@ -14,8 +14,8 @@ from invdesk.domain.errors import DatabaseUnavailable
 from invdesk.domain.restock import PolicyKind, PolicyRule, PolicyScope, assess
 from invdesk.reports import series
 from invdesk.reports.filters import Scope
-from invdesk.services import reorder
-from invdesk.services.policy_lookup import RowThreshold
+from invdesk.services.catalog.policy_lookup import RowThreshold
+from invdesk.services.reads import reorder
 
 ROP = PolicyRule(PolicyKind.REORDER_POINT, point=10, qty=50)
 ROW = SimpleNamespace(code="MAIN", sku="A-1", name="Cable", on_hand=4, reserved=0)

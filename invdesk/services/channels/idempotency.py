@@ -16,12 +16,11 @@ from sqlalchemy import Connection, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from invdesk.db.engine import Database
-from invdesk.db.models import ApiIdempotency, table_of
+from invdesk.db.tables import idempotency_t
 from invdesk.domain.errors import Conflict, ValidationError
 from invdesk.domain.tokens import TokenGrant
 
-idem_t = table_of(ApiIdempotency)
-_i = idem_t.c
+_i = idempotency_t.c
 KEY_MAX = 200
 CLAIM_STALE = timedelta(seconds=60)
 KEEP = timedelta(hours=24)
@@ -62,7 +61,7 @@ def begin(db: Database, grant: TokenGrant, key: str, fingerprint: str) -> Answer
         at = db.now()
         insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
         claimed = conn.execute(
-            insert(idem_t)
+            insert(idempotency_t)
             .values(token_name=grant.name, key=key, fingerprint=fingerprint, created_at=at)
             .on_conflict_do_nothing(index_elements=["token_name", "key"])
             .returning(_i.key)
@@ -88,7 +87,9 @@ def begin(db: Database, grant: TokenGrant, key: str, fingerprint: str) -> Answer
                 field="Idempotency-Key",
             )
         conn.execute(  # its process is gone: this request takes the claim over
-            update(idem_t).where(_i.token_name == grant.name, _i.key == key).values(created_at=at)
+            update(idempotency_t)
+            .where(_i.token_name == grant.name, _i.key == key)
+            .values(created_at=at)
         )
         return None
 
@@ -100,7 +101,7 @@ def finish(db: Database, grant: TokenGrant, key: str, answer: Answer) -> None:
 
     def work(conn: Connection) -> None:
         conn.execute(
-            update(idem_t)
+            update(idempotency_t)
             .where(_i.token_name == grant.name, _i.key == key)
             .values(status=answer.status, body=answer.body)
         )
@@ -113,7 +114,9 @@ def release(db: Database, grant: TokenGrant, key: str) -> None:
 
     def work(conn: Connection) -> None:
         conn.execute(
-            delete(idem_t).where(_i.token_name == grant.name, _i.key == key, _i.status.is_(None))
+            delete(idempotency_t).where(
+                _i.token_name == grant.name, _i.key == key, _i.status.is_(None)
+            )
         )
 
     db.run(work)
@@ -123,7 +126,7 @@ def purge(db: Database) -> int:
     """Forget answers older than KEEP (a day); returns how many."""
 
     def work(conn: Connection) -> int:
-        done = conn.execute(delete(idem_t).where(_i.created_at < db.now() - KEEP))
+        done = conn.execute(delete(idempotency_t).where(_i.created_at < db.now() - KEEP))
         return int(done.rowcount)
 
     return db.run(work)

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Select, literal, select, tuple_
 
 from invdesk.db.engine import Database
-from invdesk.db.models import Movement, StockLevel, table_of
+from invdesk.db.tables import level_t, movement_t, product_t, warehouse_t
 from invdesk.domain.channels import (
     InventoryPage,
     InventoryRow,
@@ -24,19 +24,12 @@ from invdesk.domain.channels import (
 )
 from invdesk.domain.stock import Line, MovementView, ReceiveStock
 from invdesk.domain.tokens import Scope, TokenGrant
-from invdesk.services import stock
-from invdesk.services.availability import held
-from invdesk.services.lookup import (
-    product_ref,
-    product_t,
-    warehouse_code,
-    warehouse_ref,
-    warehouse_t,
-)
+from invdesk.services.catalog.lookup import product_ref, warehouse_code, warehouse_ref
+from invdesk.services.stock import operations
+from invdesk.services.stock.availability import held
 
-level_t = table_of(StockLevel)
 _s, _p, _w = level_t.c, product_t.c, warehouse_t.c
-_m = table_of(Movement).c
+_m = movement_t.c
 
 
 def _last_change() -> Any:
@@ -154,4 +147,4 @@ def replenish(
         reference=reference,
         request_id=request_id,
     )
-    return stock.receive(db, cmd, grant.actor).movements[0]
+    return operations.receive(db, cmd, grant.actor).movements[0]

@@ -9,8 +9,9 @@ from invdesk.domain.errors import NotFound, ValidationError
 from invdesk.domain.orders import OrderLine, OrderView, PlaceOrder
 from invdesk.domain.restock import AlertStatus, AlertView
 from invdesk.domain.tokens import Scope, TokenGrant
-from invdesk.services import alerts, orders
-from invdesk.services.lookup import warehouse_code
+from invdesk.services.catalog.lookup import warehouse_code
+from invdesk.services.reads import alerts
+from invdesk.services.stock import orders
 
 MAX_HOLD_MINUTES = 90 * 24 * 60
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from sqlalchemy import Connection, insert, select, update
 
 from invdesk.db.engine import Database
-from invdesk.db.models import ApiToken, table_of
+from invdesk.db.tables import token_t
 from invdesk.domain.errors import Conflict, NotFound
 from invdesk.domain.security import Actor, Permission, require
 from invdesk.domain.tokens import (
@@ -20,10 +20,10 @@ from invdesk.domain.tokens import (
     clean_token_name,
     parse_scopes,
 )
-from invdesk.services import audit
-from invdesk.services.lookup import warehouse_code, warehouse_ref
+from invdesk.services import audit_trail
+from invdesk.services.catalog.lookup import warehouse_code, warehouse_ref
+from invdesk.services.stock import events
 
-token_t = table_of(ApiToken)
 _t = token_t.c
 # 32 random bytes: far beyond guessing, so a fast hash (not a password hash) is the right store,
 # and a request can be checked by one indexed look-up.
@@ -75,6 +75,7 @@ def add_token(
     secret = TOKEN_MARK + secrets.token_urlsafe(TOKEN_BYTES)
 
     def work(conn: Connection) -> TokenView:
+        events.collect(conn, events.AdminChanged("token"))  # the Admin page's lists
         if conn.execute(select(_t.id).where(_t.name == clean)).first() is not None:
             raise Conflict(f"A token named {clean} already exists.", field="name")
         limits = _warehouses(conn, warehouses)
@@ -92,10 +93,10 @@ def add_token(
             )
         )
         details = {"scopes": " ".join(granted), "warehouses": " ".join(limits) or "all"}
-        audit.record(conn, actor, at, "create", "token", clean, details)
+        audit_trail.record(conn, actor, at, "create", "token", clean, details)
         return _view(conn.execute(select(token_t).where(_t.name == clean)).one())
 
-    return db.run(work), secret
+    return events.run(db, work), secret
 
 
 def list_tokens(db: Database, actor: Actor) -> list[TokenView]:
@@ -111,6 +112,7 @@ def revoke_token(db: Database, actor: Actor, name: object) -> TokenView:
     clean = clean_token_name(name)
 
     def work(conn: Connection) -> TokenView:
+        events.collect(conn, events.AdminChanged("token"))  # the Admin page's lists
         row = conn.execute(select(token_t).where(_t.name == clean)).first()
         if row is None:
             raise NotFound(f"There is no token “{clean}”.", field="name")
@@ -121,11 +123,11 @@ def revoke_token(db: Database, actor: Actor, name: object) -> TokenView:
                 .where(_t.id == row.id)
                 .values(active=False, revoked_at=at, revoked_by=actor.username)
             )
-            audit.record(conn, actor, at, "revoke", "token", clean)
+            audit_trail.record(conn, actor, at, "revoke", "token", clean)
             row = conn.execute(select(token_t).where(_t.id == row.id)).one()
         return _view(row)
 
-    return db.run(work)
+    return events.run(db, work)
 
 
 def authenticate(db: Database, secret: str | None) -> TokenGrant:

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVB
 from invdesk.domain.errors import InvdeskError
 from invdesk.domain.security import Actor
 from invdesk.reports.series import ProductSeries, product_series
-from invdesk.services.database import Database
+from invdesk.services.system.database import Database
 from invdesk.ui.charts.time_plot import TimePlot
 
 

@@ -20,9 +20,10 @@ from invdesk.domain.errors import InvdeskError, ValidationError
 from invdesk.domain.security import Actor
 from invdesk.domain.stock import AdjustStock
 from invdesk.domain.validation import parse_count
-from invdesk.services import lookups_ui, stock
-from invdesk.services.database import Database
-from invdesk.services.lookups_ui import ScannedCode, StockFigure
+from invdesk.services.reads import dialog_lookups
+from invdesk.services.reads.dialog_lookups import ScannedCode, StockFigure
+from invdesk.services.stock import operations
+from invdesk.services.system.database import Database
 from invdesk.ui.dialogs.posting import PostingDialog
 from invdesk.ui.dialogs.stock_dialogs import NO_WAREHOUSE
 from invdesk.ui.dialogs.widgets import (
@@ -87,7 +88,7 @@ class AdjustDialog(PostingDialog):
         layout.addRow("", self.product_name)
         self.warehouse = WarehouseCombo(self)
         try:
-            choices = lookups_ui.active_warehouses(self._db, self._actor)
+            choices = dialog_lookups.active_warehouses(self._db, self._actor)
         except InvdeskError:
             choices = []
         self.warehouse.fill(choices, warehouse)
@@ -144,7 +145,7 @@ class AdjustDialog(PostingDialog):
         """Look up the product to count; red flash and a message at the field if unknown."""
         self.product.setText(code)
         try:
-            self.item = lookups_ui.resolve_code(self._db, self._actor, code)
+            self.item = dialog_lookups.resolve_code(self._db, self._actor, code)
         except InvdeskError as error:
             self.item = None
             self._product_problem = error.message
@@ -175,7 +176,9 @@ class AdjustDialog(PostingDialog):
         code = self.warehouse.code()
         if self.item is not None and code:
             try:
-                self.figure = lookups_ui.stock_figure(self._db, self._actor, self.item.sku, code)
+                self.figure = dialog_lookups.stock_figure(
+                    self._db, self._actor, self.item.sku, code
+                )
             except InvdeskError as error:
                 self.error.show_message(error.message)
         if self.figure is None:
@@ -232,4 +235,4 @@ class AdjustDialog(PostingDialog):
         )
 
     def service(self) -> Any:
-        return stock.adjust
+        return operations.adjust

@@ -13,11 +13,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from invdesk.domain.errors import InvdeskError
+from invdesk.domain.outbound import AlertSubscriptionView
 from invdesk.domain.security import Actor
-from invdesk.services import alert_mail
-from invdesk.services.database import Database
-from invdesk.ui.dialogs.widgets import ErrorLabel, FieldForm, Heading
+from invdesk.services.outbound import alert_mail
+from invdesk.services.system.database import Database
+from invdesk.ui.background import Job
+from invdesk.ui.dialogs.widgets import ErrorLabel, FieldForm, Heading, save_off_thread
 
 MODES = {
     "immediate": "Each new alert at once",
@@ -58,6 +59,8 @@ class AlertMailDialog(QDialog):
         layout.addLayout(self.form.layout)
         self.error = ErrorLabel(self)
         layout.addWidget(self.error)
+        self.saving: Job | None = None
+        """The running (or last) save."""
         current = alert_mail.alert_mail(db, actor, actor.username)
         if current is not None:
             self.email.setText(current.email)
@@ -71,21 +74,21 @@ class AlertMailDialog(QDialog):
         layout.addWidget(self.buttons)
 
     def save(self) -> None:
-        """An empty address with "No e-mail" forgets the address; otherwise it is checked."""
+        """An empty address with "No e-mail" forgets the address; otherwise it is checked.
+        Stored off the GUI thread; the dialog closes once it is."""
         address = self.email.text().strip()
         mode = str(self.mode.currentData())
-        try:
+        db, actor = self._db, self._actor
+
+        def work() -> AlertSubscriptionView | None:
             if not address and mode == "off":
-                alert_mail.remove_alert_mail(self._db, self._actor, self._actor.username)
-                result = None
-            else:
-                result = alert_mail.set_alert_mail(
-                    self._db, self._actor, self._actor.username, address, mode
-                )
-        except InvdeskError as error:
-            at_field = error.field in self.form.labels
-            self.form.show({error.field: error.message} if at_field and error.field else {})
-            self.error.show_message(None if at_field else error.message)
-            return
+                alert_mail.remove_alert_mail(db, actor, actor.username)
+                return None
+            return alert_mail.set_alert_mail(db, actor, actor.username, address, mode)
+
+        save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.saving = save_off_thread(self, self.form, self.error, save, work, self._saved)
+
+    def _saved(self, result: AlertSubscriptionView | None) -> None:
         self.saved.emit(result)
         self.accept()

@@ -22,14 +22,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from invdesk.domain.errors import InvdeskError
 from invdesk.domain.outbound import SUBSCRIBABLE
 from invdesk.domain.security import Actor
 from invdesk.domain.tokens import Scope
-from invdesk.services import warehouses, webhooks
+from invdesk.services.catalog import warehouses
 from invdesk.services.channels import tokens
-from invdesk.services.database import Database
-from invdesk.ui.dialogs.widgets import MUTED_COLOR, ErrorLabel, FieldForm, Heading
+from invdesk.services.outbound import webhooks
+from invdesk.services.system.database import Database
+from invdesk.ui.background import Job
+from invdesk.ui.dialogs.widgets import (
+    MUTED_COLOR,
+    ErrorLabel,
+    FieldForm,
+    Heading,
+    save_off_thread,
+)
 
 SCOPE_HINTS = {
     Scope.READ: "read: inventory and alerts",
@@ -62,8 +69,9 @@ class _Choices(QFrame):
         return [value for value, box in self.boxes.items() if box.isChecked()]
 
 
-class _AddDialog(QDialog):
-    """A form whose Save runs one service call; a refusal shows at its field, the dialog stays."""
+class AddDialog(QDialog):
+    """A form whose Save runs one service call off the GUI thread; a refusal shows at its field,
+    the dialog stays."""
 
     added = Signal(object)
     """The service's answer, after it is stored."""
@@ -78,6 +86,8 @@ class _AddDialog(QDialog):
         self.form.layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         self._layout.addLayout(self.form.layout)
         self.error = ErrorLabel(self)
+        self.saving: Job | None = None
+        """The running (or last) save."""
 
     def _finish(self) -> None:
         self._layout.addWidget(self.error)
@@ -89,15 +99,10 @@ class _AddDialog(QDialog):
         self._layout.addWidget(self.buttons)
 
     def _post(self, work: Callable[[], Any]) -> None:
-        try:
-            result = work()
-        except InvdeskError as error:
-            at_field = error.field in self.form.labels
-            self.form.show({error.field: error.message} if at_field and error.field else {})
-            self.error.show_message(None if at_field else error.message)
-            return
-        self.form.show({})
-        self.error.show_message(None)
+        save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.saving = save_off_thread(self, self.form, self.error, save, work, self._added)
+
+    def _added(self, result: Any) -> None:
         self.added.emit(result)
         self.accept()
 
@@ -105,7 +110,7 @@ class _AddDialog(QDialog):
         raise NotImplementedError
 
 
-class AddTokenDialog(_AddDialog):
+class AddTokenDialog(AddDialog):
     """`added((TokenView, secret))`: the caller shows the secret once."""
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
@@ -140,7 +145,7 @@ class AddTokenDialog(_AddDialog):
         )
 
 
-class AddWebhookDialog(_AddDialog):
+class AddWebhookDialog(AddDialog):
     """`added((WebhookView, secret))`: the caller shows the signing secret once."""
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:

@@ -19,9 +19,10 @@ from PySide6.QtWidgets import (
 from invdesk.domain.barcodes import MAX_PACK_QTY
 from invdesk.domain.errors import InvdeskError
 from invdesk.domain.security import Actor
-from invdesk.services import catalog, lookups_ui
-from invdesk.services.database import Database
-from invdesk.services.lookups_ui import ScannedCode
+from invdesk.services.catalog import products
+from invdesk.services.reads import dialog_lookups
+from invdesk.services.reads.dialog_lookups import ScannedCode
+from invdesk.services.system.database import Database
 from invdesk.ui.dialogs.widgets import ErrorLabel, FieldForm, Heading
 
 
@@ -91,7 +92,7 @@ class AttachBarcodeDialog(QDialog):
         message = None
         if text.strip():
             try:
-                self.target = lookups_ui.resolve_code(self._db, self._actor, text)
+                self.target = dialog_lookups.resolve_code(self._db, self._actor, text)
             except InvdeskError as error:
                 message = error.message
         self.product_name.setText(f"{self.target.name} ({self.target.sku})" if self.target else "—")
@@ -103,7 +104,7 @@ class AttachBarcodeDialog(QDialog):
         if self.target is None:
             return
         try:
-            view = catalog.add_barcode(
+            view = products.add_barcode(
                 self._db, self.target.sku, self.code, self.pack.value(), self._actor
             )
         except InvdeskError as error:

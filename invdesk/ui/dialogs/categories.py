@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 from invdesk.domain.catalog import CATEGORY_MAX, CategoryView
 from invdesk.domain.errors import InvdeskError
 from invdesk.domain.security import Actor
-from invdesk.services import categories
-from invdesk.services.database import Database
+from invdesk.services.catalog import categories
+from invdesk.services.system.database import Database
 from invdesk.ui.dialogs.widgets import ErrorLabel, Heading
 from invdesk.ui.models.columns import ListTableModel, qty
 from invdesk.ui.widgets import make_table, set_widths

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -26,8 +25,8 @@ from invdesk.domain.errors import InvdeskError, NotFound
 from invdesk.domain.security import Actor, Permission
 from invdesk.domain.stock import StockResult
 from invdesk.domain.validation import MAX_QTY
-from invdesk.services import lookups_ui
-from invdesk.services.database import Database
+from invdesk.services.reads import dialog_lookups
+from invdesk.services.system.database import Database
 from invdesk.ui.dialogs.keeping import KeptDocument
 from invdesk.ui.dialogs.lines import CellDelegate, Column, LineModel, LineTable
 from invdesk.ui.dialogs.posting import PostingDialog
@@ -215,7 +214,7 @@ class StockDocumentDialog(KeptDocument, PostingDialog):
         """
         self.new_product_button.hide()
         try:
-            item = lookups_ui.resolve_code(self._db, self._actor, code)
+            item = dialog_lookups.resolve_code(self._db, self._actor, code)
         except InvdeskError as error:
             unknown = isinstance(error, NotFound)
             self._unknown_code = code if unknown else None
@@ -269,7 +268,7 @@ class StockDocumentDialog(KeptDocument, PostingDialog):
         if Column.AVAILABLE not in self.columns or not warehouse or not self.model.lines:
             return
         try:
-            figures = lookups_ui.stock_figures(
+            figures = dialog_lookups.stock_figures(
                 self._db, self._actor, [line.item.sku for line in self.model.lines], warehouse
             )
         except InvdeskError:
@@ -318,7 +317,7 @@ class StockDocumentDialog(KeptDocument, PostingDialog):
             return
         self._service_error = (field, error.message)
         self.revalidate()
-        row = self.row_named_by(error.message)
+        row = self.row_of(error)
         self.model.mark_error(row, error.message)
         prefix = f"Line {row + 1}: " if row is not None and "line" not in error.message else ""
         self.lines_error.show_message(prefix + error.message)
@@ -332,20 +331,13 @@ class StockDocumentDialog(KeptDocument, PostingDialog):
             self.table.scrollTo(index)
             self.table.setFocus()
 
-    def row_named_by(self, message: str) -> int | None:
-        """The line a service message is about: 'on line N', else the line whose SKU or code it names."""
-        found = re.search(r"\bline (\d+)\b", message)
-        if found and 0 < int(found.group(1)) <= len(self.model.lines):
-            return int(found.group(1)) - 1
-        best: tuple[int, int] | None = None
-        for row, line in enumerate(self.model.lines):
-            for token in (line.item.sku, line.item.code):
-                named = re.search(rf"(?<![\w-]){re.escape(token)}(?![\w-])", message)
-                if named and (best is None or len(token) > best[0]):
-                    best = (len(token), row)
-        if best is not None:
-            return best[1]
-        return 0 if len(self.model.lines) == 1 else None
+    def row_of(self, error: InvdeskError) -> int | None:
+        """The line an error is about: the services name it (`error.line`, the index of the line
+        in the document they were given, which is this table's order); a one-line document's."""
+        count = len(self.model.lines)
+        if error.line is not None and 0 <= error.line < count:
+            return error.line
+        return 0 if count == 1 else None
 
     def current_index(self) -> QModelIndex:
         return self.table.currentIndex()

@@ -6,8 +6,9 @@ from PySide6.QtWidgets import QDialog
 
 from invdesk.domain.catalog import ProductView
 from invdesk.domain.security import Actor
-from invdesk.services import catalog, lookups_ui, queries
-from invdesk.services.database import Database
+from invdesk.services.catalog import products
+from invdesk.services.reads import dialog_lookups, queries
+from invdesk.services.system.database import Database
 from invdesk.ui.dialogs.adjust import AdjustDialog
 from invdesk.ui.dialogs.attach_barcode import AttachBarcodeDialog
 from invdesk.ui.dialogs.lines import Column
@@ -39,17 +40,17 @@ def dialog_shots(db: Database, actor: Actor) -> list[tuple[str, QDialog]]:
 
     The caller shows, grabs and closes them. With no warehouses or products the dialogs are empty.
     """
-    warehouses = [w.code for w in lookups_ui.active_warehouses(db, actor)]
-    products = catalog.list_products(db, actor, limit=200)
-    with_barcodes = [p for p in products if p.barcodes] or products
+    warehouses = [w.code for w in dialog_lookups.active_warehouses(db, actor)]
+    found = products.list_products(db, actor, limit=200)
+    with_barcodes = [p for p in found if p.barcodes] or found
     first = warehouses[0] if warehouses else None
     second = warehouses[1] if len(warehouses) > 1 else None
-    codes = _delivery(products)
+    codes = _delivery(found)
     stocked = [
         level.sku
         for level in (queries.stock_levels(db, actor, warehouse=first, limit=200) if first else [])
         if level.available >= 10
-    ] or [p.sku for p in products]
+    ] or [p.sku for p in found]
     shots: list[tuple[str, QDialog]] = []
 
     receive = ReceiveDialog(
@@ -71,7 +72,7 @@ def dialog_shots(db: Database, actor: Actor) -> list[tuple[str, QDialog]]:
     transfer.reference.setText("Restock the shop")
     shots.append(("dialog-transfer", transfer))
 
-    ret = ReturnDialog(db, actor, warehouse=first, lines=[(p.sku, 1) for p in products[4:5]])
+    ret = ReturnDialog(db, actor, warehouse=first, lines=[(p.sku, 1) for p in found[4:5]])
     ret.damaged.setChecked(True)
     if ret.reason is not None:
         ret.reason.setText("Cracked housing")
@@ -89,8 +90,8 @@ def dialog_shots(db: Database, actor: Actor) -> list[tuple[str, QDialog]]:
     if first is not None:
         shots.append(("dialog-warehouse", WarehouseEditor(db, actor, code=first)))
     attach = AttachBarcodeDialog(db, actor, code="96385074")
-    if products:
-        attach.product.setText(products[0].sku)
+    if found:
+        attach.product.setText(found[0].sku)
         attach.pack.setValue(6)
     shots.append(("dialog-attach-barcode", attach))
     return shots

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 from invdesk.domain.errors import InvdeskError
 from invdesk.domain.security import Actor
 from invdesk.domain.stock import StockResult
-from invdesk.services import lookups_ui
-from invdesk.services.database import Database, describe
+from invdesk.services.reads import dialog_lookups
+from invdesk.services.system.database import Database, describe
 from invdesk.ui.dialogs.lines import Column, LineModel
 from invdesk.ui.dialogs.widgets import ScanField, StatusLine
 from invdesk.ui.drafts import Draft, DraftStore
@@ -106,7 +106,7 @@ class KeptDocument:
         self.restore_header(draft.header)
         for saved in draft.lines:
             try:
-                item = lookups_ui.resolve_code(self._db, self._actor, saved.get("code", ""))
+                item = dialog_lookups.resolve_code(self._db, self._actor, saved.get("code", ""))
             except InvdeskError as error:
                 self.status.say(f"{saved.get('code')}: {error.message}", ok=False)
                 continue

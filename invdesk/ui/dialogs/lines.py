@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
 from invdesk.domain.errors import ValidationError
 from invdesk.domain.stock import Line
 from invdesk.domain.validation import parse_money, parse_quantity
-from invdesk.services.lookups_ui import ScannedCode
+from invdesk.services.reads.dialog_lookups import ScannedCode
 from invdesk.ui.dialogs.widgets import MONEY_PATTERN, regex_validator
+from invdesk.ui.models.columns import ROW_ROLE, Index, TableModel
 
-Index = QModelIndex | QPersistentModelIndex
 _ERROR_BG = QColor("#fdecea")
 _ERROR_FG = QColor("#b3261e")
 
@@ -86,8 +86,13 @@ class LineItem:
         )
 
 
-class LineModel(QAbstractTableModel):
-    """Lines of one document. Scanning a code already listed adds to that line's quantity."""
+class LineModel(TableModel):
+    """Lines of one document. Scanning a code already listed adds to that line's quantity.
+
+    Editable (quantity, unit cost), and its cells depend on the line's row (shortages), so it
+    answers `cell` itself; the base keeps data() from raising and gives ROW_ROLE."""
+
+    HEADER_ALIGNED = False
 
     lines_changed = Signal()
 
@@ -99,21 +104,28 @@ class LineModel(QAbstractTableModel):
         self.shortages: dict[int, str] = {}
         """Row -> why: lines asking for more than is available (a product's lines together)."""
 
-    # Qt overrides -------------------------------------------------------------------------------
+    # Table model hooks and Qt overrides --------------------------------------------------------
+    def row_at(self, row: int) -> LineItem | None:
+        return self.lines[row] if 0 <= row < len(self.lines) else None
+
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.lines)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
+    def column_at(self, number: int) -> Column:
+        return self.columns[number]
+
+    def column_total(self) -> int:
+        return len(self.columns)
+
+    def title(self, section: int) -> str | None:
+        return HEADERS[self.columns[section]]
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            return HEADERS[self.columns[section]]
-        return str(section + 1)
+        if orientation == Qt.Orientation.Vertical:
+            return str(section + 1) if role == Qt.ItemDataRole.DisplayRole else None
+        return super().headerData(section, orientation, role)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
@@ -123,10 +135,12 @@ class LineModel(QAbstractTableModel):
             return base | Qt.ItemFlag.ItemIsEditable
         return base
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.lines):
+    def cell(self, index: Index, role: int) -> Any:
+        if not 0 <= index.row() < len(self.lines):
             return None
         line, column = self.lines[index.row()], self.columns[index.column()]
+        if role == ROW_ROLE:
+            return line
         short = self.shortages.get(index.row())
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return self._text(line, column, role == Qt.ItemDataRole.EditRole)

@@ -12,8 +12,9 @@ from PySide6.QtWidgets import QDialog, QWidget
 from invdesk.domain.errors import InvdeskError
 from invdesk.domain.security import Actor
 from invdesk.domain.stock import StockResult
-from invdesk.services.database import Database
-from invdesk.ui.dialogs.widgets import Runner, run_now
+from invdesk.services.system.database import Database
+from invdesk.ui import background
+from invdesk.ui.background import Background, Job
 
 
 class PostingDialog(QDialog):
@@ -33,8 +34,9 @@ class PostingDialog(QDialog):
         self.posted_result: StockResult | None = None
         self._service_error: tuple[str | None, str] | None = None
         self._posting = False
-        self.runner: Runner = run_now
-        """The main window hands its dialogs `background.post_runner`; alone (tests) at once."""
+        self.runner: Background = background.default()
+        """Posts run off the GUI thread on the application's runner, so a lock wait of seconds
+        never freezes the window (a script may hand an inline one)."""
 
     # Subclass hooks -----------------------------------------------------------------------------
     def command(self) -> Any:
@@ -50,15 +52,18 @@ class PostingDialog(QDialog):
     def can_post(self) -> bool:
         return bool(self.post_button.isEnabled())
 
-    def post(self) -> None:
-        """Post in one transaction; a refusal stays in the dialog, at its field, nothing posted."""
+    def post(self) -> Job | None:
+        """Post in one transaction, off the GUI thread; a refusal stays in the dialog, at its
+        field, nothing posted. Returns the running post (None: nothing to post now)."""
         if self._posting or self.posted_result is not None or not self.can_post():
-            return
+            return None
         db, actor, command, service = self._db, self._actor, self.command(), self.service()
         self._set_posting(True)
-        # One short transaction; under lock contention it may wait seconds: with the window's
-        # background runner the dialog stays responsive meanwhile.
-        self.runner(lambda: service(db, command, actor), self._succeeded, self._failed)
+        # One short transaction; under lock contention it may wait seconds: the dialog stays
+        # responsive meanwhile (and ignores a second click, `_posting`).
+        return self.runner.run(
+            lambda: service(db, command, actor), self._succeeded, self._broke, parent=self
+        )
 
     def _set_posting(self, posting: bool) -> None:
         self._posting = posting
@@ -74,6 +79,14 @@ class PostingDialog(QDialog):
         self.posted_result = result
         self.posted.emit(result)
         self.accept()
+
+    def _broke(self, error: BaseException) -> None:
+        """A refusal goes back to the form; a bug to the crash dialog, and the form says that
+        nothing was posted (one transaction)."""
+        if not isinstance(error, InvdeskError):
+            background.show_error(self, error)
+            error = InvdeskError("The post failed unexpectedly; nothing was posted.")
+        self._failed(error)
 
     def _failed(self, error: InvdeskError) -> None:
         self._set_posting(False)

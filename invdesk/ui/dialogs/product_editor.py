@@ -29,8 +29,9 @@ from invdesk.domain.catalog import (
 from invdesk.domain.errors import InvdeskError, ValidationError
 from invdesk.domain.security import Actor, Permission
 from invdesk.domain.validation import parse_money
-from invdesk.services import catalog, categories, lookups_ui, product_barcodes
-from invdesk.services.database import Database
+from invdesk.services.catalog import barcodes, categories, products
+from invdesk.services.reads import dialog_lookups
+from invdesk.services.system.database import Database
 from invdesk.ui.dialogs.barcode_list import BarcodeList
 from invdesk.ui.dialogs.record_editor import RecordEditor
 from invdesk.ui.dialogs.widgets import MONEY_PATTERN, regex_validator
@@ -115,7 +116,7 @@ class ProductEditor(RecordEditor):
 
         self._load_categories()
         if sku is not None:
-            self.record = catalog.get_product(db, sku, actor)
+            self.record = products.get_product(db, sku, actor)
             self._fill(self.record)
         else:
             self.setWindowTitle("New product")
@@ -154,7 +155,7 @@ class ProductEditor(RecordEditor):
         self.heading.hint.setText("Only managers and admins can change products.")
 
     def _barcode_owner(self, code: str) -> str | None:
-        return lookups_ui.barcode_owner(self._db, self._actor, code)
+        return dialog_lookups.barcode_owner(self._db, self._actor, code)
 
     def _own_sku(self) -> str | None:
         return self.product.sku if self.product else None
@@ -244,7 +245,7 @@ class ProductEditor(RecordEditor):
         return widget.text().strip().replace(",", ".")
 
     def _save_new(self) -> ProductView:
-        return catalog.create_product(
+        return products.create_product(
             self._db,
             CreateProduct(
                 sku=self.sku.text().strip(),
@@ -261,7 +262,7 @@ class ProductEditor(RecordEditor):
 
     def _save_edit(self, before: ProductView) -> ProductView:
         """Fields and barcodes in one transaction: all saved, or nothing."""
-        view = product_barcodes.save_product(
+        view = barcodes.save_product(
             self._db,
             EditProduct(
                 sku=before.sku,
@@ -284,8 +285,8 @@ class ProductEditor(RecordEditor):
     def _reread(self) -> ProductView:
         """By id: someone else may have renamed the SKU since this editor opened."""
         assert self.product is not None
-        sku = lookups_ui.product_sku(self._db, self._actor, self.product.id)
-        return catalog.get_product(self._db, sku, self._actor)
+        sku = dialog_lookups.product_sku(self._db, self._actor, self.product.id)
+        return products.get_product(self._db, sku, self._actor)
 
     def show_history(self, sku: str) -> QDialog:
         """Stock over time per warehouse, demand and its forecast, for this product."""

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QVBoxLayou
 
 from invdesk.domain.errors import Conflict, InvdeskError
 from invdesk.domain.security import Actor
-from invdesk.services.database import Database
+from invdesk.services.system.database import Database
 from invdesk.ui.dialogs.widgets import ConflictBar, ErrorLabel, FieldForm, Heading
 
 

@@ -11,8 +11,9 @@ from invdesk.domain.catalog import REASON_MAX, REFERENCE_MAX
 from invdesk.domain.errors import InvdeskError
 from invdesk.domain.security import Actor
 from invdesk.domain.stock import IssueStock, ReceiveStock, ReturnStock, StockResult, TransferStock
-from invdesk.services import lookups_ui, stock
-from invdesk.services.database import Database
+from invdesk.services.reads import dialog_lookups
+from invdesk.services.stock import operations
+from invdesk.services.system.database import Database
 from invdesk.ui.dialogs.document import StockDocumentDialog
 from invdesk.ui.dialogs.lines import Column
 from invdesk.ui.dialogs.widgets import FieldForm, WarehouseCombo
@@ -47,7 +48,7 @@ class _SingleWarehouseDialog(StockDocumentDialog):
 
     def _warehouses(self) -> list[Any]:
         try:
-            return lookups_ui.active_warehouses(self._db, self._actor)
+            return dialog_lookups.active_warehouses(self._db, self._actor)
         except InvdeskError:
             return []
 
@@ -99,7 +100,7 @@ class ReceiveDialog(_SingleWarehouseDialog):
         )
 
     def service(self) -> Callable[[Database, Any, Actor], StockResult]:
-        return stock.receive
+        return operations.receive
 
 
 class IssueDialog(_SingleWarehouseDialog):
@@ -122,7 +123,7 @@ class IssueDialog(_SingleWarehouseDialog):
         )
 
     def service(self) -> Callable[[Database, Any, Actor], StockResult]:
-        return stock.issue
+        return operations.issue
 
 
 class ReturnDialog(_SingleWarehouseDialog):
@@ -174,7 +175,7 @@ class ReturnDialog(_SingleWarehouseDialog):
         )
 
     def service(self) -> Callable[[Database, Any, Actor], StockResult]:
-        return stock.return_stock
+        return operations.return_stock
 
 
 class TransferDialog(StockDocumentDialog):
@@ -202,7 +203,7 @@ class TransferDialog(StockDocumentDialog):
 
     def build_header(self, form: FieldForm, warehouse: str | None) -> None:
         try:
-            choices = lookups_ui.active_warehouses(self._db, self._actor)
+            choices = dialog_lookups.active_warehouses(self._db, self._actor)
         except InvdeskError:
             choices = []
         source, destination = self._initial
@@ -261,7 +262,7 @@ class TransferDialog(StockDocumentDialog):
         )
 
     def service(self) -> Callable[[Database, Any, Actor], StockResult]:
-        return stock.transfer
+        return operations.transfer
 
 
 def _text_field(parent: QWidget, max_len: int, hint: str) -> QLineEdit:

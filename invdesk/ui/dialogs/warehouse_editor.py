@@ -12,8 +12,8 @@ from invdesk.domain.catalog import (
     WarehouseView,
 )
 from invdesk.domain.security import Actor, Permission
-from invdesk.services import warehouses
-from invdesk.services.database import Database
+from invdesk.services.catalog import warehouses
+from invdesk.services.system.database import Database
 from invdesk.ui.dialogs.record_editor import RecordEditor
 from invdesk.ui.dialogs.widgets import regex_validator
 

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
 
 from invdesk.domain.errors import InvdeskError
 from invdesk.domain.security import Actor
-from invdesk.services import warehouses, watching
-from invdesk.services.database import Database
+from invdesk.services.catalog import warehouses, watching
+from invdesk.services.system.database import Database
 from invdesk.ui.dialogs.widgets import ErrorLabel, Heading
 
 

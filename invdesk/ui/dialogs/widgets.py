@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
 
 from invdesk.domain.catalog import WarehouseView
 from invdesk.domain.errors import InvdeskError
+from invdesk.ui import background
+from invdesk.ui.background import Job
 
 ERROR_COLOR = "#b3261e"
 OK_COLOR = "#1e7d32"
@@ -37,22 +39,40 @@ _FLASH_STYLES = {
 }
 
 
-Runner = Callable[[Callable[[], Any], Callable[[Any], None], Callable[[InvdeskError], None]], None]
-"""How a dialog runs its post: run(work, on_success, on_failure). The main window may hand the
-dialogs its background helper; the default runs the (short) transaction at once."""
-
-
-def run_now(
+def save_off_thread(
+    dialog: QWidget,
+    form: FieldForm,
+    error: ErrorLabel,
+    save: QWidget,
     work: Callable[[], Any],
-    on_success: Callable[[Any], None],
-    on_failure: Callable[[InvdeskError], None],
-) -> None:
-    try:
-        result = work()
-    except InvdeskError as error:
-        on_failure(error)
-        return
-    on_success(result)
+    done: Callable[[Any], None],
+) -> Job:
+    """One service call of a form's Save, on the application's runner (a lock wait never
+    freezes the window). Save is off meanwhile; a refusal shows at its field, or under the form,
+    and the dialog stays; a bug goes to the crash dialog. `done(result)` runs after a success."""
+    save.setEnabled(False)
+    dialog.setCursor(Qt.CursorShape.BusyCursor)
+
+    def finished() -> None:
+        save.setEnabled(True)
+        dialog.unsetCursor()
+
+    def succeeded(result: Any) -> None:
+        finished()
+        form.show({})
+        error.show_message(None)
+        done(result)
+
+    def failed(problem: BaseException) -> None:
+        finished()
+        if not isinstance(problem, InvdeskError):
+            background.show_error(dialog, problem)
+            return
+        at_field = problem.field in form.labels
+        form.show({problem.field: problem.message} if at_field and problem.field else {})
+        error.show_message(None if at_field else problem.message)
+
+    return background.default().run(work, succeeded, failed, parent=dialog)
 
 
 def regex_validator(pattern: str, parent: QWidget) -> QRegularExpressionValidator:

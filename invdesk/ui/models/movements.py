@@ -6,21 +6,15 @@ import enum
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 
 from invdesk.domain.security import Actor
 from invdesk.domain.stock import LedgerFilter, MovementKind, MovementView
-from invdesk.services import queries
-from invdesk.services.database import Database
-from invdesk.ui.background import Background, run_or_call
-from invdesk.ui.models.columns import (
-    ColumnData,
-    Index,
-    money,
-    qty,
-    when,
-)
+from invdesk.services.reads import queries
+from invdesk.services.system.database import Database
+from invdesk.ui.background import Background
+from invdesk.ui.models.columns import Index, TableModel, money, qty, when
 
 PAGE_SIZE = 200
 
@@ -95,7 +89,7 @@ def display(row: MovementView, column: Column) -> str:
             return row.user
 
 
-class MovementModel(ColumnData, QAbstractTableModel):
+class MovementModel(TableModel):
     COLUMNS = Column
     HEADERS = HEADERS
     NUMERIC = NUMERIC
@@ -107,7 +101,8 @@ class MovementModel(ColumnData, QAbstractTableModel):
         self, db: Database, actor: Actor, parent: Any = None, background: Background | None = None
     ) -> None:
         super().__init__(parent)
-        self._db, self._actor, self._background = db, actor, background
+        self._db, self._actor = db, actor
+        self._background = background or Background(self, inline=True)
         self.filter = LedgerFilter(limit=PAGE_SIZE)
         self._rows: list[MovementView] = []
         self._more = False
@@ -132,7 +127,7 @@ class MovementModel(ColumnData, QAbstractTableModel):
             self.endResetModel()
             self.loaded.emit(len(rows))
 
-        run_or_call(self._background, work, apply, self._fail)
+        self._background.run(work, apply, self._fail)
 
     def _fail(self, error: BaseException) -> None:
         self.beginResetModel()

@@ -13,22 +13,20 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 
 from invdesk.domain.browse import Page, PageRequest
 from invdesk.domain.security import Actor
-from invdesk.services.database import Database
-from invdesk.ui.background import Background, run_or_call
+from invdesk.services.system.database import Database
+from invdesk.ui.background import Background
+from invdesk.ui.models.columns import Index, TableModel
 
 log = logging.getLogger(__name__)
-Index = QModelIndex | QPersistentModelIndex
 PAGE_SIZE = 100
 CACHED_PAGES = 40
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1
-"""data(index, ROW_ROLE) is the row's DTO."""
 
 
-class PagedTableModel(QAbstractTableModel):
+class PagedTableModel(TableModel):
     loaded = Signal(int)
     """Emitted with the row count after each reload."""
     failed = Signal(object)
@@ -37,7 +35,8 @@ class PagedTableModel(QAbstractTableModel):
 
     def __init__(self, parent: Any = None, background: Background | None = None) -> None:
         super().__init__(parent)
-        self._background = background
+        # Without the window's runner (a model used on its own) reads run at once.
+        self._background = background or Background(self, inline=True)
         self._total = 0
         self._pages: OrderedDict[int, Page[Any]] = OrderedDict()
         self._generation = 0
@@ -67,7 +66,7 @@ class PagedTableModel(QAbstractTableModel):
         raise NotImplementedError
 
     def refresh_rows(self, ids: Any) -> None:
-        """Re-read the rows named by `ids` (off the GUI thread if a Background is given) and
+        """Re-read the rows named by `ids` (off the GUI thread with the window's Background) and
         update those on the cached pages in place (dataChanged): selection and scroll stay.
 
         A row that left the query, moved in the sort order, or newly falls among the cached
@@ -94,7 +93,7 @@ class PagedTableModel(QAbstractTableModel):
             self._rereading = False  # the rows shown stay; the next change or check reads again
             self.failed.emit(error)
 
-        run_or_call(self._background, lambda: self.fetch_rows(ids), then, failed)
+        self._background.run(lambda: self.fetch_rows(ids), then, failed)
 
     def _apply(self, ids: frozenset[Any], fresh: Page[Any]) -> None:
         found: dict[Any, tuple[Any, Any]] = {}
@@ -149,8 +148,8 @@ class PagedTableModel(QAbstractTableModel):
         return False
 
     def reload(self) -> None:
-        """Read the first page again, then count the rows (both off the GUI thread if a Background
-        is given). The first page shows as soon as it is read; the count, which grows with the
+        """Read the first page again, then count the rows (both off the GUI thread with the window's
+        Background). The first page shows as soon as it is read; the count, which grows with the
         table, follows and extends the rows the view can scroll to."""
         self._generation += 1
         generation = self._generation
@@ -181,7 +180,7 @@ class PagedTableModel(QAbstractTableModel):
         self._run(work, show)
 
     def _run(self, work: Callable[[], Any], then: Callable[[Any], None]) -> None:
-        run_or_call(self._background, work, then, self._fail)
+        self._background.run(work, then, self._fail)
 
     def _fail(self, error: BaseException) -> None:
         self.beginResetModel()

@@ -10,10 +10,10 @@ from PySide6.QtGui import QColor
 
 from invdesk.domain.browse import Page, PageRequest, ProductQuery, ProductRow, ProductSort
 from invdesk.domain.security import Actor
-from invdesk.services import browse
-from invdesk.services.database import Database
+from invdesk.services.reads import browse
+from invdesk.services.system.database import Database
 from invdesk.ui.background import Background
-from invdesk.ui.models.columns import ColumnData, money, qty
+from invdesk.ui.models.columns import money, qty
 from invdesk.ui.models.paged import QueryTableModel
 
 
@@ -67,7 +67,7 @@ def _display(row: ProductRow, column: Column) -> str:
             return qty(row.on_hand)
 
 
-class ProductTableModel(ColumnData, QueryTableModel):
+class ProductTableModel(QueryTableModel):
     COLUMNS = Column
     HEADERS = HEADERS
     NUMERIC = _NUMERIC

@@ -4,6 +4,7 @@ and what the server serves: API tokens, webhooks and their deliveries."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -20,10 +21,11 @@ from PySide6.QtWidgets import (
 from invdesk.config import server_url
 from invdesk.domain.errors import InvdeskError
 from invdesk.domain.security import Actor, Permission
-from invdesk.services import server_health
-from invdesk.services.database import Database, ReplicaStatus, replica_status
+from invdesk.services.system import server_health
+from invdesk.services.system.database import Database, ReplicaStatus, replica_status
 from invdesk.ui import background
 from invdesk.ui.pages.admin_sections import DeliveriesSection, TokensSection, WebhooksSection
+from invdesk.ui.pages.base import SERVER_KINDS, Page
 
 NO_SERVER = (
     "No server is set up. To watch one here, set INVDESK_SERVER_URL or add to the config file:\n"
@@ -49,15 +51,13 @@ def replica_text(status: ReplicaStatus | None) -> str:
     return f"{status.url}: {status.reason}"
 
 
-class AdminPage(QWidget):
+class AdminPage(Page):
     TITLE = "Admin"
     ICON = "admin"
     PERMISSION = Permission.ADMIN
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.db, self.actor = db, actor
-        self._reads = background.Newest(self)
+        super().__init__(db, actor, parent)
         self.server_url = QLabel()
         self.server_state = QLabel()
         self.replica_state = QLabel()
@@ -96,6 +96,17 @@ class AdminPage(QWidget):
             "admin_deliveries": self.deliveries.table,
         }
 
+    def follows(self, kinds: frozenset[str]) -> bool:
+        return True  # the server's lists ("admin"), and its health after any other change
+
+    def on_changed(self, kinds: frozenset[str], ids: Any = None) -> None:
+        """Live: tokens, webhooks or deliveries changed (another PC, the server sending)."""
+        if kinds <= SERVER_KINDS:
+            for section in (self.tokens, self.webhooks, self.deliveries):
+                section.refresh()
+        else:
+            self.refresh()
+
     def refresh(self) -> None:
         """Ask the server and the replica off the GUI thread (a dead host takes seconds), and
         re-read the tokens, webhooks and deliveries."""
@@ -105,7 +116,9 @@ class AdminPage(QWidget):
         self.server_url.setText(url or NO_SERVER)
         self.server_state.setText("Checking…" if url else "")
         self.check_button.setEnabled(False)
-        self._reads.run(lambda: self._look(url), self._show, self._failed)
+        background.default().run(
+            lambda: self._look(url), self._show, self._failed, parent=self, newest=self
+        )
 
     def _look(self, url: str | None) -> Health:
         server = None if url is None else server_health.check_server(self.actor, url)

@@ -1,7 +1,8 @@
 """The Admin page's lists for `invdesk serve`: API tokens, webhooks, and their deliveries.
 
-Each section reads off the GUI thread (its own `Newest`), acts on the selected row after asking,
-and says a refusal in its own status line."""
+Each section reads and writes off the GUI thread (the background runner; the newest read wins),
+acts on the selected row after asking, and says a refusal in its own status line. The page
+refreshes them on the live-update kind "admin"."""
 
 from __future__ import annotations
 
@@ -21,17 +22,20 @@ from PySide6.QtWidgets import (
 
 from invdesk.domain.errors import InvdeskError
 from invdesk.domain.security import Actor
-from invdesk.services import webhooks
 from invdesk.services.channels import tokens
-from invdesk.services.database import Database
-from invdesk.ui import background
-from invdesk.ui.dialogs.api_access import AddTokenDialog, AddWebhookDialog, SecretShownDialog
+from invdesk.services.outbound import webhooks
+from invdesk.services.system.database import Database
+from invdesk.ui import background, message_box
+from invdesk.ui.dialogs.api_access import (
+    AddDialog,
+    AddTokenDialog,
+    AddWebhookDialog,
+    SecretShownDialog,
+)
 from invdesk.ui.dialogs.widgets import ERROR_COLOR, MUTED_COLOR
-from invdesk.ui.models.admin_lists import delivery_model, token_model, webhook_model
-from invdesk.ui.models.columns import ListTableModel
-from invdesk.ui.pages.common import table
-
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+from invdesk.ui.models.columns import ROW_ROLE, ListTableModel
+from invdesk.ui.models.small_lists import delivery_model, token_model, webhook_model
+from invdesk.ui.pages.common import reselect, table
 
 
 class _Section(QWidget):
@@ -47,7 +51,6 @@ class _Section(QWidget):
         super().__init__(parent)
         self.heading = title
         self.db, self.actor = db, actor
-        self._reads = background.Newest(self)
         self.model = model
         self.table = table(self)
         self.table.setModel(model)
@@ -89,8 +92,16 @@ class _Section(QWidget):
         """The read to run off the GUI thread (filters are taken here, on the GUI thread)."""
         raise NotImplementedError
 
+    def key(self, row: Any) -> Any:
+        """What names a row across re-reads (the selection stays on it)."""
+        return row.id
+
     def refresh(self) -> None:
-        self._reads.run(self.reader(), self.model.set_rows, self._failed)
+        background.default().run(self.reader(), self._show, self._failed, parent=self, newest=self)
+
+    def _show(self, rows: list[Any]) -> None:
+        # A live refresh (the server sending) must not drop the row the admin is acting on.
+        reselect(self.table, lambda: self.model.set_rows(rows), self.key)
 
     def _failed(self, error: BaseException) -> None:
         if not isinstance(error, InvdeskError):
@@ -111,25 +122,52 @@ class _Section(QWidget):
             self.say(done)
             self.changed.emit()
 
-        background.post_runner(work, succeeded, lambda error: self.say(error.message, error=True))
+        background.default().run(work, succeeded, self._failed, parent=self)
 
-    def ask(self, question: str, then: Callable[[], None]) -> None:
-        """Ask before something that cannot be undone; `then` runs on Yes."""
+    def ask_then_write(self, question: str, work: Callable[[], Any], done: str) -> None:
+        """Ask before something that cannot be undone; on Yes, `write(work, done)`."""
         box = QMessageBox(QMessageBox.Icon.Question, self.heading, question, parent=self)
         box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
         box.setDefaultButton(QMessageBox.StandardButton.No)
-        box.accepted.connect(then)
+        box.accepted.connect(lambda: self.write(work, done))
         self.confirmation = box
-        background.keep_open(box)
+        message_box.keep_open(box)
 
-    def show_secret(self, title: str, what: str, secret: str) -> None:
-        dialog = SecretShownDialog(title, what, secret, self)
+
+class _AddingSection(_Section):
+    """A section whose "New…" button opens an add dialog; the new row's secret is shown once."""
+
+    SECRET: str = ""
+    """What the secret shown once is called ("this token")."""
+
+    def add_dialog(self) -> AddDialog:
+        raise NotImplementedError
+
+    def named(self, view: Any) -> str:
+        """How the status line and the secret's title name a new row ("Token webshop")."""
+        raise NotImplementedError
+
+    def add(self) -> None:
+        dialog = self.add_dialog()
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.added.connect(self._added)
         self.shown = dialog
         dialog.open()
 
+    def _added(self, result: tuple[Any, str]) -> None:
+        view, secret = result
+        name = self.named(view)
+        self.say(f"{name} added.")
+        self.changed.emit()
+        shown = SecretShownDialog(name, self.SECRET, secret, self)
+        shown.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.shown = shown
+        shown.open()
 
-class TokensSection(_Section):
+
+class TokensSection(_AddingSection):
+    SECRET = "this token"
+
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__("API tokens", db, actor, token_model(), parent)
         self.model.setParent(self)
@@ -140,18 +178,14 @@ class TokensSection(_Section):
     def reader(self) -> Callable[[], Any]:
         return lambda: tokens.list_tokens(self.db, self.actor)
 
-    def add(self) -> None:
-        dialog = AddTokenDialog(self.db, self.actor, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.added.connect(self._added)
-        self.shown = dialog
-        dialog.open()
+    def add_dialog(self) -> AddDialog:
+        return AddTokenDialog(self.db, self.actor, self)
 
-    def _added(self, result: tuple[Any, str]) -> None:
-        view, secret = result
-        self.say(f"Token {view.name} added.")
-        self.changed.emit()
-        self.show_secret(f"Token {view.name}", "this token", secret)
+    def key(self, row: Any) -> Any:
+        return row.name
+
+    def named(self, view: Any) -> str:
+        return f"Token {view.name}"
 
     def revoke(self) -> None:
         row = self.selected()
@@ -160,17 +194,17 @@ class TokensSection(_Section):
         if not row.active:
             self.say(f"Token {row.name} is already revoked.", error=True)
             return
-        self.ask(
+        self.ask_then_write(
             f"Revoke token {row.name}? Requests sending it are refused from now on; "
             "this cannot be undone.",
-            lambda: self.write(
-                lambda: tokens.revoke_token(self.db, self.actor, row.name),
-                f"Token {row.name} revoked.",
-            ),
+            lambda: tokens.revoke_token(self.db, self.actor, row.name),
+            f"Token {row.name} revoked.",
         )
 
 
-class WebhooksSection(_Section):
+class WebhooksSection(_AddingSection):
+    SECRET = "its signing secret"
+
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__("Webhooks", db, actor, webhook_model(), parent)
         self.model.setParent(self)
@@ -182,29 +216,20 @@ class WebhooksSection(_Section):
     def reader(self) -> Callable[[], Any]:
         return lambda: webhooks.list_webhooks(self.db, self.actor)
 
-    def add(self) -> None:
-        dialog = AddWebhookDialog(self.db, self.actor, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.added.connect(self._added)
-        self.shown = dialog
-        dialog.open()
+    def add_dialog(self) -> AddDialog:
+        return AddWebhookDialog(self.db, self.actor, self)
 
-    def _added(self, result: tuple[Any, str]) -> None:
-        view, secret = result
-        self.say(f"Webhook {view.id} added.")
-        self.changed.emit()
-        self.show_secret(f"Webhook {view.id}", "its signing secret", secret)
+    def named(self, view: Any) -> str:
+        return f"Webhook {view.id}"
 
     def remove(self) -> None:
         row = self.selected()
         if row is None:
             return
-        self.ask(
+        self.ask_then_write(
             f"Remove webhook {row.id} ({row.url})? Its pending deliveries are cancelled.",
-            lambda: self.write(
-                lambda: webhooks.remove_webhook(self.db, self.actor, row.id),
-                f"Webhook {row.id} removed.",
-            ),
+            lambda: webhooks.remove_webhook(self.db, self.actor, row.id),
+            f"Webhook {row.id} removed.",
         )
 
     def send_test(self) -> None:

@@ -10,11 +10,13 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBox
 from invdesk.domain.errors import InvdeskError
 from invdesk.domain.restock import AlertKind, AlertStatus, AlertView
 from invdesk.domain.security import Actor, Permission
-from invdesk.services import alerts, warehouses
-from invdesk.services.database import Database
+from invdesk.services.catalog import warehouses
+from invdesk.services.reads import alerts
+from invdesk.services.system.database import Database
 from invdesk.ui import background
 from invdesk.ui.integrity import IntegrityBanner
-from invdesk.ui.models.rows import RowRole, RowsModel
+from invdesk.ui.models.columns import ROW_ROLE, ListTableModel
+from invdesk.ui.pages.base import Page
 from invdesk.ui.pages.common import reselect, show_error, table
 
 STATUS_FILTERS: dict[str, tuple[AlertStatus, ...]] = {
@@ -38,24 +40,19 @@ COLUMNS = (
 )
 
 
-class AlertsPage(QWidget):
+class AlertsPage(Page):
     """Alerts with status, warehouse and kind filters. `badge_changed(int)`: the open count."""
 
     TITLE = "Alerts"
     ICON = "alerts"
     KINDS = frozenset({"alert"})
     badge_changed = Signal(int)
-    watch_requested = Signal()
-    """The user asked to choose the warehouses whose alerts reach the tray."""
-    alert_mail_requested = Signal()
-    """The user asked to set their own alert e-mail."""
     loaded = Signal()
     """The list was read again and is on screen."""
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(db, actor, parent)
         self._db, self._actor = db, actor
-        self._reads = background.Newest(self)
         self.status_filter = QComboBox(self)
         self.status_filter.addItems(list(STATUS_FILTERS))
         self.warehouse_filter = QComboBox(self)
@@ -76,7 +73,7 @@ class AlertsPage(QWidget):
             "Your e-mail address for alerts: at once, a daily digest or off"
         )
         self.count_label = QLabel(self)
-        self.model = RowsModel(COLUMNS, self)
+        self.model = ListTableModel(COLUMNS, parent=self)
         self.table = table(self)
         self.table.setModel(self.model)
 
@@ -104,7 +101,7 @@ class AlertsPage(QWidget):
 
     def selected(self) -> AlertView | None:
         rows = self.table.selectionModel().selectedRows()
-        return self.model.data(rows[0], RowRole) if rows else None
+        return self.model.data(rows[0], ROW_ROLE) if rows else None
 
     @Slot()
     def refresh(self) -> None:
@@ -128,7 +125,7 @@ class AlertsPage(QWidget):
             self._selection_changed()
             self.loaded.emit()
 
-        self._reads.run(work, show)
+        background.default().run(work, show, parent=self, newest=self)
         self.integrity_banner.refresh()
 
     @Slot(frozenset, object)

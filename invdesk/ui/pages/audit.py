@@ -22,22 +22,22 @@ from PySide6.QtWidgets import (
 from invdesk.domain.audit import AuditFilter
 from invdesk.domain.errors import InvdeskError
 from invdesk.domain.security import Actor, Permission
-from invdesk.services import audit
-from invdesk.services.database import Database
+from invdesk.services.reads import audit
+from invdesk.services.system.database import Database
 from invdesk.ui import background
 from invdesk.ui.models.audit import AuditModel
+from invdesk.ui.pages.base import Page
 
 MAX_ROWS = 2000
 
 
-class AuditPage(QWidget):
+class AuditPage(Page):
     TITLE = "Audit"
     ICON = "audit"
     PERMISSION = Permission.REPORTS
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._reads = background.Newest(self)
+        super().__init__(db, actor, parent)
         self._db, self._actor = db, actor
         self.user = QLineEdit()
         self.user.setPlaceholderText("any user")
@@ -96,7 +96,13 @@ class AuditPage(QWidget):
             return
         db, actor, wanted = self._db, self._actor, self.current_filter()
         self.status.setText("Loading…")
-        self._reads.run(lambda: audit.list_audit(db, actor, wanted), self._show, self._failed)
+        background.default().run(
+            lambda: audit.list_audit(db, actor, wanted),
+            self._show,
+            self._failed,
+            parent=self,
+            newest=self,
+        )
 
     def _failed(self, error: BaseException) -> None:
         if not isinstance(error, InvdeskError):

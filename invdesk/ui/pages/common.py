@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Collection, Iterable
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractItemModel
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMessageBox, QTableView, QWidget
+from PySide6.QtCore import QAbstractItemModel, QModelIndex
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHeaderView,
+    QMessageBox,
+    QTableView,
+    QWidget,
+)
 
 from invdesk.domain.errors import InvdeskError
-from invdesk.ui.models.rows import RowRole
+from invdesk.ui.models.columns import ROW_ROLE
+from invdesk.ui.models.paged import PagedTableModel
+from invdesk.ui.widgets import make_table, reload_in_place, set_widths
+
+if TYPE_CHECKING:
+    from invdesk.ui.pages.base import TitledPage
 
 
 class _FittedTable(QTableView):
@@ -44,18 +56,52 @@ def show_error(parent: QWidget, error: InvdeskError) -> None:
 
 
 def reselect(table: QTableView, replace: Callable[[], None], key: Callable[[Any], Any]) -> None:
-    """Run `replace` (new rows for the table's RowsModel), then select the row with the same
+    """Run `replace` (new rows for the table's ListTableModel), then select the row with the same
     `key` as the one selected before, and keep the scroll position."""
     model = table.model()
     chosen = table.selectionModel().selectedRows()
-    before = model.data(chosen[0], RowRole) if chosen else None
+    before = model.data(chosen[0], ROW_ROLE) if chosen else None
     scroll = table.verticalScrollBar().value()
     replace()
     table.verticalScrollBar().setValue(scroll)
     if before is None:
         return
     for number in range(model.rowCount()):
-        row = model.data(model.index(number, 0), RowRole)
+        row = model.data(model.index(number, 0), ROW_ROLE)
         if row is not None and key(row) == key(before):
             table.selectRow(number)
             return
+
+
+def refill(combo: QComboBox, first: str, items: Iterable[tuple[str, Any]]) -> None:
+    """Replace a filter's choices (`first` meaning "all", then (text, value) pairs), keeping the
+    chosen value if it is still there, without announcing the refill as a change of filter."""
+    current = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    combo.addItem(first, None)
+    for text, value in items:
+        combo.addItem(text, value)
+    combo.setCurrentIndex(max(0, combo.findData(current)))
+    combo.blockSignals(False)
+
+
+def paged_table(
+    page: TitledPage,
+    model: PagedTableModel,
+    *,
+    widths: dict[int, int],
+    sortable: Collection[int],
+    noun: str,
+    on_open: Callable[[QModelIndex], None],
+) -> QTableView:
+    """The table of a page over a paged model: sortable columns, widths, a reload that keeps the
+    place, opening a row, a failed read shown on the page, and the row count in its status line."""
+    view = make_table(model, page, sortable=sortable)
+    set_widths(view, widths)
+    page.body.addWidget(view)
+    model.reread_all = lambda: reload_in_place(view, model)
+    view.activated.connect(on_open)
+    model.failed.connect(page.show_failure)
+    model.loaded.connect(lambda n: page.status.setText(f"{n:,} {noun}"))
+    return view

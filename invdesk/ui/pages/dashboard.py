@@ -8,15 +8,15 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QTableView, QWidget
 
 from invdesk.domain.browse import DashboardSummary
 from invdesk.domain.security import Actor
-from invdesk.services import browse, dashboard
-from invdesk.services.database import Database
+from invdesk.services.reads import browse, dashboard
+from invdesk.services.system.database import Database
 from invdesk.ui import background
 from invdesk.ui.integrity import IntegrityBanner
 from invdesk.ui.models.columns import ListTableModel
 from invdesk.ui.models.movements import HEADERS, NUMERIC, WIDTHS, Column, display
-from invdesk.ui.models.rows import RowsModel
+from invdesk.ui.pages.base import TitledPage
 from invdesk.ui.pages.common import table
-from invdesk.ui.widgets import Page, card, make_table, set_widths
+from invdesk.ui.widgets import card, make_table, set_widths
 
 CARDS = (
     ("products", "Active products", ""),
@@ -39,14 +39,13 @@ ALERT_COLUMNS = (
 )
 
 
-class DashboardPage(Page):
+class DashboardPage(TitledPage):
     TITLE = "Dashboard"
     ICON = "dashboard"
     KINDS = frozenset({"stock", "alert", "order", "policy", "catalog"})
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(db, actor, parent)
-        self._reads = background.Newest(self)
         self.integrity_banner = IntegrityBanner(db, actor, self)
         self.body.addWidget(self.integrity_banner)
         grid = QGridLayout()
@@ -61,7 +60,7 @@ class DashboardPage(Page):
         alerts_heading = QLabel("Newest alerts", self)
         alerts_heading.setObjectName("sectionTitle")
         self.body.addWidget(alerts_heading)
-        self.alerts_model = RowsModel(ALERT_COLUMNS, self)
+        self.alerts_model = ListTableModel(ALERT_COLUMNS, parent=self)
         self.alerts_table = table(self)
         self.alerts_table.setModel(self.alerts_model)
         self.alerts_table.setMaximumHeight(170)
@@ -77,7 +76,7 @@ class DashboardPage(Page):
         self.body.addWidget(self.table, 1)
 
     def refresh(self) -> None:
-        self._reads.run(self._read, self._show_all)
+        background.default().run(self._read, self._show_all, parent=self, newest=self)
         self.integrity_banner.refresh()
 
     def on_changed(self, kinds: frozenset[str], ids: Any = None) -> None:

@@ -9,11 +9,13 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QLabel, QTableVie
 
 from invdesk.domain.security import Actor
 from invdesk.domain.stock import LedgerFilter, MovementKind
-from invdesk.services import warehouses
-from invdesk.services.database import Database
+from invdesk.services.catalog import warehouses
+from invdesk.services.system.database import Database
 from invdesk.ui import background
 from invdesk.ui.models.movements import KIND_LABELS, WIDTHS, MovementModel
-from invdesk.ui.widgets import Page, SearchBox, make_table, set_widths
+from invdesk.ui.pages.base import TitledPage
+from invdesk.ui.pages.common import refill
+from invdesk.ui.widgets import SearchBox, make_table, set_widths
 
 
 def _local_midnight_utc(day: QDate) -> datetime:
@@ -21,7 +23,7 @@ def _local_midnight_utc(day: QDate) -> datetime:
     return local.astimezone(UTC)
 
 
-class MovementsPage(Page):
+class MovementsPage(TitledPage):
     TITLE = "Movements"
     ICON = "movements"
     KINDS = frozenset({"stock", "catalog"})
@@ -66,14 +68,8 @@ class MovementsPage(Page):
         self._load_warehouses()
 
     def _load_warehouses(self) -> None:
-        current = self.warehouse.currentData()
-        self.warehouse.blockSignals(True)
-        self.warehouse.clear()
-        self.warehouse.addItem("All warehouses", None)
-        for w in warehouses.list_warehouses(self.db, self.actor):
-            self.warehouse.addItem(w.code, w.code)
-        self.warehouse.setCurrentIndex(max(0, self.warehouse.findData(current)))
-        self.warehouse.blockSignals(False)
+        found = warehouses.list_warehouses(self.db, self.actor)
+        refill(self.warehouse, "All warehouses", ((w.code, w.code) for w in found))
 
     def current_filter(self) -> LedgerFilter:
         kind = self.kind.currentData()

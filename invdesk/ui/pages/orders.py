@@ -12,10 +12,11 @@ from invdesk.domain.errors import InvdeskError
 from invdesk.domain.orders import OrderStatus, OrderView
 from invdesk.domain.security import Actor, Permission
 from invdesk.domain.stock import ReservationStatus, ReservationView
-from invdesk.services import orders, reservations
-from invdesk.services.database import Database
+from invdesk.services.stock import orders, reservations
+from invdesk.services.system.database import Database
 from invdesk.ui import background
-from invdesk.ui.models.rows import RowRole, RowsModel
+from invdesk.ui.models.columns import ROW_ROLE, ListTableModel
+from invdesk.ui.pages.base import Page
 from invdesk.ui.pages.common import reselect, show_error, table
 
 
@@ -37,7 +38,7 @@ def _hold_key(hold: ReservationView) -> Any:
     return hold.id
 
 
-class OrdersPage(QWidget):
+class OrdersPage(Page):
     """Two tabs: orders (fulfil, cancel) and reservations (commit, release). Time left ticks."""
 
     TITLE = "Orders"
@@ -47,11 +48,10 @@ class OrdersPage(QWidget):
     """Orders and reservations were read again and are on screen."""
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(db, actor, parent)
         self._db, self._actor = db, actor
-        self._reads = background.Newest(self)
         now = db.now
-        self.orders_model = RowsModel(
+        self.orders_model = ListTableModel(
             (
                 ("Reference", lambda o: o.reference),
                 ("Channel", lambda o: o.channel),
@@ -65,9 +65,9 @@ class OrdersPage(QWidget):
                     lambda o: time_left(o.expires_at, now(), o.status is OrderStatus.OPEN),
                 ),
             ),
-            self,
+            parent=self,
         )
-        self.reservations_model = RowsModel(
+        self.reservations_model = ListTableModel(
             (
                 ("ID", lambda r: r.id),
                 ("SKU", lambda r: r.sku),
@@ -78,7 +78,7 @@ class OrdersPage(QWidget):
                 ("User", lambda r: r.user),
                 ("Time left", lambda r: time_left(r.expires_at, now(), r.status is ReservationStatus.ACTIVE)),
             ),
-            self,
+            parent=self,
         )  # fmt: skip
         self.orders_table = table(self)
         self.orders_table.setModel(self.orders_model)
@@ -133,11 +133,11 @@ class OrdersPage(QWidget):
 
     def selected_order(self) -> OrderView | None:
         rows = self.orders_table.selectionModel().selectedRows()
-        return self.orders_model.data(rows[0], RowRole) if rows else None
+        return self.orders_model.data(rows[0], ROW_ROLE) if rows else None
 
     def selected_reservation(self) -> ReservationView | None:
         rows = self.reservations_table.selectionModel().selectedRows()
-        return self.reservations_model.data(rows[0], RowRole) if rows else None
+        return self.reservations_model.data(rows[0], ROW_ROLE) if rows else None
 
     @Slot()
     def refresh(self) -> None:
@@ -161,7 +161,7 @@ class OrdersPage(QWidget):
             self._update_buttons()
             self.loaded.emit()
 
-        self._reads.run(work, show)
+        background.default().run(work, show, parent=self, newest=self)
 
     @Slot(frozenset, object)
     def on_changed(self, kinds: frozenset[str], ids: Any = None) -> None:

@@ -6,19 +6,29 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QPushButton, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QWidget,
+)
 
 from invdesk.domain.security import Actor, Permission
-from invdesk.services import categories
-from invdesk.services.database import Database
+from invdesk.services.catalog import categories
+from invdesk.services.system.database import Database
 from invdesk.ui import background
 from invdesk.ui.models.products import SORTS, Column, ProductTableModel
-from invdesk.ui.widgets import Page, SearchBox, make_table, reload_in_place, set_widths
+from invdesk.ui.pages.base import TitledPage
+from invdesk.ui.pages.common import paged_table, refill
+from invdesk.ui.widgets import SearchBox, reload_in_place
 
 ALL = "All categories"
 
 
-class ProductsPage(Page):
+class ProductsPage(TitledPage):
     TITLE = "Products"
     ICON = "products"
     KINDS = frozenset({"stock", "catalog"})
@@ -38,31 +48,23 @@ class ProductsPage(Page):
         self.categories_button.setVisible(actor.can(Permission.CATALOG))
         self.categories_button.clicked.connect(self.edit_categories)
         self.filters.addWidget(self.categories_button)
-        self.table = make_table(self.model, self, sortable=SORTS)
-        set_widths(
-            self.table,
-            {Column.SKU: 95, Column.NAME: 260, Column.CATEGORY: 105, Column.BARCODE: 130,
-             Column.UNIT: 55, Column.PRICE: 80, Column.COST: 80},
+        self.table = paged_table(
+            self,
+            self.model,
+            widths={Column.SKU: 95, Column.NAME: 260, Column.CATEGORY: 105, Column.BARCODE: 130,
+                    Column.UNIT: 55, Column.PRICE: 80, Column.COST: 80},
+            sortable=SORTS,
+            noun="products",
+            on_open=self._open,
         )  # fmt: skip
-        self.body.addWidget(self.table)
-        self.model.reread_all = lambda: reload_in_place(self.table, self.model)
         self.search.search_changed.connect(self._apply)
         self.category.currentIndexChanged.connect(lambda _i: self._apply())
         self.inactive.toggled.connect(lambda _on: self._apply())
-        self.table.activated.connect(self._open)
-        self.model.failed.connect(self.show_failure)
-        self.model.loaded.connect(lambda n: self.status.setText(f"{n:,} products"))
         self._load_categories()
 
     def _load_categories(self) -> None:
-        current = self.category.currentData()
-        self.category.blockSignals(True)
-        self.category.clear()
-        self.category.addItem(ALL, None)
-        for category in categories.list_categories(self.db, self.actor):
-            self.category.addItem(category.path, category.name)
-        self.category.setCurrentIndex(max(0, self.category.findData(current)))
-        self.category.blockSignals(False)
+        found = categories.list_categories(self.db, self.actor)
+        refill(self.category, ALL, ((c.path, c.name) for c in found))
 
     def edit_categories(self) -> QDialog:
         """The categories dialog; the filter list follows its edits."""
@@ -129,6 +131,12 @@ class ProductsPage(Page):
     def _select_first(self, count: int) -> None:
         if count:
             self.table.selectRow(0)
+
+    def search_box(self) -> QLineEdit | None:
+        return self.search
+
+    def product_table(self) -> QTableView | None:
+        return self.table
 
     def selected_sku(self) -> str | None:
         rows = self.table.selectionModel().selectedRows()

@@ -9,10 +9,12 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QVBoxLayout, 
 
 from invdesk.domain.restock import Suggestion
 from invdesk.domain.security import Actor, Permission
-from invdesk.services import reorder, warehouses
-from invdesk.services.database import Database
+from invdesk.services.catalog import warehouses
+from invdesk.services.reads import reorder
+from invdesk.services.system.database import Database
 from invdesk.ui import background
-from invdesk.ui.models.rows import RowRole, RowsModel
+from invdesk.ui.models.columns import ROW_ROLE, ListTableModel
+from invdesk.ui.pages.base import Page
 from invdesk.ui.pages.common import table
 
 COLUMNS = (
@@ -28,7 +30,7 @@ COLUMNS = (
 )
 
 
-class ReorderPage(QWidget):
+class ReorderPage(Page):
     """Suggestions with a warehouse filter.
 
     `receive_requested(warehouse, sku, qty)` and `transfer_requested(source, destination, sku, qty)`
@@ -44,8 +46,7 @@ class ReorderPage(QWidget):
     policies_requested = Signal(str)
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._reads = background.Newest(self)
+        super().__init__(db, actor, parent)
         self._db, self._actor = db, actor
         self.warehouse_filter = QComboBox(self)
         self.warehouse_filter.addItem("All warehouses", "")
@@ -56,7 +57,7 @@ class ReorderPage(QWidget):
         self.act_button.setVisible(actor.can(Permission.STOCK))
         self.policies_button = QPushButton("Policies…", self)
         self.policies_button.setVisible(actor.can(Permission.CATALOG))
-        self.model = RowsModel(COLUMNS, self)
+        self.model = ListTableModel(COLUMNS, parent=self)
         self.table = table(self)
         self.table.setModel(self.model)
         bar = QHBoxLayout()
@@ -78,14 +79,16 @@ class ReorderPage(QWidget):
 
     def selected(self) -> Suggestion | None:
         rows = self.table.selectionModel().selectedRows()
-        return self.model.data(rows[0], RowRole) if rows else None
+        return self.model.data(rows[0], ROW_ROLE) if rows else None
 
     @Slot()
     def refresh(self) -> None:
         """Suggestions weigh every stock row against its policy: read off the GUI thread."""
         code = self.warehouse_filter.currentData() or None
         db, actor = self._db, self._actor
-        self._reads.run(lambda: reorder.suggestions(db, actor, code), self._show)
+        background.default().run(
+            lambda: reorder.suggestions(db, actor, code), self._show, parent=self, newest=self
+        )
 
     def _show(self, suggestions: list[Any]) -> None:
         self.model.set_rows(suggestions)

@@ -25,15 +25,16 @@ from invdesk.domain.security import Actor, Permission
 from invdesk.reports import runner
 from invdesk.reports.filters import DEFAULT_DAYS, ReportFilter
 from invdesk.reports.series import warehouse_trend
-from invdesk.services import categories, warehouses
-from invdesk.services.database import Database
+from invdesk.services.catalog import categories, warehouses
+from invdesk.services.system.database import Database
 from invdesk.ui.background import Background, Job, failure_text
 from invdesk.ui.charts.time_plot import TimePlot
+from invdesk.ui.pages.base import Page
 
 ALL = "All"
 
 
-class ReportsPage(QWidget):
+class ReportsPage(Page):
     TITLE = "Reports"
     ICON = "reports"
     PERMISSION = Permission.REPORTS
@@ -41,7 +42,7 @@ class ReportsPage(QWidget):
     report_failed = Signal(str)
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(db, actor, parent)
         self._db, self._actor = db, actor
         self._job: Job | None = None
         self._chart_job: Job | None = None

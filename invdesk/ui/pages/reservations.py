@@ -6,23 +6,23 @@ from PySide6.QtWidgets import QComboBox, QTableView, QWidget
 
 from invdesk.domain.security import Actor
 from invdesk.domain.stock import ReservationStatus, ReservationView
-from invdesk.services import reservations
-from invdesk.services.database import Database
+from invdesk.services.stock import reservations
+from invdesk.services.system.database import Database
 from invdesk.ui import background
 from invdesk.ui.models.small_lists import ReservationColumn, reservation_model
-from invdesk.ui.widgets import Page, make_table, set_widths
+from invdesk.ui.pages.base import TitledPage
+from invdesk.ui.widgets import make_table, set_widths
 
 LIMIT = 500
 
 
-class ReservationsPage(Page):
+class ReservationsPage(TitledPage):
     TITLE = "Reservations"
     ICON = "reservations"
     KINDS = frozenset({"stock", "order"})
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(db, actor, parent)
-        self._reads = background.Newest(self)
         self.model = reservation_model(self)
         self.state = QComboBox(self)
         self.state.addItem("Active holds", ReservationStatus.ACTIVE.value)
@@ -46,8 +46,11 @@ class ReservationsPage(Page):
     def refresh(self) -> None:
         value = self.state.currentData()
         status = ReservationStatus(value) if value else None
-        self._reads.run(
-            lambda: reservations.list_reservations(self.db, self.actor, status, LIMIT), self._show
+        background.default().run(
+            lambda: reservations.list_reservations(self.db, self.actor, status, LIMIT),
+            self._show,
+            parent=self,
+            newest=self,
         )
 
     def _show(self, rows: list[ReservationView]) -> None:

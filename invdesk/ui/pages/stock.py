@@ -6,19 +6,21 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QModelIndex
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QTableView, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QTableView, QWidget
 
 from invdesk.domain.security import Actor
-from invdesk.services import warehouses
-from invdesk.services.database import Database
+from invdesk.services.catalog import warehouses
+from invdesk.services.system.database import Database
 from invdesk.ui import background
 from invdesk.ui.models.stock_levels import SORTS, Column, StockLevelModel
-from invdesk.ui.widgets import Page, SearchBox, make_table, reload_in_place, set_widths
+from invdesk.ui.pages.base import TitledPage
+from invdesk.ui.pages.common import paged_table, refill
+from invdesk.ui.widgets import SearchBox, reload_in_place
 
 ALL = "All warehouses"
 
 
-class StockPage(Page):
+class StockPage(TitledPage):
     TITLE = "Stock"
     ICON = "stock"
     KINDS = frozenset({"stock", "catalog", "policy"})
@@ -36,32 +38,23 @@ class StockPage(Page):
             self.filters.addWidget(widget)
         self.filters.addStretch(1)
         self.filters.addWidget(legend)
-        self.table = make_table(self.model, self, sortable=SORTS)
-        set_widths(
-            self.table,
-            {Column.SKU: 100, Column.NAME: 220, Column.WAREHOUSE: 90, Column.ON_HAND: 90,
-             Column.RESERVED: 90, Column.AVAILABLE: 90, Column.REORDER_POINT: 90},
+        self.table = paged_table(
+            self,
+            self.model,
+            widths={Column.SKU: 100, Column.NAME: 220, Column.WAREHOUSE: 90, Column.ON_HAND: 90,
+                    Column.RESERVED: 90, Column.AVAILABLE: 90, Column.REORDER_POINT: 90},
+            sortable=SORTS,
+            noun="stock rows",
+            on_open=self._open,
         )  # fmt: skip
-        self.body.addWidget(self.table)
-        self.model.reread_all = lambda: reload_in_place(self.table, self.model)
         self.search.search_changed.connect(self._apply)
         self.warehouse.currentIndexChanged.connect(lambda _i: self._apply())
         self.empty.toggled.connect(lambda _on: self._apply())
-        self.table.activated.connect(self._open)
-        self.model.failed.connect(self.show_failure)
-        self.model.loaded.connect(lambda n: self.status.setText(f"{n:,} stock rows"))
         self._load_warehouses()
 
     def _load_warehouses(self) -> None:
-        current = self.warehouse.currentData()
-        self.warehouse.blockSignals(True)
-        self.warehouse.clear()
-        self.warehouse.addItem(ALL, None)
-        for w in warehouses.list_warehouses(self.db, self.actor):
-            self.warehouse.addItem(f"{w.code} · {w.name}", w.code)
-        found = self.warehouse.findData(current)
-        self.warehouse.setCurrentIndex(max(0, found))
-        self.warehouse.blockSignals(False)
+        found = warehouses.list_warehouses(self.db, self.actor)
+        refill(self.warehouse, ALL, ((f"{w.code} · {w.name}", w.code) for w in found))
 
     def select_warehouse(self, code: str | None) -> None:
         self.warehouse.setCurrentIndex(max(0, self.warehouse.findData(code)))
@@ -104,6 +97,12 @@ class StockPage(Page):
 
     def tables(self) -> dict[str, QTableView]:
         return {"stock": self.table}
+
+    def search_box(self) -> QLineEdit | None:
+        return self.search
+
+    def product_table(self) -> QTableView | None:
+        return self.table
 
     def selected_sku(self) -> str | None:
         rows = self.table.selectionModel().selectedRows()

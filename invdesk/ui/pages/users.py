@@ -25,8 +25,9 @@ from PySide6.QtWidgets import (
 from invdesk.domain.errors import InvdeskError
 from invdesk.domain.security import Actor, Permission, Role
 from invdesk.domain.users import UserView
-from invdesk.services import users
-from invdesk.services.database import Database
+from invdesk.services.catalog import users
+from invdesk.services.system.database import Database
+from invdesk.ui.pages.base import Page
 
 HEADERS = ("User", "Role", "Active", "Last login")
 
@@ -75,13 +76,13 @@ class AccountDialog(QDialog):
         self.accept()
 
 
-class UsersPage(QWidget):
+class UsersPage(Page):
     TITLE = "Users"
     ICON = "users"
     PERMISSION = Permission.VIEW
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(db, actor, parent)
         self._db, self._actor = db, actor
         self.is_admin = actor.can(Permission.ADMIN)
         self.table = QTableWidget(0, len(HEADERS), self)

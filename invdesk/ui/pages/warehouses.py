@@ -7,21 +7,21 @@ from PySide6.QtWidgets import QTableView, QWidget
 
 from invdesk.domain.browse import WarehouseTotals
 from invdesk.domain.security import Actor
-from invdesk.services import browse
-from invdesk.services.database import Database
+from invdesk.services.reads import browse
+from invdesk.services.system.database import Database
 from invdesk.ui import background
 from invdesk.ui.models.small_lists import WarehouseColumn, warehouse_model
-from invdesk.ui.widgets import Page, make_table, set_widths
+from invdesk.ui.pages.base import TitledPage
+from invdesk.ui.widgets import make_table, set_widths
 
 
-class WarehousesPage(Page):
+class WarehousesPage(TitledPage):
     TITLE = "Warehouses"
     ICON = "warehouses"
     KINDS = frozenset({"stock", "catalog"})
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(db, actor, parent)
-        self._reads = background.Newest(self)
         self.model = warehouse_model(self)
         self.table = make_table(self.model, self)
         set_widths(
@@ -34,7 +34,12 @@ class WarehousesPage(Page):
         self.table.activated.connect(self._open)
 
     def refresh(self) -> None:
-        self._reads.run(lambda: browse.warehouse_totals(self.db, self.actor), self._show)
+        background.default().run(
+            lambda: browse.warehouse_totals(self.db, self.actor),
+            self._show,
+            parent=self,
+            newest=self,
+        )
 
     def _show(self, rows: list[WarehouseTotals]) -> None:
         self.model.set_rows(rows)

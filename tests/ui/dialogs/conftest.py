@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from invdesk.services.database import Database, open_database
+from invdesk.services.system.database import Database, open_database
 from tests.ui.dialogs.shop import seed
 
 

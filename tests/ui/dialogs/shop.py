@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtWidgets import QWidget
 
 from invdesk.domain.security import Actor, Role
-from invdesk.services.database import Database
+from invdesk.services.system.database import Database
 from tests import support
 
 UNIT_EAN = "4006381333931"
@@ -28,3 +30,11 @@ def seed(db: Database) -> Database:
 def shown(label: QWidget) -> bool:
     """True if a message label is not hidden (the dialog itself need not be on screen)."""
     return not label.isHidden()
+
+
+def post(qtbot: Any, dialog: Any) -> None:
+    """Click Post and wait for the post's answer (it runs off the GUI thread, as in the window)."""
+    job = dialog.post()
+    if job is not None:
+        with qtbot.waitSignal(job.finished, timeout=10_000):
+            pass

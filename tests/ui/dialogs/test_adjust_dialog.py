@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from invdesk.domain.stock import MovementKind, ReserveStock
-from invdesk.services import reservations
+from invdesk.services.stock import reservations
 from invdesk.ui.dialogs import AdjustDialog
 from tests import support
-from tests.ui.dialogs.shop import CASE_EAN, CLERK, shown
+from tests.ui.dialogs.shop import CASE_EAN, CLERK, post, shown
 
 
 def _open(qtbot, db, **kwargs):
@@ -32,7 +32,7 @@ def test_the_count_shows_on_hand_and_the_difference_before_posting(qtbot, any_sh
     (movement,) = blocker.args[0].movements
     assert (movement.kind, movement.qty, movement.reason) == (MovementKind.ADJUST, 2, "Cycle count")
     assert support.on_hand(any_shop, "CAB-1") == (12, 0)
-    dialog.post()
+    post(qtbot, dialog)
     assert support.on_hand(any_shop, "CAB-1") == (12, 0)
     assert support.ledger_count(any_shop) == 2
 
@@ -65,7 +65,7 @@ def test_a_count_below_the_reserved_units_is_refused_at_the_count(qtbot, shop):
     dialog = _open(qtbot, shop, lines=[("CAB-1", 4)])
     assert "6 reserved" in dialog.on_hand.text()
     before = support.ledger_count(shop)
-    dialog.post()
+    post(qtbot, dialog)
     assert dialog.posted_result is None and dialog.isVisible()
     assert "reserved" in dialog.form.labels["counted"].text()
     assert support.ledger_count(shop) == before

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMessageBox
 
-from invdesk.services import catalog, categories
+from invdesk.services.catalog import categories, products
 from invdesk.ui.dialogs import ProductEditor
 from invdesk.ui.dialogs.categories import CategoriesDialog
 from tests.ui.dialogs.shop import ADMIN
@@ -61,7 +61,7 @@ def test_a_merge_asks_first_then_moves_the_products(qtbot, shop):
         box.button(QMessageBox.StandardButton.Yes).click()
 
     assert "Tools" not in _paths(dialog)
-    assert catalog.get_product(shop, "CAB-1", ADMIN).category == "Other"
+    assert products.get_product(shop, "CAB-1", ADMIN).category == "Other"
 
 
 def test_the_product_editor_lists_paths_and_saves_a_description(qtbot, shop):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from invdesk.domain.catalog import EditProduct, EditWarehouse
-from invdesk.services import catalog, warehouses
+from invdesk.services.catalog import barcodes, products, warehouses
 from invdesk.ui.dialogs import AttachBarcodeDialog, ProductEditor, WarehouseEditor
 from tests.ui.dialogs.shop import ADMIN, CASE_EAN, CLERK, UNIT_EAN, shown
 
@@ -86,7 +86,7 @@ def test_barcodes_are_added_and_removed_on_save(qtbot, shop):
     assert editor.barcode_code.text() == ""
     with qtbot.waitSignal(editor.saved):
         editor.save()
-    view = catalog.get_product(shop, "CAB-1", ADMIN)
+    view = products.get_product(shop, "CAB-1", ADMIN)
     assert {b.code for b in view.barcodes} == {UNIT_EAN, "96385074"}
     assert CASE_EAN not in {b.code for b in view.barcodes}
 
@@ -99,7 +99,7 @@ def test_an_unknown_scanned_code_is_prefilled_for_a_new_product(qtbot, shop):
 
 def test_a_stale_product_edit_offers_a_reload(qtbot, shop):
     editor = _product(qtbot, shop, sku="CAB-1")
-    catalog.edit_product(shop, EditProduct("CAB-1", name="Renamed elsewhere"), ADMIN)
+    products.edit_product(shop, EditProduct("CAB-1", name="Renamed elsewhere"), ADMIN)
     editor.name.setText("My name")
     editor.save()
     assert editor.saved_view is None and editor.isVisible()
@@ -114,7 +114,7 @@ def test_a_stale_product_edit_offers_a_reload(qtbot, shop):
     editor.name.setText("My name")
     with qtbot.waitSignal(editor.saved):
         editor.save()
-    assert catalog.get_product(shop, "CAB-1", ADMIN).name == "My name"
+    assert products.get_product(shop, "CAB-1", ADMIN).name == "My name"
 
 
 def test_a_clerk_sees_a_product_read_only(qtbot, shop):
@@ -199,3 +199,22 @@ def test_a_product_opens_its_stock_history_chart_for_managers_only(qtbot, shop):
     clerk = ProductEditor(shop, CLERK, sku="CAB-1")
     qtbot.addWidget(clerk)
     assert not any("history" in b.text() for b in clerk.buttons.buttons())
+
+
+def test_a_save_whose_barcode_was_taken_meanwhile_saves_nothing(qtbot, shop):
+    """Fields and barcodes are one Save, one transaction: a refused barcode leaves the new name
+    unsaved too (issue 16 point 2)."""
+    editor = _product(qtbot, shop, sku="SKU-2")
+    before = products.get_product(shop, "SKU-2", ADMIN)
+    editor.name.setText("Renamed")
+    assert editor.handle_scan("96385074")  # free when listed...
+    barcodes.replace_barcodes(shop, "SKU-3", (("96385074", 1),), ADMIN)  # ...taken now
+    editor.save()
+    assert editor.saved_view is None and editor.isVisible()
+    assert "already belongs to SKU-3" in editor.form.labels["barcode"].text()
+    after = products.get_product(shop, "SKU-2", ADMIN)
+    assert (after.name, after.version, after.barcodes) == (
+        before.name,
+        before.version,
+        before.barcodes,
+    )

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 import invdesk.ui
-from invdesk.services.database import Database
-from invdesk.services.import_files import ImportKind
+from invdesk.services.importing.files import ImportKind
+from invdesk.services.system.database import Database
 from invdesk.ui.connection_dialog import ConnectionDialog
 from invdesk.ui.dialogs import (
     AdjustDialog,
@@ -35,10 +35,10 @@ from invdesk.ui.dialogs import (
 )
 from invdesk.ui.dialogs.alert_mail import AlertMailDialog
 from invdesk.ui.dialogs.api_access import (
+    AddDialog,
     AddTokenDialog,
     AddWebhookDialog,
     SecretShownDialog,
-    _AddDialog,
 )
 from invdesk.ui.dialogs.attach_barcode import AttachBarcodeDialog
 from invdesk.ui.dialogs.categories import CategoriesDialog
@@ -57,7 +57,7 @@ from invdesk.ui.scanner_settings import ScannerSettingsDialog
 from invdesk.ui.scanning import ScanDetector
 from tests.ui.dialogs.shop import ADMIN
 
-BASES = {PostingDialog, StockDocumentDialog, _SingleWarehouseDialog, RecordEditor, _AddDialog}
+BASES = {PostingDialog, StockDocumentDialog, _SingleWarehouseDialog, RecordEditor, AddDialog}
 """Frames the dialogs below are built on; never shown on their own."""
 _MNEMONIC = re.compile(r"&([^&\s])")
 

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog
 
 from invdesk.domain.stock import LedgerFilter, MovementKind
-from invdesk.services import queries
+from invdesk.services.reads import queries
 from invdesk.ui.dialogs import AttachBarcodeDialog, IssueDialog, ReceiveDialog
 from invdesk.ui.dialogs.lines import Column
 from tests import support

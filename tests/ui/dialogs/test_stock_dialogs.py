@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import threading
+
+from PySide6.QtCore import Qt, QThreadPool
 
 from invdesk.domain.catalog import EditWarehouse
 from invdesk.domain.errors import DatabaseUnavailable
 from invdesk.domain.stock import LedgerFilter, MovementKind
-from invdesk.services import catalog, queries, stock, warehouses
+from invdesk.services.catalog import products, warehouses
+from invdesk.services.reads import queries
+from invdesk.services.stock import operations
+from invdesk.ui import background
+from invdesk.ui.background import Background
 from invdesk.ui.dialogs import IssueDialog, ReceiveDialog, ReturnDialog, TransferDialog
 from invdesk.ui.dialogs.lines import Column
 from tests import support
-from tests.ui.dialogs.shop import ADMIN, CASE_EAN, CLERK, shown
+from tests.ui.dialogs.shop import ADMIN, CASE_EAN, CLERK, post, shown
 
 
 def _open(qtbot, cls, db, **kwargs):
@@ -70,7 +76,7 @@ def test_a_bad_unit_cost_keeps_post_disabled(qtbot, shop):
 def test_an_empty_document_cannot_be_posted(qtbot, shop):
     dialog = _open(qtbot, IssueDialog, shop, warehouse="MAIN")
     assert not dialog.can_post()
-    dialog.post()
+    post(qtbot, dialog)
     assert support.ledger_count(shop) == 1
 
 
@@ -97,7 +103,7 @@ def test_issue_short_of_stock_at_the_server_marks_the_line_and_posts_nothing(qtb
     dialog.model.set_available({"CAB-1": 10, "SKU-2": 3})  # as read before the other PC's issue
     assert dialog.can_post()
     before = support.ledger_count(any_shop)
-    dialog.post()
+    post(qtbot, dialog)
     assert dialog.isVisible() and dialog.posted_result is None
     assert support.ledger_count(any_shop) == before
     assert support.on_hand(any_shop, "CAB-1") == (10, 0)
@@ -116,7 +122,7 @@ def test_issue_short_of_stock_at_the_server_marks_the_line_and_posts_nothing(qtb
 def test_a_service_error_on_the_warehouse_shows_next_to_it(qtbot, shop):
     dialog = _open(qtbot, ReceiveDialog, shop, warehouse="SHOP", lines=[("SKU-2", 1)])
     warehouses.edit_warehouse(shop, EditWarehouse("SHOP", active=False), ADMIN)
-    dialog.post()
+    post(qtbot, dialog)
     label = dialog.form.labels["warehouse"]
     assert shown(label) and "inactive" in label.text()
     assert dialog.form.widgets["warehouse"].property("invalid")
@@ -128,8 +134,8 @@ def test_posting_twice_writes_the_ledger_once(qtbot, shop):
     before = support.ledger_count(shop)
     with qtbot.waitSignal(dialog.posted):
         dialog.post()
-    dialog.post()  # a second click, or Enter pressed twice
-    again = stock.receive(shop, dialog.command(), CLERK)  # the same request sent again
+    post(qtbot, dialog)  # a second click, or Enter pressed twice
+    again = operations.receive(shop, dialog.command(), CLERK)  # the same request sent again
     assert again.replayed
     assert support.ledger_count(shop) == before + 1
     assert support.on_hand(shop, "SKU-2") == (2, 0)
@@ -137,7 +143,7 @@ def test_posting_twice_writes_the_ledger_once(qtbot, shop):
 
 def test_a_retry_after_a_lost_answer_posts_once(qtbot, shop, monkeypatch):
     """The first attempt commits but its answer is lost; the retry returns the first result."""
-    real = stock.receive
+    real = operations.receive
     calls = []
 
     def flaky(db, cmd, actor):
@@ -147,10 +153,10 @@ def test_a_retry_after_a_lost_answer_posts_once(qtbot, shop, monkeypatch):
             raise DatabaseUnavailable("The database connection was lost. Try again.")
         return result
 
-    monkeypatch.setattr(stock, "receive", flaky)
+    monkeypatch.setattr(operations, "receive", flaky)
     dialog = _open(qtbot, ReceiveDialog, shop, warehouse="MAIN", lines=[("SKU-3", 7)])
     before = support.ledger_count(shop)
-    dialog.post()
+    post(qtbot, dialog)
     assert dialog.isVisible() and "connection was lost" in dialog.error.text()
     with qtbot.waitSignal(dialog.posted) as blocker:
         dialog.post()
@@ -223,25 +229,33 @@ def test_available_follows_the_chosen_warehouse(qtbot, shop):
 
 
 def test_an_inactive_product_is_refused_at_its_line(qtbot, shop):
-    catalog.set_product_active(shop, "SKU-3", False, ADMIN)
+    products.set_product_active(shop, "SKU-3", False, ADMIN)
     dialog = _open(qtbot, ReceiveDialog, shop, warehouse="MAIN", lines=[("SKU-2", 1)])
     dialog.add_code("SKU-3", 1)
     assert "inactive" in dialog.model.data(dialog.model.index(1, 1))
-    dialog.post()
+    post(qtbot, dialog)
     assert "Line 2" in dialog.lines_error.text() and "inactive" in dialog.lines_error.text()
     assert dialog.model.lines[1].error and dialog.posted_result is None
 
 
-def test_a_background_runner_posts_once_and_blocks_clicks_while_it_works(qtbot, shop):
-    """The main window may run posts off the GUI thread; a second click meanwhile does nothing."""
-    pending = []
+def test_a_post_runs_in_the_background_and_a_second_click_meanwhile_does_nothing(qtbot, shop):
+    """Posting runs on the dialog's runner, off the GUI thread; while it runs, Post is off and
+    another click posts nothing more."""
+    pool = QThreadPool()
+    pool.setMaxThreadCount(1)
+    runner = Background(pool=pool)
+    gate = threading.Event()
+    runner.run(lambda: gate.wait(10), lambda _result: None)  # holds the only worker thread
     dialog = _open(qtbot, ReceiveDialog, shop, warehouse="MAIN", lines=[("SKU-2", 3)])
-    dialog.runner = lambda work, ok, failed: pending.append((work, ok, failed))
-    dialog.post()
-    assert not dialog.can_post()
-    dialog.post()
-    assert len(pending) == 1
-    work, ok, _failed = pending[0]
-    with qtbot.waitSignal(dialog.posted):
-        ok(work())
+    assert dialog.runner is background.default()  # the production path, not a test seam
+    dialog.runner = runner
+    before = support.ledger_count(shop)
+    assert dialog.post() is not None
+    assert not dialog.can_post() and dialog.isVisible()
+    assert dialog.post() is None
+    assert support.ledger_count(shop) == before  # still waiting for its thread
+    with qtbot.waitSignal(dialog.posted, timeout=10_000):
+        gate.set()
+    assert support.ledger_count(shop) == before + 1
     assert support.on_hand(shop, "SKU-2") == (3, 0)
+    pool.waitForDone()

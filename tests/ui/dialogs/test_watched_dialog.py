@@ -9,7 +9,8 @@ from PySide6.QtCore import QSettings
 from invdesk.domain.restock import PolicyKind, PolicyRule, SetPolicy
 from invdesk.domain.security import SYSTEM, Actor, Role
 from invdesk.domain.stock import IssueStock, Line
-from invdesk.services import policies, stock, watching
+from invdesk.services.catalog import watching
+from invdesk.services.stock import operations, policies
 from invdesk.ui import background
 from invdesk.ui.dialogs.watched import WatchedWarehousesDialog
 from invdesk.ui.live import TrayNotifier
@@ -65,14 +66,16 @@ def test_unticking_everything_is_refused_in_the_dialog(qtbot, shops):
 def test_the_tray_announces_only_alerts_of_watched_warehouses(qtbot, shops):
     watching.set_watched_warehouses(shops, ANN, ["MAIN"])
     tray = TrayNotifier(shops, ANN)
-    stock.issue(shops, IssueStock("EAST", (Line("A", 15),)), SYSTEM)  # low in EAST: not watched
+    operations.issue(
+        shops, IssueStock("EAST", (Line("A", 15),)), SYSTEM
+    )  # low in EAST: not watched
     assert tray.check() == 0
-    stock.issue(shops, IssueStock("MAIN", (Line("A", 20),)), SYSTEM)
+    operations.issue(shops, IssueStock("MAIN", (Line("A", 20),)), SYSTEM)
     with qtbot.waitSignal(tray.shown) as shown:
         assert tray.check() == 1
     assert shown.args[0] == "Out of stock" and "MAIN" in shown.args[1]
     watching.set_watched_warehouses(shops, ANN, ["EAST", "MAIN"])  # back to every warehouse
-    stock.issue(shops, IssueStock("EAST", (Line("A", 5),)), SYSTEM)  # EAST now out of stock
+    operations.issue(shops, IssueStock("EAST", (Line("A", 5),)), SYSTEM)  # EAST now out of stock
     assert tray.check() == 1
 
 

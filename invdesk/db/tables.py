@@ -1,0 +1,58 @@
+"""Every table's Core handle, for the Core statements of services and adapters (one home)."""
+
+from __future__ import annotations
+
+from invdesk.db.models import (
+    Alert,
+    AlertSubscription,
+    ApiIdempotency,
+    ApiToken,
+    AuditEntry,
+    Barcode,
+    Category,
+    IntegrityCheck,
+    JobRun,
+    Movement,
+    OutboundDelivery,
+    OutboxEvent,
+    Product,
+    Reservation,
+    RestockPolicy,
+    SalesOrder,
+    SalesOrderLine,
+    Seal,
+    SealMark,
+    StockLevel,
+    StockRequest,
+    User,
+    Warehouse,
+    WatchedWarehouse,
+    Webhook,
+    table_of,
+)
+
+category_t = table_of(Category)
+product_t = table_of(Product)
+barcode_t = table_of(Barcode)
+warehouse_t = table_of(Warehouse)
+level_t = table_of(StockLevel)
+request_t = table_of(StockRequest)
+movement_t = table_of(Movement)
+reservation_t = table_of(Reservation)
+user_t = table_of(User)
+audit_t = table_of(AuditEntry)
+policy_t = table_of(RestockPolicy)
+alert_t = table_of(Alert)
+order_t = table_of(SalesOrder)
+order_line_t = table_of(SalesOrderLine)
+watched_t = table_of(WatchedWarehouse)
+seal_t = table_of(Seal)
+seal_mark_t = table_of(SealMark)
+check_t = table_of(IntegrityCheck)
+token_t = table_of(ApiToken)
+idempotency_t = table_of(ApiIdempotency)
+outbox_t = table_of(OutboxEvent)
+webhook_t = table_of(Webhook)
+delivery_t = table_of(OutboundDelivery)
+subscription_t = table_of(AlertSubscription)
+job_run_t = table_of(JobRun)

@@ -1,0 +1,1 @@
+"""Master data: products, barcodes, categories, warehouses, restock policies, accounts, audit."""

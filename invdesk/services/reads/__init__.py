@@ -1,0 +1,1 @@
+"""Reads for pages and dialogs: browse, queries, look-ups, dashboard, reorder, alerts."""

@@ -1,0 +1,1 @@
+"""Stock changes: the operation frame, operations, ledger, holds, orders, alert rules, events."""

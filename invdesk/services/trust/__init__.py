@@ -1,0 +1,1 @@
+"""A ledger that proves itself: seals, verify, the scheduled integrity check."""
