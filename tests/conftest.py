@@ -28,6 +28,7 @@ SHARED_SETUP = {
     "tests/integration/test_role_matrix.py": "kind",
     "tests/integration/test_bad_input.py": "kind",
     "tests/security/test_attacks.py": "module",
+    "tests/security/test_own_password.py": "module",  # a PostgreSQL server checking passwords
     "tests/cli/test_restock_cli.py": "module",
     "tests/cli/test_entry_point.py": "module",
 }
