@@ -1,8 +1,11 @@
-"""Test configuration shared by every layer: headless Qt, and the SQLite/PostgreSQL databases."""
+"""Test configuration shared by every layer: headless Qt, the SQLite/PostgreSQL databases, and how
+xdist spreads the tests over its workers."""
 
 from __future__ import annotations
 
 import os
+import re
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -12,3 +15,49 @@ pytest_plugins = [
     "tests.fixtures.replica",
     "tests.fixtures.scram",
 ]
+
+# Modules whose tests share a fixture that is costly to set up (a running server, a primary with
+# its standby, a seeded database): all their tests go to one worker, so it is set up once per run
+# rather than once per worker, and again whenever the worker comes back to the module. "kind":
+# one unit per database kind, so the SQLite and the PostgreSQL halves can run side by side.
+SHARED_SETUP = {
+    "tests/server/test_api_access.py": "serve",  # the session's servers (tests/server/conftest)
+    "tests/server/test_api_orders.py": "serve",
+    "tests/server/test_api_stock.py": "serve",
+    "tests/integration/test_read_replica.py": "module",
+    "tests/integration/test_role_matrix.py": "kind",
+    "tests/integration/test_bad_input.py": "kind",
+    "tests/security/test_attacks.py": "module",
+    "tests/security/test_own_password.py": "module",  # a PostgreSQL server checking passwords
+    "tests/cli/test_restock_cli.py": "module",
+    "tests/cli/test_entry_point.py": "module",
+}
+_KIND = re.compile(r"\b(sqlite|postgresql)\b")
+
+
+def work_unit(nodeid: str) -> str | None:
+    """The name of the unit of work a test belongs to, or None for a unit of its own."""
+    module, _, rest = nodeid.partition("::")
+    how = SHARED_SETUP.get(module)
+    if how is None:
+        return None
+    if how == "module":
+        return module
+    kind = _KIND.search(rest.partition("[")[2])
+    unit = "serve" if how == "serve" else module
+    return f"{unit}[{kind.group(1)}]" if kind else unit
+
+
+def pytest_xdist_make_scheduler(config: Any, log: Any) -> Any:
+    """`--dist loadgroup` with the units of SHARED_SETUP. (xdist's own xdist_group marks do not
+    reach its scheduler with pytest 9.2: pytest-xdist issue 1386.) The largest units are handed
+    out first, so the last minutes are not one worker running a big unit alone."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class SharedSetupScheduling(LoadGroupScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            return work_unit(nodeid) or str(super()._split_scope(nodeid))
+
+    return SharedSetupScheduling(config, log)

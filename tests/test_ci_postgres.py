@@ -12,13 +12,14 @@ NO_SERVER = "postgresql://postgres@127.0.0.1:1/test"
 
 
 def _pytest_with_pg_fixture(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    """Run one test that needs the PostgreSQL server, with only our database fixtures loaded."""
+    """Run one test that needs the PostgreSQL server, with only our database fixtures loaded
+    (in this process: -n 0, not the addopts' xdist workers, which take seconds to start)."""
     test = tmp_path / "test_needs_postgres.py"
     test.write_text("def test_needs_postgres(pg_server_url):\n    pass\n", encoding="utf-8")
     environment = {k: v for k, v in os.environ.items() if k != "CI"}
     environment.update(env)
     return subprocess.run(
-        [sys.executable, "-m", "pytest", str(test), "-q", "-rs", "--noconftest",
+        [sys.executable, "-m", "pytest", str(test), "-q", "-rs", "--noconftest", "-n", "0",
          "-p", "tests.fixtures.databases", "-p", "no:cacheprovider", "-p", "no:qt",
          "-p", "no:randomly"],
         cwd=ROOT,

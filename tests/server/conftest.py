@@ -1,4 +1,11 @@
-"""One real `invdesk serve` per test module and database kind, on a seeded database."""
+"""One real `invdesk serve` per database kind for the whole session, on a seeded database.
+
+Starting a server takes seconds, so the API modules share it (and a second, rate-limited server on
+the same database). The tests write only with fresh references and keys, or with figures read
+just before, so none depends on what another test did; the tests that need a server of their own
+(races, shutdown, kill -9) start one. Each kind's tests run in one xdist group, on one worker, so
+the servers start once per run, not once per worker.
+"""
 
 from __future__ import annotations
 
@@ -69,8 +76,10 @@ def seed(url: str) -> dict[str, str]:
     return secrets
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def module_db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+# Each kind's API tests form one unit of work for xdist (SHARED_SETUP in tests/conftest.py): one
+# worker starts that kind's servers, once.
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def served_db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path_factory.mktemp('serve')}/invdesk.db"
     factory = request.getfixturevalue("pg_database_factory")
@@ -78,12 +87,22 @@ def module_db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
     return url
 
 
-@pytest.fixture(scope="module")
-def api(module_db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
-    secrets = seed(module_db_url)
+@pytest.fixture(scope="session")
+def api(served_db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
+    secrets = seed(served_db_url)
     log = tmp_path_factory.mktemp("serve-log") / "serve.log"
-    with serving(module_db_url, log=log) as base:
-        found = Api(base, module_db_url, secrets)
+    with serving(served_db_url, log=log) as base:
+        found = Api(base, served_db_url, secrets)
         yield found
         found.close()
+    assert "Traceback" not in log.read_text(errors="replace")
+
+
+@pytest.fixture(scope="session")
+def limited(api: Api, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A second server on the same database with a tiny rate: 1 request/s, bursts of 3 per
+    token. Tests other than the rate limit's send it at most one request per token."""
+    log = tmp_path_factory.mktemp("limited") / "serve.log"
+    with serving(api.db_url, options=("--rate-limit", "1", "--burst", "3"), log=log) as base:
+        yield base
     assert "Traceback" not in log.read_text(errors="replace")

@@ -8,8 +8,8 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import httpx
@@ -48,6 +48,32 @@ def server_process(
     env: dict[str, str] | None = None,
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """`serving`, also yielding the process (with one worker, the process that serves)."""
+    with _started(db_url, workers=workers, options=options, log=log, env=env) as (base, process):
+        _wait_ready(process, base)
+        yield base, process
+
+
+@contextmanager
+def serving_several(db_url: str, logs: Sequence[Path]) -> Iterator[list[str]]:
+    """`serving` for one server per log on the same database, all started before waiting for
+    any: a start is mostly Python importing, which the processes do side by side."""
+    with ExitStack() as stack:
+        started = [stack.enter_context(_started(db_url, log=log)) for log in logs]
+        for base, process in started:
+            _wait_ready(process, base)
+        yield [base for base, _ in started]
+
+
+@contextmanager
+def _started(
+    db_url: str,
+    *,
+    workers: int = 1,
+    options: tuple[str, ...] = (),
+    log: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """A server process just started (not yet ready), stopped at the end."""
     port = free_port()
     command = [sys.executable, "-m", "invdesk", "--db", db_url, "serve", "--port", str(port)]
     if workers > 1:
@@ -57,10 +83,8 @@ def server_process(
     process = subprocess.Popen(
         command, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}
     )
-    base = f"http://127.0.0.1:{port}"
     try:
-        _wait_ready(process, base)
-        yield base, process
+        yield f"http://127.0.0.1:{port}", process
     finally:
         stop(process)
         if log is not None and out is not subprocess.DEVNULL:

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
-import pytest
 
 from tests.server.conftest import Api
-from tests.server.running import serving
 
 ORDER = {"channel": "pos", "warehouse": "SHOP", "lines": [{"sku": "A-1", "qty": 1}]}
 
@@ -70,14 +66,6 @@ def test_a_warehouse_limited_token_sees_and_touches_only_its_warehouses(api: Api
     assert _code(shop.get(f"/orders/{elsewhere['id']}")) == (404, "not_found")
     assert _code(shop.post(f"/orders/{elsewhere['id']}/cancel")) == (404, "not_found")
     assert api.as_("all").get(f"/orders/{elsewhere['id']}").json()["status"] == "reserved"
-
-
-@pytest.fixture(scope="module")
-def limited(module_db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A second server on the same database with a tiny rate: 1 request/s, bursts of 3."""
-    log = tmp_path_factory.mktemp("limited") / "serve.log"
-    with serving(module_db_url, options=("--rate-limit", "1", "--burst", "3"), log=log) as base:
-        yield base
 
 
 def test_the_rate_limit_answers_429_with_retry_after(api: Api, limited: str) -> None:
