@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from typing import Any
+
+import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -33,6 +36,21 @@ SHARED_SETUP = {
     "tests/cli/test_entry_point.py": "module",
 }
 _KIND = re.compile(r"\b(sqlite|postgresql)\b")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def cheap_password_hashes() -> Iterator[None]:
+    """Accounts' argon2id hashes at argon2's lowest cost in the tests: the same code, without a
+    tenth of a second of hashing per account and login (hundreds in the suite). The app keeps
+    argon2's recommended cost (`invdesk.services.catalog.users`)."""
+    from argon2 import PasswordHasher
+
+    from invdesk.services.catalog import users
+
+    kept = users._hasher
+    users._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    yield
+    users._hasher = kept
 
 
 def work_unit(nodeid: str) -> str | None:
