@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from invdesk.domain.errors import NotFound
@@ -71,15 +70,3 @@ def test_a_bug_shows_the_traceback_and_the_log_file(qtbot):
     assert "ZeroDivisionError: boom" in box.detailedText()
     assert str(crash.log_path()) in box.text()
     box.close()
-
-
-@pytest.mark.slow
-def test_the_screenshots_command_renders_pages_to_png(tmp_path):
-    from invdesk.ui.screenshots import SHOTS, render
-
-    names = ["dashboard", "products", "scan-unknown", "dialog-receive"]
-    written = render(tmp_path, names=names)
-
-    assert [p.name for p in written] == [f"{name}.png" for name in names]
-    assert all(p.stat().st_size > 10_000 for p in (written[0], written[1], written[3]))
-    assert {"dashboard", "stock", "movements", "alerts", "reports"} <= set(SHOTS)

@@ -1,10 +1,12 @@
 """`invdesk screenshots` renders every page and dialog of the demo: none is skipped or blank."""
 
+import pytest
 from PySide6.QtGui import QImage
 
 from invdesk.ui import screenshots
 
 
+@pytest.mark.slow
 def test_every_shot_is_rendered_and_shows_something(qapp, tmp_path):
     written = screenshots.render(tmp_path)
     names = {p.stem for p in written}
