@@ -19,6 +19,12 @@ class MovementKind(enum.StrEnum):
     RESERVE = "reserve"
     RELEASE = "release"
     EXPIRE = "expire"
+    # Between two locations of one warehouse: the warehouse's counter does not move.
+    MOVE_OUT = "move_out"
+    MOVE_IN = "move_in"
+    # A transfer in two steps: shipped out of the source into transit, received later.
+    SHIP = "ship"
+    TRANSIT_IN = "transit_in"
 
 
 class ReservationStatus(enum.StrEnum):
@@ -30,11 +36,22 @@ class ReservationStatus(enum.StrEnum):
 
 @dataclass(frozen=True)
 class Line:
-    """One line of a stock document: a SKU or barcode and a quantity (of the barcode's packs)."""
+    """One line of a stock document: a SKU or barcode and a quantity (of the barcode's packs).
+
+    Where and which, all optional: `location` (the bin to put into or take from; the warehouse's
+    default location or putaway otherwise), `lot` with its `expiry` and `produced` dates (a
+    receipt of a lot-tracked product needs a lot; an issue without one picks first expiry first),
+    and `serials` for a serial-tracked product, one per unit.
+    """
 
     product: str
     qty: object
     unit_cost: object = None
+    location: str | None = None
+    lot: str | None = None
+    expiry: object = None
+    produced: object = None
+    serials: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -47,11 +64,14 @@ class ReceiveStock:
 
 @dataclass(frozen=True)
 class IssueStock:
+    """`allow_expired` lets an expired lot go out (a recorded override: it needs a reason)."""
+
     warehouse: str
     lines: tuple[Line, ...]
     reference: str | None = None
     reason: str | None = None
     request_id: str | None = None
+    allow_expired: bool = False
 
 
 @dataclass(frozen=True)
@@ -81,6 +101,24 @@ class AdjustStock:
     warehouse: str
     counted: object
     reason: str | None = None
+    reference: str | None = None
+    request_id: str | None = None
+    # Count one location and/or lot only; without them the count is the whole warehouse's.
+    location: str | None = None
+    lot: str | None = None
+
+
+@dataclass(frozen=True)
+class MoveStock:
+    """Stock from one location of a warehouse to another (put away, replenish a pick face)."""
+
+    product: str
+    warehouse: str
+    from_location: str | None
+    to_location: str | None
+    qty: object
+    lot: str | None = None
+    serials: tuple[str, ...] = ()
     reference: str | None = None
     request_id: str | None = None
 
@@ -114,6 +152,9 @@ class MovementView:
     request_id: str
     transfer_id: str | None
     reservation_id: int | None
+    # Where and which (None: the warehouse's default location; no lot).
+    location: str | None = None
+    lot: str | None = None
 
     @property
     def change(self) -> str:

@@ -10,6 +10,7 @@ fingerprint is taken of: it must not change, or a retry after an upgrade would l
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, NamedTuple
 
 from invdesk.domain.catalog import REASON_MAX, REFERENCE_MAX, WAREHOUSE_CODE_MAX
@@ -18,10 +19,12 @@ from invdesk.domain.stock import (
     AdjustStock,
     IssueStock,
     Line,
+    MoveStock,
     ReceiveStock,
     ReturnStock,
     TransferStock,
 )
+from invdesk.domain.tracking import day, location_code, lot_number, serial_number
 from invdesk.domain.validation import (
     clean_text,
     parse_count,
@@ -36,15 +39,58 @@ MAX_LINES = 1000
 
 class CheckedLine(NamedTuple):
     """A document line: the code as scanned or typed, its quantity (of the code's packs), the
-    unit cost in minor units if one was given, and its row in the document (from 0)."""
+    unit cost in minor units if one was given, and its row in the document (from 0); then where
+    and which, when given: location code, lot number, its expiry and production dates, serials."""
 
     code: str
     qty: int
     cost_minor: int | None
     row: int
+    location: str | None = None
+    lot: str | None = None
+    expiry: date | None = None
+    produced: date | None = None
+    serials: tuple[str, ...] = ()
+
+    @property
+    def plain(self) -> bool:
+        """No location, lot or serial named: the line of a shop without bins or lots."""
+        return self.location is None and self.lot is None and not self.serials
 
     def payload(self) -> list[Any]:
-        return [self.code, self.qty, self.cost_minor]
+        base: list[Any] = [self.code, self.qty, self.cost_minor]
+        if self.plain and self.expiry is None and self.produced is None:
+            return base  # as before locations and lots, so old request ids replay the same
+        dates = [None if d is None else d.isoformat() for d in (self.expiry, self.produced)]
+        return [*base, self.location, self.lot, *dates, list(self.serials)]
+
+
+def where_and_which(line: Line, where: str) -> dict[str, Any]:
+    """A line's location, lot, dates and serials, checked (an empty dict for a plain line)."""
+    if (
+        line.location in (None, "")
+        and line.lot in (None, "")
+        and not line.serials
+        and line.expiry in (None, "")
+        and line.produced in (None, "")
+    ):
+        return {}
+    serials = tuple(serial_number(s, field="serials") for s in line.serials)
+    if len(set(serials)) != len(serials):
+        raise ValidationError(f"A serial number is repeated{where}.", field="serials")
+    if serials and parse_quantity(line.qty, label=f"Quantity{where}") != len(serials):
+        raise ValidationError(
+            f"{len(serials):,} serial numbers for a quantity of {line.qty}{where}: "
+            "a serial-tracked product moves one serial per unit.",
+            field="serials",
+        )
+    return {
+        "location": location_code(line.location),
+        "lot": lot_number(line.lot),
+        "expiry": day(line.expiry, label=f"Expiry{where}", field="expiry"),
+        "produced": day(line.produced, label=f"Production date{where}", field="produced"),
+        "serials": serials,
+    }
 
 
 def warehouse_code(value: object, *, field: str = "warehouse") -> str:
@@ -69,7 +115,11 @@ def optional_text(value: object, label: str, field: str, *, long: bool = False) 
 
 def check_lines(lines: tuple[Line, ...], *, with_cost: bool = False) -> tuple[CheckedLine, ...]:
     """Every line's code and quantity (and cost, `with_cost`), or the first line's error."""
-    if len(lines) == 1 and (with_cost is False or lines[0].unit_cost in (None, "")):
+    if (
+        len(lines) == 1
+        and (with_cost is False or lines[0].unit_cost in (None, ""))
+        and not where_and_which(lines[0], "")
+    ):
         # The common document, one line without a cost: the loop below with its labels written out.
         line = lines[0]
         with about_line(0):
@@ -93,8 +143,9 @@ def check_lines(lines: tuple[Line, ...], *, with_cost: bool = False) -> tuple[Ch
                 cost = to_minor(
                     parse_money(line.unit_cost, label=f"Unit cost{where}", field="unit_cost")
                 )
+            extra = where_and_which(line, where)
         assert code is not None
-        checked.append(CheckedLine(code, qty, cost, index))
+        checked.append(CheckedLine(code, qty, cost, index, **extra))
     return tuple(checked)
 
 
@@ -116,10 +167,12 @@ class CheckedIssue:
     reference: str | None
     reason: str | None
     request_id: str | None
+    allow_expired: bool = False
 
     def payload(self) -> list[Any]:
         lines = [line.payload() for line in self.lines]
-        return [self.warehouse, lines, self.reference, self.reason]
+        base = [self.warehouse, lines, self.reference, self.reason]
+        return [*base, True] if self.allow_expired else base
 
 
 @dataclass(frozen=True)
@@ -157,9 +210,39 @@ class CheckedAdjust:
     reason: str
     reference: str | None
     request_id: str | None
+    location: str | None = None
+    lot: str | None = None
 
     def payload(self) -> list[Any]:
-        return [self.product, self.warehouse, self.counted, self.reason, self.reference]
+        base = [self.product, self.warehouse, self.counted, self.reason, self.reference]
+        if self.location is None and self.lot is None:
+            return base
+        return [*base, self.location, self.lot]
+
+
+@dataclass(frozen=True)
+class CheckedMove:
+    product: str
+    warehouse: str
+    from_location: str | None
+    to_location: str | None
+    qty: int
+    lot: str | None
+    serials: tuple[str, ...]
+    reference: str | None
+    request_id: str | None
+
+    def payload(self) -> list[Any]:
+        return [
+            self.product,
+            self.warehouse,
+            self.from_location,
+            self.to_location,
+            self.qty,
+            self.lot,
+            list(self.serials),
+            self.reference,
+        ]
 
 
 def check_receive(cmd: ReceiveStock) -> CheckedReceive:
@@ -174,7 +257,10 @@ def check_issue(cmd: IssueStock) -> CheckedIssue:
     code = warehouse_code(cmd.warehouse)
     reference = optional_text(cmd.reference, "Reference", "reference")
     reason = optional_text(cmd.reason, "Reason", "reason", long=True)
-    return CheckedIssue(code, lines, reference, reason, cmd.request_id)
+    if cmd.allow_expired and reason is None:
+        # The override is recorded with its why, so a later recall review can find it.
+        raise ValidationError("Say why an expired lot may go out.", field="reason")
+    return CheckedIssue(code, lines, reference, reason, cmd.request_id, cmd.allow_expired)
 
 
 def check_transfer(cmd: TransferStock) -> CheckedTransfer:
@@ -209,4 +295,42 @@ def check_adjust(cmd: AdjustStock) -> CheckedAdjust:
         raise ValidationError("SKU or barcode cannot be empty.", field="product")
     reason = optional_text(cmd.reason, "Reason", "reason", long=True) or "Stock count"
     reference = optional_text(cmd.reference, "Reference", "reference")
-    return CheckedAdjust(product, code, counted, reason, reference, cmd.request_id)
+    return CheckedAdjust(
+        product,
+        code,
+        counted,
+        reason,
+        reference,
+        cmd.request_id,
+        location_code(cmd.location),
+        lot_number(cmd.lot),
+    )
+
+
+def check_move(cmd: MoveStock) -> CheckedMove:
+    product = optional_text(cmd.product, "SKU or barcode", "product")
+    if product is None:
+        raise ValidationError("SKU or barcode cannot be empty.", field="product")
+    code = warehouse_code(cmd.warehouse)
+    source = location_code(cmd.from_location, field="from_location")
+    target = location_code(cmd.to_location, field="to_location")
+    if source == target:
+        where = source or "the default location"
+        raise ValidationError(
+            f"A move needs two different locations; both are {where}.", field="to_location"
+        )
+    line = Line(product, cmd.qty, lot=cmd.lot, serials=cmd.serials)
+    extra = where_and_which(line, "")
+    qty = parse_quantity(cmd.qty)
+    reference = optional_text(cmd.reference, "Reference", "reference")
+    return CheckedMove(
+        product,
+        code,
+        source,
+        target,
+        qty,
+        extra.get("lot"),
+        extra.get("serials", ()),
+        reference,
+        cmd.request_id,
+    )
