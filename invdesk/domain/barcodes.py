@@ -53,3 +53,13 @@ def parse_barcode_spec(spec: str) -> tuple[str, int]:
             field="barcode",
         )
     return normalize_barcode(code), int(pack)
+
+
+def gtin_forms(code: str) -> list[str]:
+    """The forms one GTIN is stored in, longest first: a GTIN-14 with leading zeros is the same
+    item as the EAN-13, UPC-A or EAN-8 it pads ("04006381333931" is EAN-13 "4006381333931").
+    Empty for anything that is not a valid GTIN."""
+    if not is_valid_gtin(code):
+        return []
+    padded = code.zfill(14)
+    return [padded[14 - n :] for n in (14, 13, 12, 8) if padded[: 14 - n].count("0") == 14 - n]

@@ -9,12 +9,13 @@ fingerprint is taken of: it must not change, or a retry after an upgrade would l
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, NamedTuple
 
 from invdesk.domain.catalog import REASON_MAX, REFERENCE_MAX, WAREHOUSE_CODE_MAX
 from invdesk.domain.errors import ValidationError, about_line
+from invdesk.domain.gs1 import expand_line, has_gs1, sscc_of
 from invdesk.domain.stock import (
     AdjustStock,
     IssueStock,
@@ -115,9 +116,11 @@ def optional_text(value: object, label: str, field: str, *, long: bool = False) 
 
 def check_lines(lines: tuple[Line, ...], *, with_cost: bool = False) -> tuple[CheckedLine, ...]:
     """Every line's code and quantity (and cost, `with_cost`), or the first line's error."""
+    gs1 = has_gs1(lines)
     if (
         len(lines) == 1
         and (with_cost is False or lines[0].unit_cost in (None, ""))
+        and not gs1
         and not where_and_which(lines[0], "")
     ):
         # The common document, one line without a cost: the loop below with its labels written out.
@@ -134,6 +137,8 @@ def check_lines(lines: tuple[Line, ...], *, with_cost: bool = False) -> tuple[Ch
     for index, line in enumerate(lines):
         where = "" if len(lines) == 1 else f" on line {index + 1}"
         with about_line(index):
+            if gs1:  # a GS1 string: its GTIN, with the lot, dates, serial and count it carries
+                line = expand_line(line, where)
             code = clean_text(
                 line.product, label=f"SKU or barcode{where}", field="product", max_len=64
             )
@@ -245,17 +250,25 @@ class CheckedMove:
         ]
 
 
+def _reference(value: object, lines: tuple[Line, ...]) -> str | None:
+    """The document's reference; without one, the SSCC a GS1 line carries (the pallet's id)."""
+    reference = optional_text(value, "Reference", "reference")
+    if reference is None and has_gs1(lines):
+        return sscc_of(lines)
+    return reference
+
+
 def check_receive(cmd: ReceiveStock) -> CheckedReceive:
     lines = check_lines(cmd.lines, with_cost=True)
     code = warehouse_code(cmd.warehouse)
-    reference = optional_text(cmd.reference, "Reference", "reference")
+    reference = _reference(cmd.reference, cmd.lines)
     return CheckedReceive(code, lines, reference, cmd.request_id)
 
 
 def check_issue(cmd: IssueStock) -> CheckedIssue:
     lines = check_lines(cmd.lines)
     code = warehouse_code(cmd.warehouse)
-    reference = optional_text(cmd.reference, "Reference", "reference")
+    reference = _reference(cmd.reference, cmd.lines)
     reason = optional_text(cmd.reason, "Reason", "reason", long=True)
     if cmd.allow_expired and reason is None:
         # The override is recorded with its why, so a later recall review can find it.
@@ -272,14 +285,14 @@ def check_transfer(cmd: TransferStock) -> CheckedTransfer:
             f"A transfer needs two different warehouses; both are {source}.",
             field="destination",
         )
-    reference = optional_text(cmd.reference, "Reference", "reference")
+    reference = _reference(cmd.reference, cmd.lines)
     return CheckedTransfer(source, destination, lines, reference, cmd.request_id)
 
 
 def check_return(cmd: ReturnStock) -> CheckedReturn:
     lines = check_lines(cmd.lines)
     code = warehouse_code(cmd.warehouse)
-    reference = optional_text(cmd.reference, "Reference", "reference")
+    reference = _reference(cmd.reference, cmd.lines)
     reason = optional_text(cmd.reason, "Reason", "reason", long=True)
     if cmd.damaged and reason is None:
         # A write-off without a why cannot be reviewed later (returns analysis, audits).
@@ -288,6 +301,9 @@ def check_return(cmd: ReturnStock) -> CheckedReturn:
 
 
 def check_adjust(cmd: AdjustStock) -> CheckedAdjust:
+    if has_gs1((Line(cmd.product, 1),)):  # a GS1 scan names the product and maybe its lot
+        scanned = expand_line(Line(cmd.product, 1, lot=cmd.lot))
+        cmd = replace(cmd, product=scanned.product, lot=scanned.lot)
     counted = parse_count(cmd.counted)
     code = warehouse_code(cmd.warehouse)
     product = optional_text(cmd.product, "SKU or barcode", "product")
@@ -308,6 +324,15 @@ def check_adjust(cmd: AdjustStock) -> CheckedAdjust:
 
 
 def check_move(cmd: MoveStock) -> CheckedMove:
+    if has_gs1((Line(cmd.product, 1),)):  # a GS1 scan names the product, lot, serial, count
+        scanned = expand_line(Line(cmd.product, cmd.qty, lot=cmd.lot, serials=cmd.serials))
+        cmd = replace(
+            cmd,
+            product=scanned.product,
+            qty=scanned.qty,
+            lot=scanned.lot,
+            serials=scanned.serials,
+        )
     product = optional_text(cmd.product, "SKU or barcode", "product")
     if product is None:
         raise ValidationError("SKU or barcode cannot be empty.", field="product")

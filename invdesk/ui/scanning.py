@@ -9,6 +9,10 @@ suffix key (Enter) is a scan: `scanned(text)` is emitted and nothing of it reach
 key further apart shows a person typed the held keys: they are replayed, in order, to the widgets
 they were meant for. With a prefix key configured, only bursts that start with it are scans
 (perfect separation), and other keys pass straight through.
+
+GS1 codes (GS1-128, DataMatrix) separate their fields with FNC1, which a scanner types as the
+GS character: as a key whose text is "\x1d" or as Ctrl+]. Both are kept in the scan as "\x1d"
+(a command key otherwise ends a burst), and so is a symbology prefix such as `]C1`.
 """
 
 from __future__ import annotations
@@ -47,6 +51,8 @@ _COMMAND = (
     | Qt.KeyboardModifier.AltModifier
     | Qt.KeyboardModifier.MetaModifier
 )
+GS = "\x1d"
+"""FNC1 in a GS1 code, as a scanner types it."""
 # A US-layout scanner on a French or Belgian AZERTY PC: the digit row types its symbols.
 AZERTY_DIGITS = str.maketrans("&é\"'(-§è_!çà", "123456678890")
 
@@ -93,6 +99,14 @@ class ScannerSettings:
         settings.setValue("scanner/suffix", self.suffix)
         settings.setValue("scanner/translate_layout", "true" if self.translate_layout else "false")
         settings.sync()
+
+
+def is_gs(event: QKeyEvent) -> bool:
+    """The GS character of a GS1 code: typed as "\x1d", or as Ctrl+] (its control key)."""
+    if event.text() == GS:
+        return True
+    ctrl = event.modifiers() & _COMMAND == Qt.KeyboardModifier.ControlModifier
+    return event.key() == Qt.Key.Key_BracketRight and ctrl
 
 
 def key_name(event: QKeyEvent) -> str:
@@ -193,7 +207,8 @@ class ScanDetector(QObject):
             self.flush()
             return False
         if self._printable(event):
-            self._held.append(_Held(watched, event.key(), event.modifiers(), event.text(), at))
+            text = GS if is_gs(event) else event.text()
+            self._held.append(_Held(watched, event.key(), event.modifiers(), text, at))
             self._timer.start()
             return True
         self.flush()
@@ -211,7 +226,8 @@ class ScanDetector(QObject):
             self._emit(at)
             return True
         if self._printable(event):
-            self._held.append(_Held(watched, event.key(), event.modifiers(), event.text(), at))
+            text = GS if is_gs(event) else event.text()
+            self._held.append(_Held(watched, event.key(), event.modifiers(), text, at))
             return True
         return True  # a stray key inside a prefixed code belongs to the scanner: dropped
 
@@ -220,8 +236,11 @@ class ScanDetector(QObject):
 
     @staticmethod
     def _printable(event: QKeyEvent) -> bool:
+        """A key that is part of a code: a character, or the GS of a GS1 code."""
         text = event.text()
-        return bool(text) and text.isprintable() and not event.modifiers() & _COMMAND
+        if text and text.isprintable() and not event.modifiers() & _COMMAND:
+            return True
+        return is_gs(event)
 
     def _emit(self, at: float) -> None:
         code = self.pending

@@ -8,10 +8,19 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 
 def key_event(ch: str, at: float) -> QKeyEvent:
-    """A key press stamped `at` ms by the window system; \\n is Enter, ⇧ a Shift press."""
+    """A key press stamped `at` ms by the window system; \\n is Enter, ⇧ a Shift press, \\x1d
+    the GS character and ⌃ the same GS sent as Ctrl+]."""
     if ch == "\n":
         event = QKeyEvent(
             QEvent.Type.KeyPress, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, "\r"
+        )
+    elif ch == "\x1d":  # GS (FNC1 of a GS1 code) as a character
+        event = QKeyEvent(
+            QEvent.Type.KeyPress, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, ch
+        )
+    elif ch == "⌃":  # GS as its control key, Ctrl+], with no text (as some systems send it)
+        event = QKeyEvent(
+            QEvent.Type.KeyPress, Qt.Key.Key_BracketRight, Qt.KeyboardModifier.ControlModifier, ""
         )
     elif ch == "⇧":
         event = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Shift, Qt.KeyboardModifier.NoModifier)

@@ -121,6 +121,32 @@ def test_capitals_from_the_scanner_stay_in_one_burst(qtbot, detector, field, key
     assert scans == ["CAB-1"]
 
 
+GS1_KEYS = "]C1" + "0104006381333931" + "21SN1" + "{gs}" + "3001"
+
+
+@pytest.mark.parametrize("gs", ["\x1d", "⌃"], ids=["gs-character", "ctrl-bracket"])
+@pytest.mark.parametrize("lump", [False, True], ids=["as-typed", "one-late-lump"])
+def test_a_gs1_scan_keeps_its_prefix_and_its_gs_however_the_scanner_sends_it(
+    qtbot, detector, field, keys, gs, lump
+):
+    """FNC1 comes as the GS character or as Ctrl+]; either way the scan holds "\x1d" there,
+    the `]C1` prefix stays, and nothing of it is typed into the field."""
+    scans = scans_of(detector)
+
+    keys.press(field, GS1_KEYS.format(gs=gs) + "\n", gap_ms=6, lump=lump)
+
+    assert scans == [GS1_KEYS.format(gs="\x1d")]
+    assert field.text() == ""
+
+
+def test_ctrl_bracket_typed_by_a_person_stays_a_shortcut(qtbot, detector, field, keys):
+    scans = scans_of(detector)
+    keys.press(field, "⌃", gap_ms=300)
+    assert detector.pending == "\x1d"  # held while undecided, like any key
+    qtbot.waitUntil(lambda: detector.pending == "", timeout=2000)  # then given back
+    assert scans == [] and field.text() == ""
+
+
 @pytest.mark.parametrize("gap_ms", [20, 60, 120, 300])
 def test_a_person_typing_reaches_the_field_in_order_and_enter_works(
     qtbot, detector, field, keys, gap_ms

@@ -9,8 +9,9 @@ from sqlalchemy import BigInteger, Connection, bindparam, select, type_coerce
 
 from invdesk.db.direct import Direct
 from invdesk.db.tables import barcode_t, product_t, warehouse_t
-from invdesk.domain.barcodes import MAX_BARCODE_LEN
+from invdesk.domain.barcodes import MAX_BARCODE_LEN, gtin_forms
 from invdesk.domain.errors import NotFound, ValidationError
+from invdesk.domain.gs1 import might_be_gs1, parse_gs1
 from invdesk.domain.stock_checks import warehouse_code as warehouse_code
 from invdesk.domain.validation import required_text
 
@@ -25,6 +26,13 @@ _PRODUCT_BY_BARCODE = (
     .join(barcode_t, _b.product_id == _p.id)
     .where(_b.code == bindparam("code"))
 )
+# A GTIN in any of its lengths: a GS1 scan's GTIN-14 finds the EAN-13 a product was given.
+_PRODUCT_BY_GTIN = (
+    select(*_PRODUCT_COLS, _b.pack_qty, _b.code)
+    .join(barcode_t, _b.product_id == _p.id)
+    .where(_b.code.in_(bindparam("codes", expanding=True)))
+)
+_PRODUCT_BY_GTIN_SKU = select(*_PRODUCT_COLS).where(_p.sku.in_(bindparam("codes", expanding=True)))
 _PRODUCT_BY_ID = select(*_PRODUCT_COLS).where(_p.id == bindparam("id"))
 _WAREHOUSE_COLS = (_w.id, _w.code, _w.active)
 _WAREHOUSE_BY_CODE = Direct(select(*_WAREHOUSE_COLS).where(_w.code == bindparam("code")))
@@ -68,7 +76,17 @@ class WarehouseRef(NamedTuple):
 
 
 def product_ref(conn: Connection, code: object, *, field: str = "product") -> ProductRef:
-    """The product whose SKU, or one of whose barcodes, is `code`."""
+    """The product whose SKU, or one of whose barcodes, is `code`; a GS1 scan's by its GTIN, and
+    a GTIN by any of its lengths (a GTIN-14 with a leading zero is the EAN-13 on file)."""
+    if type(code) is str and might_be_gs1(code):
+        scan = parse_gs1(code)
+        if scan is not None and scan.gtin is not None:
+            code = scan.gtin
+        elif scan is not None:
+            raise ValidationError(
+                "This GS1 code names no product (no GTIN): scan the product's own code.",
+                field=field,
+            )
     text = required_text(code, label="SKU or barcode", field=field, max_len=MAX_BARCODE_LEN)
     row = _PRODUCT_BY_SKU.first(conn, {"code": text})
     if row is not None:
@@ -76,9 +94,24 @@ def product_ref(conn: Connection, code: object, *, field: str = "product") -> Pr
         return ProductRef(pid, sku, name, bool(active), 1, cost)
     scanned = conn.execute(_PRODUCT_BY_BARCODE, {"code": text}).first()
     if scanned is None:
-        raise NotFound(f"No product has the SKU or barcode “{text}”.", field=field)
+        return _product_by_gtin(conn, text, field)
     pid, sku, name, active, cost, pack_qty = scanned
     return ProductRef(pid, sku, name, active, pack_qty, cost)
+
+
+def _product_by_gtin(conn: Connection, text: str, field: str) -> ProductRef:
+    """A GTIN stored in another length than scanned (the longest stored form wins), else NotFound."""
+    forms = [form for form in gtin_forms(text) if form != text]
+    if forms:
+        rows = conn.execute(_PRODUCT_BY_GTIN, {"codes": forms}).all()
+        if rows:
+            pid, sku, name, active, cost, pack_qty, _code = max(rows, key=lambda r: len(r.code))
+            return ProductRef(pid, sku, name, active, pack_qty, cost)
+        by_sku = conn.execute(_PRODUCT_BY_GTIN_SKU, {"codes": forms}).first()
+        if by_sku is not None:
+            pid, sku, name, active, cost = by_sku
+            return ProductRef(pid, sku, name, bool(active), 1, cost)
+    raise NotFound(f"No product has the SKU or barcode “{text}”.", field=field)
 
 
 def warehouse_ref(conn: Connection, code: object, *, field: str = "warehouse") -> WarehouseRef:

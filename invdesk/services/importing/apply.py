@@ -20,7 +20,9 @@ from sqlalchemy.orm import Session
 
 from invdesk.db.engine import Database
 from invdesk.db.models import Barcode, Product, Warehouse
+from invdesk.domain.barcodes import gtin_forms
 from invdesk.domain.errors import Cancelled, ValidationError
+from invdesk.domain.gs1 import parse_gs1
 from invdesk.domain.security import Actor, Permission, require
 from invdesk.domain.stock import AdjustStock, Line, ReceiveStock
 from invdesk.domain.validation import parse_count, parse_quantity
@@ -200,7 +202,7 @@ def _stock(
         session, {str(r.values["sku"]).strip() for r in rows if r.values["sku"]}
     )
     default = (options.warehouse or "").strip().upper()
-    seen: dict[tuple[str, str], int] = {}
+    seen: dict[tuple[str | None, ...], int] = {}
     out = []
     for i, row in enumerate(rows):
         step(i)
@@ -210,9 +212,10 @@ def _stock(
             out.append(RowCheck(row.number, {"sku": None}, "skip", (f"No SKU in {row.group}.",)))
             continue
         sku = None
+        scan = check(reasons, parse_gs1, code)  # a GS1 code: its GTIN, lot, serial, count
         if not code:
             reasons.append("SKU cannot be empty.")
-        else:
+        elif not reasons:
             sku = known.get(code)
             if sku is None:
                 reasons.append(f"Unknown SKU or barcode “{code}”.")
@@ -221,9 +224,15 @@ def _stock(
             reasons.append("Warehouse cannot be empty.")
         elif wh not in warehouses:
             reasons.append(f"Unknown warehouse “{wh}”.")
-        qty = _quantity(row.values.get("qty"), options.stock_mode, reasons)
+        qty_text = row.values.get("qty")
+        if qty_text in (None, "") and scan is not None:  # the scan's own count, or one serial
+            qty_text = 1 if scan.serial else scan.count or 1
+        qty = _quantity(qty_text, options.stock_mode, reasons)
         cost = money(row.values.get("unit_cost"), "Unit cost", reasons)
-        key = (sku or code, wh)
+        # Two rows of one product are two lots or two serials when their scans say so.
+        key: tuple[str | None, ...] = (sku or code, wh)
+        if scan is not None:
+            key = (*key, scan.lot, scan.serial)
         if key in seen:
             reasons.append(f"Duplicate row for {key[0]} in {wh} (also on row {seen[key]}).")
         else:
@@ -245,18 +254,35 @@ def _quantity(value: Any, mode: str, reasons: list[str]) -> int | None:
 
 
 def _known_products(session: Session, codes: set[str]) -> dict[str, str]:
-    """The SKU each code (a SKU or a barcode) stands for, looked up in chunks, not row by row."""
-    known: dict[str, str] = {}
-    for chunk in chunks(sorted(codes)):
-        known.update(
+    """The SKU each code (a SKU, a barcode, a GS1 code by its GTIN in any length) stands for,
+    looked up in chunks, not row by row."""
+    names = {code: _names_of(code) for code in codes}
+    found: dict[str, str] = {}
+    for chunk in chunks(sorted({name for forms in names.values() for name in forms})):
+        found.update(
             (sku, sku) for sku in session.scalars(select(Product.sku).where(Product.sku.in_(chunk)))
         )
         by_barcode = session.execute(
             select(Barcode.code, Product.sku).join(Product).where(Barcode.code.in_(chunk))
         )
         for code, sku in by_barcode:
-            known.setdefault(code, sku)
+            found.setdefault(code, sku)
+    known = {}
+    for wanted, forms in names.items():
+        owner = next((found[name] for name in forms if name in found), None)
+        if owner is not None:
+            known[wanted] = owner
     return known
+
+
+def _names_of(code: str) -> list[str]:
+    """What a code may be stored as, in the order product_ref tries them."""
+    try:
+        scan = parse_gs1(code)
+    except ValidationError:
+        return [code]  # the row says why (it is checked again)
+    gtin = scan.gtin if scan is not None and scan.gtin is not None else code
+    return list(dict.fromkeys([code, gtin, *gtin_forms(gtin)]))
 
 
 def run_import(

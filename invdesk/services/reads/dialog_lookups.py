@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import literal, null, select
 
 from invdesk.db.engine import Database
 from invdesk.db.tables import barcode_t, level_t, product_t
 from invdesk.domain.barcodes import MAX_BARCODE_LEN
 from invdesk.domain.catalog import WarehouseView
 from invdesk.domain.errors import NotFound
+from invdesk.domain.gs1 import Gs1Scan, might_be_gs1, parse_gs1
 from invdesk.domain.security import Actor, Permission, require
 from invdesk.domain.validation import clean_text
 from invdesk.services.catalog import warehouses
@@ -21,7 +22,10 @@ from invdesk.services.stock.availability import held
 
 @dataclass(frozen=True)
 class ScannedCode:
-    """What a scanned or typed code stands for: `pack_qty` units of product `sku` per scan."""
+    """What a scanned or typed code stands for: `pack_qty` units of product `sku` per scan.
+
+    For a GS1 scan, `code` is its GTIN and `scan` what else it said (lot, expiry, serial, count);
+    `tracking` ('none', 'lot' or 'serial') tells a dialog which of those a line needs."""
 
     code: str
     sku: str
@@ -29,6 +33,16 @@ class ScannedCode:
     unit: str
     pack_qty: int
     active: bool
+    scan: Gs1Scan | None = None
+    tracking: str = "none"
+    shelf_life_days: int | None = None
+
+
+# A product's tracking and shelf life (read as 'none' and None before the schema has them).
+_TRACKING = (
+    product_t.c.get("tracking", literal("none")),
+    product_t.c.get("shelf_life_days", null()),
+)
 
 
 @dataclass(frozen=True)
@@ -46,15 +60,30 @@ class StockFigure:
 
 
 def resolve_code(db: Database, actor: Actor, code: str) -> ScannedCode:
-    """The product behind a SKU or barcode, with the units one scan of it stands for.
+    """The product behind a SKU, barcode or GS1 scan, with the units one scan of it stands for.
 
-    Raises NotFound (field "product") for an unknown code, ValidationError for an empty one.
+    Raises NotFound (field "product") for an unknown code, ValidationError for an empty one or
+    a GS1 code that does not read (a bad check digit or date).
     """
     require(actor, Permission.VIEW)
+    scan = parse_gs1(code) if might_be_gs1(code) else None
     with db.read() as conn:
         ref = product_ref(conn, code)
-        unit = conn.execute(select(product_t.c.unit).where(product_t.c.id == ref.id)).scalar_one()
-    return ScannedCode(str(code).strip(), ref.sku, ref.name, unit, ref.pack_qty, ref.active)
+        unit, tracking, shelf_life = conn.execute(
+            select(product_t.c.unit, *_TRACKING).where(product_t.c.id == ref.id)
+        ).one()
+    shown = scan.gtin if scan is not None and scan.gtin else code.strip(" \t\r\n")
+    return ScannedCode(
+        shown,
+        ref.sku,
+        ref.name,
+        unit,
+        ref.pack_qty,
+        ref.active,
+        scan,
+        str(tracking or "none"),
+        shelf_life,
+    )
 
 
 def stock_figures(
