@@ -28,7 +28,8 @@ from invdesk.domain.validation import MAX_QTY
 from invdesk.services.reads import dialog_lookups
 from invdesk.services.system.database import Database
 from invdesk.ui.dialogs.keeping import KeptDocument
-from invdesk.ui.dialogs.lines import CellDelegate, Column, LineModel, LineTable
+from invdesk.ui.dialogs.line_table import CellDelegate, LineTable
+from invdesk.ui.dialogs.lines import TEXT_COLUMNS, TRACKING_COLUMNS, Column, LineModel
 from invdesk.ui.dialogs.posting import PostingDialog
 from invdesk.ui.dialogs.widgets import (
     ErrorLabel,
@@ -47,6 +48,9 @@ COLUMN_WIDTHS = {
     Column.UNITS: 190,  # "1,200 each (100 × 12)" uncut
     Column.AVAILABLE: 100,
     Column.COST: 110,
+    Column.LOT: 120,
+    Column.EXPIRY: 100,
+    Column.SERIALS: 180,
 }
 
 
@@ -56,7 +60,15 @@ class StockDocumentDialog(KeptDocument, PostingDialog):
     title = "Stock document"
     hint = "Scan or type each product; every scan adds one (a case barcode adds a case)."
     post_text = "&Post"
-    columns: Sequence[Column] = (Column.CODE, Column.PRODUCT, Column.QTY, Column.UNITS)
+    columns: Sequence[Column] = (
+        Column.CODE,
+        Column.PRODUCT,
+        *TRACKING_COLUMNS,
+        Column.QTY,
+        Column.UNITS,
+    )
+    lot_required = False
+    """A receipt: a lot-tracked product's line needs its lot (an issue picks one by expiry)."""
 
     def __init__(
         self,
@@ -128,8 +140,10 @@ class StockDocumentDialog(KeptDocument, PostingDialog):
 
     def _build_table(self, outer: QVBoxLayout) -> None:
         self.model = LineModel(list(self.columns), self)
+        self.model.lot_required = self.lot_required
         qty_column = list(self.columns).index(Column.QTY)
-        self.table = LineTable(qty_column, self)
+        text_columns = frozenset(i for i, c in enumerate(self.columns) if c in TEXT_COLUMNS)
+        self.table = LineTable(qty_column, self, text_columns=text_columns)
         self.table.setModel(self.model)
         self.table.setItemDelegate(CellDelegate(list(self.columns), self.table))
         header = self.table.horizontalHeader()
@@ -138,6 +152,7 @@ class StockDocumentDialog(KeptDocument, PostingDialog):
                 header.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch)
             else:
                 self.table.setColumnWidth(i, COLUMN_WIDTHS.get(column, 100))
+        self.show_needed_columns()
         outer.addWidget(self.table, 1)
         self.lines_error = ErrorLabel(self)
         outer.addWidget(self.lines_error)
@@ -172,6 +187,7 @@ class StockDocumentDialog(KeptDocument, PostingDialog):
         self.buttons.accepted.connect(self.post)
         self.buttons.rejected.connect(self.reject)
         self.model.lines_changed.connect(self._changed)
+        self.model.lines_changed.connect(self.show_needed_columns)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, activated=self.post)
         QShortcut(QKeySequence("Ctrl+W"), self, activated=self.close)
@@ -204,11 +220,14 @@ class StockDocumentDialog(KeptDocument, PostingDialog):
         if self._posting:
             self.status.say(f"Scan {code} not taken: the document is being posted.", ok=False)
             return False
-        self.add_code(code.strip(), 1)
+        self.add_code(code.strip(" \t\r\n"), 1)  # not strip(): GS is white space to Python
         return True
 
     def add_code(self, code: str, qty: int = 1, *, quiet: bool = False) -> bool:
-        """Add `qty` of a SKU or barcode as a line (or onto its line); False for an unknown code.
+        """Add `qty` of a SKU, barcode or GS1 code as a line (or onto its line); False for an
+        unknown code. A GS1 code fills the line's lot, expiry and serial, and its count is the
+        quantity of one scan; the label of a serial is the next serial of the current line when
+        that line's product is tracked by serial.
 
         `quiet` (lines handed to the constructor) skips the green flash and message.
         """
@@ -217,24 +236,63 @@ class StockDocumentDialog(KeptDocument, PostingDialog):
             item = dialog_lookups.resolve_code(self._db, self._actor, code)
         except InvdeskError as error:
             unknown = isinstance(error, NotFound)
+            if unknown and self._serial_for_current_line(code):
+                return True
             self._unknown_code = code if unknown else None
-            message = f"Unknown code “{code}”: nothing added." if unknown else error.message
+            shown = code.replace("\x1d", "<GS>")
+            message = f"Unknown code “{shown}”: nothing added." if unknown else error.message
             self.status.say(message, ok=False)
             self.scan.flash("unknown")
             self.new_product_button.setVisible(
                 unknown and self._actor.can(Permission.CATALOG) and bool(code)
             )
             return False
-        row = self.model.add(item, qty)
-        self.table.setCurrentIndex(self.model.index(row, list(self.columns).index(Column.QTY)))
-        self.table.scrollTo(self.model.index(row, 0))
-        self.refresh_available()
+        count = item.scan.count if item.scan is not None and item.scan.count else 1
+        try:
+            row = self.model.add(item, qty * count)
+        except InvdeskError as error:  # a serial scanned twice
+            self.status.say(error.message, ok=False)
+            self.scan.flash("unknown")
+            return False
+        self._show_row(row)
         if quiet:
             return True
         pack = f" (case of {item.pack_qty})" if item.pack_qty > 1 else ""
-        self.status.say(f"Added {qty} × {item.code}{pack}: {item.name}", ok=True)
+        said = (
+            f" — {item.scan.describe()}" if item.scan is not None and item.scan.describe() else ""
+        )
+        self.status.say(f"Added {qty * count} × {item.code}{pack}: {item.name}{said}", ok=True)
         self.scan.flash("ok")
         return True
+
+    def _serial_for_current_line(self, code: str) -> bool:
+        """An unknown code scanned while a serial-tracked line is current: that unit's serial."""
+        row = self.table.currentIndex().row()
+        line = self.model.row_at(row)
+        if line is None or line.tracking != "serial":
+            return False
+        try:
+            self.model.add_serial(row, code)
+        except InvdeskError as error:
+            self.status.say(error.message, ok=False)
+            self.scan.flash("unknown")
+            return True
+        self._show_row(row)
+        self.status.say(f"Serial {code} added to {line.item.sku} ({line.qty_text} units).", ok=True)
+        self.scan.flash("ok")
+        return True
+
+    def _show_row(self, row: int) -> None:
+        self.table.setCurrentIndex(self.model.index(row, list(self.columns).index(Column.QTY)))
+        self.table.scrollTo(self.model.index(row, 0))
+        self.refresh_available()
+
+    def show_needed_columns(self) -> None:
+        """Lot, expiry and serials only while a line needs them: a shop without lots or serials
+        sees the table it always saw."""
+        for i, column in enumerate(self.columns):
+            if column in TRACKING_COLUMNS:
+                self.table.setColumnHidden(i, not self.model.needs(column))
 
     def _typed_code(self, code: str) -> None:
         if not code:

@@ -8,6 +8,7 @@ quitting) that ask before scanned lines are thrown away.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 import shiboken6
@@ -18,7 +19,9 @@ from invdesk.domain.errors import InvdeskError
 from invdesk.domain.security import Actor
 from invdesk.domain.stock import StockResult
 from invdesk.services.reads import dialog_lookups
+from invdesk.services.reads.dialog_lookups import ScannedCode
 from invdesk.services.system.database import Database, describe
+from invdesk.ui.dialogs.line_item import LineItem
 from invdesk.ui.dialogs.lines import Column, LineModel
 from invdesk.ui.dialogs.widgets import ScanField, StatusLine
 from invdesk.ui.drafts import Draft, DraftStore
@@ -77,15 +80,7 @@ class KeptDocument:
             database=describe(self._db),
             user=self._actor.username,
             header=self.header_state(),
-            lines=[
-                {
-                    "code": line.item.code,
-                    "qty": line.qty_text,
-                    "cost": line.cost_text,
-                    "pack": str(line.item.pack_qty),
-                }
-                for line in self.model.lines
-            ],
+            lines=[_kept(line) for line in self.model.lines],
         )
 
     def save_draft(self) -> None:
@@ -110,15 +105,8 @@ class KeptDocument:
             except InvdeskError as error:
                 self.status.say(f"{saved.get('code')}: {error.message}", ok=False)
                 continue
-            row = self.model.add(item, 1)
-            self.model.setData(self.model.index(row, self._qty_col()), saved.get("qty", "1"))
-            if Column.COST in self.columns and saved.get("cost"):
-                cost_col = list(self.columns).index(Column.COST)
-                self.model.setData(self.model.index(row, cost_col), saved["cost"])
+            self.model.append(_restored(item, saved, Column.COST in self.columns))
         self.refresh_available()
-
-    def _qty_col(self) -> int:
-        return list(self.columns).index(Column.QTY)
 
     # Closing ------------------------------------------------------------------------------------
     def reject(self) -> None:
@@ -171,3 +159,44 @@ class KeptDocument:
         if self.model.lines and self.posted_result is None:
             self.save_draft()
         QDialog.reject(self)
+
+
+def _kept(line: LineItem) -> dict[str, str]:
+    """A line as a draft keeps it: as typed; lot, expiry and serials only when it has them, so
+    a draft of a shop without lots is the file it always was."""
+    kept = {
+        "code": line.item.code,
+        "qty": line.qty_text,
+        "cost": line.cost_text,
+        "pack": str(line.item.pack_qty),
+    }
+    if line.lot_text:
+        kept["lot"] = line.lot_text
+    if line.expiry_text:
+        kept["expiry"] = line.expiry_text
+    if line.produced is not None:
+        kept["produced"] = line.produced.isoformat()
+    if line.serials:
+        kept["serials"] = "\n".join(line.serials)
+    return kept
+
+
+def _restored(item: ScannedCode, saved: dict[str, str], with_cost: bool) -> LineItem:
+    produced = saved.get("produced")
+    serials = saved.get("serials", "")
+    return LineItem(
+        item,
+        saved.get("qty", "1"),
+        saved.get("cost", "") if with_cost else "",
+        lot_text=saved.get("lot", ""),
+        expiry_text=saved.get("expiry", ""),
+        produced=_day(produced),
+        serials=serials.split("\n") if serials else [],
+    )
+
+
+def _day(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None  # a draft edited by hand: the date is left out, the line is kept

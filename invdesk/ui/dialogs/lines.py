@@ -1,30 +1,21 @@
-"""The lines of a stock document as a small editable table: code, product, quantity, cost."""
+"""The lines of a stock document as a small editable table: code, product, quantity, cost, and
+for products tracked by lot or serial the lot, its expiry and the serials (columns a dialog shows
+only while a line needs them, so a shop without lots sees the table it always saw)."""
 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QKeyEvent
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QApplication,
-    QHeaderView,
-    QLineEdit,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
-    QTableView,
-    QWidget,
-)
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QApplication, QStyle
 
 from invdesk.domain.errors import ValidationError
 from invdesk.domain.stock import Line
-from invdesk.domain.validation import parse_money, parse_quantity
+from invdesk.domain.tracking import day
 from invdesk.services.reads.dialog_lookups import ScannedCode
-from invdesk.ui.dialogs.widgets import MONEY_PATTERN, regex_validator
+from invdesk.ui.dialogs.line_item import LineItem
 from invdesk.ui.models.columns import ROW_ROLE, Index, TableModel
 
 _ERROR_BG = QColor("#fdecea")
@@ -38,6 +29,9 @@ class Column(enum.IntEnum):
     UNITS = 3
     AVAILABLE = 4
     COST = 5
+    LOT = 6
+    EXPIRY = 7
+    SERIALS = 8
 
 
 HEADERS = {
@@ -47,43 +41,16 @@ HEADERS = {
     Column.UNITS: "Units",
     Column.AVAILABLE: "Available",
     Column.COST: "Unit cost",
+    Column.LOT: "Lot",
+    Column.EXPIRY: "Expiry",
+    Column.SERIALS: "Serials",
 }
+TRACKING_COLUMNS = (Column.LOT, Column.EXPIRY, Column.SERIALS)
+"""Shown by a dialog only while a line needs them (`LineModel.needs`)."""
+TEXT_COLUMNS = frozenset(TRACKING_COLUMNS)
+_EDITABLE = frozenset({Column.QTY, Column.COST, *TRACKING_COLUMNS})
 _RIGHT = {Column.QTY, Column.UNITS, Column.AVAILABLE, Column.COST}
 _SHORT_CELLS = {Column.QTY, Column.UNITS, Column.AVAILABLE}
-
-
-@dataclass
-class LineItem:
-    """One line as the dialog holds it: the code as scanned, so a case barcode stays a case."""
-
-    item: ScannedCode
-    qty_text: str = "1"
-    cost_text: str = ""
-    available: int | None = None
-    error: str | None = None  # set by a service error that named this line
-
-    @property
-    def qty(self) -> int | None:
-        try:
-            return parse_quantity(self.qty_text)
-        except ValidationError:
-            return None
-
-    def problem(self, with_cost: bool) -> str | None:
-        """Why the line cannot be posted as it stands, checked with the domain's own rules."""
-        try:
-            parse_quantity(self.qty_text, label="Quantity")
-            if with_cost and self.cost_text.strip():
-                parse_money(self.cost_text.replace(",", "."), label="Unit cost")
-        except ValidationError as error:
-            return error.message
-        return None
-
-    def to_line(self, with_cost: bool) -> Line:
-        cost = self.cost_text.strip().replace(",", ".") if with_cost else ""
-        return Line(
-            self.item.code, self.qty if self.qty is not None else self.qty_text, cost or None
-        )
 
 
 class LineModel(TableModel):
@@ -103,6 +70,8 @@ class LineModel(TableModel):
         self.with_cost = Column.COST in columns
         self.shortages: dict[int, str] = {}
         """Row -> why: lines asking for more than is available (a product's lines together)."""
+        self.lot_required = False
+        """Set by a receipt: a lot-tracked product's line needs its lot before posting."""
 
     # Table model hooks and Qt overrides --------------------------------------------------------
     def row_at(self, row: int) -> LineItem | None:
@@ -131,7 +100,7 @@ class LineModel(TableModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if self.columns[index.column()] in (Column.QTY, Column.COST):
+        if self.columns[index.column()] in _EDITABLE:
             return base | Qt.ItemFlag.ItemIsEditable
         return base
 
@@ -170,6 +139,16 @@ class LineModel(TableModel):
             line.qty_text = str(value).strip()
         elif column == Column.COST:
             line.cost_text = str(value).strip()
+        elif column == Column.LOT:
+            line.lot_text = str(value).strip()
+        elif column == Column.EXPIRY:
+            line.expiry_text = str(value).strip()
+        elif column == Column.SERIALS:
+            # Typed as a list: the line is as many units as it names serials.
+            line.serials = list(
+                dict.fromkeys(s.strip() for s in str(value).split(",") if s.strip())
+            )
+            line.qty_text = str(len(line.serials)) if line.serials else line.qty_text
         else:
             return False
         line.error = None
@@ -178,20 +157,60 @@ class LineModel(TableModel):
 
     # Document operations ------------------------------------------------------------------------
     def add(self, item: ScannedCode, qty: int = 1) -> int:
-        """Add `qty` scans of a code: a new line, or more on the line that has that code."""
+        """Add `qty` scans of a code: a new line, or more on the line that has that code (and
+        the scan's lot); a scan with a serial adds that serial (one unit). Raises
+        ValidationError for a serial already on the document."""
+        serial = item.scan.serial if item.scan is not None else None
+        if serial is not None:
+            for row, line in enumerate(self.lines):
+                if line.item.sku == item.sku and serial in line.serials:
+                    raise ValidationError(
+                        f"Serial {serial} of {item.sku} is on line {row + 1} already.",
+                        field="serials",
+                    )
         for row, line in enumerate(self.lines):
-            if line.item.code == item.code:
-                line.qty_text = str((line.qty or 0) + qty)
+            if line.takes(item):
+                line.take(item, qty)
                 line.error = None
                 self._row_changed(row)
                 return row
+        line = LineItem(item, "0")
+        line.take(item, qty)
+        return self.append(line)
+
+    def append(self, line: LineItem) -> int:
+        """A line as it is (a draft's line read back): never merged with another."""
         row = len(self.lines)
+        line.lot_required = self.lot_required
         self.beginInsertRows(QModelIndex(), row, row)
-        self.lines.append(LineItem(item, str(qty)))
+        self.lines.append(line)
         self.endInsertRows()
         self._recheck()
         self.lines_changed.emit()
         return row
+
+    def add_serial(self, row: int, serial: str) -> None:
+        """A serial scanned for the product on `row` (its label carries no GS1 data)."""
+        for other, line in enumerate(self.lines):
+            if line.item.sku == self.lines[row].item.sku and serial in line.serials:
+                raise ValidationError(
+                    f"Serial {serial} of {line.item.sku} is on line {other + 1} already.",
+                    field="serials",
+                )
+        self.lines[row].add_serial(serial)
+        self.lines[row].error = None
+        self._row_changed(row)
+
+    def needs(self, column: Column) -> bool:
+        """Whether any line needs a lot / expiry / serials column (a tracked product, or a scan
+        that named one); the other columns are always needed."""
+        if column in (Column.LOT, Column.EXPIRY):
+            return any(
+                line.tracking == "lot" or line.lot_text or line.expiry_text for line in self.lines
+            )
+        if column == Column.SERIALS:
+            return any(line.tracking == "serial" or line.serials for line in self.lines)
+        return True
 
     def remove_rows(self, rows: list[int]) -> None:
         for row in sorted(set(rows), reverse=True):
@@ -269,6 +288,15 @@ class LineModel(TableModel):
             return line.qty is None
         if column == Column.COST and line.cost_text.strip():
             return line.problem(True) is not None and line.qty is not None
+        if column == Column.LOT:
+            return line.lot_required and line.tracking == "lot" and not line.lot_text.strip()
+        if column == Column.EXPIRY and line.expiry_text.strip():
+            try:
+                day(line.expiry_text, label="Expiry", field="expiry")
+            except ValidationError:
+                return True
+        if column == Column.SERIALS:
+            return line.tracking == "serial" and len(line.serials) != line.qty
         return False
 
     @staticmethod
@@ -291,62 +319,10 @@ class LineModel(TableModel):
             return "" if line.available is None else f"{line.available:,}"
         if column == Column.COST:
             return line.cost_text
+        if column == Column.LOT:
+            return line.lot_text
+        if column == Column.EXPIRY:
+            return line.expiry_text
+        if column == Column.SERIALS:
+            return ", ".join(line.serials)
         return ""
-
-
-class CellDelegate(QStyledItemDelegate):
-    """Editors for the quantity (digits only) and unit cost (an amount) cells."""
-
-    def __init__(self, columns: list[Column], parent: Any = None) -> None:
-        super().__init__(parent)
-        self._columns = columns
-
-    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
-        editor = QLineEdit(parent)
-        if self._columns[index.column()] == Column.QTY:
-            editor.setValidator(regex_validator(r"\d{0,7}", editor))
-        else:
-            editor.setValidator(regex_validator(MONEY_PATTERN, editor))
-        editor.setAlignment(Qt.AlignmentFlag.AlignRight)
-        return editor
-
-
-class LineTable(QTableView):
-    """The lines on screen. Typing a number on any cell of a line edits that line's quantity
-    (the cell the clerk's eyes are on is not always the Qty cell)."""
-
-    def __init__(self, qty_column: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._qty_column = qty_column
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setEditTriggers(
-            QAbstractItemView.EditTrigger.DoubleClicked
-            | QAbstractItemView.EditTrigger.EditKeyPressed
-            | QAbstractItemView.EditTrigger.AnyKeyPressed
-        )
-        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.verticalHeader().setDefaultSectionSize(26)
-        header = self.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(False)
-        self.setMinimumHeight(200)
-        self.setTabKeyNavigation(False)  # Tab leaves the table, like every other field
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        current = self.currentIndex()
-        if (
-            event.text().isdigit()
-            and not event.modifiers() & _COMMAND
-            and current.isValid()
-            and current.column() != self._qty_column
-            and self.state() != QAbstractItemView.State.EditingState
-        ):
-            self.setCurrentIndex(current.siblingAtColumn(self._qty_column))
-        super().keyPressEvent(event)
-
-
-_COMMAND = (
-    Qt.KeyboardModifier.ControlModifier
-    | Qt.KeyboardModifier.AltModifier
-    | Qt.KeyboardModifier.MetaModifier
-)

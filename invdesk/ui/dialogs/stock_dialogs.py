@@ -15,7 +15,7 @@ from invdesk.services.reads import dialog_lookups
 from invdesk.services.stock import operations
 from invdesk.services.system.database import Database
 from invdesk.ui.dialogs.document import StockDocumentDialog
-from invdesk.ui.dialogs.lines import Column
+from invdesk.ui.dialogs.lines import TRACKING_COLUMNS, Column
 from invdesk.ui.dialogs.widgets import FieldForm, WarehouseCombo
 from invdesk.ui.drafts import Draft
 
@@ -88,7 +88,15 @@ class ReceiveDialog(_SingleWarehouseDialog):
     title = "Receive stock"
     hint = "Scan the delivery item by item; each scan adds one, a case barcode a whole case."
     post_text = "&Receive"
-    columns = (Column.CODE, Column.PRODUCT, Column.QTY, Column.UNITS, Column.COST)
+    columns = (
+        Column.CODE,
+        Column.PRODUCT,
+        *TRACKING_COLUMNS,
+        Column.QTY,
+        Column.UNITS,
+        Column.COST,
+    )
+    lot_required = True
     reference_hint = "Purchase order or delivery note, e.g. PO-1042"
 
     def command(self) -> ReceiveStock:
@@ -110,7 +118,14 @@ class IssueDialog(_SingleWarehouseDialog):
     hint = "Scan what leaves the warehouse; Available shows what is there to take."
     post_text = "&Issue"
     has_reason = True
-    columns = (Column.CODE, Column.PRODUCT, Column.QTY, Column.UNITS, Column.AVAILABLE)
+    columns = (
+        Column.CODE,
+        Column.PRODUCT,
+        *TRACKING_COLUMNS,
+        Column.QTY,
+        Column.UNITS,
+        Column.AVAILABLE,
+    )
     reference_hint = "Order or job number, e.g. ORDER-77"
 
     def command(self) -> IssueStock:
@@ -184,7 +199,14 @@ class TransferDialog(StockDocumentDialog):
     title = "Transfer stock"
     hint = "Goods leave one warehouse and arrive in the other in one step."
     post_text = "&Transfer"
-    columns = (Column.CODE, Column.PRODUCT, Column.QTY, Column.UNITS, Column.AVAILABLE)
+    columns = (
+        Column.CODE,
+        Column.PRODUCT,
+        *TRACKING_COLUMNS,
+        Column.QTY,
+        Column.UNITS,
+        Column.AVAILABLE,
+    )
 
     def __init__(
         self,

@@ -25,6 +25,7 @@ from invdesk.domain.catalog import WarehouseView
 from invdesk.domain.errors import InvdeskError
 from invdesk.ui import background
 from invdesk.ui.background import Job
+from invdesk.ui.scanning import GS, is_gs
 
 ERROR_COLOR = "#b3261e"
 OK_COLOR = "#1e7d32"
@@ -167,7 +168,7 @@ class ScanField(QLineEdit):
         super().__init__(parent)
         self.setPlaceholderText("Scan or type a SKU / barcode, then Enter")
         self.setClearButtonEnabled(True)
-        self.setMaxLength(64)
+        self.setMaxLength(256)  # a GS1 DataMatrix carries more than a barcode's 64 characters
         self._reset = QTimer(self)
         self._reset.setSingleShot(True)
         self._reset.timeout.connect(self._unflash)
@@ -177,9 +178,12 @@ class ScanField(QLineEdit):
             Qt.KeyboardModifier.ControlModifier
         ):
             event.accept()  # do not let the dialog's default button see it
-            code = self.text().strip()
+            code = self.text().strip(" \t")  # not strip(): Python counts GS as white space
             if code:
                 self.code_entered.emit(code)
+            return
+        if is_gs(event):
+            self.insert(GS)  # a GS1 code's field separator, which QLineEdit would drop
             return
         super().keyPressEvent(event)
 
