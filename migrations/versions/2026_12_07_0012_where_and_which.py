@@ -43,6 +43,8 @@ OLD_KINDS = (
     "expire",
 )
 NEW_KINDS = ("move_out", "move_in", "ship", "transit_in")
+ALERT_KINDS = ("low_stock", "out_of_stock")
+NEW_ALERT_KINDS = ("lot_expiring", "lot_expired")
 
 
 def _sibling(name: str) -> ModuleType:
@@ -412,6 +414,9 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_movement_lot_id", ["lot_id"], postgresql_where=sa.text("lot_id IS NOT NULL")
         )
+    with op.batch_alter_table("alert") as batch_op:
+        batch_op.drop_constraint(op.f("ck_alert_kind_known"), type_="check")
+        batch_op.create_check_constraint("kind_known", _kinds(ALERT_KINDS + NEW_ALERT_KINDS))
     # Every unit held today: a quant in the default location, with no lot.
     op.execute(
         "INSERT INTO quant (product_id, warehouse_id, location_id, lot_id, on_hand) "
@@ -442,6 +447,10 @@ def downgrade() -> None:
     else:
         op.execute("DROP TRIGGER movement_quant")
     postgresql = op.get_bind().dialect.name == "postgresql"
+    op.execute("DELETE FROM alert WHERE " + _kinds(NEW_ALERT_KINDS))
+    with op.batch_alter_table("alert") as batch_op:
+        batch_op.drop_constraint(op.f("ck_alert_kind_known"), type_="check")
+        batch_op.create_check_constraint("kind_known", _kinds(ALERT_KINDS))
     with op.batch_alter_table("movement") as batch_op:
         batch_op.drop_index("ix_movement_lot_id")
         batch_op.drop_constraint(op.f("ck_movement_kind_known"), type_="check")
