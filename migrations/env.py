@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from invdesk.db.engine import make_engine
-from invdesk.db.models import Base
+from invdesk.db.schema import Base
 from invdesk.db.types import Money, UTCDateTime
 
 config = context.config

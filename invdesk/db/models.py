@@ -84,6 +84,9 @@ class Product(Base):
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[Timestamp]
     updated_at: Mapped[Timestamp]
+    # none, lot or serial (domain.tracking.Tracking); a shelf life dates a lot received undated.
+    tracking: Mapped[Str16] = mapped_column(default="none", server_default="none")
+    shelf_life_days: Mapped[int | None]
     # Lower-cased copies kept by the database, indexed for case-insensitive prefix search.
     sku_key: Mapped[str] = mapped_column(String(64), Computed("lower(sku)", persisted=True))
     name_key: Mapped[str] = mapped_column(String(200), Computed("lower(name)", persisted=True))
@@ -101,6 +104,7 @@ class Product(Base):
             "ix_product_name_key", "name_key", postgresql_ops={"name_key": "varchar_pattern_ops"}
         ),
         Index("ix_product_name_id", "name", "id"),
+        CheckConstraint("tracking IN ('none', 'lot', 'serial')", name="tracking_known"),
     )
 
 
@@ -131,6 +135,8 @@ class Warehouse(Base):
     address: Mapped[str | None] = mapped_column(String(500))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     version: Mapped[int] = mapped_column(default=1)
+    # Lots expiring within this many days raise an alert here.
+    expiry_warning_days: Mapped[int] = mapped_column(default=30, server_default="30")
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -184,6 +190,9 @@ class Movement(Base):
     request_id: Mapped[Str64] = mapped_column(ForeignKey("stock_request.request_id"), index=True)
     transfer_id: Mapped[str | None] = mapped_column(String(36))
     reservation_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("reservation.id"))
+    # Where and which (NULL: the warehouse's default location; no lot). Sealed when set.
+    location_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("location.id"))
+    lot_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("lot.id"))
 
     __table_args__ = (
         CheckConstraint(_in("kind", MovementKind), name="kind_known"),
@@ -191,6 +200,7 @@ class Movement(Base):
         Index("ix_movement_product_warehouse", "product_id", "warehouse_id", "id"),
         Index("ix_movement_warehouse_id", "warehouse_id", "id"),
         Index("ix_movement_at", "at"),
+        Index("ix_movement_lot_id", "lot_id", postgresql_where=text("lot_id IS NOT NULL")),
         # A hold's ledger rows (the server checks each step of a hold has its row): holds only.
         Index(
             "ix_movement_reservation_id",

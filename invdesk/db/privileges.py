@@ -107,6 +107,37 @@ TABLES: dict[str, dict[str, tuple[str, ...]]] = {
         DELETE: PEOPLE,
     },
     "job_run": {SELECT: EVERYONE, INSERT: (SERVER,), UPDATE: (SERVER,)},
+    # Where and which (migration 0012). Quants move only with a ledger row, by its trigger.
+    "location": {SELECT: EVERYONE, INSERT: CATALOG, UPDATE: CATALOG},
+    "putaway": {SELECT: EVERYONE, INSERT: CATALOG, UPDATE: CATALOG, DELETE: CATALOG},
+    # A lot (or serial) is made by the receipt that first names it; managers correct its dates.
+    "lot": {SELECT: EVERYONE, INSERT: STOCK, columns(UPDATE, "expiry", "produced"): CATALOG},
+    "quant": {SELECT: EVERYONE},
+    # Goods in transit: shipped and received by clerks (and the server), lines written once with
+    # the shipment; a receipt writes what arrived and what was short.
+    "shipment": {
+        SELECT: EVERYONE,
+        INSERT: STOCK,
+        columns(UPDATE, "status", "received_at", "version"): STOCK,
+    },
+    "shipment_line": {
+        SELECT: EVERYONE,
+        INSERT: STOCK,
+        columns(UPDATE, "received", "short"): STOCK,
+    },
+    # Counts: managers open, post and cancel sheets; clerks count lines.
+    "count_sheet": {
+        SELECT: EVERYONE,
+        INSERT: CATALOG,
+        columns(UPDATE, "status", "posted_by", "posted_at", "request_id", "version"): CATALOG,
+    },
+    "count_line": {
+        SELECT: EVERYONE,
+        INSERT: PEOPLE,
+        columns(UPDATE, "expected", "counted", "position", "counted_by", "counted_at"): PEOPLE,
+        columns(UPDATE, "posted_delta"): CATALOG,
+        DELETE: CATALOG,
+    },
 }
 
 FUNCTIONS: dict[str, tuple[str, ...]] = {

@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
+from invdesk.db.grain_models import (
+    CountLine,
+    CountSheet,
+    Location,
+    Lot,
+    Putaway,
+    Quant,
+    Shipment,
+    ShipmentLine,
+)
 from invdesk.db.models import (
     Alert,
     AlertSubscription,
@@ -56,3 +66,11 @@ webhook_t = table_of(Webhook)
 delivery_t = table_of(OutboundDelivery)
 subscription_t = table_of(AlertSubscription)
 job_run_t = table_of(JobRun)
+location_t = table_of(Location)
+putaway_t = table_of(Putaway)
+lot_t = table_of(Lot)
+quant_t = table_of(Quant)
+shipment_t = table_of(Shipment)
+shipment_line_t = table_of(ShipmentLine)
+count_sheet_t = table_of(CountSheet)
+count_line_t = table_of(CountLine)

@@ -33,6 +33,10 @@ SCOPE_RANK = {PolicyScope.PRODUCT: 0, PolicyScope.CATEGORY: 1, PolicyScope.WAREH
 class AlertKind(enum.StrEnum):
     LOW_STOCK = "low_stock"
     OUT_OF_STOCK = "out_of_stock"
+    # Lots (issue 13): a lot of the product here expires within the warehouse's warning days,
+    # or has expired with units still on hand.
+    LOT_EXPIRING = "lot_expiring"
+    LOT_EXPIRED = "lot_expired"
 
 
 class AlertStatus(enum.StrEnum):

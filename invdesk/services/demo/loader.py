@@ -29,6 +29,7 @@ from invdesk.db.tables import (
     level_t,
     movement_t,
     product_t,
+    quant_t,
     request_t,
     reservation_t,
     user_t,
@@ -407,6 +408,15 @@ def _write(
         ),
     )
     put(level_t, (located(level) for level in sim.levels()))
+    if conn.dialect.name == "postgresql":
+        # The bulk-loaded ledger moved no quants (SQLite's trigger did): one per counter, in the
+        # default location with no lot, as the demo has neither.
+        conn.execute(
+            insert(quant_t).from_select(
+                ["product_id", "warehouse_id", "on_hand"],
+                select(level_t.c.product_id, level_t.c.warehouse_id, level_t.c.on_hand),
+            )
+        )
 
 
 def load_demo(

@@ -1,0 +1,8 @@
+"""The whole schema on one metadata: every model module imported (for Alembic and the tests)."""
+
+from __future__ import annotations
+
+from invdesk.db import grain_models as grain_models
+from invdesk.db.models import Base as Base
+
+metadata = Base.metadata
