@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import literal, null, select
+from sqlalchemy import select
 
 from invdesk.db.engine import Database
 from invdesk.db.tables import barcode_t, level_t, product_t
@@ -38,11 +38,9 @@ class ScannedCode:
     shelf_life_days: int | None = None
 
 
-# A product's tracking and shelf life (read as 'none' and None before the schema has them).
-_TRACKING = (
-    product_t.c.get("tracking", literal("none")),
-    product_t.c.get("shelf_life_days", null()),
-)
+# What a dialog needs to know of a scanned product beyond its ref: which of lot and serials
+# a line of it needs.
+_TRACKING = (product_t.c.tracking, product_t.c.shelf_life_days)
 
 
 @dataclass(frozen=True)

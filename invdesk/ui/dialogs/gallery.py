@@ -35,6 +35,17 @@ def _delivery(products: list[ProductView]) -> list[str]:
     return [code for _, code in picked]
 
 
+def _gs1_delivery(products: list[ProductView]) -> list[str]:
+    """GS1-128 scans of the first EAN-13 in the catalogue as a carton's label carries them: two
+    cartons of one lot, one of the next (GTIN, expiry, lot; FNC1 as GS)."""
+    eans = [b.code for p in products for b in p.barcodes if len(b.code) == 13 and b.pack_qty == 1]
+    if not eans:
+        return []
+    gtin = "01" + "0" + eans[0]
+    first, second = gtin + "17270331" + "10L2411-07", gtin + "17270930" + "10L2412-02"
+    return ["]C1" + first, "]C1" + first, "]C1" + second + "\x1d"]
+
+
 def dialog_shots(db: Database, actor: Actor) -> list[tuple[str, QDialog]]:
     """(file stem, dialog) pairs: each dialog filled in from the data in `db` (the demo data set).
 
@@ -61,6 +72,14 @@ def dialog_shots(db: Database, actor: Actor) -> list[tuple[str, QDialog]]:
     for row in range(receive.model.rowCount()):
         receive.model.setData(receive.model.index(row, cost), f"{3.05 + row:.2f}")
     shots.append(("dialog-receive", receive))
+
+    gs1 = _gs1_delivery(found)
+    if gs1:
+        scanned = ReceiveDialog(db, actor, warehouse=first)
+        for code in gs1:
+            scanned.handle_scan(code)
+        scanned.reference.setText("PO-1043")
+        shots.append(("dialog-receive-gs1", scanned))
 
     issue = IssueDialog(db, actor, warehouse=first, lines=[(sku, 2) for sku in stocked[:2]])
     issue.reference.setText("ORDER-77")
