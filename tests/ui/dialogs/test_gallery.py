@@ -11,6 +11,7 @@ def test_every_dialog_has_a_filled_in_example(qtbot, shop, tmp_path):
     names = [name for name, _ in shots]
     assert names == [
         "dialog-receive",
+        "dialog-receive-gs1",
         "dialog-issue",
         "dialog-transfer",
         "dialog-return",
@@ -27,3 +28,5 @@ def test_every_dialog_has_a_filled_in_example(qtbot, shop, tmp_path):
         assert path.stat().st_size > 1000
     receive = dict(shots)["dialog-receive"]
     assert receive.model.rowCount() == 3 and receive.can_post()
+    scanned = dict(shots)["dialog-receive-gs1"]
+    assert [line.lot_text for line in scanned.model.lines] == ["L2411-07", "L2412-02"]
