@@ -31,6 +31,7 @@ GS1_SYMBOLOGIES = frozenset({"]C1", "]d2", "]Q3", "]e0", "]J1"})
 """AIM symbology identifiers of codes whose text is a GS1 element string."""
 MAX_GS1_LEN = 256
 MAX_COUNT = 99_999_999  # AI (30) and (37) hold up to eight digits
+_AIM = re.compile(r"\][A-Za-z][0-9A-Za-z]")
 _HRI = re.compile(r"\((\d{2,4})\)([^(]*)")
 _HRI_START = re.compile(r"\(\d{2,4}\)")
 _FIELD_NAMES = {"11": "production date", "17": "expiry date", "15": "best-before date"}
@@ -72,6 +73,14 @@ def might_be_gs1(text: str) -> bool:
         or GS in text
         or (len(text) > 16 and text[:2] in ("00", "01", "02") and text[2:16].isdigit())
     )
+
+
+def plain_code(text: str) -> str:
+    """A code without the AIM symbology identifier a scanner set to send them puts before every
+    code (`]E0` before an EAN-13, `]C0` before a plain Code 128); GS1 ones are parse_gs1's."""
+    if len(text) > 3 and _AIM.match(text) and text[:3] not in GS1_SYMBOLOGIES:
+        return text[3:]
+    return text
 
 
 def parse_gs1(value: object) -> Gs1Scan | None:
@@ -204,6 +213,8 @@ def expand_line(line: Line, where: str = "") -> Line:
     with the scan; a count fills the quantity only when the line gives none."""
     scan = parse_gs1(line.product)
     if scan is None:
+        if type(line.product) is str and line.product[:1] == "]":
+            return replace(line, product=plain_code(line.product))
         return line
     if scan.gtin is None:
         raise ValidationError(

@@ -50,6 +50,7 @@ def test_a_gs1_scan_finds_its_product_by_the_gtin_in_any_stored_length(shop):
 
 def test_a_plain_code_is_looked_up_as_before(shop):
     assert dialog_lookups.resolve_code(shop, ACTOR, UNIT_EAN).code == UNIT_EAN
+    assert dialog_lookups.resolve_code(shop, ACTOR, "]E0" + UNIT_EAN).code == UNIT_EAN
     assert dialog_lookups.resolve_code(shop, ACTOR, "CAB-1").scan is None
 
 

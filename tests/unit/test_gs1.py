@@ -8,7 +8,7 @@ import pytest
 
 from invdesk.domain.errors import ValidationError
 from invdesk.domain.fingerprint import fingerprint
-from invdesk.domain.gs1 import GS, parse_gs1
+from invdesk.domain.gs1 import GS, parse_gs1, plain_code
 from invdesk.domain.stock import AdjustStock, IssueStock, Line, MoveStock, ReceiveStock
 from invdesk.domain.stock_checks import (
     check_adjust,
@@ -153,3 +153,12 @@ def test_a_count_and_a_move_take_a_gs1_scan_too():
     assert (adjust.product, adjust.lot) == (GTIN, "LOT42")
     move = check_move(MoveStock(SERIAL_SCAN, "main", "A-1", "B-2", None))
     assert (move.product, move.qty, move.serials) == (GTIN, 1, ("SN1",))
+
+
+def test_a_scanner_that_prefixes_every_code_still_gives_plain_codes():
+    """Set to send AIM symbology identifiers, a scanner puts one before an EAN-13 too."""
+    assert plain_code("]E04006381333931") == "4006381333931"
+    assert plain_code("]C0CAB-1") == "CAB-1"
+    assert plain_code("CAB-1") == "CAB-1" and plain_code(LOT_SCAN) == LOT_SCAN
+    (line,) = check_lines((Line("]E04006381333931", 1),))
+    assert line.code == "4006381333931"

@@ -11,7 +11,7 @@ from invdesk.db.direct import Direct
 from invdesk.db.tables import barcode_t, product_t, warehouse_t
 from invdesk.domain.barcodes import MAX_BARCODE_LEN, gtin_forms
 from invdesk.domain.errors import NotFound, ValidationError
-from invdesk.domain.gs1 import might_be_gs1, parse_gs1
+from invdesk.domain.gs1 import might_be_gs1, parse_gs1, plain_code
 from invdesk.domain.stock_checks import warehouse_code as warehouse_code
 from invdesk.domain.validation import required_text
 
@@ -87,6 +87,8 @@ def product_ref(conn: Connection, code: object, *, field: str = "product") -> Pr
                 "This GS1 code names no product (no GTIN): scan the product's own code.",
                 field=field,
             )
+        else:
+            code = plain_code(code)  # "]E0" + an EAN-13: the EAN
     text = required_text(code, label="SKU or barcode", field=field, max_len=MAX_BARCODE_LEN)
     row = _PRODUCT_BY_SKU.first(conn, {"code": text})
     if row is not None:

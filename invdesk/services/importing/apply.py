@@ -22,7 +22,7 @@ from invdesk.db.engine import Database
 from invdesk.db.models import Barcode, Product, Warehouse
 from invdesk.domain.barcodes import gtin_forms
 from invdesk.domain.errors import Cancelled, ValidationError
-from invdesk.domain.gs1 import parse_gs1
+from invdesk.domain.gs1 import parse_gs1, plain_code
 from invdesk.domain.security import Actor, Permission, require
 from invdesk.domain.stock import AdjustStock, Line, ReceiveStock
 from invdesk.domain.validation import parse_count, parse_quantity
@@ -281,7 +281,7 @@ def _names_of(code: str) -> list[str]:
         scan = parse_gs1(code)
     except ValidationError:
         return [code]  # the row says why (it is checked again)
-    gtin = scan.gtin if scan is not None and scan.gtin is not None else code
+    gtin = scan.gtin if scan is not None and scan.gtin is not None else plain_code(code)
     return list(dict.fromkeys([code, gtin, *gtin_forms(gtin)]))
 
 

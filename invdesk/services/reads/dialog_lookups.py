@@ -12,7 +12,7 @@ from invdesk.db.tables import barcode_t, level_t, product_t
 from invdesk.domain.barcodes import MAX_BARCODE_LEN
 from invdesk.domain.catalog import WarehouseView
 from invdesk.domain.errors import NotFound
-from invdesk.domain.gs1 import Gs1Scan, might_be_gs1, parse_gs1
+from invdesk.domain.gs1 import Gs1Scan, might_be_gs1, parse_gs1, plain_code
 from invdesk.domain.security import Actor, Permission, require
 from invdesk.domain.validation import clean_text
 from invdesk.services.catalog import warehouses
@@ -70,7 +70,7 @@ def resolve_code(db: Database, actor: Actor, code: str) -> ScannedCode:
         unit, tracking, shelf_life = conn.execute(
             select(product_t.c.unit, *_TRACKING).where(product_t.c.id == ref.id)
         ).one()
-    shown = scan.gtin if scan is not None and scan.gtin else code.strip(" \t\r\n")
+    shown = scan.gtin if scan is not None and scan.gtin else plain_code(code.strip(" \t\r\n"))
     return ScannedCode(
         shown,
         ref.sku,
