@@ -4,11 +4,18 @@ refused on its line and changes nothing, and a stock file of GS1 codes imports."
 
 from __future__ import annotations
 
-import pytest
+from datetime import UTC, date, datetime
 
-from invdesk.domain.errors import NotFound, ValidationError
+import pytest
+from sqlalchemy import select
+
+from invdesk.db.tables import lot_t
+from invdesk.domain.catalog import CreateProduct
+from invdesk.domain.errors import InvdeskError, NotFound, ValidationError
 from invdesk.domain.gs1 import GS
+from invdesk.domain.security import SYSTEM
 from invdesk.domain.stock import IssueStock, Line, ReceiveStock
+from invdesk.services.catalog import products
 from invdesk.services.importing.apply import ImportOptions, run_import
 from invdesk.services.importing.files import ImportKind, read_table
 from invdesk.services.reads import browse, dialog_lookups
@@ -89,3 +96,49 @@ def test_a_stock_file_of_gs1_codes_imports_their_counts(shop, tmp_path):
     assert result.applied == 2
     assert support.on_hand(shop, "CAB-1") == (6, 0)
     assert support.on_hand(shop, "TAPE-1") == (2, 0)
+
+
+MILK_GTIN = "05901234123457"  # EAN-13 5901234123457 on file
+PHONE_GTIN = "04012345678901"
+
+
+@pytest.fixture
+def tracked_shop(db):
+    db.clock = lambda: datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+    support.warehouse(db, "MAIN")
+    for sku, tracking, ean in (("MILK", "lot", MILK_GTIN[1:]), ("PHONE", "serial", PHONE_GTIN[1:])):
+        command = CreateProduct(
+            sku, sku, "Food", cost="1.00", price="2.00", barcodes=((ean, 1),), tracking=tracking
+        )
+        products.create_product(db, command, SYSTEM)
+    return db
+
+
+def test_the_gs1_128_acceptance_scan_is_received_and_issued_by_its_lot(tracked_shop):
+    scan = "]C1" + "01" + MILK_GTIN + "17271231" + "10LOT42"
+    received = operations.receive(tracked_shop, ReceiveStock("MAIN", (Line(scan, 6),)), ACTOR)
+    assert [(m.sku, m.lot, m.qty) for m in received.movements] == [("MILK", "LOT42", 6)]
+    with tracked_shop.read() as conn:
+        expiry = conn.execute(select(lot_t.c.expiry).where(lot_t.c.number == "LOT42")).scalar()
+    assert expiry == date(2027, 12, 31)
+    operations.receive(
+        tracked_shop,
+        ReceiveStock("MAIN", (Line("MILK", 4, lot="LOT7", expiry="2027-01-31"),)),
+        ACTOR,
+    )
+    issued = operations.issue(tracked_shop, IssueStock("MAIN", (Line(scan, 2),)), ACTOR)
+    assert [(m.lot, m.qty) for m in issued.movements] == [
+        ("LOT42", -2)
+    ]  # the scanned lot, not FEFO
+    assert support.quants(tracked_shop, "MILK") == {(None, "LOT42"): 4, (None, "LOT7"): 4}
+
+
+def test_the_datamatrix_acceptance_scan_is_received_and_issued_by_its_serial(tracked_shop):
+    scans = ["]d2" + "01" + PHONE_GTIN + "21" + serial + GS + "3001" for serial in ("SN1", "SN2")]
+    lines = tuple(Line(scan, None) for scan in scans)
+    operations.receive(tracked_shop, ReceiveStock("MAIN", lines), ACTOR)
+    assert support.on_hand(tracked_shop, "PHONE") == (2, 0)
+    operations.issue(tracked_shop, IssueStock("MAIN", (Line(scans[0], None),)), ACTOR)
+    assert support.on_hand(tracked_shop, "PHONE") == (1, 0)
+    with pytest.raises(InvdeskError):  # SN1 has left: it cannot go out twice
+        operations.issue(tracked_shop, IssueStock("MAIN", (Line(scans[0], None),)), ACTOR)

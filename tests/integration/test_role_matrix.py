@@ -30,6 +30,7 @@ from invdesk.domain.stock import (
     IssueStock,
     LedgerFilter,
     Line,
+    MoveStock,
     ReceiveStock,
     ReserveStock,
     ReturnStock,
@@ -46,7 +47,7 @@ from invdesk.services.catalog import (
     watching,
 )
 from invdesk.services.channels import tokens
-from invdesk.services.demo import loader, restock_policies
+from invdesk.services.demo import grain, loader, restock_policies
 from invdesk.services.importing import apply
 from invdesk.services.importing import products as import_products
 from invdesk.services.importing.files import ImportKind, Table
@@ -60,7 +61,7 @@ from invdesk.services.reads import (
     queries,
     reorder,
 )
-from invdesk.services.stock import operation, operations, orders, policies, reservations
+from invdesk.services.stock import moves, operation, operations, orders, policies, reservations
 from invdesk.services.stock.operation import Planned
 from invdesk.services.system import backup, database
 from invdesk.services.trust import integrity, seals, verify
@@ -277,6 +278,10 @@ MATRIX: dict[str, tuple[Permission, Call]] = {
         Permission.STOCK,
         lambda db, a, t: operations.adjust(db, AdjustStock("P-1", "MAIN", 50, reason="count"), a),
     ),
+    "stock.moves.move": (
+        Permission.STOCK,
+        lambda db, a, t: moves.move(db, MoveStock("P-1", "MAIN", None, "BIN-1", 1), a),
+    ),
     "stock.reservations.reserve": (
         Permission.STOCK,
         lambda db, a, t: reservations.reserve(db, ReserveStock("P-1", "MAIN", 1), a),
@@ -363,6 +368,10 @@ MATRIX: dict[str, tuple[Permission, Call]] = {
         lambda db, a, t: warehouses.edit_warehouse(db, EditWarehouse("MAIN", name="Main"), a),
     ),
     "demo.loader.load_demo": (Permission.CATALOG, lambda db, a, t: loader.load_demo(db, a, days=1)),
+    "demo.grain.load_where_and_which": (
+        Permission.CATALOG,
+        lambda db, a, t: grain.load_where_and_which(db, a),
+    ),
     "demo.restock_policies.seed_policies": (  # as loader.load_demo, which calls it
         Permission.CATALOG,
         lambda db, a, t: restock_policies.seed_policies(db, a),
@@ -573,6 +582,7 @@ def seeded(request, tmp_path_factory):
     migrate.upgrade(db)
     support.warehouse(db, "MAIN")
     support.warehouse(db, "SHOP")
+    support.location(db, "MAIN", "BIN-1")
     support.product(db, "P-1")
     support.stocked(db, "P-1", 100)
     support.stocked(db, "P-1", 5, "SHOP")

@@ -25,6 +25,7 @@ from invdesk.domain.errors import Cancelled, ValidationError
 from invdesk.domain.gs1 import parse_gs1, plain_code
 from invdesk.domain.security import Actor, Permission, require
 from invdesk.domain.stock import AdjustStock, Line, ReceiveStock
+from invdesk.domain.tracking import day, location_code, lot_number
 from invdesk.domain.validation import parse_count, parse_quantity
 from invdesk.services import unit_of_work
 from invdesk.services.importing.fields import FIELDS, Matched, choose_preset, match_headers
@@ -202,7 +203,7 @@ def _stock(
         session, {str(r.values["sku"]).strip() for r in rows if r.values["sku"]}
     )
     default = (options.warehouse or "").strip().upper()
-    seen: dict[tuple[str | None, ...], int] = {}
+    seen: dict[tuple[str, str, str | None, str | None, str | None], int] = {}
     out = []
     for i, row in enumerate(rows):
         step(i)
@@ -229,15 +230,23 @@ def _stock(
             qty_text = 1 if scan.serial else scan.count or 1
         qty = _quantity(qty_text, options.stock_mode, reasons)
         cost = money(row.values.get("unit_cost"), "Unit cost", reasons)
-        # Two rows of one product are two lots or two serials when their scans say so.
-        key: tuple[str | None, ...] = (sku or code, wh)
-        if scan is not None:
-            key = (*key, scan.lot, scan.serial)
+        bin_code = check(reasons, location_code, row.values.get("bin"))
+        lot = check(reasons, lot_number, row.values.get("lot"))
+        expiry = check(reasons, day, row.values.get("expiry"), label="Expiry", field="expiry")
+        # A GS1 code's lot and serial tell two rows of one product apart as a lot column does.
+        scanned_lot = lot or (scan.lot if scan is not None else None)
+        serial = scan.serial if scan is not None else None
+        key = (sku or code, wh, bin_code, scanned_lot, serial)
         if key in seen:
-            reasons.append(f"Duplicate row for {key[0]} in {wh} (also on row {seen[key]}).")
+            where = "".join(f" {part}" for part in (bin_code, scanned_lot, serial) if part)
+            reasons.append(f"Duplicate row for {key[0]} in {wh}{where} (also on row {seen[key]}).")
         else:
             seen[key] = row.number
         values_out = {"sku": code, "warehouse": wh, "qty": qty, "unit_cost": cost}
+        # Where and which only when given: a file without them previews as it always did.
+        values_out |= {
+            k: v for k, v in (("bin", bin_code), ("lot", lot), ("expiry", expiry)) if v is not None
+        }
         action = "error" if reasons else options.stock_mode
         out.append(RowCheck(row.number, values_out, action, tuple(reasons)))
     return out
@@ -351,12 +360,15 @@ def _stock_plans(
         rid = f"import:{table.sha256[:32]}:{mode}:{r.row}"
         warehouse = v.get("warehouse") or str(options.warehouse).strip().upper()
         if mode == "count":
-            plans.append(operations.plan_adjust(
-                AdjustStock(v["sku"], warehouse, v["qty"], "Imported stock count", reference, rid)
-            ))  # fmt: skip
+            plans.append(operations.plan_adjust(AdjustStock(
+                v["sku"], warehouse, v["qty"], "Imported stock count", reference, rid,
+                v.get("bin"), v.get("lot"),
+            )))  # fmt: skip
         elif v["qty"]:
             cost = None if v["unit_cost"] is None else str(v["unit_cost"])
-            plans.append(operations.plan_receive(
-                ReceiveStock(warehouse, (Line(v["sku"], v["qty"], cost),), reference, rid)
-            ))  # fmt: skip
+            line = Line(
+                v["sku"], v["qty"], cost,
+                location=v.get("bin"), lot=v.get("lot"), expiry=v.get("expiry"),
+            )  # fmt: skip
+            plans.append(operations.plan_receive(ReceiveStock(warehouse, (line,), reference, rid)))
     return plans

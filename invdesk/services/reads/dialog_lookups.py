@@ -38,11 +38,6 @@ class ScannedCode:
     shelf_life_days: int | None = None
 
 
-# What a dialog needs to know of a scanned product beyond its ref: which of lot and serials
-# a line of it needs.
-_TRACKING = (product_t.c.tracking, product_t.c.shelf_life_days)
-
-
 @dataclass(frozen=True)
 class StockFigure:
     """One product's stock in one warehouse, in units; zeros when it never had any."""
@@ -67,9 +62,7 @@ def resolve_code(db: Database, actor: Actor, code: str) -> ScannedCode:
     scan = parse_gs1(code) if might_be_gs1(code) else None
     with db.read() as conn:
         ref = product_ref(conn, code)
-        unit, tracking, shelf_life = conn.execute(
-            select(product_t.c.unit, *_TRACKING).where(product_t.c.id == ref.id)
-        ).one()
+        unit = conn.execute(select(product_t.c.unit).where(product_t.c.id == ref.id)).scalar_one()
     shown = scan.gtin if scan is not None and scan.gtin else plain_code(code.strip(" \t\r\n"))
     return ScannedCode(
         shown,
@@ -79,8 +72,8 @@ def resolve_code(db: Database, actor: Actor, code: str) -> ScannedCode:
         ref.pack_qty,
         ref.active,
         scan,
-        str(tracking or "none"),
-        shelf_life,
+        ref.tracking,
+        ref.shelf_life_days,
     )
 
 
