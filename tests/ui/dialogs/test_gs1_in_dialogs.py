@@ -15,7 +15,8 @@ from invdesk.ui.dialogs import IssueDialog, ReceiveDialog
 from invdesk.ui.dialogs.lines import TRACKING_COLUMNS, Column
 from invdesk.ui.drafts import DraftStore
 from invdesk.ui.scanning import ScanDetector, route_scan
-from tests.ui.dialogs.shop import CLERK, UNIT_EAN
+from tests import support
+from tests.ui.dialogs.shop import CLERK, UNIT_EAN, post
 from tests.ui.keys import Typist
 
 GTIN = "0" + UNIT_EAN
@@ -170,3 +171,16 @@ def test_a_draft_keeps_lots_and_serials(qtbot, shop, tmp_path):
     qtbot.addWidget(again)
     assert again.model.lines[0].serials == ["SN1", "SN2"]
     assert again.command().lines == dialog.command().lines
+
+
+def test_scanned_lots_and_serials_are_posted_as_scanned(qtbot, any_shop):
+    """On both databases: what the scans put on the lines is what the ledger books."""
+    track(any_shop, "CAB-1", "lot")
+    dialog = _open(qtbot, ReceiveDialog, any_shop)
+    for scan in (LOT_SCAN, LOT_SCAN, LOT_SCAN_2):
+        dialog.handle_scan(scan)
+    post(qtbot, dialog)
+    assert dialog.posted_result is not None
+    booked = [(m.lot, m.qty) for m in dialog.posted_result.movements]
+    assert booked == [("LOT42", 2), ("LOT43", 1)]
+    assert support.quants(any_shop, "CAB-1")[(None, "LOT42")] == 2
