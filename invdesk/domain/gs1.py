@@ -156,7 +156,7 @@ def _read(text: str, body: str, *, strict: bool) -> Gs1Scan | None:
             ) from None
         elements.setdefault(ai.ai, element.value)
         if ai.ai in _FIELD_NAMES:
-            dates[ai.ai] = _date(element, shown, strict)
+            dates[ai.ai] = _date(element, shown)
         rest = rest[len(element) :].lstrip(GS)
     if not strict and (len(elements) < 2 or next(iter(elements)) not in ("00", "01", "02")):
         return None  # bare digits that happen to read as one element: a plain code
@@ -168,7 +168,7 @@ def _read(text: str, body: str, *, strict: bool) -> Gs1Scan | None:
         raise
 
 
-def _date(element: GS1ElementString, shown: str, strict: bool) -> date:
+def _date(element: GS1ElementString, shown: str) -> date:
     if element.date is not None:
         return element.date
     # AI (17) "271300" or "270231": no such month or day (a day of 00 means the month's last).
@@ -243,30 +243,35 @@ def expand_line(line: Line, where: str = "") -> Line:
         line,
         product=scan.gtin,
         qty=qty,
-        lot=_agree(line.lot, scan.lot, f"lot{where}", "lot"),
-        expiry=_agree_day(line.expiry, scan.expiry, f"expiry{where}", "expiry"),
-        produced=_agree_day(line.produced, scan.produced, f"production date{where}", "produced"),
+        lot=_agree(line.lot, scan.lot, "lot", where),
+        expiry=_agree_day(line.expiry, scan.expiry, "expiry", where),
+        produced=_agree_day(line.produced, scan.produced, "production date", where),
         serials=serials,
     )
 
 
-def _agree(typed: str | None, scanned: str | None, label: str, field: str) -> str | None:
+_FIELDS = {"lot": "lot", "expiry": "expiry", "production date": "produced"}
+
+
+def _agree(typed: str | None, scanned: str | None, label: str, where: str) -> str | None:
+    """What the line and its scan say of one thing: the same, or one of them, or an error."""
     typed = (typed or "").strip() or None
     if typed is not None and scanned is not None and typed != scanned:
         raise ValidationError(
-            f"The GS1 code says {label} {scanned}, the line says {typed}.", field=field
+            f"The GS1 code{where} says {label} {scanned}, the line says {typed}.",
+            field=_FIELDS[label],
         )
     return typed or scanned
 
 
-def _agree_day(typed: object, scanned: date | None, label: str, field: str) -> object:
-    typed_day = day(typed, label=label.capitalize(), field=field)
-    if typed_day is not None and scanned is not None and typed_day != scanned:
-        raise ValidationError(
-            f"The GS1 code says {label} {scanned.isoformat()}, the line says "
-            f"{typed_day.isoformat()}.",
-            field=field,
-        )
+def _agree_day(typed: object, scanned: date | None, label: str, where: str) -> object:
+    typed_day = day(typed, label=f"{label.capitalize()}{where}", field=_FIELDS[label])
+    _agree(
+        None if typed_day is None else typed_day.isoformat(),
+        None if scanned is None else scanned.isoformat(),
+        label,
+        where,
+    )
     return typed_day or scanned
 
 

@@ -50,6 +50,7 @@ def test_a_gs1_scan_finds_its_product_by_the_gtin_in_any_stored_length(shop):
     assert dialog_lookups.resolve_code(shop, ACTOR, "(01)00000096385074").sku == "GUM-1"
     assert dialog_lookups.resolve_code(shop, ACTOR, "(01)04006381333948").sku == "4006381333948"
     assert dialog_lookups.resolve_code(shop, ACTOR, GTIN).sku == "CAB-1"  # a bare GTIN-14 too
+    assert dialog_lookups.resolve_code(shop, ACTOR, "01" + GTIN).sku == "CAB-1"  # DataBar, bare
     assert browse.find_product(shop, ACTOR, LOT_SCAN).sku == "CAB-1"
     with pytest.raises(NotFound):
         dialog_lookups.resolve_code(shop, ACTOR, "(01)04012345678901")

@@ -120,9 +120,13 @@ def test_what_a_line_says_must_agree_with_its_scan():
     with pytest.raises(ValidationError) as caught:
         check_lines((Line("A-1", 1), Line(LOT_SCAN, 1, lot="LOT7")))
     assert caught.value.line == 1
-    assert "says lot on line 2 LOT42, the line says LOT7" in caught.value.message
+    assert "code on line 2 says lot LOT42, the line says LOT7" in caught.value.message
     (same,) = check_lines((Line(LOT_SCAN, 1, lot="LOT42", expiry="2027-12-31"),))
     assert same.lot == "LOT42"
+    with pytest.raises(ValidationError) as dated:
+        check_lines((Line(LOT_SCAN, 1, expiry="2027-12-30"),))
+    assert dated.value.field == "expiry"
+    assert "says expiry 2027-12-31, the line says 2027-12-30" in dated.value.message
 
 
 def test_a_gs1_code_without_a_gtin_names_no_product():

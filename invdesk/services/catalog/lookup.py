@@ -130,8 +130,13 @@ def product_ref(conn: Connection, code: object, *, field: str = "product") -> Pr
 
 
 def _product_by_gtin(conn: Connection, text: str, field: str) -> ProductRef:
-    """A GTIN stored in another length than scanned (the longest stored form wins), else NotFound."""
-    forms = [form for form in gtin_forms(text) if form != text]
+    """A GTIN stored in another length than scanned (the longest stored form wins), else NotFound.
+
+    Also "01" + a GTIN-14 alone, as a scanner without symbology prefixes sends a GS1 DataBar of
+    fresh produce: too like a 16-digit SKU for the domain to call it GS1, so it is tried only
+    once no SKU or barcode is exactly that."""
+    gtin = text[2:] if len(text) == 16 and text[:2] in ("01", "02") else text
+    forms = [form for form in gtin_forms(gtin) if form != text]
     if forms:
         rows = conn.execute(_PRODUCT_BY_GTIN, {"codes": forms}).all()
         if rows:
