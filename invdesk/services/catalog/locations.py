@@ -151,16 +151,18 @@ def edit_location(db: Database, cmd: EditLocation, actor: Actor) -> LocationView
         key = _key(warehouse, location.code)
         check_version(location.version, cmd.expected_version, f"Location {key}")
         extra: dict[str, list[object]] = {}
+        # Every look-up before the first change: a query in between would flush the change and
+        # count one edit as two versions.
+        if cmd.zone is not None:
+            zone_id = _zone(session, warehouse, cmd.zone, location) if cmd.zone else None
+            before, after = _code_of(session, location.parent_id), _code_of(session, zone_id)
+            if before != after:
+                extra["zone"] = [before, after]
+            location.parent_id = zone_id
         if cmd.name is not None:
             location.name = _name(cmd.name)
         if cmd.type is not None:
             location.type = location_type(cmd.type).value
-        if cmd.zone is not None:
-            before = _code_of(session, location.parent_id)
-            location.parent_id = _zone(session, warehouse, cmd.zone, location) if cmd.zone else None
-            after = _code_of(session, location.parent_id)
-            if before != after:
-                extra["zone"] = [before, after]
         if cmd.active is False and location.active:
             _refuse_if_stocked(conn, location, key)
             cleared = conn.execute(delete(Putaway).where(Putaway.location_id == location.id))
