@@ -198,3 +198,17 @@ def test_stock_by_location_shows_the_default_location_first_and_grain_in_use(sho
     ]
     assert grain.grain_in_use(shop, CLERK, "MAIN").locations
     assert not grain.grain_in_use(shop, CLERK, "SHOP").locations
+
+
+def test_a_scanned_code_is_found_as_an_active_location_of_the_warehouse_only(shop):
+    locations.add_location(shop, AddLocation("MAIN", "A-1"), BOSS)
+    locations.add_location(shop, AddLocation("MAIN", "OLD"), BOSS)
+    locations.deactivate_location(shop, "MAIN", "OLD", BOSS)
+
+    found = locations.find_location(shop, CLERK, "MAIN", " a-1 ")
+
+    assert found is not None and (found.code, found.warehouse) == ("A-1", "MAIN")
+    assert locations.find_location(shop, CLERK, "SHOP", "A-1") is None
+    assert locations.find_location(shop, CLERK, "MAIN", "OLD") is None
+    assert locations.find_location(shop, CLERK, "MAIN", "SKU-1") is None
+    assert locations.find_location(shop, CLERK, "MAIN", "4006381333931" * 4) is None

@@ -381,6 +381,10 @@ MATRIX: dict[str, tuple[Permission, Call]] = {
         Permission.CATALOG,
         lambda db, a, t: locations.set_putaway(db, "P-1", "MAIN", "BIN-1", a),
     ),
+    "catalog.locations.find_location": (
+        Permission.VIEW,
+        lambda db, a, t: locations.find_location(db, a, "MAIN", "BIN-1"),
+    ),
     "catalog.locations.list_locations": (
         Permission.VIEW,
         lambda db, a, t: locations.list_locations(db, "MAIN", a),

@@ -16,7 +16,13 @@ from invdesk.db.tables import quant_t
 from invdesk.domain.errors import Conflict, NotFound, ValidationError
 from invdesk.domain.locations import AddLocation, EditLocation, LocationView, PutawayView
 from invdesk.domain.security import Actor, Permission, require
-from invdesk.domain.tracking import LOCATION_NAME_MAX, LocationType, location_code, location_type
+from invdesk.domain.tracking import (
+    LOCATION_CODE_MAX,
+    LOCATION_NAME_MAX,
+    LocationType,
+    location_code,
+    location_type,
+)
 from invdesk.domain.validation import clean_text
 from invdesk.services import audit_trail
 from invdesk.services.catalog.lookup import WarehouseRef, product_ref, warehouse_ref
@@ -243,3 +249,20 @@ def set_putaway(
         return PutawayView(item.sku, wh.code, code)
 
     return edit_session(db, work)
+
+
+def find_location(db: Database, actor: Actor, warehouse: str, code: str) -> LocationView | None:
+    """The active location a scanned or typed `code` names in `warehouse`, or None (the code is
+    something else: a product, or nothing known). Never raises for the code itself."""
+    require(actor, Permission.VIEW)
+    text = location_code(code) if len(code.strip()) <= LOCATION_CODE_MAX else None
+    if text is None:
+        return None
+    with db.read() as conn, Session(bind=conn) as session:
+        wh = warehouse_ref(conn, warehouse)
+        found = session.scalar(
+            select(Location).where(
+                Location.warehouse_id == wh.id, Location.code == text, Location.active.is_(True)
+            )
+        )
+        return None if found is None else _views(session, wh, [found])[0]
