@@ -11,7 +11,7 @@ from invdesk.domain.locations import AddLocation, EditLocation, LocationView
 from invdesk.domain.stock import MoveStock
 from invdesk.domain.tracking import LocationType
 from invdesk.services.catalog import locations
-from invdesk.services.stock import operations
+from invdesk.services.stock import moves
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 type_option = click.option(
@@ -189,14 +189,14 @@ def move_cmd(
         sku, warehouse, _location(source), _location(destination), qty, lot, serials,
         reference, request_id,
     )  # fmt: skip
-    result = operations.move(ctx.database(), cmd, ctx.actor())
+    result = moves.move(ctx.database(), cmd, ctx.actor())
     if as_json:
         emit_json(result)
         return
     if result.replayed:
         click.echo(f"Request {result.request_id} was already applied; nothing changed.")
     for m in result.movements:
-        where = getattr(m, "location", None) or "the default location"
+        where = m.location or "the default location"
         click.echo(f"{m.kind.value:<9} {m.qty:+,} {m.sku} in {m.warehouse} at {where}")
 
 

@@ -60,6 +60,7 @@ def _report(result: StockResult, as_json: bool) -> None:
 @click.argument("warehouse")
 @click.argument("qty")
 @click.option("--cost", help="Unit cost of this delivery; moves the average cost.")
+@click.option("--location", help="Put it in this location (default: its putaway, if any).")
 @stock_options
 @pass_cli
 def receive_cmd(
@@ -68,12 +69,13 @@ def receive_cmd(
     warehouse: str,
     qty: str,
     cost: str | None,
+    location: str | None,
     reference: str | None,
     request_id: str | None,
     as_json: bool,
 ) -> None:
     """Receive QTY of SKU into WAREHOUSE."""
-    cmd = ReceiveStock(warehouse, (Line(sku, qty, cost),), reference, request_id)
+    cmd = ReceiveStock(warehouse, (Line(sku, qty, cost, location),), reference, request_id)
     _report(operations.receive(ctx.database(), cmd, ctx.actor()), as_json)
 
 

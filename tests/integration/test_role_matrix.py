@@ -617,8 +617,7 @@ def seeded(request, tmp_path_factory):
     support.product(db, "P-1")
     support.stocked(db, "P-1", 100)
     support.stocked(db, "P-1", 5, "SHOP")
-    for code in ("BIN-1", "BIN-2"):
-        locations.add_location(db, AddLocation("MAIN", code), SYSTEM)
+    locations.add_location(db, AddLocation("MAIN", "BIN-2"), SYSTEM)
     users.create_first_admin(db, "boss", "password 123")
     users.add_user(db, "ann", "password 123", "clerk", SYSTEM)
     for _ in range(2):

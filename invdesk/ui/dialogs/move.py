@@ -18,7 +18,7 @@ from invdesk.domain.security import Actor
 from invdesk.domain.stock import MoveStock, StockResult
 from invdesk.services.catalog import locations
 from invdesk.services.reads import dialog_lookups
-from invdesk.services.stock import operations
+from invdesk.services.stock import moves
 from invdesk.services.system.database import Database
 from invdesk.ui.dialogs.document import StockDocumentDialog
 from invdesk.ui.dialogs.lines import Column
@@ -149,7 +149,7 @@ class MoveDialog(StockDocumentDialog):
         )
 
     def service(self) -> Callable[[Database, Any, Any], StockResult]:
-        return operations.move  # type: ignore[attr-defined,no-any-return]
+        return moves.move
 
     def header_state(self) -> dict[str, Any]:
         return {
