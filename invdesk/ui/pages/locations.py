@@ -108,13 +108,12 @@ class LocationsPage(TitledPage):
         self.deactivate_button.setEnabled(chosen is not None and chosen.active)
 
     # Actions ------------------------------------------------------------------------------------
-    def add(self) -> None:
-        self._editor(None)
+    def add(self) -> Any:
+        return self._editor(None)
 
-    def edit(self) -> None:
+    def edit(self) -> Any:
         chosen = self.selected()
-        if chosen is not None:
-            self._editor(chosen.code)
+        return None if chosen is None else self._editor(chosen.code)
 
     def _editor(self, code: str | None) -> Any:
         from invdesk.ui.dialogs import LocationEditor
