@@ -9,6 +9,7 @@ import pytest
 
 from invdesk.domain.catalog import EditProduct
 from invdesk.domain.errors import InsufficientStock, NotFound, ValidationError
+from invdesk.domain.security import SYSTEM
 from invdesk.domain.stock import (
     AdjustStock,
     IssueStock,
@@ -22,7 +23,7 @@ from invdesk.domain.stock import (
 )
 from invdesk.services.catalog import products
 from invdesk.services.stock import moves, operations, reservations
-from invdesk.services.trust import verify
+from invdesk.services.trust import seals, verify
 from tests import support
 
 ACTOR = support.ACTOR
@@ -212,3 +213,17 @@ def test_lot_expiry_is_a_date(shop):
     with pytest.raises(ValidationError, match="YYYY-MM-DD"):
         receive(shop, Line("MILK", 1, lot="X", expiry="31/12/2026"))
     assert date(2026, 3, 2) == TODAY.date()
+
+
+def test_rows_naming_a_location_or_lot_are_sealed_with_them_and_verify(shop):
+    support.location(shop, "MAIN", "A-01")
+    receive(shop, Line("BOLT", 2))  # no location or lot: the row's text as before
+    receive(shop, Line("MILK", 3, lot="L1", expiry="2026-04-01"))
+    receive(shop, Line("BOLT", 1, location="A-01"))
+    assert seals.seal(shop, SYSTEM) >= 1
+
+    report = verify.verify_all(shop, ACTOR)
+
+    assert report.findings == []
+    (ledger,) = [trail for trail in report.trails if trail.trail == "ledger"]
+    assert ledger.sealed == ledger.rows == 3
