@@ -28,7 +28,6 @@ PAGES: list[type[Page]] = [
     ProductsPage,
     StockPage,
     WarehousesPage,
-    LocationsPage,
     MovementsPage,
     ReservationsPage,
     OrdersPage,
@@ -38,6 +37,8 @@ PAGES: list[type[Page]] = [
     AuditPage,
     UsersPage,
     AdminPage,
+    # Last: a page added later keeps every earlier page on its shortcut (Ctrl+1 ... Alt+n).
+    LocationsPage,
 ]
 
 __all__ = ["PAGES", "Page"]
