@@ -13,13 +13,19 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QWidget
 
+from invdesk.domain.locations import AddLocation
 from invdesk.domain.security import Actor, Role
+from invdesk.domain.stock import MoveStock
+from invdesk.services.catalog import locations
 from invdesk.services.demo import loader
+from invdesk.services.reads import queries
+from invdesk.services.stock import moves
 from invdesk.services.system.database import open_database
 from invdesk.ui import background
 from invdesk.ui.dialogs.gallery import dialog_shots
 from invdesk.ui.main_window import MainWindow
 from invdesk.ui.pages import PAGES, Page
+from invdesk.ui.pages.locations import LocationsPage
 from invdesk.ui.pages.products import ProductsPage
 from invdesk.ui.pages.stock import StockPage
 
@@ -59,6 +65,51 @@ def _stock_of_shop(window: MainWindow) -> QWidget:
     return window
 
 
+BINS = (
+    ("ZONE-A", "Aisle A", "storage", None),
+    ("A-01-1", "Aisle A, rack 1, shelf 1", "storage", "ZONE-A"),
+    ("A-01-2", "Aisle A, rack 1, shelf 2", "storage", "ZONE-A"),
+    ("A-02-1", "Aisle A, rack 2, shelf 1", "storage", "ZONE-A"),
+    ("DOCK-IN", "Goods in", "receiving", None),
+    ("QUAR", "Quarantine cage", "quarantine", None),
+)
+
+
+def _with_bins(window: MainWindow) -> str:
+    """The demo has no locations: give its first warehouse some, with stock moved into them
+    (once; the shots that show locations call this first). Returns the warehouse's code."""
+    db, actor = window.db, window.actor
+    levels = queries.stock_levels(db, actor, limit=50)
+    warehouse = levels[0].warehouse
+    if locations.list_locations(db, warehouse, actor):
+        return warehouse
+    for code, name, kind, zone in BINS:
+        locations.add_location(db, AddLocation(warehouse, code, name, kind, zone), actor)
+    mine = [level for level in levels if level.warehouse == warehouse and level.available >= 8]
+    for level, code in zip(mine, ("A-01-1", "A-01-1", "A-01-2", "A-02-1", "QUAR"), strict=False):
+        moves.move(db, MoveStock(level.sku, warehouse, None, code, level.available // 4), actor)
+    return warehouse
+
+
+def _locations(window: MainWindow) -> QWidget:
+    warehouse = _with_bins(window)
+    page = window.open_page(LocationsPage)
+    assert isinstance(page, LocationsPage)
+    page.warehouse.setCurrentIndex(max(0, page.warehouse.findData(warehouse)))
+    page.refresh_rows()
+    return window
+
+
+def _stock_by_location(window: MainWindow) -> QWidget:
+    warehouse = _with_bins(window)
+    page = window.open_page(StockPage)
+    assert isinstance(page, StockPage)
+    page.select_warehouse(warehouse)
+    settle()
+    page.by_grain.setChecked(True)
+    return window
+
+
 def _unknown_scan(window: MainWindow) -> QWidget:
     window.show_page(0)
     window.handle_scan("4006381333900")
@@ -72,6 +123,8 @@ SHOTS: dict[str, Factory] = {
     **{page.__name__.removesuffix("Page").lower(): _page(page) for page in PAGES},
     "products-search": _search_products,
     "stock-shop": _stock_of_shop,
+    "locations": _locations,
+    "stock-by-location": _stock_by_location,
     "scan-unknown": _unknown_scan,
 }
 

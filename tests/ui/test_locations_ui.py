@@ -185,3 +185,14 @@ def background_idle(qtbot) -> None:
 
     qtbot.waitUntil(lambda: not background.default().busy, timeout=5000)
     QApplication.processEvents()
+
+
+def test_a_location_scanned_in_the_main_window_says_what_it_holds(qtbot, window):
+    _bins(window.db, "A-01-1")
+    place(window.db, "P-002", "MAIN", "A-01-1", 4)
+    window.activateWindow()
+    Typist().press("A-01-1\n", gap_ms=8)
+
+    qtbot.waitUntil(lambda: "A-01-1" in window.statusBar().currentMessage())
+    assert window.statusBar().currentMessage() == "Location A-01-1 in MAIN · 4 units"
+    assert window.actions_.prompt is None  # not offered as an unknown barcode

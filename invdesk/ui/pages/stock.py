@@ -27,7 +27,7 @@ from invdesk.ui.models.small_lists import QuantColumn, quant_model
 from invdesk.ui.models.stock_levels import SORTS, Column, StockLevelModel
 from invdesk.ui.pages.base import TitledPage
 from invdesk.ui.pages.common import paged_table, refill
-from invdesk.ui.widgets import SearchBox, make_table, reload_in_place
+from invdesk.ui.widgets import SearchBox, make_table, reload_in_place, set_widths
 
 ALL = "All warehouses"
 GRAIN_LIMIT = 5000
@@ -71,6 +71,13 @@ class StockPage(TitledPage):
         )  # fmt: skip
         self.grain_model = quant_model(self)
         self.grain_table = make_table(self.grain_model, self)
+        set_widths(
+            self.grain_table,
+            {QuantColumn.SKU: 100, QuantColumn.NAME: 320, QuantColumn.WAREHOUSE: 90,
+             QuantColumn.LOCATION: 120, QuantColumn.LOT: 120, QuantColumn.EXPIRY: 100,
+             QuantColumn.ON_HAND: 90},
+        )  # fmt: skip
+        self.grain_table.horizontalHeader().setStretchLastSection(False)
         self.grain_table.hide()
         self.body.addWidget(self.grain_table)
         self.grain_table.activated.connect(self._open_grain)
