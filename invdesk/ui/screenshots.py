@@ -13,13 +13,8 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QWidget
 
-from invdesk.domain.locations import AddLocation
 from invdesk.domain.security import Actor, Role
-from invdesk.domain.stock import MoveStock
-from invdesk.services.catalog import locations
-from invdesk.services.demo import loader
-from invdesk.services.reads import queries
-from invdesk.services.stock import moves
+from invdesk.services.demo import grain, loader
 from invdesk.services.system.database import open_database
 from invdesk.ui import background
 from invdesk.ui.dialogs.gallery import dialog_shots
@@ -65,34 +60,8 @@ def _stock_of_shop(window: MainWindow) -> QWidget:
     return window
 
 
-BINS = (
-    ("ZONE-A", "Aisle A", "storage", None),
-    ("A-01-1", "Aisle A, rack 1, shelf 1", "storage", "ZONE-A"),
-    ("A-01-2", "Aisle A, rack 1, shelf 2", "storage", "ZONE-A"),
-    ("A-02-1", "Aisle A, rack 2, shelf 1", "storage", "ZONE-A"),
-    ("DOCK-IN", "Goods in", "receiving", None),
-    ("QUAR", "Quarantine cage", "quarantine", None),
-)
-
-
-def _with_bins(window: MainWindow) -> str:
-    """The demo has no locations: give its first warehouse some, with stock moved into them
-    (once; the shots that show locations call this first). Returns the warehouse's code."""
-    db, actor = window.db, window.actor
-    levels = queries.stock_levels(db, actor, limit=50)
-    warehouse = levels[0].warehouse
-    if locations.list_locations(db, warehouse, actor):
-        return warehouse
-    for code, name, kind, zone in BINS:
-        locations.add_location(db, AddLocation(warehouse, code, name, kind, zone), actor)
-    mine = [level for level in levels if level.warehouse == warehouse and level.available >= 8]
-    for level, code in zip(mine, ("A-01-1", "A-01-1", "A-01-2", "A-02-1", "QUAR"), strict=False):
-        moves.move(db, MoveStock(level.sku, warehouse, None, code, level.available // 4), actor)
-    return warehouse
-
-
 def _locations(window: MainWindow) -> QWidget:
-    warehouse = _with_bins(window)
+    warehouse = grain.WAREHOUSE  # the demo's bins (services.demo.grain)
     page = window.open_page(LocationsPage)
     assert isinstance(page, LocationsPage)
     page.warehouse.setCurrentIndex(max(0, page.warehouse.findData(warehouse)))
@@ -101,7 +70,7 @@ def _locations(window: MainWindow) -> QWidget:
 
 
 def _stock_by_location(window: MainWindow) -> QWidget:
-    warehouse = _with_bins(window)
+    warehouse = grain.WAREHOUSE
     page = window.open_page(StockPage)
     assert isinstance(page, StockPage)
     page.select_warehouse(warehouse)
@@ -142,6 +111,7 @@ def render(directory: str | Path, names: list[str] | None = None) -> list[Path]:
         try:
             actor = Actor("anna", Role.ADMIN)  # an admin sees every page, the Admin page too
             loader.load_demo(db, actor)
+            grain.load_where_and_which(db, actor)
             settings = QSettings(f"{tmp}/settings.ini", QSettings.Format.IniFormat)
             window = MainWindow(db, actor, settings=settings)
             window.resize(*SIZE)

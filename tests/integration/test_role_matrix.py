@@ -49,6 +49,7 @@ from invdesk.services.catalog import (
     watching,
 )
 from invdesk.services.channels import tokens
+from invdesk.services.demo import grain as demo_grain
 from invdesk.services.demo import loader, restock_policies
 from invdesk.services.importing import apply
 from invdesk.services.importing import products as import_products
@@ -403,6 +404,10 @@ MATRIX: dict[str, tuple[Permission, Call]] = {
         lambda db, a, t: grain.grain_in_use(db, a, "MAIN"),
     ),
     "demo.loader.load_demo": (Permission.CATALOG, lambda db, a, t: loader.load_demo(db, a, days=1)),
+    "demo.grain.load_where_and_which": (
+        Permission.CATALOG,
+        lambda db, a, t: demo_grain.load_where_and_which(db, a),
+    ),
     "demo.restock_policies.seed_policies": (  # as loader.load_demo, which calls it
         Permission.CATALOG,
         lambda db, a, t: restock_policies.seed_policies(db, a),
