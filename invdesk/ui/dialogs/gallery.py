@@ -92,8 +92,9 @@ def dialog_shots(db: Database, actor: Actor) -> list[tuple[str, QDialog]]:
         shots.append(("dialog-product", ProductEditor(db, actor, sku=showcase.sku)))
     if first is not None:
         shots.append(("dialog-warehouse", WarehouseEditor(db, actor, code=first)))
-    if first is not None:
-        shots += _location_shots(db, actor, first)
+    with_bins = [w for w in warehouses if locations.list_locations(db, actor=actor, warehouse=w)]
+    if with_bins or first is not None:
+        shots += _location_shots(db, actor, (with_bins or [first])[0])
     attach = AttachBarcodeDialog(db, actor, code="96385074")
     if found:
         attach.product.setText(found[0].sku)
@@ -109,7 +110,10 @@ def _location_shots(db: Database, actor: Actor, warehouse: str) -> list[tuple[st
     source = stocked[0].code if stocked else None
     move = MoveDialog(db, actor, warehouse=warehouse, source=source)
     if len(bins) > 1:
-        target = next(b.code for b in bins if b.code != source)
+        leaves = [b.code for b in bins if b.code != source and b.zone] or [
+            b.code for b in bins if b.code != source
+        ]
+        target = leaves[0]
         move.destination.setCurrentIndex(move.destination.findData(target))
     lines = stocked and [r.sku for r in _stock_at(db, actor, warehouse, stocked[0].code)]
     if lines:

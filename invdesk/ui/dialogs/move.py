@@ -144,6 +144,8 @@ class MoveDialog(StockDocumentDialog):
             self.source.currentData() or None,
             self.destination.currentData() or None,
             line.qty,
+            lot=line.lot,  # a lot or serials, when a line names them (else first expiry first)
+            serials=line.serials,
             reference=self.reference.text().strip() or None,
             request_id=self.request_id,
         )
