@@ -212,3 +212,4 @@ def test_a_scanned_code_is_found_as_an_active_location_of_the_warehouse_only(sho
     assert locations.find_location(shop, CLERK, "MAIN", "OLD") is None
     assert locations.find_location(shop, CLERK, "MAIN", "SKU-1") is None
     assert locations.find_location(shop, CLERK, "MAIN", "4006381333931" * 4) is None
+    assert locations.find_location(shop, CLERK, "MAIN", "]C1010400638133393110LOT\x1d") is None

@@ -81,13 +81,18 @@ def _code_of(session: Session, location_id: int | None) -> str | None:
 
 
 def _units_at(conn: Connection, location_ids: list[int]) -> dict[int, int]:
+    """Units held per location, by the quants' location index (in chunks: a big warehouse may
+    have more bins than a statement takes parameters)."""
     q = quant_t.c
-    rows = conn.execute(
-        select(q.location_id, func.sum(q.on_hand))
-        .where(q.location_id.in_(location_ids))
-        .group_by(q.location_id)
-    )
-    return {lid: int(units or 0) for lid, units in rows}
+    found: dict[int, int] = {}
+    for start in range(0, len(location_ids), 1000):
+        rows = conn.execute(
+            select(q.location_id, func.sum(q.on_hand))
+            .where(q.location_id.in_(location_ids[start : start + 1000]))
+            .group_by(q.location_id)
+        )
+        found.update({lid: int(units or 0) for lid, units in rows})
+    return found
 
 
 def _views(session: Session, warehouse: WarehouseRef, found: list[Location]) -> list[LocationView]:
@@ -207,7 +212,8 @@ def list_locations(
 ) -> list[LocationView]:
     """The locations of a warehouse by code, each with the units it holds now."""
     require(actor, Permission.VIEW)
-    with db.read(replica=True) as conn, Session(bind=conn) as session:
+    # From the primary: the editing screens list right after their own change.
+    with db.read() as conn, Session(bind=conn) as session:
         wh = warehouse_ref(conn, warehouse)
         stmt = select(Location).where(Location.warehouse_id == wh.id).order_by(Location.code)
         if not include_inactive:
@@ -255,7 +261,10 @@ def find_location(db: Database, actor: Actor, warehouse: str, code: str) -> Loca
     """The active location a scanned or typed `code` names in `warehouse`, or None (the code is
     something else: a product, or nothing known). Never raises for the code itself."""
     require(actor, Permission.VIEW)
-    text = location_code(code) if len(code.strip()) <= LOCATION_CODE_MAX else None
+    try:
+        text = location_code(code) if len(code.strip()) <= LOCATION_CODE_MAX else None
+    except ValidationError:  # control characters (a GS1 scan's separator): no location's code
+        return None
     if text is None:
         return None
     with db.read() as conn, Session(bind=conn) as session:
