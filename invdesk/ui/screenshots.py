@@ -20,6 +20,7 @@ from invdesk.ui import background
 from invdesk.ui.dialogs.gallery import dialog_shots
 from invdesk.ui.main_window import MainWindow
 from invdesk.ui.pages import PAGES, Page
+from invdesk.ui.pages.locations import LocationsPage
 from invdesk.ui.pages.products import ProductsPage
 from invdesk.ui.pages.stock import StockPage
 
@@ -59,6 +60,25 @@ def _stock_of_shop(window: MainWindow) -> QWidget:
     return window
 
 
+def _locations(window: MainWindow) -> QWidget:
+    warehouse = grain.WAREHOUSE  # the demo's bins (services.demo.grain)
+    page = window.open_page(LocationsPage)
+    assert isinstance(page, LocationsPage)
+    page.warehouse.setCurrentIndex(max(0, page.warehouse.findData(warehouse)))
+    page.refresh_rows()
+    return window
+
+
+def _stock_by_location(window: MainWindow) -> QWidget:
+    warehouse = grain.WAREHOUSE
+    page = window.open_page(StockPage)
+    assert isinstance(page, StockPage)
+    page.select_warehouse(warehouse)
+    settle()
+    page.by_grain.setChecked(True)
+    return window
+
+
 def _unknown_scan(window: MainWindow) -> QWidget:
     window.show_page(0)
     window.handle_scan("4006381333900")
@@ -72,6 +92,8 @@ SHOTS: dict[str, Factory] = {
     **{page.__name__.removesuffix("Page").lower(): _page(page) for page in PAGES},
     "products-search": _search_products,
     "stock-shop": _stock_of_shop,
+    "locations": _locations,
+    "stock-by-location": _stock_by_location,
     "scan-unknown": _unknown_scan,
 }
 

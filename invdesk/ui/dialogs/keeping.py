@@ -170,6 +170,8 @@ def _kept(line: LineItem) -> dict[str, str]:
         "cost": line.cost_text,
         "pack": str(line.item.pack_qty),
     }
+    if line.location:
+        kept["location"] = line.location
     if line.lot_text:
         kept["lot"] = line.lot_text
     if line.expiry_text:
@@ -192,6 +194,7 @@ def _restored(item: ScannedCode, saved: dict[str, str], with_cost: bool) -> Line
         expiry_text=saved.get("expiry", ""),
         produced=_day(produced),
         serials=serials.split("\n") if serials else [],
+        location=saved.get("location") or None,
     )
 
 

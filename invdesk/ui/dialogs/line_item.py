@@ -28,6 +28,8 @@ class LineItem:
     serials: list[str] = field(default_factory=list)
     lot_required: bool = False
     """A receipt of a lot-tracked product needs its lot (an issue picks one itself)."""
+    location: str | None = None
+    """The location scanned before this line (None: putaway, or the default location)."""
 
     @property
     def qty(self) -> int | None:
@@ -66,6 +68,7 @@ class LineItem:
             self.item.code,
             self.qty if self.qty is not None else self.qty_text,
             cost or None,
+            location=self.location,
             lot=self.lot_text.strip() or None,
             expiry=self.expiry_text.strip() or None,
             produced=self.produced,

@@ -156,10 +156,11 @@ class LineModel(TableModel):
         return True
 
     # Document operations ------------------------------------------------------------------------
-    def add(self, item: ScannedCode, qty: int = 1) -> int:
+    def add(self, item: ScannedCode, qty: int = 1, location: str | None = None) -> int:
         """Add `qty` scans of a code: a new line, or more on the line that has that code (and
-        the scan's lot); a scan with a serial adds that serial (one unit). Raises
-        ValidationError for a serial already on the document."""
+        location: the same product scanned after another location is a line of its own; and the
+        scan's lot); a scan with a serial adds that serial (one unit). Raises ValidationError
+        for a serial already on the document."""
         serial = item.scan.serial if item.scan is not None else None
         if serial is not None:
             for row, line in enumerate(self.lines):
@@ -169,12 +170,12 @@ class LineModel(TableModel):
                         field="serials",
                     )
         for row, line in enumerate(self.lines):
-            if line.takes(item):
+            if line.location == location and line.takes(item):
                 line.take(item, qty)
                 line.error = None
                 self._row_changed(row)
                 return row
-        line = LineItem(item, "0")
+        line = LineItem(item, "0", location=location)
         line.take(item, qty)
         return self.append(line)
 
@@ -306,7 +307,8 @@ class LineModel(TableModel):
             return item.code
         if column == Column.PRODUCT:
             name = item.name if item.code == item.sku else f"{item.name} ({item.sku})"
-            return name if item.active else f"{name} — inactive"
+            name = name if item.active else f"{name} — inactive"
+            return name if line.location is None else f"{name} @ {line.location}"
         if column == Column.QTY:
             return line.qty_text
         if column == Column.UNITS:
