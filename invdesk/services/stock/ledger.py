@@ -37,6 +37,21 @@ _RECORD = {
     )
     for dialect in ("sqlite", "postgresql")
 }
+# The same with where and which (location, lot): only rows that name one take this statement, so
+# the plain row keeps its SQL.
+_GRAIN = ("location_id", "lot_id")
+_RECORD_AT = {
+    dialect: Direct(
+        insert(movement_t)
+        .values(unit_cost=type_coerce(bindparam("unit_cost"), BigInteger))
+        .returning(
+            movement_t.c.id,
+            alert_rules.may_change(counter_moves_with_row=dialect == "postgresql"),
+        ),
+        columns=(*_COLUMNS, *_GRAIN),
+    )
+    for dialect in ("sqlite", "postgresql")
+}
 
 
 class Op(NamedTuple):
@@ -63,8 +78,13 @@ def record(
     reason: str | None = None,
     transfer_id: str | None = None,
     reservation_id: int | None = None,
+    location_id: int | None = None,
+    lot_id: int | None = None,
 ) -> MovementView:
-    """Append one ledger row in the operation's transaction and return it as a view."""
+    """Append one ledger row in the operation's transaction and return it as a view.
+
+    `location_id` (None: the warehouse's default location) and `lot_id` (None: no lot) say which
+    quant the row moves (the database's trigger moves it)."""
     values = dict(
         kind=kind.value,
         product_id=product.id,
@@ -85,7 +105,11 @@ def record(
         al_wid=warehouse.id,
         al_delta=qty - reserved_delta,
     )
-    row = _RECORD[op.conn.dialect.name].first(op.conn, values)
+    if location_id is None and lot_id is None:
+        row = _RECORD[op.conn.dialect.name].first(op.conn, values)
+    else:
+        values.update(location_id=location_id, lot_id=lot_id)
+        row = _RECORD_AT[op.conn.dialect.name].first(op.conn, values)
     assert row is not None
     new_id, alerts_may_change = row
     view = MovementView(
