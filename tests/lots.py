@@ -1,45 +1,21 @@
-"""Test builders for lot-tracked stock: a receipt into a lot (or serial), as the core books one.
-
-Until receipts take lots themselves (CORE.md), a lot receipt is one stock operation that finds or
-makes the lot and writes a `receive` row with its lot_id: the same ledger row and quant the core's
-receipt writes.
-"""
+"""Test builders for lot- and serial-tracked stock, through the services."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import insert, select
-
-from invdesk.db import counters
 from invdesk.db.engine import Database
-from invdesk.db.tables import lot_t
+from invdesk.domain.catalog import CreateProduct
 from invdesk.domain.security import SYSTEM, Actor
-from invdesk.domain.stock import MovementKind, StockResult
-from invdesk.services.catalog.lookup import product_cost_minor, product_ref, warehouse_ref
-from invdesk.services.stock import ledger
-from invdesk.services.stock.operation import Planned, run_operation
+from invdesk.domain.stock import Line, ReceiveStock, StockResult
+from invdesk.services.catalog import products
 
 
-def lot_id(conn, product_id: int, number: str, expiry: date | None, serial: bool, op) -> int:
-    found = conn.execute(
-        select(lot_t.c.id).where(lot_t.c.product_id == product_id, lot_t.c.number == number)
-    ).scalar_one_or_none()
-    if found is not None:
-        return int(found)
-    return int(
-        conn.execute(
-            insert(lot_t)
-            .values(
-                product_id=product_id,
-                number=number,
-                serial=serial,
-                expiry=expiry,
-                created_at=op.at,
-                created_by=op.actor.username,
-            )
-            .returning(lot_t.c.id)
-        ).scalar_one()
+def tracked_product(db: Database, sku: str, tracking: str = "lot") -> None:
+    products.create_product(
+        db,
+        CreateProduct(sku, f"Product {sku}", "Food", cost="1.00", price="2.00", tracking=tracking),
+        SYSTEM,
     )
 
 
@@ -51,27 +27,18 @@ def receive_lot(
     lot: str,
     expiry: date | None = None,
     *,
-    serial: bool = False,
     actor: Actor = SYSTEM,
 ) -> StockResult:
-    def apply(op: ledger.Op):
-        product = product_ref(op.conn, sku)
-        warehouse = warehouse_ref(op.conn, wh)
-        lid = lot_id(op.conn, product.id, lot, expiry, serial, op)
-        level = counters.put(
-            op.conn, product.id, warehouse.id, qty, None, product_cost_minor(op.conn, product)
-        )
-        assert level is not None
-        row = ledger.record(
-            op,
-            MovementKind.RECEIVE,
-            product,
-            warehouse,
-            qty=qty,
-            units=qty,
-            balance_after=level.on_hand,
-            lot_id=lid,
-        )
-        return (row,)
+    """A receipt of `qty` units of lot `lot` (made on first receipt with its expiry)."""
+    line = Line(sku, qty, lot=lot, expiry=expiry)
+    return _receive(db, wh, line, actor)
 
-    return run_operation(db, actor, Planned("receive", None, [sku, wh, qty, lot], apply))
+
+def receive_serials(db: Database, sku: str, wh: str, *serials: str) -> StockResult:
+    return _receive(db, wh, Line(sku, len(serials), serials=serials), SYSTEM)
+
+
+def _receive(db: Database, wh: str, line: Line, actor: Actor) -> StockResult:
+    from invdesk.services.stock import operations
+
+    return operations.receive(db, ReceiveStock(wh, (line,)), actor)

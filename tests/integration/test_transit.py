@@ -14,7 +14,7 @@ from invdesk.domain.transit import ReceivedLine, ReceiveShipment, ShipmentStatus
 from invdesk.services.stock import shipments, transit
 from invdesk.services.trust import verify
 from tests import support
-from tests.lots import receive_lot
+from tests.lots import receive_lot, receive_serials, tracked_product
 
 ACTOR = support.ACTOR
 
@@ -118,7 +118,7 @@ def test_refusals_change_nothing(route):
 def test_lots_ship_first_expiry_first_and_arrive_as_the_same_lots(db):
     support.warehouse(db, "MAIN")
     support.warehouse(db, "SHOP")
-    support.product(db, "MILK")
+    tracked_product(db, "MILK")
     receive_lot(db, "MILK", "MAIN", 5, "LATE", date(2099, 6, 1))
     receive_lot(db, "MILK", "MAIN", 5, "EARLY", date(2099, 1, 1))
     receive_lot(db, "MILK", "MAIN", 5, "OLD", date(2000, 1, 1))  # expired: never shipped
@@ -136,3 +136,24 @@ def test_lots_ship_first_expiry_first_and_arrive_as_the_same_lots(db):
     assert [tuple(row) for row in held] == [("EARLY", 5), ("LATE", 2)]
     with pytest.raises(InsufficientStock, match="expired"):
         _ship(db, 4, "MILK")
+    assert verify.verify(db, ACTOR) == []
+
+
+def test_serials_named_on_shipping_arrive_as_those_serials(db):
+    support.warehouse(db, "MAIN")
+    support.warehouse(db, "SHOP")
+    tracked_product(db, "PHONE", "serial")
+    receive_serials(db, "PHONE", "MAIN", "SN1", "SN2", "SN3")
+    cmd = TransferStock("MAIN", "SHOP", (Line("PHONE", 2, serials=("SN3", "SN1")),))
+    shipment_id = transit.ship(db, cmd, ACTOR).movements[0].transfer_id
+    view = shipments.get_shipment(db, ACTOR, shipment_id)
+    assert sorted(line.lot for line in view.lines) == ["SN1", "SN3"]
+    lines = (ReceivedLine("PHONE", 1, lot="SN3"),)
+    receipt = transit.receive_shipment(db, ReceiveShipment(shipment_id, lines), ACTOR)
+    assert receipt.discrepancy
+    assert {(line.lot, line.received, line.short) for line in receipt.shipment.lines} == {
+        ("SN1", 0, 1),
+        ("SN3", 1, 0),
+    }
+    assert support.on_hand(db, "PHONE", "SHOP") == (1, 0)
+    assert verify.verify(db, ACTOR) == []

@@ -9,7 +9,7 @@ from typing import NamedTuple
 from sqlalchemy import BigInteger, Connection, Select, bindparam, insert, select, type_coerce
 
 from invdesk.db.direct import Direct
-from invdesk.db.tables import movement_t, product_t, warehouse_t
+from invdesk.db.tables import location_t, lot_t, movement_t, product_t, warehouse_t
 from invdesk.domain.seals import LEDGER_FIELDS
 from invdesk.domain.security import Actor
 from invdesk.domain.stock import MovementKind, MovementView
@@ -37,21 +37,23 @@ _RECORD = {
     )
     for dialect in ("sqlite", "postgresql")
 }
-# The same with where and which (location, lot): only rows that name one take this statement, so
-# the plain row keeps its SQL.
-_GRAIN = ("location_id", "lot_id")
-_RECORD_AT = {
-    dialect: Direct(
-        insert(movement_t)
-        .values(unit_cost=type_coerce(bindparam("unit_cost"), BigInteger))
-        .returning(
-            movement_t.c.id,
-            alert_rules.may_change(counter_moves_with_row=dialect == "postgresql"),
-        ),
-        columns=(*_COLUMNS, *_GRAIN),
-    )
-    for dialect in ("sqlite", "postgresql")
-}
+
+
+# Moves between locations of one warehouse: its counter (availability, alerts) does not move.
+INSIDE = frozenset((MovementKind.MOVE_OUT, MovementKind.MOVE_IN))
+
+
+class Spot(NamedTuple):
+    """Where and which a ledger row is about: a location and a lot, each as id and code (None:
+    the warehouse's default location; no lot)."""
+
+    location_id: int | None = None
+    location: str | None = None
+    lot_id: int | None = None
+    lot: str | None = None
+
+
+DEFAULT_SPOT = Spot()
 
 
 class Op(NamedTuple):
@@ -78,13 +80,12 @@ def record(
     reason: str | None = None,
     transfer_id: str | None = None,
     reservation_id: int | None = None,
-    location_id: int | None = None,
-    lot_id: int | None = None,
+    spot: Spot = DEFAULT_SPOT,
 ) -> MovementView:
     """Append one ledger row in the operation's transaction and return it as a view.
 
-    `location_id` (None: the warehouse's default location) and `lot_id` (None: no lot) say which
-    quant the row moves (the database's trigger moves it)."""
+    Its trigger moves the quant of `spot` by qty (both databases), and on PostgreSQL the counter.
+    """
     values = dict(
         kind=kind.value,
         product_id=product.id,
@@ -101,15 +102,13 @@ def record(
         request_id=op.request_id,
         transfer_id=transfer_id,
         reservation_id=reservation_id,
+        location_id=spot.location_id,
+        lot_id=spot.lot_id,
         al_pid=product.id,
         al_wid=warehouse.id,
-        al_delta=qty - reserved_delta,
+        al_delta=0 if kind in INSIDE else qty - reserved_delta,
     )
-    if location_id is None and lot_id is None:
-        row = _RECORD[op.conn.dialect.name].first(op.conn, values)
-    else:
-        values.update(location_id=location_id, lot_id=lot_id)
-        row = _RECORD_AT[op.conn.dialect.name].first(op.conn, values)
+    row = _RECORD[op.conn.dialect.name].first(op.conn, values)
     assert row is not None
     new_id, alerts_may_change = row
     view = MovementView(
@@ -130,6 +129,8 @@ def record(
         request_id=op.request_id,
         transfer_id=transfer_id,
         reservation_id=reservation_id,
+        location=spot.location,
+        lot=spot.lot,
     )
     _after_append(op, view, product.id, warehouse.id, alerts_may_change)
     return view
@@ -139,6 +140,7 @@ def _after_append(
     op: Op, row: MovementView, product_id: int, warehouse_id: int, alerts_may_change: bool
 ) -> None:
     """Keep the row's alert in step in this transaction; queue the change for after the commit."""
+    counter_qty = 0 if row.kind in INSIDE else row.qty
     if alerts_may_change:
         alert_rules.check(
             op.conn,
@@ -147,7 +149,7 @@ def _after_append(
             op.at,
             sku=row.sku,
             warehouse=row.warehouse,
-            available_delta=row.qty - row.reserved_delta,
+            available_delta=counter_qty - row.reserved_delta,
         )
     events.collect(
         op.conn,
@@ -158,7 +160,7 @@ def _after_append(
             row.sku,
             row.warehouse,
             row.kind.value,
-            row.qty,
+            counter_qty,
             row.reserved_delta,
             row.balance_after,
         ),
@@ -186,9 +188,13 @@ def select_views() -> Select[tuple[object, ...]]:
             m.request_id,
             m.transfer_id,
             m.reservation_id,
+            location_t.c.code.label("location"),
+            lot_t.c.number.label("lot"),
         )
         .join(product_t, product_t.c.id == m.product_id)
         .join(warehouse_t, warehouse_t.c.id == m.warehouse_id)
+        .outerjoin(location_t, location_t.c.id == m.location_id)
+        .outerjoin(lot_t, lot_t.c.id == m.lot_id)
     )
 
 

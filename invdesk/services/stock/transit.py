@@ -19,7 +19,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from invdesk.db import counters
 from invdesk.db.engine import Database
-from invdesk.db.tables import location_t, lot_t, product_t, shipment_line_t, shipment_t
+from invdesk.db.tables import lot_t, product_t, shipment_line_t, shipment_t
 from invdesk.domain.errors import NotFound, ValidationError, about_line
 from invdesk.domain.security import Actor
 from invdesk.domain.stock import MovementKind, MovementView, StockResult, TransferStock
@@ -41,9 +41,12 @@ from invdesk.services.catalog.lookup import (
     require_active_warehouse,
     warehouse_ref,
 )
-from invdesk.services.stock import ledger, quants
+from invdesk.services.stock import ledger
+from invdesk.services.stock.ledger import DEFAULT_SPOT
 from invdesk.services.stock.operation import Planned, run_operation, units_of
 from invdesk.services.stock.operations import take_units
+from invdesk.services.stock.pieces import record_in, record_out, take_pieces
+from invdesk.services.stock.quants import Piece, needs_grain, putaway_spot
 from invdesk.services.stock.shipments import get_shipment, read_shipment
 
 _s, _l = shipment_t.c, shipment_line_t.c
@@ -101,29 +104,24 @@ def _ship_line(
     # The counter first: it checks what is available (holds included) and locks the row, so the
     # quants picked below cannot move before the rows are written.
     level = take_units(op, product, source, units)
-    pieces = _pieces(op, product, source, units, line)
-    running = level.on_hand + units
-    rows: list[MovementView] = []
+    if needs_grain(product, source, line):
+        pieces = take_pieces(op, product, source, units, line)
+    else:
+        pieces = [Piece(DEFAULT_SPOT, units)]
+    rows = record_out(
+        op,
+        MovementKind.SHIP,
+        product,
+        source,
+        level,
+        pieces,
+        unit_cost_minor=level.avg_cost_minor,
+        reference=reference,
+        transfer_id=shipment_id,
+    )
     shipped: dict[int | None, int] = {}
-    for piece in pieces:
-        running -= piece.qty
-        rows.append(
-            ledger.record(
-                op,
-                MovementKind.SHIP,
-                product,
-                source,
-                qty=-piece.qty,
-                units=piece.qty,
-                balance_after=running,
-                unit_cost_minor=level.avg_cost_minor,
-                reference=reference,
-                transfer_id=shipment_id,
-                location_id=piece.location_id,
-                lot_id=piece.lot_id,
-            )
-        )
-        shipped[piece.lot_id] = shipped.get(piece.lot_id, 0) + piece.qty
+    for piece in pieces:  # one shipment line per lot: the destination does not care for bins
+        shipped[piece.spot.lot_id] = shipped.get(piece.spot.lot_id, 0) + piece.qty
     for lot_id, qty in shipped.items():
         op.conn.execute(
             insert(shipment_line_t).values(
@@ -137,51 +135,6 @@ def _ship_line(
             )
         )
     return rows
-
-
-def _pieces(
-    op: ledger.Op, product: ProductRef, source: WarehouseRef, units: int, line: CheckedLine
-) -> list[quants.Piece]:
-    """The quants a line takes: its named serials, its named lot or location, else FEFO."""
-    location_id = _location_id(op.conn, source, line.location)
-    if line.serials:
-        if len(line.serials) != units:
-            raise ValidationError(
-                f"{units:,} units of {product.sku} need {units:,} serials; "
-                f"{len(line.serials):,} given.",
-                field="serials",
-            )
-        pieces = []
-        for serial in line.serials:
-            serial_id = _lot_id(op.conn, product, serial)
-            pieces += quants.pick(op, product, source, 1, location_id=location_id, lot_id=serial_id)
-        return pieces
-    lot_id = None if line.lot is None else _lot_id(op.conn, product, line.lot)
-    return quants.pick(op, product, source, units, location_id=location_id, lot_id=lot_id)
-
-
-def _lot_id(conn: Connection, product: ProductRef, number: str) -> int:
-    found = conn.execute(
-        select(lot_t.c.id).where(lot_t.c.product_id == product.id, lot_t.c.number == number)
-    ).scalar_one_or_none()
-    if found is None:
-        raise NotFound(f"{product.sku} has no lot or serial {number}.", field="lot")
-    return int(found)
-
-
-def _location_id(conn: Connection, warehouse: WarehouseRef, code: str | None) -> int | None:
-    if code is None:
-        return None
-    found = conn.execute(
-        select(location_t.c.id).where(
-            location_t.c.warehouse_id == warehouse.id,
-            location_t.c.code == code,
-            location_t.c.active.is_(True),
-        )
-    ).scalar_one_or_none()
-    if found is None:
-        raise NotFound(f"{warehouse.code} has no active location {code}.", field="location")
-    return int(found)
 
 
 def receive_shipment(db: Database, cmd: ReceiveShipment, actor: Actor) -> ShipmentReceipt:
@@ -342,20 +295,19 @@ def _book_in(
             f"maximum of {MAX_ON_HAND:,} units on hand.",
             field="qty",
         )
-    return ledger.record(
+    spot = putaway_spot(op, product, destination)._replace(lot_id=line["lot_id"], lot=line["lot"])
+    (row,) = record_in(
         op,
         MovementKind.TRANSIT_IN,
         product,
         destination,
-        qty=got,
-        units=got,
-        balance_after=level.on_hand,
+        level,
+        [Piece(spot, got)],
         unit_cost_minor=cost_minor,
         reference=reference,
         transfer_id=shipment_id,
-        location_id=quants.putaway_location(op, product, destination),
-        lot_id=line["lot_id"],
     )
+    return row
 
 
 def _status_after(conn: Connection, shipment_id: str) -> ShipmentStatus:
