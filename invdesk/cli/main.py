@@ -120,6 +120,7 @@ def register() -> None:
         serve_cmds,
         stock_cmds,
         token_cmds,
+        transit_cmds,
         user_cmds,
         webhook_cmds,
     )
@@ -129,6 +130,7 @@ def register() -> None:
         catalog_cmds,
         category_cmds,
         stock_cmds,
+        transit_cmds,
         restock_cmds,
         report_cmds,
         user_cmds,
