@@ -30,6 +30,7 @@ from invdesk.domain.stock import (
     IssueStock,
     LedgerFilter,
     Line,
+    MoveStock,
     ReceiveStock,
     ReserveStock,
     ReturnStock,
@@ -64,6 +65,7 @@ from invdesk.services.reads import (
 )
 from invdesk.services.stock import (
     expiry_alerts,
+    moves,
     operation,
     operations,
     orders,
@@ -315,6 +317,10 @@ MATRIX: dict[str, tuple[Permission, Call]] = {
         lambda db, a, t: trace.trace_lot(db, a, "P-1", "L-1"),
     ),
     "reads.trace.order_lots": (Permission.VIEW, lambda db, a, t: trace.order_lots(db, a, "O-1")),
+    "stock.moves.move": (
+        Permission.STOCK,
+        lambda db, a, t: moves.move(db, MoveStock("P-1", "MAIN", None, "BIN-1", 1), a),
+    ),
     "stock.reservations.reserve": (
         Permission.STOCK,
         lambda db, a, t: reservations.reserve(db, ReserveStock("P-1", "MAIN", 1), a),
@@ -611,6 +617,7 @@ def seeded(request, tmp_path_factory):
     migrate.upgrade(db)
     support.warehouse(db, "MAIN")
     support.warehouse(db, "SHOP")
+    support.location(db, "MAIN", "BIN-1")
     support.product(db, "P-1")
     support.stocked(db, "P-1", 100)
     support.stocked(db, "P-1", 5, "SHOP")
