@@ -30,6 +30,7 @@ from invdesk.ui.help_menu import about_box, page_shortcut, shortcuts_dialog
 from invdesk.ui.live import LiveUpdates
 from invdesk.ui.pages import PAGES, Page
 from invdesk.ui.pages.reorder import ReorderPage
+from invdesk.ui.pages.trace import TracePage
 from invdesk.ui.resources import icon
 from invdesk.ui.roles import restrict
 from invdesk.ui.scanning import ScanDetector, ScannerSettings, route_scan
@@ -116,6 +117,7 @@ class MainWindow(WindowHost):
             page.open_warehouse.connect(lambda code: self.actions_.edit_warehouse(code=code))
             page.watch_requested.connect(lambda: open_watched_warehouses(self))
             page.alert_mail_requested.connect(lambda: open_alert_mail(self))
+            page.open_trace.connect(self.open_trace)
             if isinstance(page, ReorderPage):
                 open_reorder_document(self, page)
             products = page.product_table()
@@ -255,6 +257,12 @@ class MainWindow(WindowHost):
 
     def page(self, page_class: type[Page]) -> Page:
         return self._page_at(self.page_classes.index(page_class))
+
+    def open_trace(self, sku: str, lot: str) -> None:
+        """The Traceability page on one lot or serial (a lot cell was opened)."""
+        page = self.open_page(TracePage)
+        assert isinstance(page, TracePage)
+        page.show_lot(sku, lot)
 
     def open_page(self, page_class: type[Page]) -> Page:
         number = self.page_classes.index(page_class)

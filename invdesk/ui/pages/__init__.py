@@ -19,6 +19,8 @@ from invdesk.ui.pages.reorder import ReorderPage
 from invdesk.ui.pages.reports import ReportsPage
 from invdesk.ui.pages.reservations import ReservationsPage
 from invdesk.ui.pages.stock import StockPage
+from invdesk.ui.pages.trace import TracePage
+from invdesk.ui.pages.transit import TransitPage
 from invdesk.ui.pages.users import UsersPage
 from invdesk.ui.pages.warehouses import WarehousesPage
 
@@ -30,6 +32,8 @@ PAGES: list[type[Page]] = [
     MovementsPage,
     ReservationsPage,
     OrdersPage,
+    TransitPage,
+    TracePage,
     AlertsPage,
     ReorderPage,
     ReportsPage,

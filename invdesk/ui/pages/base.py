@@ -36,6 +36,8 @@ class Page(QWidget):
     """Asks the window for the product editor on this SKU."""
     open_warehouse = Signal(str)
     """Asks the window for the warehouse editor on this code."""
+    open_trace = Signal(str, str)
+    """Asks the window for the Traceability page on this (SKU, lot or serial): a lot cell's click."""
     watch_requested = Signal()
     """Asks the window for the watched-warehouses dialog."""
     alert_mail_requested = Signal()
