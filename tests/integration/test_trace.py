@@ -139,3 +139,32 @@ def test_the_warning_days_are_a_warehouse_setting(milk):
     assert _lot_alerts(db) == set()
     with pytest.raises(ValidationError, match="between 0 and"):
         warehouses.edit_warehouse(db, EditWarehouse("MAIN", expiry_warning_days=-1), SYSTEM)
+
+
+def test_the_lot_trace_report_names_the_order_of_each_taking(milk, tmp_path):
+    from openpyxl import load_workbook
+
+    from invdesk.reports import runner
+    from invdesk.reports.filters import ReportFilter
+    from tests.integration.test_reports import _data, _header
+
+    db = milk
+    _order(db, "WEB-1", 8)  # 6 of A, 2 of B
+    path = tmp_path / "lots.xlsx"
+    # The ledger's time is the server's on PostgreSQL: a period around any clock.
+    every = ReportFilter(
+        warehouse="MAIN",
+        since=datetime(2000, 1, 1, tzinfo=UTC),
+        until=datetime(2100, 1, 1, tzinfo=UTC),
+    )
+    result = runner.generate(db, SYSTEM, "lot-trace", path, every)
+    sheet = load_workbook(path)["Lot trace"]
+    assert result.sheets == ("Lot trace",)
+    head = _header(sheet)
+    rows = [dict(zip(head, row, strict=True)) for row in _data(sheet)]
+    assert [(r["Lot / serial"], r["Kind"], r["Qty"], r["Order"]) for r in rows] == [
+        ("A", "receive", 6, None),
+        ("A", "issue", -6, "WEB-1"),
+        ("B", "receive", 6, None),
+        ("B", "issue", -2, "WEB-1"),
+    ]
