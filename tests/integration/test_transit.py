@@ -157,3 +157,18 @@ def test_serials_named_on_shipping_arrive_as_those_serials(db):
     }
     assert support.on_hand(db, "PHONE", "SHOP") == (1, 0)
     assert verify.verify(db, ACTOR) == []
+
+
+def test_clerks_racing_to_receive_a_shipment_book_each_unit_once(route):
+    from tests.integration import racing, workers
+
+    db = route
+    shipment_id = _ship(db, 10)
+    url = racing.url_of(db)
+    with racing.clerks(db) as pool:
+        calls = [(url, shipment_id, "SKU-1", i % 16) for i in range(40)]
+        results = racing.run_all(pool, workers.receive_one, calls)
+    assert (results.count("ok"), results.count("over")) == (10, 30)
+    assert support.on_hand(db, "SKU-1", "SHOP") == (10, 0)
+    assert shipments.get_shipment(db, ACTOR, shipment_id).status is ShipmentStatus.RECEIVED
+    assert verify.verify(db, ACTOR) == []
