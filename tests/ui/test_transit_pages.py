@@ -89,3 +89,21 @@ def test_the_trace_page_shows_the_orders_that_took_a_lot(qtbot, shop_db):
     page.show_lot("MILK", "NOPE")
     qtbot.waitUntil(lambda: page.found is None)
     assert "no lot" in page.status.text()
+
+
+def test_a_ledger_row_naming_a_lot_opens_its_trace_in_one_double_click(qtbot, window, shop_db):
+    from invdesk.ui.pages.movements import MovementsPage
+
+    tracked_product(shop_db, "MILK")
+    receive_lot(shop_db, "MILK", "MAIN", 5, "L-9", date(2099, 1, 1))
+    page = window.open_page(MovementsPage)
+    assert isinstance(page, MovementsPage)
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0)
+    first = page.model.index(0, 8)  # newest first: the lot's receipt
+    assert page.model.data(first).startswith("Lot L-9")
+    with qtbot.waitSignal(page.open_trace):
+        page.table.activated.emit(first)
+    trace_page = window.current_page()
+    assert isinstance(trace_page, TracePage)
+    qtbot.waitUntil(lambda: trace_page.found is not None)
+    assert trace_page.found.lot.number == "L-9"
