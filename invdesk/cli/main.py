@@ -121,6 +121,8 @@ def register() -> None:
         serve_cmds,
         stock_cmds,
         token_cmds,
+        trace_cmds,
+        transit_cmds,
         user_cmds,
         webhook_cmds,
     )
@@ -131,7 +133,9 @@ def register() -> None:
         category_cmds,
         location_cmds,
         stock_cmds,
+        transit_cmds,
         restock_cmds,
+        trace_cmds,
         report_cmds,
         user_cmds,
         serve_cmds,

@@ -8,6 +8,7 @@ import inspect
 import pkgutil
 import re
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 import invdesk.ui
+from invdesk.domain.transit import ShipmentLineView, ShipmentStatus, ShipmentView
 from invdesk.services.importing.files import ImportKind
 from invdesk.services.system.database import Database
 from invdesk.ui.connection_dialog import ConnectionDialog
@@ -47,6 +49,7 @@ from invdesk.ui.dialogs.categories import CategoriesDialog
 from invdesk.ui.dialogs.document import StockDocumentDialog
 from invdesk.ui.dialogs.posting import PostingDialog
 from invdesk.ui.dialogs.product_editor import ProductEditor
+from invdesk.ui.dialogs.receive_shipment import ReceiveShipmentDialog
 from invdesk.ui.dialogs.record_editor import RecordEditor
 from invdesk.ui.dialogs.stock_dialogs import _SingleWarehouseDialog
 from invdesk.ui.dialogs.warehouse_editor import WarehouseEditor
@@ -61,6 +64,10 @@ from tests.ui.dialogs.shop import ADMIN
 
 BASES = {PostingDialog, StockDocumentDialog, _SingleWarehouseDialog, RecordEditor, AddDialog}
 """Frames the dialogs below are built on; never shown on their own."""
+_SHIPMENT = ShipmentView(
+    "t-1", "MAIN", "SHOP", ShipmentStatus.IN_TRANSIT, None, "ann", datetime.now(UTC), None,
+    (ShipmentLineView("CAB-1", "Cable", None, None, 3, 0, 0, None),),
+)  # fmt: skip
 _MNEMONIC = re.compile(r"&([^&\s])")
 
 
@@ -120,6 +127,7 @@ def _all_dialogs(db: Database, tmp_path: Path) -> list[Callable[[], QDialog]]:
         lambda: AddWebhookDialog(db, ADMIN),
         lambda: SecretShownDialog("New API token", "token", "secret-0123456789"),
         lambda: AlertMailDialog(db, ADMIN),
+        lambda: ReceiveShipmentDialog(db, ADMIN, _SHIPMENT),
     ]
 
 
