@@ -19,7 +19,7 @@ from invdesk.services.stock import alert_rules, events
 
 # The columns a new row states: the seal's fields less the id the database gives it, so a column
 # added to the ledger cannot be written without being sealed.
-_COLUMNS = tuple(name for name in LEDGER_FIELDS if name != "id")
+_COLUMNS = (*(name for name in LEDGER_FIELDS if name != "id"), "location_id", "lot_id")
 # Built once. The row's id comes back with whether its alerts need a look (alert_rules.may_change):
 # most movements need none, and then the alert check costs no round trip of its own. The unit cost
 # is bound as its stored integer (the same SQL): the caller has it so, and Money would convert the
@@ -63,8 +63,13 @@ def record(
     reason: str | None = None,
     transfer_id: str | None = None,
     reservation_id: int | None = None,
+    location_id: int | None = None,
+    lot_id: int | None = None,
 ) -> MovementView:
-    """Append one ledger row in the operation's transaction and return it as a view."""
+    """Append one ledger row in the operation's transaction and return it as a view.
+
+    `location_id` and `lot_id` name the quant the row moves (None: the default location, no
+    lot); the database moves that quant with the row."""
     values = dict(
         kind=kind.value,
         product_id=product.id,
@@ -81,6 +86,8 @@ def record(
         request_id=op.request_id,
         transfer_id=transfer_id,
         reservation_id=reservation_id,
+        location_id=location_id,
+        lot_id=lot_id,
         al_pid=product.id,
         al_wid=warehouse.id,
         al_delta=qty - reserved_delta,

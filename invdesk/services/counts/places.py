@@ -1,0 +1,81 @@
+"""Where and which on a count sheet: a location code of the sheet's warehouse, a lot of a product."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from sqlalchemy import Connection, select
+
+from invdesk.db.tables import count_sheet_t, location_t, lot_t, product_t, warehouse_t
+from invdesk.domain.counts import CountStatus
+from invdesk.domain.errors import Conflict, NotFound, ValidationError
+from invdesk.domain.tracking import Tracking
+
+_s, _loc, _lot = count_sheet_t.c, location_t.c, lot_t.c
+
+
+class Sheet(NamedTuple):
+    id: int
+    warehouse_id: int
+    warehouse: str
+    status: CountStatus
+    opened_position: int
+
+
+def sheet(conn: Connection, number: int, *, lock: bool = False, open_only: bool = True) -> Sheet:
+    """The sheet and its warehouse; refused unless open (when `open_only`). `lock`: FOR UPDATE
+    (posting and cancelling: a line added meanwhile waits for the sheet's fate)."""
+    query = (
+        select(_s.id, _s.warehouse_id, warehouse_t.c.code, _s.status, _s.opened_position)
+        .join(warehouse_t, warehouse_t.c.id == _s.warehouse_id)
+        .where(_s.id == number)
+    )
+    if lock:
+        query = query.with_for_update(of=count_sheet_t)
+    row = conn.execute(query).first()
+    if row is None:
+        raise NotFound(f"No count sheet number {number}.", field="sheet")
+    found = Sheet(row[0], row[1], row[2], CountStatus(row[3]), row[4] or 0)
+    if open_only and found.status is not CountStatus.OPEN:
+        raise Conflict(f"Count sheet {number} is {found.status.value}: it takes no more changes.")
+    return found
+
+
+def location_id(conn: Connection, warehouse_id: int, code: str | None) -> int | None:
+    """The id of a location of the warehouse (None: the default location); refuses unknown or
+    inactive codes."""
+    if code is None:
+        return None
+    row = conn.execute(
+        select(_loc.id, _loc.active).where(_loc.warehouse_id == warehouse_id, _loc.code == code)
+    ).first()
+    if row is None:
+        raise NotFound(f"No location “{code}” in this warehouse.", field="location")
+    if not row.active:
+        raise ValidationError(f"Location {code} is inactive.", field="location")
+    return int(row.id)
+
+
+def zone_ids(conn: Connection, warehouse_id: int, code: str) -> list[int]:
+    """A zone's location and every location inside it, at any depth."""
+    root = location_id(conn, warehouse_id, code)
+    tree = select(_loc.id).where(_loc.id == root).cte("zone", recursive=True)
+    inner = location_t.alias("inner")
+    tree = tree.union_all(select(inner.c.id).where(inner.c.parent_id == tree.c.id))
+    return [int(i) for i in conn.execute(select(tree.c.id)).scalars()]
+
+
+def lot_id(conn: Connection, product_id: int, number: str | None) -> int | None:
+    if number is None:
+        return None
+    found = conn.execute(
+        select(_lot.id).where(_lot.product_id == product_id, _lot.number == number)
+    ).scalar()
+    if found is None:
+        raise NotFound(f"No lot or serial “{number}” of this product.", field="lot")
+    return int(found)
+
+
+def tracking(conn: Connection, product_id: int) -> Tracking:
+    value = conn.execute(select(product_t.c.tracking).where(product_t.c.id == product_id)).scalar()
+    return Tracking(value or Tracking.NONE.value)
