@@ -20,6 +20,7 @@ from invdesk.ui import background
 from invdesk.ui.dialogs.gallery import dialog_shots
 from invdesk.ui.main_window import MainWindow
 from invdesk.ui.pages import PAGES, Page
+from invdesk.ui.pages.counts import CountsPage
 from invdesk.ui.pages.products import ProductsPage
 from invdesk.ui.pages.stock import StockPage
 
@@ -68,11 +69,35 @@ def _unknown_scan(window: MainWindow) -> QWidget:
     return prompt
 
 
+def _count_sheet(window: MainWindow) -> QWidget:
+    """A count of the shop half done: lines short, over and right, one sold from since its count."""
+    from invdesk.domain.counts import OpenCount, RecordCount
+    from invdesk.domain.stock import IssueStock, Line
+    from invdesk.services.counts import lines, sheets, variance
+    from invdesk.services.stock import operations
+
+    db, actor = window.db, window.actor
+    sheet = sheets.open_count(db, OpenCount("SHOP"), actor).id
+    found = variance.variance(db, actor, sheet).uncounted[:6]
+    for line, off in zip(found, (-2, 0, 1, -1, 0, 3), strict=False):
+        counted = max(0, (line.on_hand or 0) + off)
+        lines.record_count(db, RecordCount(sheet, "-", line.sku, counted), actor)
+    operations.issue(db, IssueStock("SHOP", (Line(found[1].sku, 1),)), actor)
+    page = window.open_page(CountsPage)
+    assert isinstance(page, CountsPage)
+    settle()
+    count_window = page.open_sheet(sheet)
+    settle()
+    return count_window
+
+
 SHOTS: dict[str, Factory] = {
     **{page.__name__.removesuffix("Page").lower(): _page(page) for page in PAGES},
     "products-search": _search_products,
     "stock-shop": _stock_of_shop,
     "scan-unknown": _unknown_scan,
+    "count-sheet": _count_sheet,
+    "counts-list": _page(CountsPage),  # again, now that the shop's count is open
 }
 
 

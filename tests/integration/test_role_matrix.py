@@ -530,6 +530,10 @@ MATRIX: dict[str, tuple[Permission, Call]] = {
         lambda db, a, t: sheets.open_count(db, OpenCount("MAIN"), a),
     ),
     "counts.sheets.list_counts": (Permission.VIEW, lambda db, a, t: sheets.list_counts(db, a)),
+    "counts.sheets.location_codes": (
+        Permission.VIEW,
+        lambda db, a, t: sheets.location_codes(db, a, "MAIN"),
+    ),
     "counts.sheets.cancel_count": (
         Permission.CATALOG,
         lambda db, a, t: sheets.cancel_count(db, 999, a),

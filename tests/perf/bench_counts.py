@@ -106,10 +106,12 @@ def run(db: Database, label: str, size: int) -> None:
 
 
 def sqlite(size: int) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        with Database.open(f"sqlite:///{Path(folder) / 'bench.db'}") as db:
-            migrate.upgrade(db)
-            run(db, "sqlite", size)
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        Database.open(f"sqlite:///{Path(folder) / 'bench.db'}") as db,
+    ):
+        migrate.upgrade(db)
+        run(db, "sqlite", size)
 
 
 def postgresql(size: int) -> None:

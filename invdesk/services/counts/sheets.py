@@ -11,6 +11,7 @@ from invdesk.db.engine import Database
 from invdesk.db.tables import (
     count_line_t,
     count_sheet_t,
+    location_t,
     movement_t,
     product_t,
     quant_t,
@@ -220,3 +221,17 @@ def list_counts(
         )
         for r in rows
     ]
+
+
+def location_codes(db: Database, actor: Actor, warehouse: str) -> list[str]:
+    """The active location codes of a warehouse: a count window tells a location's barcode
+    from an item's with them."""
+    require(actor, Permission.VIEW)
+    query = (
+        select(location_t.c.code)
+        .join(warehouse_t, warehouse_t.c.id == location_t.c.warehouse_id)
+        .where(warehouse_t.c.code == warehouse_code(warehouse), location_t.c.active.is_(True))
+        .order_by(location_t.c.code)
+    )
+    with db.read() as conn:
+        return [str(code) for code in conn.execute(query).scalars()]

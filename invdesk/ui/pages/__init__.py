@@ -11,6 +11,7 @@ from invdesk.ui.pages.admin import AdminPage
 from invdesk.ui.pages.alerts import AlertsPage
 from invdesk.ui.pages.audit import AuditPage
 from invdesk.ui.pages.base import Page
+from invdesk.ui.pages.counts import CountsPage
 from invdesk.ui.pages.dashboard import DashboardPage
 from invdesk.ui.pages.movements import MovementsPage
 from invdesk.ui.pages.orders import OrdersPage
@@ -28,6 +29,7 @@ PAGES: list[type[Page]] = [
     StockPage,
     WarehousesPage,
     MovementsPage,
+    CountsPage,
     ReservationsPage,
     OrdersPage,
     AlertsPage,
