@@ -63,3 +63,54 @@ def wait_until(condition: Callable[[], object], timeout: float = 5.0, what: str 
     while not condition():
         assert time.monotonic() < deadline, f"not within {timeout} s: {what or condition}"
         pause.wait(0.01)
+
+
+def location(db: Database, wh: str, code: str, kind: str = "storage") -> None:
+    """A location row, written directly (the tests of the stock grain need bins to exist)."""
+    from sqlalchemy import insert, select
+
+    from invdesk.db.tables import location_t, warehouse_t
+
+    with db.engine.begin() as conn:
+        wid = conn.execute(select(warehouse_t.c.id).where(warehouse_t.c.code == wh)).scalar_one()
+        conn.execute(
+            insert(location_t).values(
+                warehouse_id=wid, code=code, type=kind, active=True, version=1
+            )
+        )
+
+
+def tracked(db: Database, sku: str, tracking: str, shelf_life: int | None = None) -> ProductView:
+    return products.create_product(
+        db,
+        CreateProduct(
+            sku,
+            f"Product {sku}",
+            "Food",
+            cost="1.00",
+            price="2.00",
+            tracking=tracking,
+            shelf_life_days=shelf_life,
+        ),
+        SYSTEM,
+    )
+
+
+def quants(db: Database, sku: str, wh: str = "MAIN") -> dict[tuple[str | None, str | None], int]:
+    """{(location code, lot number): on hand} of one product in one warehouse (non-zero only)."""
+    from sqlalchemy import select
+
+    from invdesk.db.tables import location_t, lot_t, product_t, quant_t, warehouse_t
+
+    q = quant_t.c
+    stmt = (
+        select(location_t.c.code, lot_t.c.number, q.on_hand)
+        .select_from(quant_t)
+        .join(product_t, product_t.c.id == q.product_id)
+        .join(warehouse_t, warehouse_t.c.id == q.warehouse_id)
+        .outerjoin(location_t, location_t.c.id == q.location_id)
+        .outerjoin(lot_t, lot_t.c.id == q.lot_id)
+        .where(product_t.c.sku == sku, warehouse_t.c.code == wh, q.on_hand != 0)
+    )
+    with db.read() as conn:
+        return {(row[0], row[1]): row[2] for row in conn.execute(stmt)}

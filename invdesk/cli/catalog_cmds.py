@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import click
 
 from invdesk.cli.context import CliContext, pass_cli
@@ -27,6 +29,14 @@ def product_group() -> None:
 @click.option("--cost", default="0", help="Standard unit cost, e.g. 7.20.")
 @click.option("--description", help="What the product is (several lines allowed).")
 @click.option(
+    "--tracking",
+    type=click.Choice(["none", "lot", "serial"]),
+    help="Track stock by lot (with expiry) or by serial number.",
+)
+@click.option(
+    "--shelf-life", "shelf_life", type=int, help="Days a new lot keeps (dates its expiry)."
+)
+@click.option(
     "--barcode",
     "barcodes",
     multiple=True,
@@ -44,6 +54,8 @@ def product_add(
     price: str,
     cost: str,
     description: str | None,
+    tracking: str | None,
+    shelf_life: int | None,
     barcodes: tuple[str, ...],
     as_json: bool,
 ) -> None:
@@ -54,7 +66,7 @@ def product_add(
         ctx.database(),
         CreateProduct(
             sku, name, category, unit=unit, price=price, cost=cost, barcodes=specs,
-            description=description,
+            description=description, tracking=tracking or "none", shelf_life_days=shelf_life,
         ),
         ctx.actor(),
     )  # fmt: skip
@@ -132,6 +144,12 @@ def product_show(ctx: CliContext, sku: str, as_json: bool) -> None:
 @click.option("--price")
 @click.option("--cost")
 @click.option("--description", help="A new description (empty text clears it).")
+@click.option(
+    "--tracking",
+    type=click.Choice(["none", "lot", "serial"]),
+    help="Track stock by lot (with expiry) or by serial number.",
+)
+@click.option("--shelf-life", "shelf_life", type=int, help="Days a new lot keeps; 0 clears it.")
 @click.option("--active/--inactive", default=None, help="Reactivate or deactivate.")
 @click.option("--add-barcode", "add_barcodes", multiple=True, metavar="CODE[:PACK]")
 @click.option("--remove-barcode", "remove_barcodes", multiple=True, metavar="CODE")
@@ -152,6 +170,8 @@ def product_edit(
     price: str | None,
     cost: str | None,
     description: str | None,
+    tracking: str | None,
+    shelf_life: int | None,
     active: bool | None,
     add_barcodes: tuple[str, ...],
     remove_barcodes: tuple[str, ...],
@@ -174,6 +194,8 @@ def product_edit(
             cost=cost,
             active=active,
             description=description,
+            tracking=tracking,
+            shelf_life_days=shelf_life,
         ),
         actor,
     )
@@ -186,7 +208,11 @@ def product_edit(
 
 def _show(product: ProductView, as_json: bool) -> None:
     if as_json:
-        emit_json(product)
+        data = dataclasses.asdict(product)
+        if product.tracking == "none" and product.shelf_life_days is None:
+            # A shop without lots sees the JSON it always saw.
+            del data["tracking"], data["shelf_life_days"]
+        emit_json(data)
         return
     click.echo(f"{product.sku}  {product.name}")
     click.echo(
@@ -194,6 +220,13 @@ def _show(product: ProductView, as_json: bool) -> None:
         f"cost {product.cost}, {'active' if product.active else 'inactive'}, "
         f"version {product.version}"
     )
+    if product.tracking != "none":
+        life = (
+            ""
+            if product.shelf_life_days is None
+            else f", shelf life {product.shelf_life_days} days"
+        )
+        click.echo(f"  tracked by {product.tracking}{life}")
     for line in (product.description or "").splitlines():
         click.echo(f"  | {line}")
     for barcode in product.barcodes:

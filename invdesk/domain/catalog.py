@@ -43,6 +43,8 @@ class ProductView:
     version: int
     barcodes: tuple[BarcodeView, ...] = ()
     description: str | None = None
+    tracking: str = "none"
+    shelf_life_days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,8 @@ class CreateProduct:
     cost: object = "0"
     barcodes: tuple[tuple[str, int], ...] = ()
     description: str | None = None
+    tracking: object = "none"
+    shelf_life_days: object = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,10 @@ class EditProduct:
     active: bool | None = None
     description: str | None = None
     """None leaves the description as it is; an empty text clears it."""
+    tracking: object = None
+    """none, lot or serial; changes only while the product has no stock anywhere."""
+    shelf_life_days: object = None
+    """Days; None leaves it, 0 or an empty text clears it."""
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,12 @@ LEDGER_FIELDS = (
     "request_id",
     "transfer_id",
     "reservation_id",
+    # Where and which (issue 13): in a row's text only when one is set, so rows sealed before
+    # them keep their text (LEDGER_OPTIONAL_TAIL).
+    "location_id",
+    "lot_id",
 )
+LEDGER_OPTIONAL_TAIL = 2
 AUDIT_FIELDS = ("id", "at", "user", "action", "entity", "entity_key", "details")
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -82,18 +87,29 @@ def row_text(values: Sequence[object]) -> bytes:
 
 
 class SealHasher:
-    """Feeds rows one at a time (memory stays flat however many rows a seal covers)."""
+    """Feeds rows one at a time (memory stays flat however many rows a seal covers).
 
-    def __init__(self, prev_hash: str) -> None:
+    `optional_tail`: that many last fields are left out of a row's text when all are NULL."""
+
+    def __init__(self, prev_hash: str, optional_tail: int = 0) -> None:
         self._sha = hashlib.sha256(prev_hash.encode() + b"\n")
         self.rows = 0
+        self._tail = optional_tail
 
     def add(self, values: Sequence[object]) -> None:
+        tail = self._tail
+        if tail and all(v is None for v in values[-tail:]):
+            values = values[:-tail]
         self._sha.update(row_text(values))
         self.rows += 1
 
     def hexdigest(self) -> str:
         return self._sha.hexdigest()
+
+
+def hasher_for(trail: str, prev_hash: str) -> SealHasher:
+    """A hasher for a trail's rows (the ledger's where-and-which fields are its optional tail)."""
+    return SealHasher(prev_hash, LEDGER_OPTIONAL_TAIL if trail == LEDGER else 0)
 
 
 @dataclass(frozen=True)

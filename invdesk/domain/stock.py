@@ -152,9 +152,10 @@ class MovementView:
     request_id: str
     transfer_id: str | None
     reservation_id: int | None
-    # Where and which (None: the warehouse's default location; no lot).
-    location: str | None = None
-    lot: str | None = None
+    # Where and which (None: the warehouse's default location; no lot). Optional: documents
+    # (JSON) leave them out while empty.
+    location: str | None = field(default=None, metadata={"optional": True})
+    lot: str | None = field(default=None, metadata={"optional": True})
 
     @property
     def change(self) -> str:

@@ -31,6 +31,7 @@ from invdesk.domain.stock import (
     IssueStock,
     LedgerFilter,
     Line,
+    MoveStock,
     ReceiveStock,
     ReserveStock,
     ReturnStock,
@@ -62,7 +63,7 @@ from invdesk.services.reads import (
     queries,
     reorder,
 )
-from invdesk.services.stock import operation, operations, orders, policies, reservations
+from invdesk.services.stock import moves, operation, operations, orders, policies, reservations
 from invdesk.services.stock.operation import Planned
 from invdesk.services.system import backup, database
 from invdesk.services.trust import integrity, seals, verify
@@ -278,6 +279,10 @@ MATRIX: dict[str, tuple[Permission, Call]] = {
     "stock.operations.adjust": (
         Permission.STOCK,
         lambda db, a, t: operations.adjust(db, AdjustStock("P-1", "MAIN", 50, reason="count"), a),
+    ),
+    "stock.moves.move": (
+        Permission.STOCK,
+        lambda db, a, t: moves.move(db, MoveStock("P-1", "MAIN", None, "BIN-1", 1), a),
     ),
     "stock.reservations.reserve": (
         Permission.STOCK,
@@ -598,6 +603,7 @@ def seeded(request, tmp_path_factory):
     migrate.upgrade(db)
     support.warehouse(db, "MAIN")
     support.warehouse(db, "SHOP")
+    support.location(db, "MAIN", "BIN-1")
     support.product(db, "P-1")
     support.stocked(db, "P-1", 100)
     support.stocked(db, "P-1", 5, "SHOP")

@@ -115,3 +115,23 @@ def total_on_hand(db: Database, sku: str) -> int:
                 .where(Product.sku == sku)
             ).scalar_one()
         )
+
+
+def grain_one(url: str, sku: str, wh: str, worker: int) -> str:
+    """At the stock grain: a third take by FEFO, a third name lot "A" (MILK) or location "A",
+    a third move a unit from location A to B (not MILK: it has no locations, it takes by FEFO);
+    all compete for the same units."""
+    from invdesk.domain.stock import MoveStock
+    from invdesk.services.stock import moves
+
+    db, actor = _database(url), Actor(f"clerk{worker}")
+    try:
+        if worker % 3 == 2 and sku != "MILK":
+            moves.move(db, MoveStock(sku, wh, "A", "B", 1), actor)
+            return "moved"
+        named = {"lot": "A"} if sku == "MILK" else {"location": "A"}
+        line = Line(sku, 1, **named) if worker % 3 == 1 else Line(sku, 1)
+        operations.issue(db, IssueStock(wh, (line,)), actor)
+    except InsufficientStock:
+        return "short"
+    return "ok"

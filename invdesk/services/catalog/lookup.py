@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from sqlalchemy import BigInteger, Connection, bindparam, select, type_coerce
+from sqlalchemy import BigInteger, Connection, bindparam, exists, select, type_coerce
 
 from invdesk.db.direct import Direct
-from invdesk.db.tables import barcode_t, product_t, warehouse_t
+from invdesk.db.tables import barcode_t, location_t, product_t, warehouse_t
 from invdesk.domain.barcodes import MAX_BARCODE_LEN
 from invdesk.domain.errors import NotFound, ValidationError
 from invdesk.domain.stock_checks import warehouse_code as warehouse_code
@@ -18,7 +18,15 @@ from invdesk.domain.validation import required_text
 _p, _b, _w = product_t.c, barcode_t.c, warehouse_t.c
 # The standard cost (stored integer) comes with the product: a receipt needs it as the starting
 # average of a new stock row, and fetching it here saves a round trip.
-_PRODUCT_COLS = (_p.id, _p.sku, _p.name, _p.active, type_coerce(_p.cost, BigInteger).label("cost"))
+_PRODUCT_COLS = (
+    _p.id,
+    _p.sku,
+    _p.name,
+    _p.active,
+    type_coerce(_p.cost, BigInteger).label("cost"),
+    _p.tracking,
+    _p.shelf_life_days,
+)
 _PRODUCT_BY_SKU = Direct(select(*_PRODUCT_COLS).where(_p.sku == bindparam("code")))
 _PRODUCT_BY_BARCODE = (
     select(*_PRODUCT_COLS, _b.pack_qty)
@@ -26,7 +34,14 @@ _PRODUCT_BY_BARCODE = (
     .where(_b.code == bindparam("code"))
 )
 _PRODUCT_BY_ID = select(*_PRODUCT_COLS).where(_p.id == bindparam("id"))
-_WAREHOUSE_COLS = (_w.id, _w.code, _w.active)
+
+
+def _warehouse_cols(w: Any) -> tuple[Any, ...]:
+    has_locations = exists().where(location_t.c.warehouse_id == w.c.id).label("has_locations")
+    return (w.c.id, w.c.code, w.c.active, has_locations)
+
+
+_WAREHOUSE_COLS = _warehouse_cols(warehouse_t)
 _WAREHOUSE_BY_CODE = Direct(select(*_WAREHOUSE_COLS).where(_w.code == bindparam("code")))
 _WAREHOUSE_BY_ID = select(*_WAREHOUSE_COLS).where(_w.id == bindparam("id"))
 _PRODUCT_COST = select(type_coerce(_p.cost, BigInteger)).where(_p.id == bindparam("id"))
@@ -35,7 +50,7 @@ _PRODUCT_COST = select(type_coerce(_p.cost, BigInteger)).where(_p.id == bindpara
 def _warehouses_and_product(count: int) -> Direct:
     """`count` warehouses by code and a product by SKU in one row (none if any is missing)."""
     aliases = [warehouse_t.alias(f"w{n}") for n in range(count)]
-    columns = [column for w in aliases for column in (w.c.id, w.c.code, w.c.active)]
+    columns = [column for w in aliases for column in _warehouse_cols(w)]
     return Direct(
         select(*columns, *_PRODUCT_COLS).where(
             *(w.c.code == bindparam(f"w{n}") for n, w in enumerate(aliases)),
@@ -59,12 +74,27 @@ class ProductRef(NamedTuple):
     """Units per scanned code: 1 for a SKU or unit barcode, 12 for a case of twelve."""
     cost_minor: int | None = None
     """The standard cost as stored (1/10,000 units) when it was read with the product."""
+    tracking: str = "none"
+    """none, lot or serial (domain.tracking.Tracking)."""
+    shelf_life_days: int | None = None
 
 
 class WarehouseRef(NamedTuple):
     id: int
     code: str
     active: bool
+    has_locations: bool = False
+    """Whether any location was ever made there (else everything is in its default location)."""
+
+
+def _product(row: Any, pack_qty: int = 1) -> ProductRef:
+    pid, sku, name, active, cost, tracking, shelf_life = row[:7]
+    return ProductRef(pid, sku, name, bool(active), pack_qty, cost, tracking, shelf_life)
+
+
+def _warehouse(row: Any) -> WarehouseRef:
+    wid, code, active, has_locations = row
+    return WarehouseRef(wid, code, bool(active), bool(has_locations))
 
 
 def product_ref(conn: Connection, code: object, *, field: str = "product") -> ProductRef:
@@ -72,13 +102,11 @@ def product_ref(conn: Connection, code: object, *, field: str = "product") -> Pr
     text = required_text(code, label="SKU or barcode", field=field, max_len=MAX_BARCODE_LEN)
     row = _PRODUCT_BY_SKU.first(conn, {"code": text})
     if row is not None:
-        pid, sku, name, active, cost = row
-        return ProductRef(pid, sku, name, bool(active), 1, cost)
+        return _product(row)
     scanned = conn.execute(_PRODUCT_BY_BARCODE, {"code": text}).first()
     if scanned is None:
         raise NotFound(f"No product has the SKU or barcode “{text}”.", field=field)
-    pid, sku, name, active, cost, pack_qty = scanned
-    return ProductRef(pid, sku, name, active, pack_qty, cost)
+    return _product(scanned, scanned.pack_qty)
 
 
 def warehouse_ref(conn: Connection, code: object, *, field: str = "warehouse") -> WarehouseRef:
@@ -86,8 +114,7 @@ def warehouse_ref(conn: Connection, code: object, *, field: str = "warehouse") -
     row = _WAREHOUSE_BY_CODE.first(conn, {"code": text})
     if row is None:
         raise NotFound(f"No warehouse has the code “{text}”.", field=field)
-    wid, found, active = row
-    return WarehouseRef(wid, found, bool(active))
+    return _warehouse(row)
 
 
 def warehouses_and_product(
@@ -103,19 +130,15 @@ def warehouses_and_product(
         row = _WAREHOUSES_AND_PRODUCT[1].first(conn, {"code": product_code, "w0": codes[0]})
         if row is None:
             return None
-        wid, code, wactive, pid, sku, name, active, cost = row
-        return [WarehouseRef(wid, code, bool(wactive))], ProductRef(
-            pid, sku, name, bool(active), 1, cost
-        )
+        return [_warehouse(row[:4])], _product(row[4:])
     row = _WAREHOUSES_AND_PRODUCT[len(codes)].first(
         conn, {"code": product_code, **{f"w{n}": code for n, code in enumerate(codes)}}
     )
     if row is None:
         return None
-    split = 3 * len(codes)
-    warehouses = [WarehouseRef(row[n], row[n + 1], bool(row[n + 2])) for n in range(0, split, 3)]
-    pid, sku, name, active, cost = row[split:]
-    return warehouses, ProductRef(pid, sku, name, bool(active), 1, cost)
+    split = 4 * len(codes)
+    warehouses = [_warehouse(row[n : n + 4]) for n in range(0, split, 4)]
+    return warehouses, _product(row[split:])
 
 
 def require_active_warehouse(ref: WarehouseRef, *, field: str = "warehouse") -> None:
@@ -143,6 +166,5 @@ def product_cost_minor(conn: Connection, product: ProductRef) -> int:
 def refs_by_id(
     conn: Connection, product_id: int, warehouse_id: int
 ) -> tuple[ProductRef, WarehouseRef]:
-    pid, sku, name, active, cost = conn.execute(_PRODUCT_BY_ID, {"id": product_id}).one()
-    w = conn.execute(_WAREHOUSE_BY_ID, {"id": warehouse_id}).one()
-    return ProductRef(pid, sku, name, active, 1, cost), WarehouseRef(*w)
+    product = _product(conn.execute(_PRODUCT_BY_ID, {"id": product_id}).one())
+    return product, _warehouse(conn.execute(_WAREHOUSE_BY_ID, {"id": warehouse_id}).one())

@@ -6,7 +6,7 @@ from sqlalchemy import func, or_, select, text
 from sqlalchemy.orm import Session, selectinload
 
 from invdesk.db.engine import Database
-from invdesk.db.models import Barcode, Category, Product
+from invdesk.db.models import Barcode, Category, Product, StockLevel
 from invdesk.domain.barcodes import MAX_PACK_QTY, normalize_barcode
 from invdesk.domain.catalog import (
     CATEGORY_MAX,
@@ -23,6 +23,7 @@ from invdesk.domain.catalog import (
 )
 from invdesk.domain.errors import Conflict, NotFound, ValidationError
 from invdesk.domain.security import Actor, Permission, require
+from invdesk.domain.tracking import shelf_life, tracking
 from invdesk.domain.validation import clean_description, parse_money, required_text
 from invdesk.services import audit_trail
 from invdesk.services.unit_of_work import check_version, edit_session, orm_session
@@ -105,7 +106,33 @@ def product_view(product: Product) -> ProductView:
         version=product.version,
         barcodes=tuple(BarcodeView(b.code, b.pack_qty) for b in product.barcodes),
         description=product.description,
+        tracking=product.tracking,
+        shelf_life_days=product.shelf_life_days,
     )
+
+
+def _shelf_life(value: object) -> int | None:
+    return None if value in (0, "0") else shelf_life(value)
+
+
+def _set_tracking(session: Session, product: Product, value: object) -> None:
+    """A product changes how it is tracked only while it holds no stock anywhere: stock already
+    counted without lots cannot be told apart into lots afterwards."""
+    chosen = tracking(value).value
+    if chosen == product.tracking:
+        return
+    held = session.scalar(
+        select(func.coalesce(func.sum(StockLevel.on_hand), 0)).where(
+            StockLevel.product_id == product.id
+        )
+    )
+    if held:
+        raise ValidationError(
+            f"{product.sku} has {held:,} units in stock; its tracking can change only when it "
+            "has none (issue or transfer them out first).",
+            field="tracking",
+        )
+    product.tracking = chosen
 
 
 def _pack(value: object) -> int:
@@ -153,6 +180,8 @@ def create_product(db: Database, cmd: CreateProduct, actor: Actor) -> ProductVie
     price = parse_money(cmd.price, label="Price", field="price")
     cost = parse_money(cmd.cost, label="Cost", field="cost")
     description = clean_description(cmd.description, max_len=DESCRIPTION_MAX)
+    tracked = tracking(cmd.tracking).value
+    shelf = shelf_life(cmd.shelf_life_days)
     barcodes = [(normalize_barcode(code), _pack(pack)) for code, pack in cmd.barcodes]
     if len({code for code, _ in barcodes}) != len(barcodes):
         raise ValidationError("The same barcode is listed twice.", field="barcode")
@@ -174,6 +203,8 @@ def create_product(db: Database, cmd: CreateProduct, actor: Actor) -> ProductVie
             description=description,
             price=price,
             cost=cost,
+            tracking=tracked,
+            shelf_life_days=shelf,
             active=True,
             created_at=now,
             updated_at=now,
@@ -227,6 +258,10 @@ def apply_product_edit(session: Session, db: Database, cmd: EditProduct, actor: 
         product.active = cmd.active
     if cmd.description is not None:
         product.description = clean_description(cmd.description, max_len=DESCRIPTION_MAX)
+    if cmd.tracking is not None:
+        _set_tracking(session, product, cmd.tracking)
+    if cmd.shelf_life_days is not None:
+        product.shelf_life_days = _shelf_life(cmd.shelf_life_days)
     if session.is_modified(product):
         product.updated_at = db.now()
     audit_trail.record_edit(session, actor, db.now(), "product", product.sku, product)

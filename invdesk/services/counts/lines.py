@@ -23,6 +23,7 @@ from invdesk.domain.validation import MAX_ON_HAND
 from invdesk.services.catalog.lookup import product_ref
 from invdesk.services.counts import places
 from invdesk.services.counts.variance import read_lines
+from invdesk.services.stock.ledger import Op
 
 _l, _q, _m = count_line_t.c, quant_t.c, movement_t.c
 
@@ -42,11 +43,12 @@ def record_count(db: Database, cmd: RecordCount, actor: Actor) -> CountLineView:
     checked = check_record(cmd)
 
     def work(conn: Connection) -> CountLineView:
+        op = Op(conn, actor, db.now(), "")
         found = places.sheet(conn, checked.sheet)
         product = product_ref(conn, checked.code)
         units = checked.qty * product.pack_qty
-        where = places.location_id(conn, found.warehouse_id, checked.location)
-        lot = places.lot_id(conn, product.id, checked.lot)
+        where = places.location_id(op, found.warehouse_ref, checked.location)
+        lot = places.lot_id(op, product, checked.lot)
         # Wait for stock operations on this product in flight; a post in flight too.
         counters.lock(conn, product.id, found.warehouse_id)
         places.sheet(conn, checked.sheet)  # still open, now that nothing is in flight
@@ -55,7 +57,7 @@ def record_count(db: Database, cmd: RecordCount, actor: Actor) -> CountLineView:
             _l.product_id == product.id,
             _same(_l.location_id, where),
         )
-        if lot is None and places.tracking(conn, product.id) is not Tracking.NONE:
+        if lot is None and product.tracking != Tracking.NONE:
             lot = _only_lot(conn, key, product.sku)
         line = conn.execute(select(_l.id, _l.counted).where(*key, _same(_l.lot_id, lot))).first()
         counted = units + (line.counted or 0 if line is not None and checked.add else 0)

@@ -6,12 +6,14 @@ from typing import NamedTuple
 
 from sqlalchemy import Connection, select
 
-from invdesk.db.tables import count_sheet_t, location_t, lot_t, product_t, warehouse_t
+from invdesk.db.tables import count_sheet_t, location_t, warehouse_t
 from invdesk.domain.counts import CountStatus
-from invdesk.domain.errors import Conflict, NotFound, ValidationError
-from invdesk.domain.tracking import Tracking
+from invdesk.domain.errors import Conflict, NotFound
+from invdesk.services.catalog.lookup import ProductRef, WarehouseRef
+from invdesk.services.stock.ledger import Op
+from invdesk.services.stock.quants import known_lot, location_spot
 
-_s, _loc, _lot = count_sheet_t.c, location_t.c, lot_t.c
+_s, _loc = count_sheet_t.c, location_t.c
 
 
 class Sheet(NamedTuple):
@@ -20,6 +22,10 @@ class Sheet(NamedTuple):
     warehouse: str
     status: CountStatus
     opened_position: int
+
+    @property
+    def warehouse_ref(self) -> WarehouseRef:
+        return WarehouseRef(self.warehouse_id, self.warehouse, True, True)
 
 
 def sheet(conn: Connection, number: int, *, lock: bool = False, open_only: bool = True) -> Sheet:
@@ -41,41 +47,20 @@ def sheet(conn: Connection, number: int, *, lock: bool = False, open_only: bool 
     return found
 
 
-def location_id(conn: Connection, warehouse_id: int, code: str | None) -> int | None:
+def location_id(op: Op, warehouse: WarehouseRef, code: str | None) -> int | None:
     """The id of a location of the warehouse (None: the default location); refuses unknown or
     inactive codes."""
-    if code is None:
-        return None
-    row = conn.execute(
-        select(_loc.id, _loc.active).where(_loc.warehouse_id == warehouse_id, _loc.code == code)
-    ).first()
-    if row is None:
-        raise NotFound(f"No location “{code}” in this warehouse.", field="location")
-    if not row.active:
-        raise ValidationError(f"Location {code} is inactive.", field="location")
-    return int(row.id)
+    return location_spot(op, warehouse, code, field="location").location_id
 
 
-def zone_ids(conn: Connection, warehouse_id: int, code: str) -> list[int]:
+def zone_ids(op: Op, warehouse: WarehouseRef, code: str) -> list[int]:
     """A zone's location and every location inside it, at any depth."""
-    root = location_id(conn, warehouse_id, code)
+    root = location_id(op, warehouse, code)
     tree = select(_loc.id).where(_loc.id == root).cte("zone", recursive=True)
     inner = location_t.alias("inner")
     tree = tree.union_all(select(inner.c.id).where(inner.c.parent_id == tree.c.id))
-    return [int(i) for i in conn.execute(select(tree.c.id)).scalars()]
+    return [int(i) for i in op.conn.execute(select(tree.c.id)).scalars()]
 
 
-def lot_id(conn: Connection, product_id: int, number: str | None) -> int | None:
-    if number is None:
-        return None
-    found = conn.execute(
-        select(_lot.id).where(_lot.product_id == product_id, _lot.number == number)
-    ).scalar()
-    if found is None:
-        raise NotFound(f"No lot or serial “{number}” of this product.", field="lot")
-    return int(found)
-
-
-def tracking(conn: Connection, product_id: int) -> Tracking:
-    value = conn.execute(select(product_t.c.tracking).where(product_t.c.id == product_id)).scalar()
-    return Tracking(value or Tracking.NONE.value)
+def lot_id(op: Op, product: ProductRef, number: str | None) -> int | None:
+    return None if number is None else int(known_lot(op, product, number)[0])

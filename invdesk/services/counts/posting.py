@@ -28,6 +28,7 @@ from invdesk.domain.validation import MAX_ON_HAND
 from invdesk.services.catalog.lookup import ProductRef, WarehouseRef
 from invdesk.services.counts import places
 from invdesk.services.stock import ledger
+from invdesk.services.stock.ledger import Spot
 from invdesk.services.stock.operation import Planned, run_operation
 
 _l, _q, _s = count_line_t.c, quant_t.c, count_sheet_t.c
@@ -106,7 +107,9 @@ def _post(op: ledger.Op, number: int, uncounted_zero: bool) -> tuple[MovementVie
             )
         if on_hand > MAX_ON_HAND:
             raise ValidationError(f"The count of {first.sku} is too large.", field="counted")
-        product = ProductRef(product_id, first.sku, first.name, bool(first.active))
+        product = ProductRef(
+            product_id, first.sku, first.name, bool(first.active), tracking=first.tracking
+        )
         counters.settle(conn, product_id, sheet.warehouse_id, on_hand)
         balance = level.on_hand
         for row, delta in booked:
@@ -132,8 +135,7 @@ def _post(op: ledger.Op, number: int, uncounted_zero: bool) -> tuple[MovementVie
                     unit_cost_minor=level.avg_cost_minor,
                     reference=f"Count {number}",
                     reason=REASON,
-                    location_id=row.location_id,
-                    lot_id=row.lot_id,
+                    spot=Spot(row.location_id, row.location, row.lot_id, row.lot),
                 )
             )
     if deltas:
@@ -168,6 +170,7 @@ def _lines(conn: Connection, sheet: places.Sheet, uncounted_zero: bool) -> list[
             product_t.c.sku,
             product_t.c.name,
             product_t.c.active,
+            product_t.c.tracking,
             location_t.c.code.label("location"),
             lot_t.c.number.label("lot"),
         )

@@ -37,6 +37,7 @@ from invdesk.services.catalog.lookup import (
     warehouse_ref,
 )
 from invdesk.services.counts import places
+from invdesk.services.stock.ledger import Op
 
 _s, _l, _q = count_sheet_t.c, count_line_t.c, quant_t.c
 
@@ -51,6 +52,7 @@ def open_count(db: Database, cmd: OpenCount, actor: Actor) -> CountSheetView:
     checked = check_open(cmd)
 
     def work(conn: Connection) -> int:
+        op = Op(conn, actor, db.now(), "")
         warehouse = warehouse_ref(conn, checked.warehouse)
         require_active_warehouse(warehouse)
         where: list[Any] = [
@@ -60,9 +62,9 @@ def open_count(db: Database, cmd: OpenCount, actor: Actor) -> CountSheetView:
             or_(_q.on_hand > 0, _q.lot_id.is_(None)),
         ]
         if checked.zone is not None:
-            where.append(_q.location_id.in_(places.zone_ids(conn, warehouse.id, checked.zone)))
+            where.append(_q.location_id.in_(places.zone_ids(op, warehouse, checked.zone)))
         if checked.locations:
-            ids = [places.location_id(conn, warehouse.id, c) for c in checked.locations]
+            ids = [places.location_id(op, warehouse, c) for c in checked.locations]
             known = [i for i in ids if i is not None]
             either = [_q.location_id.in_(known)] if known else []
             where.append(or_(*either, *([_q.location_id.is_(None)] if None in ids else [])))

@@ -9,7 +9,7 @@ from typing import NamedTuple
 from sqlalchemy import BigInteger, Connection, Select, bindparam, insert, select, type_coerce
 
 from invdesk.db.direct import Direct
-from invdesk.db.tables import movement_t, product_t, warehouse_t
+from invdesk.db.tables import location_t, lot_t, movement_t, product_t, warehouse_t
 from invdesk.domain.seals import LEDGER_FIELDS
 from invdesk.domain.security import Actor
 from invdesk.domain.stock import MovementKind, MovementView
@@ -19,7 +19,7 @@ from invdesk.services.stock import alert_rules, events
 
 # The columns a new row states: the seal's fields less the id the database gives it, so a column
 # added to the ledger cannot be written without being sealed.
-_COLUMNS = (*(name for name in LEDGER_FIELDS if name != "id"), "location_id", "lot_id")
+_COLUMNS = tuple(name for name in LEDGER_FIELDS if name != "id")
 # Built once. The row's id comes back with whether its alerts need a look (alert_rules.may_change):
 # most movements need none, and then the alert check costs no round trip of its own. The unit cost
 # is bound as its stored integer (the same SQL): the caller has it so, and Money would convert the
@@ -37,6 +37,23 @@ _RECORD = {
     )
     for dialect in ("sqlite", "postgresql")
 }
+
+
+# Moves between locations of one warehouse: its counter (availability, alerts) does not move.
+INSIDE = frozenset((MovementKind.MOVE_OUT, MovementKind.MOVE_IN))
+
+
+class Spot(NamedTuple):
+    """Where and which a ledger row is about: a location and a lot, each as id and code (None:
+    the warehouse's default location; no lot)."""
+
+    location_id: int | None = None
+    location: str | None = None
+    lot_id: int | None = None
+    lot: str | None = None
+
+
+DEFAULT_SPOT = Spot()
 
 
 class Op(NamedTuple):
@@ -63,13 +80,12 @@ def record(
     reason: str | None = None,
     transfer_id: str | None = None,
     reservation_id: int | None = None,
-    location_id: int | None = None,
-    lot_id: int | None = None,
+    spot: Spot = DEFAULT_SPOT,
 ) -> MovementView:
     """Append one ledger row in the operation's transaction and return it as a view.
 
-    `location_id` and `lot_id` name the quant the row moves (None: the default location, no
-    lot); the database moves that quant with the row."""
+    Its trigger moves the quant of `spot` by qty (both databases), and on PostgreSQL the counter.
+    """
     values = dict(
         kind=kind.value,
         product_id=product.id,
@@ -86,11 +102,11 @@ def record(
         request_id=op.request_id,
         transfer_id=transfer_id,
         reservation_id=reservation_id,
-        location_id=location_id,
-        lot_id=lot_id,
+        location_id=spot.location_id,
+        lot_id=spot.lot_id,
         al_pid=product.id,
         al_wid=warehouse.id,
-        al_delta=qty - reserved_delta,
+        al_delta=0 if kind in INSIDE else qty - reserved_delta,
     )
     row = _RECORD[op.conn.dialect.name].first(op.conn, values)
     assert row is not None
@@ -113,6 +129,8 @@ def record(
         request_id=op.request_id,
         transfer_id=transfer_id,
         reservation_id=reservation_id,
+        location=spot.location,
+        lot=spot.lot,
     )
     _after_append(op, view, product.id, warehouse.id, alerts_may_change)
     return view
@@ -122,6 +140,7 @@ def _after_append(
     op: Op, row: MovementView, product_id: int, warehouse_id: int, alerts_may_change: bool
 ) -> None:
     """Keep the row's alert in step in this transaction; queue the change for after the commit."""
+    counter_qty = 0 if row.kind in INSIDE else row.qty
     if alerts_may_change:
         alert_rules.check(
             op.conn,
@@ -130,7 +149,7 @@ def _after_append(
             op.at,
             sku=row.sku,
             warehouse=row.warehouse,
-            available_delta=row.qty - row.reserved_delta,
+            available_delta=counter_qty - row.reserved_delta,
         )
     events.collect(
         op.conn,
@@ -141,7 +160,7 @@ def _after_append(
             row.sku,
             row.warehouse,
             row.kind.value,
-            row.qty,
+            counter_qty,
             row.reserved_delta,
             row.balance_after,
         ),
@@ -169,9 +188,13 @@ def select_views() -> Select[tuple[object, ...]]:
             m.request_id,
             m.transfer_id,
             m.reservation_id,
+            location_t.c.code.label("location"),
+            lot_t.c.number.label("lot"),
         )
         .join(product_t, product_t.c.id == m.product_id)
         .join(warehouse_t, warehouse_t.c.id == m.warehouse_id)
+        .outerjoin(location_t, location_t.c.id == m.location_id)
+        .outerjoin(lot_t, lot_t.c.id == m.lot_id)
     )
 
 

@@ -44,7 +44,10 @@ from invdesk.services.catalog.lookup import (
     warehouses_and_product,
 )
 from invdesk.services.stock import ledger
+from invdesk.services.stock.counting import count_grain
 from invdesk.services.stock.operation import Planned, checked_units, run_operation, units_of
+from invdesk.services.stock.pieces import record_in, record_out, take_pieces
+from invdesk.services.stock.quants import needs_grain, putaway_spot, receipt_pieces
 from invdesk.services.stock.reservations import expire_due
 
 Item = tuple[ProductRef, int, CheckedLine]
@@ -141,6 +144,19 @@ def plan_receive(cmd: ReceiveStock) -> Planned:
                 )
             with about_line(line.row):
                 level = _add(op, product, warehouse, units, line.cost_minor)
+                if needs_grain(product, warehouse, line):
+                    pieces = receipt_pieces(op, product, warehouse, units, line)
+                    rows += record_in(
+                        op,
+                        MovementKind.RECEIVE,
+                        product,
+                        warehouse,
+                        level,
+                        pieces,
+                        unit_cost_minor=line.cost_minor,
+                        reference=reference,
+                    )
+                    continue
             rows.append(
                 ledger.record(
                     op,
@@ -159,6 +175,35 @@ def plan_receive(cmd: ReceiveStock) -> Planned:
     return Planned("receive", cmd.request_id, checked.payload(), apply)
 
 
+def _expired_reason(allow_expired: bool, reason: str | None) -> str | None:
+    """The override of an expired lot is recorded on its rows with its why."""
+    return f"Expired lot override: {reason}" if allow_expired else reason
+
+
+def _transfer_pieces(
+    op: ledger.Op,
+    product: ProductRef,
+    warehouses: tuple[WarehouseRef, WarehouseRef],
+    levels: tuple[counters.Level, counters.Level],
+    units: int,
+    line: CheckedLine,
+    reference: str | None,
+    transfer_id: str,
+) -> list[MovementView]:
+    """A transfer line taken from the source's quants (FEFO, or the lot/serials/location named)
+    and put into the destination's putaway location, lot by lot."""
+    (source, destination), (out, into) = warehouses, levels
+    taken = take_pieces(op, product, source, units, line)
+    target = putaway_spot(op, product, destination)
+    put = [
+        piece._replace(spot=target._replace(lot_id=piece.spot.lot_id, lot=piece.spot.lot))
+        for piece in taken
+    ]
+    common = dict(unit_cost_minor=out.avg_cost_minor, reference=reference, transfer_id=transfer_id)
+    rows = record_out(op, MovementKind.TRANSFER_OUT, product, source, out, taken, **common)
+    return rows + record_in(op, MovementKind.TRANSFER_IN, product, destination, into, put, **common)
+
+
 def issue(db: Database, cmd: IssueStock, actor: Actor) -> StockResult:
     """Take stock out for a sale or consumption. Raises InsufficientStock if available < qty."""
     checked = check_issue(cmd)
@@ -170,6 +215,22 @@ def issue(db: Database, cmd: IssueStock, actor: Actor) -> StockResult:
         for product, units, line in items:
             with about_line(line.row):
                 level = take_units(op, product, warehouse, units)
+                if needs_grain(product, warehouse, line):
+                    pieces = take_pieces(
+                        op, product, warehouse, units, line, allow_expired=checked.allow_expired
+                    )
+                    rows += record_out(
+                        op,
+                        MovementKind.ISSUE,
+                        product,
+                        warehouse,
+                        level,
+                        pieces,
+                        unit_cost_minor=level.avg_cost_minor,
+                        reference=reference,
+                        reason=_expired_reason(checked.allow_expired, reason),
+                    )
+                    continue
             rows.append(
                 ledger.record(
                     op,
@@ -212,6 +273,18 @@ def transfer(db: Database, cmd: TransferStock, actor: Actor) -> StockResult:
             with about_line(line.row):
                 out = take_units(op, product, source, units)
                 into = _add(op, product, destination, units, out.avg_cost_minor)
+                if needs_grain(product, source, line) or needs_grain(product, destination):
+                    rows += _transfer_pieces(
+                        op,
+                        product,
+                        (source, destination),
+                        (out, into),
+                        units,
+                        line,
+                        reference,
+                        transfer_id,
+                    )
+                    continue
             rows.append(
                 ledger.record(
                     op,
@@ -277,6 +350,20 @@ def return_stock(db: Database, cmd: ReturnStock, actor: Actor) -> StockResult:
                 continue
             with about_line(line.row):
                 level = _add(op, product, warehouse, units, None)
+                if needs_grain(product, warehouse, line):
+                    pieces = receipt_pieces(op, product, warehouse, units, line, returning=True)
+                    rows += record_in(
+                        op,
+                        MovementKind.RETURN,
+                        product,
+                        warehouse,
+                        level,
+                        pieces,
+                        unit_cost_minor=level.avg_cost_minor,
+                        reference=reference,
+                        reason=reason,
+                    )
+                    continue
             rows.append(
                 ledger.record(
                     op,
@@ -324,6 +411,12 @@ def plan_adjust(cmd: AdjustStock) -> Planned:
         expire_due(op, product, warehouse)
         before = counters.lock(op.conn, product.id, warehouse.id)
         assert before is not None
+        if (
+            checked.location is not None
+            or checked.lot is not None
+            or needs_grain(product, warehouse)
+        ):
+            return count_grain(op, product, warehouse, before, counted_units, checked)
         if counted_units < before.reserved:
             raise ValidationError(
                 f"{counted_units:,} counted is below the {before.reserved:,} units of {product.sku} "

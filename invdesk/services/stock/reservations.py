@@ -36,9 +36,10 @@ from invdesk.services.catalog.lookup import (
     warehouse_code,
     warehouse_ref,
 )
-from invdesk.services.stock import events, ledger
+from invdesk.services.stock import events, ledger, quants
 from invdesk.services.stock.availability import reservation_status, reservation_status_is
 from invdesk.services.stock.operation import Planned, run_operation
+from invdesk.services.stock.quants import needs_grain
 
 _r = reservation_t.c
 MAX_TTL_SECONDS = 90 * 24 * 3600
@@ -125,6 +126,13 @@ def hold_units(
     level = counters.hold(op.conn, product.id, warehouse.id, units)
     if level is None and expire_due(op, product, warehouse):
         level = counters.hold(op.conn, product.id, warehouse.id, units)
+    if level is not None and needs_grain(product, warehouse):
+        # Expired lots and quarantine are on hand but not for sale: a hold never counts on them.
+        usable = quants.sellable(op, product, warehouse) - (level.reserved - units)
+        if usable < units:
+            raise InsufficientStock(
+                refusal(max(usable, 0)), available=max(usable, 0), requested=units
+            )
     if level is not None:
         return level
     current = counters.read(op.conn, product.id, warehouse.id)
@@ -338,6 +346,35 @@ def list_reservations(
         return [_view(row, row.sku, row.wh) for row in conn.execute(stmt)]
 
 
+def _commit_pieces(
+    op: ledger.Op, product: ProductRef, warehouse: WarehouseRef, level: counters.Level, row: Any
+) -> MovementView:
+    """A committed hold of a product kept in several places: issued first expiry first, one
+    ledger row per lot and location; the first row carries the hold's end (the view returned)."""
+    pieces = quants.pick(op, product, warehouse, row.qty)
+    later = row.qty
+    views = []
+    for index, piece in enumerate(pieces):
+        later -= piece.qty
+        views.append(
+            ledger.record(
+                op,
+                MovementKind.ISSUE,
+                product,
+                warehouse,
+                qty=-piece.qty,
+                units=piece.qty,
+                reserved_delta=-row.qty if index == 0 else 0,
+                balance_after=level.on_hand + later,
+                reference=row.reference,
+                unit_cost_minor=level.avg_cost_minor,
+                reservation_id=row.id,
+                spot=piece.spot,
+            )
+        )
+    return views[0]
+
+
 def close_hold(op: ledger.Op, reservation_id: int, *, commit: bool) -> MovementView | None:
     """Inside a running operation, commit (an issue) or release one active, unexpired hold.
 
@@ -349,6 +386,8 @@ def close_hold(op: ledger.Op, reservation_id: int, *, commit: bool) -> MovementV
         return None
     product, warehouse = _refs(op.conn, row)
     level = counters.unhold(op.conn, product.id, warehouse.id, row.qty, consume=commit)
+    if commit and needs_grain(product, warehouse):
+        return _commit_pieces(op, product, warehouse, level, row)
     return ledger.record(
         op,
         MovementKind.ISSUE if commit else MovementKind.RELEASE,

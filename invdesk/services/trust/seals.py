@@ -27,8 +27,8 @@ from invdesk.domain.seals import (
     LEDGER_FIELDS,
     MAX_ROWS_PER_SEAL,
     TRAILS,
-    SealHasher,
     SealView,
+    hasher_for,
 )
 from invdesk.domain.security import Actor, Permission, require
 
@@ -105,7 +105,7 @@ def _seal_sqlite(conn: Connection, trail: str, at: datetime) -> int:
     after, prev = (0, GENESIS) if last is None else (last.last_id, last.hash)
     made = 0
     while True:
-        hasher = SealHasher(prev)
+        hasher = hasher_for(trail, prev)
         first = last_id = None
         for row in conn.execute(rows_after(trail, after).limit(MAX_ROWS_PER_SEAL)):
             hasher.add(row)

@@ -13,7 +13,7 @@ from invdesk.db.tables import level_t, movement_t, product_t, reservation_t, war
 from invdesk.domain.seals import TRAILS, SealView
 from invdesk.domain.security import Actor, Permission, require
 from invdesk.domain.stock import ReservationStatus
-from invdesk.services.trust import verify_trails
+from invdesk.services.trust import verify_quants, verify_trails
 from invdesk.services.trust.verify_trails import Finding, Findings, TrailState
 
 
@@ -92,6 +92,7 @@ def verify_all(db: Database, actor: Actor, against: Sequence[SealView] = ()) -> 
     with db.read() as conn:
         discrepancies = _counters(conn)
         verify_trails.check_balances(conn, findings)
+        verify_quants.check_quants(conn, findings)
         trails = [verify_trails.check_trail(conn, t, findings, against) for t in TRAILS]
     return VerifyReport(discrepancies, findings.listed, findings.unlisted(), trails)
 
@@ -114,7 +115,7 @@ def _counters(conn: Connection) -> list[Discrepancy]:
             m.warehouse_id,
             zero,
             zero,
-            func.sum(m.qty),
+            func.sum(verify_trails.counter_qty()),
             func.sum(m.reserved_delta),
             zero,
         ).group_by(m.product_id, m.warehouse_id),

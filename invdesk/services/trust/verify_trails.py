@@ -10,10 +10,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import ColumnElement, Connection, case, func, literal, select
 
 from invdesk.db.tables import movement_t
-from invdesk.domain.seals import AUDIT, GENESIS, LEDGER, SealHasher, SealView
+from invdesk.domain.seals import AUDIT, GENESIS, LEDGER, SealView, hasher_for
+from invdesk.domain.stock import MovementKind
 from invdesk.services.trust import seals
 
 # A transaction's rows carry its time, and concurrent transactions take ids in another order than
@@ -83,7 +84,7 @@ def check_trail(
     chain = seals.seals_of(conn, trail)
     current = next(chain, None)
     expected_prev = GENESIS
-    hasher = SealHasher(GENESIS)
+    hasher = hasher_for(trail, GENESIS)
     first_seen: int | None = None
     rows = sealed = 0
     newest_seal: SealView | None = None
@@ -117,7 +118,7 @@ def check_trail(
                 f"{seal.last_id} was changed after it was sealed",
             )
         expected_prev, newest_seal = seal.hash, seal
-        hasher, first_seen = SealHasher(expected_prev), None
+        hasher, first_seen = hasher_for(trail, expected_prev), None
 
     for row in seals.stream(conn, seals.rows_after(trail, 0)):
         while current is not None and row.id > current.last_id:
@@ -173,6 +174,14 @@ def _seals_ending_at(conn: Connection, trail: str, last_ids: list[int]) -> Itera
     return (s for s in seals.seals_of(conn, trail) if s.last_id in wanted)
 
 
+def counter_qty() -> ColumnElement[int]:
+    """What a ledger row moves its counter by: its qty, except a move between two locations of
+    one warehouse (its quants move, the warehouse's counter does not)."""
+    m = movement_t.c
+    inside = (MovementKind.MOVE_OUT.value, MovementKind.MOVE_IN.value)
+    return case((m.kind.in_(inside), literal(0)), else_=m.qty)
+
+
 def check_balances(conn: Connection, findings: Findings) -> None:
     """Every ledger row's balance_after is the previous one of its product and warehouse plus qty."""
     m = movement_t.c
@@ -181,7 +190,7 @@ def check_balances(conn: Connection, findings: Findings) -> None:
         .over(partition_by=(m.product_id, m.warehouse_id), order_by=m.id)
         .label("previous")
     )
-    steps = select(m.id, m.qty, m.balance_after, previous).subquery()
+    steps = select(m.id, counter_qty().label("qty"), m.balance_after, previous).subquery()
     s = steps.c
     expected = func.coalesce(s.previous, 0) + s.qty
     stmt = select(s.id, s.qty, s.balance_after, expected.label("expected")).where(
