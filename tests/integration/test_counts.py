@@ -7,11 +7,12 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import text
 
 from invdesk.domain.counts import CountStatus, OpenCount, PostCount, RecordCount
 from invdesk.domain.errors import Conflict, PermissionDenied, ValidationError
 from invdesk.domain.security import Actor, Role
-from invdesk.domain.stock import IssueStock, LedgerFilter, Line, MovementKind
+from invdesk.domain.stock import IssueStock, LedgerFilter, Line, MovementKind, ReceiveStock
 from invdesk.services.counts import lines, posting, sheets, variance
 from invdesk.services.reads import queries
 from invdesk.services.stock import operations
@@ -207,3 +208,67 @@ def test_the_abc_schedule_counts_a_items_monthly_b_quarterly_c_yearly(db):
     clock.now += timedelta(days=60)  # 100 days: B too (91)
     due = open_sheet(db, abc=True)
     assert [u.sku for u in variance.variance(db, BOSS, due).uncounted] == ["A", "B"]
+
+
+@pytest.fixture
+def bins(db):
+    """MAIN with zone Z holding bin Z-1; BOLT in Z-1 and in the default location; MILK in two
+    lots (A expires first)."""
+    db.clock = Clock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    support.warehouse(db, "MAIN")
+    support.location(db, "MAIN", "Z")
+    support.location(db, "MAIN", "Z-1")
+    with db.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE location SET parent_id = (SELECT id FROM location WHERE code = 'Z') "
+                 "WHERE code = 'Z-1'")
+        )  # fmt: skip
+    support.product(db, "BOLT")
+    support.tracked(db, "MILK", "lot")
+    lines_in = (
+        Line("BOLT", 5, location="Z-1"),
+        Line("BOLT", 3),
+        Line("MILK", 4, lot="A", expiry="2026-04-01"),
+        Line("MILK", 2, lot="B", expiry="2026-05-01"),
+    )
+    operations.receive(db, ReceiveStock("MAIN", lines_in), BOSS)
+    return db
+
+
+def _grain(report) -> list[tuple[str, str | None, str | None]]:
+    return [(line.sku, line.location, line.lot) for line in (*report.counted, *report.uncounted)]
+
+
+def test_a_zone_sheet_holds_the_zone_and_the_locations_inside_it(bins):
+    sheet = open_sheet(bins, zone="Z")
+    assert _grain(variance.variance(bins, BOSS, sheet)) == [("BOLT", "Z-1", None)]
+
+
+def test_counts_at_locations_and_lots_book_at_their_quant(bins):
+    sheet = open_sheet(bins)
+    assert sorted(_grain(variance.variance(bins, BOSS, sheet)), key=str) == sorted(
+        [("BOLT", None, None), ("BOLT", "Z-1", None), ("MILK", None, "A"), ("MILK", None, "B")],
+        key=str,
+    )
+    with pytest.raises(ValidationError, match="tracked by lot"):
+        count(bins, sheet, "MILK", 3)  # two lots there: which one?
+    assert count(bins, sheet, "MILK", 3, lot="A").expected == 4
+    lines.record_count(bins, RecordCount(sheet, "Z-1", "BOLT", 6), CLERK)
+    sell(bins, "MILK", 1)  # first expiry first: out of lot A, after its count
+
+    posting.post_count(bins, PostCount(sheet), BOSS)
+
+    quants = {(line.sku, line.location, line.lot): line.on_hand for line in _lines(bins, sheet)}
+    assert quants == {
+        ("BOLT", None, None): 3,
+        ("BOLT", "Z-1", None): 6,
+        ("MILK", None, "A"): 2,  # 3 counted, 1 sold since
+        ("MILK", None, "B"): 2,
+    }
+    report = verify.verify_all(bins, BOSS)
+    assert report.discrepancies == [] and report.findings == []
+
+
+def _lines(db, sheet: int):
+    report = variance.variance(db, BOSS, sheet)
+    return (*report.counted, *report.uncounted)
