@@ -12,10 +12,17 @@ from sqlalchemy import text
 from invdesk.domain.counts import CountStatus, OpenCount, PostCount, RecordCount
 from invdesk.domain.errors import Conflict, PermissionDenied, ValidationError
 from invdesk.domain.security import Actor, Role
-from invdesk.domain.stock import IssueStock, LedgerFilter, Line, MovementKind, ReceiveStock
+from invdesk.domain.stock import (
+    IssueStock,
+    LedgerFilter,
+    Line,
+    MovementKind,
+    ReceiveStock,
+    ReserveStock,
+)
 from invdesk.services.counts import lines, posting, sheets, variance
 from invdesk.services.reads import queries
-from invdesk.services.stock import operations
+from invdesk.services.stock import operations, reservations
 from invdesk.services.trust import verify
 from tests import support
 
@@ -272,3 +279,18 @@ def test_counts_at_locations_and_lots_book_at_their_quant(bins):
 def _lines(db, sheet: int):
     report = variance.variance(db, BOSS, sheet)
     return (*report.counted, *report.uncounted)
+
+
+def test_a_count_below_live_holds_is_refused_and_overdue_holds_are_released_first(shop):
+    clock = shop.clock = Clock(datetime.now(UTC))
+    reservations.reserve(shop, ReserveStock("SKU-1", "MAIN", 6, ttl_seconds=60), CLERK)
+    sheet = open_sheet(shop)
+    count(shop, sheet, "SKU-1", 4)
+    with pytest.raises(ValidationError, match="below the 6 reserved"):
+        posting.post_count(shop, PostCount(sheet), BOSS)
+
+    clock.now += timedelta(minutes=5)  # the hold is overdue, not yet swept
+    posting.post_count(shop, PostCount(sheet), BOSS)
+
+    assert support.on_hand(shop, "SKU-1") == (4, 0)
+    assert verify.verify(shop, BOSS) == []

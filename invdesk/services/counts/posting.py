@@ -30,6 +30,7 @@ from invdesk.services.counts import places
 from invdesk.services.stock import ledger
 from invdesk.services.stock.ledger import Spot
 from invdesk.services.stock.operation import Planned, run_operation
+from invdesk.services.stock.reservations import expire_due
 
 _l, _q, _s = count_line_t.c, quant_t.c, count_sheet_t.c
 REASON = "Stock count"
@@ -97,8 +98,14 @@ def _post(op: ledger.Op, number: int, uncounted_zero: bool) -> tuple[MovementVie
         lines = list(group)
         level = levels[product_id]
         booked = list(_deltas(lines))
-        on_hand = level.on_hand + sum(delta for _row, delta in booked)
         first = lines[0]
+        product = ProductRef(
+            product_id, first.sku, first.name, bool(first.active), tracking=first.tracking
+        )
+        change = sum(delta for _row, delta in booked)
+        if level.on_hand + change < level.reserved and expire_due(op, product, warehouse):
+            level = counters.lock(conn, product_id, sheet.warehouse_id) or level  # holds gone
+        on_hand = level.on_hand + change
         if on_hand < level.reserved:
             raise ValidationError(
                 f"The count of {first.sku} leaves {on_hand:,} on hand in {sheet.warehouse}, below "
@@ -107,9 +114,6 @@ def _post(op: ledger.Op, number: int, uncounted_zero: bool) -> tuple[MovementVie
             )
         if on_hand > MAX_ON_HAND:
             raise ValidationError(f"The count of {first.sku} is too large.", field="counted")
-        product = ProductRef(
-            product_id, first.sku, first.name, bool(first.active), tracking=first.tracking
-        )
         counters.settle(conn, product_id, sheet.warehouse_id, on_hand)
         balance = level.on_hand
         for row, delta in booked:
