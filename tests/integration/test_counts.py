@@ -294,3 +294,12 @@ def test_a_count_below_live_holds_is_refused_and_overdue_holds_are_released_firs
 
     assert support.on_hand(shop, "SKU-1") == (4, 0)
     assert verify.verify(shop, BOSS) == []
+
+
+def test_an_empty_bin_opens_an_empty_sheet_and_what_is_found_there_is_booked(bins):
+    sheet = open_sheet(bins, locations=("Z",))
+    assert variance.variance(bins, BOSS, sheet).uncounted == ()
+    found = lines.record_count(bins, RecordCount(sheet, "Z", "BOLT", 2), CLERK)
+    assert (found.expected, found.variance) == (0, 2)
+    posting.post_count(bins, PostCount(sheet), BOSS)
+    assert support.on_hand(bins, "BOLT") == (10, 0)  # 5 in Z-1, 3 in default, 2 found in Z

@@ -46,7 +46,8 @@ def open_count(db: Database, cmd: OpenCount, actor: Actor) -> CountSheetView:
     """Open a count sheet with a line for each quant in scope (nothing counted yet).
 
     Needs the catalog right (a manager). Raises NotFound for an unknown warehouse, zone,
-    location or product; ValidationError when the scope holds nothing to count.
+    location or product; ValidationError when `abc` finds nothing due. An empty scope opens
+    an empty sheet: counting adds lines.
     """
     require(actor, Permission.CATALOG)
     checked = check_open(cmd)
@@ -82,8 +83,7 @@ def open_count(db: Database, cmd: OpenCount, actor: Actor) -> CountSheetView:
             rows = [r for r in rows if r.product_id in due]
         if not rows and checked.abc:
             raise ValidationError("No product in this scope is due for a count.", field="abc")
-        if not rows:
-            raise ValidationError("Nothing is stocked in this scope: no line to count.")
+        # An empty scope still opens: clerks add a line for whatever they find there.
         position = conn.execute(select(func.max(movement_t.c.id))).scalar() or 0
         sheet_id = conn.execute(
             insert(count_sheet_t)
@@ -98,13 +98,14 @@ def open_count(db: Database, cmd: OpenCount, actor: Actor) -> CountSheetView:
             )
             .returning(_s.id)
         ).scalar_one()
-        conn.execute(
-            insert(count_line_t),
-            [
-                {"sheet_id": sheet_id, "product_id": p, "location_id": loc, "lot_id": lot}
-                for p, loc, lot in rows
-            ],
-        )
+        if rows:
+            conn.execute(
+                insert(count_line_t),
+                [
+                    {"sheet_id": sheet_id, "product_id": p, "location_id": loc, "lot_id": lot}
+                    for p, loc, lot in rows
+                ],
+            )
         return int(sheet_id)
 
     number = db.run(work)
