@@ -41,6 +41,45 @@ def stock_options(func: Callable[..., Any]) -> Callable[..., Any]:
     )
 
 
+def where_options(*, dated: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """--location, --lot and --serial (and, for goods coming in, --expiry and --produced)."""
+
+    def add(func: Callable[..., Any]) -> Callable[..., Any]:
+        if dated:
+            func = click.option("--produced", help="The lot's production date, YYYY-MM-DD.")(func)
+            func = click.option("--expiry", help="The lot's expiry date, YYYY-MM-DD.")(func)
+        func = click.option(
+            "--serial",
+            "serials",
+            multiple=True,
+            help="A serial number (repeat once per unit) of a serial-tracked product.",
+        )(func)
+        func = click.option("--lot", help="The lot (batch) number; an issue picks FEFO without.")(
+            func
+        )
+        return click.option("--location", help="The bin, e.g. A-03-2 (default: putaway).")(func)
+
+    return add
+
+
+def _line(sku: str, qty: str, cost: str | None = None, **where: Any) -> Line:
+    return Line(
+        sku,
+        qty,
+        cost,
+        location=where.get("location"),
+        lot=where.get("lot"),
+        expiry=where.get("expiry"),
+        produced=where.get("produced"),
+        serials=tuple(where.get("serials", ())),
+    )
+
+
+def _where(m: Any) -> str:
+    parts = [p for p in (m.location, None if m.lot is None else f"lot {m.lot}") if p]
+    return f" [{', '.join(parts)}]" if parts else ""
+
+
 def _report(result: StockResult, as_json: bool) -> None:
     if as_json:
         emit_json(result)
@@ -49,7 +88,7 @@ def _report(result: StockResult, as_json: bool) -> None:
         click.echo(f"Request {result.request_id} was already applied; nothing changed.")
     for m in result.movements:
         click.echo(
-            f"{m.kind.value:<14} {m.qty:+,} {m.sku} in {m.warehouse}: on hand "
+            f"{m.kind.value:<14} {m.qty:+,} {m.sku} in {m.warehouse}{_where(m)}: on hand "
             f"{m.balance_after:,}  (ledger #{m.id})"
         )
 
@@ -59,6 +98,7 @@ def _report(result: StockResult, as_json: bool) -> None:
 @click.argument("warehouse")
 @click.argument("qty")
 @click.option("--cost", help="Unit cost of this delivery; moves the average cost.")
+@where_options(dated=True)
 @stock_options
 @pass_cli
 def receive_cmd(
@@ -70,9 +110,11 @@ def receive_cmd(
     reference: str | None,
     request_id: str | None,
     as_json: bool,
+    **where: Any,
 ) -> None:
-    """Receive QTY of SKU into WAREHOUSE."""
-    cmd = ReceiveStock(warehouse, (Line(sku, qty, cost),), reference, request_id)
+    """Receive QTY of SKU into WAREHOUSE (a lot-tracked product names its lot, a serial-tracked
+    one a --serial per unit)."""
+    cmd = ReceiveStock(warehouse, (_line(sku, qty, cost, **where),), reference, request_id)
     _report(operations.receive(ctx.database(), cmd, ctx.actor()), as_json)
 
 
@@ -81,6 +123,12 @@ def receive_cmd(
 @click.argument("warehouse")
 @click.argument("qty")
 @click.option("--reason", help="Why, e.g. sale or consumption.")
+@click.option(
+    "--allow-expired",
+    is_flag=True,
+    help="Let an expired lot go out (recorded with the --reason, which it needs).",
+)
+@where_options(dated=False)
 @stock_options
 @pass_cli
 def issue_cmd(
@@ -89,12 +137,17 @@ def issue_cmd(
     warehouse: str,
     qty: str,
     reason: str | None,
+    allow_expired: bool,
     reference: str | None,
     request_id: str | None,
     as_json: bool,
+    **where: Any,
 ) -> None:
-    """Issue (sell or consume) QTY of SKU from WAREHOUSE."""
-    cmd = IssueStock(warehouse, (Line(sku, qty),), reference, reason, request_id)
+    """Issue (sell or consume) QTY of SKU from WAREHOUSE: first expiry first unless a --lot,
+    --serial or --location is named."""
+    cmd = IssueStock(
+        warehouse, (_line(sku, qty, **where),), reference, reason, request_id, allow_expired
+    )
     _report(operations.issue(ctx.database(), cmd, ctx.actor()), as_json)
 
 
@@ -103,6 +156,7 @@ def issue_cmd(
 @click.argument("source", metavar="FROM")
 @click.argument("destination", metavar="TO")
 @click.argument("qty")
+@where_options(dated=False)
 @stock_options
 @pass_cli
 def transfer_cmd(
@@ -114,9 +168,10 @@ def transfer_cmd(
     reference: str | None,
     request_id: str | None,
     as_json: bool,
+    **where: Any,
 ) -> None:
-    """Move QTY of SKU from one warehouse to another."""
-    cmd = TransferStock(source, destination, (Line(sku, qty),), reference, request_id)
+    """Move QTY of SKU from one warehouse to another (--location is where it leaves from)."""
+    cmd = TransferStock(source, destination, (_line(sku, qty, **where),), reference, request_id)
     _report(operations.transfer(ctx.database(), cmd, ctx.actor()), as_json)
 
 
@@ -126,6 +181,7 @@ def transfer_cmd(
 @click.argument("qty")
 @click.option("--damaged", is_flag=True, help="Record the units as damaged; do not restock.")
 @click.option("--reason")
+@where_options(dated=True)
 @stock_options
 @pass_cli
 def return_cmd(
@@ -138,9 +194,11 @@ def return_cmd(
     reference: str | None,
     request_id: str | None,
     as_json: bool,
+    **where: Any,
 ) -> None:
     """Take back QTY of SKU from a customer into WAREHOUSE."""
-    cmd = ReturnStock(warehouse, (Line(sku, qty),), damaged, reason, reference, request_id)
+    line = _line(sku, qty, **where)
+    cmd = ReturnStock(warehouse, (line,), damaged, reason, reference, request_id)
     _report(operations.return_stock(ctx.database(), cmd, ctx.actor()), as_json)
 
 
@@ -149,6 +207,8 @@ def return_cmd(
 @click.argument("warehouse")
 @click.argument("counted")
 @click.option("--reason", help="Why the count differs (default: Stock count).")
+@click.option("--location", help="Count this bin only.")
+@click.option("--lot", help="Count this lot (or serial) only.")
 @stock_options
 @pass_cli
 def adjust_cmd(
@@ -157,12 +217,15 @@ def adjust_cmd(
     warehouse: str,
     counted: str,
     reason: str | None,
+    location: str | None,
+    lot: str | None,
     reference: str | None,
     request_id: str | None,
     as_json: bool,
 ) -> None:
-    """Set SKU in WAREHOUSE to the COUNTED quantity; the ledger records the difference."""
-    cmd = AdjustStock(sku, warehouse, counted, reason, reference, request_id)
+    """Set SKU in WAREHOUSE (or one --location / --lot of it) to the COUNTED quantity; the
+    ledger records the difference."""
+    cmd = AdjustStock(sku, warehouse, counted, reason, reference, request_id, location, lot)
     _report(operations.adjust(ctx.database(), cmd, ctx.actor()), as_json)
 
 

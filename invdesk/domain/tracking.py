@@ -9,7 +9,7 @@ ValidationError a person should see.
 from __future__ import annotations
 
 import enum
-from datetime import date
+from datetime import date, datetime
 
 from invdesk.domain.errors import ValidationError
 from invdesk.domain.validation import clean_text
@@ -80,6 +80,8 @@ def day(value: object, *, label: str, field: str) -> date | None:
     """A date from a date, or text as YYYY-MM-DD; None when empty."""
     if value is None or value == "":
         return None
+    if isinstance(value, datetime):
+        return value.date()  # a spreadsheet's date cell
     if isinstance(value, date):
         return value
     try:

@@ -14,7 +14,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QWidget
 
 from invdesk.domain.security import Actor, Role
-from invdesk.services.demo import loader
+from invdesk.services.demo import grain, loader
 from invdesk.services.system.database import open_database
 from invdesk.ui import background
 from invdesk.ui.dialogs.gallery import dialog_shots
@@ -114,6 +114,7 @@ def render(directory: str | Path, names: list[str] | None = None) -> list[Path]:
         try:
             actor = Actor("anna", Role.ADMIN)  # an admin sees every page, the Admin page too
             loader.load_demo(db, actor)
+            grain.load_where_and_which(db, actor)
             settings = QSettings(f"{tmp}/settings.ini", QSettings.Format.IniFormat)
             window = MainWindow(db, actor, settings=settings)
             window.resize(*SIZE)

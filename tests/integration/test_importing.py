@@ -238,3 +238,27 @@ def test_a_stock_import_cancelled_while_checking_changes_nothing(db, tmp_path):
     with pytest.raises(Cancelled):
         run_import(db, ADMIN, S, table, ImportOptions(), cancelled=_cancel_after(2))
     assert snapshot(db) == before
+
+
+def test_opening_stock_of_lots_and_bins_is_received_where_and_which(stocked, tmp_path):
+    from datetime import datetime
+
+    support.tracked(stocked, "FRESH", "lot")
+    support.location(stocked, "MAIN", "A-1")
+    path = write_xlsx(
+        tmp_path,
+        "lots.xlsx",
+        [
+            ["sku", "warehouse", "qty", "batch", "best before", "bin"],
+            ["FRESH", "MAIN", 6, "L1", datetime(2099, 5, 1), "A-1"],
+            ["FRESH", "MAIN", 4, "L2", "2099-06-01", None],
+            ["FRESH", "MAIN", 1, "L3", "01/07/2099", None],
+        ],
+    )
+    table = read_table(path)
+    preview = preview_import(stocked, ADMIN, S, table, ImportOptions(stock_mode="receive"))
+    assert "YYYY-MM-DD" in preview.rows[2].reasons[0]
+
+    run_import(stocked, ADMIN, S, table, ImportOptions(stock_mode="receive", valid_only=True))
+
+    assert support.quants(stocked, "FRESH") == {("A-1", "L1"): 6, (None, "L2"): 4}

@@ -49,7 +49,7 @@ from invdesk.services.catalog import (
 )
 from invdesk.services.channels import tokens
 from invdesk.services.counts import lines, posting, sheets, variance
-from invdesk.services.demo import loader, restock_policies
+from invdesk.services.demo import grain, loader, restock_policies
 from invdesk.services.importing import apply
 from invdesk.services.importing import products as import_products
 from invdesk.services.importing.files import ImportKind, Table
@@ -370,6 +370,10 @@ MATRIX: dict[str, tuple[Permission, Call]] = {
         lambda db, a, t: warehouses.edit_warehouse(db, EditWarehouse("MAIN", name="Main"), a),
     ),
     "demo.loader.load_demo": (Permission.CATALOG, lambda db, a, t: loader.load_demo(db, a, days=1)),
+    "demo.grain.load_where_and_which": (
+        Permission.CATALOG,
+        lambda db, a, t: grain.load_where_and_which(db, a),
+    ),
     "demo.restock_policies.seed_policies": (  # as loader.load_demo, which calls it
         Permission.CATALOG,
         lambda db, a, t: restock_policies.seed_policies(db, a),

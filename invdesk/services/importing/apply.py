@@ -23,6 +23,7 @@ from invdesk.db.models import Barcode, Product, Warehouse
 from invdesk.domain.errors import Cancelled, ValidationError
 from invdesk.domain.security import Actor, Permission, require
 from invdesk.domain.stock import AdjustStock, Line, ReceiveStock
+from invdesk.domain.tracking import day, location_code, lot_number
 from invdesk.domain.validation import parse_count, parse_quantity
 from invdesk.services import unit_of_work
 from invdesk.services.importing.fields import FIELDS, Matched, choose_preset, match_headers
@@ -200,7 +201,7 @@ def _stock(
         session, {str(r.values["sku"]).strip() for r in rows if r.values["sku"]}
     )
     default = (options.warehouse or "").strip().upper()
-    seen: dict[tuple[str, str], int] = {}
+    seen: dict[tuple[str, str, str | None, str | None], int] = {}
     out = []
     for i, row in enumerate(rows):
         step(i)
@@ -223,12 +224,20 @@ def _stock(
             reasons.append(f"Unknown warehouse “{wh}”.")
         qty = _quantity(row.values.get("qty"), options.stock_mode, reasons)
         cost = money(row.values.get("unit_cost"), "Unit cost", reasons)
-        key = (sku or code, wh)
+        bin_code = check(reasons, location_code, row.values.get("bin"))
+        lot = check(reasons, lot_number, row.values.get("lot"))
+        expiry = check(reasons, day, row.values.get("expiry"), label="Expiry", field="expiry")
+        key = (sku or code, wh, bin_code, lot)
         if key in seen:
-            reasons.append(f"Duplicate row for {key[0]} in {wh} (also on row {seen[key]}).")
+            where = "".join(f" {part}" for part in (bin_code, lot) if part)
+            reasons.append(f"Duplicate row for {key[0]} in {wh}{where} (also on row {seen[key]}).")
         else:
             seen[key] = row.number
         values_out = {"sku": code, "warehouse": wh, "qty": qty, "unit_cost": cost}
+        # Where and which only when given: a file without them previews as it always did.
+        values_out |= {
+            k: v for k, v in (("bin", bin_code), ("lot", lot), ("expiry", expiry)) if v is not None
+        }
         action = "error" if reasons else options.stock_mode
         out.append(RowCheck(row.number, values_out, action, tuple(reasons)))
     return out
@@ -325,12 +334,15 @@ def _stock_plans(
         rid = f"import:{table.sha256[:32]}:{mode}:{r.row}"
         warehouse = v.get("warehouse") or str(options.warehouse).strip().upper()
         if mode == "count":
-            plans.append(operations.plan_adjust(
-                AdjustStock(v["sku"], warehouse, v["qty"], "Imported stock count", reference, rid)
-            ))  # fmt: skip
+            plans.append(operations.plan_adjust(AdjustStock(
+                v["sku"], warehouse, v["qty"], "Imported stock count", reference, rid,
+                v.get("bin"), v.get("lot"),
+            )))  # fmt: skip
         elif v["qty"]:
             cost = None if v["unit_cost"] is None else str(v["unit_cost"])
-            plans.append(operations.plan_receive(
-                ReceiveStock(warehouse, (Line(v["sku"], v["qty"], cost),), reference, rid)
-            ))  # fmt: skip
+            line = Line(
+                v["sku"], v["qty"], cost,
+                location=v.get("bin"), lot=v.get("lot"), expiry=v.get("expiry"),
+            )  # fmt: skip
+            plans.append(operations.plan_receive(ReceiveStock(warehouse, (line,), reference, rid)))
     return plans

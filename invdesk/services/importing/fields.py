@@ -44,6 +44,11 @@ FIELDS: dict[ImportKind, tuple[Field, ...]] = {
         Field("warehouse", "Warehouse", True, ("warehouse", "location", "store", "site", "wh")),
         Field("qty", "Quantity", True, ("qty", "quantity", "counted", "count", "onhand", "stock")),
         Field("unit_cost", "Unit cost", False, ("unitcost", "cost", "costprice")),
+        Field(
+            "bin", "Bin (location in the warehouse)", False, ("bin", "binlocation", "storagebin")
+        ),
+        Field("lot", "Lot or batch", False, ("lot", "lotnumber", "batch", "batchnumber")),
+        Field("expiry", "Expiry date", False, ("expiry", "expirydate", "bestbefore", "useby")),
         Field("variant_of", "Product group (rows without a SKU skipped)", False, ("handle",)),
     ),
 }

@@ -11,8 +11,11 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +31,7 @@ from invdesk.domain.catalog import (
 )
 from invdesk.domain.errors import InvdeskError, ValidationError
 from invdesk.domain.security import Actor, Permission
+from invdesk.domain.tracking import SHELF_LIFE_MAX_DAYS
 from invdesk.domain.validation import parse_money
 from invdesk.services.catalog import barcodes, categories, products
 from invdesk.services.reads import dialog_lookups
@@ -43,6 +47,11 @@ def money_text(amount: Decimal) -> str:
 
 
 UNITS = ("each", "box", "pack", "pair", "kg", "g", "l", "ml", "m")
+TRACKING_CHOICES = (
+    ("No lots or serials", "none"),
+    ("By lot, with expiry", "lot"),
+    ("By serial number", "serial"),
+)
 
 
 class ProductEditor(RecordEditor):
@@ -85,6 +94,23 @@ class ProductEditor(RecordEditor):
         self.form.add("&Price:", self.price, "price")
         self.cost = self._money_field()
         self.form.add("C&ost:", self.cost, "cost")
+        self.tracking = QComboBox(self)
+        for label, value in TRACKING_CHOICES:
+            self.tracking.addItem(label, value)
+        self.shelf_life = QSpinBox(self)
+        self.shelf_life.setRange(0, SHELF_LIFE_MAX_DAYS)
+        self.shelf_life.setSpecialValueText("none")
+        self.shelf_life.setSuffix(" days")
+        self.shelf_life.setToolTip("Dates a new lot received without an expiry (0: none).")
+        tracking_row = QWidget(self)
+        row = QHBoxLayout(tracking_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.tracking)
+        row.addWidget(QLabel("Shelf &life:", tracking_row))
+        row.itemAt(1).widget().setBuddy(self.shelf_life)  # type: ignore[union-attr]
+        row.addWidget(self.shelf_life)
+        row.addStretch(1)
+        self.form.add("T&racking:", tracking_row, "tracking")
         self.description = QPlainTextEdit(self)
         self.description.setTabChangesFocus(True)
         self.description.setPlaceholderText("What it is: material, size, what it fits…")
@@ -108,6 +134,8 @@ class ProductEditor(RecordEditor):
         for widget in (self.sku, self.name, self.price, self.cost):
             widget.textChanged.connect(self._changed)
         self.unit.currentTextChanged.connect(self._changed)
+        self.tracking.currentIndexChanged.connect(self._changed)
+        self.shelf_life.valueChanged.connect(self._changed)
         self.description.textChanged.connect(self._changed)
         self.category.currentIndexChanged.connect(self._changed)
         self.active.toggled.connect(self._changed)
@@ -149,7 +177,14 @@ class ProductEditor(RecordEditor):
         for field in (self.sku, self.name, self.price, self.cost):
             field.setReadOnly(True)
         self.description.setReadOnly(True)
-        for widget in (self.category, self.unit, self.active, self.barcode_box):
+        for widget in (
+            self.category,
+            self.unit,
+            self.tracking,
+            self.shelf_life,
+            self.active,
+            self.barcode_box,
+        ):
             widget.setEnabled(False)
         self.save_button.hide()
         self.heading.hint.setText("Only managers and admins can change products.")
@@ -183,6 +218,8 @@ class ProductEditor(RecordEditor):
             self.category.addItem(product.category, product.category)  # a retired one shows
         self.category.setCurrentIndex(self.category.findData(product.category))
         self.description.setPlainText(product.description or "")
+        self.tracking.setCurrentIndex(max(self.tracking.findData(product.tracking), 0))
+        self.shelf_life.setValue(product.shelf_life_days or 0)
         self.unit.setCurrentText(product.unit)
         self.price.setText(money_text(product.price))
         self.cost.setText(money_text(product.cost))
@@ -256,6 +293,8 @@ class ProductEditor(RecordEditor):
                 cost=self._money(self.cost),
                 barcodes=self.barcode_list(),
                 description=self.description.toPlainText(),
+                tracking=self.tracking.currentData(),
+                shelf_life_days=self.shelf_life.value() or None,
             ),
             self._actor,
         )
@@ -275,6 +314,8 @@ class ProductEditor(RecordEditor):
                 cost=self._money(self.cost),
                 active=self.active.isChecked(),
                 description=self.description.toPlainText(),
+                tracking=self.tracking.currentData(),
+                shelf_life_days=self.shelf_life.value(),
             ),
             self.barcode_list(),
             self._actor,

@@ -218,3 +218,19 @@ def test_a_save_whose_barcode_was_taken_meanwhile_saves_nothing(qtbot, shop):
         before.version,
         before.barcodes,
     )
+
+
+def test_a_product_is_tracked_by_lot_with_a_shelf_life(qtbot, shop):
+    editor = _product(qtbot, shop)
+    editor.sku.setText("MILK-1")
+    editor.name.setText("Milk")
+    editor.category.setCurrentText("Food")
+    editor.tracking.setCurrentIndex(editor.tracking.findData("lot"))
+    editor.shelf_life.setValue(12)
+    with qtbot.waitSignal(editor.saved):
+        editor.save()
+
+    saved = products.get_product(shop, "MILK-1", ADMIN)
+    assert (saved.tracking, saved.shelf_life_days) == ("lot", 12)
+    again = _product(qtbot, shop, sku="MILK-1")
+    assert (again.tracking.currentData(), again.shelf_life.value()) == ("lot", 12)
