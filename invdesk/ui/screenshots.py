@@ -70,19 +70,21 @@ def _unknown_scan(window: MainWindow) -> QWidget:
 
 
 def _count_sheet(window: MainWindow) -> QWidget:
-    """A count of the shop half done: lines short, over and right, one sold from since its count."""
+    """A count of the cold aisle half done: lots short, over and right, one sold from since."""
     from invdesk.domain.counts import OpenCount, RecordCount
     from invdesk.domain.stock import IssueStock, Line
     from invdesk.services.counts import lines, sheets, variance
     from invdesk.services.stock import operations
 
     db, actor = window.db, window.actor
-    sheet = sheets.open_count(db, OpenCount("SHOP"), actor).id
-    found = variance.variance(db, actor, sheet).uncounted[:6]
-    for line, off in zip(found, (-2, 0, 1, -1, 0, 3), strict=False):
+    sheet = sheets.open_count(db, OpenCount("MAIN", zone="B"), actor).id
+    found = variance.variance(db, actor, sheet).uncounted
+    for line, off in zip(found, (-3, 0, 1), strict=False):  # the last lot left uncounted
         counted = max(0, (line.on_hand or 0) + off)
-        lines.record_count(db, RecordCount(sheet, "-", line.sku, counted), actor)
-    operations.issue(db, IssueStock("SHOP", (Line(found[1].sku, 1),)), actor)
+        where = line.location or "-"
+        lines.record_count(db, RecordCount(sheet, where, line.sku, counted, line.lot), actor)
+    sold = found[1]
+    operations.issue(db, IssueStock("MAIN", (Line(sold.sku, 1, lot=sold.lot),)), actor)
     page = window.open_page(CountsPage)
     assert isinstance(page, CountsPage)
     settle()
