@@ -227,3 +227,17 @@ def test_rows_naming_a_location_or_lot_are_sealed_with_them_and_verify(shop):
     assert report.findings == []
     (ledger,) = [trail for trail in report.trails if trail.trail == "ledger"]
     assert ledger.sealed == ledger.rows == 3
+
+
+def test_a_quant_changed_behind_the_ledgers_back_is_found(shop):
+    from sqlalchemy import text
+
+    receive(shop, Line("MILK", 3, lot="L1", expiry="2026-04-01"))
+    with shop.engine.begin() as conn:
+        conn.execute(text("UPDATE quant SET on_hand = on_hand + 5"))
+
+    report = verify.verify_all(shop, ACTOR)
+
+    assert [(f.check, f.rows) for f in report.findings] == [
+        ("quants", "MILK in MAIN (default location, lot L1)")
+    ]
