@@ -110,7 +110,7 @@ class ProductEditor(RecordEditor):
         row.itemAt(1).widget().setBuddy(self.shelf_life)  # type: ignore[union-attr]
         row.addWidget(self.shelf_life)
         row.addStretch(1)
-        self.form.add("T&racking:", tracking_row, "tracking")
+        self.form.add("Trackin&g:", tracking_row, "tracking")
         self.description = QPlainTextEdit(self)
         self.description.setTabChangesFocus(True)
         self.description.setPlaceholderText("What it is: material, size, what it fits…")
