@@ -10,6 +10,7 @@ import click
 from invdesk.cli.context import CliContext, pass_cli
 from invdesk.cli.negatives import NumberArgsCommand
 from invdesk.cli.output import emit_json, emit_table
+from invdesk.domain.locations import QuantView
 from invdesk.domain.stock import (
     AdjustStock,
     IssueStock,
@@ -23,7 +24,7 @@ from invdesk.domain.stock import (
     TransferStock,
 )
 from invdesk.domain.validation import parse_since, parse_until
-from invdesk.services.reads import queries
+from invdesk.services.reads import grain, queries
 from invdesk.services.stock import operations, orders, reservations
 
 SKU_HELP = "SKU arguments also accept a barcode; a case barcode counts its pack size."
@@ -297,12 +298,27 @@ def sweep_cmd(ctx: CliContext) -> None:
 @click.argument("sku", required=False)
 @click.option("--warehouse", "-w", help="Only this warehouse (its code).")
 @click.option("--all", "include_empty", is_flag=True, help="Include rows with nothing on hand.")
+@click.option(
+    "--by",
+    "grains",
+    multiple=True,
+    type=click.Choice(["location", "lot"]),
+    help="One row per location and/or lot (on hand only: holds are per warehouse). Repeatable.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @pass_cli
 def stock_cmd(
-    ctx: CliContext, sku: str | None, warehouse: str | None, include_empty: bool, as_json: bool
+    ctx: CliContext,
+    sku: str | None,
+    warehouse: str | None,
+    include_empty: bool,
+    grains: tuple[str, ...],
+    as_json: bool,
 ) -> None:
     """Stock on hand, reserved and available, per product and warehouse."""
+    if grains:
+        _stock_by(ctx, sku, warehouse, include_empty, set(grains), as_json)
+        return
     rows = queries.stock_levels(
         ctx.database(),
         ctx.actor(),
@@ -335,6 +351,49 @@ def stock_cmd(
         ],
         empty="No stock.",
     )
+
+
+def _stock_by(
+    ctx: CliContext,
+    sku: str | None,
+    warehouse: str | None,
+    include_empty: bool,
+    grains: set[str],
+    as_json: bool,
+) -> None:
+    by_location, by_lot = "location" in grains, "lot" in grains
+    rows = grain.stock_by_grain(
+        ctx.database(),
+        ctx.actor(),
+        by_location=by_location,
+        by_lot=by_lot,
+        product=sku,
+        warehouse=warehouse,
+        include_empty=include_empty,
+    )
+    if as_json:
+        emit_json([_grain_row(r, by_location, by_lot) for r in rows])
+        return
+    headers = ["SKU", "Name", "Warehouse"]
+    headers += ["Location"] if by_location else []
+    headers += ["Lot", "Expiry"] if by_lot else []
+    cells = []
+    for r in rows:
+        row: list[object] = [r.sku, r.product_name, r.warehouse]
+        row += [r.location or "(default)"] if by_location else []
+        row += [r.lot, r.expiry] if by_lot else []
+        cells.append([*row, r.on_hand])
+    emit_table([*headers, "On hand"], cells, empty="No stock.")
+
+
+def _grain_row(r: QuantView, by_location: bool, by_lot: bool) -> dict[str, object]:
+    row: dict[str, object] = {"sku": r.sku, "name": r.product_name, "warehouse": r.warehouse}
+    if by_location:
+        row["location"] = r.location  # null: the warehouse's default location
+    if by_lot:
+        row["lot"] = r.lot
+        row["expiry"] = None if r.expiry is None else r.expiry.isoformat()
+    return {**row, "on_hand": r.on_hand, "unit": r.unit}
 
 
 @click.command("history", epilog=SKU_HELP)

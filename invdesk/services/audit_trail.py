@@ -89,10 +89,18 @@ def track(session: Session) -> None:
 
 
 def record_edit(
-    session: Session, actor: Actor, at: datetime, entity: str, key: str, obj: object
+    session: Session,
+    actor: Actor,
+    at: datetime,
+    entity: str,
+    key: str,
+    obj: object,
+    extra: dict[str, list[Any]] | None = None,
 ) -> None:
-    """Audit an ORM edit by the fields it changed; an edit that changed nothing is not recorded."""
-    changed: dict[str, list[Any]] = {}
+    """Audit an ORM edit by the fields it changed; an edit that changed nothing is not recorded.
+
+    `extra` adds changes the object's own fields do not show (a related record by its code)."""
+    changed: dict[str, list[Any]] = dict(extra or {})
     _merge(changed, session.info.get(_TRACKED, {}).pop(id(obj), {}))
     _merge(changed, changes_of(obj))
     changed = {name: values for name, values in changed.items() if values[0] != values[1]}

@@ -24,6 +24,7 @@ _UNIQUE_MESSAGES = {
     "uq_barcode_code": ("barcode", "This barcode already belongs to another product."),
     "uq_category_name": ("category", "A category with this name already exists."),
     "uq_warehouse_code": ("code", "A warehouse with this code already exists."),
+    "uq_location_warehouse_code": ("code", "This warehouse already has a location with this code."),
 }
 
 

@@ -67,6 +67,7 @@ class Draft:
             "IssueDialog": "An issue",
             "TransferDialog": "A transfer",
             "ReturnDialog": "A return",
+            "MoveDialog": "A move",
         }.get(self.kind, "A stock document")
 
 

@@ -115,6 +115,9 @@ class MainWindow(WindowHost):
             page.open_product.connect(lambda sku: self.actions_.edit_product(sku=sku))
             page.open_warehouse.connect(lambda code: self.actions_.edit_warehouse(code=code))
             page.watch_requested.connect(lambda: open_watched_warehouses(self))
+            page.open_document.connect(
+                lambda name, kwargs: self.actions_.open_stock_dialog(name, **kwargs)
+            )
             page.alert_mail_requested.connect(lambda: open_alert_mail(self))
             if isinstance(page, ReorderPage):
                 open_reorder_document(self, page)

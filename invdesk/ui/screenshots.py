@@ -21,6 +21,7 @@ from invdesk.ui.dialogs.gallery import dialog_shots
 from invdesk.ui.main_window import MainWindow
 from invdesk.ui.pages import PAGES, Page
 from invdesk.ui.pages.counts import CountsPage
+from invdesk.ui.pages.locations import LocationsPage
 from invdesk.ui.pages.products import ProductsPage
 from invdesk.ui.pages.stock import StockPage
 
@@ -57,6 +58,25 @@ def _stock_of_shop(window: MainWindow) -> QWidget:
     page = window.open_page(StockPage)
     assert isinstance(page, StockPage)
     page.select_warehouse("SHOP")
+    return window
+
+
+def _locations(window: MainWindow) -> QWidget:
+    warehouse = grain.WAREHOUSE  # the demo's bins (services.demo.grain)
+    page = window.open_page(LocationsPage)
+    assert isinstance(page, LocationsPage)
+    page.warehouse.setCurrentIndex(max(0, page.warehouse.findData(warehouse)))
+    page.refresh_rows()
+    return window
+
+
+def _stock_by_location(window: MainWindow) -> QWidget:
+    warehouse = grain.WAREHOUSE
+    page = window.open_page(StockPage)
+    assert isinstance(page, StockPage)
+    page.select_warehouse(warehouse)
+    settle()
+    page.by_grain.setChecked(True)
     return window
 
 
@@ -97,6 +117,8 @@ SHOTS: dict[str, Factory] = {
     **{page.__name__.removesuffix("Page").lower(): _page(page) for page in PAGES},
     "products-search": _search_products,
     "stock-shop": _stock_of_shop,
+    "locations": _locations,
+    "stock-by-location": _stock_by_location,
     "scan-unknown": _unknown_scan,
     "count-sheet": _count_sheet,
     "counts-list": _page(CountsPage),  # again, now that the shop's count is open

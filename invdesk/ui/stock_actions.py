@@ -16,7 +16,8 @@ from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtWidgets import QDialog, QMessageBox
 
 from invdesk.domain.errors import InvdeskError, NotFound
-from invdesk.services.reads import browse
+from invdesk.services.catalog import locations
+from invdesk.services.reads import browse, dialog_lookups
 from invdesk.services.system.database import describe
 from invdesk.ui import dialogs
 from invdesk.ui.drafts import Draft, DraftStore
@@ -151,6 +152,8 @@ class StockActions:
         try:
             match = browse.find_product(self.window.db, self.window.actor, code)
         except NotFound:
+            if self._location(code):
+                return
             self.window.flash(False, f"Unknown code {code}")
             self._offer_attach(code)
             return
@@ -165,6 +168,27 @@ class StockActions:
         assert isinstance(products, ProductsPage)
         products.show_product(match.sku, match.active)
         self.edit_product(sku=match.sku)
+
+    def _location(self, code: str) -> bool:
+        """A code that names no product may be a location: of the page's warehouse, else of any
+        active one (a handful). Says what it holds; False if it is no location either."""
+        db, actor = self.window.db, self.window.actor
+        current = self.window.current_page().current_warehouse()
+        try:
+            codes = [current] if current else [
+                w.code for w in dialog_lookups.active_warehouses(db, actor)
+            ]  # fmt: skip
+            for warehouse in codes:
+                found = locations.find_location(db, actor, warehouse, code)
+                if found is not None:
+                    self.window.flash(
+                        True,
+                        f"Location {found.code} in {found.warehouse} · {found.on_hand:,} units",
+                    )
+                    return True
+        except InvdeskError:
+            return False
+        return False
 
     def _offer_attach(self, code: str) -> None:
         if self.prompt is not None and shiboken6.isValid(self.prompt):

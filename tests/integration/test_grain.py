@@ -241,3 +241,24 @@ def test_a_quant_changed_behind_the_ledgers_back_is_found(shop):
     assert [(f.check, f.rows) for f in report.findings] == [
         ("quants", "MILK in MAIN (default location, lot L1)")
     ]
+
+
+def test_channels_see_expired_and_quarantined_units_as_on_hand_but_not_available(shop):
+    from invdesk.domain.tokens import Scope, TokenGrant
+    from invdesk.services.channels import inventory
+
+    support.location(shop, "MAIN", "Q", kind="quarantine")
+    receive(shop, Line("MILK", 5, lot="OLD", expiry="2026-03-01"))
+    receive(shop, Line("MILK", 4, lot="NEW", expiry="2026-09-01"))
+    receive(shop, Line("BOLT", 6))
+    receive(shop, Line("BOLT", 2, location="Q"))
+    reservations.reserve(shop, ReserveStock("MILK", "MAIN", 1), ACTOR)
+    reader = TokenGrant("shop", frozenset({Scope.READ}), None)
+
+    milk = inventory.product_stock(shop, reader, "MILK").warehouses[0]
+    bolts = inventory.product_stock(shop, reader, "BOLT")
+    (page_row,) = [r for r in inventory.inventory_page(shop, reader).items if r.sku == "MILK"]
+
+    assert (milk.on_hand, milk.reserved, milk.available) == (9, 1, 3)
+    assert bolts.available == 6
+    assert page_row.available == 3

@@ -23,6 +23,7 @@ from invdesk.domain.browse import PageRequest, ProductQuery, StockQuery
 from invdesk.domain.catalog import CreateProduct, EditProduct, EditWarehouse
 from invdesk.domain.counts import OpenCount, PostCount, RecordCount
 from invdesk.domain.errors import PermissionDenied
+from invdesk.domain.locations import AddLocation, EditLocation
 from invdesk.domain.orders import OrderLine, PlaceOrder
 from invdesk.domain.restock import PolicyKind, PolicyRule, SetPolicy
 from invdesk.domain.security import SYSTEM, Actor, Permission, Role
@@ -42,6 +43,7 @@ from invdesk.reports.filters import ReportFilter
 from invdesk.services.catalog import (
     barcodes,
     categories,
+    locations,
     products,
     users,
     warehouses,
@@ -49,7 +51,8 @@ from invdesk.services.catalog import (
 )
 from invdesk.services.channels import tokens
 from invdesk.services.counts import lines, posting, sheets, variance
-from invdesk.services.demo import grain, loader, restock_policies
+from invdesk.services.demo import grain as demo_grain
+from invdesk.services.demo import loader, restock_policies
 from invdesk.services.importing import apply
 from invdesk.services.importing import products as import_products
 from invdesk.services.importing.files import ImportKind, Table
@@ -60,6 +63,7 @@ from invdesk.services.reads import (
     browse,
     dashboard,
     dialog_lookups,
+    grain,
     queries,
     reorder,
 )
@@ -369,10 +373,42 @@ MATRIX: dict[str, tuple[Permission, Call]] = {
         Permission.CATALOG,
         lambda db, a, t: warehouses.edit_warehouse(db, EditWarehouse("MAIN", name="Main"), a),
     ),
+    "catalog.locations.add_location": (
+        Permission.CATALOG,
+        lambda db, a, t: locations.add_location(db, AddLocation("MAIN", f"L-{a.role}"), a),
+    ),
+    "catalog.locations.edit_location": (
+        Permission.CATALOG,
+        lambda db, a, t: locations.edit_location(db, EditLocation("MAIN", "BIN-1", name="Bin"), a),
+    ),
+    "catalog.locations.deactivate_location": (
+        Permission.CATALOG,
+        lambda db, a, t: locations.deactivate_location(db, "MAIN", "BIN-2", a),
+    ),
+    "catalog.locations.set_putaway": (
+        Permission.CATALOG,
+        lambda db, a, t: locations.set_putaway(db, "P-1", "MAIN", "BIN-1", a),
+    ),
+    "catalog.locations.find_location": (
+        Permission.VIEW,
+        lambda db, a, t: locations.find_location(db, a, "MAIN", "BIN-1"),
+    ),
+    "catalog.locations.list_locations": (
+        Permission.VIEW,
+        lambda db, a, t: locations.list_locations(db, "MAIN", a),
+    ),
+    "reads.grain.stock_by_grain": (
+        Permission.VIEW,
+        lambda db, a, t: grain.stock_by_grain(db, a, by_location=True, by_lot=True),
+    ),
+    "reads.grain.grain_in_use": (
+        Permission.VIEW,
+        lambda db, a, t: grain.grain_in_use(db, a, "MAIN"),
+    ),
     "demo.loader.load_demo": (Permission.CATALOG, lambda db, a, t: loader.load_demo(db, a, days=1)),
     "demo.grain.load_where_and_which": (
         Permission.CATALOG,
-        lambda db, a, t: grain.load_where_and_which(db, a),
+        lambda db, a, t: demo_grain.load_where_and_which(db, a),
     ),
     "demo.restock_policies.seed_policies": (  # as loader.load_demo, which calls it
         Permission.CATALOG,
@@ -611,6 +647,7 @@ def seeded(request, tmp_path_factory):
     support.product(db, "P-1")
     support.stocked(db, "P-1", 100)
     support.stocked(db, "P-1", 5, "SHOP")
+    locations.add_location(db, AddLocation("MAIN", "BIN-2"), SYSTEM)
     users.create_first_admin(db, "boss", "password 123")
     users.add_user(db, "ann", "password 123", "clerk", SYSTEM)
     for _ in range(2):

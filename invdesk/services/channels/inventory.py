@@ -26,7 +26,7 @@ from invdesk.domain.stock import Line, MovementView, ReceiveStock
 from invdesk.domain.tokens import Scope, TokenGrant
 from invdesk.services.catalog.lookup import product_ref, warehouse_code, warehouse_ref
 from invdesk.services.stock import operations
-from invdesk.services.stock.availability import held
+from invdesk.services.stock.availability import held, unsellable
 
 _s, _p, _w = level_t.c, product_t.c, warehouse_t.c
 _m = movement_t.c
@@ -45,13 +45,15 @@ def _last_change() -> Any:
 
 def _rows(now: datetime, *, with_time: bool) -> Select[Any]:
     as_of = held(now)  # a hold past its expiry counts as released
+    # A channel sells what may go out: expired lots and quarantine are on hand, not available.
     columns = [
         _p.sku,
         _p.name,
         _w.code,
         _s.on_hand,
         as_of.reserved.label("reserved"),
-        as_of.available.label("available"),
+        as_of.available.label("held_available"),
+        unsellable(now).label("unsellable"),
         _last_change().label("updated_at") if with_time else literal(None),
     ]
     return as_of.join(
@@ -107,8 +109,12 @@ def inventory_page(
     return InventoryPage(items, after)
 
 
+def _available(r: Any) -> int:
+    return max(0, int(r.held_available) - int(r.unsellable))
+
+
 def _row(r: Any) -> InventoryRow:
-    return InventoryRow(r.sku, r.name, r.code, r.on_hand, r.reserved, r.available, r.updated_at)
+    return InventoryRow(r.sku, r.name, r.code, r.on_hand, r.reserved, _available(r), r.updated_at)
 
 
 def product_stock(db: Database, grant: TokenGrant, code: str) -> ProductStock:
@@ -127,7 +133,7 @@ def every_warehouse(db: Database, code: str) -> tuple[int, ProductStock]:
         product = product_ref(conn, code, field="sku")
         stmt = _rows(db.now(), with_time=False)
         rows = conn.execute(stmt.where(_s.product_id == product.id).order_by(_w.code)).all()
-    levels = tuple(WarehouseStock(r.code, r.on_hand, r.reserved, r.available) for r in rows)
+    levels = tuple(WarehouseStock(r.code, r.on_hand, r.reserved, _available(r)) for r in rows)
     stock = ProductStock(product.sku, product.name, sum(w.available for w in levels), levels)
     return product.id, stock
 

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import insert, select
-
 from invdesk.db.engine import Database
-from invdesk.db.tables import location_t, product_t, putaway_t, warehouse_t
 from invdesk.domain.catalog import CreateProduct
+from invdesk.domain.locations import AddLocation
 from invdesk.domain.security import Actor, Permission, require
 from invdesk.domain.stock import Line, MoveStock, ReceiveStock
-from invdesk.services.catalog import products
+from invdesk.services.catalog import locations, products
 from invdesk.services.stock import moves, operations
 
 WAREHOUSE = "MAIN"
@@ -47,25 +45,8 @@ def load_where_and_which(db: Database, actor: Actor) -> None:
     one expiring this week), serial-tracked phones, and a few units moved between bins."""
     require(actor, Permission.CATALOG)
     today = db.now().date()
-    with db.engine.begin() as conn:
-        wid = conn.execute(
-            select(warehouse_t.c.id).where(warehouse_t.c.code == WAREHOUSE)
-        ).scalar_one()
-        ids: dict[str, int] = {}
-        for code, name, kind, zone in LOCATIONS:
-            ids[code] = conn.execute(
-                insert(location_t)
-                .values(
-                    warehouse_id=wid,
-                    code=code,
-                    name=name,
-                    type=kind,
-                    parent_id=None if zone is None else ids[zone],
-                    active=True,
-                    version=1,
-                )
-                .returning(location_t.c.id)
-            ).scalar_one()
+    for code, name, kind, zone in LOCATIONS:
+        locations.add_location(db, AddLocation(WAREHOUSE, code, name, kind, zone), actor)
     for sku, name, category, tracking, life, price, cost, _bin in PRODUCTS:
         products.create_product(
             db,
@@ -75,12 +56,8 @@ def load_where_and_which(db: Database, actor: Actor) -> None:
             ),
             actor,
         )  # fmt: skip
-    with db.engine.begin() as conn:
-        for sku, *_rest, putaway in PRODUCTS:
-            pid = conn.execute(select(product_t.c.id).where(product_t.c.sku == sku)).scalar_one()
-            conn.execute(
-                insert(putaway_t).values(product_id=pid, warehouse_id=wid, location_id=ids[putaway])
-            )
+    for sku, *_rest, putaway in PRODUCTS:
+        locations.set_putaway(db, sku, WAREHOUSE, putaway, actor)
 
     def receive(sku: str, qty: int, lot: str, expiry_days: int, cost: str) -> None:
         line = Line(sku, qty, cost, lot=lot, expiry=(today + timedelta(days=expiry_days)))

@@ -25,9 +25,10 @@ from sqlalchemy import (
     select,
 )
 
-from invdesk.db.tables import level_t, reservation_t
+from invdesk.db.tables import level_t, location_t, lot_t, quant_t, reservation_t
 from invdesk.domain.orders import OrderStatus
 from invdesk.domain.stock import ReservationStatus
+from invdesk.domain.tracking import LocationType
 
 _r = reservation_t.c
 _ACTIVE = ReservationStatus.ACTIVE.value
@@ -66,6 +67,28 @@ class Held:
         return stmt.outerjoin(
             self.overdue, and_(o.product_id == s.product_id, o.warehouse_id == s.warehouse_id)
         )
+
+
+def unsellable(at: datetime) -> ColumnElement[int]:
+    """Units of each stock_level row (correlated) that are on hand but not for sale as of `at`:
+    in an expired lot or in a quarantine location. Zero for a shop without lots or bins (its
+    one quant has neither), at the cost of one index probe per row: for pages, not for scans."""
+    q, lot, loc = quant_t.c, lot_t.c, location_t.c
+    s = level_t.c
+    return (
+        select(func.coalesce(func.sum(q.on_hand), 0))
+        .select_from(quant_t)
+        .outerjoin(lot_t, lot.id == q.lot_id)
+        .outerjoin(location_t, loc.id == q.location_id)
+        .where(
+            q.product_id == s.product_id,
+            q.warehouse_id == s.warehouse_id,
+            q.on_hand > 0,
+            or_(lot.expiry < at.date(), loc.type == LocationType.QUARANTINE.value),
+        )
+        .correlate(level_t)
+        .scalar_subquery()
+    )
 
 
 def held(at: datetime) -> Held:

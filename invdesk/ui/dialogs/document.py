@@ -25,6 +25,7 @@ from invdesk.domain.errors import InvdeskError, NotFound
 from invdesk.domain.security import Actor, Permission
 from invdesk.domain.stock import StockResult
 from invdesk.domain.validation import MAX_QTY
+from invdesk.services.catalog import locations
 from invdesk.services.reads import dialog_lookups
 from invdesk.services.system.database import Database
 from invdesk.ui.dialogs.keeping import KeptDocument
@@ -76,6 +77,8 @@ class StockDocumentDialog(KeptDocument, PostingDialog):
         )  # about 15 lines and uncut cells; the window keeps what a user sets
         self.keep_on_this_pc()
         self._unknown_code: str | None = None
+        self.line_location: str | None = None
+        """The location scanned last: the lines scanned after it go there (or come from it)."""
         outer = QVBoxLayout(self)
         outer.setSpacing(10)
         self.heading = Heading(self.title, self.hint, self)
@@ -197,6 +200,15 @@ class StockDocumentDialog(KeptDocument, PostingDialog):
         """Where the Available column reads stock from (issue and transfer source)."""
         return None
 
+    def location_warehouse(self) -> str | None:
+        """The warehouse whose location codes a scan may name (None: none are recognised)."""
+        return None
+
+    def location_scanned(self, code: str) -> None:
+        """A location's code was scanned: the lines scanned next go there (or come from it)."""
+        self.line_location = code
+        self.status.say(f"Location {code}: the next lines are booked there.", ok=True)
+
     # Scanning -----------------------------------------------------------------------------------
     def handle_scan(self, code: str) -> bool:
         """A scan routed here by the app-wide detector: one more of that code. Always consumed;
@@ -217,6 +229,8 @@ class StockDocumentDialog(KeptDocument, PostingDialog):
             item = dialog_lookups.resolve_code(self._db, self._actor, code)
         except InvdeskError as error:
             unknown = isinstance(error, NotFound)
+            if unknown and self._take_location(code):
+                return True
             self._unknown_code = code if unknown else None
             message = f"Unknown code “{code}”: nothing added." if unknown else error.message
             self.status.say(message, ok=False)
@@ -225,7 +239,7 @@ class StockDocumentDialog(KeptDocument, PostingDialog):
                 unknown and self._actor.can(Permission.CATALOG) and bool(code)
             )
             return False
-        row = self.model.add(item, qty)
+        row = self.model.add(item, qty, self.line_location)
         self.table.setCurrentIndex(self.model.index(row, list(self.columns).index(Column.QTY)))
         self.table.scrollTo(self.model.index(row, 0))
         self.refresh_available()
@@ -233,6 +247,21 @@ class StockDocumentDialog(KeptDocument, PostingDialog):
             return True
         pack = f" (case of {item.pack_qty})" if item.pack_qty > 1 else ""
         self.status.say(f"Added {qty} × {item.code}{pack}: {item.name}", ok=True)
+        self.scan.flash("ok")
+        return True
+
+    def _take_location(self, code: str) -> bool:
+        """A code that is no product: a location of the document's warehouse, if it is one."""
+        warehouse = self.location_warehouse()
+        if not warehouse or not code:
+            return False
+        try:
+            found = locations.find_location(self._db, self._actor, warehouse, code)
+        except InvdeskError:
+            return False
+        if found is None:
+            return False
+        self.location_scanned(found.code)
         self.scan.flash("ok")
         return True
 

@@ -5,13 +5,16 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog
 
 from invdesk.domain.catalog import ProductView
+from invdesk.domain.locations import QuantView
 from invdesk.domain.security import Actor
-from invdesk.services.catalog import products
-from invdesk.services.reads import dialog_lookups, queries
+from invdesk.services.catalog import locations, products
+from invdesk.services.reads import dialog_lookups, grain, queries
 from invdesk.services.system.database import Database
 from invdesk.ui.dialogs.adjust import AdjustDialog
 from invdesk.ui.dialogs.attach_barcode import AttachBarcodeDialog
 from invdesk.ui.dialogs.lines import Column
+from invdesk.ui.dialogs.location_editor import LocationEditor
+from invdesk.ui.dialogs.move import MoveDialog
 from invdesk.ui.dialogs.product_editor import ProductEditor
 from invdesk.ui.dialogs.stock_dialogs import (
     IssueDialog,
@@ -89,9 +92,41 @@ def dialog_shots(db: Database, actor: Actor) -> list[tuple[str, QDialog]]:
         shots.append(("dialog-product", ProductEditor(db, actor, sku=showcase.sku)))
     if first is not None:
         shots.append(("dialog-warehouse", WarehouseEditor(db, actor, code=first)))
+    with_bins = [w for w in warehouses if locations.list_locations(db, actor=actor, warehouse=w)]
+    if with_bins or first is not None:
+        shots += _location_shots(db, actor, (with_bins or [first])[0])
     attach = AttachBarcodeDialog(db, actor, code="96385074")
     if found:
         attach.product.setText(found[0].sku)
         attach.pack.setValue(6)
     shots.append(("dialog-attach-barcode", attach))
     return shots
+
+
+def _location_shots(db: Database, actor: Actor, warehouse: str) -> list[tuple[str, QDialog]]:
+    """The Move dialog and the location editor, on the warehouse's locations (if it has any)."""
+    bins = locations.list_locations(db, warehouse, actor, include_inactive=False)
+    stocked = [b for b in bins if b.on_hand]
+    source = stocked[0].code if stocked else None
+    move = MoveDialog(db, actor, warehouse=warehouse, source=source)
+    if len(bins) > 1:
+        leaves = [b.code for b in bins if b.code != source and b.zone] or [
+            b.code for b in bins if b.code != source
+        ]
+        target = leaves[0]
+        move.destination.setCurrentIndex(move.destination.findData(target))
+    lines = stocked and [r.sku for r in _stock_at(db, actor, warehouse, stocked[0].code)]
+    if lines:
+        move.add_code(lines[0], 3, quiet=True)
+    move.reference.setText("Replenish pick face")
+    shots: list[tuple[str, QDialog]] = [("dialog-move", move)]
+    inner = [b for b in bins if b.zone]
+    if inner:
+        editor = LocationEditor(db, actor, warehouse=warehouse, code=inner[0].code)
+        shots.append(("dialog-location", editor))
+    return shots
+
+
+def _stock_at(db: Database, actor: Actor, warehouse: str, code: str) -> list[QuantView]:
+    rows = grain.stock_by_grain(db, actor, by_location=True, by_lot=False, warehouse=warehouse)
+    return [r for r in rows if r.location == code]

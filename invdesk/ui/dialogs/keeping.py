@@ -83,6 +83,7 @@ class KeptDocument:
                     "qty": line.qty_text,
                     "cost": line.cost_text,
                     "pack": str(line.item.pack_qty),
+                    **({"location": line.location} if line.location else {}),
                 }
                 for line in self.model.lines
             ],
@@ -110,7 +111,7 @@ class KeptDocument:
             except InvdeskError as error:
                 self.status.say(f"{saved.get('code')}: {error.message}", ok=False)
                 continue
-            row = self.model.add(item, 1)
+            row = self.model.add(item, 1, saved.get("location") or None)
             self.model.setData(self.model.index(row, self._qty_col()), saved.get("qty", "1"))
             if Column.COST in self.columns and saved.get("cost"):
                 cost_col = list(self.columns).index(Column.COST)

@@ -61,6 +61,8 @@ class LineItem:
     cost_text: str = ""
     available: int | None = None
     error: str | None = None  # set by a service error that named this line
+    location: str | None = None
+    """The location scanned before this line (None: putaway, or the default location)."""
 
     @property
     def qty(self) -> int | None:
@@ -82,7 +84,10 @@ class LineItem:
     def to_line(self, with_cost: bool) -> Line:
         cost = self.cost_text.strip().replace(",", ".") if with_cost else ""
         return Line(
-            self.item.code, self.qty if self.qty is not None else self.qty_text, cost or None
+            self.item.code,
+            self.qty if self.qty is not None else self.qty_text,
+            cost or None,
+            location=self.location,
         )
 
 
@@ -177,17 +182,18 @@ class LineModel(TableModel):
         return True
 
     # Document operations ------------------------------------------------------------------------
-    def add(self, item: ScannedCode, qty: int = 1) -> int:
-        """Add `qty` scans of a code: a new line, or more on the line that has that code."""
+    def add(self, item: ScannedCode, qty: int = 1, location: str | None = None) -> int:
+        """Add `qty` scans of a code: a new line, or more on the line that has that code (and
+        location: the same product scanned after another location is a line of its own)."""
         for row, line in enumerate(self.lines):
-            if line.item.code == item.code:
+            if line.item.code == item.code and line.location == location:
                 line.qty_text = str((line.qty or 0) + qty)
                 line.error = None
                 self._row_changed(row)
                 return row
         row = len(self.lines)
         self.beginInsertRows(QModelIndex(), row, row)
-        self.lines.append(LineItem(item, str(qty)))
+        self.lines.append(LineItem(item, str(qty), location=location))
         self.endInsertRows()
         self._recheck()
         self.lines_changed.emit()
@@ -278,7 +284,8 @@ class LineModel(TableModel):
             return item.code
         if column == Column.PRODUCT:
             name = item.name if item.code == item.sku else f"{item.name} ({item.sku})"
-            return name if item.active else f"{name} — inactive"
+            name = name if item.active else f"{name} — inactive"
+            return name if line.location is None else f"{name} @ {line.location}"
         if column == Column.QTY:
             return line.qty_text
         if column == Column.UNITS:

@@ -53,6 +53,7 @@ class _SingleWarehouseDialog(StockDocumentDialog):
             return []
 
     def _warehouse_changed(self, *_args: Any) -> None:
+        self.line_location = None  # a location belongs to the warehouse it was scanned in
         self.refresh_available()
         self._changed()
 
@@ -60,6 +61,9 @@ class _SingleWarehouseDialog(StockDocumentDialog):
         return {} if self.warehouse.code() else {"warehouse": NO_WAREHOUSE}
 
     def stock_warehouse(self) -> str | None:
+        return self.warehouse.code()
+
+    def location_warehouse(self) -> str | None:
         return self.warehouse.code()
 
     def _reason(self) -> str | None:

@@ -1,7 +1,7 @@
 """Small lists held in memory, one shape each: a column enum and per column its title and text.
 
-Warehouses with their totals, reservations, and the Admin page's API tokens, webhooks and their
-deliveries."""
+Warehouses with their totals, locations, stock by location and lot, reservations, and the Admin
+page's API tokens, webhooks and their deliveries."""
 
 from __future__ import annotations
 
@@ -57,6 +57,56 @@ def warehouse_model(parent: Any = None) -> ListTableModel:
     """Rows: WarehouseTotals (domain.browse)."""
     numeric = [c for c in WarehouseColumn if WarehouseColumn.PRODUCTS <= c <= WarehouseColumn.VALUE]
     return spec_model(WarehouseColumn, WAREHOUSES, numeric, parent)
+
+
+class LocationColumn(enum.IntEnum):
+    CODE = 0
+    NAME = 1
+    TYPE = 2
+    ZONE = 3
+    UNITS = 4
+    STATUS = 5
+
+
+LOCATIONS: Spec = {
+    LocationColumn.CODE: ("Code", lambda r: r.code),
+    LocationColumn.NAME: ("Name", lambda r: r.name or ""),
+    LocationColumn.TYPE: ("Type", lambda r: r.type.value.capitalize()),
+    LocationColumn.ZONE: ("Zone", lambda r: r.zone or ""),
+    LocationColumn.UNITS: ("Units on hand", lambda r: qty(r.on_hand)),
+    LocationColumn.STATUS: ("Status", lambda r: "Active" if r.active else "Inactive"),
+}
+
+
+def location_model(parent: Any = None) -> ListTableModel:
+    """Rows: LocationView (domain.locations)."""
+    return spec_model(LocationColumn, LOCATIONS, [LocationColumn.UNITS], parent)
+
+
+class QuantColumn(enum.IntEnum):
+    SKU = 0
+    NAME = 1
+    WAREHOUSE = 2
+    LOCATION = 3
+    LOT = 4
+    EXPIRY = 5
+    ON_HAND = 6
+
+
+QUANTS: Spec = {
+    QuantColumn.SKU: ("SKU", lambda r: r.sku),
+    QuantColumn.NAME: ("Name", lambda r: r.product_name),
+    QuantColumn.WAREHOUSE: ("Warehouse", lambda r: r.warehouse),
+    QuantColumn.LOCATION: ("Location", lambda r: r.location or "(default)"),
+    QuantColumn.LOT: ("Lot", lambda r: r.lot or ""),
+    QuantColumn.EXPIRY: ("Expiry", lambda r: "" if r.expiry is None else r.expiry.isoformat()),
+    QuantColumn.ON_HAND: ("On hand", lambda r: qty(r.on_hand)),
+}
+
+
+def quant_model(parent: Any = None) -> ListTableModel:
+    """Rows: QuantView (domain.locations), stock by location and lot."""
+    return spec_model(QuantColumn, QUANTS, [QuantColumn.ON_HAND], parent)
 
 
 class ReservationColumn(enum.IntEnum):

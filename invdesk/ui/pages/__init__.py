@@ -13,6 +13,7 @@ from invdesk.ui.pages.audit import AuditPage
 from invdesk.ui.pages.base import Page
 from invdesk.ui.pages.counts import CountsPage
 from invdesk.ui.pages.dashboard import DashboardPage
+from invdesk.ui.pages.locations import LocationsPage
 from invdesk.ui.pages.movements import MovementsPage
 from invdesk.ui.pages.orders import OrdersPage
 from invdesk.ui.pages.products import ProductsPage
@@ -38,6 +39,8 @@ PAGES: list[type[Page]] = [
     AuditPage,
     UsersPage,
     AdminPage,
+    # Last: a page added later keeps every earlier page on its shortcut (Ctrl+1 ... Alt+n).
+    LocationsPage,
 ]
 
 __all__ = ["PAGES", "Page"]

@@ -36,6 +36,8 @@ class Page(QWidget):
     """Asks the window for the product editor on this SKU."""
     open_warehouse = Signal(str)
     """Asks the window for the warehouse editor on this code."""
+    open_document = Signal(str, object)
+    """Asks the window for a stock dialog by class name, with its keyword arguments (a dict)."""
     watch_requested = Signal()
     """Asks the window for the watched-warehouses dialog."""
     alert_mail_requested = Signal()

@@ -31,6 +31,8 @@ from invdesk.ui.connection_dialog import ConnectionDialog
 from invdesk.ui.dialogs import (
     AdjustDialog,
     IssueDialog,
+    LocationEditor,
+    MoveDialog,
     ReceiveDialog,
     ReturnDialog,
     TransferDialog,
@@ -106,6 +108,8 @@ def _all_dialogs(db: Database, tmp_path: Path) -> list[Callable[[], QDialog]]:
         lambda: ProductEditor(db, ADMIN, sku="CAB-1"),
         lambda: WarehouseEditor(db, ADMIN),
         lambda: WarehouseEditor(db, ADMIN, code="MAIN"),
+        lambda: LocationEditor(db, ADMIN, warehouse="MAIN"),
+        lambda: MoveDialog(db, ADMIN, warehouse="MAIN"),
         lambda: CategoriesDialog(db, ADMIN),
         lambda: WatchedWarehousesDialog(db, ADMIN),
         lambda: PolicyEditor(db, ADMIN, "MAIN"),
