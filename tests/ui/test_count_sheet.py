@@ -14,7 +14,7 @@ from invdesk.services.counts import sheets, variance
 from invdesk.services.trust import verify
 from invdesk.ui.dialogs.count_sheet import CountSheetWindow
 from invdesk.ui.pages.counts import CountsPage
-from invdesk.ui.scanning import ScanDetector, route_scan
+from invdesk.ui.scanning import ScanDetector
 from tests import support
 from tests.ui.conftest import CLERK
 from tests.ui.keys import Typist
@@ -39,9 +39,9 @@ def sheet(shop_db) -> int:
 
 @pytest.fixture
 def scanner(qapp):
+    """The app's scanner, handing scans to the count window (routing is test_scan_routing's)."""
     detector = ScanDetector()
     detector.install()
-    detector.scanned.connect(route_scan)
     yield detector
     detector.uninstall()
 
@@ -66,12 +66,15 @@ def test_scans_delivered_in_one_late_lump_count_at_the_location_scanned_before(
     qtbot, shop_db, sheet, scanner
 ):
     window = _window(qtbot, shop_db, sheet)
+    scanner.scanned.connect(window.handle_scan)
     typist = Typist()
 
     # Five bursts, 8 ms apart inside each, all delivered before the GUI thread looks.
     for code in ("A-01", "4006381333931", "4006381333931", "B-02", "P-002"):
         typist.press(f"{code}\n", gap_ms=8)
-    qtbot.waitUntil(lambda: window.pending() == 0 and len(_counts(shop_db, sheet)) == 2)
+    qtbot.waitUntil(
+        lambda: window.pending() == 0 and len(_counts(shop_db, sheet)) == 2, timeout=20000
+    )
 
     assert _counts(shop_db, sheet) == {("P-001", "A-01"): 2, ("P-002", "B-02"): 1}
     assert window.scan.text() == ""  # no scanner key reached the field
@@ -82,11 +85,14 @@ def test_a_typed_code_counts_the_quantity_beside_it_and_a_case_counts_its_pack(
     qtbot, shop_db, sheet, scanner
 ):
     window = _window(qtbot, shop_db, sheet)
+    scanner.scanned.connect(window.handle_scan)
     typist = Typist()
     window.qty.setValue(5)
     typist.press("P-002\n", gap_ms=150)  # a person typing: into the field, Enter counts it
     typist.press("14006381333938\n", gap_ms=8)  # a case of 12, scanned
-    qtbot.waitUntil(lambda: window.pending() == 0 and len(_counts(shop_db, sheet)) == 2)
+    qtbot.waitUntil(
+        lambda: window.pending() == 0 and len(_counts(shop_db, sheet)) == 2, timeout=20000
+    )
 
     assert _counts(shop_db, sheet) == {("P-002", None): 5, ("P-001", None): 12}
     assert window.qty.value() == 1
@@ -94,10 +100,13 @@ def test_a_typed_code_counts_the_quantity_beside_it_and_a_case_counts_its_pack(
 
 def test_an_unknown_code_is_refused_and_the_next_scans_go_on(qtbot, shop_db, sheet, scanner):
     window = _window(qtbot, shop_db, sheet)
+    scanner.scanned.connect(window.handle_scan)
     typist = Typist()
     for code in ("NOPE-404", "P-002"):
         typist.press(f"{code}\n", gap_ms=8)
-    qtbot.waitUntil(lambda: window.pending() == 0 and len(_counts(shop_db, sheet)) == 1)
+    qtbot.waitUntil(
+        lambda: window.pending() == 0 and len(_counts(shop_db, sheet)) == 1, timeout=20000
+    )
     assert _counts(shop_db, sheet) == {("P-002", None): 1}
 
 
@@ -106,7 +115,9 @@ def test_a_manager_posts_from_the_window_and_a_sale_since_the_count_is_kept(qtbo
     assert window.post_button.isVisible()
     window.qty.setValue(8)
     window.take("P-001", 8)  # 10 expected at the default location
-    qtbot.waitUntil(lambda: window.pending() == 0 and len(_counts(shop_db, sheet)) == 1)
+    qtbot.waitUntil(
+        lambda: window.pending() == 0 and len(_counts(shop_db, sheet)) == 1, timeout=20000
+    )
     support.stocked(shop_db, "P-001", 5)  # a delivery after the count
 
     with qtbot.waitSignal(window.posted) as posted:
