@@ -277,6 +277,12 @@ def warehouse_list(ctx: CliContext, as_json: bool) -> None:
 @click.option("--name")
 @click.option("--address")
 @click.option("--active/--inactive", default=None)
+@click.option(
+    "--expiry-warning-days",
+    "warning_days",
+    metavar="N",
+    help="Alert lots expiring within N days (0: only expired ones). Default 30.",
+)
 @click.option("--expected-version", type=int)
 @json_option
 @pass_cli
@@ -286,14 +292,20 @@ def warehouse_edit(
     name: str | None,
     address: str | None,
     active: bool | None,
+    warning_days: str | None,
     expected_version: int | None,
     as_json: bool,
 ) -> None:
-    """Change a warehouse's name, address or active flag."""
+    """Change a warehouse's name, address, active flag or expiry warning."""
     w = warehouses.edit_warehouse(
         ctx.database(),
         EditWarehouse(
-            code=code, expected_version=expected_version, name=name, address=address, active=active
+            code=code,
+            expected_version=expected_version,
+            name=name,
+            address=address,
+            active=active,
+            expiry_warning_days=warning_days,
         ),
         ctx.actor(),
     )

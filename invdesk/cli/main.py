@@ -122,6 +122,8 @@ def register() -> None:
         serve_cmds,
         stock_cmds,
         token_cmds,
+        trace_cmds,
+        transit_cmds,
         user_cmds,
         webhook_cmds,
     )
@@ -133,7 +135,9 @@ def register() -> None:
         location_cmds,
         stock_cmds,
         count_cmds,
+        transit_cmds,
         restock_cmds,
+        trace_cmds,
         report_cmds,
         user_cmds,
         serve_cmds,

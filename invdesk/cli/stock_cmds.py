@@ -25,7 +25,7 @@ from invdesk.domain.stock import (
 )
 from invdesk.domain.validation import parse_since, parse_until
 from invdesk.services.reads import grain, queries
-from invdesk.services.stock import operations, orders, reservations
+from invdesk.services.stock import operations, orders, reservations, transit
 
 SKU_HELP = "SKU arguments also accept a barcode; a case barcode counts its pack size."
 
@@ -157,6 +157,11 @@ def issue_cmd(
 @click.argument("source", metavar="FROM")
 @click.argument("destination", metavar="TO")
 @click.argument("qty")
+@click.option(
+    "--ship",
+    is_flag=True,
+    help="Ship now, receive later (another site): prints the transfer id for `transfer receive`.",
+)
 @where_options(dated=False)
 @stock_options
 @pass_cli
@@ -166,14 +171,22 @@ def transfer_cmd(
     source: str,
     destination: str,
     qty: str,
+    ship: bool,
     reference: str | None,
     request_id: str | None,
     as_json: bool,
     **where: Any,
 ) -> None:
-    """Move QTY of SKU from one warehouse to another (--location is where it leaves from)."""
+    """Move QTY of SKU from one warehouse to another (--location is where it leaves from; with
+    --ship the goods go into transit until `transfer receive`)."""
     cmd = TransferStock(source, destination, (_line(sku, qty, **where),), reference, request_id)
-    _report(operations.transfer(ctx.database(), cmd, ctx.actor()), as_json)
+    if not ship:
+        _report(operations.transfer(ctx.database(), cmd, ctx.actor()), as_json)
+        return
+    result = transit.ship(ctx.database(), cmd, ctx.actor())
+    if not as_json:
+        click.echo(result.movements[0].transfer_id)
+    _report(result, as_json)
 
 
 @click.command("return", cls=NumberArgsCommand, epilog=SKU_HELP)
@@ -469,7 +482,6 @@ def history_cmd(
 COMMANDS = [
     receive_cmd,
     issue_cmd,
-    transfer_cmd,
     return_cmd,
     adjust_cmd,
     reserve_cmd,

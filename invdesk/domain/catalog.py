@@ -90,6 +90,7 @@ class WarehouseView:
     address: str | None
     active: bool
     version: int
+    expiry_warning_days: int = 30
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,8 @@ class EditWarehouse:
     name: str | None = None
     address: str | None = None
     active: bool | None = None
+    # Lots expiring within this many days raise an alert (0: only expired ones).
+    expiry_warning_days: object = None
 
 
 @dataclass(frozen=True)

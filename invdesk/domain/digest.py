@@ -58,7 +58,7 @@ class Digest:
             lines.append(f"== {part.warehouse} ==")
             lines.append("New alerts:" if part.alerts else "New alerts: none")
             lines += [
-                f"  {a.sku}: {a.kind.replace('_', ' ')}, {a.available} available "
+                f"  {a.sku}: {a.kind.replace('_', ' ')}, {a.available} {units_word(a.kind)} "
                 f"(raised {a.raised_at:%H:%M})"
                 for a in part.alerts
             ]
@@ -75,3 +75,8 @@ class Digest:
             ]
             lines.append("")
         return "\n".join(lines)
+
+
+def units_word(kind: str) -> str:
+    """What an alert's figure counts: available units, or (lot alerts) the units in those lots."""
+    return "in the lots" if kind.startswith("lot") else "available"

@@ -221,3 +221,35 @@ class WatchedWarehouses:
 
     codes: tuple[str, ...]
     everything: bool
+
+
+LOT_KINDS = (AlertKind.LOT_EXPIRING.value, AlertKind.LOT_EXPIRED.value)
+
+
+@dataclass(frozen=True)
+class ExpiryCheck:
+    """What one pass over the lots did: alerts raised and resolved, and those left open."""
+
+    raised: int
+    resolved: int
+    unresolved: int
+
+
+WARNING_DAYS_MAX = 3650
+
+
+def warning_days(value: object) -> int:
+    """A warehouse's expiry warning in whole days (0: only expired lots are alerted)."""
+    try:
+        days = int(str(value).strip())
+    except ValueError:
+        raise ValidationError(
+            f"Expiry warning must be a whole number of days, not {value!r}.",
+            field="expiry_warning_days",
+        ) from None
+    if not 0 <= days <= WARNING_DAYS_MAX:
+        raise ValidationError(
+            f"Expiry warning must be between 0 and {WARNING_DAYS_MAX:,} days.",
+            field="expiry_warning_days",
+        )
+    return days

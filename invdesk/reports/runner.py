@@ -11,7 +11,7 @@ from sqlalchemy import Connection
 from invdesk.db.engine import Database
 from invdesk.domain.errors import NotFound
 from invdesk.domain.security import Actor, Permission, require
-from invdesk.reports import excel, sheets
+from invdesk.reports import excel, lots, sheets
 from invdesk.reports.filters import ReportFilter, Scope, begin_report, resolve
 
 Build = Callable[[Connection, Scope], list[excel.Sheet]]
@@ -70,6 +70,12 @@ REPORTS: dict[str, ReportKind] = {
             sheets.demand_forecast,
         ),
         ReportKind(
+            "lot-trace",
+            "Lot trace",
+            "Every movement of every lot and serial, with the order that took it (recalls).",
+            lots.lot_trace,
+        ),
+        ReportKind(
             "stock-trend",
             "Stock trend",
             "Units on hand per warehouse at the end of each day.",
@@ -87,6 +93,7 @@ FULL_ORDER = (
     "forecast",
     "restock",
     "returns",
+    "lot-trace",
     "movements",
 )
 

@@ -1,4 +1,5 @@
-"""The jobs the server runs when nobody is at a PC: expiry sweep, digests, verify, SQLite backup.
+"""The jobs the server runs when nobody is at a PC: expiry sweep, lot expiry alerts, digests,
+verify, SQLite backup.
 
 Every server process runs this scheduler; each job is claimed in the database before it runs
 (services.jobs), so with several servers each run happens once. The desktop app keeps its own
@@ -21,7 +22,7 @@ from invdesk.server.outbound_settings import OutboundSettings
 from invdesk.server.senders import send_mail
 from invdesk.server.state import ServerState
 from invdesk.services.outbound import alert_mail
-from invdesk.services.stock import orders
+from invdesk.services.stock import expiry_alerts, orders
 from invdesk.services.system import backup, jobs
 from invdesk.services.system.database import Database
 from invdesk.services.trust import integrity
@@ -30,6 +31,8 @@ from invdesk.services.trust import integrity
 SERVER_ACTOR = Actor("invdesk-serve", Role.ADMIN)
 TICK_S = 5.0
 DIGEST_RETRY = timedelta(minutes=10)
+# Lots expire by the calendar, not by a ledger row: their alerts are brought in step hourly.
+LOT_EXPIRY_EVERY = timedelta(hours=1)
 log = logging.getLogger(__name__)
 
 
@@ -59,6 +62,12 @@ def _daily(
 def sweep(db: Database) -> str:
     """Expire overdue holds and orders (the desktop's sweeper, run by the server)."""
     return f"{orders.expire_orders(db, SERVER_ACTOR)} order(s) expired"
+
+
+def lot_expiry(db: Database) -> str:
+    """Raise the alerts of lots expiring soon or expired with stock on hand; resolve the rest."""
+    done = expiry_alerts.check_expiry(db, SERVER_ACTOR)
+    return f"lot expiry: {done.raised} raised, {done.resolved} resolved, {done.unresolved} open"
 
 
 def verify_and_seal(db: Database) -> str:
@@ -109,6 +118,7 @@ def job_list(db: Database, settings: OutboundSettings) -> list[Job]:
     every = timedelta(seconds=js.sweep_seconds)
     found = [
         Job("sweep", lambda now: now - every, lambda: sweep(db)),
+        Job("lot_expiry", lambda now: now - LOT_EXPIRY_EVERY, lambda: lot_expiry(db)),
         Job(
             "digest",
             _daily(js.digest_hour, again_after=DIGEST_RETRY),

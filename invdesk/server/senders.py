@@ -11,6 +11,7 @@ from email.message import EmailMessage
 from typing import NamedTuple
 
 from invdesk import __version__
+from invdesk.domain.digest import units_word
 from invdesk.domain.outbound import EVENT_ID_HEADER, SIGNATURE_HEADER, signature
 from invdesk.server.outbound_settings import MailSettings
 from invdesk.services.outbound.delivery import Due
@@ -55,10 +56,10 @@ def send_webhook(due: Due, timeout: float) -> Answer:
 def alert_sentence(event: dict[str, object]) -> str:
     data = event["data"]
     assert isinstance(data, dict)
-    kind = str(data.get("kind", "")).replace("_", " ")
+    kind = str(data.get("kind", ""))
     return (
-        f"{kind.capitalize()} alert: {data.get('sku')} in {data.get('warehouse')}, "
-        f"{data.get('available')} available."
+        f"{kind.replace('_', ' ').capitalize()} alert: {data.get('sku')} in "
+        f"{data.get('warehouse')}, {data.get('available')} {units_word(kind)}."
     )
 
 

@@ -152,8 +152,9 @@ class TrayNotifier(QObject):
         self._last_id = max(a.id for a in fresh)
         if len(fresh) == 1:
             a = fresh[0]
-            title = "Out of stock" if a.kind.value == "out_of_stock" else "Low stock"
-            text = f"{a.sku} {a.product_name} in {a.warehouse}: {a.available:,} available"
+            title = a.kind.value.replace("_", " ").capitalize()
+            what = "in the lots" if a.kind.value.startswith("lot_") else "available"
+            text = f"{a.sku} {a.product_name} in {a.warehouse}: {a.available:,} {what}"
         else:
             title, text = "Stock alerts", f"{len(fresh)} new alerts"
         self.notify(title, text)

@@ -30,6 +30,7 @@ from invdesk.ui.help_menu import about_box, page_shortcut, shortcuts_dialog
 from invdesk.ui.live import LiveUpdates
 from invdesk.ui.pages import PAGES, Page
 from invdesk.ui.pages.reorder import ReorderPage
+from invdesk.ui.pages.trace import TracePage
 from invdesk.ui.resources import icon
 from invdesk.ui.roles import restrict
 from invdesk.ui.scanning import ScanDetector, ScannerSettings, route_scan
@@ -119,6 +120,7 @@ class MainWindow(WindowHost):
                 lambda name, kwargs: self.actions_.open_stock_dialog(name, **kwargs)
             )
             page.alert_mail_requested.connect(lambda: open_alert_mail(self))
+            page.open_trace.connect(self.open_trace)
             if isinstance(page, ReorderPage):
                 open_reorder_document(self, page)
             products = page.product_table()
@@ -258,6 +260,12 @@ class MainWindow(WindowHost):
 
     def page(self, page_class: type[Page]) -> Page:
         return self._page_at(self.page_classes.index(page_class))
+
+    def open_trace(self, sku: str, lot: str) -> None:
+        """The Traceability page on one lot or serial (a lot cell was opened)."""
+        page = self.open_page(TracePage)
+        assert isinstance(page, TracePage)
+        page.show_lot(sku, lot)
 
     def open_page(self, page_class: type[Page]) -> Page:
         number = self.page_classes.index(page_class)

@@ -27,6 +27,7 @@ from invdesk.services.importing.files import ImportKind
 from invdesk.services.reads import alerts
 from invdesk.services.trust.integrity import CheckView
 from invdesk.ui import background
+from invdesk.ui.expiry_watch import ExpiryWatch
 from invdesk.ui.export import export_model
 from invdesk.ui.import_dialog import ImportDialog
 from invdesk.ui.integrity import IntegrityWatch, describe
@@ -55,6 +56,7 @@ class LiveWiring(QObject):
             tray.show()
         self.tray = TrayNotifier(db, actor, tray, parent=window)
         self.sweeper = SweepTimer(db, actor, self) if actor.can(Permission.STOCK) else None
+        self.expiry = ExpiryWatch(db, actor, self) if actor.can(Permission.STOCK) else None
         # The scheduled integrity check runs beside the sweeper (`invdesk serve` runs the same
         # integrity.run_check from its scheduler), on PCs of people who may read the audit trail.
         self.integrity = IntegrityWatch(db, actor, self) if actor.can(Permission.REPORTS) else None

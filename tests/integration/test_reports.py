@@ -395,5 +395,5 @@ def test_every_sheet_shows_sku_product_and_warehouse_columns_alike(shop, tmp_pat
         if "SKU" in header:
             with_sku.append(ws.title)
             assert header[header.index("SKU") + 1] == "Product", ws.title
-    assert len(with_sku) == 7
+    assert len(with_sku) == 8
     assert seen == {"SKU": {16}, "Warehouse": {11}, "Category": {13}}

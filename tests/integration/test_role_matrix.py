@@ -38,6 +38,7 @@ from invdesk.domain.stock import (
     ReturnStock,
     TransferStock,
 )
+from invdesk.domain.transit import ReceiveShipment
 from invdesk.reports import runner, series
 from invdesk.reports.filters import ReportFilter
 from invdesk.services.catalog import (
@@ -66,8 +67,19 @@ from invdesk.services.reads import (
     grain,
     queries,
     reorder,
+    trace,
 )
-from invdesk.services.stock import moves, operation, operations, orders, policies, reservations
+from invdesk.services.stock import (
+    expiry_alerts,
+    moves,
+    operation,
+    operations,
+    orders,
+    policies,
+    reservations,
+    shipments,
+    transit,
+)
 from invdesk.services.stock.operation import Planned
 from invdesk.services.system import backup, database
 from invdesk.services.trust import integrity, seals, verify
@@ -284,6 +296,33 @@ MATRIX: dict[str, tuple[Permission, Call]] = {
         Permission.STOCK,
         lambda db, a, t: operations.adjust(db, AdjustStock("P-1", "MAIN", 50, reason="count"), a),
     ),
+    # goods in transit, lot traceability, lot expiry alerts
+    "stock.transit.ship": (
+        Permission.STOCK,
+        lambda db, a, t: transit.ship(db, TransferStock("MAIN", "SHOP", (Line("P-1", 1),)), a),
+    ),
+    "stock.transit.receive_shipment": (
+        Permission.STOCK,
+        lambda db, a, t: transit.receive_shipment(db, ReceiveShipment("no-such-transfer"), a),
+    ),
+    "stock.shipments.get_shipment": (
+        Permission.VIEW,
+        lambda db, a, t: shipments.get_shipment(db, a, "no-such-transfer"),
+    ),
+    "stock.shipments.list_shipments": (
+        Permission.VIEW,
+        lambda db, a, t: shipments.list_shipments(db, a),
+    ),
+    "stock.shipments.in_transit": (Permission.VIEW, lambda db, a, t: shipments.in_transit(db, a)),
+    "stock.expiry_alerts.check_expiry": (
+        Permission.STOCK,
+        lambda db, a, t: expiry_alerts.check_expiry(db, a),
+    ),
+    "reads.trace.trace_lot": (
+        Permission.VIEW,
+        lambda db, a, t: trace.trace_lot(db, a, "P-1", "L-1"),
+    ),
+    "reads.trace.order_lots": (Permission.VIEW, lambda db, a, t: trace.order_lots(db, a, "O-1")),
     "stock.moves.move": (
         Permission.STOCK,
         lambda db, a, t: moves.move(db, MoveStock("P-1", "MAIN", None, "BIN-1", 1), a),

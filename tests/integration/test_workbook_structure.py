@@ -59,7 +59,7 @@ def test_the_check_catches_what_excel_would_repair(shop, tmp_path):  # noqa: F81
             lambda x: re.sub(r'<autoFilter ref="[^"]+"', '<autoFilter ref="A5:Z99"', x),
             "autofilter A5:Z99 outside",
         ),
-        "xl/worksheets/sheet10.xml": (
+        "xl/worksheets/sheet11.xml": (  # Movements, with its SUM totals
             lambda x: re.sub(r"<f>SUM\(", "<f>HYPERLINK(", x, count=1),
             "calls ['HYPERLINK']",
         ),

@@ -135,3 +135,16 @@ def grain_one(url: str, sku: str, wh: str, worker: int) -> str:
     except InsufficientStock:
         return "short"
     return "ok"
+
+
+def receive_one(url: str, shipment_id: str, sku: str, worker: int) -> str:
+    """One unit of a shipment arrives (the rest kept open); "over" once nothing is expected."""
+    from invdesk.domain.transit import ReceivedLine, ReceiveShipment
+    from invdesk.services.stock import transit
+
+    cmd = ReceiveShipment(shipment_id, (ReceivedLine(sku, 1),), keep_open=True)
+    try:
+        transit.receive_shipment(_database(url), cmd, Actor(f"clerk{worker}"))
+    except ValidationError:
+        return "over"
+    return "ok"

@@ -79,8 +79,9 @@ def test_a_clerk_does_not_see_the_audit_page(qtbot, shop_db, settings):
 def test_the_side_bar_lists_every_page_and_the_status_bar_names_database_and_user(window):
     titles = [window.sidebar.item(i).text() for i in range(window.sidebar.count())]
     assert titles == [
-        "Dashboard", "Products", "Stock", "Warehouses", "Movements", "Count sheets",
-        "Reservations", "Orders", "Alerts", "Reorder", "Reports", "Audit", "Users", "Locations",
+        "Dashboard", "Products", "Stock", "Warehouses", "Movements", "Reservations", "Orders",
+        "Alerts", "Reorder", "Reports", "Audit", "Users", "Locations", "Transit", "Traceability",
+        "Count sheets",
     ]  # fmt: skip
     assert window.page_classes == [page for page in PAGES if page is not AdminPage]  # a manager
     assert [type(p) for p in window.pages] == [DashboardPage]  # the others when first shown

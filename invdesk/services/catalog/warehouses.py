@@ -9,6 +9,7 @@ from invdesk.db.engine import Database
 from invdesk.db.models import Warehouse
 from invdesk.domain.catalog import ADDRESS_MAX, NAME_MAX, EditWarehouse, WarehouseView
 from invdesk.domain.errors import Conflict, NotFound, ValidationError
+from invdesk.domain.restock import warning_days
 from invdesk.domain.security import Actor, Permission, require
 from invdesk.domain.validation import clean_text, required_text
 from invdesk.services import audit_trail
@@ -17,7 +18,9 @@ from invdesk.services.unit_of_work import check_version, edit_session
 
 
 def _view(w: Warehouse) -> WarehouseView:
-    return WarehouseView(w.id, w.code, w.name, w.address, w.active, w.version)
+    return WarehouseView(
+        w.id, w.code, w.name, w.address, w.active, w.version, w.expiry_warning_days
+    )
 
 
 def _by_code(session: Session, code: object) -> Warehouse:
@@ -59,7 +62,8 @@ def create_warehouse(
 
 
 def edit_warehouse(db: Database, cmd: EditWarehouse, actor: Actor) -> WarehouseView:
-    """Change a warehouse's name, address or active flag; a stale version raises Conflict."""
+    """Change a warehouse's name, address, active flag or expiry warning days; a stale version
+    raises Conflict."""
     require(actor, Permission.CATALOG)
 
     def work(session: Session) -> WarehouseView:
@@ -73,6 +77,8 @@ def edit_warehouse(db: Database, cmd: EditWarehouse, actor: Actor) -> WarehouseV
             )
         if cmd.active is not None:
             warehouse.active = cmd.active
+        if cmd.expiry_warning_days is not None:
+            warehouse.expiry_warning_days = warning_days(cmd.expiry_warning_days)
         audit_trail.record_edit(session, actor, db.now(), "warehouse", warehouse.code, warehouse)
         session.flush()
         return _view(warehouse)

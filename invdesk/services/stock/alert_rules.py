@@ -37,6 +37,9 @@ from invdesk.services.catalog import policy_lookup
 from invdesk.services.catalog.policy_lookup import scope_key
 from invdesk.services.stock import events
 
+# The kinds this module keeps in step with available stock; lot expiry alerts (expiry_alerts) have
+# their own life: a stock change must neither resolve them nor count them as "an alert to look at".
+STOCK_KINDS = (AlertKind.LOW_STOCK.value, AlertKind.OUT_OF_STOCK.value)
 _RULE_COLUMNS = ("kind", "point", "qty", "level", "cover_days", "lookback_days", "target_days")
 _a = alert_t.c
 
@@ -59,7 +62,8 @@ def _state_statement() -> Select[Any]:
             alert_t,
             (_a.product_id == level_t.c.product_id)
             & (_a.warehouse_id == level_t.c.warehouse_id)
-            & _a.status.in_(UNRESOLVED),
+            & _a.status.in_(UNRESOLVED)
+            & _a.kind.in_(STOCK_KINDS),
         )
         .outerjoin(
             by_product,
@@ -103,6 +107,7 @@ def may_change(*, counter_moves_with_row: bool = False) -> ColumnElement[int]:
         _a.product_id == pid,
         _a.warehouse_id == wid,
         _a.status.in_([literal(status) for status in UNRESOLVED]),
+        _a.kind.in_([literal(kind) for kind in STOCK_KINDS]),
     )
     category = select(product_t.c.category_id).where(product_t.c.id == pid).scalar_subquery()
     keys = [
@@ -179,6 +184,28 @@ def _need(
         else 0.0
     )
     return assess(rule, available, demand)
+
+
+def resolve_alert(
+    conn: Connection, alert_id: int, product_id: int, warehouse_id: int, at: datetime
+) -> None:
+    """Resolve one unresolved alert in the caller's transaction (and tell the subscribers)."""
+    _resolve(conn, alert_id, product_id, warehouse_id, at)
+
+
+def raise_alert(
+    conn: Connection,
+    product_id: int,
+    warehouse_id: int,
+    kind: AlertKind,
+    available: int,
+    threshold: int,
+    at: datetime,
+    sku: str,
+    warehouse: str,
+) -> None:
+    """Open a new alert in the caller's transaction (and tell the subscribers)."""
+    _raise(conn, product_id, warehouse_id, kind, available, threshold, at, sku, warehouse)
 
 
 def _resolve(

@@ -5,14 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLineEdit, QRadioButton, QWidget
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QHBoxLayout,
+    QLineEdit,
+    QRadioButton,
+    QWidget,
+)
 
 from invdesk.domain.catalog import REASON_MAX, REFERENCE_MAX
 from invdesk.domain.errors import InvdeskError
 from invdesk.domain.security import Actor
 from invdesk.domain.stock import IssueStock, ReceiveStock, ReturnStock, StockResult, TransferStock
 from invdesk.services.reads import dialog_lookups
-from invdesk.services.stock import operations
+from invdesk.services.stock import operations, transit
 from invdesk.services.system.database import Database
 from invdesk.ui.dialogs.document import StockDocumentDialog
 from invdesk.ui.dialogs.lines import Column
@@ -222,6 +229,13 @@ class TransferDialog(StockDocumentDialog):
         form.add("T&o:", self.destination, "destination")
         self.reference = _text_field(self, REFERENCE_MAX, "Transfer note (optional)")
         form.add("R&eference:", self.reference, "reference")
+        # Another site: the goods spend days on a truck; they leave now and arrive when received.
+        self.ship_later = QCheckBox("S&hip now, receive later (a different site)", self)
+        self.ship_later.setToolTip(
+            "The goods leave now and show under Transit until the other site receives them"
+        )
+        form.add("", self.ship_later, "ship")
+        self.ship_later.toggled.connect(self._changed)
         self.source.currentIndexChanged.connect(self._source_changed)
         self.destination.currentIndexChanged.connect(self._changed)
         self.reference.textChanged.connect(self._changed)
@@ -248,6 +262,7 @@ class TransferDialog(StockDocumentDialog):
             "source": self.source.code(),
             "destination": self.destination.code(),
             "reference": self.reference.text(),
+            "ship": self.ship_later.isChecked(),
         }
 
     def restore_header(self, state: dict[str, Any]) -> None:
@@ -255,6 +270,7 @@ class TransferDialog(StockDocumentDialog):
             if state.get(key):
                 combo.set_code(str(state[key]))
         self.reference.setText(str(state.get("reference", "")))
+        self.ship_later.setChecked(bool(state.get("ship")))
 
     def command(self) -> TransferStock:
         return TransferStock(
@@ -266,7 +282,7 @@ class TransferDialog(StockDocumentDialog):
         )
 
     def service(self) -> Callable[[Database, Any, Actor], StockResult]:
-        return operations.transfer
+        return transit.ship if self.ship_later.isChecked() else operations.transfer
 
 
 def _text_field(parent: QWidget, max_len: int, hint: str) -> QLineEdit:

@@ -55,6 +55,8 @@ KIND_LABELS = {
     MovementKind.RESERVE: "Reserve",
     MovementKind.RELEASE: "Release",
     MovementKind.EXPIRE: "Expire",
+    MovementKind.SHIP: "Ship (to transit)",
+    MovementKind.TRANSIT_IN: "Transit in",
 }
 NUMERIC = {Column.QTY, Column.BALANCE, Column.UNIT_COST}
 _IN, _OUT = QColor("#1e7d46"), QColor("#b03a2e")
@@ -84,7 +86,9 @@ def display(row: MovementView, column: Column) -> str:
         case Column.UNIT_COST:
             return money(row.unit_cost)
         case Column.REFERENCE:
-            return " · ".join(t for t in (row.reference, row.reason) if t)
+            # The lot (or serial) first where a row names one: double-clicking the row traces it.
+            lot = f"Lot {row.lot}" if row.lot else None
+            return " · ".join(t for t in (lot, row.reference, row.reason) if t)
         case Column.USER:
             return row.user
 

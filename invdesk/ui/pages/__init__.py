@@ -21,6 +21,8 @@ from invdesk.ui.pages.reorder import ReorderPage
 from invdesk.ui.pages.reports import ReportsPage
 from invdesk.ui.pages.reservations import ReservationsPage
 from invdesk.ui.pages.stock import StockPage
+from invdesk.ui.pages.trace import TracePage
+from invdesk.ui.pages.transit import TransitPage
 from invdesk.ui.pages.users import UsersPage
 from invdesk.ui.pages.warehouses import WarehousesPage
 
@@ -30,7 +32,6 @@ PAGES: list[type[Page]] = [
     StockPage,
     WarehousesPage,
     MovementsPage,
-    CountsPage,
     ReservationsPage,
     OrdersPage,
     AlertsPage,
@@ -41,6 +42,9 @@ PAGES: list[type[Page]] = [
     AdminPage,
     # Last: a page added later keeps every earlier page on its shortcut (Ctrl+1 ... Alt+n).
     LocationsPage,
+    TransitPage,
+    TracePage,
+    CountsPage,
 ]
 
 __all__ = ["PAGES", "Page"]

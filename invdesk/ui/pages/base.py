@@ -38,6 +38,8 @@ class Page(QWidget):
     """Asks the window for the warehouse editor on this code."""
     open_document = Signal(str, object)
     """Asks the window for a stock dialog by class name, with its keyword arguments (a dict)."""
+    open_trace = Signal(str, str)
+    """Asks the window for the Traceability page on this (SKU, lot or serial): a lot cell's click."""
     watch_requested = Signal()
     """Asks the window for the watched-warehouses dialog."""
     alert_mail_requested = Signal()

@@ -10,8 +10,10 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHeaderView,
+    QLabel,
     QMessageBox,
     QTableView,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -49,6 +51,16 @@ def table(parent: QWidget) -> QTableView:
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     return view
+
+
+def captioned(parent: QWidget, caption: str, view: QWidget) -> QWidget:
+    """A view under a one-line caption (the parts of a page split in several tables)."""
+    box = QWidget(parent)
+    inner = QVBoxLayout(box)
+    inner.setContentsMargins(0, 0, 0, 0)
+    inner.addWidget(QLabel(caption, box))
+    inner.addWidget(view)
+    return box
 
 
 def show_error(parent: QWidget, error: InvdeskError) -> None:

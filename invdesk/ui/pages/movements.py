@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, QModelIndex
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QLabel, QTableView, QWidget
 
 from invdesk.domain.security import Actor
@@ -12,6 +12,7 @@ from invdesk.domain.stock import LedgerFilter, MovementKind
 from invdesk.services.catalog import warehouses
 from invdesk.services.system.database import Database
 from invdesk.ui import background
+from invdesk.ui.models.columns import ROW_ROLE
 from invdesk.ui.models.movements import KIND_LABELS, WIDTHS, MovementModel
 from invdesk.ui.pages.base import TitledPage
 from invdesk.ui.pages.common import refill
@@ -63,6 +64,7 @@ class MovementsPage(TitledPage):
         for edit in (self.since, self.until):
             edit.dateChanged.connect(lambda _d: self.apply())
         self.dated.toggled.connect(lambda _on: self.apply())
+        self.table.activated.connect(self._opened)
         self.model.loaded.connect(self._loaded)
         self.model.failed.connect(self.show_failure)
         self._load_warehouses()
@@ -87,6 +89,12 @@ class MovementsPage(TitledPage):
 
     def apply(self) -> None:
         self.model.set_filter(self.current_filter())
+
+    def _opened(self, index: QModelIndex) -> None:
+        """A row naming a lot or serial opens its trace (one double-click from the ledger)."""
+        row = self.model.data(index, ROW_ROLE)
+        if row is not None and row.lot:
+            self.open_trace.emit(row.sku, row.lot)
 
     def _loaded(self, count: int) -> None:
         more = "+" if self.model.canFetchMore() else ""

@@ -8,6 +8,7 @@ import inspect
 import pkgutil
 import re
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 
 import invdesk.ui
 from invdesk.domain.counts import OpenCount
+from invdesk.domain.transit import ShipmentLineView, ShipmentStatus, ShipmentView
 from invdesk.services.counts import sheets
 from invdesk.services.importing.files import ImportKind
 from invdesk.services.system.database import Database
@@ -50,6 +52,7 @@ from invdesk.ui.dialogs.count_sheet import CountSheetWindow
 from invdesk.ui.dialogs.document import StockDocumentDialog
 from invdesk.ui.dialogs.posting import PostingDialog
 from invdesk.ui.dialogs.product_editor import ProductEditor
+from invdesk.ui.dialogs.receive_shipment import ReceiveShipmentDialog
 from invdesk.ui.dialogs.record_editor import RecordEditor
 from invdesk.ui.dialogs.stock_dialogs import _SingleWarehouseDialog
 from invdesk.ui.dialogs.warehouse_editor import WarehouseEditor
@@ -65,6 +68,10 @@ from tests.ui.dialogs.shop import ADMIN
 
 BASES = {PostingDialog, StockDocumentDialog, _SingleWarehouseDialog, RecordEditor, AddDialog}
 """Frames the dialogs below are built on; never shown on their own."""
+_SHIPMENT = ShipmentView(
+    "t-1", "MAIN", "SHOP", ShipmentStatus.IN_TRANSIT, None, "ann", datetime.now(UTC), None,
+    (ShipmentLineView("CAB-1", "Cable", None, None, 3, 0, 0, None),),
+)  # fmt: skip
 _MNEMONIC = re.compile(r"&([^&\s])")
 
 
@@ -126,6 +133,7 @@ def _all_dialogs(db: Database, tmp_path: Path) -> list[Callable[[], QDialog]]:
         lambda: AlertMailDialog(db, ADMIN),
         lambda: NewCountDialog(db, ADMIN),
         lambda: CountSheetWindow(db, ADMIN, sheets.open_count(db, OpenCount("MAIN"), ADMIN).id),
+        lambda: ReceiveShipmentDialog(db, ADMIN, _SHIPMENT),
     ]
 
 
