@@ -255,3 +255,46 @@ def set_on_hand(conn: Connection, product_id: int, warehouse_id: int, counted: i
     level = _row(conn, _SET_ON_HAND, {"pid": product_id, "wid": warehouse_id, "counted": counted})
     assert level is not None
     return level
+
+
+_LOCK_MANY_PG = text(
+    "SELECT p.id, l.on_hand, l.reserved, l.avg_cost "
+    "FROM unnest(CAST(:pids AS bigint[])) WITH ORDINALITY AS p(id, n) "
+    "CROSS JOIN LATERAL invdesk_lock_level(p.id, :wid, TRUE) AS l ORDER BY p.n"
+)
+_CHUNK = 1000  # SQLite binds at most 32,766 values per statement
+
+
+def lock_many(conn: Connection, product_ids: list[int], warehouse_id: int) -> dict[int, Level]:
+    """Lock many products' rows of one warehouse in the order given (sort them by id to keep the
+    one locking order), making missing rows at zero: one statement on PostgreSQL, whose client
+    holds no right to lock them itself; SQLite's write transaction has the whole file already."""
+    if not product_ids:
+        return {}
+    if _on_pg(conn):
+        rows = conn.execute(_LOCK_MANY_PG, {"pids": product_ids, "wid": warehouse_id})
+        return {int(r[0]): Level(int(r[1]), int(r[2]), int(r[3])) for r in rows}
+    levels: dict[int, Level] = {}
+    for start in range(0, len(product_ids), _CHUNK):
+        chunk = product_ids[start : start + _CHUNK]
+        found = conn.execute(
+            select(_c.product_id, *_RETURNING).where(
+                _c.warehouse_id == warehouse_id, _c.product_id.in_(chunk)
+            )
+        )
+        levels.update({int(r[0]): Level(*r[1:]) for r in found})
+    for product_id in product_ids:
+        if product_id not in levels:
+            cost = conn.execute(
+                text("SELECT cost FROM product WHERE id = :id"), {"id": product_id}
+            ).scalar_one()
+            ensure(conn, product_id, warehouse_id, int(cost))
+            levels[product_id] = Level(0, 0, int(cost))
+    return levels
+
+
+def settle(conn: Connection, product_id: int, warehouse_id: int, on_hand: int) -> None:
+    """Set on hand before the ledger rows that bring it there are written (SQLite; on
+    PostgreSQL the rows' own trigger moves the counter, under the lock already held)."""
+    if not _on_pg(conn):
+        _SET_ON_HAND.run(conn, {"pid": product_id, "wid": warehouse_id, "counted": on_hand})

@@ -182,6 +182,9 @@ class CountSheet(Base):
     posted_by: Mapped[str | None] = mapped_column(String(64))
     posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     request_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The newest ledger id when the sheet was opened: a line whose product moved after it and
+    # before the line was counted is flagged for a recount.
+    opened_position: Mapped[int | None] = mapped_column(BigInteger)
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}

@@ -20,6 +20,7 @@ from invdesk.ui import background, transit_shots
 from invdesk.ui.dialogs.gallery import dialog_shots
 from invdesk.ui.main_window import MainWindow
 from invdesk.ui.pages import PAGES, Page
+from invdesk.ui.pages.counts import CountsPage
 from invdesk.ui.pages.locations import LocationsPage
 from invdesk.ui.pages.products import ProductsPage
 from invdesk.ui.pages.stock import StockPage
@@ -88,6 +89,30 @@ def _unknown_scan(window: MainWindow) -> QWidget:
     return prompt
 
 
+def _count_sheet(window: MainWindow) -> QWidget:
+    """A count of the cold aisle half done: lots short, over and right, one sold from since."""
+    from invdesk.domain.counts import OpenCount, RecordCount
+    from invdesk.domain.stock import IssueStock, Line
+    from invdesk.services.counts import lines, sheets, variance
+    from invdesk.services.stock import operations
+
+    db, actor = window.db, window.actor
+    sheet = sheets.open_count(db, OpenCount("MAIN", zone="B"), actor).id
+    found = variance.variance(db, actor, sheet).uncounted
+    for line, off in zip(found, (-3, 0, 1), strict=False):  # the last lot left uncounted
+        counted = max(0, (line.on_hand or 0) + off)
+        where = line.location or "-"
+        lines.record_count(db, RecordCount(sheet, where, line.sku, counted, line.lot), actor)
+    sold = found[1]
+    operations.issue(db, IssueStock("MAIN", (Line(sold.sku, 1, lot=sold.lot),)), actor)
+    page = window.open_page(CountsPage)
+    assert isinstance(page, CountsPage)
+    settle()
+    count_window = page.open_sheet(sheet)
+    settle()
+    return count_window
+
+
 SHOTS: dict[str, Factory] = {
     **{page.__name__.removesuffix("Page").lower(): _page(page) for page in PAGES},
     "products-search": _search_products,
@@ -96,6 +121,8 @@ SHOTS: dict[str, Factory] = {
     "stock-by-location": _stock_by_location,
     "scan-unknown": _unknown_scan,
     **transit_shots.SHOTS,
+    "count-sheet": _count_sheet,
+    "counts-list": _page(CountsPage),  # again, now that the shop's count is open
 }
 
 

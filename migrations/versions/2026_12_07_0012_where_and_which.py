@@ -329,6 +329,7 @@ def _create_tables() -> None:
         sa.Column("posted_by", sa.String(length=64), nullable=True),
         sa.Column("posted_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("request_id", sa.String(length=64), nullable=True),
+        sa.Column("opened_position", sa.BigInteger(), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.CheckConstraint(
             "status IN ('open', 'posted', 'cancelled')", name=op.f("ck_count_sheet_status_known")

@@ -21,6 +21,7 @@ from invdesk.db.engine import Database
 from invdesk.domain.audit import AuditFilter
 from invdesk.domain.browse import PageRequest, ProductQuery, StockQuery
 from invdesk.domain.catalog import CreateProduct, EditProduct, EditWarehouse
+from invdesk.domain.counts import OpenCount, PostCount, RecordCount
 from invdesk.domain.errors import PermissionDenied
 from invdesk.domain.locations import AddLocation, EditLocation
 from invdesk.domain.orders import OrderLine, PlaceOrder
@@ -50,6 +51,7 @@ from invdesk.services.catalog import (
     watching,
 )
 from invdesk.services.channels import tokens
+from invdesk.services.counts import lines, posting, sheets, variance
 from invdesk.services.demo import grain as demo_grain
 from invdesk.services.demo import loader, restock_policies
 from invdesk.services.importing import apply
@@ -605,6 +607,29 @@ MATRIX: dict[str, tuple[Permission, Call]] = {
         lambda db, a, t: barcodes.save_product(
             db, EditProduct("P-1", name="Saved"), (("P-1", 1),), a
         ),
+    ),
+    # count sheets: managers open, post and cancel; clerks count; anyone reads
+    "counts.sheets.open_count": (
+        Permission.CATALOG,
+        lambda db, a, t: sheets.open_count(db, OpenCount("MAIN"), a),
+    ),
+    "counts.sheets.list_counts": (Permission.VIEW, lambda db, a, t: sheets.list_counts(db, a)),
+    "counts.sheets.location_codes": (
+        Permission.VIEW,
+        lambda db, a, t: sheets.location_codes(db, a, "MAIN"),
+    ),
+    "counts.sheets.cancel_count": (
+        Permission.CATALOG,
+        lambda db, a, t: sheets.cancel_count(db, 999, a),
+    ),
+    "counts.lines.record_count": (
+        Permission.STOCK,
+        lambda db, a, t: lines.record_count(db, RecordCount(1, "-", "P-1", 100), a),
+    ),
+    "counts.variance.variance": (Permission.VIEW, lambda db, a, t: variance.variance(db, a, 1)),
+    "counts.posting.post_count": (
+        Permission.CATALOG,
+        lambda db, a, t: posting.post_count(db, PostCount(999), a),
     ),
     "channels.tokens.add_token": (
         Permission.ADMIN,

@@ -169,6 +169,17 @@ class ListTableModel(TableModel):
     def rows(self) -> list[Any]:
         return list(self._rows)
 
+    def set_row(self, number: int, row: Any) -> None:
+        """Replace one row in place (or append it when `number` is the row count): a list
+        updated one scan at a time repaints one row, not the whole table."""
+        if number == len(self._rows):
+            self.beginInsertRows(QModelIndex(), number, number)
+            self._rows.append(row)
+            self.endInsertRows()
+            return
+        self._rows[number] = row
+        self.dataChanged.emit(self.index(number, 0), self.index(number, self.column_total() - 1))
+
     def row_at(self, row: int) -> Any:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 

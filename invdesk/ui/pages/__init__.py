@@ -11,6 +11,7 @@ from invdesk.ui.pages.admin import AdminPage
 from invdesk.ui.pages.alerts import AlertsPage
 from invdesk.ui.pages.audit import AuditPage
 from invdesk.ui.pages.base import Page
+from invdesk.ui.pages.counts import CountsPage
 from invdesk.ui.pages.dashboard import DashboardPage
 from invdesk.ui.pages.locations import LocationsPage
 from invdesk.ui.pages.movements import MovementsPage
@@ -43,6 +44,7 @@ PAGES: list[type[Page]] = [
     LocationsPage,
     TransitPage,
     TracePage,
+    CountsPage,
 ]
 
 __all__ = ["PAGES", "Page"]

@@ -24,7 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 import invdesk.ui
+from invdesk.domain.counts import OpenCount
 from invdesk.domain.transit import ShipmentLineView, ShipmentStatus, ShipmentView
+from invdesk.services.counts import sheets
 from invdesk.services.importing.files import ImportKind
 from invdesk.services.system.database import Database
 from invdesk.ui.connection_dialog import ConnectionDialog
@@ -46,6 +48,7 @@ from invdesk.ui.dialogs.api_access import (
 )
 from invdesk.ui.dialogs.attach_barcode import AttachBarcodeDialog
 from invdesk.ui.dialogs.categories import CategoriesDialog
+from invdesk.ui.dialogs.count_sheet import CountSheetWindow
 from invdesk.ui.dialogs.document import StockDocumentDialog
 from invdesk.ui.dialogs.posting import PostingDialog
 from invdesk.ui.dialogs.product_editor import ProductEditor
@@ -56,6 +59,7 @@ from invdesk.ui.dialogs.warehouse_editor import WarehouseEditor
 from invdesk.ui.dialogs.watched import WatchedWarehousesDialog
 from invdesk.ui.import_dialog import ImportDialog
 from invdesk.ui.login_dialog import LoginDialog
+from invdesk.ui.pages.counts import NewCountDialog
 from invdesk.ui.pages.users import AccountDialog
 from invdesk.ui.policy_editor import PolicyEditor
 from invdesk.ui.scanner_settings import ScannerSettingsDialog
@@ -127,6 +131,8 @@ def _all_dialogs(db: Database, tmp_path: Path) -> list[Callable[[], QDialog]]:
         lambda: AddWebhookDialog(db, ADMIN),
         lambda: SecretShownDialog("New API token", "token", "secret-0123456789"),
         lambda: AlertMailDialog(db, ADMIN),
+        lambda: NewCountDialog(db, ADMIN),
+        lambda: CountSheetWindow(db, ADMIN, sheets.open_count(db, OpenCount("MAIN"), ADMIN).id),
         lambda: ReceiveShipmentDialog(db, ADMIN, _SHIPMENT),
     ]
 
