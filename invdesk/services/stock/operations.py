@@ -82,9 +82,10 @@ def _looked_up(
     return warehouses, _resolved(op.conn, lines)
 
 
-def _add(
+def add_units(
     op: ledger.Op, product: ProductRef, warehouse: WarehouseRef, units: int, cost_minor: int | None
 ) -> counters.Level:
+    """Add units to on hand (a cost moves the average), or refuse going past MAX_ON_HAND."""
     level = counters.put(
         op.conn, product.id, warehouse.id, units, cost_minor, product_cost_minor(op.conn, product)
     )
@@ -143,7 +144,7 @@ def plan_receive(cmd: ReceiveStock) -> Planned:
                     line=line.row,
                 )
             with about_line(line.row):
-                level = _add(op, product, warehouse, units, line.cost_minor)
+                level = add_units(op, product, warehouse, units, line.cost_minor)
                 if needs_grain(product, warehouse, line):
                     pieces = receipt_pieces(op, product, warehouse, units, line)
                     rows += record_in(
@@ -272,7 +273,7 @@ def transfer(db: Database, cmd: TransferStock, actor: Actor) -> StockResult:
                 counters.lock(op.conn, product.id, destination.id)
             with about_line(line.row):
                 out = take_units(op, product, source, units)
-                into = _add(op, product, destination, units, out.avg_cost_minor)
+                into = add_units(op, product, destination, units, out.avg_cost_minor)
                 if needs_grain(product, source, line) or needs_grain(product, destination):
                     rows += _transfer_pieces(
                         op,
@@ -349,7 +350,7 @@ def return_stock(db: Database, cmd: ReturnStock, actor: Actor) -> StockResult:
                 )
                 continue
             with about_line(line.row):
-                level = _add(op, product, warehouse, units, None)
+                level = add_units(op, product, warehouse, units, None)
                 if needs_grain(product, warehouse, line):
                     pieces = receipt_pieces(op, product, warehouse, units, line, returning=True)
                     rows += record_in(

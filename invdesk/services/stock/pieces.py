@@ -19,16 +19,18 @@ from invdesk.services.stock.ledger import Spot
 from invdesk.services.stock.quants import Piece, known_lot, location_spot, pick
 
 
-def record_out(
+def _record(
     op: ledger.Op,
     kind: MovementKind,
     product: ProductRef,
     warehouse: WarehouseRef,
     level: counters.Level,
     pieces: list[Piece],
-    **fields: Any,
+    sign: int,
+    fields: dict[str, Any],
 ) -> list[MovementView]:
-    """Rows taking `pieces` out (qty negative); `level` is the counter after all of them."""
+    """One row per piece; each row's balance is the counter after the line less what the later
+    rows move (`sign`: -1 taking out, +1 putting in)."""
     later = sum(piece.qty for piece in pieces)
     rows = []
     for piece in pieces:
@@ -39,14 +41,27 @@ def record_out(
                 kind,
                 product,
                 warehouse,
-                qty=-piece.qty,
+                qty=sign * piece.qty,
                 units=piece.qty,
-                balance_after=level.on_hand + later,
+                balance_after=level.on_hand - sign * later,
                 spot=piece.spot,
                 **fields,
             )
         )
     return rows
+
+
+def record_out(
+    op: ledger.Op,
+    kind: MovementKind,
+    product: ProductRef,
+    warehouse: WarehouseRef,
+    level: counters.Level,
+    pieces: list[Piece],
+    **fields: Any,
+) -> list[MovementView]:
+    """Rows taking `pieces` out (qty negative); `level` is the counter after all of them."""
+    return _record(op, kind, product, warehouse, level, pieces, -1, fields)
 
 
 def record_in(
@@ -59,24 +74,7 @@ def record_in(
     **fields: Any,
 ) -> list[MovementView]:
     """Rows putting `pieces` in; `level` is the counter after all of them."""
-    later = sum(piece.qty for piece in pieces)
-    rows = []
-    for piece in pieces:
-        later -= piece.qty
-        rows.append(
-            ledger.record(
-                op,
-                kind,
-                product,
-                warehouse,
-                qty=piece.qty,
-                units=piece.qty,
-                balance_after=level.on_hand - later,
-                spot=piece.spot,
-                **fields,
-            )
-        )
-    return rows
+    return _record(op, kind, product, warehouse, level, pieces, 1, fields)
 
 
 def take_pieces(

@@ -17,7 +17,6 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
-from invdesk.db import counters
 from invdesk.db.engine import Database
 from invdesk.db.tables import lot_t, product_t, shipment_line_t, shipment_t
 from invdesk.domain.errors import NotFound, ValidationError, about_line
@@ -31,12 +30,11 @@ from invdesk.domain.transit import (
     ShipmentStatus,
     check_receipt,
 )
-from invdesk.domain.validation import MAX_ON_HAND, from_minor, to_minor
+from invdesk.domain.validation import from_minor, to_minor
 from invdesk.services import audit_trail
 from invdesk.services.catalog.lookup import (
     ProductRef,
     WarehouseRef,
-    product_cost_minor,
     product_ref,
     require_active_warehouse,
     warehouse_ref,
@@ -44,7 +42,7 @@ from invdesk.services.catalog.lookup import (
 from invdesk.services.stock import ledger
 from invdesk.services.stock.ledger import DEFAULT_SPOT
 from invdesk.services.stock.operation import Planned, run_operation, units_of
-from invdesk.services.stock.operations import take_units
+from invdesk.services.stock.operations import add_units, take_units
 from invdesk.services.stock.pieces import record_in, record_out, take_pieces
 from invdesk.services.stock.quants import Piece, needs_grain, putaway_spot
 from invdesk.services.stock.shipments import get_shipment, read_shipment
@@ -286,15 +284,7 @@ def _book_in(
 ) -> MovementView:
     product = product_ref(op.conn, line["sku"])
     cost_minor = None if line["unit_cost"] is None else to_minor(line["unit_cost"])
-    level = counters.put(
-        op.conn, product.id, destination.id, got, cost_minor, product_cost_minor(op.conn, product)
-    )
-    if level is None:
-        raise ValidationError(
-            f"Adding {got:,} units of {product.sku} in {destination.code} would exceed the "
-            f"maximum of {MAX_ON_HAND:,} units on hand.",
-            field="qty",
-        )
+    level = add_units(op, product, destination, got, cost_minor)
     spot = putaway_spot(op, product, destination)._replace(lot_id=line["lot_id"], lot=line["lot"])
     (row,) = record_in(
         op,
