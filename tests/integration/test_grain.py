@@ -262,3 +262,16 @@ def test_channels_see_expired_and_quarantined_units_as_on_hand_but_not_available
     assert (milk.on_hand, milk.reserved, milk.available) == (9, 1, 3)
     assert bolts.available == 6
     assert page_row.available == 3
+
+
+def test_stock_by_lot_is_searched_in_the_database_before_its_row_limit(shop):
+    from invdesk.services.reads import grain
+
+    receive(shop, Line("MILK", 3, lot="L1", expiry="2026-04-01"))
+    receive(shop, Line("BOLT", 2))
+
+    found = grain.stock_by_grain(
+        shop, ACTOR, by_location=False, by_lot=True, warehouse="MAIN", search="mil", limit=1
+    )
+
+    assert [(r.sku, r.lot, r.on_hand) for r in found] == [("MILK", "L1", 3)]

@@ -237,16 +237,20 @@ def _stock_select(conn: Any, q: StockQuery, *columns: Any) -> Select[Any]:
         stmt = stmt.where(_s.on_hand > 0)
     if q.warehouse:
         stmt = stmt.where(_w.code == q.warehouse.strip().upper())
-    term = _search_text(q.search)
-    if term:
-        dialect = conn.dialect.name
-        stmt = stmt.where(
-            or_(
-                _starts_with(_p.sku_key, term.lower(), dialect),
-                _starts_with(_p.name_key, term.lower(), dialect),
-            )
-        )
-    return stmt
+    found = stock_search(conn, q.search)
+    return stmt if found is None else stmt.where(found)
+
+
+def stock_search(conn: Any, text: str) -> ColumnElement[bool] | None:
+    """The Stock page's search: the start of a SKU or a name (None for no search text)."""
+    term = _search_text(text)
+    if not term:
+        return None
+    dialect = conn.dialect.name
+    return or_(
+        _starts_with(_p.sku_key, term.lower(), dialect),
+        _starts_with(_p.name_key, term.lower(), dialect),
+    )
 
 
 def count_stock(db: Database, actor: Actor, q: StockQuery) -> int:

@@ -11,6 +11,7 @@ from invdesk.db.tables import location_t, lot_t, product_t, quant_t, warehouse_t
 from invdesk.domain.locations import GrainInUse, QuantView
 from invdesk.domain.security import Actor, Permission, require
 from invdesk.services.catalog.lookup import product_ref, warehouse_ref
+from invdesk.services.reads.browse import stock_search
 
 
 def stock_by_grain(
@@ -22,11 +23,13 @@ def stock_by_grain(
     product: str | None = None,
     warehouse: str | None = None,
     include_empty: bool = False,
+    search: str = "",
     limit: int | None = None,
 ) -> list[QuantView]:
     """Units on hand per product, warehouse and (as asked) location and lot, ordered by SKU,
     warehouse, location (the default location first) and expiry. A listing: it may come from the
-    read replica, up to its lag bound behind."""
+    read replica, up to its lag bound behind. `search`: as the Stock page's (the start of a SKU
+    or a name)."""
     require(actor, Permission.VIEW)
     q, p, w = quant_t.c, product_t.c, warehouse_t.c
     keys: list[Any] = [p.sku, p.name, p.unit, w.code]
@@ -56,6 +59,9 @@ def stock_by_grain(
             stmt = stmt.where(q.product_id == product_ref(conn, product).id)
         if warehouse is not None:
             stmt = stmt.where(q.warehouse_id == warehouse_ref(conn, warehouse).id)
+        found = stock_search(conn, search)
+        if found is not None:
+            stmt = stmt.where(found)
         if limit is not None:
             stmt = stmt.limit(limit)
         return [
