@@ -66,18 +66,11 @@ def wait_until(condition: Callable[[], object], timeout: float = 5.0, what: str 
 
 
 def location(db: Database, wh: str, code: str, kind: str = "storage") -> None:
-    """A location row, written directly (the tests of the stock grain need bins to exist)."""
-    from sqlalchemy import insert, select
+    """A location of a warehouse, added through the service as a manager would."""
+    from invdesk.domain.locations import AddLocation
+    from invdesk.services.catalog import locations
 
-    from invdesk.db.tables import location_t, warehouse_t
-
-    with db.engine.begin() as conn:
-        wid = conn.execute(select(warehouse_t.c.id).where(warehouse_t.c.code == wh)).scalar_one()
-        conn.execute(
-            insert(location_t).values(
-                warehouse_id=wid, code=code, type=kind, active=True, version=1
-            )
-        )
+    locations.add_location(db, AddLocation(wh, code, type=kind), SYSTEM)
 
 
 def tracked(db: Database, sku: str, tracking: str, shelf_life: int | None = None) -> ProductView:
