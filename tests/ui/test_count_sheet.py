@@ -147,3 +147,19 @@ def test_the_page_lists_sheets_and_opens_one(qtbot, shop_db, sheet):
     window = opened.args[0]
     qtbot.waitUntil(lambda: window.model.rowCount() == 2)
     window.close()
+
+
+def test_a_new_count_is_opened_off_the_gui_thread_and_a_refusal_shows_in_the_dialog(qtbot, shop_db):
+    from invdesk.ui.pages.counts import NewCountDialog
+
+    dialog = NewCountDialog(shop_db, BOSS)
+    qtbot.addWidget(dialog)
+    dialog.zone.setText("NO-SUCH-ZONE")
+    dialog.open_count()
+    qtbot.waitUntil(lambda: dialog.ok_button.isEnabled())
+    assert "NO-SUCH-ZONE" in dialog.status.text() and dialog.opened is None
+
+    dialog.zone.clear()
+    with qtbot.waitSignal(dialog.accepted):
+        dialog.open_count()
+    assert dialog.opened is not None and dialog.opened.status is CountStatus.OPEN

@@ -62,7 +62,8 @@ class NewCountDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Open count")
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("Open count")
         buttons.accepted.connect(self.open_count)
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
@@ -81,12 +82,26 @@ class NewCountDialog(QDialog):
             products=products,
             abc=self.abc.isChecked(),
         )
-        try:
-            self.opened = sheets.open_count(self._db, cmd, self._actor)
-        except InvdeskError as error:
-            self.status.say(error.message, ok=False)
-            return
+        # Off the GUI thread: a whole warehouse, or the ABC classes, reads a year of issues.
+        self.ok_button.setEnabled(False)
+        self.status.say("Opening the count…", ok=True)
+        background.default().run(
+            lambda: sheets.open_count(self._db, cmd, self._actor),
+            self._opened,
+            self._refused,
+            parent=self,
+        )
+
+    def _opened(self, sheet: CountSheetView) -> None:
+        self.opened = sheet
         self.accept()
+
+    def _refused(self, error: BaseException) -> None:
+        self.ok_button.setEnabled(True)
+        if not isinstance(error, InvdeskError):
+            background.show_error(self, error)
+            return
+        self.status.say(error.message, ok=False)
 
 
 class CountsPage(TitledPage):
@@ -181,10 +196,18 @@ class CountsPage(TitledPage):
         found = self.selected()
         if found is None:
             return
-        try:
-            sheets.cancel_count(self.db, found.id, self.actor)
-        except InvdeskError as error:
-            self.status.setText(error.message)
+        background.default().run(
+            lambda: sheets.cancel_count(self.db, found.id, self.actor),
+            lambda _sheet: self.refresh(),
+            self._cancel_refused,
+            parent=self,
+        )
+
+    def _cancel_refused(self, error: BaseException) -> None:
+        if not isinstance(error, InvdeskError):
+            background.show_error(self, error)
+            return
+        self.status.setText(error.message)
         self.refresh()
 
     def tables(self) -> dict[str, QTableView]:
