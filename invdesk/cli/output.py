@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import json
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -12,16 +13,28 @@ from typing import Any
 
 import click
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+@functools.cache
+def _fields(kind: type) -> tuple[tuple[str, bool], ...]:
+    """A dataclass's field names, each with whether it is left out while empty (looked up once
+    per class: a long list of suggestions has one class)."""
+    return tuple((f.name, bool(f.metadata.get("optional"))) for f in dataclasses.fields(kind))
+
 
 def _plain(value: Any) -> Any:
+    if type(value) in _SCALARS:
+        return value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         # A field marked optional is left out while empty: a shop without locations or lots
         # gets the documents it always got.
-        return {
-            f.name: _plain(getattr(value, f.name))
-            for f in dataclasses.fields(value)
-            if not (f.metadata.get("optional") and getattr(value, f.name) is None)
-        }
+        out = {}
+        for name, optional in _fields(type(value)):
+            field = getattr(value, name)
+            if not (optional and field is None):
+                out[name] = _plain(field)
+        return out
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

@@ -232,6 +232,16 @@ class Suggestion:
 
 
 @dataclass(frozen=True)
+class SuggestionPage:
+    """A page of reorder suggestions in (warehouse, SKU) order: every suggestion of up to a
+    page's worth of stock rows; `after` is the (warehouse code, SKU) to ask the next page
+    after, None when there is none."""
+
+    rows: tuple[Suggestion, ...]
+    after: tuple[str, str] | None
+
+
+@dataclass(frozen=True)
 class WatchedWarehouses:
     """The warehouses whose new alerts a user gets as tray messages.
 

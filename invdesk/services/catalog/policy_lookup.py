@@ -70,14 +70,23 @@ def scope_key(scope: PolicyScope, target_id: int | None) -> str:
 
 
 def rule_of(row: Any) -> PolicyRule:
+    return rule_of_values(
+        row.kind, row.point, row.qty, row.level, row.cover_days, row.lookback_days, row.target_days
+    )
+
+
+def rule_of_values(
+    kind: str, point: int, qty: int, level: int, cover: int, lookback: int, target: int
+) -> PolicyRule:
+    """A policy row's rule from its columns (in `PolicyRule`'s order)."""
     return PolicyRule(
-        PolicyKind(row.kind),
-        point=row.point,
-        qty=row.qty,
-        level=row.level,
-        cover_days=row.cover_days,
-        lookback_days=row.lookback_days,
-        target_days=row.target_days,
+        PolicyKind(kind),
+        point=int(point),
+        qty=int(qty),
+        level=int(level),
+        cover_days=int(cover),
+        lookback_days=int(lookback),
+        target_days=int(target),
     )
 
 

@@ -13,7 +13,8 @@ from invdesk.services.catalog import warehouses
 from invdesk.services.reads import reorder
 from invdesk.services.system.database import Database
 from invdesk.ui import background
-from invdesk.ui.models.columns import ROW_ROLE, ListTableModel
+from invdesk.ui.models.columns import ROW_ROLE
+from invdesk.ui.models.more import FetchMoreListModel
 from invdesk.ui.pages.base import Page
 from invdesk.ui.pages.common import table
 
@@ -57,7 +58,7 @@ class ReorderPage(Page):
         self.act_button.setVisible(actor.can(Permission.STOCK))
         self.policies_button = QPushButton("Policies…", self)
         self.policies_button.setVisible(actor.can(Permission.CATALOG))
-        self.model = ListTableModel(COLUMNS, parent=self)
+        self.model = FetchMoreListModel(COLUMNS, parent=self)
         self.table = table(self)
         self.table.setModel(self.model)
         bar = QHBoxLayout()
@@ -69,6 +70,8 @@ class ReorderPage(Page):
         layout.addLayout(bar)
         layout.addWidget(self.table)
         self.warehouse_filter.currentIndexChanged.connect(self.refresh)
+        self.model.loaded.connect(self._selection_changed)
+        self.model.failed.connect(lambda error: background.show_error(self, error))
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.doubleClicked.connect(self.act_on_selected)
         self.act_button.clicked.connect(self.act_on_selected)
@@ -83,16 +86,16 @@ class ReorderPage(Page):
 
     @Slot()
     def refresh(self) -> None:
-        """Suggestions weigh every stock row against its policy: read off the GUI thread."""
+        """Read the first page of suggestions off the GUI thread; more follow as the table is
+        scrolled (a warehouse of a million products has too many to read at once)."""
         code = self.warehouse_filter.currentData() or None
         db, actor = self._db, self._actor
-        background.default().run(
-            lambda: reorder.suggestions(db, actor, code), self._show, parent=self, newest=self
-        )
 
-    def _show(self, suggestions: list[Any]) -> None:
-        self.model.set_rows(suggestions)
-        self._selection_changed()
+        def fetch(after: Any) -> tuple[tuple[Suggestion, ...], Any]:
+            page = reorder.suggestion_page(db, actor, code, after)
+            return page.rows, page.after
+
+        self.model.start(fetch)
 
     @Slot(frozenset, object)
     def on_changed(self, kinds: frozenset[str], ids: Any = None) -> None:
