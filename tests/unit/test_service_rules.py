@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import UTC, datetime, timedelta
-from types import SimpleNamespace
 
 from sqlalchemy.exc import OperationalError
 
@@ -18,13 +17,15 @@ from invdesk.services.catalog.policy_lookup import RowThreshold
 from invdesk.services.reads import reorder
 
 ROP = PolicyRule(PolicyKind.REORDER_POINT, point=10, qty=50)
-ROW = SimpleNamespace(code="MAIN", sku="A-1", name="Cable", on_hand=4, reserved=0)
+
+
+def _row(scope: PolicyScope) -> reorder.Assessment:
+    return reorder.Assessment(1, 1, "MAIN", "A-1", "Cable", 4, 0, scope, ROP, assess(ROP, 4))
 
 
 def test_a_reorder_takes_surplus_from_the_richest_warehouse_first_then_buys_the_rest():
-    need = assess(ROP, 4)
     donors = {"EAST": 20, "WEST": 35, "EMPTY": 0}
-    out = reorder._split(ROW, PolicyScope.WAREHOUSE, ROP, need, donors, 0)
+    out = reorder.split(_row(PolicyScope.WAREHOUSE), donors)
     assert [(s.action, s.source, s.suggested_qty) for s in out] == [
         ("transfer", "WEST", 35),
         ("transfer", "EAST", 15),
@@ -33,7 +34,7 @@ def test_a_reorder_takes_surplus_from_the_richest_warehouse_first_then_buys_the_
 
 
 def test_without_donors_the_whole_need_is_a_purchase():
-    out = reorder._split(ROW, PolicyScope.PRODUCT, ROP, assess(ROP, 4), {}, 0)
+    out = reorder.split(_row(PolicyScope.PRODUCT), {})
     assert [(s.action, s.suggested_qty, s.threshold) for s in out] == [("purchase", 50, 10)]
 
 
