@@ -89,18 +89,18 @@ def share(takes: Sequence[int], wants: Sequence[PickSplit]) -> list[tuple[PickSp
 
     The takes may sum to less than the wants (the rest is short); never to more."""
     result: list[tuple[PickSplit, ...]] = []
-    queue = [[w.order, w.qty] for w in wants if w.qty > 0]
+    orders = [w.order for w in wants if w.qty > 0]
+    wanted = [w.qty for w in wants if w.qty > 0]
     at = 0
     for take in takes:
         parts: list[PickSplit] = []
         left = take
-        while left and at < len(queue):
-            order, wanted = queue[at]
-            part = min(left, int(wanted))
-            parts.append(PickSplit(str(order), part))
+        while left and at < len(wanted):
+            part = min(left, wanted[at])
+            parts.append(PickSplit(orders[at], part))
             left -= part
-            queue[at][1] = int(wanted) - part
-            if queue[at][1] == 0:
+            wanted[at] -= part
+            if wanted[at] == 0:
                 at += 1
         result.append(tuple(parts))
     return result

@@ -7,6 +7,7 @@ FEFO rule (`quants.pick`) that committing a hold uses, in a read-only transactio
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 
 from sqlalchemy import Connection, select
 
@@ -144,7 +145,7 @@ def _zones(conn: Connection, location_ids: list[int | None]) -> dict[int | None,
     return {row.id: row.code for row in rows}
 
 
-def _expiries(conn: Connection, lot_ids: list[int | None]) -> dict[int | None, object]:
+def _expiries(conn: Connection, lot_ids: list[int | None]) -> dict[int | None, date | None]:
     ids = [i for i in lot_ids if i is not None]
     if not ids:
         return {}
