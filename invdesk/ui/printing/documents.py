@@ -1,0 +1,97 @@
+"""Printed documents (pick lists, packing slips, transfer notes) to a PDF, a printer or a
+preview image, through the one print output (`output.render`)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtGui import QGuiApplication, QImage
+from PySide6.QtPrintSupport import QPrinter
+
+from invdesk.domain.errors import ValidationError
+from invdesk.reports.documents.model import Document
+from invdesk.ui.printing import output
+from invdesk.ui.printing.document_layout import PAPERS, Layout, lay_out
+from invdesk.ui.printing.document_painter import DocumentPainter
+
+PREVIEW_DPI = 110
+
+
+def ensure_app() -> None:
+    """Painting text needs a Qt application; a command line run has none, and may have no
+    screen either (a server, a cron job): then the offscreen platform does."""
+    if QGuiApplication.instance() is None:
+        if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        QGuiApplication(["invdesk"])
+
+
+def paper_named(name: str) -> output.Paper:
+    try:
+        return PAPERS[name.strip().lower()]
+    except KeyError:
+        known = ", ".join(PAPERS)
+        raise ValidationError(f"Paper “{name}” is not known: use {known}.", field="paper") from None
+
+
+def laid_out(document: Document, paper: output.Paper) -> tuple[Layout, DocumentPainter]:
+    layout = lay_out(document, paper)
+    return layout, DocumentPainter(layout)
+
+
+def to_pdf(
+    document: Document,
+    path: str | Path,
+    paper: output.Paper,
+    *,
+    progress: output.Progress | None = None,
+    cancelled: output.IsCancelled | None = None,
+) -> int:
+    """The document as a PDF file; returns its pages. Raises PrintFailed, Cancelled."""
+    layout, painter = laid_out(document, paper)
+    return output.to_pdf(
+        path,
+        paper,
+        len(layout.pages),
+        painter,
+        title=document.title,
+        progress=progress,
+        cancelled=cancelled,
+    )
+
+
+def to_printer(
+    document: Document,
+    printer: QPrinter,
+    paper: output.Paper,
+    *,
+    progress: output.Progress | None = None,
+    cancelled: output.IsCancelled | None = None,
+) -> int:
+    """The document on a printer the print dialog set up; returns its pages."""
+    layout, painter = laid_out(document, paper)
+    output.prepare_printer(printer, paper, title=document.title)
+    return output.render(
+        printer, paper, len(layout.pages), painter, progress=progress, cancelled=cancelled
+    )
+
+
+def page_images(
+    document: Document,
+    paper: output.Paper,
+    *,
+    dpi: int = PREVIEW_DPI,
+    first: int = 0,
+    last: int = 0,
+) -> list[QImage]:
+    """Pages `first`..`last` (0 for the last page) as images, for the preview."""
+    layout, painter = laid_out(document, paper)
+    end = len(layout.pages) if last <= 0 else min(last + 1, len(layout.pages))
+    return [output.page_image(paper, painter, n, dpi=dpi) for n in range(first, end)]
+
+
+def save_pdf(document: Document, path: str | Path, paper: str = "a4") -> int:
+    """For the command line (through app.Gui): the document as a PDF; returns its pages."""
+    ensure_app()
+    return to_pdf(document, path, paper_named(paper))
