@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from invdesk.domain.locations import walking_key
 from invdesk.domain.orders import Channel, OrderLineView, OrderStatus, OrderView

@@ -48,6 +48,15 @@ def _plan(lines: int, *refs: str) -> PickPlan:
     return PickPlan(orders, picks, locations=True)
 
 
+def _pick(n: int, ref: str) -> PickLine:
+    qty = n % 7 + 1
+    name = f"Product number {n}"
+    return PickLine(
+        "MAIN", f"A-{n // 4 + 1}", None, f"SKU-{n:04d}", name, "each", None, None, qty,
+        (PickSplit(ref, qty),),
+    )  # fmt: skip
+
+
 def _document(lines: int, *refs: str):
     return pick_list_document(_plan(lines, *refs), Party("", "Acme Supplies", ("1 Dock Road",)),
                               AT, "ann")  # fmt: skip
