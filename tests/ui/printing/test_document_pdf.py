@@ -26,21 +26,7 @@ def _plan(lines: int, *refs: str) -> PickPlan:
     refs = refs or ("WEB-1042",)
     order = OrderView(1, refs[0], Channel.WEB_SHOP, OrderStatus.OPEN, "ann", AT, AT, None, (
         OrderLineView(1, "X", "X", "MAIN", 1, None, None),))  # fmt: skip
-    picks = tuple(
-        PickLine(
-            "MAIN",
-            f"A-{n // 4 + 1}",
-            None,
-            f"SKU-{n:04d}",
-            f"Product number {n}",
-            "each",
-            None,
-            None,
-            n % 7 + 1,
-            (PickSplit(refs[0], n % 7 + 1),),
-        )  # fmt: skip
-        for n in range(lines)
-    )
+    picks = tuple(_pick(n, refs[0]) for n in range(lines))
     orders = tuple(
         OrderView(i, r, order.channel, order.status, "ann", AT, AT, None, order.lines)
         for i, r in enumerate(refs)
