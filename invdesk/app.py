@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from invdesk.reports.documents.model import Document
 
 
 class Gui:
@@ -18,6 +22,13 @@ class Gui:
         from invdesk.ui.screenshots import render
 
         return render(directory)
+
+    @staticmethod
+    def save_document_pdf(document: Document, path: str, paper: str) -> int:
+        """A printed document (pick list, packing slip, transfer note) as a PDF; its pages."""
+        from invdesk.ui.printing.documents import save_pdf
+
+        return save_pdf(document, path, paper)
 
 
 def launch_gui(db_url: str | None, demo: bool) -> int:

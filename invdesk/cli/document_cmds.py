@@ -1,0 +1,88 @@
+"""Printed documents to PDF: `invdesk picklist ORDER... --out F`, `invdesk packing-slip ORDER
+--out F` and `invdesk transfer note ID --out F` (registered on the transfer group).
+
+The pages are painted by the desktop app's printing (Qt), reached through the app's hook
+object, so this package never imports the GUI."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from invdesk.cli.context import CliContext, pass_cli
+from invdesk.cli.output import emit_json
+from invdesk.cli.transit_cmds import transfer_group
+from invdesk.domain.errors import ValidationError
+from invdesk.reports.documents.model import Document
+from invdesk.reports.documents.packing_slip import packing_slip
+from invdesk.reports.documents.pick_list import pick_list
+from invdesk.reports.documents.transfer_note import transfer_note
+
+PAPERS = ("a4", "letter")
+
+
+def _out(function: Any) -> Any:
+    function = click.option(
+        "--json", "as_json", is_flag=True, help="Say what was written as JSON."
+    )(function)
+    function = click.option(
+        "--paper", type=click.Choice(PAPERS, case_sensitive=False), default="a4", show_default=True
+    )(function)
+    return click.option(
+        "--out", required=True, type=click.Path(dir_okay=False), help="The PDF file to write."
+    )(function)
+
+
+def _write(ctx: CliContext, document: Document, out: str, paper: str, as_json: bool) -> None:
+    hook = getattr(ctx.gui, "save_document_pdf", None)
+    if hook is None:
+        raise ValidationError(
+            "PDF output needs the desktop app's printing (run the installed invdesk).",
+            field="out",
+        )
+    pages = hook(document, out, paper)
+    if as_json:
+        emit_json({"document": document.title, "lines": len(document.rows), "pages": pages,
+                   "out": out})  # fmt: skip
+        return
+    lines = len(document.rows)
+    click.echo(
+        f"{document.title}: {lines} line{'s' * (lines != 1)} on {pages} "
+        f"page{'s' * (pages != 1)} to {out}."
+    )
+
+
+@click.command("picklist")
+@click.argument("orders", nargs=-1, required=True, metavar="ORDER...")
+@_out
+@pass_cli
+def picklist_cmd(
+    ctx: CliContext, orders: tuple[str, ...], out: str, paper: str, as_json: bool
+) -> None:
+    """The pick list of open ORDERs as a PDF: bin by bin in walking order, the stock that
+    fulfilling them will take (first expiry first), split per order when there are several."""
+    _write(ctx, pick_list(ctx.database(), ctx.actor(), orders), out, paper, as_json)
+
+
+@click.command("packing-slip")
+@click.argument("order", metavar="ORDER")
+@_out
+@pass_cli
+def packing_slip_cmd(ctx: CliContext, order: str, out: str, paper: str, as_json: bool) -> None:
+    """The packing slip of ORDER as a PDF (with the lots sent, once it is fulfilled)."""
+    _write(ctx, packing_slip(ctx.database(), ctx.actor(), order), out, paper, as_json)
+
+
+@transfer_group.command("note")
+@click.argument("shipment_id", metavar="ID")
+@_out
+@pass_cli
+def transfer_note_cmd(
+    ctx: CliContext, shipment_id: str, out: str, paper: str, as_json: bool
+) -> None:
+    """The transfer note of a shipped transfer as a PDF, to travel with the goods."""
+    _write(ctx, transfer_note(ctx.database(), ctx.actor(), shipment_id), out, paper, as_json)
+
+
+COMMANDS = [picklist_cmd, packing_slip_cmd]
