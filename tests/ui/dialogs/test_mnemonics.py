@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 import invdesk.ui
 from invdesk.domain.counts import OpenCount
 from invdesk.domain.transit import ShipmentLineView, ShipmentStatus, ShipmentView
+from invdesk.reports.documents.model import DocColumn, Document
 from invdesk.services.counts import sheets
 from invdesk.services.importing.files import ImportKind
 from invdesk.services.system.database import Database
@@ -51,6 +52,7 @@ from invdesk.ui.dialogs.categories import CategoriesDialog
 from invdesk.ui.dialogs.count_sheet import CountSheetWindow
 from invdesk.ui.dialogs.document import StockDocumentDialog
 from invdesk.ui.dialogs.posting import PostingDialog
+from invdesk.ui.dialogs.print_document import PrintDocumentDialog
 from invdesk.ui.dialogs.product_editor import ProductEditor
 from invdesk.ui.dialogs.receive_shipment import ReceiveShipmentDialog
 from invdesk.ui.dialogs.record_editor import RecordEditor
@@ -73,6 +75,9 @@ _SHIPMENT = ShipmentView(
     (ShipmentLineView("CAB-1", "Cable", None, None, 3, 0, 0, None),),
 )  # fmt: skip
 _MNEMONIC = re.compile(r"&([^&\s])")
+
+
+_DOCUMENT = Document("Pick list", "W-1", None, None, (), (), (DocColumn("SKU"),), ())
 
 
 def mnemonic(text: str) -> str | None:
@@ -134,6 +139,7 @@ def _all_dialogs(db: Database, tmp_path: Path) -> list[Callable[[], QDialog]]:
         lambda: NewCountDialog(db, ADMIN),
         lambda: CountSheetWindow(db, ADMIN, sheets.open_count(db, OpenCount("MAIN"), ADMIN).id),
         lambda: ReceiveShipmentDialog(db, ADMIN, _SHIPMENT),
+        lambda: PrintDocumentDialog("Pick list", lambda: _DOCUMENT),
     ]
 
 
