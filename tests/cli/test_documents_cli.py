@@ -38,7 +38,8 @@ def _run(url, *args, gui=True):
 def _text(path) -> str:
     if shutil.which("pdftotext") is None:
         return ""
-    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    return text.replace("\u00a0", " ")
 
 
 def test_picklist_writes_a_pdf_of_the_orders(shop, tmp_path):

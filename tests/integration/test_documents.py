@@ -30,9 +30,10 @@ def test_a_pick_list_orders_lines_by_bin_and_groups_the_orders(shop):
     doc = pick_list(shop, SYSTEM, ["WEB-2", "WEB-1"])
     assert doc.column_texts("Bin") == ["A-2", "", "A-10", "B-1", ""]
     assert doc.column_texts("SKU") == ["BOLT", "MILK", "BOLT", "MILK", "NUT"]
-    assert doc.column_texts("Lot / serial") == ["", "L-SOON", "", "L-LATE", ""]
+    soon, late = shop_with_bins.SOON.isoformat(), shop_with_bins.LATER.isoformat()
+    assert doc.column_texts("Lot / expiry") == ["", f"L-SOON\n{soon}", "", f"L-LATE\n{late}", ""]
     # WEB-2 was named first, so it is served first from the first bin FEFO takes.
-    assert doc.column_texts("For orders")[2] == "WEB-2 × 4, WEB-1 × 1"
+    assert doc.column_texts("For orders")[2] == "WEB-2\u00a0×\u00a04, WEB-1\u00a0×\u00a01"
     assert doc.issuer is not None and doc.issuer.name == "Acme Supplies"
     assert doc.issuer.address == ("1 Dock Road", "Harbour City")
 

@@ -96,3 +96,9 @@ def test_a_packing_list_names_the_lots_a_fulfilled_order_sent(shop):
     orders.fulfil_order(shop, "WEB-2", SYSTEM)
     after = picking.packing_list(shop, SYSTEM, "WEB-2")
     assert after.lines[1].lots == (("L-SOON", 3), ("L-LATE", 1))
+
+
+def test_two_lines_of_one_product_in_an_order_are_one_part_of_the_split(shop):
+    shop_with_bins.place(shop, "WEB-3", ("NUT", 1), ("NUT", 2))
+    plan = picking.plan_picks(shop, SYSTEM, ["WEB-3"])
+    assert [(p.sku, p.qty, p.orders) for p in plan.lines] == [("NUT", 3, (PickSplit("WEB-3", 3),))]

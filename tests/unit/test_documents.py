@@ -53,11 +53,11 @@ def test_a_batch_pick_list_shows_each_bin_once_and_the_split_per_order():
     )
     doc = pick_list_document(plan, Party("", "Main warehouse"), AT, "ann")
     headers = [c.header for c in doc.columns]
-    assert headers == ["Bin", "SKU", "Product", "Lot / serial", "Expiry", "Qty", "Unit",
+    assert headers == ["Bin", "SKU", "Product", "Lot / expiry", "Qty", "Unit",
                        "For orders", "Picked"]  # fmt: skip
     assert doc.column_texts("Bin") == ["A-2", "", "B-1"]
     assert [r.group_start for r in doc.rows] == [True, False, True]
-    assert doc.column_texts("For orders")[0] == "W-1 × 3, W-2 × 2"
+    assert doc.column_texts("For orders")[0] == "W-1\u00a0×\u00a03, W-2\u00a0×\u00a02"
     assert doc.columns[-1].tick
     assert doc.barcode is None and doc.number == "W-1 +1"
     assert dict(doc.fields)["Units"] == "8"

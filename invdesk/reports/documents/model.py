@@ -21,13 +21,15 @@ class Align(enum.StrEnum):
 
 @dataclass(frozen=True)
 class DocColumn:
-    """A table column: `weight` shares out the page width; a `tick` column holds an empty box
-    on every line for the picker's or checker's mark."""
+    """A table column. Most columns are as wide as their widest cell (a SKU, a serial number
+    must never be cut); `wrap` columns (a product name) share what is left by `weight` and wrap
+    their text. A `tick` column holds an empty box on every line for a picker's mark."""
 
     header: str
     weight: float = 1.0
     align: Align = Align.LEFT
     tick: bool = False
+    wrap: bool = False
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,16 @@ def address_lines(address: str | None) -> tuple[str, ...]:
         return ()
     parts = address.splitlines() if "\n" in address else address.split(",")
     return tuple(p.strip() for p in parts if p.strip())
+
+
+LOT_HEADER = "Lot / expiry"
+
+
+def lot_and_expiry(lot: str | None, expiry: date | None) -> str:
+    """A lot with its expiry date under it (one column: a serial number is long enough)."""
+    if lot is None:
+        return ""
+    return lot if expiry is None else f"{lot}\n{day(expiry)}"
 
 
 def day(value: date | datetime | None) -> str:

@@ -35,9 +35,9 @@ def packing_slip_document(
 ) -> Document:
     order = packing.order
     lots = any(line.lots for line in packing.lines)
-    columns = [DocColumn("SKU", 1.4), DocColumn("Product", 3.6)]
+    columns = [DocColumn("SKU", 1.4), DocColumn("Product", 3.6, wrap=True)]
     if lots:
-        columns.append(DocColumn("Lot / serial", 2.0))
+        columns.append(DocColumn("Lot / serial", 2.0, wrap=True))
     columns += [
         DocColumn("Qty", 0.7, Align.RIGHT),
         DocColumn("Unit", 0.7),

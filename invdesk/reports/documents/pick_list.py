@@ -10,6 +10,7 @@ from invdesk.db.engine import Database
 from invdesk.domain.picking import PickLine, PickPlan
 from invdesk.domain.security import Actor
 from invdesk.reports.documents.model import (
+    LOT_HEADER,
     Align,
     DocColumn,
     DocRow,
@@ -18,7 +19,7 @@ from invdesk.reports.documents.model import (
     address_lines,
     code128,
     count,
-    day,
+    lot_and_expiry,
     when,
 )
 from invdesk.services.catalog import warehouses
@@ -51,12 +52,12 @@ def pick_list_document(plan: PickPlan, issuer: Party | None, at: datetime, by: s
         columns.append(DocColumn("Warehouse", 1.0))
     if plan.locations:
         columns.append(DocColumn("Bin", 1.2))
-    columns += [DocColumn("SKU", 1.4), DocColumn("Product", 2.6 if batch else 3.4)]
+    columns += [DocColumn("SKU", 1.4), DocColumn("Product", 2.6 if batch else 3.4, wrap=True)]
     if plan.lots:
-        columns += [DocColumn("Lot / serial", 1.3), DocColumn("Expiry", 1.2)]
+        columns += [DocColumn(LOT_HEADER)]
     columns += [DocColumn("Qty", 0.7, Align.RIGHT), DocColumn("Unit", 0.7)]
     if batch:
-        columns.append(DocColumn("For orders", 2.0))
+        columns.append(DocColumn("For orders", 2.0, wrap=True))
     columns.append(DocColumn("Picked", 0.9, Align.CENTER, tick=True))
     rows = []
     previous: tuple[str, str | None] | None = None
@@ -106,9 +107,10 @@ def _cells(
         cells.append((line.location or NO_BIN) if first_in_bin else "")
     cells += [line.sku, line.name]
     if plan.lots:
-        cells += [line.lot or "", day(line.expiry)]
+        cells.append(lot_and_expiry(line.lot, line.expiry))
     cells += [count(line.qty), line.unit]
     if batch:
-        cells.append(", ".join(f"{p.order} × {count(p.qty)}" for p in line.orders))
+        # No break inside one order's part: the column wraps between orders only.
+        cells.append(", ".join(f"{p.order}\u00a0×\u00a0{count(p.qty)}" for p in line.orders))
     cells.append("")
     return tuple(cells)

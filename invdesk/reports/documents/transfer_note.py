@@ -9,6 +9,7 @@ from invdesk.domain.catalog import WarehouseView
 from invdesk.domain.security import Actor
 from invdesk.domain.transit import ShipmentStatus, ShipmentView
 from invdesk.reports.documents.model import (
+    LOT_HEADER,
     Align,
     DocColumn,
     DocRow,
@@ -17,7 +18,7 @@ from invdesk.reports.documents.model import (
     address_lines,
     code128,
     count,
-    day,
+    lot_and_expiry,
     when,
 )
 from invdesk.services.catalog import warehouses
@@ -46,9 +47,9 @@ def transfer_note_document(
     """Every line shipped; once some arrived, what arrived and what is still expected too."""
     lots = any(line.lot for line in shipment.lines)
     started = shipment.status is not ShipmentStatus.IN_TRANSIT
-    columns = [DocColumn("SKU", 1.4), DocColumn("Product", 3.0 if lots else 3.6)]
+    columns = [DocColumn("SKU", 1.4), DocColumn("Product", 3.0 if lots else 3.6, wrap=True)]
     if lots:
-        columns += [DocColumn("Lot / serial", 1.3), DocColumn("Expiry", 1.2)]
+        columns += [DocColumn(LOT_HEADER)]
     columns.append(DocColumn("Shipped", 0.8, Align.RIGHT))
     if started:
         columns += [
@@ -60,7 +61,7 @@ def transfer_note_document(
     for line in shipment.lines:
         cells = [line.sku, line.product_name]
         if lots:
-            cells += [line.lot or "", day(line.expiry)]
+            cells.append(lot_and_expiry(line.lot, line.expiry))
         cells.append(count(line.shipped))
         if started:
             cells += [count(line.received), count(line.expected)]

@@ -71,9 +71,11 @@ def plan_picks(db: Database, actor: Actor, references: Sequence[object]) -> Pick
     wants: dict[tuple[str, str], list[PickSplit]] = {}
     for order in found:
         for line in order.lines:
-            wants.setdefault((line.warehouse, line.sku), []).append(
-                PickSplit(order.reference, line.qty)
-            )
+            want = wants.setdefault((line.warehouse, line.sku), [])
+            if want and want[-1].order == order.reference:  # two lines of one product
+                want[-1] = PickSplit(order.reference, want[-1].qty + line.qty)
+            else:
+                want.append(PickSplit(order.reference, line.qty))
     lines: list[PickLine] = []
     short: list[PickShort] = []
     with_locations = False

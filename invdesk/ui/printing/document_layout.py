@@ -26,6 +26,7 @@ GAP = 4.0
 PT = 25.4 / 72  # millimetres per typographic point
 BODY, SMALL, HEAD, TITLE, NUMBER = 9.5 * PT, 8 * PT, 11 * PT, 20 * PT, 13 * PT
 CELL_PAD = 1.2
+WRAP_MIN = 20.0
 BAR_HEIGHT = 11.0
 MODULE = 0.3  # the narrowest bar we aim for: a reliable scan off an office printer
 MIN_MODULE = 0.19
@@ -94,8 +95,7 @@ class Layout:
 
 def lay_out(document: Document, paper: output.Paper) -> Layout:
     layout = Layout(document, paper)
-    total = sum(c.weight for c in document.columns) or 1.0
-    layout.widths = [layout.content_width * c.weight / total for c in document.columns]
+    layout.widths = column_widths(document, layout.content_width)
     layout.header_height = (
         max(
             text_height(c.header, SMALL, w - 2 * CELL_PAD, bold=True)
@@ -119,6 +119,43 @@ def lay_out(document: Document, paper: output.Paper) -> Layout:
     layout.tail_height = _tail_height(layout)
     layout.pages = _paginate(layout)
     return layout
+
+
+def text_width(text: str, size: float, *, bold: bool = False) -> float:
+    return QFontMetricsF(font(size, bold=bold)).horizontalAdvance(text) / _DOTS_PER_MM
+
+
+def column_widths(document: Document, room: float) -> list[float]:
+    """Each plain column as wide as its widest cell or header. Each wrapping column gets at
+    least its longest unbreakable part (an order's "WEB-1 × 3"), and they share what is left by
+    weight. When the plain columns leave too little, they give up width in proportion (their
+    longest cells are then cut short)."""
+    pad = 2 * CELL_PAD + 0.5
+    widths, floors = [], []
+    for n, column in enumerate(document.columns):
+        cells = [row.cells[n] for row in document.rows]
+        header = text_width(column.header, SMALL, bold=True)
+        if column.wrap:
+            words = [w for cell in cells for w in cell.split()]
+            floors.append(max([text_width(w, BODY) for w in words] + [header, WRAP_MIN]) + pad)
+            widths.append(0.0)
+        else:
+            floors.append(0.0)
+            lines = [line for cell in cells for line in cell.splitlines()]
+            widths.append(max([text_width(t, BODY) for t in lines] + [header]) + pad)
+    plain = sum(widths)
+    if plain + sum(floors) > room:
+        scale = max(0.1, room - sum(floors)) / max(plain, 1.0)
+        widths = [w * scale for w in widths]
+        plain = sum(widths)
+    shares = sum(c.weight for c in document.columns if c.wrap)
+    spare = max(0.0, room - plain - sum(floors))
+    if not shares:  # nothing wraps: every column gets a share of the spare room
+        return [w + spare / len(widths) for w in widths]
+    return [
+        floor + spare * column.weight / shares if column.wrap else width
+        for column, width, floor in zip(document.columns, widths, floors, strict=True)
+    ]
 
 
 def issuer_height(document: Document) -> float:

@@ -52,15 +52,26 @@ class DocumentPainter:
         self.document: Document = layout.document
 
     def __call__(self, painter: QPainter, index: int, canvas: output.Canvas) -> None:
-        self.painter, self.canvas = painter, canvas
+        # Everything is painted as on the PDF's grid (the one the layout was measured on) and
+        # scaled to the device, so a preview or a 300 dpi printer wraps text exactly as the
+        # layout did; only the barcode is painted in the device's own dots (whole-dot bars).
+        self.painter, self.device = painter, canvas
+        self.canvas = output.Canvas(output.PDF_DPI, canvas.paper)
         page = self.layout.pages[index]
+        painter.save()
+        scale = canvas.dpi / output.PDF_DPI
+        painter.scale(scale, scale)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        y = MARGIN + (self._head() if index == 0 else self._continued())
-        if page.rows:
-            y = self._table(y, page.rows)
-        if page.tail:
-            self._tail(y)
-        self._footer(index)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+        try:
+            y = MARGIN + (self._head() if index == 0 else self._continued())
+            if page.rows:
+                y = self._table(y, page.rows)
+            if page.tail:
+                self._tail(y)
+            self._footer(index)
+        finally:
+            painter.restore()
 
     # Drawing helpers, in millimetres ------------------------------------------------------
 
@@ -81,7 +92,7 @@ class DocumentPainter:
         align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft,
         color: QColor = BLACK,
     ) -> None:
-        self.painter.setFont(font(size, bold=bold, dots_per_mm=self.canvas.dots_per_mm))
+        self.painter.setFont(font(size, bold=bold))
         self.painter.setPen(color)
         flags = int(align | Qt.AlignmentFlag.AlignTop) | WRAP
         self.painter.drawText(self._rect(x, y, w, h), flags, text)
@@ -126,9 +137,16 @@ class DocumentPainter:
         assert symbol is not None
         width = min(room, (symbol.columns + 2 * symbol.quiet_zone) * MODULE)
         left = x - width if from_right else x
-        bars = paint_symbol(self.painter, symbol, self._rect(left, y, width, BAR_HEIGHT))
+        to_device = self.painter.transform()
+        self.painter.save()
+        self.painter.resetTransform()  # bars snap to whole dots of the device itself
+        bars = paint_symbol(
+            self.painter, symbol, to_device.mapRect(self._rect(left, y, width, BAR_HEIGHT))
+        )
+        self.painter.restore()
+        covered = to_device.inverted()[0].mapRect(bars)
         dots = self.canvas.dots_per_mm
-        self._text(bars.left() / dots, y + BAR_HEIGHT, bars.width() / dots, 5, symbol.data,
+        self._text(covered.left() / dots, y + BAR_HEIGHT, covered.width() / dots, 5, symbol.data,
                    SMALL, color=GREY, align=Qt.AlignmentFlag.AlignHCenter)  # fmt: skip
 
     def _fields(self, y: float) -> float:
