@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from invdesk.reports.labels.jobs import LabelJob
 
 
 class Gui:
@@ -18,6 +22,13 @@ class Gui:
         from invdesk.ui.screenshots import render
 
         return render(directory)
+
+    @staticmethod
+    def print_labels(job: LabelJob, *, pdf: str | None = None, printer: str | None = None) -> int:
+        """A label job as a PDF file or on a system printer; returns the pages made."""
+        from invdesk.ui.printing.label_output import print_labels
+
+        return print_labels(job, pdf=pdf, printer=printer)
 
 
 def launch_gui(db_url: str | None, demo: bool) -> int:
