@@ -25,7 +25,7 @@ class LabelJob:
     options: LabelOptions = field(default_factory=LabelOptions)
     copies: int = 1
     start: int = 1
-    _layouts: dict[int, list[Element]] = field(
+    _layouts: dict[Label, list[Element]] = field(
         default_factory=dict, compare=False, hash=False, repr=False
     )
 
@@ -52,20 +52,32 @@ class LabelJob:
         return self.labels[index // self.copies]
 
     def elements(self, index: int) -> list[Element]:
-        """The layout of label `index` (from 0); made once per distinct label."""
-        which = index // self.copies
-        found = self._layouts.get(which)
+        """The layout of label `index` (from 0); made once per distinct label (a receipt of 40
+        units repeats one label 40 times)."""
+        label = self.labels[index // self.copies]
+        found = self._layouts.get(label)
         if found is None:
             stock = self.stock
-            found = layout(self.labels[which], stock.label_width, stock.label_height, self.options)
-            self._layouts[which] = found
+            found = layout(label, stock.label_width, stock.label_height, self.options)
+            self._layouts[label] = found
         return found
+
+    def runs(self) -> list[tuple[int, int]]:
+        """(first label index, how many) for each run of one label printed again and again."""
+        out: list[tuple[int, int]] = []
+        for which, label in enumerate(self.labels):
+            if out and self.labels[which - 1] == label:
+                first, count = out[-1]
+                out[-1] = (first, count + self.copies)
+            else:
+                out.append((which * self.copies, self.copies))
+        return out
 
     def check(self) -> None:
         """Lay out every distinct label once, so a label that cannot be printed (a lot name
         GS1 refuses) fails before the first page goes to a printer."""
-        for which in range(len(self.labels)):
-            self.elements(which * self.copies)
+        for first, _count in self.runs():
+            self.elements(first)
 
     def page(self, number: int) -> Iterator[tuple[float, float, list[Element]]]:
         """The labels of page `number` (from 0): each one's corner (mm) and elements."""

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from invdesk.db.engine import Database
 from invdesk.domain.catalog import ProductView
 from invdesk.domain.errors import NotFound, ValidationError
 from invdesk.domain.security import Actor
-from invdesk.reports.labels.designs import LocationLabel, LotLabel, ProductLabel, lot_gtin
+from invdesk.reports.labels.designs import Label, LocationLabel, LotLabel, ProductLabel, lot_gtin
 from invdesk.services.catalog import locations, products
 from invdesk.services.reads import trace
 
@@ -55,3 +56,30 @@ def lot_label(db: Database, actor: Actor, product: str, lot: str) -> LotLabel:
             field="product",
         )
     return LotLabel(view.sku, view.name, gtin, found.number, found.expiry)
+
+
+@dataclass(frozen=True)
+class Counted:
+    """A label with how many a receipt calls for: one per unit, or one per pack."""
+
+    label: Label
+    units: int = 1
+    packs: int = 1
+
+
+def receipt_labels(db: Database, actor: Actor, lines: Iterable[tuple[str, int]]) -> list[Counted]:
+    """Labels for received (SKU, units) lines: per unit, or per pack of the product's case
+    barcode (the largest pack it has; a product without one is labelled per unit)."""
+    out: list[Counted] = []
+    for sku, units in lines:
+        if units <= 0:
+            continue
+        view = products.get_product(db, sku, actor)
+        pack = max((b.pack_qty for b in view.barcodes), default=1)
+        out.append(Counted(product_label(view), units, -(-units // pack)))
+    return out
+
+
+def expand(counted: Iterable[Counted], *, per_pack: bool) -> list[Label]:
+    """Each label repeated as often as its units (or packs) say."""
+    return [c.label for c in counted for _ in range(c.packs if per_pack else c.units)]

@@ -2,7 +2,7 @@
 
 Barcodes use the printer's own commands (^BE EAN-13, ^BU UPC-A, ^BC Code 128 and GS1-128, ^BX
 DataMatrix, ^BQ QR), so the printer makes the bars at its own resolution; text uses the scalable
-font 0. One format per distinct label, repeated with ^PQ, so 500 copies are one short format.
+font 0. One format per run of one label, repeated with ^PQ, so 500 copies are one short format.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def check_dpi(dpi: int) -> None:
 
 
 def zpl(job: LabelJob, *, dpi: int = DEFAULT_DPI) -> str:
-    """The whole job as ZPL: one ^XA...^XZ format per distinct label, ^PQ copies each.
+    """The whole job as ZPL: one ^XA...^XZ format per run of one label, ^PQ copies.
     Refuses sheet stock: a label printer feeds one label at a time."""
     check_dpi(dpi)
     if not job.stock.roll:
@@ -39,9 +39,9 @@ def zpl(job: LabelJob, *, dpi: int = DEFAULT_DPI) -> str:
     dots = dpi / 25.4
     width, height = round(job.stock.label_width * dots), round(job.stock.label_height * dots)
     formats = []
-    for which in range(len(job.labels)):
-        body = "".join(_element(e, dots) for e in job.elements(which * job.copies))
-        formats.append(f"^XA^CI28^PW{width}^LL{height}^LH0,0\n{body}^PQ{job.copies},0,1,Y^XZ\n")
+    for first, count in job.runs():
+        body = "".join(_element(e, dots) for e in job.elements(first))
+        formats.append(f"^XA^CI28^PW{width}^LL{height}^LH0,0\n{body}^PQ{count},0,1,Y^XZ\n")
     return "".join(formats)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QFont, QFontMetricsF, QImage, QPagedPaintDevice, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPagedPaintDevice, QPainter
 
 from invdesk.reports.labels.designs import Element, TextBox
 from invdesk.reports.labels.jobs import LabelJob
@@ -23,10 +23,21 @@ def paper_of(job: LabelJob) -> output.Paper:
 class LabelPainter:
     """`paint(painter, page, canvas)` for output.render: every label of one page of `job`."""
 
-    def __init__(self, job: LabelJob) -> None:
+    def __init__(self, job: LabelJob, *, outlines: bool = False) -> None:
         self.job = job
+        self.outlines = outlines
+        """Draw every label's edge in grey (a preview: where on the sheet the labels go)."""
 
     def __call__(self, painter: QPainter, page: int, canvas: output.Canvas) -> None:
+        if self.outlines:
+            stock = self.job.stock
+            painter.setPen(QColor(190, 190, 190))
+            for position in range(stock.per_page):
+                x, y = stock.cell(position)
+                painter.drawRect(
+                    QRectF(canvas.dots(x), canvas.dots(y), canvas.dots(stock.label_width),
+                           canvas.dots(stock.label_height))
+                )  # fmt: skip
         painter.setPen(BLACK)
         for x, y, elements in self.job.page(page):
             for element in elements:
@@ -115,5 +126,5 @@ def to_pdf(
     )
 
 
-def page_image(job: LabelJob, page: int = 0, *, dpi: int = 150) -> QImage:
-    return output.page_image(paper_of(job), LabelPainter(job), page, dpi=dpi)
+def page_image(job: LabelJob, page: int = 0, *, dpi: int = 150, outlines: bool = False) -> QImage:
+    return output.page_image(paper_of(job), LabelPainter(job, outlines=outlines), page, dpi=dpi)
