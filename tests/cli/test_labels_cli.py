@@ -103,3 +103,19 @@ def test_location_labels_of_named_bins_or_all_of_them(stocked, tmp_path):
     every = _run(stocked, "label", "location", "main", "--zpl", "-")
     assert every.stdout.count("^XA") == 2
     assert_one_line_error(_run(stocked, "label", "location", "MAIN", "Z-9", "--zpl", "-"), 4)
+
+
+def test_a_lot_label_in_zpl_is_a_gs1_datamatrix_with_gtin_expiry_and_lot(invdesk):
+    invdesk.ok("warehouse", "add", "MAIN", "Main")
+    invdesk.ok("product", "add", "MILK-1L", "Milk 1 l", "--category", "Food", "--tracking", "lot",
+               "--barcode", "4006381333931")  # fmt: skip
+    invdesk.ok("receive", "MILK-1L", "MAIN", "6", "--lot", "M2612", "--expiry", "2027-12-31")
+    result = invdesk.ok("label", "lot", "MILK-1L", "M2612", "--zpl", "-")
+    assert (
+        "^BXN," in result.stdout and "^FD_10104006381333931172712311" + "0M2612^FS" in result.stdout
+    )
+    linear = invdesk.ok("label", "lot", "MILK-1L", "M2612", "--gs1-128", "--zpl", "-")
+    assert (
+        "^BCN," in linear.stdout and "^FD(01)04006381333931(17)271231(10)M2612^FS" in linear.stdout
+    )
+    assert_one_line_error(invdesk("label", "lot", "MILK-1L", "NOPE", "--zpl", "-"), 4)

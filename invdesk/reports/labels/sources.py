@@ -22,7 +22,7 @@ def product_label(view: ProductView) -> ProductLabel:
 
 def product_labels(db: Database, actor: Actor, codes: Iterable[str]) -> list[ProductLabel]:
     """Labels of the products named by SKU or barcode, in the order given. Raises NotFound."""
-    return [product_label(products.get_product(db, code, actor)) for code in codes]
+    return [product_label(view) for view in products.get_products(db, codes, actor)]
 
 
 def location_labels(
@@ -70,11 +70,10 @@ class Counted:
 def receipt_labels(db: Database, actor: Actor, lines: Iterable[tuple[str, int]]) -> list[Counted]:
     """Labels for received (SKU, units) lines: per unit, or per pack of the product's case
     barcode (the largest pack it has; a product without one is labelled per unit)."""
+    wanted = [(sku, units) for sku, units in lines if units > 0]
+    views = products.get_products(db, [sku for sku, _units in wanted], actor)
     out: list[Counted] = []
-    for sku, units in lines:
-        if units <= 0:
-            continue
-        view = products.get_product(db, sku, actor)
+    for (_sku, units), view in zip(wanted, views, strict=True):
         pack = max((b.pack_qty for b in view.barcodes), default=1)
         out.append(Counted(product_label(view), units, -(-units // pack)))
     return out
