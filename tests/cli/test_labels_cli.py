@@ -119,3 +119,26 @@ def test_a_lot_label_in_zpl_is_a_gs1_datamatrix_with_gtin_expiry_and_lot(invdesk
         "^BCN," in linear.stdout and "^FD(01)04006381333931(17)271231(10)M2612^FS" in linear.stdout
     )
     assert_one_line_error(invdesk("label", "lot", "MILK-1L", "NOPE", "--zpl", "-"), 4)
+
+
+class _PrintingGui:
+    """Stands in for app.Gui: records what the CLI asked the desktop app to print."""
+
+    def __init__(self) -> None:
+        self.asked: list[tuple[int, str | None, str | None]] = []
+
+    def __call__(self, db_url, demo):
+        return 0
+
+    def print_labels(self, job, *, pdf=None, printer=None) -> int:
+        self.asked.append((job.count, pdf, printer))
+        return job.pages
+
+
+def test_a_system_printer_is_reached_through_the_gui_hook(stocked):
+    gui = _PrintingGui()
+    result = _run(stocked, "label", "product", "TAPE-01", "--copies", "2", "--printer", "Office",
+                  gui=gui)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert gui.asked == [(2, None, "Office")]
+    assert result.stdout == "2 labels on 2 pages to Office.\n"

@@ -81,6 +81,17 @@ def locations(
     return open_labels(parent, actor, load, title=f"Labels for {what}", **kwargs)  # type: ignore[arg-type]
 
 
+def lot(
+    parent: QWidget, db: Database, actor: Actor, sku: str, number: str, **kwargs: object
+) -> Job:
+    """GS1 labels of one lot (GTIN, lot, expiry), e.g. for cartons relabelled after a split."""
+
+    def load() -> list[Counted]:
+        return [Counted(sources.lot_label(db, actor, sku, number))]
+
+    return open_labels(parent, actor, load, title=f"Labels for lot {number} of {sku}", **kwargs)  # type: ignore[arg-type]
+
+
 def receipt(
     parent: QWidget, db: Database, actor: Actor, result: StockResult, **kwargs: object
 ) -> Job:

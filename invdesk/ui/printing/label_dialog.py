@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QPixmap
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -35,7 +35,7 @@ from invdesk.reports.labels.sizes import DEFAULT_STOCK, STOCKS
 from invdesk.reports.labels.sources import Counted, expand
 from invdesk.reports.labels.zpl import DPI_CHOICES
 from invdesk.ui.dialogs.widgets import ErrorLabel, FieldForm, Heading
-from invdesk.ui.printing import label_painter
+from invdesk.ui.printing import label_painter, output
 from invdesk.ui.printing.label_sending import LabelSender
 
 PDF, PRINTER, ZPL = "pdf", "printer", "zpl"
@@ -73,7 +73,7 @@ class LabelDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(Heading(title, _hint(kinds), self))
         columns = QHBoxLayout()
-        form_layout = QFormLayout()
+        form_layout = self.form_layout = QFormLayout()
         self.form = FieldForm(form_layout)
 
         self.per = QComboBox(self)
@@ -165,15 +165,18 @@ class LabelDialog(QDialog):
         buttons.addStretch(1)
         self.cancel_button = QPushButton("&Stop", self)
         self.cancel_button.hide()
+        self.preview_button = QPushButton("Print pre&view…", self)
+        self.preview_button.setToolTip("The job as the printer driver will get it, page by page")
         self.print_button = QPushButton(self)
         self.print_button.setDefault(True)
         close = QPushButton("Close", self)
-        for button in (self.cancel_button, self.print_button, close):
+        for button in (self.cancel_button, self.preview_button, self.print_button, close):
             buttons.addWidget(button)
         layout.addLayout(buttons)
 
         close.clicked.connect(self.reject)
         self.print_button.clicked.connect(self.print_)
+        self.preview_button.clicked.connect(self.print_preview)
         self.cancel_button.clicked.connect(self.sender.cancel)
         self.previous.clicked.connect(lambda: self.show_page(self.page - 1))
         self.next.clicked.connect(lambda: self.show_page(self.page + 1))
@@ -202,7 +205,7 @@ class LabelDialog(QDialog):
         stock = STOCKS[self.size.currentData()]
         self.start.setEnabled(not stock.roll)
         for field in ("printer", "dpi"):
-            self.form.widgets[field].setEnabled(target == ZPL)
+            self.form_layout.setRowVisible(self.form.widgets[field].parentWidget(), target == ZPL)
         messages: dict[str, str] = {}
         self.job = None
         try:
@@ -222,6 +225,8 @@ class LabelDialog(QDialog):
         self.form.show(messages)
         self.print_button.setText({PDF: "Save &PDF…", PRINTER: "&Print…", ZPL: "Se&nd"}[target])
         self.print_button.setEnabled(self.job is not None and not messages)
+        self.preview_button.setVisible(target == PRINTER)
+        self.preview_button.setEnabled(self.job is not None and not messages)
         if self.job is not None:
             n = self.job.count
             self.summary.setText(f"{n:,} label{'s' * (n != 1)} on {self.job.pages:,} page(s)")
@@ -273,6 +278,23 @@ class LabelDialog(QDialog):
         else:
             self._remember(zpl_printer=self.zpl_printer.text().strip())
             self.sender.to_zpl(job, self.zpl_printer.text(), int(self.dpi.currentData()))
+
+    def print_preview(self) -> QPrintPreviewDialog | None:
+        """Qt's print preview of the whole job on the chosen (or this PC's) printer; printing
+        from it goes through the printer's dialog."""
+        job = self.revalidate()
+        if job is None:
+            return None
+        printer = self.chosen_printer or QPrinter(QPrinter.PrinterMode.HighResolution)
+        if self.saved.printer and self.chosen_printer is None:
+            printer.setPrinterName(self.saved.printer)
+        output.prepare_printer(printer, label_painter.paper_of(job), title="Labels")
+        self.chosen_printer = printer  # the preview holds it without owning it: keep it alive
+        preview = QPrintPreviewDialog(printer, self)
+        preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        preview.paintRequested.connect(lambda device: label_painter.render(device, job))
+        preview.open()
+        return preview
 
     def _remember(self, **changes: str) -> None:
         saved = config.LabelSettings(

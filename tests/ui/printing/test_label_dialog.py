@@ -8,6 +8,8 @@ import threading
 from decimal import Decimal
 
 from PySide6.QtCore import QSettings
+from PySide6.QtGui import QPageLayout
+from PySide6.QtPrintSupport import QPrintPreviewDialog, QPrintPreviewWidget
 
 from invdesk import config
 from invdesk.reports.labels.designs import ProductLabel
@@ -124,3 +126,23 @@ def test_a_refusing_zpl_printer_offers_a_retry_or_a_pdf(qtbot, tmp_path):
     assert {b.text() for b in box.buttons()} >= {"&Try again", "Save as &PDF…"}
     assert dialog.error.text() == done.args[1]
     box.reject()
+
+
+def test_qt_print_preview_paints_the_job_on_the_printer(qtbot, tmp_path):
+    from invdesk.ui.printing.label_dialog import PRINTER
+
+    dialog = _dialog(qtbot, tmp_path)
+    dialog.copies.setValue(2)
+    assert not dialog.preview_button.isVisibleTo(dialog)
+    _choose(dialog.target, PRINTER)
+    assert dialog.preview_button.isVisibleTo(dialog)
+    assert not dialog.form.widgets["printer"].isVisibleTo(dialog)  # ZPL rows hide
+    with qtbot.waitSignal(dialog.preview_button.clicked):
+        dialog.preview_button.click()
+    preview = dialog.findChild(QPrintPreviewDialog)
+    assert preview is not None
+    painted = []
+    preview.paintRequested.connect(lambda printer: painted.append(printer.pageLayout()))
+    preview.findChild(QPrintPreviewWidget).updatePreview()
+    assert painted and round(painted[0].fullRect(QPageLayout.Unit.Millimeter).width()) == 62
+    preview.close()
