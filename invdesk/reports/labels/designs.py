@@ -145,8 +145,8 @@ def layout(label: Label, width: float, height: float, options: LabelOptions) -> 
 
 def _lines(label: ProductLabel | LotLabel, options: LabelOptions) -> list[str]:
     if isinstance(label, LotLabel):
-        expiry = f"  Exp {label.expiry.isoformat()}" if label.expiry else ""
-        return [label.name, f"Lot {label.lot}{expiry}", f"SKU {label.sku}"]
+        expiry = [f"Exp {label.expiry.isoformat()}"] if label.expiry else []
+        return [label.name, f"Lot {label.lot}", *expiry, f"SKU {label.sku}"]
     info = f"SKU {label.sku}"
     if options.show_price and label.price is not None:
         info += f"   {label.price:.2f}"
@@ -187,8 +187,8 @@ def _square(lines: list[str], symbol: Symbol, width: float, height: float) -> li
     out.append(TextBox(x, m, inner, name_h * 2.5, lines[0], name_h, bold=True, lines=2))
     y = m + name_h * 2.6
     for line in lines[1:]:
-        out.append(TextBox(x, y, inner, info_h * 2.5, line, info_h, lines=2))
-        y += info_h * 2.6
+        out.append(TextBox(x, y, inner, info_h * 1.3, line, info_h))
+        y += info_h * 1.4
     return out
 
 
