@@ -1,12 +1,13 @@
-"""Printed documents to PDF: `invdesk picklist ORDER... --out F`, `invdesk packing-slip ORDER
---out F` and `invdesk transfer note ID --out F` (registered on the transfer group).
+"""Printed documents: `invdesk picklist ORDER...`, `invdesk packing-slip ORDER` and
+`invdesk transfer note ID` (registered on the transfer group), each `--out F.pdf` or
+`--printer NAME`.
 
 The pages are painted by the desktop app's printing (Qt), reached through the app's hook
 object, so this package never imports the GUI."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import click
 
@@ -22,6 +23,14 @@ from invdesk.reports.documents.transfer_note import transfer_note
 PAPERS = ("a4", "letter")
 
 
+class Target(NamedTuple):
+    """Where a document goes: a PDF file or a system printer, on A4 or Letter."""
+
+    out: str | None
+    printer: str | None
+    paper: str
+
+
 def _out(function: Any) -> Any:
     function = click.option(
         "--json", "as_json", is_flag=True, help="Say what was written as JSON."
@@ -29,27 +38,34 @@ def _out(function: Any) -> Any:
     function = click.option(
         "--paper", type=click.Choice(PAPERS, case_sensitive=False), default="a4", show_default=True
     )(function)
-    return click.option(
-        "--out", required=True, type=click.Path(dir_okay=False), help="The PDF file to write."
-    )(function)
+    function = click.option("--printer", help="A system printer (as the OS names it) instead.")(
+        function
+    )
+    return click.option("--out", type=click.Path(dir_okay=False), help="The PDF file to write.")(
+        function
+    )
 
 
-def _write(ctx: CliContext, document: Document, out: str, paper: str, as_json: bool) -> None:
-    hook = getattr(ctx.gui, "save_document_pdf", None)
+def _write(ctx: CliContext, document: Document, target: Target, as_json: bool) -> None:
+    out, printer, paper = target
+    if bool(out) == bool(printer):
+        raise ValidationError("Say where it goes: --out FILE.pdf or --printer NAME.", field="out")
+    hook = getattr(ctx.gui, "print_document", None)
     if hook is None:
         raise ValidationError(
-            "PDF output needs the desktop app's printing (run the installed invdesk).",
+            "PDF and printer output need the desktop app's printing (run the installed invdesk).",
             field="out",
         )
-    pages = hook(document, out, paper)
+    pages = hook(document, pdf=out, printer=printer, paper=paper)
+    where = out or printer
     if as_json:
         emit_json({"document": document.title, "lines": len(document.rows), "pages": pages,
-                   "out": out})  # fmt: skip
+                   "target": where})  # fmt: skip
         return
     lines = len(document.rows)
     click.echo(
         f"{document.title}: {lines} line{'s' * (lines != 1)} on {pages} "
-        f"page{'s' * (pages != 1)} to {out}."
+        f"page{'s' * (pages != 1)} to {where}."
     )
 
 
@@ -58,20 +74,29 @@ def _write(ctx: CliContext, document: Document, out: str, paper: str, as_json: b
 @_out
 @pass_cli
 def picklist_cmd(
-    ctx: CliContext, orders: tuple[str, ...], out: str, paper: str, as_json: bool
+    ctx: CliContext,
+    orders: tuple[str, ...],
+    out: str | None,
+    printer: str | None,
+    paper: str,
+    as_json: bool,
 ) -> None:
-    """The pick list of open ORDERs as a PDF: bin by bin in walking order, the stock that
-    fulfilling them will take (first expiry first), split per order when there are several."""
-    _write(ctx, pick_list(ctx.database(), ctx.actor(), orders), out, paper, as_json)
+    """The pick list of open ORDERs: bin by bin in walking order, the stock that fulfilling
+    them will take (first expiry first), split per order when there are several."""
+    target = Target(out, printer, paper)
+    _write(ctx, pick_list(ctx.database(), ctx.actor(), orders), target, as_json)
 
 
 @click.command("packing-slip")
 @click.argument("order", metavar="ORDER")
 @_out
 @pass_cli
-def packing_slip_cmd(ctx: CliContext, order: str, out: str, paper: str, as_json: bool) -> None:
-    """The packing slip of ORDER as a PDF (with the lots sent, once it is fulfilled)."""
-    _write(ctx, packing_slip(ctx.database(), ctx.actor(), order), out, paper, as_json)
+def packing_slip_cmd(
+    ctx: CliContext, order: str, out: str | None, printer: str | None, paper: str, as_json: bool
+) -> None:
+    """The packing slip of ORDER (with the lots sent, once it is fulfilled)."""
+    target = Target(out, printer, paper)
+    _write(ctx, packing_slip(ctx.database(), ctx.actor(), order), target, as_json)
 
 
 @transfer_group.command("note")
@@ -79,10 +104,16 @@ def packing_slip_cmd(ctx: CliContext, order: str, out: str, paper: str, as_json:
 @_out
 @pass_cli
 def transfer_note_cmd(
-    ctx: CliContext, shipment_id: str, out: str, paper: str, as_json: bool
+    ctx: CliContext,
+    shipment_id: str,
+    out: str | None,
+    printer: str | None,
+    paper: str,
+    as_json: bool,
 ) -> None:
-    """The transfer note of a shipped transfer as a PDF, to travel with the goods."""
-    _write(ctx, transfer_note(ctx.database(), ctx.actor(), shipment_id), out, paper, as_json)
+    """The transfer note of a shipped transfer, to travel with the goods."""
+    target = Target(out, printer, paper)
+    _write(ctx, transfer_note(ctx.database(), ctx.actor(), shipment_id), target, as_json)
 
 
 COMMANDS = [picklist_cmd, packing_slip_cmd]

@@ -22,7 +22,10 @@ from tests.fixtures.databases import migrated_sqlite
 
 
 @pytest.fixture
-def shop(sqlite_template, tmp_path):
+def shop(sqlite_template, tmp_path, qapp):
+    """The bins-and-orders shop and a shipped transfer. `qapp`: the test session's QApplication
+    exists before the hook paints (else it would make a bare QGuiApplication that later widget
+    tests in this process cannot use)."""
     url = migrated_sqlite(sqlite_template, tmp_path / "shop.db")
     with Database.open(url) as db:
         picking.bins_and_orders(db)
@@ -48,7 +51,7 @@ def test_picklist_writes_a_pdf_of_the_orders(shop, tmp_path):
     result = _run(url, "picklist", "WEB-1", "WEB-2", "--out", str(out), "--json")
     assert result.exit_code == 0, (result.stdout, result.stderr)
     assert json.loads(result.stdout) == {
-        "document": "Pick list WEB-1 +1", "lines": 5, "pages": 1, "out": str(out)
+        "document": "Pick list WEB-1 +1", "lines": 5, "pages": 1, "target": str(out)
     }  # fmt: skip
     assert out.read_bytes().startswith(b"%PDF")
     text = _text(out)
@@ -70,6 +73,13 @@ def test_an_unknown_order_is_a_one_line_error_and_no_file(shop, tmp_path):
     out = tmp_path / "pick.pdf"
     assert_one_line_error(_run(url, "picklist", "NOPE", "--out", str(out)), 4)
     assert not out.exists()
+
+
+def test_a_printer_that_is_not_there_is_named_in_the_error(shop):
+    url, _ = shop
+    line = assert_one_line_error(_run(url, "packing-slip", "WEB-1", "--printer", "Nope 9000"), 2)
+    assert "no printer “Nope 9000”" in line
+    assert_one_line_error(_run(url, "packing-slip", "WEB-1"), 2)  # neither --out nor --printer
 
 
 def test_without_the_desktop_app_pdf_output_is_refused_clearly(shop, tmp_path):

@@ -3,28 +3,19 @@ preview image, through the one print output (`output.render`)."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from PySide6.QtGui import QGuiApplication, QImage
+from PySide6.QtGui import QImage
 from PySide6.QtPrintSupport import QPrinter
 
-from invdesk.domain.errors import ValidationError
+from invdesk.domain.errors import PrintFailed, ValidationError
 from invdesk.reports.documents.model import Document
 from invdesk.ui.printing import output
 from invdesk.ui.printing.document_layout import PAPERS, Layout, lay_out
 from invdesk.ui.printing.document_painter import DocumentPainter
+from invdesk.ui.printing.label_output import ensure_app, printer_named
 
 PREVIEW_DPI = 110
-
-
-def ensure_app() -> None:
-    """Painting text needs a Qt application; a command line run has none, and may have no
-    screen either (a server, a cron job): then the offscreen platform does."""
-    if QGuiApplication.instance() is None:
-        if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        QGuiApplication(["invdesk"])
 
 
 def paper_named(name: str) -> output.Paper:
@@ -91,7 +82,20 @@ def page_images(
     return [output.page_image(paper, painter, n, dpi=dpi) for n in range(first, end)]
 
 
-def save_pdf(document: Document, path: str | Path, paper: str = "a4") -> int:
-    """For the command line (through app.Gui): the document as a PDF; returns its pages."""
+def print_document(
+    document: Document, *, pdf: str | None = None, printer: str | None = None, paper: str = "a4"
+) -> int:
+    """For the command line (through app.Gui): the document as a PDF file or on the system
+    printer `printer`; returns its pages. Raises ValidationError (no such printer or paper),
+    PrintFailed."""
     ensure_app()
-    return to_pdf(document, path, paper_named(paper))
+    size = paper_named(paper)
+    if pdf is not None:
+        return to_pdf(document, pdf, size)
+    if not printer:
+        raise ValidationError("Choose a printer or a PDF file.", field="printer")
+    device = printer_named(printer)
+    pages = to_printer(document, device, size)
+    if device.printerState() == QPrinter.PrinterState.Error:
+        raise PrintFailed(f"{printer} reported an error; check it and print again.")
+    return pages

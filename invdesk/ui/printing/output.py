@@ -19,17 +19,11 @@ from PySide6.QtCore import QMarginsF, QSizeF, Qt
 from PySide6.QtGui import QImage, QPagedPaintDevice, QPageLayout, QPageSize, QPainter, QPdfWriter
 from PySide6.QtPrintSupport import QPrinter
 
-from invdesk.domain.errors import Cancelled, InvdeskError
+from invdesk.domain.errors import Cancelled, InvdeskError, PrintFailed
 
 MM_PER_INCH = 25.4
 PDF_DPI = 600
 """PDF resolution: a 0.33 mm EAN module is 7.8 dots, snapped to 7 (about 0.3 mm, within spec)."""
-
-
-class PrintFailed(InvdeskError):
-    """The file could not be written or the printer refused the job."""
-
-    exit_code = 9
 
 
 @dataclass(frozen=True)
