@@ -28,7 +28,8 @@ from invdesk.reports.documents.model import Document
 from invdesk.ui import background
 from invdesk.ui.background import Background
 from invdesk.ui.printing import documents
-from invdesk.ui.printing.document_layout import PAPERS
+from invdesk.ui.printing.document_layout import PAPERS, Layout
+from invdesk.ui.printing.document_painter import DocumentPainter
 
 PREVIEW_WIDTH = 620  # pixels: a page readable on a laptop screen without scrolling sideways
 
@@ -54,6 +55,8 @@ class PrintDocumentDialog(QDialog):
         self.setWindowTitle(title)
         self.runner = runner or background.default()
         self.document: Document | None = None
+        # The document laid out per paper, measured once: turning pages only paints.
+        self._laid: dict[str, tuple[Layout, DocumentPainter]] = {}
         self.pages = 0
         self.page = 0
         self.paper_box = QComboBox(self)
@@ -114,11 +117,14 @@ class PrintDocumentDialog(QDialog):
         if document is None:
             return
 
+        cache = self._laid
+
         def work() -> tuple[int, QImage]:
-            layout, _painter = documents.laid_out(document, paper)
-            page = max(0, min(index, len(layout.pages) - 1))
-            (image,) = documents.page_images(document, paper, first=page, last=page)
-            return len(layout.pages), image
+            laid = cache.get(paper.name) or documents.laid_out(document, paper)
+            cache[paper.name] = laid
+            page = max(0, min(index, len(laid[0].pages) - 1))
+            (image,) = documents.page_images(document, paper, first=page, last=page, laid=laid)
+            return len(laid[0].pages), image
 
         def show(result: tuple[int, QImage]) -> None:
             self.pages, image = result

@@ -8,6 +8,7 @@ page count is known before the first page is painted (for "page x of y").
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF
@@ -46,13 +47,20 @@ def font(size_mm: float, *, bold: bool = False, dots_per_mm: float = _DOTS_PER_M
 
 def text_height(text: str, size: float, width: float, *, bold: bool = False) -> float:
     """Millimetres `text` takes when wrapped to `width` millimetres."""
-    metrics = QFontMetricsF(font(size, bold=bold))
+    if "\n" not in text and text_width(text, size, bold=bold) <= width:
+        return line_height(size)  # the common case: one line, no wrapping to work out
     box = QRectF(0, 0, width * _DOTS_PER_MM, 1e6)
-    return metrics.boundingRect(box, WRAP, text or " ").height() / _DOTS_PER_MM
+    return _metrics(size, bold).boundingRect(box, WRAP, text or " ").height() / _DOTS_PER_MM
 
 
 def line_height(size: float) -> float:
-    return QFontMetricsF(font(size)).lineSpacing() / _DOTS_PER_MM
+    return _metrics(size, False).lineSpacing() / _DOTS_PER_MM
+
+
+@lru_cache(maxsize=16)
+def _metrics(size: float, bold: bool) -> QFontMetricsF:
+    """One metrics object per font: made once, not once per cell (a 1,000-line list has 9,000)."""
+    return QFontMetricsF(font(size, bold=bold))
 
 
 @dataclass(frozen=True)
@@ -103,10 +111,15 @@ def lay_out(document: Document, paper: output.Paper) -> Layout:
         )
         + 2 * CELL_PAD
     )
+    # Plain columns are as wide as their cells: a cell is as tall as its lines. Only the
+    # wrapping columns are measured (a 1,000-line list then lays out in a fraction of a second).
+    one_line = line_height(BODY)
+    wrapping = [(n, w - 2 * CELL_PAD) for n, (c, w) in
+                enumerate(zip(document.columns, layout.widths, strict=True)) if c.wrap]  # fmt: skip
     layout.row_heights = [
         max(
-            text_height(text, BODY, w - 2 * CELL_PAD)
-            for text, w in zip(row.cells, layout.widths, strict=True)
+            one_line * max(1, max(cell.count("\n") + 1 for cell in row.cells)),
+            *(text_height(row.cells[n], BODY, width) for n, width in wrapping),
         )
         + 2 * CELL_PAD
         for row in document.rows
@@ -122,7 +135,7 @@ def lay_out(document: Document, paper: output.Paper) -> Layout:
 
 
 def text_width(text: str, size: float, *, bold: bool = False) -> float:
-    return QFontMetricsF(font(size, bold=bold)).horizontalAdvance(text) / _DOTS_PER_MM
+    return _metrics(size, bold).horizontalAdvance(text) / _DOTS_PER_MM
 
 
 def column_widths(document: Document, room: float) -> list[float]:

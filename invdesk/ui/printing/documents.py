@@ -74,11 +74,13 @@ def page_images(
     *,
     dpi: int = PREVIEW_DPI,
     first: int = 0,
-    last: int = 0,
+    last: int | None = None,
+    laid: tuple[Layout, DocumentPainter] | None = None,
 ) -> list[QImage]:
-    """Pages `first`..`last` (0 for the last page) as images, for the preview."""
-    layout, painter = laid_out(document, paper)
-    end = len(layout.pages) if last <= 0 else min(last + 1, len(layout.pages))
+    """Pages `first`..`last` (None: to the end) as images, for the preview; `laid`: the
+    document already laid out on `paper` (a preview turning pages measures it once)."""
+    layout, painter = laid or laid_out(document, paper)
+    end = len(layout.pages) if last is None else min(last + 1, len(layout.pages))
     return [output.page_image(paper, painter, n, dpi=dpi) for n in range(first, end)]
 
 

@@ -91,3 +91,17 @@ def test_the_transit_page_prints_the_transfer_note(qtbot, shop, tmp_path):
     assert dialog.windowTitle().startswith("Transfer note")
     with qtbot.waitSignal(dialog.saved, timeout=5000):
         dialog.save_pdf(str(tmp_path / "note.pdf"))
+
+
+def test_a_long_document_previews_page_by_page(qtbot):
+    from invdesk.ui.dialogs.print_document import PrintDocumentDialog
+    from tests.ui.printing.test_document_pdf import _document
+
+    dialog = _previewed(qtbot, PrintDocumentDialog("Pick list", lambda: _document(120)))
+    pages = dialog.pages
+    assert pages >= 3 and dialog.page_label.text() == f"Page 1 of {pages}"
+    assert not dialog.previous_button.isEnabled() and dialog.next_button.isEnabled()
+    with qtbot.waitSignal(dialog.previewed) as shown:
+        dialog.next_button.click()
+    assert shown.args == [1] and dialog.page_label.text() == f"Page 2 of {pages}"
+    assert dialog.previous_button.isEnabled()
