@@ -1,6 +1,6 @@
 """Printed documents: `invdesk picklist ORDER...`, `invdesk packing-slip ORDER` and
-`invdesk transfer note ID` (registered on the transfer group), each `--out F.pdf` or
-`--printer NAME`.
+`invdesk transfer note ID` and `invdesk po pdf NUMBER` (registered on their groups), each
+`--out F.pdf` or `--printer NAME`.
 
 The pages are painted by the desktop app's printing (Qt), reached through the app's hook
 object, so this package never imports the GUI."""
@@ -13,11 +13,13 @@ import click
 
 from invdesk.cli.context import CliContext, pass_cli
 from invdesk.cli.output import emit_json
+from invdesk.cli.po_cmds import po_group
 from invdesk.cli.transit_cmds import transfer_group
 from invdesk.domain.errors import ValidationError
 from invdesk.reports.documents.model import Document
 from invdesk.reports.documents.packing_slip import packing_slip
 from invdesk.reports.documents.pick_list import pick_list
+from invdesk.reports.documents.purchase_order import purchase_order
 from invdesk.reports.documents.transfer_note import transfer_note
 
 PAPERS = ("a4", "letter")
@@ -59,10 +61,10 @@ def _write(ctx: CliContext, document: Document, target: Target, as_json: bool) -
     pages = hook(document, pdf=out, printer=printer, paper=paper)
     where = out or printer
     if as_json:
-        emit_json({"document": document.title, "lines": len(document.rows), "pages": pages,
+        emit_json({"document": document.title, "lines": document.lines, "pages": pages,
                    "target": where})  # fmt: skip
         return
-    lines = len(document.rows)
+    lines = document.lines
     click.echo(
         f"{document.title}: {lines} line{'s' * (lines != 1)} on {pages} "
         f"page{'s' * (pages != 1)} to {where}."
@@ -114,6 +116,18 @@ def transfer_note_cmd(
     """The transfer note of a shipped transfer, to travel with the goods."""
     target = Target(out, printer, paper)
     _write(ctx, transfer_note(ctx.database(), ctx.actor(), shipment_id), target, as_json)
+
+
+@po_group.command("pdf")
+@click.argument("number", metavar="NUMBER")
+@_out
+@pass_cli
+def po_pdf_cmd(
+    ctx: CliContext, number: str, out: str | None, printer: str | None, paper: str, as_json: bool
+) -> None:
+    """Purchase order NUMBER as a document for the supplier (their SKUs, packs, prices)."""
+    target = Target(out, printer, paper)
+    _write(ctx, purchase_order(ctx.database(), ctx.actor(), number), target, as_json)
 
 
 COMMANDS = [picklist_cmd, packing_slip_cmd]

@@ -88,3 +88,25 @@ def test_without_the_desktop_app_pdf_output_is_refused_clearly(shop, tmp_path):
         _run(url, "picklist", "WEB-1", "--out", str(tmp_path / "p.pdf"), gui=False), 2
     )
     assert "desktop app" in line
+
+
+def test_po_pdf_writes_the_purchase_order(sqlite_template, tmp_path, qapp):
+    from invdesk.domain import purchasing as p
+    from invdesk.services.catalog import suppliers
+    from invdesk.services.purchasing import orders
+
+    url = migrated_sqlite(sqlite_template, tmp_path / "po.db")
+    with Database.open(url) as db:
+        support.warehouse(db, "MAIN")
+        support.product(db, "BOLT")
+        suppliers.create_supplier(db, p.SupplierDetails("FAST", "Fasteners Ltd"), SYSTEM)
+        link = p.LinkSupplier("FAST", "BOLT", supplier_sku="F-B12", price="24.00", pack_size=12)
+        suppliers.link_supplier(db, link, SYSTEM)
+        lines = (p.OrderLine("BOLT", 24),)
+        number = orders.create_po(db, p.CreatePurchase("FAST", "MAIN", lines), SYSTEM).number
+    out = tmp_path / "po.pdf"
+    result = _run(url, "po", "pdf", number, "--out", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == f"Purchase order {number}: 1 line on 1 page to {out}.\n"
+    text = _text(out)
+    assert not text or ("F-B12" in text and "Fasteners Ltd" in text and "48.00" in text)

@@ -34,10 +34,12 @@ class DocColumn:
 
 @dataclass(frozen=True)
 class DocRow:
-    """One table line; `group_start` draws a rule above it (a new bin on a pick list)."""
+    """One table line; `group_start` draws a rule above it (a new bin on a pick list); a
+    `total` line is printed bold under the others."""
 
     cells: tuple[str, ...]
     group_start: bool = False
+    total: bool = False
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,11 @@ class Document:
     @property
     def title(self) -> str:
         return f"{self.kind} {self.number}"
+
+    @property
+    def lines(self) -> int:
+        """Table lines, not counting a totals line."""
+        return sum(1 for row in self.rows if not row.total)
 
     def column_texts(self, header: str) -> list[str]:
         """The cells of one column, by its header (for tests and plain-text output)."""

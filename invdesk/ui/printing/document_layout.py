@@ -146,16 +146,17 @@ def column_widths(document: Document, room: float) -> list[float]:
     pad = 2 * CELL_PAD + 0.5
     widths, floors = [], []
     for n, column in enumerate(document.columns):
-        cells = [row.cells[n] for row in document.rows]
         header = text_width(column.header, SMALL, bold=True)
         if column.wrap:
-            words = [w for cell in cells for w in cell.split()]
-            floors.append(max([text_width(w, BODY) for w in words] + [header, WRAP_MIN]) + pad)
+            words = [(w, r.total) for r in document.rows for w in r.cells[n].split()]
+            widest = [text_width(w, BODY, bold=bold) for w, bold in words]
+            floors.append(max([*widest, header, WRAP_MIN]) + pad)
             widths.append(0.0)
         else:
             floors.append(0.0)
-            lines = [line for cell in cells for line in cell.splitlines()]
-            widths.append(max([text_width(t, BODY) for t in lines] + [header]) + pad)
+            lines = [(t, r.total) for r in document.rows for t in r.cells[n].splitlines()]
+            widest = [text_width(t, BODY, bold=bold) for t, bold in lines]
+            widths.append(max([*widest, header]) + pad)
     plain = sum(widths)
     if plain + sum(floors) > room:
         scale = max(0.1, room - sum(floors)) / max(plain, 1.0)
@@ -196,11 +197,24 @@ def field_rows(document: Document, width: float) -> list[float]:
     return [max(heights[n : n + 2]) for n in range(0, len(heights), 2)]
 
 
-def parties_height(document: Document) -> float:
+PARTY_GAP = 6.0
+
+
+def party_width(document: Document, room: float) -> float:
+    count = max(1, len(document.parties))
+    return (room - PARTY_GAP * (count - 1)) / count
+
+
+def parties_height(document: Document, room: float) -> float:
+    """The From/To (or Supplier/Deliver to) blocks: heading, name, then the address lines, each
+    wrapped to its block's width (a line of e-mail and phone may take two)."""
     if not document.parties:
         return 0.0
-    tallest = max(len(p.address) for p in document.parties)
-    return line_height(SMALL) + line_height(HEAD) + line_height(BODY) * tallest + 2 * CELL_PAD
+    width = party_width(document, room)
+    tallest = max(
+        sum(text_height(line, BODY, width) for line in p.address) for p in document.parties
+    )
+    return line_height(SMALL) + line_height(HEAD) + tallest + 2 * CELL_PAD
 
 
 def _head_height(layout: Layout) -> float:
@@ -210,7 +224,7 @@ def _head_height(layout: Layout) -> float:
         height += BAR_HEIGHT + line_height(SMALL) + GAP
     height += sum(field_rows(document, layout.content_width)) + GAP
     if document.parties:
-        height += parties_height(document) + GAP
+        height += parties_height(document, layout.content_width) + GAP
     return height
 
 

@@ -20,6 +20,7 @@ from invdesk.ui.printing.document_layout import (
     MARGIN,
     MODULE,
     NUMBER,
+    PARTY_GAP,
     SMALL,
     TITLE,
     WRAP,
@@ -29,6 +30,7 @@ from invdesk.ui.printing.document_layout import (
     issuer_height,
     line_height,
     parties_height,
+    party_width,
     text_height,
     title_height,
 )
@@ -163,11 +165,10 @@ class DocumentPainter:
 
     def _parties(self, y: float) -> float:
         parties = self.document.parties
-        gap = 6.0
-        width = (self.layout.content_width - gap * (len(parties) - 1)) / len(parties)
-        height = parties_height(self.document)
+        width = party_width(self.document, self.layout.content_width)
+        height = parties_height(self.document, self.layout.content_width)
         for n, party in enumerate(parties):
-            x = MARGIN + n * (width + gap)
+            x = MARGIN + n * (width + PARTY_GAP)
             self.painter.setBrush(Qt.BrushStyle.NoBrush)
             self._line(x, y, x + width, y, 0.3)
             row = y + CELL_PAD
@@ -176,8 +177,9 @@ class DocumentPainter:
             self._text(x, row, width, 7, party.name, HEAD, bold=True)
             row += line_height(HEAD)
             for line in party.address:
-                self._text(x, row, width, 6, line, BODY)
-                row += line_height(BODY)
+                tall = text_height(line, BODY, width)
+                self._text(x, row, width, tall + 1, line, BODY)
+                row += tall
         return y + height
 
     def _continued(self) -> float:
@@ -202,11 +204,11 @@ class DocumentPainter:
                 self._line(MARGIN, y, right, y, 0.35)
             x = MARGIN
             for column, width, text in zip(doc.columns, layout.widths, row.cells, strict=True):
-                if column.tick:
+                if column.tick and not row.total:
                     self._tick_box(x + (width - TICK_BOX) / 2, y + CELL_PAD)
                 else:
                     self._text(x + CELL_PAD, y + CELL_PAD, width - 2 * CELL_PAD, height, text,
-                               BODY, align=_ALIGN[column.align])  # fmt: skip
+                               BODY, bold=row.total, align=_ALIGN[column.align])  # fmt: skip
                 x += width
             y += height
             self._line(MARGIN, y, right, y, 0.1)
