@@ -46,6 +46,7 @@ def test_every_report_sheet_has_a_print_setup(shop, tmp_path):
     path = tmp_path / "full.xlsx"
     runner.generate(shop, MANAGER, "full", path)
     workbook = load_workbook(path)
+    assert set(runner.REPORTS) == set(runner.FULL_ORDER)  # "full" holds every report's sheets
     assert len(workbook.worksheets) >= 10
     for ws in workbook.worksheets:
         title = ws["A1"].value
