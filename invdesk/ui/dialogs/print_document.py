@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from invdesk.domain.errors import InvdeskError
 from invdesk.reports.documents.model import Document
 from invdesk.ui import background
-from invdesk.ui.background import Background
+from invdesk.ui.background import Background, Job
 from invdesk.ui.printing import documents
 from invdesk.ui.printing.document_layout import PAPERS, Layout
 from invdesk.ui.printing.document_painter import DocumentPainter
@@ -57,6 +57,7 @@ class PrintDocumentDialog(QDialog):
         self.document: Document | None = None
         # The document laid out per paper, measured once: turning pages only paints.
         self._laid: dict[str, tuple[Layout, DocumentPainter]] = {}
+        self._job: Job | None = None
         self.pages = 0
         self.page = 0
         self.paper_box = QComboBox(self)
@@ -152,12 +153,13 @@ class PrintDocumentDialog(QDialog):
                 return
         target = path
         self._busy(f"Writing {target}…")
-        self.runner.start(
+        self._job = self.runner.start(
             lambda progress, cancelled: documents.to_pdf(
                 document, target, paper, progress=progress, cancelled=cancelled
             ),
             lambda pages: self._done(f"Saved {pages} page(s) to {target}.", self.saved, target),
             self._failed,
+            on_progress=self._page_done,
             parent=self,
         )
 
@@ -173,25 +175,37 @@ class PrintDocumentDialog(QDialog):
                 return
         device = printer
         self._busy("Printing…")
-        self.runner.start(
+        self._job = self.runner.start(
             lambda progress, cancelled: documents.to_printer(
                 document, device, paper, progress=progress, cancelled=cancelled
             ),
             lambda pages: self._done(f"Sent {pages} page(s) to the printer.", self.printed, pages),
             self._failed,
+            on_progress=self._page_done,
             parent=self,
         )
+
+    def _page_done(self, page: int) -> None:
+        self.status.setText(f"Page {page:,} of {self.pages:,}…")
+
+    def reject(self) -> None:
+        """Closing stops a PDF or print job still running (a printer's job is aborted)."""
+        if self._job is not None:
+            self._job.cancel()
+        super().reject()
 
     def _busy(self, text: str) -> None:
         self.status.setText(text)
         self._enable(False)
 
     def _done(self, text: str, signal: Any, value: object) -> None:
+        self._job = None
         self.status.setText(text)
         self._enable(True)
         signal.emit(value)
 
     def _failed(self, error: BaseException) -> None:
+        self._job = None
         self._enable(self.document is not None)
         if isinstance(error, InvdeskError):
             self.status.setText(error.message)
