@@ -146,3 +146,22 @@ def test_qt_print_preview_paints_the_job_on_the_printer(qtbot, tmp_path):
     preview.findChild(QPrintPreviewWidget).updatePreview()
     assert painted and round(painted[0].fullRect(QPageLayout.Unit.Millimeter).width()) == 62
     preview.close()
+
+
+def test_after_a_failure_the_labels_can_be_saved_as_a_pdf(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        port = probe.getsockname()[1]
+    dialog = _dialog(qtbot, tmp_path)
+    _choose(dialog.target, ZPL)
+    dialog.zpl_printer.setText(f"127.0.0.1:{port}")
+    with qtbot.waitSignal(dialog.sender.done, timeout=10_000):
+        dialog.print_button.click()
+    pdf = tmp_path / "instead.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(pdf), "PDF"))
+    box = dialog.sender.failure
+    save = next(b for b in box.buttons() if b.text() == "Save as &PDF…")
+    with qtbot.waitSignal(dialog.sender.done, timeout=10_000) as done:
+        save.click()
+    assert done.args[0] == 1 and pdf.exists()
