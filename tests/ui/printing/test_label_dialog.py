@@ -165,3 +165,19 @@ def test_after_a_failure_the_labels_can_be_saved_as_a_pdf(qtbot, tmp_path, monke
     with qtbot.waitSignal(dialog.sender.done, timeout=10_000) as done:
         save.click()
     assert done.args[0] == 1 and pdf.exists()
+
+
+def test_a_printer_is_painted_off_the_gui_thread_page_by_page(qtbot, tmp_path):
+    from PySide6.QtPrintSupport import QPrinter
+
+    dialog = _dialog(qtbot, tmp_path)
+    dialog.copies.setValue(4)
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)  # a printer that writes a file
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    progress: list[int] = []
+    dialog.sender.progressed.connect(progress.append)
+    with qtbot.waitSignal(dialog.sender.done, timeout=10_000) as done:
+        dialog.sender.to_printer(dialog.revalidate(), printer)
+    assert done.args[0] == 4 and progress == [1, 2, 3, 4]
+    assert len(re.findall(rb"/Type\s*/Page\b", (tmp_path / "printed.pdf").read_bytes())) == 4
