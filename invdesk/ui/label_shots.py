@@ -29,7 +29,7 @@ from invdesk.services.system.database import Database
 from invdesk.ui import background
 from invdesk.ui.main_window import MainWindow
 from invdesk.ui.printing import label_actions, label_painter
-from invdesk.ui.printing.label_dialog import LabelDialog
+from invdesk.ui.printing.label_dialog import ZPL, LabelDialog
 
 LOT_SKU, LOT = "ASP-24", "ASP2502C"
 LOT_GTIN = "400999900001" + str(gtin_check_digit("400999900001"))
@@ -81,6 +81,8 @@ def _location_dialog(window: MainWindow) -> QWidget:
         )
     )  # fmt: skip
     dialog.size.setCurrentIndex(dialog.size.findData("102x51"))
+    dialog.target.setCurrentIndex(dialog.target.findData(ZPL))
+    dialog.zpl_printer.setText("192.168.1.50:9100")
     return dialog
 
 

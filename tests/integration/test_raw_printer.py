@@ -88,3 +88,29 @@ def test_printer_addresses_are_read(text, expected):
 def test_bad_printer_addresses_are_refused(text):
     with pytest.raises(ValidationError):
         parse_printer(text)
+
+
+def test_a_local_queue_gets_the_job_through_lp_raw(tmp_path, monkeypatch):
+    got = tmp_path / "got"
+    lp = tmp_path / "lp"
+    lp.write_text(f'#!/bin/sh\necho "$@" > {got}.args\ncat > {got}\n')
+    lp.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}:/usr/bin:/bin")
+    assert send_raw(parse_printer("queue:Zebra_1"), JOB) == len(JOB)
+    assert got.read_bytes() == JOB
+    assert (tmp_path / "got.args").read_text().split() == ["-d", "Zebra_1", "-o", "raw", "-s"]
+
+
+def test_a_queue_that_refuses_says_why(tmp_path, monkeypatch):
+    lp = tmp_path / "lp"
+    lp.write_text('#!/bin/sh\necho "lp: The printer or class does not exist." >&2\nexit 1\n')
+    lp.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}:/usr/bin:/bin")
+    with pytest.raises(PrintFailed, match="refused the job: lp: The printer or class"):
+        send_raw(parse_printer("queue:Nope"), JOB)
+
+
+def test_without_lp_a_queue_cannot_be_used(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(PrintFailed, match="no `lp` command"):
+        send_raw(parse_printer("queue:Zebra_1"), JOB)

@@ -88,6 +88,14 @@ def main() -> None:
                 f"{total:.2f} s (reading {read:.2f} s) vs {PDF_TARGET_S:g} s target: {verdict}"
             )
 
+            if stock.roll:
+                from invdesk.reports.labels import zpl
+
+                started = time.perf_counter()
+                text = zpl.zpl(LabelJob(tuple(labels), stock, LabelOptions(show_price=True)))
+                print(f"{size:>7}: the same {job.count:,} labels as ZPL ({len(text) / 1024:,.0f} KB)"
+                      f" in {time.perf_counter() - started:.2f} s")  # fmt: skip
+
             counted = [sources.Counted(label) for label in labels]
             started = time.perf_counter()
             dialog = LabelDialog(

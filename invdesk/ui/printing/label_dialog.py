@@ -204,6 +204,7 @@ class LabelDialog(QDialog):
         target = self.target.currentData()
         stock = STOCKS[self.size.currentData()]
         self.start.setEnabled(not stock.roll)
+        self.form_layout.setRowVisible(self.start.parentWidget(), not stock.roll)
         for field in ("printer", "dpi"):
             self.form_layout.setRowVisible(self.form.widgets[field].parentWidget(), target == ZPL)
         messages: dict[str, str] = {}

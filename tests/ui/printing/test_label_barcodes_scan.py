@@ -106,9 +106,13 @@ def test_a_sheet_started_at_position_5_leaves_the_first_four_labels_blank(qapp):
 def test_the_pdf_itself_scans_when_rendered_by_poppler(qapp, tmp_path):
     """The PDF's vector bars, rasterised by another program (pdftoppm, as a print driver
     would), still scan: nothing depends on how Qt paints to an image."""
+    import shutil
     import subprocess
 
     from PySide6.QtGui import QImage
+
+    if shutil.which("pdftoppm") is None:
+        pytest.fail("pdftoppm is missing: apt-get install poppler-utils (.ci/run does)")
 
     labels = job(LABELS, STOCKS["a4-3x8"])
     label_painter.to_pdf(tmp_path / "labels.pdf", labels)

@@ -42,7 +42,7 @@ def test_zero_copies_is_refused_at_the_field_and_print_is_off(qtbot, tmp_path):
 
 def test_a_start_position_beyond_the_sheet_is_refused(qtbot, tmp_path):
     dialog = _dialog(qtbot, tmp_path)
-    assert not dialog.start.isEnabled()  # a roll has no start position
+    assert not dialog.start.isVisibleTo(dialog)  # a roll has no start position
     _choose(dialog.size, "a4-3x8")
     dialog.start.setValue(25)
     assert not dialog.print_button.isEnabled()
@@ -146,3 +146,38 @@ def test_qt_print_preview_paints_the_job_on_the_printer(qtbot, tmp_path):
     preview.findChild(QPrintPreviewWidget).updatePreview()
     assert painted and round(painted[0].fullRect(QPageLayout.Unit.Millimeter).width()) == 62
     preview.close()
+
+
+def test_after_a_failure_the_labels_can_be_saved_as_a_pdf(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        port = probe.getsockname()[1]
+    dialog = _dialog(qtbot, tmp_path)
+    _choose(dialog.target, ZPL)
+    dialog.zpl_printer.setText(f"127.0.0.1:{port}")
+    with qtbot.waitSignal(dialog.sender.done, timeout=10_000):
+        dialog.print_button.click()
+    pdf = tmp_path / "instead.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(pdf), "PDF"))
+    box = dialog.sender.failure
+    save = next(b for b in box.buttons() if b.text() == "Save as &PDF…")
+    with qtbot.waitSignal(dialog.sender.done, timeout=10_000) as done:
+        save.click()
+    assert done.args[0] == 1 and pdf.exists()
+
+
+def test_a_printer_is_painted_off_the_gui_thread_page_by_page(qtbot, tmp_path):
+    from PySide6.QtPrintSupport import QPrinter
+
+    dialog = _dialog(qtbot, tmp_path)
+    dialog.copies.setValue(4)
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)  # a printer that writes a file
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    progress: list[int] = []
+    dialog.sender.progressed.connect(progress.append)
+    with qtbot.waitSignal(dialog.sender.done, timeout=10_000) as done:
+        dialog.sender.to_printer(dialog.revalidate(), printer)
+    assert done.args[0] == 4 and progress == [1, 2, 3, 4]
+    assert len(re.findall(rb"/Type\s*/Page\b", (tmp_path / "printed.pdf").read_bytes())) == 4

@@ -91,3 +91,54 @@ def test_product_rows_right_click_offers_labels_for_every_selected_product(qtbot
         | page.table.selectionModel().SelectionFlag.Rows,
     )
     assert selected_skus(page.table) == ["P-001", "P-003"]
+
+
+def test_a_traced_lot_prints_its_gs1_label(qtbot, shop_db, monkeypatch):
+    from datetime import date
+
+    from invdesk.reports.labels.designs import LotLabel
+    from invdesk.services.catalog import products
+    from invdesk.ui.pages.trace import TracePage
+    from tests.lots import receive_lot, tracked_product
+
+    tracked_product(shop_db, "MILK")
+    products.add_barcode(shop_db, "MILK", "4006381333948", 1, CLERK)
+    receive_lot(shop_db, "MILK", "MAIN", 6, "L7", date(2030, 6, 1))
+    page = TracePage(shop_db, CLERK)
+    qtbot.addWidget(page)
+    assert not page.labels_button.isEnabled()
+    page.show_lot("MILK", "L7")
+    qtbot.waitUntil(page.labels_button.isEnabled)
+
+    real, shown = label_actions.open_labels, []
+    monkeypatch.setattr(
+        label_actions, "open_labels", lambda *a, **k: real(*a, **{**k, "opened": shown.append})
+    )
+    with qtbot.waitSignal(page.print_labels().finished, timeout=10_000):
+        pass
+    assert shown[0].labels() == [
+        LotLabel("MILK", "Product MILK", "4006381333948", "L7", date(2030, 6, 1))
+    ]
+
+
+def test_a_count_sheet_prints_its_products_and_its_locations(qtbot, shop_db, monkeypatch):
+    from invdesk.domain.counts import OpenCount
+    from invdesk.domain.security import Actor, Role
+    from invdesk.services.counts import sheets
+    from invdesk.ui.dialogs.count_sheet import CountSheetWindow
+
+    support.location(shop_db, "MAIN", "A-01")
+    boss = Actor("boss", Role.MANAGER)
+    number = sheets.open_count(shop_db, OpenCount("MAIN", products=("P-001", "P-002")), boss).id
+    window = CountSheetWindow(shop_db, CLERK, number)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.previewed):
+        window.show()
+    real, shown = label_actions.open_labels, []
+    monkeypatch.setattr(
+        label_actions, "open_labels", lambda *a, **k: real(*a, **{**k, "opened": shown.append})
+    )
+    with qtbot.waitSignal(window.product_labels().finished, timeout=10_000):
+        pass
+    assert sorted(label.sku for label in shown[0].labels()) == ["P-001", "P-002"]
+    assert window.location_labels() is None  # nothing on the sheet is in a bin yet
