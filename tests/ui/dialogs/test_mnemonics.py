@@ -27,6 +27,8 @@ import invdesk.ui
 from invdesk.domain.counts import OpenCount
 from invdesk.domain.transit import ShipmentLineView, ShipmentStatus, ShipmentView
 from invdesk.reports.documents.model import DocColumn, Document
+from invdesk.reports.labels.designs import ProductLabel
+from invdesk.reports.labels.sources import Counted
 from invdesk.services.counts import sheets
 from invdesk.services.importing.files import ImportKind
 from invdesk.services.system.database import Database
@@ -64,6 +66,7 @@ from invdesk.ui.login_dialog import LoginDialog
 from invdesk.ui.pages.counts import NewCountDialog
 from invdesk.ui.pages.users import AccountDialog
 from invdesk.ui.policy_editor import PolicyEditor
+from invdesk.ui.printing.label_dialog import LabelDialog
 from invdesk.ui.scanner_settings import ScannerSettingsDialog
 from invdesk.ui.scanning import ScanDetector
 from tests.ui.dialogs.shop import ADMIN
@@ -140,6 +143,13 @@ def _all_dialogs(db: Database, tmp_path: Path) -> list[Callable[[], QDialog]]:
         lambda: CountSheetWindow(db, ADMIN, sheets.open_count(db, OpenCount("MAIN"), ADMIN).id),
         lambda: ReceiveShipmentDialog(db, ADMIN, _SHIPMENT),
         lambda: PrintDocumentDialog("Pick list", lambda: _DOCUMENT),
+        lambda: LabelDialog(
+            [Counted(ProductLabel("CAB-1", "Cable", None, ()))],
+            title="Labels",
+            username="ann",
+            per_pack_choice=True,
+            settings=settings,
+        ),
     ]
 
 
