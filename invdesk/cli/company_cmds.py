@@ -40,7 +40,7 @@ def company_show(ctx: CliContext, as_json: bool) -> None:
 
 @company_group.command("set")
 @click.option("--name")
-@click.option("--address", help='Lines separated by commas or "\\n".')
+@click.option("--address", help="Its lines separated by commas: 1 Quay St, Harbourtown.")
 @click.option("--phone")
 @click.option("--email")
 @click.option("--tax-id")
@@ -58,8 +58,6 @@ def company_set(
     as_json: bool,
 ) -> None:
     """Set the company's details (admins); a field given as "" is cleared."""
-    if address is not None:
-        address = address.replace("\\n", "\n")
     details = CompanyDetails(name, address, phone, email, tax_id, expected_version)
     _show(company.set_company(ctx.database(), details, ctx.actor()), as_json)
 

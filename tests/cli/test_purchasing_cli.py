@@ -61,12 +61,12 @@ def test_from_reorder_drafts_once_and_bad_input_is_one_line(stocked):
 
 def test_company_details_are_set_by_an_admin_and_shown(stocked):
     assert "Not set" in stocked.ok("company", "show").stdout
-    stocked.ok("company", "set", "--name", "Cable Co", "--address", "1 Quay St\\nHarbourtown",
+    stocked.ok("company", "set", "--name", "Cable Co", "--address", "1 Quay St, Harbourtown",
                "--email", "buy@cable.example")  # fmt: skip
     shown = stocked.json("company", "show")
     assert (shown["name"], shown["address"], shown["version"]) == (
         "Cable Co",
-        "1 Quay St\nHarbourtown",
+        "1 Quay St, Harbourtown",
         1,
     )
     bad = stocked("company", "set", "--email", "nope")
