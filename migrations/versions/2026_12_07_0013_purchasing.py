@@ -4,8 +4,11 @@
   preferred supplier per product by a partial unique index).
 * `purchase_order` (number PO-000123 from its id, never reused: AUTOINCREMENT on SQLite, a
   sequence on PostgreSQL) and `purchase_order_line` (ordered and received units, unit price).
+* `company`: the company's name and address (one row), printed at the head of documents.
 * `po_receipt`: one append-only row per delivery of a line, written in the receipt's stock
   transaction; supplier lead times and on-time rates are measured from it.
+* PostgreSQL: stock put into a location locks the location's row (FOR SHARE), so a location
+  cannot be deactivated while units move into it (a race left open by 0012).
 * PostgreSQL guards what a column grant cannot say: a line's received units never go down, a
   received or cancelled PO stays so, a sent PO never goes back to draft, and a receipt's user is
   the login's (privileges.TABLES holds the grants).
@@ -27,6 +30,7 @@ depends_on: str | Sequence[str] | None = None
 
 _REFUSE = "USING ERRCODE = 'check_violation'"
 TRIGGERS = (
+    ("location_guard", "movement"),
     ("po_guard", "purchase_order"),
     ("po_line_guard", "purchase_order_line"),
     ("po_receipt_stamp", "po_receipt"),
@@ -36,6 +40,22 @@ TRIGGERS = (
 def _guards(schema: str) -> list[str]:
     path = f"SET search_path = pg_catalog, {schema}"
     return [
+        # Stock put into a location holds the location's row (FOR SHARE) until it commits, and a
+        # deactivation locks it FOR UPDATE before counting what it holds: a location cannot be
+        # emptied-and-deactivated while units are moving into it (issue 13's race). The owner's
+        # function takes the lock: a clerk has no UPDATE on location, which FOR SHARE would need.
+        f"""
+CREATE FUNCTION invdesk_location_guard() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+{path} AS $$
+BEGIN
+    PERFORM 1 FROM location WHERE id = NEW.location_id AND active FOR SHARE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'location % is inactive: stock cannot go there', NEW.location_id
+            {_REFUSE};
+    END IF;
+    RETURN NEW;
+END
+$$""",
         f"""
 CREATE FUNCTION invdesk_po_guard() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
 {path} AS $$
@@ -75,6 +95,9 @@ BEGIN
     RETURN NEW;
 END
 $$""",
+        "CREATE TRIGGER location_guard BEFORE INSERT ON movement FOR EACH ROW "
+        "WHEN (NEW.location_id IS NOT NULL AND NEW.qty > 0) "
+        "EXECUTE FUNCTION invdesk_location_guard()",
         "CREATE TRIGGER po_guard BEFORE UPDATE ON purchase_order "
         "FOR EACH ROW EXECUTE FUNCTION invdesk_po_guard()",
         "CREATE TRIGGER po_line_guard BEFORE UPDATE ON purchase_order_line "
@@ -85,6 +108,20 @@ $$""",
 
 
 def upgrade() -> None:
+    op.create_table(
+        "company",
+        sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=True),
+        sa.Column("address", sa.String(length=500), nullable=True),
+        sa.Column("phone", sa.String(length=50), nullable=True),
+        sa.Column("email", sa.String(length=254), nullable=True),
+        sa.Column("tax_id", sa.String(length=50), nullable=True),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("updated_by", sa.String(length=64), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("id = 1", name=op.f("ck_company_one_row")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_company")),
+    )
     op.create_table(
         "supplier",
         sa.Column(
@@ -292,3 +329,4 @@ def downgrade() -> None:
 
     op.drop_table("purchase_order")
     op.drop_table("supplier")
+    op.drop_table("company")
