@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import click
 
 from invdesk.cli.context import CliContext, pass_cli
 from invdesk.cli.output import emit_json, emit_table
 from invdesk.domain.purchasing import LinkSupplier, SupplierDetails, SupplierView
+from invdesk.domain.validation import parse_since, parse_until
 from invdesk.services.catalog import suppliers
+from invdesk.services.purchasing import performance
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 
@@ -180,6 +184,45 @@ def supplier_products(
         ],
         empty="No supplier terms yet: add them with `invdesk supplier link SKU SUPPLIER`.",
     )
+
+
+@supplier_group.command("performance")
+@click.option(
+    "--since", help="Orders sent from this day (YYYY-MM-DD or a date-time; default: all)."
+)
+@click.option("--until", help="Up to and including this day (YYYY-MM-DD), or up to a date-time.")
+@json_option
+@pass_cli
+def supplier_performance_cmd(
+    ctx: CliContext, since: str | None, until: str | None, as_json: bool
+) -> None:
+    """Per supplier: orders, lines, on-time rate, lead times (average, worst, promised), fill rate
+    and spend, for the purchase orders sent in the period."""
+    rows = performance.supplier_performance(
+        ctx.database(),
+        ctx.actor(),
+        since=parse_since(since) if since else None,
+        until=parse_until(until) if until else None,
+    )
+    if as_json:
+        emit_json(rows)
+        return
+    emit_table(
+        ["Supplier", "Name", "POs", "Lines", "On time", "Avg lead", "Worst", "Promised", "Fill",
+         "Spend"],
+        [
+            [r.supplier, r.name, r.orders, r.lines, _percent(r.on_time_rate),
+             None if r.average_lead_days is None else f"{r.average_lead_days:.1f}",
+             r.worst_lead_days, r.promised_lead_days, _percent(r.fill_rate),
+             sum((amount for _month, amount in r.spend_by_month), Decimal(0))]
+            for r in rows
+        ],
+        empty="No suppliers yet: add one with `invdesk supplier add CODE NAME`.",
+    )  # fmt: skip
+
+
+def _percent(rate: float | None) -> str | None:
+    return None if rate is None else f"{rate:.0%}"
 
 
 COMMANDS = [supplier_group]
