@@ -15,6 +15,7 @@ from invdesk.domain import forecast as fc
 from invdesk.reports import data
 from invdesk.reports.filters import Scope
 from invdesk.services.catalog.policy_lookup import RowStock, stock_of, thresholds
+from invdesk.services.reads.on_order import on_order, preferred_terms
 from invdesk.services.stock.availability import held
 
 m, s, p, w = data.m, data.s, data.p, data.w
@@ -26,9 +27,10 @@ LOW_STOCK_BATCH = 500
 
 
 def low_stock_rows(conn: Connection, scope: Scope) -> Iterator[list[Any]]:
-    """SKU, product, warehouse, on hand, reserved, available, avg daily demand, reorder point,
-    order qty, days of cover, unit cost, order value, rule: the stock rows below the threshold of
-    their restock policy (the rows the Reorder page suggests ordering), with the policy's order."""
+    """SKU, product, warehouse, on hand, reserved, available, on order, avg daily demand, reorder
+    point, order qty, days of cover, unit cost, order value, rule: the stock rows below the
+    threshold of their restock policy net of what is on order, with the preferred supplier's
+    lead time (the rows the Reorder page suggests ordering), with the policy's order."""
     since = scope.until - timedelta(days=DEMAND_WINDOW_DAYS)
     demand = (
         select(m.product_id, m.warehouse_id, func.sum(m.units).label("units"))
@@ -54,9 +56,19 @@ def low_stock_rows(conn: Connection, scope: Scope) -> Iterator[list[Any]]:
     )  # fmt: skip
     stmt = data.scoped(stmt, scope, warehouse=s.warehouse_id)
     for batch in batched(data.stream(conn, stmt), LOW_STOCK_BATCH):
+        ordered = on_order(conn, keys=((r[0], r[1]) for r in batch))
+        terms = preferred_terms(conn, {r[0] for r in batch})
         found = thresholds(
-            conn, (RowStock(r[0], r[1], r[2], r[6] - r[7]) for r in batch), scope.now
-        )
+            conn,
+            (
+                RowStock(
+                    r[0], r[1], r[2], r[6] - r[7], ordered.get((r[0], r[1]), 0),
+                    None if (t := terms.get(r[0])) is None else t.lead_days,
+                )
+                for r in batch
+            ),
+            scope.now,
+        )  # fmt: skip
         for pid, wid, _cid, sku, name, code, on_hand, reserved, cost, units in batch:
             threshold = found.get((pid, wid))
             if threshold is None or not threshold.need.below:
@@ -66,8 +78,9 @@ def low_stock_rows(conn: Connection, scope: Scope) -> Iterator[list[Any]]:
             order = threshold.need.suggested
             cover = available / daily if daily else None
             yield [
-                sku, name, code, on_hand, reserved, available, daily, threshold.need.threshold,
-                order, cover, cost / data.MINOR, order * cost / data.MINOR, threshold.why,
+                sku, name, code, on_hand, reserved, available, ordered.get((pid, wid), 0), daily,
+                threshold.need.threshold, order, cover, cost / data.MINOR,
+                order * cost / data.MINOR, threshold.why,
             ]  # fmt: skip
 
 
@@ -77,6 +90,8 @@ class ProductForecast:
     name: str
     warehouse: str
     on_hand: int
+    on_order: int
+    """Units on sent purchase orders, not yet received."""
     result: fc.Forecast
     reorder_point: int | None
     """The threshold of the row's restock policy; None without one."""
@@ -105,6 +120,7 @@ def forecasts(conn: Connection, scope: Scope, limit: int = FORECAST_LIMIT) -> li
         return []
     info = _stock_info(conn, list(series))
     policies = thresholds(conn, stock_of(conn, series), scope.now)
+    ordered = on_order(conn, keys=series)
     first_day = history.since.date() + timedelta(days=1)
     # Whole days only: the day the period ends in is not over yet.
     days = [first_day + timedelta(days=i) for i in range((end.date() - first_day).days)]
@@ -119,7 +135,11 @@ def forecasts(conn: Connection, scope: Scope, limit: int = FORECAST_LIMIT) -> li
         policy = policies.get((pid, wid))
         point = None if policy is None else policy.need.threshold
         below = None if point is None else fc.date_below(on_hand, point, result.daily, end.date())
-        out.append(ProductForecast(sku, name, code, on_hand, result, point, below))
+        out.append(
+            ProductForecast(
+                sku, name, code, on_hand, ordered.get((pid, wid), 0), result, point, below
+            )
+        )
     out.sort(key=lambda f: (-f.result.total(30), f.sku, f.warehouse))
     return out
 

@@ -11,7 +11,7 @@ from sqlalchemy import Connection
 from invdesk.db.engine import Database
 from invdesk.domain.errors import NotFound
 from invdesk.domain.security import Actor, Permission, require
-from invdesk.reports import excel, lots, sheets
+from invdesk.reports import excel, lots, sheets, suppliers
 from invdesk.reports.filters import ReportFilter, Scope, begin_report, resolve
 
 Build = Callable[[Connection, Scope], list[excel.Sheet]]
@@ -76,6 +76,12 @@ REPORTS: dict[str, ReportKind] = {
             lots.lot_trace,
         ),
         ReportKind(
+            "supplier-performance",
+            "Supplier performance",
+            "Per supplier: orders, on-time rate, lead times, fill rate and spend by month.",
+            suppliers.supplier_performance,
+        ),
+        ReportKind(
             "stock-trend",
             "Stock trend",
             "Units on hand per warehouse at the end of each day.",
@@ -95,6 +101,7 @@ FULL_ORDER = (
     "returns",
     "lot-trace",
     "movements",
+    "supplier-performance",
 )
 
 

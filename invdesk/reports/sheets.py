@@ -39,6 +39,8 @@ STOCK = (
     summed("available", "Available"),
 )
 """On hand, reserved and available units, summed."""
+ON_ORDER = summed("on_order", "On order")
+"""Units on sent purchase orders not yet received (reads.on_order), summed."""
 
 
 def one_sheet(
@@ -172,6 +174,7 @@ def low_stock(conn: Connection, scope: Scope) -> list[Sheet]:
             product(),
             WAREHOUSE,
             *STOCK,
+            ON_ORDER,
             C("daily", "Avg daily demand", Kind.NUMBER, 12),
             C("reorder_point", "Reorder point", Kind.INT),
             summed("order", "Suggested order"),
@@ -181,7 +184,10 @@ def low_stock(conn: Connection, scope: Scope) -> list[Sheet]:
             C("rule", "Rule", width=26),
         ],
         planning.low_stock_rows(conn, scope),
-        notes=("Stock now; demand over the 30 days before the end of the period.",),
+        notes=(
+            "Stock now; demand over the 30 days before the end of the period. The suggested "
+            "order is net of what is on order (sent purchase orders not yet received).",
+        ),
     )
 
 
@@ -309,6 +315,7 @@ def demand_forecast(conn: Connection, scope: Scope) -> list[Sheet]:
                 f.name,
                 f.warehouse,
                 f.on_hand,
+                f.on_order,
                 f.result.average_daily,
                 f.result.method,
                 f.result.total(30),
@@ -329,6 +336,7 @@ def demand_forecast(conn: Connection, scope: Scope) -> list[Sheet]:
             product(28),
             WAREHOUSE,
             ON_HAND,
+            ON_ORDER,
             C("daily", "Avg daily demand", Kind.NUMBER, 12),
             C("method", "Method", width=13),
             summed("next30", "Next 30 days", Kind.NUMBER, 12),

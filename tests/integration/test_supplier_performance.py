@@ -1,5 +1,6 @@
 """Supplier performance on SQLite and PostgreSQL: on-time against the expected date or the promised
-lead time, lead times per delivery, fill rate over closed POs, spend by delivery month."""
+lead time, lead times per delivery, fill rate over closed POs, spend by delivery month; its report sheet,
+and what is on order in the low-stock and forecast sheets."""
 
 from __future__ import annotations
 
@@ -7,16 +8,21 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import update
 
 from invdesk.db.tables import po_receipt_t, po_t
 from invdesk.domain import purchasing as p
 from invdesk.domain.errors import PermissionDenied
+from invdesk.domain.restock import PolicyKind, PolicyRule, SetPolicy
 from invdesk.domain.security import Actor, Role
-from invdesk.domain.stock import Line
+from invdesk.domain.stock import IssueStock, Line
+from invdesk.reports import runner
+from invdesk.reports.excel import FIRST_DATA_ROW, HEADER_ROW
 from invdesk.services.catalog import suppliers
 from invdesk.services.purchasing import orders, receiving
 from invdesk.services.purchasing.performance import supplier_performance
+from invdesk.services.stock import operations, policies
 from tests import support
 
 ACTOR = support.ACTOR
@@ -97,3 +103,47 @@ def test_a_period_counts_the_orders_sent_in_it(history):
 def test_a_clerk_may_not_see_supplier_performance(history):
     with pytest.raises(PermissionDenied):
         supplier_performance(history, Actor("clerk", Role.CLERK))
+
+
+def _rows(path, name):
+    ws = load_workbook(path)[name]
+    header = [c.value for c in ws[HEADER_ROW]]
+    rows = list(ws.iter_rows(min_row=FIRST_DATA_ROW, values_only=True))
+    assert rows[-1][0] == "Total"
+    return [dict(zip(header, row, strict=True)) for row in rows[:-1]]
+
+
+def test_the_supplier_performance_sheet_reads_back(history, tmp_path):
+    path = tmp_path / "suppliers.xlsx"
+    runner.generate(history, Actor("boss", Role.MANAGER), "supplier-performance", path)
+    acme, beta = _rows(path, "Supplier performance")
+    assert (acme["Supplier"], acme["POs"], acme["Lines"], acme["Worst lead (days)"]) == (
+        "ACME", 3, 3, 10,
+    )  # fmt: skip
+    assert acme["On time"] == pytest.approx(2 / 3)
+    assert acme["Fill rate"] == pytest.approx(13 / 18)
+    assert acme["Spend"] == pytest.approx(26.0)
+    months = [key for key in acme if str(key).startswith("Spend ")]
+    assert sum(acme[m] or 0 for m in months) == pytest.approx(26.0)
+    assert (beta["Supplier"], beta["POs"], beta["On time"]) == ("BETA", 0, None)
+
+
+def test_low_stock_and_forecast_sheets_show_what_is_on_order(db, tmp_path):
+    support.warehouse(db, "MAIN")
+    support.product(db, "BOLT")
+    support.stocked(db, "BOLT", 30)
+    for _ in range(5):
+        operations.issue(db, IssueStock("MAIN", (Line("BOLT", 5),)), ACTOR)
+    policies.set_policy(
+        db, SetPolicy("MAIN", PolicyRule(PolicyKind.REORDER_POINT, point=10, qty=20)), ACTOR
+    )
+    suppliers.create_supplier(db, p.SupplierDetails("ACME", "Acme", lead_days=7), ACTOR)
+    _po(db, 4)
+    manager = Actor("boss", Role.MANAGER)
+    path = tmp_path / "plan.xlsx"
+    runner.generate(db, manager, "low-stock", path)
+    (low,) = _rows(path, "Low stock")
+    assert (low["Available"], low["On order"], low["Suggested order"]) == (5, 4, 20)
+    runner.generate(db, manager, "forecast", path)
+    (forecast,) = _rows(path, "Forecast")
+    assert (forecast["On hand"], forecast["On order"]) == (5, 4)

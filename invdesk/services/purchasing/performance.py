@@ -40,16 +40,23 @@ def supplier_performance(
     is nothing to judge. Needs the reports permission."""
     require(actor, Permission.REPORTS)
     with db.read() as conn:
-        orders = _orders(conn, since, until)
-        lines = _lines(conn, list(orders))
-        receipts = _receipts(conn, list(orders))
-        wanted = {o.supplier_id for o in orders.values()}
-        s = supplier_t.c
-        suppliers = conn.execute(
-            select(s.id, s.code, s.name, s.lead_days)
-            .where(or_(s.active, s.id.in_(wanted)))
-            .order_by(s.code)
-        ).all()
+        return performance_of(conn, since, until)
+
+
+def performance_of(
+    conn: Connection, since: datetime | None, until: datetime | None
+) -> list[SupplierPerformance]:
+    """`supplier_performance` inside a read the caller holds (a report's snapshot)."""
+    orders = _orders(conn, since, until)
+    lines = _lines(conn, list(orders))
+    receipts = _receipts(conn, list(orders))
+    wanted = {o.supplier_id for o in orders.values()}
+    s = supplier_t.c
+    suppliers = conn.execute(
+        select(s.id, s.code, s.name, s.lead_days)
+        .where(or_(s.active, s.id.in_(wanted)))
+        .order_by(s.code)
+    ).all()
     tallies: dict[int, _Tally] = defaultdict(_Tally)
     for order in orders.values():
         tallies[order.supplier_id].orders += 1
