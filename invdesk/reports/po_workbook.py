@@ -64,16 +64,16 @@ def write_po_workbook(
     ws.append([text_cell(ws, document.title, font=_TITLE)])
     if document.issuer is not None:
         ws.append([text_cell(ws, document.issuer.name, font=_BOLD)])
-        for line in document.issuer.address:
-            ws.append([text_cell(ws, line)])
+        for text in document.issuer.address:
+            ws.append([text_cell(ws, text)])
     ws.append([])
     for label, value in document.fields:
         ws.append([text_cell(ws, label, font=_BOLD), text_cell(ws, value)])
     ws.append([])
     for party in document.parties:
         ws.append([text_cell(ws, party.heading, font=_BOLD), text_cell(ws, party.name)])
-        for line in party.address:
-            ws.append([None, text_cell(ws, line)])
+        for text in party.address:
+            ws.append([None, text_cell(ws, text)])
     ws.append([])
     ws.append([text_cell(ws, h, font=_BOLD) for h in HEADERS])
     for line in view.lines:
