@@ -93,13 +93,16 @@ class MainWindow(WindowHost):
         self.sidebar = QListWidget(self)
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setIconSize(QSize(20, 20))
-        self.sidebar.setFixedWidth(190)
         self.stack = QStackedWidget(self)
         for number, page_class in enumerate(self.page_classes):
             self.stack.addWidget(QWidget(self.stack))
             item = QListWidgetItem(icon(page_class.ICON, on_dark=True), page_class.TITLE)
             item.setToolTip(f"{page_class.TITLE} ({page_shortcut(number)})")
             self.sidebar.addItem(item)
+        # 190 px, or wider when a title needs it (icon, paddings, margins and a scroll bar).
+        widest = max((self.sidebar.fontMetrics().horizontalAdvance(p.TITLE) for p in
+                      self.page_classes), default=0)  # fmt: skip
+        self.sidebar.setFixedWidth(max(190, widest + 95))
         self.sidebar.currentRowChanged.connect(self.show_page)
         central = QWidget(self)
         layout = QHBoxLayout(central)

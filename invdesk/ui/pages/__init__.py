@@ -21,6 +21,7 @@ from invdesk.ui.pages.reorder import ReorderPage
 from invdesk.ui.pages.reports import ReportsPage
 from invdesk.ui.pages.reservations import ReservationsPage
 from invdesk.ui.pages.stock import StockPage
+from invdesk.ui.pages.supplier_performance import SupplierPerformancePage
 from invdesk.ui.pages.trace import TracePage
 from invdesk.ui.pages.transit import TransitPage
 from invdesk.ui.pages.users import UsersPage
@@ -45,6 +46,7 @@ PAGES: list[type[Page]] = [
     TransitPage,
     TracePage,
     CountsPage,
+    SupplierPerformancePage,
 ]
 
 __all__ = ["PAGES", "Page"]
