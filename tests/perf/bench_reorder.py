@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -176,12 +177,21 @@ def _policy_sql(select_sql: str) -> str:
     return _POLICY + select_sql + ") x"
 
 
+def cpu_seconds() -> float:
+    """User + system time of this process and its finished children (the CLI run)."""
+    me, kids = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def timed(label: str, fn, *args, target: float | None = None, **kwargs):  # type: ignore[no-untyped-def]
-    t = time.perf_counter()
+    c, t = cpu_seconds(), time.perf_counter()
     result = fn(*args, **kwargs)
-    seconds = time.perf_counter() - t
+    seconds, cpu = time.perf_counter() - t, cpu_seconds() - c
     verdict = "" if target is None else f"  target < {target:g} s: {seconds / target:.2f}x of it"
-    print(f"  {label:<58} {seconds:7.2f} s{verdict}", flush=True)
+    print(f"  {label:<52} {seconds:7.2f} s (client CPU {cpu:5.2f} s){verdict}", flush=True)
     return result, seconds
 
 
@@ -193,6 +203,7 @@ def measure(url: str, reference: bool) -> None:
 
     actor = Actor("bench", Role.MANAGER)
     db = Database.open(url)
+    print(f"\nLoad average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (shared machine)")
     try:
         print("\nReorder page, first page (100 rows):", flush=True)
         for label, code in (("all warehouses", None), ("warehouse W01", "W01")):

@@ -24,7 +24,6 @@ from sqlalchemy import (
     Connection,
     Float,
     Select,
-    String,
     and_,
     bindparam,
     case,
@@ -237,9 +236,9 @@ def _base(now: datetime, wanted: str | None) -> Select[Any]:
         .select_from(level_t)
         .join(product_t, p.id == s.product_id)
         .join(warehouse_t, w.id == s.warehouse_id)
-        .outerjoin(pp, _policy_of(pp, literal("product:") + cast(s.product_id, String)))
-        .outerjoin(pc, _policy_of(pc, literal("category:") + cast(p.category_id, String)))
-        .outerjoin(pw, _policy_of(pw, literal(PolicyScope.WAREHOUSE.value)))
+        .outerjoin(pp, _policy_of(pp, PolicyScope.PRODUCT, pp.c.product_id == s.product_id))
+        .outerjoin(pc, _policy_of(pc, PolicyScope.CATEGORY, pc.c.category_id == p.category_id))
+        .outerjoin(pw, _policy_of(pw, PolicyScope.WAREHOUSE))
         .where(p.active, w.active, func.coalesce(pp.c.id, pc.c.id, pw.c.id).is_not(None))
     )
     available = s.on_hand - as_of.reserved
@@ -278,8 +277,12 @@ def _on_order_sums() -> Any:
     )
 
 
-def _policy_of(alias: Any, key: ColumnElement[str]) -> ColumnElement[bool]:
-    return and_(alias.c.warehouse_id == level_t.c.warehouse_id, alias.c.scope_key == key)
+def _policy_of(alias: Any, scope: PolicyScope, *target: ColumnElement[bool]) -> Any:
+    """The policy of `scope` for a stock row. By id columns (set with `scope_key`, which names
+    the same target, by the policy service and a category merge): integer hash joins."""
+    return and_(
+        alias.c.warehouse_id == level_t.c.warehouse_id, alias.c.scope == scope.value, *target
+    )
 
 
 def _lead_times() -> Any:
