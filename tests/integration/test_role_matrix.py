@@ -41,7 +41,7 @@ from invdesk.domain.stock import (
     TransferStock,
 )
 from invdesk.domain.transit import ReceiveShipment
-from invdesk.reports import runner, series
+from invdesk.reports import po_workbook, runner, series
 from invdesk.reports.documents import packing_slip as doc_packing_slip
 from invdesk.reports.documents import pick_list as doc_pick_list
 from invdesk.reports.documents import purchase_order as doc_purchase_order
@@ -69,6 +69,7 @@ from invdesk.services.importing.files import ImportKind, Table
 from invdesk.services.outbound import alert_mail, webhooks
 from invdesk.services.purchasing import drafts as po_drafts
 from invdesk.services.purchasing import orders as po_orders
+from invdesk.services.purchasing import performance
 from invdesk.services.purchasing import receiving as po_receiving
 from invdesk.services.reads import (
     alerts,
@@ -286,6 +287,10 @@ MATRIX: dict[str, tuple[Permission, Call]] = {
         lambda db, a, t: policies.effective_policy(db, a, "P-1", "SHOP"),
     ),
     "reads.reorder.suggestions": (Permission.VIEW, lambda db, a, t: reorder.suggestions(db, a)),
+    "reads.reorder.suggestion_page": (
+        Permission.VIEW,
+        lambda db, a, t: reorder.suggestion_page(db, a),
+    ),
     # stock operations
     "stock.operations.receive": (
         Permission.STOCK,
@@ -448,6 +453,14 @@ MATRIX: dict[str, tuple[Permission, Call]] = {
     "documents.purchase_order.purchase_order": (
         Permission.VIEW,
         lambda db, a, t: doc_purchase_order.purchase_order(db, a, "PO-1"),
+    ),
+    "po_workbook.po_workbook": (
+        Permission.VIEW,
+        lambda db, a, t: po_workbook.po_workbook(db, a, "PO-1", t / f"{a.role}-po.xlsx"),
+    ),
+    "purchasing.performance.supplier_performance": (
+        Permission.REPORTS,
+        lambda db, a, t: performance.supplier_performance(db, a),
     ),
     "documents.transfer_note.transfer_note": (
         Permission.VIEW,
