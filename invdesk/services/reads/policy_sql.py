@@ -24,6 +24,7 @@ from sqlalchemy import (
     Connection,
     Float,
     Select,
+    String,
     and_,
     bindparam,
     case,
@@ -169,7 +170,7 @@ class Assessed:
         whole: bool = False,
         name: str = "a",
     ) -> None:
-        base = _base(now, wanted).where(*where).order_by(*order_by).limit(limit)
+        base = _base(now, wanted, whole).where(*where).order_by(*order_by).limit(limit)
         b = base.offset(0).subquery(f"{name}_rows")
         rule = RuleColumns(*(b.c[n] for n in RuleColumns._fields))
         units = _units_out(b, rule, now, lookbacks).label("units_out")
@@ -206,7 +207,7 @@ class Assessed:
         )
 
 
-def _base(now: datetime, wanted: str | None) -> Select[Any]:
+def _base(now: datetime, wanted: str | None, whole: bool) -> Select[Any]:
     """Stock rows with their policy, reserved (overdue holds released) and lead time."""
     s, p, w = level_t.c, product_t.c, warehouse_t.c
     as_of = held(now)
@@ -236,9 +237,9 @@ def _base(now: datetime, wanted: str | None) -> Select[Any]:
         .select_from(level_t)
         .join(product_t, p.id == s.product_id)
         .join(warehouse_t, w.id == s.warehouse_id)
-        .outerjoin(pp, _policy_of(pp, PolicyScope.PRODUCT, pp.c.product_id == s.product_id))
-        .outerjoin(pc, _policy_of(pc, PolicyScope.CATEGORY, pc.c.category_id == p.category_id))
-        .outerjoin(pw, _policy_of(pw, PolicyScope.WAREHOUSE))
+        .outerjoin(pp, _policy_of(pp, PolicyScope.PRODUCT, s.product_id, whole))
+        .outerjoin(pc, _policy_of(pc, PolicyScope.CATEGORY, p.category_id, whole))
+        .outerjoin(pw, _policy_of(pw, PolicyScope.WAREHOUSE, None, whole))
         .where(p.active, w.active, func.coalesce(pp.c.id, pc.c.id, pw.c.id).is_not(None))
     )
     available = s.on_hand - as_of.reserved
@@ -277,12 +278,20 @@ def _on_order_sums() -> Any:
     )
 
 
-def _policy_of(alias: Any, scope: PolicyScope, *target: ColumnElement[bool]) -> Any:
-    """The policy of `scope` for a stock row. By id columns (set with `scope_key`, which names
-    the same target, by the policy service and a category merge): integer hash joins."""
-    return and_(
-        alias.c.warehouse_id == level_t.c.warehouse_id, alias.c.scope == scope.value, *target
-    )
+def _policy_of(
+    alias: Any, scope: PolicyScope, target: ColumnElement[int] | None, whole: bool
+) -> ColumnElement[bool]:
+    """The policy of `scope` for a stock row. Over whole warehouses by the id columns (integer
+    hash joins); for a few rows by `scope_key`, the unique index a look-up per row uses (with
+    the id columns PostgreSQL chose to hash every stock row even for a page of them). Both
+    name the same target: the policy service and a category merge set them together."""
+    same = alias.c.warehouse_id == level_t.c.warehouse_id
+    if target is None:
+        return and_(same, alias.c.scope_key == scope.value)
+    if whole:
+        column = alias.c.product_id if scope is PolicyScope.PRODUCT else alias.c.category_id
+        return and_(same, alias.c.scope == scope.value, column == target)
+    return and_(same, alias.c.scope_key == literal(f"{scope.value}:") + cast(target, String))
 
 
 def _lead_times() -> Any:
