@@ -49,7 +49,48 @@ def _plain(value: Any) -> Any:
 
 
 def emit_json(document: Any) -> None:
-    click.echo(json.dumps(_plain(document), indent=2, ensure_ascii=False))
+    plain = _plain(document)
+    text = flat_json(plain)
+    click.echo(json.dumps(plain, indent=2, ensure_ascii=False) if text is None else text)
+
+
+_STRING = json.encoder.encode_basestring  # the C escaper (non-ASCII kept, as ensure_ascii=False)
+
+
+def _scalar(value: Any) -> str | None:
+    kind = type(value)
+    if kind is str:
+        return _STRING(value)
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return int.__repr__(value)
+    if kind is float:
+        return json.dumps(value)  # NaN and Infinity as json writes them
+    return None
+
+
+def flat_json(document: Any) -> str | None:
+    """What `json.dumps(document, indent=2, ensure_ascii=False)` writes, for a list of flat
+    objects (scalars only), or None for any other document. json's indenting encoder is pure
+    Python: 3 s of a `reorder --json` of 115,000 suggestions; this writes the same text in a
+    fraction of it."""
+    if type(document) is not list or not document:
+        return None
+    items = []
+    for item in document:
+        if type(item) is not dict or not item:
+            return None
+        lines = []
+        for key, value in item.items():
+            text = _scalar(value)
+            if type(key) is not str or text is None:
+                return None
+            lines.append(f"    {_STRING(key)}: {text}")
+        items.append("  {\n" + ",\n".join(lines) + "\n  }")
+    return "[\n" + ",\n".join(items) + "\n]"
 
 
 def _cell(value: Any) -> str:
