@@ -174,8 +174,8 @@ def file_actions(window: WindowHost) -> list[QAction]:
     stock = QAction("Import &stock…", window)
     export = QAction("&Export this table…", window)
     export.setShortcut("Ctrl+E")
-    products.triggered.connect(lambda: _import(window, ImportKind.PRODUCTS))
-    stock.triggered.connect(lambda: _import(window, ImportKind.STOCK))
+    products.triggered.connect(lambda: import_file(window, ImportKind.PRODUCTS))
+    stock.triggered.connect(lambda: import_file(window, ImportKind.STOCK))
     export.triggered.connect(lambda: export_current_table(window))
     watched = QAction("&Watched warehouses…", window)
     watched.setStatusTip("Choose the warehouses whose new alerts show in the tray")
@@ -190,7 +190,7 @@ def file_actions(window: WindowHost) -> list[QAction]:
     return [products, stock, export, watched, mail]
 
 
-def _import(window: WindowHost, kind: ImportKind) -> None:
+def import_file(window: WindowHost, kind: ImportKind) -> None:
     dialog = ImportDialog(window.db, window.actor, kind, window, window.settings)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.imported.connect(lambda _result: window.data_changed.emit("stock"))

@@ -1,0 +1,1 @@
+"""Purchasing: purchase orders, receiving against them, drafts from reorder suggestions."""
