@@ -99,6 +99,7 @@ def apply_suppliers(
         for i, v in enumerate(rows):
             step(i)
             supplier = stored.get(v["code"])
+            new = supplier is None
             if supplier is None:
                 supplier = Supplier(code=v["code"], name=v["name"], active=True)
                 session.add(supplier)
@@ -107,9 +108,15 @@ def apply_suppliers(
             for key in OPTIONAL:
                 if v[key] is not None:
                     setattr(supplier, key, v[key])
-            audit_trail.record_edit(session, actor, now, "supplier", v["code"], supplier)
+            if new:  # as the supplier service audits a new supplier
+                details = {"name": supplier.name, "lead_days": supplier.lead_days}
+                audit_trail.record(
+                    session.connection(), actor, now, "create", "supplier", v["code"], details
+                )
+            else:
+                audit_trail.record_edit(session, actor, now, "supplier", v["code"], supplier)
             session.flush()
-        details = {"suppliers": len(rows), "created": created}
-        audit_trail.record(session.connection(), actor, now, "import", "suppliers", file, details)
+        summary = {"suppliers": len(rows), "created": created}
+        audit_trail.record(session.connection(), actor, now, "import", "suppliers", file, summary)
 
     unit_of_work.edit_session(db, work)

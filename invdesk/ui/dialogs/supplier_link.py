@@ -131,7 +131,7 @@ class SupplierLinkEditor(RecordEditor):
             supplier=self._supplier,
             product=self.product.text().strip(),
             supplier_sku=self.supplier_sku.text().strip(),
-            price=self.price.text().strip().replace(",", ".") or None,
+            price=self.price.text().strip().replace(",", "."),  # empty: no price known
             pack_size=self.pack_size.text(),
             min_qty=self.min_qty.text() or "0",
             lead_days=self.lead_days.text().strip(),

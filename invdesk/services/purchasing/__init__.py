@@ -1,1 +1,0 @@
-"""Purchasing: purchase orders, receiving against them, drafts from reorder suggestions."""
