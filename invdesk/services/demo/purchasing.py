@@ -17,6 +17,7 @@ from invdesk.domain.purchasing import (
     CreatePurchase,
     LinkSupplier,
     OrderLine,
+    PurchaseOrderView,
     ReceivePurchase,
     SupplierDetails,
 )
@@ -101,7 +102,9 @@ def _orders(db: Database, actor: Actor, by_supplier: dict[str, list[str]]) -> No
     today = db.now().date()
     acme, nordic, volta = by_supplier["ACME"], by_supplier["NORDIC"], by_supplier["VOLTA"]
 
-    def create(supplier: str, lines: tuple[OrderLine, ...], days: int, note: str | None = None):
+    def create(
+        supplier: str, lines: tuple[OrderLine, ...], days: int, note: str | None = None
+    ) -> PurchaseOrderView:
         expected = today + timedelta(days=days)
         return orders.create_po(
             db, CreatePurchase(supplier, WAREHOUSE, lines, expected=expected, notes=note), actor

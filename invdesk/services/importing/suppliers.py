@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from invdesk.db.engine import Database
 from invdesk.db.purchasing_models import Supplier
+from invdesk.domain.catalog import ADDRESS_MAX
 from invdesk.domain.purchasing import (
     CONTACT_MAX,
     NOTES_MAX,
@@ -28,15 +29,15 @@ from invdesk.services.importing.files import Table
 from invdesk.services.importing.products import check
 from invdesk.services.importing.rows import parse_active, rows_of
 
-ADDRESS_MAX = 500
 Step = Callable[[int], None]
 OPTIONAL = ("contact", "email", "phone", "address", "lead_days", "notes", "active")
 
 
 def _text(value: Any, label: str, key: str, max_len: int, reasons: list[str]) -> str | None:
-    return check(
+    found: str | None = check(
         reasons, clean_text, value, label=label, field=key, max_len=max_len, required=False
-    )  # type: ignore[no-any-return]
+    )
+    return found
 
 
 def check_rows(

@@ -191,7 +191,7 @@ class PurchaseOrderDialog(QDialog):
         return None if self.order is None else self.order.status
 
     def _can_write(self) -> bool:
-        return self._actor.can(Permission.CATALOG) and self.status_now not in FINAL
+        return self._actor.can(Permission.PURCHASING) and self.status_now not in FINAL
 
     def amending(self) -> bool:
         return self.status_now in (POStatus.SENT, POStatus.PARTIAL)

@@ -41,7 +41,7 @@ class PurchaseOrdersPage(TitledPage):
         self.supplier_filter = QComboBox(self)
         self.warehouse_filter = QComboBox(self)
         self.new_button = self._button("&New order…", self.new_order)
-        self.new_button.setVisible(actor.can(Permission.CATALOG))
+        self.new_button.setVisible(actor.can(Permission.PURCHASING))
         self.open_button = self._button("&Open…", self.open_selected)
         self.receive_button = self._button("&Receive…", self.receive_selected)
         self.receive_button.setVisible(actor.can(Permission.STOCK))

@@ -35,6 +35,7 @@ COLUMNS = (
     ("SKU", lambda s: s.sku),
     ("Product", lambda s: s.product_name),
     ("Available", lambda s: s.available),
+    ("On order", lambda s: s.on_order or ""),
     ("Threshold", lambda s: s.threshold),
     ("Suggested", lambda s: s.suggested_qty),
     ("Action", lambda s: s.action if s.source is None else f"transfer from {s.source}"),
@@ -84,7 +85,7 @@ class ReorderPage(Page):
             "Draft purchase orders for the selected suggestions (all when none is selected), "
             "one per preferred supplier and warehouse, in whole packs"
         )
-        self.order_button.setVisible(actor.can(Permission.CATALOG))
+        self.order_button.setVisible(actor.can(Permission.PURCHASING))
         self.model = ListTableModel(COLUMNS, parent=self)
         self.table = table(self)
         self.table.setModel(self.model)
