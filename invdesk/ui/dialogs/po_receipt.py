@@ -157,6 +157,7 @@ class ReceivesAgainstPO(_Base):
         if isinstance(error, OverReceipt) and not self.confirm_over:
             # Another delivery was booked meanwhile: the service counted the line past its order.
             self._set_posting(False)
+            self.revalidate()  # Post enabled again: the answer may post once more
             self.ask_over(error.message)
             return
         super()._failed(error)
