@@ -111,7 +111,7 @@ class PurchaseOrderDialog(QDialog):
             self.supplier.addItem(f"{s.code}  {s.name}", s.code)
         if supplier is not None:
             self.supplier.setCurrentIndex(max(0, self.supplier.findData(supplier)))
-        self.form.add("&Supplier:", self.supplier, "supplier")
+        self.form.add("S&upplier:", self.supplier, "supplier")
         self.warehouse = WarehouseCombo(self)
         self.warehouse.fill(dialog_lookups.active_warehouses(self._db, self._actor), warehouse)
         self.form.add("&Deliver to:", self.warehouse, "warehouse")
@@ -121,10 +121,10 @@ class PurchaseOrderDialog(QDialog):
         self.form.add("E&xpected:", self.expected, "expected")
         self.notes = QLineEdit(self)
         self.notes.setMaxLength(NOTES_MAX)
-        self.form.add("N&otes:", self.notes, "notes")
+        self.form.add("No&tes:", self.notes, "notes")
         self.reason = QLineEdit(self)
         self.reason.setPlaceholderText("Why the sent order changes (kept in the audit trail)")
-        self.form.add("&Reason:", self.reason, "reason")
+        self.form.add("Reaso&n:", self.reason, "reason")
         self.supplier.currentIndexChanged.connect(self._read_links)
         for field in (self.expected, self.notes, self.reason):
             field.textChanged.connect(self._changed)
