@@ -345,12 +345,12 @@ class PurchaseOrderDialog(QDialog):
         return lambda: orders.edit_po(db, edit, actor)
 
     def save(self) -> None:
-        if self.save_button.isVisible() and self.save_button.isEnabled():
+        if not self.save_button.isHidden() and self.save_button.isEnabled():
             self._run(self._write())
 
     def send(self) -> None:
         """Save what is on screen, then send it (the order becomes on order for the policies)."""
-        if not self.send_button.isEnabled() or not self.send_button.isVisible():
+        if not self.send_button.isEnabled() or self.send_button.isHidden():
             return
         db, actor, write, current = self._db, self._actor, self._write(), self.order
         dirty = self._dirty or current is None
