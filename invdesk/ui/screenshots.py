@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from invdesk.domain.security import Actor, Role
 from invdesk.services.demo import grain, loader
 from invdesk.services.system.database import open_database
-from invdesk.ui import background, transit_shots
+from invdesk.ui import background, purchasing_shots, transit_shots
 from invdesk.ui.dialogs.gallery import dialog_shots
 from invdesk.ui.main_window import MainWindow
 from invdesk.ui.pages import PAGES, Page
@@ -123,6 +123,7 @@ SHOTS: dict[str, Factory] = {
     **transit_shots.SHOTS,
     "count-sheet": _count_sheet,
     "counts-list": _page(CountsPage),  # again, now that the shop's count is open
+    **purchasing_shots.SHOTS,
 }
 
 

@@ -25,7 +25,7 @@ from invdesk.domain.security import Actor
 from invdesk.domain.stock import Line
 from invdesk.services.catalog import suppliers
 from invdesk.services.purchasing import orders, receiving
-from invdesk.services.reads import queries
+from invdesk.services.reads import queries, reorder
 
 WAREHOUSE = "MAIN"
 # (code, name, contact, e-mail, phone, address, lead days, active)
@@ -51,17 +51,23 @@ def _supplier_of(index: int, category: str) -> str:
     return "ACME"
 
 
-def load_purchasing(db: Database, actor: Actor) -> None:
-    """Suppliers, their products' terms and POs in every status (see the module's docstring)."""
+def load_purchasing(db: Database, actor: Actor) -> int:
+    """Suppliers, their products' terms and POs in every status (see the module's docstring).
+    Returns the ledger rows the demo's deliveries booked."""
     for code, name, contact, email, phone, address, lead, _active in SUPPLIERS:
         suppliers.create_supplier(
             db, SupplierDetails(code, name, contact, email, phone, address, lead), actor
         )
     levels = queries.stock_levels(db, actor, warehouse=WAREHOUSE, include_empty=True)
     catalogue = {level.sku: level for level in levels}
+    # Of today's purchase suggestions in MAIN, two get no supplier (listed apart on the Reorder
+    # page) and a few are partly on order already (its On order column).
+    wanted = [s.sku for s in reorder.suggestions(db, actor, WAREHOUSE) if s.source is None]
+    unsupplied = set(wanted[:2])
     by_supplier: dict[str, list[str]] = {}
+    packs: dict[str, int] = {}
     for index, (sku, level) in enumerate(sorted(catalogue.items())):
-        if index % UNSUPPLIED_EVERY == UNSUPPLIED_EVERY - 1:
+        if index % UNSUPPLIED_EVERY == UNSUPPLIED_EVERY - 1 or sku in unsupplied:
             continue
         category = _category(sku)
         supplier = _supplier_of(index, category)
@@ -81,10 +87,36 @@ def load_purchasing(db: Database, actor: Actor) -> None:
             actor,
         )
         by_supplier.setdefault(supplier, []).append(sku)
-    _orders(db, actor, by_supplier)
+        packs[sku] = pack
+    booked = _orders(db, actor, by_supplier, packs)
+    _partly_on_order(db, actor, by_supplier, packs)
     for code, *_rest, active in SUPPLIERS:
         if not active:
             suppliers.edit_supplier(db, SupplierDetails(code, active=False), actor)
+    return booked
+
+
+def _partly_on_order(
+    db: Database,
+    actor: Actor,
+    by_supplier: dict[str, list[str]],
+    packs: dict[str, int],
+) -> None:
+    """A sent PO of one pack each of up to five suggested products of one supplier, each still
+    short with that pack on order: the Reorder page shows them net of it."""
+    wanted = [
+        s.sku
+        for s in reorder.suggestions(db, actor, WAREHOUSE)
+        if s.source is None and s.sku in packs and s.available + packs[s.sku] < s.threshold
+    ]
+    chosen = max(by_supplier, key=lambda code: len(set(by_supplier[code]) & set(wanted)))
+    skus = [sku for sku in wanted if sku in by_supplier[chosen]][:5]
+    if not skus:
+        return
+    lines = tuple(OrderLine(sku, packs[sku]) for sku in skus)
+    expected = db.now().date() + timedelta(days=3)
+    po = orders.create_po(db, CreatePurchase(chosen, WAREHOUSE, lines, expected=expected), actor)
+    orders.send_po(db, po.number, actor)
 
 
 def _category(sku: str) -> str:
@@ -92,13 +124,18 @@ def _category(sku: str) -> str:
     return prefixes.get(sku[:3], "Other")
 
 
-def _lines(skus: list[str], start: int, count: int, qty: int) -> tuple[OrderLine, ...]:
+def _lines(skus: list[str], packs: dict[str, int], start: int, count: int) -> tuple[OrderLine, ...]:
+    """Whole packs, one to three of them (at least 6 units)."""
+    chosen = skus[start : start + count]
     return tuple(
-        OrderLine(sku, qty * (1 + n % 3)) for n, sku in enumerate(skus[start : start + count])
+        OrderLine(sku, packs[sku] * max(1 + n % 3, -(-6 // packs[sku])))
+        for n, sku in enumerate(chosen)
     )
 
 
-def _orders(db: Database, actor: Actor, by_supplier: dict[str, list[str]]) -> None:
+def _orders(
+    db: Database, actor: Actor, by_supplier: dict[str, list[str]], packs: dict[str, int]
+) -> int:
     today = db.now().date()
     acme, nordic, volta = by_supplier["ACME"], by_supplier["NORDIC"], by_supplier["VOLTA"]
 
@@ -110,23 +147,26 @@ def _orders(db: Database, actor: Actor, by_supplier: dict[str, list[str]]) -> No
             db, CreatePurchase(supplier, WAREHOUSE, lines, expected=expected, notes=note), actor
         )
 
-    received = create("ACME", _lines(acme, 0, 4, 24), -3)
+    received = create("ACME", _lines(acme, packs, 0, 4), -3)
     orders.send_po(db, received.number, actor)
     whole = orders.get_po(db, received.number, actor)
-    receiving.receive_po(
-        db,
-        ReceivePurchase(whole.number, tuple(Line(ln.sku, ln.ordered) for ln in whole.lines)),
-        actor,
+    booked = len(
+        receiving.receive_po(
+            db,
+            ReceivePurchase(whole.number, tuple(Line(ln.sku, ln.ordered) for ln in whole.lines)),
+            actor,
+        ).movements
     )
-    partial = create("VOLTA", _lines(volta, 0, 6, 12), 2, "Second delivery promised for Friday")
+    partial = create("VOLTA", _lines(volta, packs, 0, 6), 2, "Second delivery promised for Friday")
     orders.send_po(db, partial.number, actor)
     sent = orders.get_po(db, partial.number, actor)
     first = tuple(Line(ln.sku, ln.ordered // 2) for ln in sent.lines[:4] if ln.ordered // 2)
-    receiving.receive_po(db, ReceivePurchase(sent.number, first), actor)
-    cancelled = create("NORDIC", _lines(nordic, 0, 3, 6), 10)
+    booked += len(receiving.receive_po(db, ReceivePurchase(sent.number, first), actor).movements)
+    cancelled = create("NORDIC", _lines(nordic, packs, 0, 3), 10)
     orders.send_po(db, cancelled.number, actor)
     orders.cancel_po(db, cancelled.number, actor, reason="Supplier out of stock; reordered")
-    on_the_way = create("NORDIC", _lines(nordic, 3, 5, 12), 6)
+    on_the_way = create("NORDIC", _lines(nordic, packs, 3, 5), 6)
     orders.send_po(db, on_the_way.number, actor)
-    create("ACME", _lines(acme, 4, 3, 12), 7, "Check the new pack sizes")
-    create("VOLTA", _lines(volta, 6, 2, 6), 14)
+    create("ACME", _lines(acme, packs, 4, 3), 7, "Check the new pack sizes")
+    create("VOLTA", _lines(volta, packs, 6, 2), 14)
+    return booked

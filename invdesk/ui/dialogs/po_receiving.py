@@ -15,7 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QLineEdit, QTableView, QWidget
+from PySide6.QtWidgets import QHeaderView, QLineEdit, QTableView, QWidget
 
 from invdesk.domain.errors import InvdeskError
 from invdesk.domain.purchasing import (
@@ -171,6 +171,11 @@ class OpenOrder(QObject):
         self.model = CheckModel(self)
         self.table: QTableView = make_table(self.model, parent)
         self.table.setMinimumHeight(120)
+        header = self.table.horizontalHeader()
+        for column in CheckColumn:
+            self.table.setColumnWidth(column, 110 if column in CheckModel.NUMERIC else 100)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(CheckColumn.PRODUCT, QHeaderView.ResizeMode.Stretch)
         self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # scans go to the scan field
         self.table.hide()
         self.field.returnPressed.connect(lambda: self.open(self.field.text()))

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -55,6 +56,17 @@ from invdesk.ui.dialogs.widgets import (
     WarehouseCombo,
     regex_validator,
 )
+
+COLUMN_WIDTHS = {
+    POColumn.SKU: 90,
+    POColumn.SUPPLIER_SKU: 100,
+    POColumn.ORDERED: 110,
+    POColumn.PACKS: 120,
+    POColumn.UNIT_PRICE: 85,
+    POColumn.TOTAL: 90,
+    POColumn.RECEIVED: 75,
+    POColumn.OPEN: 60,
+}
 
 
 class PurchaseOrderDialog(QDialog):
@@ -149,8 +161,10 @@ class PurchaseOrderDialog(QDialog):
         self.model = POLineModel(self)
         self.table = LineTable(int(POColumn.ORDERED), self)
         self.table.setModel(self.model)
-        for column, width in ((POColumn.SKU, 110), (POColumn.PRODUCT, 220), (POColumn.PACKS, 150)):
+        header = self.table.horizontalHeader()
+        for column, width in COLUMN_WIDTHS.items():
             self.table.setColumnWidth(column, width)
+        header.setSectionResizeMode(POColumn.PRODUCT, QHeaderView.ResizeMode.Stretch)
         outer.addWidget(self.table, 1)
         self.error = ErrorLabel(self)
         outer.addWidget(self.error)

@@ -40,6 +40,8 @@ class PurchaseOrdersPage(TitledPage):
             self.status_filter.addItem(status.value.capitalize(), status.value)
         self.supplier_filter = QComboBox(self)
         self.warehouse_filter = QComboBox(self)
+        for combo in (self.status_filter, self.supplier_filter, self.warehouse_filter):
+            combo.setMinimumWidth(220)
         self.new_button = self._button("&New order…", self.new_order)
         self.new_button.setVisible(actor.can(Permission.PURCHASING))
         self.open_button = self._button("&Open…", self.open_selected)

@@ -93,6 +93,7 @@ class ReorderPage(Page):
         self.result = QLabel("", self)
         self.result.setWordWrap(True)
         self.result.setObjectName("legend")
+        self.result.hide()  # until purchase orders were made from suggestions
         self.unsupplied = ListTableModel(UNSUPPLIED, parent=self)
         self.unsupplied_table = table(self)
         self.unsupplied_table.setModel(self.unsupplied)
@@ -137,6 +138,7 @@ class ReorderPage(Page):
         picks = self.picks()
         if not picks:
             self.result.setText("Nothing to order: the selected suggestions are transfers.")
+            self.result.show()
             return
         code = self.warehouse_filter.currentData() or None
         db, actor = self._db, self._actor
@@ -159,6 +161,7 @@ class ReorderPage(Page):
         if made.unsupplied:
             said.append(f"{len(made.unsupplied)} without a preferred supplier (below).")
         self.result.setText(" ".join(said))
+        self.result.show()
         self.unsupplied.set_rows(list(made.unsupplied))
         self.unsupplied_box.setVisible(bool(made.unsupplied))
         self.orders_created.emit([po.number for po in made.orders])
@@ -168,6 +171,7 @@ class ReorderPage(Page):
         self.order_button.setEnabled(True)
         if isinstance(error, InvdeskError):
             self.result.setText(error.message)
+            self.result.show()
         else:
             background.show_error(self, error)
 
