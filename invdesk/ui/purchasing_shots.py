@@ -44,16 +44,21 @@ def purchase_order(window: MainWindow) -> QWidget:
 
 def receive_against_po(window: MainWindow) -> QWidget:
     """A sent PO opened by its number in the receive dialog, a few lines scanned, one over."""
-    po = orders.get_po(window.db, _number(window, POStatus.SENT), window.actor)
+    sent = orders.list_pos(window.db, window.actor, status=POStatus.SENT.value)
+    po = max(
+        (orders.get_po(window.db, p.number, window.actor) for p in sent),
+        key=lambda p: len(p.lines),
+    )
     dialog = window.actions_.open_stock_dialog("ReceiveDialog", warehouse="MAIN")
     assert isinstance(dialog, ReceiveDialog)
     dialog.handle_scan(po.number)
     _settle()
-    first, second, *_rest = po.lines
+    first, *others = po.lines
     for _ in range(first.ordered):
         dialog.handle_scan(first.sku)
-    for _ in range(max(1, second.ordered // 2)):
-        dialog.handle_scan(second.sku)
+    for line in others[:1]:
+        for _ in range(max(1, line.ordered // 2)):
+            dialog.handle_scan(line.sku)
     dialog.handle_scan(first.sku)  # one more than ordered: shown as over before posting
     dialog.resize(1080, 720)
     return dialog

@@ -96,7 +96,7 @@ def test_a_po_is_written_in_packs_sent_amended_with_a_reason_and_cancelled(qtbot
     dialog.add_typed()  # no terms: 1 unit, said so
     assert "has no terms" in dialog.status.text()
     line = dialog.model.lines[0]
-    assert (line.ordered, line.packs_text(), line.price_text) == (24, "2 × 12", "2.5")
+    assert (line.ordered, line.packs_text(), line.price_text) == (24, "2 × 12", "2.50")
     with qtbot.waitSignal(dialog.saved, timeout=5000) as saved:
         dialog.send()
     po = saved.args[0]

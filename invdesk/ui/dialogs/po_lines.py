@@ -92,8 +92,19 @@ class DraftLine:
         return f"{shown} × {self.pack_size}{uneven}"
 
 
+def price_text(value: Decimal | None) -> str:
+    """A unit price as typed: cents always, more places only when it has them (3.70, 1.2345)."""
+    if value is None:
+        return ""
+    trimmed = value.normalize()
+    exponent = trimmed.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > -2:
+        trimmed = value.quantize(Decimal("0.01"))
+    return f"{trimmed:f}"
+
+
 def from_view(line: POLineView) -> DraftLine:
-    price = "" if line.unit_price is None else f"{line.unit_price:f}"
+    price = price_text(line.unit_price)
     return DraftLine(
         line.sku,
         line.product_name,
@@ -116,7 +127,7 @@ def from_link(sku: str, name: str, link: SupplierLinkView | None, wanted: int) -
         link.supplier_sku,
         str(order_quantity(wanted, link.pack_size, link.min_qty)),
         link.pack_size,
-        "" if price is None else f"{price.quantize(Decimal('0.0001')).normalize():f}",
+        price_text(price),
     )
 
 

@@ -58,6 +58,15 @@ HEADERS = {
     CheckColumn.STATE: "",
 }
 
+CHECK_WIDTHS = {
+    CheckColumn.SKU: 100,
+    CheckColumn.ORDERED: 100,
+    CheckColumn.BEFORE: 150,
+    CheckColumn.NOW: 120,
+    CheckColumn.OPEN: 110,
+    CheckColumn.STATE: 110,
+}
+
 
 def looks_like_po(code: str) -> bool:
     """A scan or a typed code that names a PO (`PO-000123`), not a product."""
@@ -172,8 +181,8 @@ class OpenOrder(QObject):
         self.table: QTableView = make_table(self.model, parent)
         self.table.setMinimumHeight(120)
         header = self.table.horizontalHeader()
-        for column in CheckColumn:
-            self.table.setColumnWidth(column, 110 if column in CheckModel.NUMERIC else 100)
+        for column, width in CHECK_WIDTHS.items():
+            self.table.setColumnWidth(column, width)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(CheckColumn.PRODUCT, QHeaderView.ResizeMode.Stretch)
         self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # scans go to the scan field

@@ -59,13 +59,13 @@ from invdesk.ui.dialogs.widgets import (
 
 COLUMN_WIDTHS = {
     POColumn.SKU: 90,
-    POColumn.SUPPLIER_SKU: 100,
-    POColumn.ORDERED: 110,
-    POColumn.PACKS: 120,
-    POColumn.UNIT_PRICE: 85,
-    POColumn.TOTAL: 90,
-    POColumn.RECEIVED: 75,
-    POColumn.OPEN: 60,
+    POColumn.SUPPLIER_SKU: 110,
+    POColumn.ORDERED: 130,
+    POColumn.PACKS: 100,
+    POColumn.UNIT_PRICE: 95,
+    POColumn.TOTAL: 95,
+    POColumn.RECEIVED: 90,
+    POColumn.OPEN: 70,
 }
 
 
