@@ -8,7 +8,7 @@ Run by hand from the repository root (pytest does not collect it):
 A SQLite database with `--lines` products (EAN-13 barcodes), a supplier and a sent PO of one
 line per product; the real main window. The printed PO's number is scanned first (the receive
 dialog opens from the main window and reads the PO off the GUI thread), then every line's
-barcode once per unit ordered (3 each), played as a keyboard-wedge scanner: each key stamped
+barcode once per unit ordered (`UNITS` each), played as a keyboard-wedge scanner: each key stamped
 with the moment it was pressed (`--key-ms` apart, Enter last, then `REACH_MS` to the next item),
 posted by a 1 ms timer, so a GUI thread that is late gets keys in one lump with their true
 timestamps. Printed:
@@ -50,7 +50,8 @@ from tests.ui.keys import key_event
 CLERK = Actor("bench", Role.MANAGER)
 REACH_MS = 60.0
 """The clerk's pause between two scans (the next item is at hand on the pallet)."""
-UNITS = 3
+UNITS = 2
+"""Units ordered per line (each scanned once): 400 scans for 200 lines."""
 
 
 def _ean(n: int) -> str:
