@@ -21,7 +21,7 @@ from invdesk.domain.purchasing import (
     ReceivePurchase,
     SupplierDetails,
 )
-from invdesk.domain.security import Actor
+from invdesk.domain.security import Actor, Permission, require
 from invdesk.domain.stock import Line
 from invdesk.services.catalog import suppliers
 from invdesk.services.purchasing import orders, receiving
@@ -53,7 +53,10 @@ def _supplier_of(index: int, category: str) -> str:
 
 def load_purchasing(db: Database, actor: Actor) -> int:
     """Suppliers, their products' terms and POs in every status (see the module's docstring).
-    Returns the ledger rows the demo's deliveries booked."""
+    Returns the ledger rows the demo's deliveries booked. Raises PermissionDenied unless the
+    actor may edit the catalogue and purchase (a manager)."""
+    require(actor, Permission.CATALOG)
+    require(actor, Permission.PURCHASING)
     for code, name, contact, email, phone, address, lead, _active in SUPPLIERS:
         suppliers.create_supplier(
             db, SupplierDetails(code, name, contact, email, phone, address, lead), actor
