@@ -177,7 +177,9 @@ FUNCTIONS: dict[str, tuple[str, ...]] = {
     # triggers of holds, orders, their lines and alerts with their helper.
     "invdesk_unclaim(text)": STOCK,
     "invdesk_actor(text)": (),
-    # Migration 0013: the purchase order guards (triggers only).
+    # Migration 0013: a location's lock while stock goes in, the purchase order guards
+    # (triggers only).
+    "invdesk_location_guard()": (),
     "invdesk_po_guard()": (),
     "invdesk_po_line_guard()": (),
     "invdesk_po_receipt_stamp()": (),

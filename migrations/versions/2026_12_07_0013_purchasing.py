@@ -6,6 +6,8 @@
   sequence on PostgreSQL) and `purchase_order_line` (ordered and received units, unit price).
 * `po_receipt`: one append-only row per delivery of a line, written in the receipt's stock
   transaction; supplier lead times and on-time rates are measured from it.
+* PostgreSQL: stock put into a location locks the location's row (FOR SHARE), so a location
+  cannot be deactivated while units move into it (a race left open by 0012).
 * PostgreSQL guards what a column grant cannot say: a line's received units never go down, a
   received or cancelled PO stays so, a sent PO never goes back to draft, and a receipt's user is
   the login's (privileges.TABLES holds the grants).
@@ -27,6 +29,7 @@ depends_on: str | Sequence[str] | None = None
 
 _REFUSE = "USING ERRCODE = 'check_violation'"
 TRIGGERS = (
+    ("location_guard", "movement"),
     ("po_guard", "purchase_order"),
     ("po_line_guard", "purchase_order_line"),
     ("po_receipt_stamp", "po_receipt"),
@@ -36,6 +39,22 @@ TRIGGERS = (
 def _guards(schema: str) -> list[str]:
     path = f"SET search_path = pg_catalog, {schema}"
     return [
+        # Stock put into a location holds the location's row (FOR SHARE) until it commits, and a
+        # deactivation locks it FOR UPDATE before counting what it holds: a location cannot be
+        # emptied-and-deactivated while units are moving into it (issue 13's race). The owner's
+        # function takes the lock: a clerk has no UPDATE on location, which FOR SHARE would need.
+        f"""
+CREATE FUNCTION invdesk_location_guard() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+{path} AS $$
+BEGIN
+    PERFORM 1 FROM location WHERE id = NEW.location_id AND active FOR SHARE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'location % is inactive: stock cannot go there', NEW.location_id
+            {_REFUSE};
+    END IF;
+    RETURN NEW;
+END
+$$""",
         f"""
 CREATE FUNCTION invdesk_po_guard() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
 {path} AS $$
@@ -75,6 +94,9 @@ BEGIN
     RETURN NEW;
 END
 $$""",
+        "CREATE TRIGGER location_guard BEFORE INSERT ON movement FOR EACH ROW "
+        "WHEN (NEW.location_id IS NOT NULL AND NEW.qty > 0) "
+        "EXECUTE FUNCTION invdesk_location_guard()",
         "CREATE TRIGGER po_guard BEFORE UPDATE ON purchase_order "
         "FOR EACH ROW EXECUTE FUNCTION invdesk_po_guard()",
         "CREATE TRIGGER po_line_guard BEFORE UPDATE ON purchase_order_line "

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from invdesk.db.engine import Database
 from invdesk.db.tables import po_line_t, po_receipt_t, po_t, warehouse_t
@@ -23,7 +23,7 @@ from invdesk.domain.stock import Line, MovementView, ReceiveStock
 from invdesk.domain.stock_checks import check_lines
 from invdesk.services.purchasing.orders import load
 from invdesk.services.stock import ledger
-from invdesk.services.stock.operation import Planned, run_operation, units_of
+from invdesk.services.stock.operation import Planned, resolved_units, run_operation
 from invdesk.services.stock.operations import plan_receive
 
 
@@ -85,8 +85,7 @@ def _book(
     incoming: dict[int, int] = defaultdict(int)
     receipt_lines: list[Line] = []
     skus: dict[int, str] = {}
-    for line in lines:
-        product, units = units_of(conn, line)
+    for line, (product, units) in zip(lines, resolved_units(conn, lines), strict=True):
         found = po_lines.get(product.id)
         if found is None:
             with about_line(line.row):
@@ -118,21 +117,26 @@ def _book(
     receipt = ReceiveStock(po.warehouse, tuple(receipt_lines), number)
     movements = plan_receive(receipt).apply(op)
     assert isinstance(movements, tuple)
-    for pid, units in incoming.items():
-        conn.execute(
-            update(po_line_t)
-            .where(po_line_t.c.id == po_lines[pid].id)
-            .values(received=po_line_t.c.received + units)
-        )
-        conn.execute(
-            insert(po_receipt_t).values(
-                line_id=po_lines[pid].id,
-                units=units,
-                request_id=op.request_id,
-                user=op.actor.username,
-                at=op.at,
-            )
-        )
+    # Many rows, few round trips: executemany (pipelined by psycopg) and a multi-row insert.
+    conn.execute(
+        update(po_line_t)
+        .where(po_line_t.c.id == bindparam("line"))
+        .values(received=po_line_t.c.received + bindparam("more")),
+        [{"line": po_lines[pid].id, "more": units} for pid, units in incoming.items()],
+    )
+    conn.execute(
+        insert(po_receipt_t),
+        [
+            {
+                "line_id": po_lines[pid].id,
+                "units": units,
+                "request_id": op.request_id,
+                "user": op.actor.username,
+                "at": op.at,
+            }
+            for pid, units in incoming.items()
+        ],
+    )
     totals = [
         (int(r.ordered), int(r.received) + incoming.get(pid, 0)) for pid, r in po_lines.items()
     ]

@@ -27,6 +27,7 @@ import invdesk.ui
 from invdesk.domain.counts import OpenCount
 from invdesk.domain.purchasing import CreatePurchase, OrderLine, PurchaseOrderView, SupplierDetails
 from invdesk.domain.transit import ShipmentLineView, ShipmentStatus, ShipmentView
+from invdesk.reports.documents.model import DocColumn, Document
 from invdesk.services.catalog import suppliers
 from invdesk.services.counts import sheets
 from invdesk.services.importing.files import ImportKind
@@ -54,6 +55,7 @@ from invdesk.ui.dialogs.categories import CategoriesDialog
 from invdesk.ui.dialogs.count_sheet import CountSheetWindow
 from invdesk.ui.dialogs.document import StockDocumentDialog
 from invdesk.ui.dialogs.posting import PostingDialog
+from invdesk.ui.dialogs.print_document import PrintDocumentDialog
 from invdesk.ui.dialogs.product_editor import ProductEditor
 from invdesk.ui.dialogs.purchase_order import PurchaseOrderDialog
 from invdesk.ui.dialogs.receive_shipment import ReceiveShipmentDialog
@@ -79,6 +81,9 @@ _SHIPMENT = ShipmentView(
     (ShipmentLineView("CAB-1", "Cable", None, None, 3, 0, 0, None),),
 )  # fmt: skip
 _MNEMONIC = re.compile(r"&([^&\s])")
+
+
+_DOCUMENT = Document("Pick list", "W-1", None, None, (), (), (DocColumn("SKU"),), ())
 
 
 def mnemonic(text: str) -> str | None:
@@ -145,6 +150,7 @@ def _all_dialogs(db: Database, tmp_path: Path) -> list[Callable[[], QDialog]]:
         lambda: PurchaseOrderDialog(db, ADMIN),
         lambda: PurchaseOrderDialog(db, ADMIN, number=_sent_po(db).number),
         lambda: ImportDialog(db, ADMIN, ImportKind.SUPPLIERS, settings=settings),
+        lambda: PrintDocumentDialog("Pick list", lambda: _DOCUMENT),
     ]
 
 
