@@ -93,7 +93,7 @@ class LabelDialog(QDialog):
             self.code.addItem(auto, Code.AUTO)
             self.code.addItem("QR code", Code.QR)
         self.form.add("&Barcode:", self.code, "barcode")
-        self.price = QCheckBox("Show the &price", self)
+        self.price = QCheckBox("Show the pr&ice", self)
         if kinds - {LocationLabel, LotLabel}:
             self.form.add("", self.price, "price")
         else:
@@ -115,7 +115,7 @@ class LabelDialog(QDialog):
         self.start.setMinimumWidth(110)
         self.start.setMaximumWidth(140)
         self.start.setToolTip("The first free label of a used sheet, counted row by row from 1")
-        self.form.add("S&tart at label:", self.start, "start")
+        self.form.add("St&art at label:", self.start, "start")
         self.target = QComboBox(self)
         self.target.addItem("PDF file", PDF)
         self.target.addItem("Printer (print dialog)", PRINTER)
@@ -126,7 +126,7 @@ class LabelDialog(QDialog):
         self.zpl_printer = QLineEdit(self.saved.zpl_printer, self)
         self.zpl_printer.setPlaceholderText("host[:9100] or queue:NAME")
         self.zpl_printer.setMaximumWidth(240)
-        self.form.add("ZPL &printer:", self.zpl_printer, "printer")
+        self.form.add("&ZPL printer:", self.zpl_printer, "printer")
         self.dpi = QComboBox(self)
         for dpi in DPI_CHOICES:
             self.dpi.addItem(f"{dpi} dpi", dpi)
@@ -163,7 +163,7 @@ class LabelDialog(QDialog):
         buttons = QHBoxLayout()
         buttons.addWidget(self.progress, 1)
         buttons.addStretch(1)
-        self.cancel_button = QPushButton("&Stop", self)
+        self.cancel_button = QPushButton("St&op", self)
         self.cancel_button.hide()
         self.preview_button = QPushButton("Print pre&view…", self)
         self.preview_button.setToolTip("The job as the printer driver will get it, page by page")

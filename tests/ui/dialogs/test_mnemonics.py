@@ -28,6 +28,8 @@ from invdesk.domain.counts import OpenCount
 from invdesk.domain.purchasing import CreatePurchase, OrderLine, PurchaseOrderView, SupplierDetails
 from invdesk.domain.transit import ShipmentLineView, ShipmentStatus, ShipmentView
 from invdesk.reports.documents.model import DocColumn, Document
+from invdesk.reports.labels.designs import ProductLabel
+from invdesk.reports.labels.sources import Counted
 from invdesk.services.catalog import suppliers
 from invdesk.services.counts import sheets
 from invdesk.services.importing.files import ImportKind
@@ -70,6 +72,7 @@ from invdesk.ui.login_dialog import LoginDialog
 from invdesk.ui.pages.counts import NewCountDialog
 from invdesk.ui.pages.users import AccountDialog
 from invdesk.ui.policy_editor import PolicyEditor
+from invdesk.ui.printing.label_dialog import LabelDialog
 from invdesk.ui.scanner_settings import ScannerSettingsDialog
 from invdesk.ui.scanning import ScanDetector
 from tests.ui.dialogs.shop import ADMIN
@@ -151,6 +154,13 @@ def _all_dialogs(db: Database, tmp_path: Path) -> list[Callable[[], QDialog]]:
         lambda: PurchaseOrderDialog(db, ADMIN, number=_sent_po(db).number),
         lambda: ImportDialog(db, ADMIN, ImportKind.SUPPLIERS, settings=settings),
         lambda: PrintDocumentDialog("Pick list", lambda: _DOCUMENT),
+        lambda: LabelDialog(
+            [Counted(ProductLabel("CAB-1", "Cable", None, ()))],
+            title="Labels",
+            username="ann",
+            per_pack_choice=True,
+            settings=settings,
+        ),
     ]
 
 
