@@ -191,3 +191,18 @@ def test_the_purchase_orders_page_filters_by_status_and_opens_the_receive_dialog
     page.receive_selected()
     dialog = window.actions_.open_dialogs[-1]
     qtbot.waitUntil(lambda: dialog.purchase.number == made[1].number, timeout=5000)
+
+
+def test_a_selected_po_prints_as_the_supplier_gets_it(qtbot, window):
+    _acme(window.db)
+    po = orders.create_po(
+        window.db, CreatePurchase("ACME", "MAIN", (OrderLine("P-001", 24),)), CLERK
+    )
+    page = window.open_page(PurchaseOrdersPage)
+    assert isinstance(page, PurchaseOrdersPage)
+    qtbot.waitUntil(lambda: page.print_button.isEnabled(), timeout=5000)
+    dialog = page.print_dialog()
+    with qtbot.waitSignal(dialog.previewed, timeout=10_000):
+        dialog.open()
+    assert dialog.pages == 1 and dialog.windowTitle() == f"Purchase order {po.number}"
+    dialog.close()

@@ -40,6 +40,7 @@ from invdesk.domain.purchasing import (
 )
 from invdesk.domain.security import Actor, Permission
 from invdesk.domain.validation import MAX_QTY
+from invdesk.reports.documents.purchase_order import purchase_order
 from invdesk.services.catalog import suppliers
 from invdesk.services.purchasing import orders
 from invdesk.services.reads import dialog_lookups
@@ -47,6 +48,7 @@ from invdesk.services.system.database import Database
 from invdesk.ui import background
 from invdesk.ui.dialogs.line_table import LineTable
 from invdesk.ui.dialogs.po_lines import POColumn, POLineModel, from_link, from_view
+from invdesk.ui.dialogs.print_document import PrintDocumentDialog
 from invdesk.ui.dialogs.widgets import (
     ConflictBar,
     ErrorLabel,
@@ -56,6 +58,18 @@ from invdesk.ui.dialogs.widgets import (
     WarehouseCombo,
     regex_validator,
 )
+
+
+def po_print_dialog(
+    db: Database, actor: Actor, number: str, parent: QWidget | None = None
+) -> PrintDocumentDialog:
+    """A PO as the supplier gets it (PDF or printer); read off the GUI thread when shown."""
+    dialog = PrintDocumentDialog(
+        f"Purchase order {number}", lambda: purchase_order(db, actor, number), parent
+    )
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    return dialog
+
 
 COLUMN_WIDTHS = {
     POColumn.SKU: 90,
@@ -181,6 +195,7 @@ class PurchaseOrderDialog(QDialog):
         role = QDialogButtonBox.ButtonRole
         self.cancel_po_button = self.buttons.addButton("Cancel &order…", role.DestructiveRole)
         self.receive_button = self.buttons.addButton("Recei&ve…", role.ActionRole)
+        self.print_button = self.buttons.addButton("Pr&int…", role.ActionRole)
         self.send_button = self.buttons.addButton("S&end", role.ActionRole)
         self.save_button = self.buttons.addButton("&Save", role.ApplyRole)
         self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
@@ -190,6 +205,7 @@ class PurchaseOrderDialog(QDialog):
         self.send_button.clicked.connect(self.send)
         self.cancel_po_button.clicked.connect(self.ask_cancel)
         self.receive_button.clicked.connect(self._receive)
+        self.print_button.clicked.connect(self._print)
         self.buttons.rejected.connect(self.reject)
         self.conflict.reload_requested.connect(self.reload)
         for keys in ("Ctrl+S", "Ctrl+Return", "Ctrl+Enter"):
@@ -244,6 +260,7 @@ class PurchaseOrderDialog(QDialog):
         self.save_button.setVisible(writable)
         self.send_button.setVisible(writable and self.status_now in (None, POStatus.DRAFT))
         self.cancel_po_button.setVisible(writable and self.order is not None)
+        self.print_button.setVisible(self.order is not None)
         self.receive_button.setVisible(self.amending() and self._actor.can(Permission.STOCK))
 
     def _changed(self, *_: Any) -> None:
@@ -440,6 +457,10 @@ class PurchaseOrderDialog(QDialog):
             return
         self.conflict.hide()
         self._show_order(order)
+
+    def _print(self) -> None:
+        if self.order is not None:
+            po_print_dialog(self._db, self._actor, self.order.number, self).open()
 
     def _receive(self) -> None:
         if self.order is not None:

@@ -15,7 +15,8 @@ from invdesk.services.catalog import suppliers, warehouses
 from invdesk.services.purchasing import orders
 from invdesk.services.system.database import Database
 from invdesk.ui import background
-from invdesk.ui.dialogs.purchase_order import PurchaseOrderDialog
+from invdesk.ui.dialogs.print_document import PrintDocumentDialog
+from invdesk.ui.dialogs.purchase_order import PurchaseOrderDialog, po_print_dialog
 from invdesk.ui.models.columns import ROW_ROLE, ListTableModel
 from invdesk.ui.models.purchasing import PO_LINES, order_model
 from invdesk.ui.pages.base import TitledPage
@@ -47,10 +48,12 @@ class PurchaseOrdersPage(TitledPage):
         self.open_button = self._button("&Open…", self.open_selected)
         self.receive_button = self._button("&Receive…", self.receive_selected)
         self.receive_button.setVisible(actor.can(Permission.STOCK))
+        self.print_button = self._button("&Print…", lambda: self.print_dialog().open())
+        self.print_button.setToolTip("The PO as the supplier gets it: PDF or printer")
         for widget in (self.status_filter, self.supplier_filter, self.warehouse_filter):
             self.filters.addWidget(widget)
         self.filters.addStretch(1)
-        for widget in (self.receive_button, self.open_button, self.new_button):
+        for widget in (self.print_button, self.receive_button, self.open_button, self.new_button):
             self.filters.addWidget(widget)
         self.model = order_model(self)
         self.table = table(self)
@@ -123,6 +126,7 @@ class PurchaseOrdersPage(TitledPage):
     def _selection_changed(self, *_: Any) -> None:
         chosen = self.selected()
         self.open_button.setEnabled(chosen is not None)
+        self.print_button.setEnabled(chosen is not None)
         self.receive_button.setEnabled(
             chosen is not None and chosen.status in (POStatus.SENT, POStatus.PARTIAL)
         )
@@ -157,6 +161,12 @@ class PurchaseOrdersPage(TitledPage):
 
     def open_order(self, number: str) -> PurchaseOrderDialog | None:
         return self._open(lambda: PurchaseOrderDialog(self.db, self.actor, self, number=number))
+
+    def print_dialog(self) -> PrintDocumentDialog:
+        """The selected PO as a printed document, in a dialog not yet shown."""
+        chosen = self.selected()
+        assert chosen is not None
+        return po_print_dialog(self.db, self.actor, chosen.number, self)
 
     def receive_selected(self) -> None:
         chosen = self.selected()
