@@ -15,12 +15,14 @@ from invdesk.domain.purchasing import (
 )
 from invdesk.domain.restock import PolicyKind, PolicyRule, SetPolicy
 from invdesk.services.catalog import suppliers
+from invdesk.services.importing.files import ImportKind
 from invdesk.services.purchasing import orders
 from invdesk.services.reads import audit
 from invdesk.services.stock import policies
 from invdesk.ui.dialogs.po_lines import POColumn
 from invdesk.ui.dialogs.purchase_order import PurchaseOrderDialog
 from invdesk.ui.dialogs.supplier_editor import SupplierEditor
+from invdesk.ui.import_dialog import ImportDialog
 from invdesk.ui.models.columns import ROW_ROLE
 from invdesk.ui.models.stock_levels import Column
 from invdesk.ui.pages.purchase_orders import PurchaseOrdersPage
@@ -205,4 +207,30 @@ def test_a_selected_po_prints_as_the_supplier_gets_it(qtbot, window):
     with qtbot.waitSignal(dialog.previewed, timeout=10_000):
         dialog.open()
     assert dialog.pages == 1 and dialog.windowTitle() == f"Purchase order {po.number}"
+    dialog.close()
+
+
+def test_suppliers_are_imported_through_the_preview_from_the_suppliers_page(
+    qtbot, window, tmp_path
+):
+    path = tmp_path / "vendors.csv"
+    path.write_text(
+        "Vendor code,Company,E-mail,Lead time\nACME,Acme Wholesale,po@acme.example,5\nBAD,,x,\n",
+        encoding="utf-8",
+    )
+    page = window.open_page(SuppliersPage)
+    assert isinstance(page, SuppliersPage)
+    page.import_button.click()
+    dialog = next(d for d in window.findChildren(ImportDialog) if d.isVisible())
+    assert dialog.current_kind() is ImportKind.SUPPLIERS
+    assert dialog.load_file(str(path))
+    with qtbot.waitSignal(dialog.check().finished, timeout=10_000):
+        pass
+    qtbot.waitUntil(lambda: dialog.preview is not None)
+    assert dialog.preview.errors == 1 and dialog.rows.rowCount() == 2
+    dialog.valid_only.setChecked(True)
+    with qtbot.waitSignal(dialog.imported, timeout=10_000) as signal:
+        dialog.run()
+    assert signal.args[0].applied == 1
+    assert suppliers.get_supplier(window.db, "ACME", CLERK).lead_days == 5
     dialog.close()
