@@ -185,3 +185,29 @@ def test_a_po_number_scanned_in_the_main_window_opens_the_receive_dialog_on_it(
     dialog = next(d for d in window.actions_.open_dialogs if isinstance(d, ReceiveDialog))
     qtbot.waitUntil(lambda: dialog.purchase.order is not None, timeout=5000)
     assert dialog.purchase.number == po.number
+
+
+def test_a_po_number_typed_by_hand_in_its_field_opens_it(qtbot, window, typist):
+    po = _po(window.db, [("P-001", 24)])
+    dialog = _receive(qtbot, window)
+    dialog.purchase.field.setFocus()
+    qtbot.waitUntil(dialog.purchase.field.hasFocus)
+    with qtbot.waitSignal(dialog.purchase.opened, timeout=5000):
+        typist.press("po-1\n", gap_ms=150)  # a person: 150 ms a key, Enter in the field
+    assert dialog.purchase.number == po.number == "PO-000001"
+    assert dialog.purchase.field.text() == po.number
+
+
+def test_an_unposted_po_receipt_reopens_on_its_po_with_its_request_id(qtbot, window, typist):
+    po = _po(window.db, [("P-001", 24)])
+    dialog = _opened(qtbot, window, typist, po.number)
+    typist.press("P-001\nP-001\n", gap_ms=8)
+    draft = dialog.draft()
+    assert draft.header["po"] == po.number
+    again = ReceiveDialog(window.db, BUYER, draft=draft)
+    qtbot.addWidget(again)
+    with qtbot.waitSignal(again.purchase.opened, timeout=5000):
+        pass
+    assert again.request_id == dialog.request_id
+    assert _check(again, "P-001", CheckColumn.NOW) == "2"
+    dialog.discard()
