@@ -15,8 +15,9 @@ from invdesk.services.catalog import suppliers, warehouses
 from invdesk.services.purchasing import orders
 from invdesk.services.system.database import Database
 from invdesk.ui import background
+from invdesk.ui.dialogs.po_changes import po_print_dialog
 from invdesk.ui.dialogs.print_document import PrintDocumentDialog
-from invdesk.ui.dialogs.purchase_order import PurchaseOrderDialog, po_print_dialog
+from invdesk.ui.dialogs.purchase_order import PurchaseOrderDialog
 from invdesk.ui.models.columns import ROW_ROLE, ListTableModel
 from invdesk.ui.models.purchasing import PO_LINES, order_model
 from invdesk.ui.pages.base import TitledPage
