@@ -211,3 +211,15 @@ def test_an_unposted_po_receipt_reopens_on_its_po_with_its_request_id(qtbot, win
     assert again.request_id == dialog.request_id
     assert _check(again, "P-001", CheckColumn.NOW) == "2"
     dialog.discard()
+
+
+def test_emptying_the_po_field_makes_it_a_plain_receipt_again(qtbot, window, typist):
+    po = _po(window.db, [("P-001", 24)])
+    dialog = _opened(qtbot, window, typist, po.number)
+    dialog.purchase.field.clear()
+    with qtbot.waitSignal(dialog.purchase.closed):
+        dialog.purchase.field.returnPressed.emit()
+    assert dialog.warehouse.isEnabled() and not dialog.reference.isReadOnly()
+    assert dialog.reference.text() == "" and dialog.purchase.table.isHidden()
+    typist.press("P-003\n", gap_ms=8)  # any product again
+    assert [line.item.sku for line in dialog.model.lines] == ["P-003"]

@@ -52,6 +52,7 @@ class ReceivesAgainstPO(_Base):
         form.add("&Purchase order:", self.purchase.field, "po")
         self.purchase.opened.connect(self._po_opened)
         self.purchase.refused.connect(self._po_refused)
+        self.purchase.closed.connect(self._po_closed)
 
     def place_checklist(self) -> None:
         """After the frame is built: the PO's checklist above the scanned lines."""
@@ -109,6 +110,17 @@ class ReceivesAgainstPO(_Base):
         )
         self.scan.flash("ok")
         self.scan.setFocus()
+
+    def _po_closed(self) -> None:
+        """Back to a plain receipt: the header is the clerk's again, costs may be typed."""
+        self.warehouse.setEnabled(True)
+        self.reference.setReadOnly(False)
+        self.reference.clear()
+        if Column.COST in self.columns:
+            self.table.setColumnHidden(list(self.columns).index(Column.COST), False)
+        self.heading.set_title(self.title)
+        self._changed()
+        self.status.hint("No purchase order: the lines are booked as a plain receipt.")
 
     def _po_refused(self, message: str) -> None:
         self.status.say(message, ok=False)

@@ -166,6 +166,8 @@ class OpenOrder(QObject):
     """A PurchaseOrderView that can be received (sent or partly received)."""
     refused = Signal(str)
     """Why a PO could not be opened (unknown number, a draft, closed already)."""
+    closed = Signal()
+    """The PO field was emptied: the receipt is a plain one again."""
 
     def __init__(
         self, db: Database, actor: Actor, runner: Callable[[], Background], parent: QWidget
@@ -239,10 +241,13 @@ class OpenOrder(QObject):
         self.refused.emit(message)
 
     def close(self) -> None:
+        had = self.order is not None or self.loading is not None
         self.order, self.loading = None, None
         self.field.clear()
         self.model.set_order(None)
         self.table.hide()
+        if had:
+            self.closed.emit()
 
     def refusal(self, sku: str) -> str | None:
         """Why a scanned product cannot be on this delivery (None: it can)."""
