@@ -157,6 +157,8 @@ TABLES: dict[str, dict[str, tuple[str, ...]]] = {
         columns(UPDATE, "received"): STOCK,
     },
     "po_receipt": {SELECT: EVERYONE, INSERT: STOCK},
+    # The company's details, printed on documents: admins set them.
+    "company": {SELECT: EVERYONE, INSERT: (ADMIN,), UPDATE: (ADMIN,)},
 }
 
 FUNCTIONS: dict[str, tuple[str, ...]] = {

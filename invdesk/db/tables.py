@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from invdesk.db.company_models import Company
 from invdesk.db.grain_models import (
     CountLine,
     CountSheet,
@@ -86,3 +87,4 @@ supplier_product_t = table_of(SupplierProduct)
 po_t = table_of(PurchaseOrder)
 po_line_t = table_of(PurchaseOrderLine)
 po_receipt_t = table_of(PurchaseReceipt)
+company_t = table_of(Company)

@@ -4,6 +4,7 @@
   preferred supplier per product by a partial unique index).
 * `purchase_order` (number PO-000123 from its id, never reused: AUTOINCREMENT on SQLite, a
   sequence on PostgreSQL) and `purchase_order_line` (ordered and received units, unit price).
+* `company`: the company's name and address (one row), printed at the head of documents.
 * `po_receipt`: one append-only row per delivery of a line, written in the receipt's stock
   transaction; supplier lead times and on-time rates are measured from it.
 * PostgreSQL: stock put into a location locks the location's row (FOR SHARE), so a location
@@ -107,6 +108,20 @@ $$""",
 
 
 def upgrade() -> None:
+    op.create_table(
+        "company",
+        sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=True),
+        sa.Column("address", sa.String(length=500), nullable=True),
+        sa.Column("phone", sa.String(length=50), nullable=True),
+        sa.Column("email", sa.String(length=254), nullable=True),
+        sa.Column("tax_id", sa.String(length=50), nullable=True),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("updated_by", sa.String(length=64), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("id = 1", name=op.f("ck_company_one_row")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_company")),
+    )
     op.create_table(
         "supplier",
         sa.Column(
@@ -314,3 +329,4 @@ def downgrade() -> None:
 
     op.drop_table("purchase_order")
     op.drop_table("supplier")
+    op.drop_table("company")

@@ -57,3 +57,17 @@ def test_from_reorder_drafts_once_and_bad_input_is_one_line(stocked):
     assert assert_one_line_error(missing, 4) == "Error: There is no purchase order PO-424242."
     cancelled = cli.ok("po", "cancel", made[0], "--reason", "changed our mind")
     assert "cancelled" in cancelled.stdout
+
+
+def test_company_details_are_set_by_an_admin_and_shown(stocked):
+    assert "Not set" in stocked.ok("company", "show").stdout
+    stocked.ok("company", "set", "--name", "Cable Co", "--address", "1 Quay St, Harbourtown",
+               "--email", "buy@cable.example")  # fmt: skip
+    shown = stocked.json("company", "show")
+    assert (shown["name"], shown["address"], shown["version"]) == (
+        "Cable Co",
+        "1 Quay St, Harbourtown",
+        1,
+    )
+    bad = stocked("company", "set", "--email", "nope")
+    assert "not an e-mail address" in assert_one_line_error(bad, 2)

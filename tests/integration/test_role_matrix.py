@@ -22,6 +22,7 @@ from invdesk.domain import purchasing as pur
 from invdesk.domain.audit import AuditFilter
 from invdesk.domain.browse import PageRequest, ProductQuery, StockQuery
 from invdesk.domain.catalog import CreateProduct, EditProduct, EditWarehouse
+from invdesk.domain.company import CompanyDetails
 from invdesk.domain.counts import OpenCount, PostCount, RecordCount
 from invdesk.domain.errors import PermissionDenied
 from invdesk.domain.locations import AddLocation, EditLocation
@@ -41,10 +42,16 @@ from invdesk.domain.stock import (
 )
 from invdesk.domain.transit import ReceiveShipment
 from invdesk.reports import runner, series
+from invdesk.reports.documents import packing_slip as doc_packing_slip
+from invdesk.reports.documents import pick_list as doc_pick_list
+from invdesk.reports.documents import purchase_order as doc_purchase_order
+from invdesk.reports.documents import transfer_note as doc_transfer_note
 from invdesk.reports.filters import ReportFilter
+from invdesk.reports.labels import sources as label_sources
 from invdesk.services.catalog import (
     barcodes,
     categories,
+    company,
     locations,
     products,
     suppliers,
@@ -82,6 +89,7 @@ from invdesk.services.stock import (
     operation,
     operations,
     orders,
+    picking,
     policies,
     reservations,
     shipments,
@@ -418,6 +426,58 @@ MATRIX: dict[str, tuple[Permission, Call]] = {
     "catalog.warehouses.edit_warehouse": (
         Permission.CATALOG,
         lambda db, a, t: warehouses.edit_warehouse(db, EditWarehouse("MAIN", name="Main"), a),
+    ),
+    "catalog.products.get_products": (
+        Permission.VIEW,
+        lambda db, a, t: products.get_products(db, ["P-1"], a),
+    ),
+    "stock.picking.plan_picks": (
+        Permission.VIEW,
+        lambda db, a, t: picking.plan_picks(db, a, ["O-1"]),
+    ),
+    "stock.picking.packing_list": (
+        Permission.VIEW,
+        lambda db, a, t: picking.packing_list(db, a, "O-1"),
+    ),
+    "documents.pick_list.pick_list": (
+        Permission.VIEW,
+        lambda db, a, t: doc_pick_list.pick_list(db, a, ["O-1"]),
+    ),
+    "documents.packing_slip.packing_slip": (
+        Permission.VIEW,
+        lambda db, a, t: doc_packing_slip.packing_slip(db, a, "O-1"),
+    ),
+    "documents.purchase_order.purchase_order": (
+        Permission.VIEW,
+        lambda db, a, t: doc_purchase_order.purchase_order(db, a, "PO-1"),
+    ),
+    "documents.transfer_note.transfer_note": (
+        Permission.VIEW,
+        lambda db, a, t: doc_transfer_note.transfer_note(db, a, "no-such-transfer"),
+    ),
+    "labels.sources.product_labels": (
+        Permission.VIEW,
+        lambda db, a, t: label_sources.product_labels(db, a, ["P-1"]),
+    ),
+    "labels.sources.location_labels": (
+        Permission.VIEW,
+        lambda db, a, t: label_sources.location_labels(db, a, "MAIN"),
+    ),
+    "labels.sources.lot_label": (
+        Permission.VIEW,
+        lambda db, a, t: label_sources.lot_label(db, a, "P-1", "L-1"),
+    ),
+    "labels.sources.receipt_labels": (
+        Permission.VIEW,
+        lambda db, a, t: label_sources.receipt_labels(db, a, [("P-1", 2)]),
+    ),
+    "catalog.company.get_company": (
+        Permission.VIEW,
+        lambda db, a, t: company.get_company(db, a),
+    ),
+    "catalog.company.set_company": (
+        Permission.ADMIN,
+        lambda db, a, t: company.set_company(db, CompanyDetails(phone="1"), a),
     ),
     "catalog.suppliers.create_supplier": (
         Permission.CATALOG,

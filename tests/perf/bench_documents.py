@@ -64,7 +64,7 @@ def main() -> None:
     args = parser.parse_args()
     from invdesk.ui.printing import documents
     from invdesk.ui.printing.document_layout import A4
-    from invdesk.ui.printing.label_output import ensure_app
+    from invdesk.ui.printing.output import ensure_app
 
     ensure_app()
     document = pick_list_document(plan(args.lines, args.orders), Party("", "Main"), AT, "ann")

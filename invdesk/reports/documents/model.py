@@ -10,6 +10,8 @@ import enum
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from invdesk.domain.catalog import WarehouseView
+from invdesk.domain.company import CompanyView
 from invdesk.reports.labels.symbols import MAX_CODE128
 
 
@@ -118,3 +120,13 @@ def when(value: datetime | None) -> str:
 
 def count(value: int) -> str:
     return f"{value:,}"
+
+
+def issuer_of(company: CompanyView, site: WarehouseView) -> Party:
+    """Who a document is from: the company's details once an admin has set them, else the
+    warehouse's own name and address."""
+    if not company.name:
+        return Party("", site.name, address_lines(site.address))
+    reach = " · ".join(x for x in (company.phone, company.email) if x)
+    extra = (*([reach] if reach else []), *([f"Tax id {company.tax_id}"] if company.tax_id else []))
+    return Party("", company.name, (*address_lines(company.address), *extra))

@@ -13,12 +13,12 @@ from invdesk.reports.documents.model import (
     DocRow,
     Document,
     Party,
-    address_lines,
     code128,
     count,
+    issuer_of,
     when,
 )
-from invdesk.services.catalog import warehouses
+from invdesk.services.catalog import company, warehouses
 from invdesk.services.stock import picking
 
 
@@ -26,7 +26,7 @@ def packing_slip(db: Database, actor: Actor, reference: object) -> Document:
     """The packing slip of an open or fulfilled order (see `picking.packing_list`)."""
     packing = picking.packing_list(db, actor, reference)
     site = warehouses.get_warehouse(db, packing.order.lines[0].warehouse, actor)
-    issuer = Party("", site.name, address_lines(site.address))
+    issuer = issuer_of(company.get_company(db, actor), site)
     return packing_slip_document(packing, issuer, db.now(), actor.username)
 
 

@@ -16,13 +16,13 @@ from invdesk.reports.documents.model import (
     DocRow,
     Document,
     Party,
-    address_lines,
     code128,
     count,
+    issuer_of,
     lot_and_expiry,
     when,
 )
-from invdesk.services.catalog import warehouses
+from invdesk.services.catalog import company, warehouses
 from invdesk.services.stock import picking
 
 NO_BIN = "(no bin)"
@@ -33,7 +33,7 @@ def pick_list(db: Database, actor: Actor, references: Sequence[object]) -> Docum
     plan = picking.plan_picks(db, actor, references)
     codes = sorted({line.warehouse for order in plan.orders for line in order.lines})
     site = warehouses.get_warehouse(db, codes[0], actor)
-    issuer = Party("", site.name, address_lines(site.address))
+    issuer = issuer_of(company.get_company(db, actor), site)
     return pick_list_document(plan, issuer, db.now(), actor.username)
 
 

@@ -20,8 +20,9 @@ from invdesk.reports.documents.model import (
     code128,
     count,
     day,
+    issuer_of,
 )
-from invdesk.services.catalog import suppliers, warehouses
+from invdesk.services.catalog import company, suppliers, warehouses
 from invdesk.services.purchasing import orders
 
 
@@ -30,7 +31,8 @@ def purchase_order(db: Database, actor: Actor, number: object) -> Document:
     po = orders.get_po(db, number, actor)
     supplier = suppliers.get_supplier(db, po.supplier, actor)
     site = warehouses.get_warehouse(db, po.warehouse, actor)
-    return purchase_order_document(po, supplier, site, db.now(), actor.username)
+    issuer = issuer_of(company.get_company(db, actor), site)
+    return purchase_order_document(po, supplier, site, db.now(), actor.username, issuer)
 
 
 def money(value: Decimal | None) -> str:
@@ -60,6 +62,7 @@ def purchase_order_document(
     site: WarehouseView,
     at: datetime,
     by: str,
+    issuer: Party | None = None,
 ) -> Document:
     """Every line as ordered: our SKU and the supplier's, units and packs, price and amount,
     with the total under them; a draft says so in its status."""
@@ -96,7 +99,7 @@ def purchase_order_document(
         kind="Purchase order",
         number=po.number,
         barcode=code128(po.number),
-        issuer=Party("", site.name, address_lines(site.address)),
+        issuer=issuer or Party("", site.name, address_lines(site.address)),
         fields=tuple(fields),
         parties=(_supplier(supplier), deliver),
         columns=columns,

@@ -18,10 +18,11 @@ from invdesk.reports.documents.model import (
     address_lines,
     code128,
     count,
+    issuer_of,
     lot_and_expiry,
     when,
 )
-from invdesk.services.catalog import warehouses
+from invdesk.services.catalog import company, warehouses
 from invdesk.services.stock import shipments
 
 
@@ -30,7 +31,8 @@ def transfer_note(db: Database, actor: Actor, shipment_id: str) -> Document:
     shipment = shipments.get_shipment(db, actor, shipment_id)
     source = warehouses.get_warehouse(db, shipment.source, actor)
     destination = warehouses.get_warehouse(db, shipment.destination, actor)
-    return transfer_note_document(shipment, source, destination, db.now(), actor.username)
+    issuer = issuer_of(company.get_company(db, actor), source)
+    return transfer_note_document(shipment, source, destination, db.now(), actor.username, issuer)
 
 
 def _party(heading: str, site: WarehouseView) -> Party:
@@ -43,6 +45,7 @@ def transfer_note_document(
     destination: WarehouseView,
     at: datetime,
     by: str,
+    issuer: Party | None = None,
 ) -> Document:
     """Every line shipped; once some arrived, what arrived and what is still expected too."""
     lots = any(line.lot for line in shipment.lines)
@@ -79,7 +82,7 @@ def transfer_note_document(
         kind="Transfer note",
         number=shipment.reference or shipment.id[:8],
         barcode=code128(shipment.id),
-        issuer=Party("", source.name, address_lines(source.address)),
+        issuer=issuer or Party("", source.name, address_lines(source.address)),
         fields=tuple(fields),
         parties=(_party("From", source), _party("To", destination)),
         columns=tuple(columns),

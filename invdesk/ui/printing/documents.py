@@ -13,7 +13,7 @@ from invdesk.reports.documents.model import Document
 from invdesk.ui.printing import output
 from invdesk.ui.printing.document_layout import PAPERS, Layout, lay_out
 from invdesk.ui.printing.document_painter import DocumentPainter
-from invdesk.ui.printing.label_output import ensure_app, printer_named
+from invdesk.ui.printing.output import ensure_app, printer_named
 
 PREVIEW_DPI = 110
 

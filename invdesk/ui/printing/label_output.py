@@ -2,39 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
+from PySide6.QtPrintSupport import QPrinter
 
 from invdesk.domain.errors import PrintFailed, ValidationError
 from invdesk.reports.labels.jobs import LabelJob
 from invdesk.ui.printing import label_painter, output
-
-
-def ensure_app() -> None:
-    """Painting text needs a Qt application; a command line run has none, and may have no
-    screen either (a server, a cron job): then the offscreen platform does."""
-    if QGuiApplication.instance() is None:
-        if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        QGuiApplication(["invdesk"])
-
-
-def system_printers() -> list[str]:
-    return [info.printerName() for info in QPrinterInfo.availablePrinters()]
-
-
-def printer_named(name: str) -> QPrinter:
-    """A QPrinter for the system printer `name` (as the OS lists it). Raises ValidationError."""
-    info = QPrinterInfo.printerInfo(name)
-    if info.isNull():
-        known = ", ".join(system_printers()) or "none installed"
-        raise ValidationError(
-            f"There is no printer “{name}” on this PC (printers: {known}).", field="printer"
-        )
-    return QPrinter(info, QPrinter.PrinterMode.HighResolution)
+from invdesk.ui.printing.output import ensure_app, printer_named
 
 
 def print_labels(

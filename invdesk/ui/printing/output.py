@@ -11,15 +11,24 @@ job; the print dialog and the preview stay on the GUI thread.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QSizeF, Qt
-from PySide6.QtGui import QImage, QPagedPaintDevice, QPageLayout, QPageSize, QPainter, QPdfWriter
-from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtGui import (
+    QGuiApplication,
+    QImage,
+    QPagedPaintDevice,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+)
+from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
-from invdesk.domain.errors import Cancelled, InvdeskError, PrintFailed
+from invdesk.domain.errors import Cancelled, InvdeskError, PrintFailed, ValidationError
 
 MM_PER_INCH = 25.4
 PDF_DPI = 600
@@ -166,3 +175,27 @@ def _cannot_open(device: QPagedPaintDevice) -> str:
         name = device.printerName() or "the printer"
         return f"{name} cannot be opened: check it is switched on and installed on this PC."
     return "The print target cannot be opened."
+
+
+def ensure_app() -> None:
+    """Painting text needs a Qt application; a command line run has none, and may have no
+    screen either (a server, a cron job): then the offscreen platform does."""
+    if QGuiApplication.instance() is None:
+        if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        QGuiApplication(["invdesk"])
+
+
+def system_printers() -> list[str]:
+    return [info.printerName() for info in QPrinterInfo.availablePrinters()]
+
+
+def printer_named(name: str) -> QPrinter:
+    """A QPrinter for the system printer `name` (as the OS lists it). Raises ValidationError."""
+    info = QPrinterInfo.printerInfo(name)
+    if info.isNull():
+        known = ", ".join(system_printers()) or "none installed"
+        raise ValidationError(
+            f"There is no printer “{name}” on this PC (printers: {known}).", field="printer"
+        )
+    return QPrinter(info, QPrinter.PrinterMode.HighResolution)

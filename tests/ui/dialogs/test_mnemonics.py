@@ -54,6 +54,7 @@ from invdesk.ui.dialogs.api_access import (
 )
 from invdesk.ui.dialogs.attach_barcode import AttachBarcodeDialog
 from invdesk.ui.dialogs.categories import CategoriesDialog
+from invdesk.ui.dialogs.company_editor import CompanyEditor
 from invdesk.ui.dialogs.count_sheet import CountSheetWindow
 from invdesk.ui.dialogs.document import StockDocumentDialog
 from invdesk.ui.dialogs.posting import PostingDialog
@@ -128,6 +129,7 @@ def _all_dialogs(db: Database, tmp_path: Path) -> list[Callable[[], QDialog]]:
         lambda: ProductEditor(db, ADMIN),
         lambda: ProductEditor(db, ADMIN, sku="CAB-1"),
         lambda: WarehouseEditor(db, ADMIN),
+        lambda: CompanyEditor(db, ADMIN),
         lambda: WarehouseEditor(db, ADMIN, code="MAIN"),
         lambda: LocationEditor(db, ADMIN, warehouse="MAIN"),
         lambda: MoveDialog(db, ADMIN, warehouse="MAIN"),
