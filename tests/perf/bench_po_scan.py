@@ -84,8 +84,9 @@ def _play(schedule: list[tuple[float, str]], done, give_up: float) -> None:
         while position < len(schedule) and schedule[position][0] <= now:
             pressed, ch = schedule[position]
             target = QApplication.focusWidget() or QApplication.activeWindow()
-            if target is not None:
-                QCoreApplication.postEvent(target, key_event(ch, pressed))
+            if target is None:
+                break  # no window has the keyboard yet: the key waits, as in a queue
+            QCoreApplication.postEvent(target, key_event(ch, pressed))
             position += 1
         if (position >= len(schedule) and done()) or now > give_up:
             loop.quit()
@@ -116,11 +117,20 @@ def _keys(codes: list[str], start: float, key_ms: float) -> list[tuple[float, st
 def run(window: MainWindow, number: str, codes: list[str], key_ms: float) -> dict[str, float]:
     window.activateWindow()
     window.scan_field.setFocus()
-    _play(
-        _keys([number], _now_ms() + 200, key_ms),
-        lambda: any(isinstance(d, ReceiveDialog) for d in window.actions_.open_dialogs),
-        _now_ms() + 5000,
-    )
+    ready = _now_ms() + 5000
+    while not window.scan_field.hasFocus() and _now_ms() < ready:
+        QCoreApplication.processEvents()
+
+    def opened() -> bool:
+        return any(isinstance(d, ReceiveDialog) for d in window.actions_.open_dialogs)
+
+    # The PO's number arrives in one lump (its keys stamped `key_ms` apart), as a window system
+    # hands a busy GUI thread what the scanner typed meanwhile: the 1 ms pump below may itself
+    # be starved on a loaded PC, and a key it posts late is a person's typing, not the scan's.
+    _play(_keys([number], _now_ms() - 1000, key_ms), opened, _now_ms() + 15_000)
+    if not opened():
+        typed = window.scan_field.text()
+        raise SystemExit(f"The scan of {number} opened no receive dialog (scan field: {typed!r}).")
     dialog = next(d for d in window.actions_.open_dialogs if isinstance(d, ReceiveDialog))
     dialog.activateWindow()
     deadline = _now_ms() + 5000
