@@ -107,6 +107,7 @@ class PurchaseOrderDialog(ChangesPurchaseOrder, QDialog):
         self._build_buttons(outer)
         if number is not None:
             self._show_order(orders.get_po(db, number, actor))
+            self.table.setFocus()  # arrows and digits edit the lines; the header is a Tab away
         else:
             self._read_links()
             self.product.setFocus()
