@@ -61,7 +61,7 @@ class ReorderPage(Page):
 
     TITLE = "Reorder"
     ICON = "policy"
-    KINDS = frozenset({"stock", "policy", "catalog"})
+    KINDS = frozenset({"stock", "policy", "catalog", "purchasing"})
     receive_requested = Signal(str, str, int)
     transfer_requested = Signal(str, str, str, int)
     policies_requested = Signal(str)
