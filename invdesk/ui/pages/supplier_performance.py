@@ -83,7 +83,7 @@ class SupplierPerformancePage(TitledPage):
         self.table = make_table(self.model, self)
         set_widths(
             self.table,
-            {Column.SUPPLIER: 90, Column.NAME: 220, Column.AVERAGE_LEAD: 125,
+            {Column.SUPPLIER: 80, Column.NAME: 190, Column.AVERAGE_LEAD: 125,
              Column.PROMISED: 120, Column.SPEND: 110},
         )  # fmt: skip
         self.body.addWidget(self.table)
