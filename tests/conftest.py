@@ -25,6 +25,7 @@ if "TMPDIR" not in os.environ and RAM_DISK.is_dir() and os.access(RAM_DISK, os.W
     tempfile.tempdir = None  # tempfile asks again
 
 pytest_plugins = [
+    "pytester",  # tests/test_ci_postgres.py runs a pytest session of its own
     "tests.fixtures.databases",
     "tests.fixtures.logins",
     "tests.fixtures.replica",
