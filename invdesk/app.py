@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from invdesk.reports.documents.model import Document
+    from invdesk.reports.labels.jobs import LabelJob
 
 
 class Gui:
@@ -18,6 +23,23 @@ class Gui:
         from invdesk.ui.screenshots import render
 
         return render(directory)
+
+    @staticmethod
+    def print_labels(job: LabelJob, *, pdf: str | None = None, printer: str | None = None) -> int:
+        """A label job as a PDF file or on a system printer; returns the pages made."""
+        from invdesk.ui.printing.label_output import print_labels
+
+        return print_labels(job, pdf=pdf, printer=printer)
+
+    @staticmethod
+    def print_document(
+        document: Document, *, pdf: str | None = None, printer: str | None = None, paper: str
+    ) -> int:
+        """A printed document (pick list, packing slip, transfer note) as a PDF file or on a
+        system printer; returns the pages made."""
+        from invdesk.ui.printing.documents import print_document
+
+        return print_document(document, pdf=pdf, printer=printer, paper=paper)
 
 
 def launch_gui(db_url: str | None, demo: bool) -> int:

@@ -172,3 +172,46 @@ def save_database_url(url: str, env: Mapping[str, str] = os.environ) -> Path:
     config["database"] = section
     write_config(path, config)
     return path
+
+
+@dataclass(frozen=True)
+class LabelSettings:
+    """This workstation's label printing ([labels] in the config file): the system printer
+    for labels, a ZPL printer (host[:port] or queue:NAME), the label size and the ZPL dpi."""
+
+    printer: str = ""
+    zpl_printer: str = ""
+    size: str = ""
+    dpi: int = 203
+
+
+def label_settings(env: Mapping[str, str] = os.environ) -> LabelSettings:
+    section = read_config(config_path(env)).get("labels", {})
+    if not isinstance(section, dict):
+        return LabelSettings()
+    dpi = section.get("dpi", 203)
+
+    def text(key: str) -> str:
+        value = section.get(key, "")
+        return value.strip() if isinstance(value, str) else ""
+
+    return LabelSettings(
+        text("printer"),
+        text("zpl_printer"),
+        text("size"),
+        dpi if isinstance(dpi, int) and not isinstance(dpi, bool) else 203,
+    )
+
+
+def save_label_settings(settings: LabelSettings, env: Mapping[str, str] = os.environ) -> Path:
+    """Keep this workstation's label printer choice; returns the file written."""
+    path = config_path(env)
+    config = dict(read_config(path))
+    config["labels"] = {
+        "printer": settings.printer,
+        "zpl_printer": settings.zpl_printer,
+        "size": settings.size,
+        "dpi": settings.dpi,
+    }
+    write_config(path, config)
+    return path

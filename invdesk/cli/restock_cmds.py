@@ -97,10 +97,11 @@ def reorder_cmd(ctx: CliContext, warehouse: str | None, as_json: bool) -> None:
         emit_json(found)
         return
     emit_table(
-        ["Warehouse", "SKU", "Product", "Available", "Threshold", "Qty", "Action", "From", "Policy"],
+        ["Warehouse", "SKU", "Product", "Available", "On order", "Threshold", "Qty", "Action",
+         "From", "Policy"],
         [
-            (s.warehouse, s.sku, s.product_name, s.available, s.threshold, s.suggested_qty,
-             s.action, s.source, f"{s.policy.value} ({s.scope.value})")
+            (s.warehouse, s.sku, s.product_name, s.available, s.on_order, s.threshold,
+             s.suggested_qty, s.action, s.source, f"{s.policy.value} ({s.scope.value})")
             for s in found
         ],
         empty="Nothing to reorder.",

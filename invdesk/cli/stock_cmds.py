@@ -351,15 +351,25 @@ def stock_cmd(
                     "available": r.available,
                     "avg_cost": r.avg_cost,
                     "unit": r.unit,
+                    "on_order": r.on_order,
                 }
                 for r in rows
             ]
         )
         return
     emit_table(
-        ["SKU", "Name", "Warehouse", "On hand", "Reserved", "Available", "Avg cost"],
+        ["SKU", "Name", "Warehouse", "On hand", "Reserved", "Available", "On order", "Avg cost"],
         [
-            [r.sku, r.product_name, r.warehouse, r.on_hand, r.reserved, r.available, r.avg_cost]
+            [
+                r.sku,
+                r.product_name,
+                r.warehouse,
+                r.on_hand,
+                r.reserved,
+                r.available,
+                r.on_order,
+                r.avg_cost,
+            ]
             for r in rows
         ],
         empty="No stock.",

@@ -138,6 +138,27 @@ TABLES: dict[str, dict[str, tuple[str, ...]]] = {
         columns(UPDATE, "posted_delta"): CATALOG,
         DELETE: CATALOG,
     },
+    # Purchasing (migration 0013): managers keep suppliers and purchase orders; a clerk's receipt
+    # against a PO writes only what a delivery changes (received units, status) and its receipt
+    # rows. The guards say which steps are legal: received never goes down, a closed PO stays so.
+    "supplier": {SELECT: EVERYONE, INSERT: CATALOG, UPDATE: CATALOG},
+    "supplier_product": {SELECT: EVERYONE, INSERT: CATALOG, UPDATE: CATALOG},
+    "purchase_order": {
+        SELECT: EVERYONE,
+        INSERT: CATALOG,
+        UPDATE: CATALOG,
+        columns(UPDATE, "status", "closed_at", "updated_at", "version"): STOCK,
+    },
+    "purchase_order_line": {
+        SELECT: EVERYONE,
+        INSERT: CATALOG,
+        UPDATE: CATALOG,
+        DELETE: CATALOG,
+        columns(UPDATE, "received"): STOCK,
+    },
+    "po_receipt": {SELECT: EVERYONE, INSERT: STOCK},
+    # The company's details, printed on documents: admins set them.
+    "company": {SELECT: EVERYONE, INSERT: (ADMIN,), UPDATE: (ADMIN,)},
 }
 
 FUNCTIONS: dict[str, tuple[str, ...]] = {
@@ -158,6 +179,12 @@ FUNCTIONS: dict[str, tuple[str, ...]] = {
     # triggers of holds, orders, their lines and alerts with their helper.
     "invdesk_unclaim(text)": STOCK,
     "invdesk_actor(text)": (),
+    # Migration 0013: a location's lock while stock goes in, the purchase order guards
+    # (triggers only).
+    "invdesk_location_guard()": (),
+    "invdesk_po_guard()": (),
+    "invdesk_po_line_guard()": (),
+    "invdesk_po_receipt_stamp()": (),
     "invdesk_reservation_guard()": (),
     "invdesk_reservation_ledger()": (),
     "invdesk_order_guard()": (),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from invdesk.db.company_models import Company
 from invdesk.db.grain_models import (
     CountLine,
     CountSheet,
@@ -40,6 +41,13 @@ from invdesk.db.models import (
     Webhook,
     table_of,
 )
+from invdesk.db.purchasing_models import (
+    PurchaseOrder,
+    PurchaseOrderLine,
+    PurchaseReceipt,
+    Supplier,
+    SupplierProduct,
+)
 
 category_t = table_of(Category)
 product_t = table_of(Product)
@@ -74,3 +82,9 @@ shipment_t = table_of(Shipment)
 shipment_line_t = table_of(ShipmentLine)
 count_sheet_t = table_of(CountSheet)
 count_line_t = table_of(CountLine)
+supplier_t = table_of(Supplier)
+supplier_product_t = table_of(SupplierProduct)
+po_t = table_of(PurchaseOrder)
+po_line_t = table_of(PurchaseOrderLine)
+po_receipt_t = table_of(PurchaseReceipt)
+company_t = table_of(Company)

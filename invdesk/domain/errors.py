@@ -90,3 +90,9 @@ class DatabaseDamaged(DatabaseUnavailable):
 
 class Cancelled(InvdeskError):
     """The person asked a long job (a report, an import) to stop; nothing was written."""
+
+
+class PrintFailed(InvdeskError):
+    """A printer could not be reached or refused the job, or the PDF could not be written."""
+
+    exit_code = 9

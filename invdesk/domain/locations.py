@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from invdesk.domain.tracking import LocationType
 
@@ -78,3 +80,18 @@ class GrainInUse:
 
     locations: bool
     lots: bool
+
+
+def _natural(text: str) -> tuple[tuple[int, int | str], ...]:
+    """ "A-2" before "A-10": runs of digits compare as numbers, the rest case-blind as text."""
+    parts = re.findall(r"\d+|\D+", text.upper())
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in parts)
+
+
+def walking_key(zone: str | None, code: str | None) -> tuple[Any, ...]:
+    """Where a location comes on a walk through the warehouse: zone by zone, bins in the natural
+    order of their codes (aisle, rack, shelf as their codes count up); the default location
+    (stock in no bin) last, where a picker finishes."""
+    if code is None:
+        return (1, (), ())
+    return (0, _natural(zone or ""), _natural(code))

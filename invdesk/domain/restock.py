@@ -109,38 +109,56 @@ def daily_demand(units_out: int, lookback_days: int) -> float:
     return units_out / lookback_days if lookback_days > 0 else 0.0
 
 
-def assess(rule: PolicyRule, available: int, demand_per_day: float = 0.0) -> Need:
-    """Apply a policy to the available stock (on hand - reserved) of one product in one warehouse."""
+def assess(
+    rule: PolicyRule,
+    available: int,
+    demand_per_day: float = 0.0,
+    on_order: int = 0,
+    lead_days: int | None = None,
+) -> Need:
+    """Apply a policy to one product in one warehouse: its available stock (on hand - reserved)
+    plus what is on order (sent POs), so a purchase already made is never suggested again.
+
+    Days of cover covers at least the supplier's lead time (`lead_days`, when there is one): an
+    order placed now arrives only then. Alerts pass no on-order: they are about the shelf now.
+    """
+    position = available + on_order
+    have = f"available {available:,}" + (f" + {on_order:,} on order" if on_order else "")
     if rule.kind is PolicyKind.REORDER_POINT:
-        below = available <= rule.point
+        below = position <= rule.point
         return Need(
             below,
             rule.point,
             rule.qty if below else 0,
             rule.point + rule.qty,
-            f"available {available:,} is at or below the reorder point {rule.point:,}; "
-            f"order {rule.qty:,}",
+            f"{have} is at or below the reorder point {rule.point:,}; order {rule.qty:,}",
         )
     if rule.kind is PolicyKind.MIN_MAX:
-        below = available < rule.point
+        below = position < rule.point
         return Need(
             below,
             rule.point,
-            max(0, rule.level - available) if below else 0,
+            max(0, rule.level - position) if below else 0,
             rule.level,
-            f"available {available:,} is below the minimum {rule.point:,}; "
-            f"order up to the maximum {rule.level:,}",
+            f"{have} is below the minimum {rule.point:,}; order up to the maximum {rule.level:,}",
         )
-    threshold = math.ceil(demand_per_day * rule.cover_days)
-    target = math.ceil(demand_per_day * rule.target_days)
-    below = demand_per_day > 0 and available < threshold
+    cover_days = max(rule.cover_days, lead_days or 0)
+    target_days = max(rule.target_days, cover_days)
+    threshold = math.ceil(demand_per_day * cover_days)
+    target = math.ceil(demand_per_day * target_days)
+    below = demand_per_day > 0 and position < threshold
+    lead = (
+        f", the supplier's lead time of {lead_days} days"
+        if lead_days is not None and lead_days > rule.cover_days
+        else ""
+    )
     return Need(
         below,
         threshold,
-        max(0, target - available) if below else 0,
+        max(0, target - position) if below else 0,
         target,
-        f"available {available:,} covers fewer than {rule.cover_days} days of demand "
-        f"({demand_per_day:.2f}/day over {rule.lookback_days} days); order for {rule.target_days} days",
+        f"{have} covers fewer than {cover_days} days of demand{lead} "
+        f"({demand_per_day:.2f}/day over {rule.lookback_days} days); order for {target_days} days",
     )
 
 
@@ -209,6 +227,8 @@ class Suggestion:
     reason: str
     action: str  # "transfer" or "purchase"
     source: str | None = None
+    on_order: int = 0
+    """Units already on order here (sent POs); the suggestion is net of them."""
 
 
 @dataclass(frozen=True)

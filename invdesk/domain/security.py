@@ -19,13 +19,20 @@ class Permission(enum.StrEnum):
     VIEW = "look-ups"
     CATALOG = "editing products, categories and warehouses"
     REPORTS = "reports"
+    PURCHASING = "purchasing (suppliers' terms and purchase orders)"
     ADMIN = "administration"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CLERK: frozenset({Permission.STOCK, Permission.VIEW}),
     Role.MANAGER: frozenset(
-        {Permission.STOCK, Permission.VIEW, Permission.CATALOG, Permission.REPORTS}
+        {
+            Permission.STOCK,
+            Permission.VIEW,
+            Permission.CATALOG,
+            Permission.REPORTS,
+            Permission.PURCHASING,
+        }
     ),
     Role.ADMIN: frozenset(Permission),
 }

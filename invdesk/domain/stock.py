@@ -186,6 +186,8 @@ class StockLevelView:
     reserved: int
     avg_cost: Decimal
     unit: str = "each"
+    on_order: int = 0
+    """Units on sent purchase orders not yet received."""
 
     @property
     def available(self) -> int:

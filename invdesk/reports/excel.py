@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 
 # Re-exported: raised here when the person stops a report.
 from invdesk.domain.errors import Cancelled as Cancelled
+from invdesk.reports import print_setup
 from invdesk.reports.fastrows import RowStreamer
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -171,8 +172,10 @@ def write_sheet(
     """Stream one sheet into a write-only workbook; returns where its data rows are."""
     ws = workbook.create_sheet(unique_name(workbook, sheet.name))
     columns = list(sheet.columns)
-    for i, col in enumerate(columns, 1):
-        ws.column_dimensions[get_column_letter(i)].width = col.width or DEFAULT_WIDTHS[col.kind]
+    widths = [col.width or DEFAULT_WIDTHS[col.kind] for col in columns]
+    for i, width in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    print_setup.prepare(ws, sum(widths), sheet.title, meta.generated_at, HEADER_ROW)
     ws.freeze_panes = f"A{FIRST_DATA_ROW}"
     ws.sheet_view.showGridLines = True
     when = meta.generated_at.strftime("%Y-%m-%d %H:%M UTC")
@@ -213,6 +216,7 @@ def write_sheet(
     last = FIRST_DATA_ROW + count - 1
     ws.append(_totals_row(ws, columns, last))
     ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(columns))}{max(last, HEADER_ROW)}"
+    print_setup.finish(ws, len(columns), max(last, HEADER_ROW) + 1)
     info = SheetInfo(ws, FIRST_DATA_ROW, last, columns)
     if sheet.chart is not None and count > 0:
         sheet.chart(workbook, info)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from invdesk.domain.security import Actor, Role
 from invdesk.services.demo import grain, loader
 from invdesk.services.system.database import open_database
-from invdesk.ui import background, transit_shots
+from invdesk.ui import background, document_shots, label_shots, transit_shots
 from invdesk.ui.dialogs.gallery import dialog_shots
 from invdesk.ui.main_window import MainWindow
 from invdesk.ui.pages import PAGES, Page
@@ -123,6 +123,8 @@ SHOTS: dict[str, Factory] = {
     **transit_shots.SHOTS,
     "count-sheet": _count_sheet,
     "counts-list": _page(CountsPage),  # again, now that the shop's count is open
+    **label_shots.SHOTS,
+    **document_shots.SHOTS,
 }
 
 
@@ -164,6 +166,7 @@ def render(directory: str | Path, names: list[str] | None = None) -> list[Path]:
                 dialog.grab().save(str(path))
                 written.append(path)
                 dialog.close()
+            written += label_shots.pdf_shots(db, actor, out, names)
             window.close()
             settle()
         finally:

@@ -32,6 +32,7 @@ class StockActions:
         self.open_dialogs: list[QDialog] = []
         self.prompt: QMessageBox | None = None
         self.draft_questions: list[QMessageBox] = []
+        self.label_offer: QMessageBox | None = None
 
     # Stock dialogs ------------------------------------------------------------------------------
 
@@ -67,6 +68,8 @@ class StockActions:
         kind = getattr(dialogs, name)
         dialog: Any = kind(self.window.db, self.window.actor, self.window, **kwargs)
         dialog.posted.connect(lambda _result: self.window.data_changed.emit("stock"))
+        if name == "ReceiveDialog":
+            dialog.posted.connect(self.offer_labels)
         settings = self.window.settings
         size = settings.value(f"documents/{name}/size")
         if isinstance(size, QSize) and size.isValid():
@@ -75,6 +78,15 @@ class StockActions:
             lambda _r: settings.setValue(f"documents/{name}/size", dialog.size())
         )
         return self._open(dialog)
+
+    def offer_labels(self, result: Any) -> None:
+        """After a receipt: labels for what came in (unless this user turned the offer off)."""
+        from invdesk.ui.printing import label_actions
+
+        window = self.window
+        self.label_offer = label_actions.offer_after_receipt(
+            window, window.db, window.actor, result, window.settings
+        )
 
     def offer_drafts(self) -> None:
         """Documents left unposted by a crash or power cut on this PC: reopen, keep or discard."""

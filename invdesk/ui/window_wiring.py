@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QApplication,
     QFileDialog,
     QLabel,
@@ -33,6 +34,7 @@ from invdesk.ui.import_dialog import ImportDialog
 from invdesk.ui.integrity import IntegrityWatch, describe
 from invdesk.ui.live import LiveUpdates, SweepTimer, TrayNotifier
 from invdesk.ui.policy_editor import PolicyEditor
+from invdesk.ui.printing import label_actions
 from invdesk.ui.resources import icon
 
 if TYPE_CHECKING:
@@ -241,24 +243,43 @@ def export_current_table(window: WindowHost, path: str | None = None) -> int:
     return written
 
 
+def selected_skus(table: QTableView) -> list[str]:
+    """The SKUs of a product table's selected rows, top to bottom."""
+    model: Any = table.model()
+    rows = sorted(index.row() for index in table.selectionModel().selectedRows())
+    found = [model.row_at(row) for row in rows] if hasattr(model, "row_at") else []
+    return [row.sku for row in found if row is not None and hasattr(row, "sku")]
+
+
 def product_menu(
     window: WindowHost, table: QTableView, selected_sku: Callable[[], str | None]
 ) -> None:
     """Right-click on a product row: a document for that product, asked for by the user (a
-    document opened from the toolbar starts empty)."""
+    document opened from the toolbar starts empty), or labels for the selected products."""
     table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+    # Several rows may be chosen for labels; everything else acts on the current one.
+    table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
 
     def show(position: Any) -> None:
         sku = selected_sku()
-        if not sku or not window.actor.can(Permission.STOCK):
+        if not sku:
             return
         menu = QMenu(table)
-        for text, name in (
-            ("&Receive this product", "ReceiveDialog"),
-            ("&Issue this product", "IssueDialog"),
-            ("&Transfer this product", "TransferDialog"),
-        ):
-            menu.addAction(text, lambda n=name: window.actions_.for_product(n, sku))
+        if window.actor.can(Permission.STOCK):
+            for text, name in (
+                ("&Receive this product", "ReceiveDialog"),
+                ("&Issue this product", "IssueDialog"),
+                ("&Transfer this product", "TransferDialog"),
+            ):
+                menu.addAction(text, lambda n=name: window.actions_.for_product(n, sku))
+            menu.addSeparator()
+        skus = selected_skus(table) or [sku]
+        menu.addAction(
+            "Print &labels…" if len(skus) == 1 else f"Print &labels for {len(skus):,} products…",
+            lambda: label_actions.products(
+                window, window.db, window.actor, skus, settings=window.settings
+            ),
+        )
         menu.popup(table.viewport().mapToGlobal(position))
 
     table.customContextMenuRequested.connect(show)

@@ -10,7 +10,18 @@ from click.testing import CliRunner
 from tests.cli.conftest import SCRIPT, Invdesk, assert_one_line_error
 
 # `stock --json` rows as they were before locations existed (keys in this order, no others).
-STOCK_KEYS = ["sku", "name", "warehouse", "on_hand", "reserved", "available", "avg_cost", "unit"]
+# `on_order` came with purchasing (issue 12); locations add nothing to a row.
+STOCK_KEYS = [
+    "sku",
+    "name",
+    "warehouse",
+    "on_hand",
+    "reserved",
+    "available",
+    "avg_cost",
+    "unit",
+    "on_order",
+]
 
 
 def _scripted(db_url: str) -> Invdesk:

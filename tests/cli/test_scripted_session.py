@@ -26,6 +26,7 @@ def test_scripted_session_on_a_fresh_sqlite_file_leaves_exact_stock(tmp_path):
             "available": 118,
             "avg_cost": "3.0500",
             "unit": "each",
+            "on_order": 0,
         },
         {
             "sku": "CAB-001",
@@ -36,6 +37,7 @@ def test_scripted_session_on_a_fresh_sqlite_file_leaves_exact_stock(tmp_path):
             "available": 24,
             "avg_cost": "3.0500",
             "unit": "each",
+            "on_order": 0,
         },
         {
             "sku": "TAPE-01",
@@ -46,6 +48,7 @@ def test_scripted_session_on_a_fresh_sqlite_file_leaves_exact_stock(tmp_path):
             "available": 7,
             "avg_cost": "0.0000",
             "unit": "each",
+            "on_order": 0,
         },
     ]
     assert invdesk.levels() == SCRIPT_STOCK

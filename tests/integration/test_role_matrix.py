@@ -18,9 +18,11 @@ import invdesk.reports
 import invdesk.services
 from invdesk.db import migrate
 from invdesk.db.engine import Database
+from invdesk.domain import purchasing as pur
 from invdesk.domain.audit import AuditFilter
 from invdesk.domain.browse import PageRequest, ProductQuery, StockQuery
 from invdesk.domain.catalog import CreateProduct, EditProduct, EditWarehouse
+from invdesk.domain.company import CompanyDetails
 from invdesk.domain.counts import OpenCount, PostCount, RecordCount
 from invdesk.domain.errors import PermissionDenied
 from invdesk.domain.locations import AddLocation, EditLocation
@@ -40,12 +42,19 @@ from invdesk.domain.stock import (
 )
 from invdesk.domain.transit import ReceiveShipment
 from invdesk.reports import runner, series
+from invdesk.reports.documents import packing_slip as doc_packing_slip
+from invdesk.reports.documents import pick_list as doc_pick_list
+from invdesk.reports.documents import purchase_order as doc_purchase_order
+from invdesk.reports.documents import transfer_note as doc_transfer_note
 from invdesk.reports.filters import ReportFilter
+from invdesk.reports.labels import sources as label_sources
 from invdesk.services.catalog import (
     barcodes,
     categories,
+    company,
     locations,
     products,
+    suppliers,
     users,
     warehouses,
     watching,
@@ -58,6 +67,9 @@ from invdesk.services.importing import apply
 from invdesk.services.importing import products as import_products
 from invdesk.services.importing.files import ImportKind, Table
 from invdesk.services.outbound import alert_mail, webhooks
+from invdesk.services.purchasing import drafts as po_drafts
+from invdesk.services.purchasing import orders as po_orders
+from invdesk.services.purchasing import receiving as po_receiving
 from invdesk.services.reads import (
     alerts,
     audit,
@@ -75,6 +87,7 @@ from invdesk.services.stock import (
     operation,
     operations,
     orders,
+    picking,
     policies,
     reservations,
     shipments,
@@ -412,6 +425,116 @@ MATRIX: dict[str, tuple[Permission, Call]] = {
         Permission.CATALOG,
         lambda db, a, t: warehouses.edit_warehouse(db, EditWarehouse("MAIN", name="Main"), a),
     ),
+    "catalog.products.get_products": (
+        Permission.VIEW,
+        lambda db, a, t: products.get_products(db, ["P-1"], a),
+    ),
+    "stock.picking.plan_picks": (
+        Permission.VIEW,
+        lambda db, a, t: picking.plan_picks(db, a, ["O-1"]),
+    ),
+    "stock.picking.packing_list": (
+        Permission.VIEW,
+        lambda db, a, t: picking.packing_list(db, a, "O-1"),
+    ),
+    "documents.pick_list.pick_list": (
+        Permission.VIEW,
+        lambda db, a, t: doc_pick_list.pick_list(db, a, ["O-1"]),
+    ),
+    "documents.packing_slip.packing_slip": (
+        Permission.VIEW,
+        lambda db, a, t: doc_packing_slip.packing_slip(db, a, "O-1"),
+    ),
+    "documents.purchase_order.purchase_order": (
+        Permission.VIEW,
+        lambda db, a, t: doc_purchase_order.purchase_order(db, a, "PO-1"),
+    ),
+    "documents.transfer_note.transfer_note": (
+        Permission.VIEW,
+        lambda db, a, t: doc_transfer_note.transfer_note(db, a, "no-such-transfer"),
+    ),
+    "labels.sources.product_labels": (
+        Permission.VIEW,
+        lambda db, a, t: label_sources.product_labels(db, a, ["P-1"]),
+    ),
+    "labels.sources.location_labels": (
+        Permission.VIEW,
+        lambda db, a, t: label_sources.location_labels(db, a, "MAIN"),
+    ),
+    "labels.sources.lot_label": (
+        Permission.VIEW,
+        lambda db, a, t: label_sources.lot_label(db, a, "P-1", "L-1"),
+    ),
+    "labels.sources.receipt_labels": (
+        Permission.VIEW,
+        lambda db, a, t: label_sources.receipt_labels(db, a, [("P-1", 2)]),
+    ),
+    "catalog.company.get_company": (
+        Permission.VIEW,
+        lambda db, a, t: company.get_company(db, a),
+    ),
+    "catalog.company.set_company": (
+        Permission.ADMIN,
+        lambda db, a, t: company.set_company(db, CompanyDetails(phone="1"), a),
+    ),
+    "catalog.suppliers.create_supplier": (
+        Permission.CATALOG,
+        lambda db, a, t: suppliers.create_supplier(db, pur.SupplierDetails(f"S-{a.role}", "s"), a),
+    ),
+    "catalog.suppliers.edit_supplier": (
+        Permission.CATALOG,
+        lambda db, a, t: suppliers.edit_supplier(db, pur.SupplierDetails("S-1", phone="1"), a),
+    ),
+    "catalog.suppliers.link_supplier": (
+        Permission.CATALOG,
+        lambda db, a, t: suppliers.link_supplier(db, pur.LinkSupplier("S-1", "P-1", min_qty=2), a),
+    ),
+    "catalog.suppliers.list_suppliers": (
+        Permission.VIEW,
+        lambda db, a, t: suppliers.list_suppliers(db, a),
+    ),
+    "catalog.suppliers.get_supplier": (
+        Permission.VIEW,
+        lambda db, a, t: suppliers.get_supplier(db, "S-1", a),
+    ),
+    "catalog.suppliers.supplier_links": (
+        Permission.VIEW,
+        lambda db, a, t: suppliers.supplier_links(db, a, supplier="S-1"),
+    ),
+    "purchasing.orders.create_po": (
+        Permission.PURCHASING,
+        lambda db, a, t: po_orders.create_po(db, _po(), a),
+    ),
+    "purchasing.orders.edit_po": (
+        Permission.PURCHASING,
+        lambda db, a, t: po_orders.edit_po(db, pur.EditPurchase("PO-2", notes="n"), a),
+    ),
+    "purchasing.orders.send_po": (
+        Permission.PURCHASING,
+        lambda db, a, t: po_orders.send_po(db, po_orders.create_po(db, _po(), SYSTEM).number, a),
+    ),
+    "purchasing.orders.cancel_po": (
+        Permission.PURCHASING,
+        lambda db, a, t: po_orders.cancel_po(db, po_orders.create_po(db, _po(), SYSTEM).number, a),
+    ),
+    "purchasing.orders.get_po": (
+        Permission.VIEW,
+        lambda db, a, t: po_orders.get_po(db, "PO-1", a),
+    ),
+    "purchasing.orders.list_pos": (
+        Permission.VIEW,
+        lambda db, a, t: po_orders.list_pos(db, a, status="sent"),
+    ),
+    "purchasing.receiving.receive_po": (
+        Permission.STOCK,
+        lambda db, a, t: po_receiving.receive_po(
+            db, pur.ReceivePurchase("PO-1", (Line("P-1", 1),)), a
+        ),
+    ),
+    "purchasing.drafts.drafts_from_reorder": (
+        Permission.PURCHASING,
+        lambda db, a, t: po_drafts.drafts_from_reorder(db, a, "SHOP"),
+    ),
     "catalog.locations.add_location": (
         Permission.CATALOG,
         lambda db, a, t: locations.add_location(db, AddLocation("MAIN", f"L-{a.role}"), a),
@@ -643,6 +766,10 @@ MATRIX: dict[str, tuple[Permission, Call]] = {
 }
 
 
+def _po() -> pur.CreatePurchase:
+    return pur.CreatePurchase("S-1", "MAIN", (pur.OrderLine("P-1", 3),))
+
+
 def _functions_taking_db() -> set[str]:
     """Public functions taking a `db` first, in the services and the reports packages."""
     found = set()
@@ -696,6 +823,9 @@ def seeded(request, tmp_path_factory):
     assert [a.id for a in alerts.list_alerts(db, SYSTEM)] == [1]
     for reference in ("O-1", "O-2"):
         orders.place_order(db, _order(reference), SYSTEM)
+    suppliers.create_supplier(db, pur.SupplierDetails("S-1", "Supplier one"), SYSTEM)
+    po_orders.send_po(db, po_orders.create_po(db, _po(), SYSTEM).number, SYSTEM)  # PO-000001
+    po_orders.create_po(db, _po(), SYSTEM)  # PO-000002, a draft
     yield db, folder
     db.dispose()
 

@@ -148,3 +148,18 @@ def receive_one(url: str, shipment_id: str, sku: str, worker: int) -> str:
     except ValidationError:
         return "over"
     return "ok"
+
+
+def receive_po_units(url: str, number: str, sku: str, qty: int, request_id: str) -> str:
+    """A clerk books `qty` of a PO line (no confirmation): "ok", or "over" when that would pass
+    the ordered quantity; retried by request id as a flaky network would."""
+    from invdesk.domain.purchasing import OverReceipt, ReceivePurchase
+    from invdesk.services.purchasing import receiving
+
+    db = _database(url)
+    cmd = ReceivePurchase(number, (Line(sku, qty),), request_id=request_id)
+    try:
+        receiving.receive_po(db, cmd, Actor(f"clerk-{request_id}"))
+    except OverReceipt:
+        return "over"
+    return "ok"

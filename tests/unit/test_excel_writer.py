@@ -191,3 +191,14 @@ def test_streamed_rows_read_back_as_openpyxls_own_write_only_cells(tmp_path):
     workbook.save(public)
 
     assert _cells(streamed) == _cells(public)
+
+
+def test_a_narrow_sheet_prints_portrait_with_an_escaped_footer(tmp_path):
+    path = tmp_path / "t.xlsx"
+    sheet = x.Sheet("S", "Bolts & nuts", COLUMNS[:2], [["Bolt", 1]])
+    x.save(x.new_workbook(), path, [sheet], META)
+    ws = load_workbook(path).active
+    assert ws.page_setup.orientation == "portrait"
+    assert ws.oddFooter.left.text == "Bolts && nuts"  # a lone & would start a footer code
+    assert ws.oddFooter.center.text == "2026-05-01 08:30 UTC"
+    assert ws.print_area == "'S'!$A$1:$B$7"

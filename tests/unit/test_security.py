@@ -12,7 +12,16 @@ from invdesk.domain.security import SYSTEM, Actor, Permission, Role, require
     ("role", "allowed"),
     [
         (Role.CLERK, {Permission.STOCK, Permission.VIEW}),
-        (Role.MANAGER, {Permission.STOCK, Permission.VIEW, Permission.CATALOG, Permission.REPORTS}),
+        (
+            Role.MANAGER,
+            {
+                Permission.STOCK,
+                Permission.VIEW,
+                Permission.CATALOG,
+                Permission.REPORTS,
+                Permission.PURCHASING,
+            },
+        ),
         (Role.ADMIN, set(Permission)),
     ],
 )

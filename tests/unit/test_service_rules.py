@@ -24,7 +24,7 @@ ROW = SimpleNamespace(code="MAIN", sku="A-1", name="Cable", on_hand=4, reserved=
 def test_a_reorder_takes_surplus_from_the_richest_warehouse_first_then_buys_the_rest():
     need = assess(ROP, 4)
     donors = {"EAST": 20, "WEST": 35, "EMPTY": 0}
-    out = reorder._split(ROW, PolicyScope.WAREHOUSE, ROP, need, donors)
+    out = reorder._split(ROW, PolicyScope.WAREHOUSE, ROP, need, donors, 0)
     assert [(s.action, s.source, s.suggested_qty) for s in out] == [
         ("transfer", "WEST", 35),
         ("transfer", "EAST", 15),
@@ -33,7 +33,7 @@ def test_a_reorder_takes_surplus_from_the_richest_warehouse_first_then_buys_the_
 
 
 def test_without_donors_the_whole_need_is_a_purchase():
-    out = reorder._split(ROW, PolicyScope.PRODUCT, ROP, assess(ROP, 4), {})
+    out = reorder._split(ROW, PolicyScope.PRODUCT, ROP, assess(ROP, 4), {}, 0)
     assert [(s.action, s.suggested_qty, s.threshold) for s in out] == [("purchase", 50, 10)]
 
 

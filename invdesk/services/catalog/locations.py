@@ -175,6 +175,9 @@ def edit_location(db: Database, cmd: EditLocation, actor: Actor) -> LocationView
         if cmd.type is not None:
             location.type = location_type(cmd.type).value
         if cmd.active is False and location.active:
+            # Stock going in holds the row FOR SHARE until it commits (migration 0013's trigger
+            # on PostgreSQL; SQLite writes one at a time): wait for it, then count.
+            conn.execute(select(Location.id).where(Location.id == location.id).with_for_update())
             _refuse_if_stocked(conn, location, key)
             cleared = conn.execute(delete(Putaway).where(Putaway.location_id == location.id))
             if cleared.rowcount:

@@ -32,6 +32,10 @@ class RowStock(NamedTuple):
     warehouse_id: int
     category_id: int | None
     available: int
+    on_order: int = 0
+    """Units on sent POs: a suggestion is net of them (alerts pass none: the shelf now)."""
+    lead_days: int | None = None
+    """The preferred supplier's lead time: days of cover covers at least that."""
 
 
 @dataclass(frozen=True)
@@ -177,7 +181,9 @@ def _thresholds(
         demand = 0.0
         if rule.needs_demand:
             demand = units.get((rule.lookback_days, *key), 0) / rule.lookback_days
-        found[key] = RowThreshold(scope, rule, demand, assess(rule, r.available, demand))
+        found[key] = RowThreshold(
+            scope, rule, demand, assess(rule, r.available, demand, r.on_order, r.lead_days)
+        )
     return found
 
 

@@ -9,6 +9,7 @@ from invdesk.db.tables import level_t, movement_t, product_t, warehouse_t
 from invdesk.domain.security import Actor, Permission, require
 from invdesk.domain.stock import LedgerFilter, MovementView, StockLevelView
 from invdesk.services.catalog.lookup import product_ref, warehouse_ref
+from invdesk.services.reads.on_order import on_order
 from invdesk.services.stock import ledger
 from invdesk.services.stock.availability import held
 
@@ -40,6 +41,8 @@ def stock_levels(
             s.on_hand,
             as_of.reserved.label("reserved"),
             s.avg_cost,
+            s.product_id,
+            s.warehouse_id,
         )
         .select_from(level_t)
         .join(product_t, product_t.c.id == s.product_id)
@@ -49,12 +52,15 @@ def stock_levels(
     if not include_empty:
         stmt = stmt.where(s.on_hand > 0)
     with db.read(replica=True) as conn:
+        only = None
         if product is not None:
             stmt = stmt.where(s.product_id == product_ref(conn, product).id)
         if warehouse is not None:
-            stmt = stmt.where(s.warehouse_id == warehouse_ref(conn, warehouse).id)
+            only = warehouse_ref(conn, warehouse).id
+            stmt = stmt.where(s.warehouse_id == only)
         if limit is not None:
             stmt = stmt.limit(limit)
+        ordered = on_order(conn, warehouse_id=only)
         return [
             StockLevelView(
                 sku=r.sku,
@@ -64,6 +70,7 @@ def stock_levels(
                 reserved=r.reserved,
                 avg_cost=r.avg_cost,
                 unit=r.unit,
+                on_order=ordered.get((r.product_id, r.warehouse_id), 0),
             )
             for r in conn.execute(stmt)
         ]

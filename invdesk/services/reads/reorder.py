@@ -13,6 +13,7 @@ from invdesk.domain.restock import Need, PolicyRule, PolicyScope, Suggestion
 from invdesk.domain.security import Actor, Permission, require
 from invdesk.services.catalog.lookup import warehouse_code, warehouse_ref
 from invdesk.services.catalog.policy_lookup import RowStock, thresholds
+from invdesk.services.reads.on_order import Terms, on_order, preferred_terms
 from invdesk.services.stock.availability import held
 
 
@@ -48,10 +49,19 @@ def suggestions(db: Database, actor: Actor, warehouse: str | None = None) -> lis
                 .order_by(warehouse_t.c.code, product_t.c.sku)
             )
         ).all()
+        ordered = on_order(conn)
+        terms = preferred_terms(conn)
         found = thresholds(
             conn,
             (
-                RowStock(r.product_id, r.warehouse_id, r.category_id, r.on_hand - r.reserved)
+                RowStock(
+                    r.product_id,
+                    r.warehouse_id,
+                    r.category_id,
+                    r.on_hand - r.reserved,
+                    ordered.get((r.product_id, r.warehouse_id), 0),
+                    _lead(terms.get(r.product_id)),
+                )
                 for r in levels
             ),
             now,
@@ -71,12 +81,30 @@ def suggestions(db: Database, actor: Actor, warehouse: str | None = None) -> lis
     for row, scope, rule, need in assessed:
         if only is not None and row.warehouse_id != only:
             continue
-        result.extend(_split(row, scope, rule, need, surplus[row.product_id]))
+        result.extend(
+            _split(
+                row,
+                scope,
+                rule,
+                need,
+                surplus[row.product_id],
+                ordered.get((row.product_id, row.warehouse_id), 0),
+            )
+        )
     return result
 
 
+def _lead(found: Terms | None) -> int | None:
+    return None if found is None else found.lead_days
+
+
 def _split(
-    row: Any, scope: PolicyScope, rule: PolicyRule, need: Need, donors: dict[str, int]
+    row: Any,
+    scope: PolicyScope,
+    rule: PolicyRule,
+    need: Need,
+    donors: dict[str, int],
+    ordered: int,
 ) -> list[Suggestion]:
     """Transfers from the warehouses with the most surplus first, then a purchase for the rest."""
     wanted = need.suggested
@@ -96,6 +124,7 @@ def _split(
                 reason=reason,
                 action=action,
                 source=source,
+                on_order=ordered,
             )
         )
 

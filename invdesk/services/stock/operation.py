@@ -13,7 +13,12 @@ from invdesk.domain.security import Actor, Permission, require
 from invdesk.domain.stock import MovementView, StockResult
 from invdesk.domain.stock_checks import CheckedLine
 from invdesk.domain.validation import MAX_QTY
-from invdesk.services.catalog.lookup import ProductRef, product_ref, request_id_or_new
+from invdesk.services.catalog.lookup import (
+    ProductRef,
+    product_ref,
+    products_by_sku,
+    request_id_or_new,
+)
 from invdesk.services.stock import events, ledger
 
 Apply = Callable[[ledger.Op], tuple[MovementView, ...] | AfterCommit]
@@ -24,6 +29,19 @@ def units_of(conn: Any, line: CheckedLine) -> tuple[ProductRef, int]:
     with about_line(line.row):
         product = product_ref(conn, line.code)
     return product, checked_units(product, line)
+
+
+def resolved_units(conn: Any, lines: Sequence[CheckedLine]) -> list[tuple[ProductRef, int]]:
+    """`units_of` for every line of a document, its SKUs found in one round trip (a long
+    delivery or pick); other codes one by one, raising the first line's error first."""
+    known = products_by_sku(conn, [line.code for line in lines]) if len(lines) > 1 else {}
+    out = []
+    for line in lines:
+        product = known.get(line.code)
+        out.append(
+            units_of(conn, line) if product is None else (product, checked_units(product, line))
+        )
+    return out
 
 
 def checked_units(product: ProductRef, line: CheckedLine) -> int:

@@ -45,7 +45,12 @@ from invdesk.services.catalog.lookup import (
 )
 from invdesk.services.stock import ledger
 from invdesk.services.stock.counting import count_grain
-from invdesk.services.stock.operation import Planned, checked_units, run_operation, units_of
+from invdesk.services.stock.operation import (
+    Planned,
+    checked_units,
+    resolved_units,
+    run_operation,
+)
 from invdesk.services.stock.pieces import record_in, record_out, take_pieces
 from invdesk.services.stock.quants import needs_grain, putaway_spot, receipt_pieces
 from invdesk.services.stock.reservations import expire_due
@@ -54,7 +59,7 @@ Item = tuple[ProductRef, int, CheckedLine]
 
 
 def _resolved(conn: Any, lines: tuple[CheckedLine, ...]) -> list[Item]:
-    items = [(*units_of(conn, line), line) for line in lines]
+    items = [(*found, line) for found, line in zip(resolved_units(conn, lines), lines, strict=True)]
     return sorted(items, key=lambda item: item[0].id)
 
 

@@ -11,7 +11,7 @@ meant. The window stays open and non-modal, so scans reach it from the app's sca
 from __future__ import annotations
 
 from collections import deque
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -89,6 +90,7 @@ class CountSheetWindow(QDialog):
         self._db, self._actor, self.sheet = db, actor, sheet
         self._locations: set[str] = set()
         self.location: str | None = None
+        self.warehouse: str | None = None
         self._queue: deque[Pending] = deque()
         self._busy = False
         self._open = True
@@ -112,6 +114,11 @@ class CountSheetWindow(QDialog):
         self.totals = QLabel(self)
         self.uncounted_zero = QCheckBox("&Uncounted lines are zero", self)
         self.refresh_button = QPushButton("&Refresh preview", self)
+        self.labels_button = QPushButton("&Labels", self)
+        labels_menu = QMenu(self.labels_button)
+        labels_menu.addAction("&Product labels for this count…", self.product_labels)
+        labels_menu.addAction("&Location labels for this count…", self.location_labels)
+        self.labels_button.setMenu(labels_menu)
         self.post_button = QPushButton("&Post count", self)
         for button in (self.refresh_button, self.post_button):
             button.setAutoDefault(False)
@@ -127,6 +134,7 @@ class CountSheetWindow(QDialog):
         foot = QHBoxLayout()
         foot.addWidget(self.totals, 1)
         foot.addWidget(self.uncounted_zero)
+        foot.addWidget(self.labels_button)
         foot.addWidget(self.refresh_button)
         foot.addWidget(self.post_button)
         layout = QVBoxLayout(self)
@@ -237,6 +245,7 @@ class CountSheetWindow(QDialog):
         self.model.set_rows(rows)
         s = report.sheet
         self.heading.setText(f"Count {s.id} · {s.warehouse} · {s.scope}")
+        self.warehouse = s.warehouse
         self._open = s.status is CountStatus.OPEN
         self.post_button.setEnabled(self._open)
         self.scan.setEnabled(self._open)
@@ -255,6 +264,24 @@ class CountSheetWindow(QDialog):
             f"{len(counted):,} of {len(rows):,} lines counted · variance {units:+,} units, "
             f"{money(value)} · {flagged:,} to recount"
         )
+
+    def product_labels(self) -> Any:
+        """Labels for the products on the sheet (an unlabelled box found while counting)."""
+        from invdesk.ui.printing import label_actions
+
+        skus = [line.sku for line in self.model.rows()]
+        if not skus:
+            return None
+        return label_actions.products(self, self._db, self._actor, skus)
+
+    def location_labels(self) -> Any:
+        """Labels for the locations on the sheet (a bin whose label is missing or worn)."""
+        from invdesk.ui.printing import label_actions
+
+        codes = list(dict.fromkeys(line.location for line in self.model.rows() if line.location))
+        if not codes or self.warehouse is None:
+            return None
+        return label_actions.locations(self, self._db, self._actor, self.warehouse, codes)
 
     def post(self) -> None:
         if self.pending():

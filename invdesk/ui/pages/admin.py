@@ -24,6 +24,7 @@ from invdesk.domain.security import Actor, Permission
 from invdesk.services.system import server_health
 from invdesk.services.system.database import Database, ReplicaStatus, replica_status
 from invdesk.ui import background
+from invdesk.ui.dialogs.company_editor import CompanyEditor
 from invdesk.ui.pages.admin_sections import DeliveriesSection, TokensSection, WebhooksSection
 from invdesk.ui.pages.base import SERVER_KINDS, Page
 
@@ -72,6 +73,10 @@ class AdminPage(Page):
         form.addRow("Read replica:", self.replica_state)
         check_row = QHBoxLayout()
         check_row.addWidget(self.check_button)
+        self.company_button = QPushButton("&Company details…")
+        self.company_button.setToolTip("The name and address printed at the head of documents.")
+        self.company_button.clicked.connect(self.edit_company)
+        check_row.addWidget(self.company_button)
         check_row.addStretch(1)
         form.addRow("", check_row)
         self.tokens = TokensSection(db, actor, self)
@@ -87,6 +92,10 @@ class AdminPage(Page):
         layout = QVBoxLayout(self)
         layout.addWidget(health)
         layout.addWidget(self.tabs, 1)
+
+    def edit_company(self) -> None:
+        editor = CompanyEditor(self.db, self.actor, self)
+        editor.open()
 
     def tables(self) -> dict[str, QTableView]:
         """Column widths the window remembers."""

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QPushButton, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QMenu,
+    QPushButton,
+    QTableView,
+    QWidget,
+)
 
 from invdesk.domain.locations import LocationView
 from invdesk.domain.security import Actor, Permission
@@ -35,9 +42,15 @@ class LocationsPage(TitledPage):
         self.edit_button = QPushButton("&Edit…", self)
         self.deactivate_button = QPushButton("&Deactivate", self)
         self.move_button = QPushButton("&Move stock…", self)
+        self.labels_button = QPushButton("&Labels", self)
+        labels_menu = QMenu(self.labels_button)
+        self.label_selected = labels_menu.addAction("Labels for the &selected locations…")
+        self.label_all = labels_menu.addAction("Labels for &every active location…")
+        self.labels_button.setMenu(labels_menu)
         self.filters.addWidget(self.warehouse)
         self.filters.addStretch(1)
-        for button in (self.add_button, self.edit_button, self.deactivate_button, self.move_button):
+        buttons = (self.add_button, self.edit_button, self.deactivate_button, self.move_button)
+        for button in (*buttons, self.labels_button):
             self.filters.addWidget(button)
         self.model = location_model(self)
         self.table = make_table(self.model, self)
@@ -46,6 +59,7 @@ class LocationsPage(TitledPage):
             {LocationColumn.CODE: 110, LocationColumn.NAME: 240, LocationColumn.TYPE: 110,
              LocationColumn.ZONE: 110, LocationColumn.UNITS: 110},
         )  # fmt: skip
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.body.addWidget(self.table)
         self.table.activated.connect(lambda _index: self.edit())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
@@ -54,6 +68,8 @@ class LocationsPage(TitledPage):
         self.edit_button.clicked.connect(self.edit)
         self.deactivate_button.clicked.connect(self.deactivate)
         self.move_button.clicked.connect(self.move)
+        self.label_selected.triggered.connect(lambda: self.print_labels(selected_only=True))
+        self.label_all.triggered.connect(lambda: self.print_labels(selected_only=False))
         self._load_warehouses()
         self._selection_changed()
 
@@ -106,6 +122,8 @@ class LocationsPage(TitledPage):
         self.move_button.setEnabled(has_warehouse)
         self.edit_button.setEnabled(chosen is not None)
         self.deactivate_button.setEnabled(chosen is not None and chosen.active)
+        self.labels_button.setEnabled(has_warehouse)
+        self.label_selected.setEnabled(chosen is not None)
 
     # Actions ------------------------------------------------------------------------------------
     def add(self) -> Any:
@@ -125,6 +143,21 @@ class LocationsPage(TitledPage):
         editor.saved.connect(lambda _view: self.refresh_rows())
         editor.open()
         return editor
+
+    def selected_codes(self) -> list[str]:
+        rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
+        found = [self.model.row_at(row) for row in rows]
+        return [view.code for view in found if view is not None and view.active]
+
+    def print_labels(self, *, selected_only: bool) -> Any:
+        """Shelf and bin labels: of the selected locations, or of every active one."""
+        from invdesk.ui.printing import label_actions
+
+        warehouse = self.current_warehouse()
+        codes = self.selected_codes() if selected_only else []
+        if warehouse is None or (selected_only and not codes):
+            return None
+        return label_actions.locations(self, self.db, self.actor, warehouse, codes)
 
     def deactivate(self) -> None:
         """Refused, with the units, while the location holds stock (the service says so)."""

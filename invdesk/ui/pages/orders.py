@@ -6,15 +6,25 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QTimer, Signal, Slot
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from invdesk.domain.errors import InvdeskError
 from invdesk.domain.orders import OrderStatus, OrderView
 from invdesk.domain.security import Actor, Permission
 from invdesk.domain.stock import ReservationStatus, ReservationView
+from invdesk.reports.documents.packing_slip import packing_slip
+from invdesk.reports.documents.pick_list import pick_list
 from invdesk.services.stock import orders, reservations
 from invdesk.services.system.database import Database
 from invdesk.ui import background
+from invdesk.ui.dialogs.print_document import PrintDocumentDialog
 from invdesk.ui.models.columns import ROW_ROLE, ListTableModel
 from invdesk.ui.pages.base import Page
 from invdesk.ui.pages.common import reselect, show_error, table
@@ -82,12 +92,19 @@ class OrdersPage(Page):
         )  # fmt: skip
         self.orders_table = table(self)
         self.orders_table.setModel(self.orders_model)
+        # Several orders are picked in one walk: the pick list takes every selected one.
+        self.orders_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.reservations_table = table(self)
         self.reservations_table.setModel(self.reservations_model)
         self.fulfil_button = QPushButton("Fulfil", self)
         self.cancel_button = QPushButton("Cancel order", self)
         self.commit_button = QPushButton("Commit", self)
         self.release_button = QPushButton("Release", self)
+        self.pick_button = QPushButton("Pick &list…", self)
+        self.pick_button.setToolTip("A pick list of the selected open orders, bin by bin")
+        self.slip_button = QPushButton("Packing &slip…", self)
+        self.pick_button.setEnabled(False)
+        self.slip_button.setEnabled(False)
         can = actor.can(Permission.STOCK)
         for button in (
             self.fulfil_button,
@@ -100,7 +117,14 @@ class OrdersPage(Page):
 
         self.tabs = QTabWidget(self)
         self.tabs.addTab(
-            self._tab(self.orders_table, self.fulfil_button, self.cancel_button), "Orders"
+            self._tab(
+                self.orders_table,
+                self.pick_button,
+                self.slip_button,
+                self.fulfil_button,
+                self.cancel_button,
+            ),
+            "Orders",
         )
         self.tabs.addTab(
             self._tab(self.reservations_table, self.commit_button, self.release_button),
@@ -113,6 +137,8 @@ class OrdersPage(Page):
         self.fulfil_button.clicked.connect(lambda: self._order_action(orders.fulfil_order))
         self.cancel_button.clicked.connect(lambda: self._order_action(orders.cancel_order))
         self.commit_button.clicked.connect(lambda: self._hold_action(reservations.commit))
+        self.pick_button.clicked.connect(lambda: self.pick_list_dialog().open())
+        self.slip_button.clicked.connect(lambda: self.packing_slip_dialog().open())
         self.release_button.clicked.connect(lambda: self._hold_action(reservations.release))
         self._ticker = QTimer(self)
         self._ticker.setInterval(15_000)
@@ -131,9 +157,27 @@ class OrdersPage(Page):
         layout.addWidget(view)
         return page
 
+    def selected_orders(self) -> list[OrderView]:
+        rows = sorted(self.orders_table.selectionModel().selectedRows(), key=lambda i: i.row())
+        return [self.orders_model.data(row, ROW_ROLE) for row in rows]
+
     def selected_order(self) -> OrderView | None:
-        rows = self.orders_table.selectionModel().selectedRows()
-        return self.orders_model.data(rows[0], ROW_ROLE) if rows else None
+        """The one order selected (None when none or several are)."""
+        chosen = self.selected_orders()
+        return chosen[0] if len(chosen) == 1 else None
+
+    def pick_list_dialog(self) -> PrintDocumentDialog:
+        """The pick list of the selected orders, read now, in a dialog not yet shown."""
+        refs = [order.reference for order in self.selected_orders()]
+        db, actor = self._db, self._actor
+        return PrintDocumentDialog("Pick list", lambda: pick_list(db, actor, refs), self)
+
+    def packing_slip_dialog(self) -> PrintDocumentDialog:
+        order = self.selected_orders()[0]
+        db, actor = self._db, self._actor
+        return PrintDocumentDialog(
+            "Packing slip", lambda: packing_slip(db, actor, order.reference), self
+        )
 
     def selected_reservation(self) -> ReservationView | None:
         rows = self.reservations_table.selectionModel().selectedRows()
@@ -182,6 +226,12 @@ class OrdersPage(Page):
         is_open = order is not None and order.status is OrderStatus.OPEN
         self.fulfil_button.setEnabled(is_open)
         self.cancel_button.setEnabled(is_open)
+        chosen = self.selected_orders()
+        self.pick_button.setEnabled(
+            bool(chosen) and all(o.status is OrderStatus.OPEN for o in chosen)
+        )
+        shipped = (OrderStatus.OPEN, OrderStatus.FULFILLED)
+        self.slip_button.setEnabled(order is not None and order.status in shipped)
         hold = self.selected_reservation()
         active = hold is not None and hold.status is ReservationStatus.ACTIVE
         self.commit_button.setEnabled(active)

@@ -62,6 +62,11 @@ class TracePage(TitledPage):
         for widget in (self.product, self.lot, self.find_button):
             self.filters.addWidget(widget)
         self.filters.addStretch(1)
+        self.labels_button = QPushButton("Lot &labels…", self)
+        self.labels_button.setToolTip("GS1 labels of this lot: GTIN, lot and expiry")
+        self.labels_button.setEnabled(False)
+        self.labels_button.clicked.connect(self.print_labels)
+        self.filters.addWidget(self.labels_button)
         self.heading = QLabel("", self)
         self.heading.setObjectName("traceHeading")
         self.heading.setWordWrap(True)
@@ -110,8 +115,17 @@ class TracePage(TitledPage):
             newest=self,
         )
 
+    def print_labels(self) -> object:
+        from invdesk.ui.printing import label_actions
+
+        found = self.found
+        if found is None or found.lot.serial:
+            return None
+        return label_actions.lot(self, self.db, self.actor, found.lot.sku, found.lot.number)
+
     def _failed(self, error: BaseException) -> None:
         self.found = None
+        self.labels_button.setEnabled(False)
         for model in (self.history, self.orders, self.places):
             model.set_rows([])
         self.heading.setText("")
@@ -122,6 +136,7 @@ class TracePage(TitledPage):
 
     def _show(self, found: LotTrace) -> None:
         self.found = found
+        self.labels_button.setEnabled(not found.lot.serial)
         lot = found.lot
         what = "Serial" if lot.serial else "Lot"
         dates = "".join(

@@ -15,9 +15,11 @@ from PySide6.QtWidgets import (
 
 from invdesk.domain.security import Actor, Permission
 from invdesk.domain.transit import ShipmentSummary, ShipmentView, TransitRoute
+from invdesk.reports.documents.transfer_note import transfer_note
 from invdesk.services.stock import shipments
 from invdesk.services.system.database import Database
 from invdesk.ui import background
+from invdesk.ui.dialogs.print_document import PrintDocumentDialog
 from invdesk.ui.dialogs.receive_shipment import ReceiveShipmentDialog
 from invdesk.ui.models.columns import ROW_ROLE, ListTableModel
 from invdesk.ui.pages.base import TitledPage
@@ -73,8 +75,12 @@ class TransitPage(TitledPage):
         self.receive_button = QPushButton("&Receive…", self)
         self.receive_button.setEnabled(False)
         self.receive_button.setVisible(actor.can(Permission.STOCK))
+        self.note_button = QPushButton("Transfer &note…", self)
+        self.note_button.setToolTip("The note that travels with the goods: from, to, what")
+        self.note_button.setEnabled(False)
         self.filters.addWidget(self.show_filter)
         self.filters.addStretch(1)
+        self.filters.addWidget(self.note_button)
         self.filters.addWidget(self.receive_button)
         self.routes = ListTableModel(ROUTES, numeric=(2, 3), parent=self)
         self.shipments = ListTableModel(SHIPMENTS, numeric=(5, 6, 7, 8), parent=self)
@@ -93,6 +99,7 @@ class TransitPage(TitledPage):
         self.show_filter.currentIndexChanged.connect(lambda _i: self.refresh())
         self.shipment_table.selectionModel().selectionChanged.connect(self._selected)
         self.receive_button.clicked.connect(self.receive_selected)
+        self.note_button.clicked.connect(self._open_note)
         self.line_table.doubleClicked.connect(self._line_opened)
 
     def _table(self, model: ListTableModel) -> QTableView:
@@ -130,6 +137,7 @@ class TransitPage(TitledPage):
     def _selected(self, *_: Any) -> None:
         chosen = self.selected()
         self.receive_button.setEnabled(chosen is not None and chosen.expected > 0)
+        self.note_button.setEnabled(chosen is not None)
         if chosen is None:
             self.lines.set_rows([])
             return
@@ -156,6 +164,21 @@ class TransitPage(TitledPage):
         dialog = ReceiveShipmentDialog(self.db, self.actor, view, self)
         dialog.posted.connect(lambda _receipt: self.refresh())
         return dialog
+
+    def transfer_note_dialog(self) -> PrintDocumentDialog | None:
+        """The transfer note of the selected transfer in a dialog, not yet shown."""
+        chosen = self.selected()
+        if chosen is None:
+            return None
+        db, actor, shipment = self.db, self.actor, chosen.id
+        return PrintDocumentDialog(
+            "Transfer note", lambda: transfer_note(db, actor, shipment), self
+        )
+
+    def _open_note(self) -> None:
+        dialog = self.transfer_note_dialog()
+        if dialog is not None:
+            dialog.open()
 
     def receive_selected(self) -> None:
         dialog = self.receive_dialog()

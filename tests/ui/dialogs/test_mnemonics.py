@@ -26,6 +26,9 @@ from PySide6.QtWidgets import (
 import invdesk.ui
 from invdesk.domain.counts import OpenCount
 from invdesk.domain.transit import ShipmentLineView, ShipmentStatus, ShipmentView
+from invdesk.reports.documents.model import DocColumn, Document
+from invdesk.reports.labels.designs import ProductLabel
+from invdesk.reports.labels.sources import Counted
 from invdesk.services.counts import sheets
 from invdesk.services.importing.files import ImportKind
 from invdesk.services.system.database import Database
@@ -48,9 +51,11 @@ from invdesk.ui.dialogs.api_access import (
 )
 from invdesk.ui.dialogs.attach_barcode import AttachBarcodeDialog
 from invdesk.ui.dialogs.categories import CategoriesDialog
+from invdesk.ui.dialogs.company_editor import CompanyEditor
 from invdesk.ui.dialogs.count_sheet import CountSheetWindow
 from invdesk.ui.dialogs.document import StockDocumentDialog
 from invdesk.ui.dialogs.posting import PostingDialog
+from invdesk.ui.dialogs.print_document import PrintDocumentDialog
 from invdesk.ui.dialogs.product_editor import ProductEditor
 from invdesk.ui.dialogs.receive_shipment import ReceiveShipmentDialog
 from invdesk.ui.dialogs.record_editor import RecordEditor
@@ -62,6 +67,7 @@ from invdesk.ui.login_dialog import LoginDialog
 from invdesk.ui.pages.counts import NewCountDialog
 from invdesk.ui.pages.users import AccountDialog
 from invdesk.ui.policy_editor import PolicyEditor
+from invdesk.ui.printing.label_dialog import LabelDialog
 from invdesk.ui.scanner_settings import ScannerSettingsDialog
 from invdesk.ui.scanning import ScanDetector
 from tests.ui.dialogs.shop import ADMIN
@@ -73,6 +79,9 @@ _SHIPMENT = ShipmentView(
     (ShipmentLineView("CAB-1", "Cable", None, None, 3, 0, 0, None),),
 )  # fmt: skip
 _MNEMONIC = re.compile(r"&([^&\s])")
+
+
+_DOCUMENT = Document("Pick list", "W-1", None, None, (), (), (DocColumn("SKU"),), ())
 
 
 def mnemonic(text: str) -> str | None:
@@ -114,6 +123,7 @@ def _all_dialogs(db: Database, tmp_path: Path) -> list[Callable[[], QDialog]]:
         lambda: ProductEditor(db, ADMIN),
         lambda: ProductEditor(db, ADMIN, sku="CAB-1"),
         lambda: WarehouseEditor(db, ADMIN),
+        lambda: CompanyEditor(db, ADMIN),
         lambda: WarehouseEditor(db, ADMIN, code="MAIN"),
         lambda: LocationEditor(db, ADMIN, warehouse="MAIN"),
         lambda: MoveDialog(db, ADMIN, warehouse="MAIN"),
@@ -134,6 +144,14 @@ def _all_dialogs(db: Database, tmp_path: Path) -> list[Callable[[], QDialog]]:
         lambda: NewCountDialog(db, ADMIN),
         lambda: CountSheetWindow(db, ADMIN, sheets.open_count(db, OpenCount("MAIN"), ADMIN).id),
         lambda: ReceiveShipmentDialog(db, ADMIN, _SHIPMENT),
+        lambda: PrintDocumentDialog("Pick list", lambda: _DOCUMENT),
+        lambda: LabelDialog(
+            [Counted(ProductLabel("CAB-1", "Cable", None, ()))],
+            title="Labels",
+            username="ann",
+            per_pack_choice=True,
+            settings=settings,
+        ),
     ]
 
 

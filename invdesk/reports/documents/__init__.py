@@ -1,0 +1,1 @@
+"""Printed documents as plain data: pick lists, packing slips, transfer notes."""

@@ -1,0 +1,1 @@
+"""Barcode labels: symbols, label stock, designs laid out in mm, jobs, ZPL, where labels come from."""

@@ -1,0 +1,1 @@
+"""Purchasing: purchase orders, receipts against them, drafts from reorder suggestions, supplier performance."""
