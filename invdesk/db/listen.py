@@ -22,12 +22,15 @@ from invdesk.db.engine import Database
 
 log = logging.getLogger(__name__)
 CHANNEL = "invdesk_changes"
-KINDS = frozenset({"stock", "alert", "order", "policy", "catalog", "admin"})
+KINDS = frozenset({"stock", "alert", "order", "policy", "catalog", "admin", "purchasing"})
 MAX_IDS = 200  # per kind in one payload; more means "refresh everything of that kind"
 WATERMARK_SQL = (
     "SELECT (SELECT max(id) FROM movement), (SELECT max(updated_at) FROM alert), "
     "(SELECT max(updated_at) FROM product), (SELECT max(updated_at) FROM sales_order), "
-    "(SELECT max(updated_at) FROM restock_policy), (SELECT sum(version) FROM warehouse)"
+    "(SELECT max(updated_at) FROM restock_policy), (SELECT sum(version) FROM warehouse), "
+    "(SELECT max(updated_at) FROM purchase_order), "
+    "(SELECT coalesce(sum(version), 0) FROM supplier)"
+    " + (SELECT count(*) + coalesce(sum(version), 0) FROM supplier_product)"
 )
 WATERMARK_KINDS = (
     frozenset({"stock"}),
@@ -36,6 +39,8 @@ WATERMARK_KINDS = (
     frozenset({"order"}),
     frozenset({"policy"}),
     frozenset({"catalog", "stock"}),
+    frozenset({"purchasing"}),
+    frozenset({"purchasing"}),
 )
 # What moved past a watermark, so a check names rows like a hint does: (kind, SQL with one
 # placeholder {p} for the old mark) per watermark column; None: no ids (refresh everything).
@@ -46,6 +51,8 @@ SINCE_SQL: tuple[tuple[str, str] | None, ...] = (
     ("catalog", "SELECT id FROM product WHERE updated_at > {p} LIMIT {n}"),
     ("order", "SELECT id FROM sales_order WHERE updated_at > {p} LIMIT {n}"),
     None,
+    None,
+    ("purchasing", "SELECT id FROM purchase_order WHERE updated_at > {p} LIMIT {n}"),
     None,
 )
 Fetch = Callable[[str, tuple[Any, ...]], list[tuple[Any, ...]]]

@@ -96,6 +96,8 @@ class StockRow:
     """From the restock policy of this product and warehouse; None while it has none."""
     product_id: int = 0
     warehouse_id: int = 0
+    on_order: int = 0
+    """Units on sent purchase orders not yet received (services.reads.on_order)."""
 
     @property
     def available(self) -> int:

@@ -15,6 +15,7 @@ from invdesk.domain import forecast as fc
 from invdesk.reports import data
 from invdesk.reports.filters import Scope
 from invdesk.services.catalog.policy_lookup import RowStock, stock_of, thresholds
+from invdesk.services.reads.on_order import on_order, preferred_terms
 from invdesk.services.stock.availability import held
 
 m, s, p, w = data.m, data.s, data.p, data.w
@@ -54,9 +55,18 @@ def low_stock_rows(conn: Connection, scope: Scope) -> Iterator[list[Any]]:
     )  # fmt: skip
     stmt = data.scoped(stmt, scope, warehouse=s.warehouse_id)
     for batch in batched(data.stream(conn, stmt), LOW_STOCK_BATCH):
-        found = thresholds(
-            conn, (RowStock(r[0], r[1], r[2], r[6] - r[7]) for r in batch), scope.now
-        )
+        # Net of what is on order and covering the supplier's lead time, as the Reorder page.
+        keys = [(int(r[0]), int(r[1])) for r in batch]
+        ordered = on_order(conn, keys=keys)
+        terms = preferred_terms(conn, {pid for pid, _wid in keys})
+        rows = (
+            RowStock(
+                r[0], r[1], r[2], r[6] - r[7], ordered.get((r[0], r[1]), 0),
+                terms[r[0]].lead_days if r[0] in terms else None,
+            )
+            for r in batch
+        )  # fmt: skip
+        found = thresholds(conn, rows, scope.now)
         for pid, wid, _cid, sku, name, code, on_hand, reserved, cost, units in batch:
             threshold = found.get((pid, wid))
             if threshold is None or not threshold.need.below:

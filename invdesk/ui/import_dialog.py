@@ -87,6 +87,7 @@ class ImportDialog(QDialog):
         self.kind = QComboBox()
         self.kind.addItem("Products", ImportKind.PRODUCTS)
         self.kind.addItem("Stock", ImportKind.STOCK)
+        self.kind.addItem("Suppliers", ImportKind.SUPPLIERS)
         self.kind.setCurrentIndex(self.kind.findData(kind))
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.stock_mode = QComboBox()
@@ -167,8 +168,11 @@ class ImportDialog(QDialog):
 
     def _kind_changed(self) -> None:
         stock = self.current_kind() is ImportKind.STOCK
+        products = self.current_kind() is ImportKind.PRODUCTS
         self.stock_mode.setEnabled(stock)
-        self.create_categories.setEnabled(not stock)
+        self.create_categories.setEnabled(products)
+        self.preset.setEnabled(products)
+        self.warehouse.setEnabled(self.current_kind() is not ImportKind.SUPPLIERS)
         if self.table is not None:
             self._fill_mapping()
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from invdesk.domain.security import Actor, Permission
+from invdesk.services.importing.files import ImportKind
 from invdesk.services.system import database
 from invdesk.services.system.database import Database
 from invdesk.ui import background
@@ -30,6 +31,7 @@ from invdesk.ui.help_menu import about_box, page_shortcut, shortcuts_dialog
 from invdesk.ui.live import LiveUpdates
 from invdesk.ui.pages import PAGES, Page
 from invdesk.ui.pages.reorder import ReorderPage
+from invdesk.ui.pages.suppliers import SuppliersPage
 from invdesk.ui.pages.trace import TracePage
 from invdesk.ui.resources import icon
 from invdesk.ui.roles import restrict
@@ -40,6 +42,7 @@ from invdesk.ui.window_host import WindowHost
 from invdesk.ui.window_wiring import (
     LiveWiring,
     file_actions,
+    import_file,
     open_alert_mail,
     open_reorder_document,
     open_watched_warehouses,
@@ -123,6 +126,9 @@ class MainWindow(WindowHost):
             page.open_trace.connect(self.open_trace)
             if isinstance(page, ReorderPage):
                 open_reorder_document(self, page)
+                page.orders_created.connect(lambda _n: self.data_changed.emit("purchasing"))
+            if isinstance(page, SuppliersPage):
+                page.import_requested.connect(lambda: import_file(self, ImportKind.SUPPLIERS))
             products = page.product_table()
             if products is not None:
                 product_menu(self, products, page.selected_sku)

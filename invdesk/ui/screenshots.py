@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from invdesk.domain.security import Actor, Role
 from invdesk.services.demo import grain, loader
 from invdesk.services.system.database import open_database
-from invdesk.ui import background, document_shots, label_shots, transit_shots
+from invdesk.ui import background, document_shots, label_shots, purchasing_shots, transit_shots
 from invdesk.ui.dialogs.gallery import dialog_shots
 from invdesk.ui.main_window import MainWindow
 from invdesk.ui.pages import PAGES, Page
@@ -125,6 +125,7 @@ SHOTS: dict[str, Factory] = {
     "counts-list": _page(CountsPage),  # again, now that the shop's count is open
     **label_shots.SHOTS,
     **document_shots.SHOTS,
+    **purchasing_shots.SHOTS,
 }
 
 

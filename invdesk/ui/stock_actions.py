@@ -160,7 +160,15 @@ class StockActions:
     # Look-up ------------------------------------------------------------------------------------
 
     def look_up(self, code: str) -> None:
-        """Show the product a code names, or say clearly that none does."""
+        """Show the product a code names, or say clearly that none does. A purchase order's
+        number (its printed barcode) opens the receive dialog on it."""
+        from invdesk.domain.security import Permission
+        from invdesk.ui.dialogs.po_receiving import looks_like_po
+
+        if looks_like_po(code) and self.window.actor.can(Permission.STOCK):
+            self.window.flash(True, f"Receiving against {code.strip().upper()}")
+            self.open_stock_dialog("ReceiveDialog", po=code)
+            return
         try:
             match = browse.find_product(self.window.db, self.window.actor, code)
         except NotFound:

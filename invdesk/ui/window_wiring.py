@@ -171,13 +171,15 @@ def open_policy_editor(window: WindowHost, warehouse: str) -> None:
 
 
 def file_actions(window: WindowHost) -> list[QAction]:
-    """Import products or stock (managers) and export the table on screen (everyone)."""
+    """Import products, stock or suppliers (managers) and export the table on screen (everyone)."""
     products = QAction("Import &products…", window)
     stock = QAction("Import &stock…", window)
+    vendors = QAction("Import s&uppliers…", window)
     export = QAction("&Export this table…", window)
     export.setShortcut("Ctrl+E")
-    products.triggered.connect(lambda: _import(window, ImportKind.PRODUCTS))
-    stock.triggered.connect(lambda: _import(window, ImportKind.STOCK))
+    products.triggered.connect(lambda: import_file(window, ImportKind.PRODUCTS))
+    stock.triggered.connect(lambda: import_file(window, ImportKind.STOCK))
+    vendors.triggered.connect(lambda: import_file(window, ImportKind.SUPPLIERS))
     export.triggered.connect(lambda: export_current_table(window))
     watched = QAction("&Watched warehouses…", window)
     watched.setStatusTip("Choose the warehouses whose new alerts show in the tray")
@@ -186,13 +188,13 @@ def file_actions(window: WindowHost) -> list[QAction]:
     mail.setStatusTip("Your e-mail address and whether alerts reach it at once, daily or never")
     mail.triggered.connect(lambda: open_alert_mail(window))
     if not window.actor.can(Permission.CATALOG):
-        for action in (products, stock):
+        for action in (products, stock, vendors):
             action.setEnabled(False)
             action.setStatusTip("Imports need a manager.")
-    return [products, stock, export, watched, mail]
+    return [products, stock, vendors, export, watched, mail]
 
 
-def _import(window: WindowHost, kind: ImportKind) -> None:
+def import_file(window: WindowHost, kind: ImportKind) -> None:
     dialog = ImportDialog(window.db, window.actor, kind, window, window.settings)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.imported.connect(lambda _result: window.data_changed.emit("stock"))

@@ -13,11 +13,14 @@ from click.testing import CliRunner
 
 from invdesk.db.engine import Database
 from invdesk.domain.security import SYSTEM
+from invdesk.services.catalog import suppliers
 from invdesk.services.demo import loader
 from invdesk.services.system.database import open_database
 from tests.cli.conftest import Invdesk, assert_one_line_error, sqlite_url
 
 RANK = {"product": 0, "category": 1, "warehouse": 2}
+LEADS: dict[str, int] = {}
+"""SKU -> the preferred supplier's lead time in days, as the demo set them (read once)."""
 
 
 @pytest.fixture(scope="module")
@@ -26,6 +29,11 @@ def demo_cli(tmp_path_factory: pytest.TempPathFactory) -> Invdesk:
     db: Database = open_database(sqlite_url(path))
     try:
         loader.load_demo(db, SYSTEM, days=45)
+        LEADS.update(
+            (link.sku, link.effective_lead_days)
+            for link in suppliers.supplier_links(db, SYSTEM)
+            if link.preferred and link.effective_lead_days is not None
+        )
     finally:
         db.dispose()
     return Invdesk(sqlite_url(path), CliRunner())
@@ -42,7 +50,8 @@ def _expected(invdesk: Invdesk, now: datetime) -> dict[tuple[str, str], tuple[st
     issues = invdesk.json("history", "--kind", "issue", "--limit", "100000")
     wanted = {}
     for row in invdesk.json("stock", "--all"):
-        wh, sku, available = row["warehouse"], row["sku"], row["available"]
+        # What is on order (sent POs) counts as if it were here: it is not suggested twice.
+        wh, sku, available = row["warehouse"], row["sku"], row["available"] + row["on_order"]
         if sku not in category:
             continue  # inactive products are not reordered
         candidates = [
@@ -68,8 +77,10 @@ def _expected(invdesk: Invdesk, now: datetime) -> dict[tuple[str, str], tuple[st
                 and datetime.fromisoformat(m["at"]) >= since
             )
             per_day = units / rule["lookback_days"]
-            below = per_day > 0 and available < math.ceil(per_day * rule["cover_days"])
-            qty = max(0, math.ceil(per_day * rule["target_days"]) - available) if below else 0
+            cover = max(rule["cover_days"], LEADS.get(sku, 0))  # an order arrives after the lead
+            target = max(rule["target_days"], cover)
+            below = per_day > 0 and available < math.ceil(per_day * cover)
+            qty = max(0, math.ceil(per_day * target) - available) if below else 0
         if qty:
             wanted[(wh, sku)] = (rule["kind"], qty)
     return wanted

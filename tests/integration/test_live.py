@@ -133,3 +133,32 @@ def test_a_check_without_a_hint_names_the_stock_rows_that_moved(two_clients):
         assert change.ids["catalog"] == (row.product_id,)
     finally:
         listener.close()
+
+
+def test_another_pcs_purchase_orders_and_suppliers_reach_this_one(two_clients):
+    """A PO sent or a supplier's terms changed on one PC refresh the other's purchasing pages
+    (the PO's id named), with or without a hint."""
+    from invdesk.domain import purchasing as p
+    from invdesk.services.catalog import suppliers
+    from invdesk.services.purchasing import orders
+
+    writer, reader = two_clients
+    changes: queue.Queue[live.Change] = queue.Queue()
+    online: queue.Queue[bool] = queue.Queue()
+    listener = live.ChangeListener(reader, changes.put, online.put, check_interval=0.2)
+    listener.start()
+    try:
+        assert online.get(timeout=5) is True
+        support.wait_until(lambda: listener._mark is not None, what="the first check")
+        suppliers.create_supplier(writer, p.SupplierDetails("ACME", "Acme"), SYSTEM)
+        _wait_for(changes, "purchasing", timeout=2)
+        po = orders.create_po(
+            writer, p.CreatePurchase("ACME", "MAIN", (p.OrderLine("A", 2),)), SYSTEM
+        )
+        change = _wait_for(changes, "purchasing", timeout=2)
+        if change.source == "check" and writer.dialect == "postgresql":
+            assert po.id in change.ids.get("purchasing", (po.id,))
+        suppliers.link_supplier(writer, p.LinkSupplier("ACME", "A", pack_size=6), SYSTEM)
+        _wait_for(changes, "purchasing", timeout=2)
+    finally:
+        listener.close()

@@ -63,8 +63,10 @@ from invdesk.services.channels import tokens
 from invdesk.services.counts import lines, posting, sheets, variance
 from invdesk.services.demo import grain as demo_grain
 from invdesk.services.demo import loader, restock_policies
+from invdesk.services.demo import purchasing as demo_purchasing
 from invdesk.services.importing import apply
 from invdesk.services.importing import products as import_products
+from invdesk.services.importing import suppliers as import_suppliers
 from invdesk.services.importing.files import ImportKind, Table
 from invdesk.services.outbound import alert_mail, webhooks
 from invdesk.services.purchasing import drafts as po_drafts
@@ -572,6 +574,10 @@ MATRIX: dict[str, tuple[Permission, Call]] = {
         Permission.CATALOG,
         lambda db, a, t: demo_grain.load_where_and_which(db, a),
     ),
+    "demo.purchasing.load_purchasing": (  # as loader.load_demo, which calls it
+        Permission.CATALOG,
+        lambda db, a, t: demo_purchasing.load_purchasing(db, a),
+    ),
     "demo.restock_policies.seed_policies": (  # as loader.load_demo, which calls it
         Permission.CATALOG,
         lambda db, a, t: restock_policies.seed_policies(db, a),
@@ -600,6 +606,10 @@ MATRIX: dict[str, tuple[Permission, Call]] = {
     "importing.products.apply_products": (
         Permission.CATALOG,
         lambda db, a, t: import_products.apply_products(db, a, "p.csv", [], lambda i: None),
+    ),
+    "importing.suppliers.apply_suppliers": (
+        Permission.CATALOG,
+        lambda db, a, t: import_suppliers.apply_suppliers(db, a, "s.csv", [], lambda i: None),
     ),
     "importing.apply.run_import": (
         Permission.CATALOG,

@@ -81,7 +81,7 @@ def test_the_side_bar_lists_every_page_and_the_status_bar_names_database_and_use
     assert titles == [
         "Dashboard", "Products", "Stock", "Warehouses", "Movements", "Reservations", "Orders",
         "Alerts", "Reorder", "Reports", "Audit", "Users", "Locations", "Transit", "Traceability",
-        "Count sheets",
+        "Count sheets", "Suppliers", "Purchase orders",
     ]  # fmt: skip
     assert window.page_classes == [page for page in PAGES if page is not AdminPage]  # a manager
     assert [type(p) for p in window.pages] == [DashboardPage]  # the others when first shown

@@ -43,7 +43,7 @@ from invdesk.domain.stock import ReservationStatus
 from invdesk.domain.validation import from_minor, to_minor
 from invdesk.services.catalog import logins
 from invdesk.services.catalog.users import locked_password_hash
-from invdesk.services.demo import names, restock_policies
+from invdesk.services.demo import names, purchasing, restock_policies
 from invdesk.services.demo.names import WAREHOUSES, ProductSpec
 
 CHUNK = 2000
@@ -458,5 +458,6 @@ def load_demo(
             raise
         raise Conflict("The database changed during the demo load; nothing was added.") from None
     restock_policies.seed_policies(db, actor)
+    received = purchasing.load_purchasing(db, actor)
     barcodes = sum(len(s.codes()) for s in sim.products)
-    return DemoSummary(W, len(sim.products), barcodes, len(sim.rows), len(sim.holds))
+    return DemoSummary(W, len(sim.products), barcodes, len(sim.rows) + received, len(sim.holds))

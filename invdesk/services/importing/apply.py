@@ -1,4 +1,4 @@
-"""Importing products and stock from a file: check every row, preview, then apply.
+"""Importing products, stock and suppliers from a file: check every row, preview, then apply.
 
 Two modes: all-or-nothing (any bad row refuses the whole file; the database is unchanged) or
 valid rows only. Products are matched by SKU, so a re-import updates rather than duplicates.
@@ -28,6 +28,7 @@ from invdesk.domain.stock import AdjustStock, Line, ReceiveStock
 from invdesk.domain.tracking import day, location_code, lot_number
 from invdesk.domain.validation import parse_count, parse_quantity
 from invdesk.services import unit_of_work
+from invdesk.services.importing import suppliers
 from invdesk.services.importing.fields import FIELDS, Matched, choose_preset, match_headers
 from invdesk.services.importing.files import ImportKind, Table
 from invdesk.services.importing.products import ProductRows, apply_products, check, chunks, money
@@ -167,6 +168,8 @@ def preview_import(
             _check_warehouse(session, options.warehouse)
         if kind is ImportKind.PRODUCTS:
             rows = _products(session, table, matched, options, step)
+        elif kind is ImportKind.SUPPLIERS:
+            rows = [RowCheck(*r) for r in suppliers.check_rows(session, table, matched, step)]
         else:
             rows = _stock(session, table, matched, options, step)
     if progress is not None:
@@ -337,6 +340,9 @@ def run_import(
     if kind is ImportKind.PRODUCTS and changed:
         apply_products(db, actor, table.name, [r.values for r in changed], step)
         applied = len(changed)
+    if kind is ImportKind.SUPPLIERS and changed:
+        suppliers.apply_suppliers(db, actor, table.name, [r.values for r in changed], step)
+        applied = len(changed)
     step(0)  # the stock operations are one atomic batch: the last chance to stop
     results = run_operations(db, actor, plans) if plans else []
     replayed = sum(r.replayed for r in results)
@@ -353,6 +359,8 @@ def _stock_plans(
     reference = options.reference or table.name[:100]
     mode = options.stock_mode if kind is ImportKind.STOCK else "count"
     plans = []
+    if kind is ImportKind.SUPPLIERS:
+        return []
     for r in rows:
         v = r.values
         if v.get("qty") is None or (kind is ImportKind.PRODUCTS and not options.warehouse):

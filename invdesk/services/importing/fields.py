@@ -51,6 +51,19 @@ FIELDS: dict[ImportKind, tuple[Field, ...]] = {
         Field("expiry", "Expiry date", False, ("expiry", "expirydate", "bestbefore", "useby")),
         Field("variant_of", "Product group (rows without a SKU skipped)", False, ("handle",)),
     ),
+    ImportKind.SUPPLIERS: (
+        Field("code", "Supplier code", True, ("code", "supplier", "suppliercode", "vendorcode")),
+        Field("name", "Name", True, ("name", "suppliername", "vendor", "vendorname", "company")),
+        Field("contact", "Contact", False, ("contact", "contactperson", "contactname")),
+        Field("email", "E-mail", False, ("email", "emailaddress", "mail")),
+        Field("phone", "Phone", False, ("phone", "telephone", "tel", "phonenumber")),
+        Field("address", "Address", False, ("address", "postaladdress")),
+        Field(
+            "lead_days", "Lead time (days)", False, ("leadtime", "leaddays", "leadtimedays", "lead")
+        ),
+        Field("notes", "Notes", False, ("notes", "note", "comments", "remarks")),
+        Field("active", "Status (active / inactive)", False, ("status", "active", "enabled")),
+    ),
 }
 
 

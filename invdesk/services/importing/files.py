@@ -25,6 +25,7 @@ _RATIO_FLOOR = 1024 * 1024
 class ImportKind(enum.StrEnum):
     PRODUCTS = "products"
     STOCK = "stock"
+    SUPPLIERS = "suppliers"
 
 
 @dataclass(frozen=True)

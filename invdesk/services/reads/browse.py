@@ -56,6 +56,7 @@ from invdesk.domain.validation import from_minor
 from invdesk.services.catalog import policy_lookup
 from invdesk.services.catalog.lookup import product_ref
 from invdesk.services.reads import queries
+from invdesk.services.reads.on_order import on_order
 from invdesk.services.stock.availability import Held, held
 
 MAX_PAGE = 1000
@@ -274,6 +275,7 @@ def _stock_rows(
     db: Database, conn: Connection, rows: Sequence[Any], width: int, backwards: bool
 ) -> Page[StockRow]:
     points = reorder_points(conn, rows, db.now())
+    ordered = on_order(conn, keys=[(r.product_id, r.warehouse_id) for r in rows])
     return _page(
         rows,
         width,
@@ -281,6 +283,7 @@ def _stock_rows(
         lambda r: StockRow(
             r.sku, r.name, r.code, r.unit, r.on_hand, r.reserved, r.avg_cost,
             points.get((r.sku, r.code)), r.product_id, r.warehouse_id,
+            ordered.get((r.product_id, r.warehouse_id), 0),
         ),
     )  # fmt: skip
 

@@ -27,6 +27,7 @@ from invdesk.domain.stock import StockResult
 from invdesk.domain.validation import MAX_QTY
 from invdesk.services.catalog import locations
 from invdesk.services.reads import dialog_lookups
+from invdesk.services.reads.dialog_lookups import ScannedCode
 from invdesk.services.system.database import Database
 from invdesk.ui.dialogs.keeping import KeptDocument
 from invdesk.ui.dialogs.line_table import CellDelegate, LineTable
@@ -220,6 +221,15 @@ class StockDocumentDialog(KeptDocument, PostingDialog):
         """The warehouse whose location codes a scan may name (None: none are recognised)."""
         return None
 
+    def refuse_item(self, item: ScannedCode) -> str | None:
+        """Why this document cannot take a known product (None: it can); a receipt against a
+        purchase order refuses what is not on the order."""
+        return None
+
+    def scan_note(self, sku: str) -> str:
+        """More to say after a scan of this product (a PO's "12 of 24 open")."""
+        return ""
+
     def location_scanned(self, code: str) -> None:
         """A location's code was scanned: the lines scanned next go there (or come from it)."""
         self.line_location = code
@@ -260,6 +270,11 @@ class StockDocumentDialog(KeptDocument, PostingDialog):
                 unknown and self._actor.can(Permission.CATALOG) and bool(code)
             )
             return False
+        refusal = self.refuse_item(item)
+        if refusal is not None:
+            self.status.say(refusal, ok=False)
+            self.scan.flash("unknown")
+            return False
         count = item.scan.count if item.scan is not None and item.scan.count else 1
         try:
             row = self.model.add(item, qty * count, self.line_location)
@@ -274,6 +289,7 @@ class StockDocumentDialog(KeptDocument, PostingDialog):
         said = (
             f" — {item.scan.describe()}" if item.scan is not None and item.scan.describe() else ""
         )
+        said += self.scan_note(item.sku)
         self.status.say(f"Added {qty * count} × {item.code}{pack}: {item.name}{said}", ok=True)
         self.scan.flash("ok")
         return True

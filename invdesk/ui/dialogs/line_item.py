@@ -31,12 +31,18 @@ class LineItem:
     location: str | None = None
     """The location scanned before this line (None: putaway, or the default location)."""
 
+    _parsed: tuple[str, int | None] | None = field(default=None, repr=False, compare=False)
+
     @property
     def qty(self) -> int | None:
-        try:
-            return parse_quantity(self.qty_text)
-        except ValidationError:
-            return None
+        # Read for every line on every scan and repaint: parsed once per text typed.
+        if self._parsed is None or self._parsed[0] != self.qty_text:
+            try:
+                value: int | None = parse_quantity(self.qty_text)
+            except ValidationError:
+                value = None
+            self._parsed = (self.qty_text, value)
+        return self._parsed[1]
 
     @property
     def tracking(self) -> str:

@@ -232,10 +232,14 @@ class LineModel(TableModel):
             self.lines_changed.emit()
 
     def mark_error(self, row: int | None, message: str | None) -> None:
-        """Show a service error on one line (or clear every line's error with row None)."""
+        """Show a service error on one line (or clear every line's error with row None).
+        Called on every edit and scan: the table repaints only when an error came or went."""
+        changed = False
         for i, line in enumerate(self.lines):
-            line.error = message if i == row else None
-        if self.lines:
+            wanted = message if i == row else None
+            if line.error != wanted:
+                line.error, changed = wanted, True
+        if changed:
             last = self.index(len(self.lines) - 1, len(self.columns) - 1)
             self.dataChanged.emit(self.index(0, 0), last)
 

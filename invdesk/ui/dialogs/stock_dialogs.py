@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from invdesk.domain.catalog import REASON_MAX, REFERENCE_MAX
 from invdesk.domain.errors import InvdeskError
+from invdesk.domain.purchasing import ReceivePurchase
 from invdesk.domain.security import Actor
 from invdesk.domain.stock import IssueStock, ReceiveStock, ReturnStock, StockResult, TransferStock
 from invdesk.services.reads import dialog_lookups
@@ -23,6 +24,7 @@ from invdesk.services.stock import operations, transit
 from invdesk.services.system.database import Database
 from invdesk.ui.dialogs.document import StockDocumentDialog
 from invdesk.ui.dialogs.lines import TRACKING_COLUMNS, Column
+from invdesk.ui.dialogs.po_receipt import ReceivesAgainstPO
 from invdesk.ui.dialogs.widgets import FieldForm, WarehouseCombo
 from invdesk.ui.drafts import Draft
 
@@ -93,8 +95,9 @@ class _SingleWarehouseDialog(StockDocumentDialog):
             self.reason.setText(str(state.get("reason", "")))
 
 
-class ReceiveDialog(_SingleWarehouseDialog):
-    """Goods in: a delivery scanned line by line, with an optional unit cost per line."""
+class ReceiveDialog(ReceivesAgainstPO, _SingleWarehouseDialog):
+    """Goods in: a delivery scanned line by line, with an optional unit cost per line; or a
+    delivery against a purchase order (`po`, or its number scanned), ticked off its lines."""
 
     title = "Receive stock"
     hint = "Scan the delivery item by item; each scan adds one, a case barcode a whole case."
@@ -110,7 +113,40 @@ class ReceiveDialog(_SingleWarehouseDialog):
     lot_required = True
     reference_hint = "Purchase order or delivery note, e.g. PO-1042"
 
-    def command(self) -> ReceiveStock:
+    def __init__(
+        self,
+        db: Database,
+        actor: Actor,
+        parent: QWidget | None = None,
+        *,
+        warehouse: str | None = None,
+        lines: Sequence[tuple[str, int]] = (),
+        draft: Draft | None = None,
+        po: str | None = None,
+    ) -> None:
+        super().__init__(db, actor, parent, warehouse=warehouse, lines=lines, draft=draft)
+        self.place_checklist()
+        if po:
+            self.purchase.open(po)
+
+    def build_extra(self, form: FieldForm) -> None:
+        self.add_po_field(form)
+
+    def header_problems(self) -> dict[str, str]:
+        return {**super().header_problems(), **self.po_problems()}
+
+    def header_state(self) -> dict[str, Any]:
+        return {**super().header_state(), "po": self.purchase.number or self.purchase.loading}
+
+    def restore_header(self, state: dict[str, Any]) -> None:
+        super().restore_header(state)
+        if state.get("po"):
+            self.purchase.open(str(state["po"]))
+
+    def command(self) -> ReceiveStock | ReceivePurchase:
+        against = self.po_command()
+        if against is not None:
+            return against
         return ReceiveStock(
             self.warehouse.code() or "",
             self.model.to_lines(),
@@ -118,8 +154,8 @@ class ReceiveDialog(_SingleWarehouseDialog):
             request_id=self.request_id,
         )
 
-    def service(self) -> Callable[[Database, Any, Actor], StockResult]:
-        return operations.receive
+    def service(self) -> Callable[[Database, Any, Actor], Any]:
+        return self.po_service() if self.purchase.order is not None else operations.receive
 
 
 class IssueDialog(_SingleWarehouseDialog):

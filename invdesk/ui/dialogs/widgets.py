@@ -153,6 +153,10 @@ class FieldForm:
         self.layout.addRow(caption, box)
         self.widgets[field], self.labels[field] = widget, error
 
+    def set_visible(self, field: str, visible: bool) -> None:
+        """Show or hide a field's whole row (its caption too)."""
+        self.layout.setRowVisible(self.widgets[field].parentWidget(), visible)
+
     def show(self, messages: dict[str, str]) -> None:
         for field, label in self.labels.items():
             label.show_message(messages.get(field))

@@ -26,6 +26,7 @@ class Column(enum.IntEnum):
     AVAILABLE = 5
     REORDER_POINT = 6
     AVG_COST = 7
+    ON_ORDER = 8  # last: a saved column order from before purchasing stays right
 
 
 HEADERS = {
@@ -37,6 +38,7 @@ HEADERS = {
     Column.AVAILABLE: "Available",
     Column.REORDER_POINT: "Reorder at",
     Column.AVG_COST: "Avg cost",
+    Column.ON_ORDER: "On order",
 }
 SORTS = {
     Column.SKU: StockSort.SKU,
@@ -52,6 +54,7 @@ _NUMERIC = {
     Column.AVAILABLE,
     Column.REORDER_POINT,
     Column.AVG_COST,
+    Column.ON_ORDER,
 }
 LOW = QColor("#fff1d6")
 EMPTY = QColor("#c0392b")
@@ -75,6 +78,8 @@ def _display(row: StockRow, column: Column) -> str:
             return qty(row.reorder_point)
         case Column.AVG_COST:
             return money(row.avg_cost)
+        case Column.ON_ORDER:
+            return qty(row.on_order) if row.on_order else ""
 
 
 class StockLevelModel(QueryTableModel):

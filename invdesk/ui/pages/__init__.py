@@ -17,10 +17,12 @@ from invdesk.ui.pages.locations import LocationsPage
 from invdesk.ui.pages.movements import MovementsPage
 from invdesk.ui.pages.orders import OrdersPage
 from invdesk.ui.pages.products import ProductsPage
+from invdesk.ui.pages.purchase_orders import PurchaseOrdersPage
 from invdesk.ui.pages.reorder import ReorderPage
 from invdesk.ui.pages.reports import ReportsPage
 from invdesk.ui.pages.reservations import ReservationsPage
 from invdesk.ui.pages.stock import StockPage
+from invdesk.ui.pages.suppliers import SuppliersPage
 from invdesk.ui.pages.trace import TracePage
 from invdesk.ui.pages.transit import TransitPage
 from invdesk.ui.pages.users import UsersPage
@@ -45,6 +47,8 @@ PAGES: list[type[Page]] = [
     TransitPage,
     TracePage,
     CountsPage,
+    SuppliersPage,
+    PurchaseOrdersPage,
 ]
 
 __all__ = ["PAGES", "Page"]

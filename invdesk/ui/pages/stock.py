@@ -37,7 +37,7 @@ GRAIN_LIMIT = 5000
 class StockPage(TitledPage):
     TITLE = "Stock"
     ICON = "stock"
-    KINDS = frozenset({"stock", "catalog", "policy"})
+    KINDS = frozenset({"stock", "catalog", "policy", "purchasing"})
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(db, actor, parent)

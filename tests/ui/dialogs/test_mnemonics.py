@@ -25,12 +25,15 @@ from PySide6.QtWidgets import (
 
 import invdesk.ui
 from invdesk.domain.counts import OpenCount
+from invdesk.domain.purchasing import CreatePurchase, OrderLine, PurchaseOrderView, SupplierDetails
 from invdesk.domain.transit import ShipmentLineView, ShipmentStatus, ShipmentView
 from invdesk.reports.documents.model import DocColumn, Document
 from invdesk.reports.labels.designs import ProductLabel
 from invdesk.reports.labels.sources import Counted
+from invdesk.services.catalog import suppliers
 from invdesk.services.counts import sheets
 from invdesk.services.importing.files import ImportKind
+from invdesk.services.purchasing import orders
 from invdesk.services.system.database import Database
 from invdesk.ui.connection_dialog import ConnectionDialog
 from invdesk.ui.dialogs import (
@@ -57,9 +60,12 @@ from invdesk.ui.dialogs.document import StockDocumentDialog
 from invdesk.ui.dialogs.posting import PostingDialog
 from invdesk.ui.dialogs.print_document import PrintDocumentDialog
 from invdesk.ui.dialogs.product_editor import ProductEditor
+from invdesk.ui.dialogs.purchase_order import PurchaseOrderDialog
 from invdesk.ui.dialogs.receive_shipment import ReceiveShipmentDialog
 from invdesk.ui.dialogs.record_editor import RecordEditor
 from invdesk.ui.dialogs.stock_dialogs import _SingleWarehouseDialog
+from invdesk.ui.dialogs.supplier_editor import SupplierEditor
+from invdesk.ui.dialogs.supplier_link import SupplierLinkEditor
 from invdesk.ui.dialogs.warehouse_editor import WarehouseEditor
 from invdesk.ui.dialogs.watched import WatchedWarehousesDialog
 from invdesk.ui.import_dialog import ImportDialog
@@ -144,6 +150,11 @@ def _all_dialogs(db: Database, tmp_path: Path) -> list[Callable[[], QDialog]]:
         lambda: NewCountDialog(db, ADMIN),
         lambda: CountSheetWindow(db, ADMIN, sheets.open_count(db, OpenCount("MAIN"), ADMIN).id),
         lambda: ReceiveShipmentDialog(db, ADMIN, _SHIPMENT),
+        lambda: SupplierEditor(db, ADMIN),
+        lambda: SupplierLinkEditor(db, ADMIN, supplier=_sent_po(db).supplier),
+        lambda: PurchaseOrderDialog(db, ADMIN),
+        lambda: PurchaseOrderDialog(db, ADMIN, number=_sent_po(db).number),
+        lambda: ImportDialog(db, ADMIN, ImportKind.SUPPLIERS, settings=settings),
         lambda: PrintDocumentDialog("Pick list", lambda: _DOCUMENT),
         lambda: LabelDialog(
             [Counted(ProductLabel("CAB-1", "Cable", None, ()))],
@@ -153,6 +164,17 @@ def _all_dialogs(db: Database, tmp_path: Path) -> list[Callable[[], QDialog]]:
             settings=settings,
         ),
     ]
+
+
+def _sent_po(db: Database) -> PurchaseOrderView:
+    """A sent PO of supplier ACME (made once per database): the PO window at its fullest."""
+    found = orders.list_pos(db, ADMIN, status="sent")
+    if found:
+        return found[0]
+    suppliers.create_supplier(db, SupplierDetails("ACME", "Acme"), ADMIN)
+    lines = (OrderLine("CAB-1", 12, "1.50"),)
+    po = orders.create_po(db, CreatePurchase("ACME", "MAIN", lines), ADMIN)
+    return orders.send_po(db, po.number, ADMIN)
 
 
 def _dialog_classes() -> set[type[QDialog]]:
