@@ -5,14 +5,27 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+# Temporary files in memory when the machine has a RAM disk and TMPDIR names no other place:
+# SQLite waits for the disk at every commit (synchronous = FULL, as in the app), which is most of
+# the wall time of a test that stocks a shop on a file. Durability across a power cut is not
+# what a test can check; every kill -9 test still kills a process, whose writes the kernel keeps.
+RAM_DISK = Path("/dev/shm")
+if "TMPDIR" not in os.environ and RAM_DISK.is_dir() and os.access(RAM_DISK, os.W_OK):
+    os.environ["TMPDIR"] = str(RAM_DISK)  # xdist workers and the tests' children inherit it
+    tempfile.tempdir = None  # tempfile asks again
+
 pytest_plugins = [
+    "pytester",  # tests/test_ci_postgres.py runs a pytest session of its own
     "tests.fixtures.databases",
     "tests.fixtures.logins",
     "tests.fixtures.replica",
@@ -51,6 +64,19 @@ def cheap_password_hashes() -> Iterator[None]:
     users._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
     yield
     users._hasher = kept
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """A run that passed gives back the memory its temporary files took on the RAM disk (the
+    files of a failed run stay, as pytest keeps them, for a look)."""
+    config = session.config
+    factory = getattr(config, "_tmp_path_factory", None)
+    if exitstatus != 0 or hasattr(config, "workerinput") or factory is None:
+        return
+    if config.option.basetemp is None and factory._basetemp is not None:
+        basetemp = Path(factory._basetemp)
+        if basetemp.is_relative_to(RAM_DISK.resolve()):
+            shutil.rmtree(basetemp, ignore_errors=True)
 
 
 def work_unit(nodeid: str) -> str | None:

@@ -54,8 +54,8 @@ def private_data_dir(tmp_path, monkeypatch) -> None:
 
 
 @pytest.fixture
-def empty_db(tmp_path) -> Iterator[Database]:
-    db = open_database(f"sqlite:///{tmp_path}/shop.db")
+def empty_db(shop_file_url) -> Iterator[Database]:
+    db = open_database(shop_file_url)
     yield db
     background.default().wait()
     db.dispose()

@@ -17,8 +17,8 @@ BOSS = Actor("boss", Role.MANAGER)
 
 
 @pytest.fixture
-def db(tmp_path):
-    database = open_database(f"sqlite:///{tmp_path}/shop.db")
+def db(shop_file_url):
+    database = open_database(shop_file_url)
     support.warehouse(database)
     products.create_product(database, CreateProduct("CAB-1", "Cable", "Tools"), BOSS)
     products.edit_product(database, EditProduct("CAB-1", name="USB-C cable"), BOSS)

@@ -14,8 +14,8 @@ ADMIN = Actor("boss", Role.ADMIN)
 
 
 @pytest.fixture
-def db(tmp_path):
-    database = open_database(f"sqlite:///{tmp_path}/shop.db")
+def db(shop_file_url):
+    database = open_database(shop_file_url)
     support.warehouse(database)
     support.product(database)
     support.stocked(database, qty=10)

@@ -16,8 +16,8 @@ PASSWORD = "admin password 1"
 
 
 @pytest.fixture
-def db(tmp_path):
-    database = open_database(f"sqlite:///{tmp_path}/shop.db")
+def db(shop_file_url):
+    database = open_database(shop_file_url)
     yield database
     database.dispose()
 

@@ -24,8 +24,8 @@ MANAGER = Actor("manager")
 
 
 @pytest.fixture
-def db(tmp_path):
-    database = open_database(f"sqlite:///{tmp_path}/shop.db")
+def db(shop_file_url):
+    database = open_database(shop_file_url)
     support.warehouse(database, "MAIN")
     support.warehouse(database, "SHOP")
     for sku, qty in (("A-1", 1250), ("B-2", 30), ("C-3", 400)):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -12,9 +11,9 @@ from tests.ui.dialogs.shop import seed
 
 
 @pytest.fixture
-def shop(tmp_path: Path) -> Iterator[Database]:
+def shop(shop_file_url: str) -> Iterator[Database]:
     """The small shop on a fresh SQLite file."""
-    db = open_database(f"sqlite:///{tmp_path}/shop.db")
+    db = open_database(shop_file_url)
     try:
         yield seed(db)
     finally:
