@@ -12,7 +12,6 @@ from sqlalchemy.engine import make_url
 
 from invdesk.config import ReadReplicaChoice, resolve_database, resolve_read_database
 from invdesk.credentials import url_with_saved_password
-from invdesk.db import migrate
 from invdesk.db.engine import Database
 from invdesk.db.replica import DEFAULT_MAX_LAG_S
 from invdesk.domain.security import Actor, Role
@@ -75,6 +74,8 @@ class CliContext:
                     own = logins.person_url(replica.url, self._actor.username, self._password())
                     attach_replica(self._db, own, replica.max_lag_s)
                 if check_schema:
+                    from invdesk.db import migrate  # alembic: only when a database opens
+
                     migrate.ensure_current(self._db)
             else:
                 self._db = open_database(
