@@ -280,4 +280,16 @@ def po_from_reorder(ctx: CliContext, warehouse: str | None, as_json: bool) -> No
         click.echo(f"already on a draft PO: {s.sku} in {s.warehouse}", err=True)
 
 
+@po_group.command("xlsx")
+@click.argument("number")
+@click.option("--out", required=True, metavar="FILE.xlsx", help="Where to write the workbook.")
+@pass_cli
+def po_xlsx(ctx: CliContext, number: str, out: str) -> None:
+    """Write a PO as an Excel workbook (company, supplier, lines in units and packs, totals)."""
+    from invdesk.reports.po_workbook import po_workbook  # openpyxl: only for this command
+
+    path = po_workbook(ctx.database(), ctx.actor(), number, out)
+    click.echo(f"Wrote {path}")
+
+
 COMMANDS = [po_group]

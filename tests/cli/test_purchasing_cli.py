@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from openpyxl import load_workbook
+
 from tests.cli.conftest import assert_one_line_error
 
 
@@ -12,7 +14,7 @@ def _supplied(cli):
     return cli
 
 
-def test_create_send_receive_twice_and_the_po_is_received(stocked):
+def test_create_send_receive_twice_and_the_po_is_received(stocked, tmp_path):
     cli = _supplied(stocked)
     (supplier,) = cli.json("supplier", "list")
     assert (supplier["code"], supplier["lead_days"]) == ("ACME", 5)
@@ -40,6 +42,10 @@ def test_create_send_receive_twice_and_the_po_is_received(stocked):
     assert [p["number"] for p in cli.json("po", "list", "--status", "received")] == [number]
     (row,) = [r for r in cli.json("stock", "CAB-001") if r["warehouse"] == "MAIN"]
     assert row["on_order"] == 0
+    out = tmp_path / "po.xlsx"
+    assert cli.ok("po", "xlsx", number, "--out", str(out)).stdout.startswith("Wrote")
+    cells = [c for row in load_workbook(out).active.iter_rows(values_only=True) for c in row]
+    assert number in cells and "AC-1" in cells
 
 
 def test_from_reorder_drafts_once_and_bad_input_is_one_line(stocked):
