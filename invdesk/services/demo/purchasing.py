@@ -9,8 +9,6 @@ received in full and one cancelled.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from decimal import Decimal
 
@@ -138,18 +136,6 @@ def _lines(skus: list[str], packs: dict[str, int], start: int, count: int) -> tu
     )
 
 
-@contextmanager
-def _days_ago(db: Database, days: int) -> Iterator[None]:
-    """Run the services `days` before now (their own clock), then back to the real clock."""
-    clock = db.clock
-    then = clock() - timedelta(days=days)
-    db.clock = lambda: then
-    try:
-        yield
-    finally:
-        db.clock = clock
-
-
 def _orders(
     db: Database, actor: Actor, by_supplier: dict[str, list[str]], packs: dict[str, int]
 ) -> int:
@@ -164,12 +150,8 @@ def _orders(
             db, CreatePurchase(supplier, WAREHOUSE, lines, expected=expected, notes=note), actor
         )
 
-    # Sent in the past (delivered today: the ledger stays in time order), so Supplier performance
-    # has lead times to show: ACME's came three days after its expected date, 10 days from
-    # sending; VOLTA's first half 4 days from sending, on time.
     received = create("ACME", _lines(acme, packs, 0, 4), -3)
-    with _days_ago(db, 10):
-        orders.send_po(db, received.number, actor)
+    orders.send_po(db, received.number, actor)
     whole = orders.get_po(db, received.number, actor)
     booked = len(
         receiving.receive_po(
@@ -179,8 +161,7 @@ def _orders(
         ).movements
     )
     partial = create("VOLTA", _lines(volta, packs, 0, 6), 2, "Second delivery promised for Friday")
-    with _days_ago(db, 4):
-        orders.send_po(db, partial.number, actor)
+    orders.send_po(db, partial.number, actor)
     sent = orders.get_po(db, partial.number, actor)
     first = tuple(Line(ln.sku, ln.ordered // 2) for ln in sent.lines[:4] if ln.ordered // 2)
     booked += len(receiving.receive_po(db, ReceivePurchase(sent.number, first), actor).movements)
