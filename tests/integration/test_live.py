@@ -162,3 +162,28 @@ def test_another_pcs_purchase_orders_and_suppliers_reach_this_one(two_clients):
         _wait_for(changes, "purchasing", timeout=2)
     finally:
         listener.close()
+
+
+def test_a_po_sent_on_one_pc_is_hinted_to_the_other_at_once(two_clients):
+    """The hint, not the periodic check: the other PC hears of the PO by its id within a second."""
+    from invdesk.domain import purchasing as p
+    from invdesk.services.catalog import suppliers
+    from invdesk.services.purchasing import orders
+
+    writer, reader = two_clients
+    suppliers.create_supplier(writer, p.SupplierDetails("ACME", "Acme"), SYSTEM)
+    po = orders.create_po(writer, p.CreatePurchase("ACME", "MAIN", (p.OrderLine("A", 2),)), SYSTEM)
+    notifier = live.start_notifier(writer)
+    changes: queue.Queue[live.Change] = queue.Queue()
+    online: queue.Queue[bool] = queue.Queue()
+    listener = live.ChangeListener(reader, changes.put, online.put, check_interval=60).start()
+    try:
+        assert online.get(timeout=5) is True
+        orders.send_po(writer, po.number, SYSTEM)
+        change = _wait_for(changes, "purchasing", timeout=1.5)
+        if writer.dialect == "postgresql":
+            assert change.source == "notify" and change.ids["purchasing"] == (po.id,)
+    finally:
+        listener.close()
+        if notifier is not None:
+            notifier.close()

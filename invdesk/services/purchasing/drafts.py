@@ -25,6 +25,7 @@ from invdesk.services import audit_trail
 from invdesk.services.purchasing.orders import _Planned, _write_lines, load
 from invdesk.services.reads.on_order import drafted, preferred_terms
 from invdesk.services.reads.reorder import suggestions
+from invdesk.services.stock import events
 from invdesk.services.unit_of_work import edit_session
 
 
@@ -95,7 +96,10 @@ def drafts_from_reorder(
             made.append(load(conn, po.id))
         return p.DraftsFromReorder(tuple(made), tuple(unsupplied), tuple(already))
 
-    return edit_session(db, work)
+    made = edit_session(db, work)
+    if made.orders:
+        events.bus(db).publish([events.PurchasingChanged(po.id) for po in made.orders])
+    return made
 
 
 def _ids(conn: Connection, wanted: list[Suggestion]) -> dict[tuple[str, str], tuple[int, int]]:

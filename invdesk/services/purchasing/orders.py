@@ -34,6 +34,7 @@ from invdesk.domain.validation import MAX_QTY, clean_text, parse_money, parse_qu
 from invdesk.services import audit_trail
 from invdesk.services.catalog.lookup import product_ref, require_active_warehouse, warehouse_ref
 from invdesk.services.reads.on_order import unit_price
+from invdesk.services.stock import events
 from invdesk.services.unit_of_work import check_version, edit_session
 
 
@@ -158,7 +159,7 @@ def create_po(db: Database, cmd: p.CreatePurchase, actor: Actor) -> p.PurchaseOr
         session.flush()
         return load(session.connection(), po.id)
 
-    return edit_session(db, work)
+    return _announced(db, edit_session(db, work))
 
 
 def _write_lines(
@@ -255,7 +256,7 @@ def edit_po(db: Database, cmd: p.EditPurchase, actor: Actor) -> p.PurchaseOrderV
         session.flush()
         return load(session.connection(), po.id)
 
-    return edit_session(db, work)
+    return _announced(db, edit_session(db, work))
 
 
 def _status_now(conn: Connection, po_id: int, status: p.POStatus) -> p.POStatus:
@@ -288,7 +289,7 @@ def send_po(
         session.flush()
         return load(session.connection(), po.id)
 
-    return edit_session(db, work)
+    return _announced(db, edit_session(db, work))
 
 
 def cancel_po(
@@ -318,7 +319,7 @@ def cancel_po(
         session.flush()
         return load(session.connection(), po.id)
 
-    return edit_session(db, work)
+    return _announced(db, edit_session(db, work))
 
 
 def get_po(db: Database, number: object, actor: Actor) -> p.PurchaseOrderView:
@@ -400,3 +401,10 @@ def load(conn: Connection, po_id: int) -> p.PurchaseOrderView:
         .order_by(line.line_no)
     ).all()  # fmt: skip
     return _head(row, tuple(p.POLineView(*r) for r in lines))
+
+
+def _announced(db: Database, view: p.PurchaseOrderView) -> p.PurchaseOrderView:
+    """Tell this process's pages and, by a NOTIFY hint, other PCs' that the PO changed (after
+    the commit: the edit is already in; a lost hint is caught by the periodic check)."""
+    events.bus(db).publish([events.PurchasingChanged(view.id)])
+    return view

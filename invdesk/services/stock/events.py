@@ -165,6 +165,22 @@ class AdminChanged(Event):
         return "admin"
 
 
+@dataclass(frozen=True)
+class PurchasingChanged(Event):
+    """A purchase order was created, changed, sent or cancelled (its id). Internal: a live-update
+    hint for other PCs' purchasing pages, never sent out."""
+
+    po_id: int
+
+    @property
+    def kind(self) -> str:
+        return "purchasing"
+
+    @property
+    def key(self) -> object:
+        return self.po_id
+
+
 Handler = Callable[[list[Event]], None]
 
 
