@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QModelIndex, Signal
 
 from invdesk.ui import background
@@ -58,6 +59,8 @@ class FetchMoreListModel(ListTableModel):
         self._busy = True
 
         def then(result: tuple[Sequence[Any], Any]) -> None:
+            if not shiboken6.isValid(self):
+                return  # the page (and this model) closed while the read ran: nothing to fill
             if generation != self._generation:
                 return  # a newer start() replaced this read
             rows, self._after = result
@@ -72,7 +75,7 @@ class FetchMoreListModel(ListTableModel):
             self.loaded.emit(self.rowCount())
 
         def failed(error: BaseException) -> None:
-            if generation == self._generation:
+            if shiboken6.isValid(self) and generation == self._generation:
                 self._busy = False
                 self.failed.emit(error)
 
