@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
-from sqlalchemy import Connection, and_, func, select, tuple_
+from sqlalchemy import ColumnElement, Connection, and_, func, select, tuple_
 
 from invdesk.db.tables import po_line_t, po_t, supplier_product_t, supplier_t
 from invdesk.domain.purchasing import ON_ORDER, POStatus
@@ -29,6 +29,29 @@ class Terms(NamedTuple):
     min_qty: int
     unit_price: Decimal | None
     lead_days: int | None
+
+
+def open_units() -> ColumnElement[int]:
+    """A PO line's units still to come (with `is_open`, never below zero)."""
+    return po_line_t.c.ordered - po_line_t.c.received
+
+
+def is_open(statuses: tuple[str, ...] = ON_ORDER) -> ColumnElement[bool]:
+    """A PO line (joined to its PO) that still counts: its PO in `statuses` (on order: sent or
+    partly received) and the line not received in full."""
+    return and_(po_t.c.status.in_(statuses), po_line_t.c.ordered > po_line_t.c.received)
+
+
+def effective_lead() -> ColumnElement[int | None]:
+    """A supplier link's lead time, else its supplier's default (joined to `supplier`)."""
+    return func.coalesce(supplier_product_t.c.lead_days, supplier_t.c.lead_days)
+
+
+def is_preferred() -> ColumnElement[bool]:
+    """The join of a link to its supplier that counts for restocking: the product's preferred
+    link, of an active supplier."""
+    sp, s = supplier_product_t.c, supplier_t.c
+    return and_(s.id == sp.supplier_id, s.active, sp.preferred)
 
 
 def on_order(
@@ -55,9 +78,9 @@ def _open(
 ) -> dict[Key, int]:
     line, po = po_line_t.c, po_t.c
     base = (
-        select(line.product_id, po.warehouse_id, func.sum(line.ordered - line.received))
+        select(line.product_id, po.warehouse_id, func.sum(open_units()))
         .join(po_t, po.id == line.order_id)
-        .where(po.status.in_(statuses), line.ordered > line.received)
+        .where(is_open(statuses))
         .group_by(line.product_id, po.warehouse_id)
     )
     if warehouse_id is not None:
@@ -76,19 +99,15 @@ def _open(
 def preferred_terms(conn: Connection, product_ids: Iterable[int] | None = None) -> dict[int, Terms]:
     """Each product's preferred supplier and terms (only products that have one)."""
     sp, s = supplier_product_t.c, supplier_t.c
-    base = (
-        select(
-            sp.product_id,
-            s.id,
-            s.code,
-            sp.pack_size,
-            sp.min_qty,
-            sp.price,
-            func.coalesce(sp.lead_days, s.lead_days),
-        )
-        .join(supplier_t, and_(s.id == sp.supplier_id, s.active))
-        .where(sp.preferred)
-    )
+    base = select(
+        sp.product_id,
+        s.id,
+        s.code,
+        sp.pack_size,
+        sp.min_qty,
+        sp.price,
+        effective_lead(),
+    ).join(supplier_t, is_preferred())
     rows = []
     if product_ids is None:
         rows = list(conn.execute(base))

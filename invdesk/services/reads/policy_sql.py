@@ -50,9 +50,9 @@ from invdesk.db.tables import (
     supplier_t,
     warehouse_t,
 )
-from invdesk.domain.purchasing import ON_ORDER
 from invdesk.domain.restock import PolicyKind, PolicyScope
 from invdesk.services.catalog.policy_lookup import DEMAND_KINDS
+from invdesk.services.reads.on_order import effective_lead, is_open, is_preferred, open_units
 from invdesk.services.stock.availability import held
 
 _RP, _MM, _DOC = (
@@ -269,10 +269,10 @@ def _on_order_sums() -> Any:
         select(
             line.product_id,
             po.warehouse_id,
-            func.sum(line.ordered - line.received).label("units"),
+            func.sum(open_units()).label("units"),
         )
         .join(po_t, po.id == line.order_id)
-        .where(po.status.in_(ON_ORDER), line.ordered > line.received)
+        .where(is_open())
         .group_by(line.product_id, po.warehouse_id)
         .subquery("oo")
     )
@@ -296,11 +296,10 @@ def _policy_of(
 
 def _lead_times() -> Any:
     """Every product's preferred supplier's lead time (for a hash join over whole warehouses)."""
-    sp, sup = supplier_product_t.c, supplier_t.c
+    sp = supplier_product_t.c
     return (
-        select(sp.product_id, func.coalesce(sp.lead_days, sup.lead_days).label("lead_days"))
-        .join(supplier_t, and_(sup.id == sp.supplier_id, sup.active))
-        .where(sp.preferred)
+        select(sp.product_id, effective_lead().label("lead_days"))
+        .join(supplier_t, is_preferred())
         .subquery("pref")
     )
 
@@ -308,11 +307,11 @@ def _lead_times() -> Any:
 def _lead_days(rows: Any) -> ColumnElement[int | None]:
     """The preferred supplier's lead time for a row (as `on_order.preferred_terms`); only days
     of cover uses it, so only those rows look it up."""
-    sp, sup = supplier_product_t.c, supplier_t.c
+    sp = supplier_product_t.c
     return (
-        select(func.coalesce(sp.lead_days, sup.lead_days))
-        .join(supplier_t, and_(sup.id == sp.supplier_id, sup.active))
-        .where(sp.product_id == rows.c.product_id, sp.preferred)
+        select(effective_lead())
+        .join(supplier_t, is_preferred())
+        .where(sp.product_id == rows.c.product_id)
         .scalar_subquery()
     )
 
@@ -321,13 +320,12 @@ def _on_order(rows: Any) -> ColumnElement[int]:
     """Units on sent POs for a row (as `on_order.on_order`: ordered - received of open lines)."""
     line, po = po_line_t.c, po_t.c
     return (
-        select(func.coalesce(func.sum(line.ordered - line.received), 0))
+        select(func.coalesce(func.sum(open_units()), 0))
         .join(po_t, po.id == line.order_id)
         .where(
             line.product_id == rows.c.product_id,
             po.warehouse_id == rows.c.warehouse_id,
-            po.status.in_(ON_ORDER),
-            line.ordered > line.received,
+            is_open(),
         )
         .scalar_subquery()
     )
