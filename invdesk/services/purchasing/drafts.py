@@ -15,14 +15,13 @@ from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from invdesk.db.engine import Database
-from invdesk.db.purchasing_models import PurchaseOrder, Supplier
+from invdesk.db.purchasing_models import Supplier
 from invdesk.db.tables import product_t, warehouse_t
 from invdesk.domain import purchasing as p
 from invdesk.domain.errors import ValidationError
 from invdesk.domain.restock import Suggestion
 from invdesk.domain.security import Actor, Permission, require
-from invdesk.services import audit_trail
-from invdesk.services.purchasing.orders import _Planned, _write_lines, load
+from invdesk.services.purchasing.orders import PlannedLine, add_draft, load
 from invdesk.services.reads.on_order import drafted, preferred_terms
 from invdesk.services.reads.reorder import suggestions
 from invdesk.services.stock import events
@@ -57,7 +56,7 @@ def drafts_from_reorder(
         ids = _ids(conn, wanted)
         terms = preferred_terms(conn, {pid for pid, _wid in ids.values()})
         on_draft = drafted(conn, keys=ids.values())
-        groups: dict[tuple[int, int], list[tuple[Suggestion, _Planned]]] = defaultdict(list)
+        groups: dict[tuple[int, int], list[tuple[Suggestion, PlannedLine]]] = defaultdict(list)
         unsupplied: list[Suggestion] = []
         already: list[Suggestion] = []
         for s in wanted:
@@ -69,7 +68,7 @@ def drafts_from_reorder(
             if found is None:
                 unsupplied.append(s)
                 continue
-            line = _Planned(pid, s.sku, p.order_quantity(s.suggested_qty, found.pack_size,
+            line = PlannedLine(pid, s.sku, p.order_quantity(s.suggested_qty, found.pack_size,
                                                          found.min_qty), found.unit_price)  # fmt: skip
             line.pack = found.pack_size
             groups[(found.supplier_id, wid)].append((s, line))
@@ -78,22 +77,11 @@ def drafts_from_reorder(
         for (supplier_id, wid), lines in sorted(groups.items()):
             supplier = session.get(Supplier, supplier_id)
             assert supplier is not None
-            po = PurchaseOrder(
-                supplier_id=supplier_id, warehouse_id=wid, status=p.POStatus.DRAFT.value,
-                created_by=actor.username, created_at=now, updated_at=now,
-                notes="Drafted from the reorder suggestions.",
+            po_id = add_draft(
+                session, actor, now, supplier, wid, [line for _s, line in lines],
+                notes="Drafted from the reorder suggestions.", details={"from": "reorder"},
             )  # fmt: skip
-            session.add(po)
-            session.flush()
-            po.number = p.po_number(po.id)
-            _write_lines(session, po, [line for _s, line in lines], [])
-            session.flush()
-            audit_trail.record(
-                conn, actor, now, "create", "purchase_order", po.number,
-                {"supplier": supplier.code, "from": "reorder",
-                 "lines": {line.sku: line.units for _s, line in lines}},
-            )  # fmt: skip
-            made.append(load(conn, po.id))
+            made.append(load(conn, po_id))
         return p.DraftsFromReorder(tuple(made), tuple(unsupplied), tuple(already))
 
     made = edit_session(db, work)

@@ -8,7 +8,7 @@ change, receipts included, so an edit and a delivery of the same PO take turns; 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -38,8 +38,8 @@ from invdesk.services.stock import events
 from invdesk.services.unit_of_work import check_version, edit_session
 
 
-class _Planned:
-    """A checked line: product id, units and unit price (None: take the supplier's)."""
+class PlannedLine:
+    """A PO line checked and ready to write: product id, units and unit price (None: take the supplier's)."""
 
     __slots__ = ("pack", "price", "product_id", "sku", "units")
 
@@ -48,7 +48,7 @@ class _Planned:
         self.pack = 1
 
 
-def _lines(conn: Connection, lines: Sequence[p.OrderLine], supplier_id: int) -> list[_Planned]:
+def _lines(conn: Connection, lines: Sequence[p.OrderLine], supplier_id: int) -> list[PlannedLine]:
     """The lines checked and merged by product (a SKU typed twice is one line), with the
     supplier's pack and price filled in where the line gives none."""
     if not lines:
@@ -57,7 +57,7 @@ def _lines(conn: Connection, lines: Sequence[p.OrderLine], supplier_id: int) -> 
         raise ValidationError(
             f"A purchase order has at most {p.MAX_PO_LINES:,} lines.", field="lines"
         )
-    merged: dict[int, _Planned] = {}
+    merged: dict[int, PlannedLine] = {}
     for row, line in enumerate(lines):
         with about_line(row):
             product = product_ref(conn, line.product)
@@ -69,7 +69,7 @@ def _lines(conn: Connection, lines: Sequence[p.OrderLine], supplier_id: int) -> 
             merged[product.id].units += units
             merged[product.id].price = price or merged[product.id].price
         else:
-            merged[product.id] = _Planned(product.id, product.sku, units, price)
+            merged[product.id] = PlannedLine(product.id, product.sku, units, price)
         if merged[product.id].units > MAX_QTY:
             raise ValidationError(
                 f"{product.sku}: at most {MAX_QTY:,} units on one line.", field="qty", line=row
@@ -135,35 +135,54 @@ def create_po(db: Database, cmd: p.CreatePurchase, actor: Actor) -> p.PurchaseOr
         warehouse = warehouse_ref(conn, cmd.warehouse)
         require_active_warehouse(warehouse)
         planned = _lines(conn, cmd.lines, supplier.id)
-        now = db.now()
-        po = PurchaseOrder(
-            supplier_id=supplier.id,
-            warehouse_id=warehouse.id,
-            status=p.POStatus.DRAFT.value,
-            expected=expected,
-            notes=notes,
-            created_by=actor.username,
-            created_at=now,
-            updated_at=now,
-        )
-        session.add(po)
-        session.flush()
-        po.number = p.po_number(po.id)
-        _write_lines(session, po, planned, [])
-        session.flush()
-        audit_trail.record(
-            conn, actor, now, "create", "purchase_order", po.number,
-            {"supplier": supplier.code, "warehouse": warehouse.code,
-             "lines": {x.sku: x.units for x in planned}},
+        po_id = add_draft(
+            session, actor, db.now(), supplier, warehouse.id, planned, expected=expected,
+            notes=notes, details={"warehouse": warehouse.code},
         )  # fmt: skip
-        session.flush()
-        return load(session.connection(), po.id)
+        return load(session.connection(), po_id)
 
     return _announced(db, edit_session(db, work))
 
 
-def _write_lines(
-    session: Session, po: PurchaseOrder, planned: list[_Planned], old: list[PurchaseOrderLine]
+def add_draft(
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    supplier: Supplier,
+    warehouse_id: int,
+    planned: list[PlannedLine],
+    *,
+    expected: date | None = None,
+    notes: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> int:
+    """Write a draft PO with its lines and its audit row (in the caller's transaction); its
+    number comes from its id. Returns the id."""
+    po = PurchaseOrder(
+        supplier_id=supplier.id,
+        warehouse_id=warehouse_id,
+        status=p.POStatus.DRAFT.value,
+        expected=expected,
+        notes=notes,
+        created_by=actor.username,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(po)
+    session.flush()
+    po.number = p.po_number(po.id)
+    write_lines(session, po, planned, [])
+    session.flush()
+    audit_trail.record(
+        session.connection(), actor, now, "create", "purchase_order", po.number,
+        {"supplier": supplier.code, **(details or {}),
+         "lines": {x.sku: x.units for x in planned}},
+    )  # fmt: skip
+    return po.id
+
+
+def write_lines(
+    session: Session, po: PurchaseOrder, planned: list[PlannedLine], old: list[PurchaseOrderLine]
 ) -> dict[str, list[Any]]:
     """Make the PO's lines what `planned` says; returns what changed, for the audit row."""
     by_product = {line.product_id: line for line in old}
@@ -237,7 +256,7 @@ def edit_po(db: Database, cmd: p.EditPurchase, actor: Actor) -> p.PurchaseOrderV
                 )
             )
             planned = _lines(session.connection(), cmd.lines, po.supplier_id)
-            changes.update(_write_lines(session, po, planned, old))
+            changes.update(write_lines(session, po, planned, old))
         if cmd.expected is not None and expected != po.expected:
             changes["expected"] = [po.expected, expected]
             po.expected = expected
